@@ -1,0 +1,188 @@
+// `npm run bench:verify`: the decision engine against a fixed 15-minute window and an Argo-style
+// rule on the same seeded streams. Prints the table and writes bench/results/verify.md.
+// VERIFY_RUNS=200 for a quick look; VERIFY_ONLY=targets|robust to run part of the grid.
+
+import { writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDecider, type Outcome, type Sample } from "../src/verify/decision.js";
+import { argoRule, fixedWindowRule, type Rule } from "../src/verify/baselines.js";
+import { informationBound } from "../src/verify/bound.js";
+import { estimateDispersion } from "../src/verify/overdispersion.js";
+import { baselineBuckets, createRng, deployStream, runSeed, type StreamSpec } from "../src/verify/simulate.js";
+
+const INTERVAL = 15; // seconds per scrape: Prometheus' common default
+const BASELINE_SECONDS = 1800; // the healthy 30 minutes before the incident
+const WINDOW = 1800;
+const WARMUP = 60;
+const ALPHA = 0.01;
+const BETA = 0.01;
+const TOLERANCE = 1;
+const RATIO = 2;
+const RUNS = Number(process.env.VERIFY_RUNS ?? 2000);
+const ONLY = process.env.VERIFY_ONLY ?? "all";
+
+interface Cell {
+  group: "grid" | "robust";
+  label: string;
+  spec: StreamSpec;
+}
+
+const grid: Cell[] = [];
+for (const rate of [1, 5, 50, 500])
+  for (const p0 of [0.001, 0.005, 0.02])
+    for (const k of [1, 1.25, 1.5, 2, 4, 10])
+      grid.push({ group: "grid", label: "", spec: { rate, p0, k, interval: INTERVAL, seconds: WINDOW } });
+
+const robust: Cell[] = [];
+for (const [rate, p0] of [
+  [5, 0.005],
+  [50, 0.005],
+  [500, 0.02],
+] as const) {
+  const base = { rate, p0, interval: INTERVAL, seconds: WINDOW };
+  for (const k of [1, 2]) {
+    robust.push({ group: "robust", label: "warm-up 4× 60 s", spec: { ...base, k, spike: 4, spikeSeconds: 60 } });
+    robust.push({ group: "robust", label: "dispersion 1.45", spec: { ...base, k, dispersion: 1.45 } });
+    robust.push({ group: "robust", label: "bursts cv 0.45", spec: { ...base, k, burstCv: 0.45 } });
+    robust.push({ group: "robust", label: "missing 20% + 2 min gap", spec: { ...base, k, missing: 0.2, gap: [180, 300] } });
+  }
+  robust.push({ group: "robust", label: "late 2× at 5 min", spec: { ...base, k: 2, lateStart: 300 } });
+}
+
+const isTarget = (c: Cell): boolean => c.spec.rate === 50 && c.spec.p0 === 0.005;
+const cells = [...grid, ...robust].filter((c) =>
+  ONLY === "targets" ? c.group === "grid" && isTarget(c) : ONLY === "robust" ? c.group === "robust" : true,
+);
+
+interface Tally {
+  times: number[]; // seconds of data after the warm-up to the first decision; Infinity if none
+  regression: number;
+  verified: number;
+  inconclusive: number;
+}
+const newTally = (): Tally => ({ times: [], regression: 0, verified: 0, inconclusive: 0 });
+
+function record(t: Tally, final: Outcome, firstAt: number | undefined): void {
+  t.times.push(firstAt === undefined ? Infinity : firstAt - WARMUP);
+  if (final === "regression") t.regression++;
+  else if (final === "verified") t.verified++;
+  else t.inconclusive++;
+}
+
+function runRule(rule: Rule, samples: Sample[]): [Outcome, number | undefined] {
+  let o: Outcome = "pending";
+  for (const s of samples) {
+    o = rule.observe(s);
+    if (o !== "pending") break;
+  }
+  return [o === "pending" ? "inconclusive" : o, rule.decidedAt()];
+}
+
+function runCell(cell: Cell, index: number): { ours: Tally; fixed: Tally; argo: Tally } {
+  const ours = newTally();
+  const fixed = newTally();
+  const argo = newTally();
+  for (let run = 0; run < RUNS; run++) {
+    const rng = createRng(runSeed(index, run));
+    const buckets = baselineBuckets(rng, cell.spec, BASELINE_SECONDS);
+    let bad = 0;
+    let total = 0;
+    for (const b of buckets) {
+      bad += b.bad;
+      total += b.total;
+    }
+    const dispersion = estimateDispersion(buckets);
+    const baseline = { bad, total, seconds: BASELINE_SECONDS, dispersion };
+    const samples = deployStream(rng, cell.spec);
+
+    const decider = createDecider({ alpha: ALPHA, beta: BETA, tolerance: TOLERANCE, regressionRatio: RATIO, warmupSeconds: WARMUP, maxWindowSeconds: WINDOW, baseline });
+    let first: number | undefined;
+    let o: Outcome = "pending";
+    for (const s of samples) {
+      o = decider.observe(s);
+      if (first === undefined && o !== "pending") first = s.t;
+      if (o === "regression" || o === "inconclusive") break;
+    }
+    record(ours, o === "pending" ? "inconclusive" : o, first);
+    const [fo, ft] = runRule(fixedWindowRule({ baseline, windowSeconds: 900, warmupSeconds: WARMUP, tolerance: TOLERANCE, regressionRatio: RATIO }), samples);
+    record(fixed, fo, ft);
+    const [ao, at] = runRule(argoRule({ baseline, intervalSeconds: 60, threshold: 1.5, failureLimit: 3, count: 10, warmupSeconds: WARMUP }), samples);
+    record(argo, ao, at);
+  }
+  return { ours, fixed, argo };
+}
+
+function quantile(xs: number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Infinity;
+}
+const secs = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : "—");
+const pct = (n: number): string => `${((100 * n) / RUNS).toFixed(n > 0 && n < RUNS / 100 ? 2 : 1)}%`;
+
+// A "regression" is a multiple ≥ the regression ratio throughout, or the late cell. Multiples in
+// between lie in the indifference zone: either verdict is allowed, so neither error is counted.
+const kind = (c: Cell): "aa" | "reg" | "zone" =>
+  c.spec.lateStart !== undefined || c.spec.k >= RATIO ? "reg" : c.spec.k <= TOLERANCE ? "aa" : "zone";
+
+const header =
+  "| cell | k | bound s | ours med | p95 | roll | verif | inconcl | false roll | missed | med/bound | 15-min med | FR | missed | Argo med | FR | missed |";
+const rule = "|" + "---|".repeat(17);
+const lines: string[] = [];
+const misses: string[] = [];
+const started = Date.now();
+let printedGroup = "";
+cells.forEach((cell, index) => {
+  const { ours, fixed, argo } = runCell(cell, index);
+  const { rate, p0, k } = cell.spec;
+  const kk = k === 1 ? RATIO : k; // a fix is verified against the smallest regression that matters
+  const b = informationBound({ rate, p0, k: kk, alpha: ALPHA, beta: BETA });
+  const bound = k === 1 ? b.verifySeconds : b.rollbackSeconds;
+  const kd = kind(cell);
+  const fr = (t: Tally): string => (kd === "aa" ? pct(t.regression) : "·");
+  const ms = (t: Tally): string => (kd === "reg" ? pct(t.verified) : "·");
+  const med = quantile(ours.times, 0.5);
+  const name = `${rate}/s ${(p0 * 100).toFixed(1)}%${cell.label ? " " + cell.label : ""}`;
+  if (cell.group !== printedGroup) {
+    printedGroup = cell.group;
+    const title = cell.group === "grid" ? "### Grid" : "### Robustness";
+    lines.push("", title, "", header, rule);
+    console.log(`\n${title}\n\n${header}\n${rule}`);
+  }
+  const row = `| ${name} | ${k} | ${secs(bound)} | ${secs(med)} | ${secs(quantile(ours.times, 0.95))} | ${pct(ours.regression)} | ${pct(ours.verified)} | ${pct(ours.inconclusive)} | ${fr(ours)} | ${ms(ours)} | ${cell.spec.lateStart === undefined && Number.isFinite(med) ? (med / bound).toFixed(2) : "·"} | ${secs(quantile(fixed.times, 0.5))} | ${fr(fixed)} | ${ms(fixed)} | ${secs(quantile(argo.times, 0.5))} | ${fr(argo)} | ${ms(argo)} |`;
+  lines.push(row);
+  console.log(row);
+  if ((kd === "aa" && ours.regression > RUNS / 100) || (kd === "reg" && ours.verified > RUNS / 100)) misses.push(name + ` k=${k}`);
+});
+const elapsed = ((Date.now() - started) / 1000).toFixed(0);
+
+const doc = `# Verify: decision engine benchmark
+
+Generated by \`npm run bench:verify\` (bench/verify.ts); ${RUNS} seeded runs per cell, ${elapsed} s on this machine.
+
+- Streams: Poisson requests at the given rate; bad events Poisson out of each scrape's requests.
+  Scrape interval ${INTERVAL} s. The baseline is the ${BASELINE_SECONDS / 60} healthy minutes before the incident
+  (same traffic and bad fraction p0, same dispersion); its dispersion is estimated from its ${INTERVAL} s buckets.
+  A "fix" is k = 1 (the post-deploy rate is back at that baseline); k > 1 is a regression against it.
+- Every rule ignores the first ${WARMUP} s after the deploy; **times are seconds of data after the warm-up**
+  (add ${WARMUP} s for time since the deploy), to the first decision; "—" = no decision in that share of runs.
+- Ours: α = β = ${ALPHA}, tolerance ${TOLERANCE}, regression ratio ${RATIO}: "regression" when the anytime-valid
+  interval's lower end passes ${TOLERANCE}, "verified" when its upper end drops under ${RATIO}; the watch goes on
+  after "verified" until the ${WINDOW / 60}-minute window ends, so a later regression still rolls back.
+- false roll = share of k = 1 runs rolled back at any time in the window; missed = share of regression runs
+  (k ≥ ${RATIO}, or the late cell) that ended "verified". k = 1.25 and 1.5 lie in the indifference zone
+  (between tolerance and regression ratio): either verdict is allowed there; roll shows the power.
+- bound = the information bound of docs/verification.md (k = 1 rows: time to verify against k = ${RATIO}).
+- 15-min: one z-test after 15 minutes (with the same dispersion and baseline allowance).
+  Argo: a 60 s measurement fails above 1.5 × baseline; fail after > 3 failures, succeed after 10 measurements.
+${lines.join("\n")}
+
+Cells over 1% false rollbacks or missed regressions (ours): ${misses.length === 0 ? "none" : misses.join(", ")}.
+`;
+if (ONLY === "all") {
+  const out = join(dirname(fileURLToPath(import.meta.url)), "results", "verify.md");
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, doc);
+  console.log(`\nwrote ${out}`);
+}
+console.log(`\n${cells.length} cells × ${RUNS} runs in ${elapsed} s; cells over 1%: ${misses.length === 0 ? "none" : misses.join(", ")}`);

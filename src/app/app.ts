@@ -1,0 +1,86 @@
+// The composition root: the one place adapters are built from config and the environment.
+// Everything is created on first use, so `firebreak status` does not pay for what it never touches
+// (config validation, forge clients…), which keeps start-up close to bare node.
+
+import type { Clock, Store } from "../ports.js";
+import type { Config } from "../config/schema.js";
+import { Git } from "../adapters/git/git.js";
+import { locateDb } from "./locate-db.js";
+import { systemClock } from "./clock.js";
+import { E } from "../errors.js";
+import type { EffectDeps } from "../workflow/effect.js";
+
+export interface AppOptions {
+  cwd: string;
+  db?: string;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+}
+
+export class App {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  readonly git: Git;
+  private readonly dbFlag: string | undefined;
+  private storePromise: Promise<Store> | undefined;
+  private configPromise: Promise<{ config: Config; file: string | null; warnings: string[] }> | undefined;
+  private rootCache: string | undefined;
+  private actorCache: string | undefined;
+
+  constructor(opts: AppOptions) {
+    this.cwd = opts.cwd;
+    this.env = opts.env ?? process.env;
+    this.clock = opts.clock ?? systemClock(this.env);
+    this.git = new Git(opts.cwd);
+    this.dbFlag = opts.db;
+  }
+
+  /** The repository's top level; a clear error outside a repository. */
+  async repoRoot(): Promise<string> {
+    if (!this.rootCache) {
+      if (!(await this.git.isRepo())) throw E.notARepo(this.cwd);
+      this.rootCache = await this.git.topLevel();
+    }
+    return this.rootCache;
+  }
+
+  store(): Promise<Store> {
+    this.storePromise ??= (async () => {
+      const commonDir = (await this.git.isRepo()) ? await this.git.commonDir() : null;
+      const where = locateDb({ db: this.dbFlag, env: this.env, gitCommonDir: commonDir, cwd: this.cwd });
+      const { openStore } = await import("../store/open-store.js");
+      return openStore({ ...where, clock: this.clock });
+    })();
+    return this.storePromise;
+  }
+
+  loadConfig(): Promise<{ config: Config; file: string | null; warnings: string[] }> {
+    this.configPromise ??= (async () => {
+      const { loadConfig } = await import("../config/load.js");
+      return loadConfig(await this.repoRoot());
+    })();
+    return this.configPromise;
+  }
+
+  async config(): Promise<Config> {
+    return (await this.loadConfig()).config;
+  }
+
+  /** Who is acting: FIREBREAK_ACTOR, else git's user.name, else the OS user. */
+  async actor(): Promise<string> {
+    if (!this.actorCache) {
+      const fromGit = this.env.FIREBREAK_ACTOR ? null : await this.git.userName().catch(() => null);
+      this.actorCache = this.env.FIREBREAK_ACTOR || fromGit || this.env.USER || "unknown";
+    }
+    return this.actorCache;
+  }
+
+  async effectDeps(): Promise<EffectDeps> {
+    return { store: await this.store(), clock: this.clock, actor: await this.actor() };
+  }
+
+  async close(): Promise<void> {
+    if (this.storePromise) await (await this.storePromise).close();
+  }
+}

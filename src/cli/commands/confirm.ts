@@ -1,0 +1,34 @@
+// firebreak confirm reproduced|fixed|happy-path|edge-cases|no-regressions|oncall-notified [--note]
+// People tick the manual checklist on the record; the PR's Testing section ticks only these.
+
+import type { CommandInput } from "../run-command.js";
+import { resolveIncident } from "../../app/resolve-incident.js";
+import { E } from "../../errors.js";
+
+export const CONFIRMABLE: Record<string, string> = {
+  reproduced: "the issue was reproduced",
+  fixed: "the fix was verified to resolve it",
+  "happy-path": "the happy path still works",
+  "edge-cases": "edge cases were tested",
+  "no-regressions": "nothing new is broken",
+  "oncall-notified": "the on-call engineer was told",
+};
+
+export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
+  const item = args[0] ?? "";
+  if (!(item in CONFIRMABLE))
+    throw E.usage(`"${item}" is not something to confirm.`, "firebreak confirm reproduced", Object.keys(CONFIRMABLE).map((k) => `${k}: ${CONFIRMABLE[k]}`));
+  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const store = await app.store();
+  const note = typeof opts.note === "string" ? opts.note : undefined;
+  const event = await store.appendEvent(incident.id, {
+    at: app.clock.now().toISOString(),
+    actor: await app.actor(),
+    kind: `confirm.${item}`,
+    data: { summary: CONFIRMABLE[item], ...(note ? { note } : {}) },
+  });
+  out.data({ event });
+  out.success(`Recorded on ${incident.ticket}: ${CONFIRMABLE[item]} (by ${event.actor}).`);
+  out.next(`firebreak status ${incident.ticket}`);
+  return 0;
+}

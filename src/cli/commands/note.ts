@@ -1,0 +1,23 @@
+// firebreak note "root cause found" [--at 14:30]
+
+import type { CommandInput } from "../run-command.js";
+import { resolveIncident } from "../../app/resolve-incident.js";
+import { parseWhen } from "../../domain/deadline.js";
+import { E } from "../../errors.js";
+import { utc } from "../format.js";
+
+export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
+  const text = (args[0] ?? "").trim();
+  if (!text) throw E.usage("The note is empty.", 'firebreak note "root cause: expiry not checked"');
+  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const now = app.clock.now();
+  // A bare time is read in the team's zone; without a config that is UTC.
+  const zone = (await app.loadConfig().catch(() => null))?.config.calendar.timeZone ?? "UTC";
+  const at = typeof opts.at === "string" ? parseWhen(opts.at, now, zone) : now;
+  const store = await app.store();
+  const event = await store.appendEvent(incident.id, { at: at.toISOString(), actor: await app.actor(), kind: "note", data: { text } });
+  out.data({ event });
+  out.success(`Noted on ${incident.ticket} at ${utc(at)}.`);
+  out.next(`firebreak log ${incident.ticket}`);
+  return 0;
+}

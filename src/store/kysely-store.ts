@@ -1,0 +1,324 @@
+// The Store on Kysely: one implementation for SQLite and PostgreSQL. Every write that appends to a
+// timeline locks the incident first (row lock on PostgreSQL, the database write lock on SQLite)
+// and computes seq and prev_hash inside that transaction, so concurrent writers queue instead of
+// racing for the same seq.
+
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { E } from "../errors.js";
+import type { ChainCheck, Clock, Store } from "../ports.js";
+import type { EffectRecord, Incident, NewEvent, NewIncident, TimelineEvent } from "../domain/types.js";
+import { inWriteTransaction, type Backend } from "./backend.js";
+import { effectDone, effectExists, effectUnknown } from "./effect-errors.js";
+import { checkChain, eventHash, toJsonValue } from "./hash-chain.js";
+import { toEffect, toEvent, toIncident } from "./rows.js";
+import type { Database } from "./schema.js";
+
+type Trx = Kysely<Database>;
+const INACTIVE = ["resolved", "abandoned"] as const;
+
+export class KyselyStore implements Store {
+  readonly #b: Backend;
+  readonly #clock: Clock;
+  #closed: Promise<void> | undefined;
+
+  constructor(backend: Backend, clock: Clock = { now: () => new Date() }) {
+    this.#b = backend;
+    this.#clock = clock;
+  }
+
+  get backend(): Backend["kind"] {
+    return this.#b.kind;
+  }
+
+  #now(): string {
+    return this.#clock.now().toISOString();
+  }
+
+  get #db(): Kysely<Database> {
+    return this.#b.db;
+  }
+
+  async createIncident(input: NewIncident, first: NewEvent): Promise<Incident> {
+    const now = this.#now();
+    const incident: Incident = toJsonValue({
+      id: `inc_${randomUUID().replaceAll("-", "")}`,
+      ticket: input.ticket,
+      title: input.title,
+      priority: input.priority,
+      criteria: input.criteria,
+      status: input.status ?? "open",
+      discoveredAt: input.discoveredAt,
+      deadlineAt: input.deadlineAt,
+      branch: input.branch,
+      base: input.base,
+      remote: input.remote,
+      createdAt: now,
+      updatedAt: now,
+      data: input.data ?? {},
+    });
+    return inWriteTransaction(this.#b, async (trx) => {
+      await trx
+        .insertInto("incidents")
+        .values({
+          id: incident.id,
+          ticket: incident.ticket,
+          title: incident.title,
+          priority: incident.priority,
+          criteria: JSON.stringify(incident.criteria),
+          status: incident.status,
+          discovered_at: incident.discoveredAt,
+          deadline_at: incident.deadlineAt,
+          branch: incident.branch,
+          base: incident.base,
+          remote: incident.remote,
+          created_at: incident.createdAt,
+          updated_at: incident.updatedAt,
+          data: JSON.stringify(incident.data),
+        })
+        .execute();
+      await this.#append(trx, incident.id, first);
+      return incident;
+    });
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const r = await this.#db.selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
+    return r && toIncident(r);
+  }
+
+  async findActiveByTicket(ticket: string): Promise<Incident | undefined> {
+    const r = await this.#db
+      .selectFrom("incidents")
+      .selectAll()
+      .where("ticket", "=", ticket)
+      .where("status", "not in", INACTIVE)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    return r && toIncident(r);
+  }
+
+  async findByTicket(ticket: string): Promise<Incident | undefined> {
+    return this.#newestWhere("ticket", ticket);
+  }
+
+  async findByBranch(branch: string): Promise<Incident | undefined> {
+    return this.#newestWhere("branch", branch);
+  }
+
+  async #newestWhere(column: "ticket" | "branch", value: string): Promise<Incident | undefined> {
+    const r = await this.#db
+      .selectFrom("incidents")
+      .selectAll()
+      .where(column, "=", value)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    return r && toIncident(r);
+  }
+
+  async listIncidents(opts: { all: boolean }): Promise<Incident[]> {
+    let q = this.#db.selectFrom("incidents").selectAll();
+    if (!opts.all) q = q.where("status", "not in", INACTIVE);
+    const rows = await q.orderBy("created_at", "desc").orderBy("id", "desc").execute();
+    return rows.map(toIncident);
+  }
+
+  async updateIncident(
+    id: string,
+    patch: { status?: Incident["status"]; data?: Record<string, unknown> },
+    event?: NewEvent,
+  ): Promise<Incident> {
+    return inWriteTransaction(this.#b, async (trx) => {
+      const current = toIncident(await this.#lockIncident(trx, id));
+      const next: Incident = {
+        ...current,
+        status: patch.status ?? current.status,
+        data: toJsonValue({ ...current.data, ...(patch.data ?? {}) }),
+        updatedAt: this.#now(),
+      };
+      await trx
+        .updateTable("incidents")
+        .set({ status: next.status, data: JSON.stringify(next.data), updated_at: next.updatedAt })
+        .where("id", "=", id)
+        .execute();
+      if (event) await this.#append(trx, id, event);
+      return next;
+    });
+  }
+
+  async appendEvent(incidentId: string, event: NewEvent): Promise<TimelineEvent> {
+    return inWriteTransaction(this.#b, async (trx) => {
+      await this.#lockIncident(trx, incidentId);
+      return this.#append(trx, incidentId, event);
+    });
+  }
+
+  async timeline(incidentId: string): Promise<TimelineEvent[]> {
+    const rows = await this.#db
+      .selectFrom("timeline_events")
+      .selectAll()
+      .where("incident_id", "=", incidentId)
+      .orderBy("seq", "asc")
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  async verifyTimeline(incidentId: string): Promise<ChainCheck> {
+    return checkChain(await this.timeline(incidentId));
+  }
+
+  async getEffect(incidentId: string, key: string): Promise<EffectRecord | undefined> {
+    const r = await this.#effectRow(this.#db, incidentId, key);
+    return r && toEffect(r);
+  }
+
+  async listEffects(incidentId: string): Promise<EffectRecord[]> {
+    const rows = await this.#db
+      .selectFrom("effects")
+      .selectAll()
+      .where("incident_id", "=", incidentId)
+      .orderBy("started_at", "asc")
+      .orderBy("key", "asc")
+      .execute();
+    return rows.map(toEffect);
+  }
+
+  async recordIntent(incidentId: string, key: string, intent: Record<string, unknown>, event: NewEvent): Promise<EffectRecord> {
+    return inWriteTransaction(this.#b, async (trx) => {
+      await this.#lockIncident(trx, incidentId);
+      const existing = await this.#effectRow(trx, incidentId, key);
+      if (existing) {
+        throw effectExists(incidentId, key, existing.state);
+      }
+      const record: EffectRecord = {
+        incidentId,
+        key,
+        state: "intent",
+        intent: toJsonValue(intent),
+        result: null,
+        startedAt: this.#now(),
+        finishedAt: null,
+      };
+      await trx
+        .insertInto("effects")
+        .values({
+          incident_id: incidentId,
+          key,
+          state: record.state,
+          intent: JSON.stringify(record.intent),
+          result: null,
+          started_at: record.startedAt,
+          finished_at: null,
+        })
+        .execute();
+      await this.#append(trx, incidentId, event);
+      return record;
+    });
+  }
+
+  async recordOutcome(
+    incidentId: string,
+    key: string,
+    outcome: { state: "done" | "possibly-done"; result: Record<string, unknown> | null },
+    event: NewEvent,
+  ): Promise<EffectRecord> {
+    return inWriteTransaction(this.#b, async (trx) => {
+      await this.#lockIncident(trx, incidentId);
+      const current = toEffect(await this.#requireEffect(trx, incidentId, key, "record its outcome"));
+      if (current.state === "done") throw effectDone(incidentId, key, "its outcome cannot be replaced");
+      const record: EffectRecord = {
+        ...current,
+        state: outcome.state,
+        result: outcome.result === null ? null : toJsonValue(outcome.result),
+        finishedAt: this.#now(),
+      };
+      await trx
+        .updateTable("effects")
+        .set({
+          state: record.state,
+          result: record.result === null ? null : JSON.stringify(record.result),
+          finished_at: record.finishedAt,
+        })
+        .where("incident_id", "=", incidentId)
+        .where("key", "=", key)
+        .execute();
+      await this.#append(trx, incidentId, event);
+      return record;
+    });
+  }
+
+  async clearIntent(incidentId: string, key: string, event: NewEvent): Promise<void> {
+    await inWriteTransaction(this.#b, async (trx) => {
+      await this.#lockIncident(trx, incidentId);
+      const current = await this.#requireEffect(trx, incidentId, key, "clear it");
+      if (current.state === "done") throw effectDone(incidentId, key, "a finished effect cannot be forgotten");
+      await trx.deleteFrom("effects").where("incident_id", "=", incidentId).where("key", "=", key).execute();
+      await this.#append(trx, incidentId, event);
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.#db.destroy();
+    return this.#closed;
+  }
+
+  /** Takes the incident's lock for the rest of the transaction and returns its row. */
+  async #lockIncident(trx: Trx, id: string) {
+    let q = trx.selectFrom("incidents").selectAll().where("id", "=", id);
+    if (this.#b.rowLocks) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (!row) throw E.noIncident(`with id ${id}`);
+    return row;
+  }
+
+  /** Appends one event; the caller holds the incident's lock (or has just created it). */
+  async #append(trx: Trx, incidentId: string, event: NewEvent): Promise<TimelineEvent> {
+    const last = await trx
+      .selectFrom("timeline_events")
+      .select(["seq", "hash"])
+      .where("incident_id", "=", incidentId)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const content = {
+      incidentId,
+      seq: last ? Number(last.seq) + 1 : 1,
+      at: event.at,
+      recordedAt: this.#now(),
+      actor: event.actor,
+      kind: event.kind,
+      data: toJsonValue(event.data ?? {}),
+    };
+    const prevHash = last?.hash ?? "";
+    const stored: TimelineEvent = { ...content, prevHash, hash: eventHash(prevHash, content) };
+    await trx
+      .insertInto("timeline_events")
+      .values({
+        incident_id: incidentId,
+        seq: stored.seq,
+        at: stored.at,
+        recorded_at: stored.recordedAt,
+        actor: stored.actor,
+        kind: stored.kind,
+        data: JSON.stringify(stored.data),
+        prev_hash: stored.prevHash,
+        hash: stored.hash,
+      })
+      .execute();
+    return stored;
+  }
+
+  #effectRow(db: Trx, incidentId: string, key: string) {
+    return db.selectFrom("effects").selectAll().where("incident_id", "=", incidentId).where("key", "=", key).executeTakeFirst();
+  }
+
+  async #requireEffect(trx: Trx, incidentId: string, key: string, action: string) {
+    const row = await this.#effectRow(trx, incidentId, key);
+    if (!row) {
+      throw effectUnknown(incidentId, key, action);
+    }
+    return row;
+  }
+}

@@ -1,0 +1,109 @@
+// Versioned schema migrations, run at every open. Each runs once: the applied versions are kept in
+// firebreak_migrations, and the whole run happens in one write transaction that another process
+// opening the same database waits on (SQLite: begin immediate; PostgreSQL: an advisory lock, and
+// DDL is transactional there, so a failed run leaves nothing half-made).
+
+import { sql, type Kysely } from "kysely";
+import { FirebreakError, EXIT } from "../errors.js";
+import { inWriteTransaction, type Backend } from "./backend.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Kysely<any>, backend: Backend): Promise<void>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "incidents, timeline, effects",
+    async up(db, b) {
+      const json = sql.raw(b.jsonType);
+      await db.schema
+        .createTable("incidents")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("ticket", "text", (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("priority", "text", (c) => c.notNull())
+        .addColumn("criteria", json, (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("discovered_at", "text", (c) => c.notNull())
+        .addColumn("deadline_at", "text", (c) => c.notNull())
+        .addColumn("branch", "text", (c) => c.notNull())
+        .addColumn("base", "text", (c) => c.notNull())
+        .addColumn("remote", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("data", json, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("incidents_ticket_idx").on("incidents").columns(["ticket", "created_at"]).execute();
+      await db.schema.createIndex("incidents_branch_idx").on("incidents").columns(["branch", "created_at"]).execute();
+      await db.schema.createIndex("incidents_status_idx").on("incidents").columns(["status", "created_at"]).execute();
+
+      await db.schema
+        .createTable("timeline_events")
+        .addColumn("incident_id", "text", (c) => c.notNull().references("incidents.id"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("recorded_at", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("data", json, (c) => c.notNull())
+        .addColumn("prev_hash", "text", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("timeline_events_pk", ["incident_id", "seq"])
+        .execute();
+
+      await db.schema
+        .createTable("effects")
+        .addColumn("incident_id", "text", (c) => c.notNull().references("incidents.id"))
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("intent", json, (c) => c.notNull())
+        .addColumn("result", json)
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addPrimaryKeyConstraint("effects_pk", ["incident_id", "key"])
+        .execute();
+    },
+  },
+];
+
+export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/** Applies the migrations this database lacks; returns the versions applied now (often none). */
+export async function migrate(backend: Backend, now: () => Date = () => new Date()): Promise<number[]> {
+  return inWriteTransaction(backend, async (trx) => {
+    await backend.lockMigrations(trx);
+    await trx.schema
+      .createTable("firebreak_migrations")
+      .ifNotExists()
+      .addColumn("version", "integer", (c) => c.primaryKey())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("applied_at", "text", (c) => c.notNull())
+      .execute();
+    const rows = await trx.selectFrom("firebreak_migrations").select("version").execute();
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    const newest = Math.max(0, ...applied);
+    if (newest > LATEST_VERSION) {
+      throw new FirebreakError({
+        code: "STORE_TOO_NEW",
+        message: `The database is at schema version ${newest}; this firebreak knows up to ${LATEST_VERSION}.`,
+        why: "A newer firebreak wrote it; an older one could misread the record.",
+        next: "upgrade firebreak (npm install -g firebreak@latest)",
+        exit: EXIT.refused,
+      });
+    }
+    const done: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await m.up(trx, backend);
+      await trx
+        .insertInto("firebreak_migrations")
+        .values({ version: m.version, name: m.name, applied_at: now().toISOString() })
+        .execute();
+      done.push(m.version);
+    }
+    return done;
+  });
+}

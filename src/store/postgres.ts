@@ -1,0 +1,65 @@
+// The PostgreSQL backend: a small pool whose connections all use one schema (search_path), so a
+// team, or a test, can keep its incidents in a schema of its own.
+
+import pg from "pg";
+import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
+import { FirebreakError, EXIT } from "../errors.js";
+import type { Backend } from "./backend.js";
+import type { Database } from "./schema.js";
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export function openPostgresBackend(url: string, schema = "public"): Backend {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new FirebreakError({
+      code: "STORE_BAD_SCHEMA",
+      message: `"${schema}" is not a usable PostgreSQL schema name: letters, digits and _ only, not starting with a digit.`,
+      exit: EXIT.usage,
+    });
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 10_000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on("error", () => undefined);
+  const quoted = `"${schema}"`;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool,
+      onCreateConnection: async (conn) => {
+        await conn.executeQuery(CompiledQuery.raw(`set search_path to ${quoted}`));
+      },
+    }),
+  });
+  return {
+    kind: "postgres",
+    db,
+    beginWrite: "begin",
+    jsonType: "jsonb",
+    rowLocks: true,
+    async lockMigrations(trx) {
+      // Transaction-scoped: released by commit or rollback, even if this process dies.
+      await sql`select pg_advisory_xact_lock(hashtext('firebreak.migrate'), hashtext(${schema}))`.execute(trx);
+      // Checked first so a role without CREATE on the database can still use an existing schema.
+      const found = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(trx);
+      if (found.rows.length === 0) await sql`create schema ${sql.id(schema)}`.execute(trx);
+    },
+  };
+}
+
+export function describePostgresError(url: string, e: unknown): FirebreakError {
+  let where = "the PostgreSQL server";
+  try {
+    const u = new URL(url);
+    where = `${u.hostname}:${u.port || "5432"}${u.pathname}`; // never the password
+  } catch {
+    /* keep the vague name */
+  }
+  return new FirebreakError(
+    {
+      code: "STORE_UNAVAILABLE",
+      message: `Cannot use the PostgreSQL database at ${where}: ${(e as Error).message}`,
+      next: "check store.postgres in .firebreak.yml and that the server is running",
+      exit: EXIT.external,
+    },
+    { cause: e },
+  );
+}

@@ -1,0 +1,65 @@
+// Kysely table types. JSON columns are jsonb on PostgreSQL and text on SQLite, so they are written
+// as JSON text on both and read back through parseJsonColumn (pg hands back parsed values).
+// Timestamps are text on both backends: ISO strings stored exactly as given, never re-rendered.
+
+import type { ColumnType } from "kysely";
+
+/** Written as JSON text; read back as a string (SQLite) or an already-parsed value (pg jsonb). */
+export type JsonColumn = ColumnType<unknown, string, string>;
+export type NullableJsonColumn = ColumnType<unknown, string | null, string | null>;
+
+export interface IncidentsTable {
+  id: string;
+  ticket: string;
+  title: string;
+  priority: string;
+  criteria: JsonColumn;
+  status: string;
+  discovered_at: string;
+  deadline_at: string;
+  branch: string;
+  base: string;
+  remote: string;
+  created_at: string;
+  updated_at: string;
+  data: JsonColumn;
+}
+
+export interface TimelineEventsTable {
+  incident_id: string;
+  seq: number;
+  at: string;
+  recorded_at: string;
+  actor: string;
+  kind: string;
+  data: JsonColumn;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface EffectsTable {
+  incident_id: string;
+  key: string;
+  state: string;
+  intent: JsonColumn;
+  result: NullableJsonColumn;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export interface MigrationsTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+export interface Database {
+  incidents: IncidentsTable;
+  timeline_events: TimelineEventsTable;
+  effects: EffectsTable;
+  firebreak_migrations: MigrationsTable;
+}
+
+export function parseJsonColumn(value: unknown): unknown {
+  return typeof value === "string" ? JSON.parse(value) : value;
+}

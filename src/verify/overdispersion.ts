@@ -1,0 +1,34 @@
+// Real error counts are burstier than Poisson. The engine treats them as quasi-Poisson: a count
+// whose variance is φ times its mean carries the information of a Poisson count divided by φ.
+
+export interface CountBucket {
+  bad: number;
+  total: number;
+}
+
+/**
+ * φ, the variance-to-mean ratio of bad counts per bucket given the requests in that bucket
+ * (Pearson's estimate), from the baseline window's buckets at the same scrape interval the
+ * watch will use. Never below 1: under-dispersion is treated as Poisson.
+ */
+export function estimateDispersion(buckets: readonly CountBucket[]): number {
+  let bad = 0;
+  let total = 0;
+  let used = 0;
+  for (const b of buckets) {
+    if (b.total > 0) {
+      bad += b.bad;
+      total += b.total;
+      used++;
+    }
+  }
+  if (used < 2 || bad === 0) return 1;
+  const p = bad / total;
+  let chi2 = 0;
+  for (const b of buckets) {
+    if (b.total <= 0) continue;
+    const expected = p * b.total;
+    chi2 += ((b.bad - expected) * (b.bad - expected)) / expected;
+  }
+  return Math.max(1, chi2 / (used - 1));
+}

@@ -1,0 +1,100 @@
+// The effect journal: every durable side effect (push, PR, merge, tag, deploy, message) goes
+// through effect(). It writes the intent before acting and the result after, each with its
+// timeline event in the same transaction. On a re-run:
+//   - a finished effect returns its stored result and does nothing;
+//   - an intent without a result first asks the world (reconcile) whether it happened;
+//     it performs only when the world says it did not;
+//   - when the world cannot be asked, the effect is "possibly done" and a person decides:
+//     it is never silently repeated.
+// A kill -9 at any line therefore leaves no duplicate and no gap in the timeline.
+
+import type { Clock, Store } from "../ports.js";
+import { E, FirebreakError } from "../errors.js";
+import { redactDeep } from "../redact.js";
+import { crashPoint } from "./crash-point.js";
+
+export type EffectResult = Record<string, unknown>;
+
+export interface EffectSpec<R extends EffectResult> {
+  /** Timeline kind written when it is done, e.g. "branch.pushed". */
+  kind: string;
+  /** What is about to happen, recorded with the intent (no secrets). */
+  intent?: Record<string, unknown>;
+  /**
+   * Asks the world whether an interrupted attempt happened. Return the result if it did,
+   * null if it certainly did not, or "unknown" when the world cannot say.
+   */
+  reconcile?: () => Promise<R | null | "unknown">;
+  perform: () => Promise<R>;
+  /** The command that lets a person settle a possibly-done effect. */
+  settle?: string;
+}
+
+export interface EffectDeps {
+  store: Store;
+  clock: Clock;
+  actor: string;
+}
+
+export interface EffectOutcome<R> {
+  result: R;
+  /** "performed" now, "replayed" from the journal, or "reconciled" from the world. */
+  how: "performed" | "replayed" | "reconciled";
+}
+
+/** Thrown by adapters when a request may have reached the other side but no answer came back. */
+export class AmbiguousOutcome extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AmbiguousOutcome";
+  }
+}
+
+export async function effect<R extends EffectResult>(
+  deps: EffectDeps,
+  incidentId: string,
+  key: string,
+  spec: EffectSpec<R>,
+  opts: { force?: boolean } = {},
+): Promise<EffectOutcome<R>> {
+  const { store, clock, actor } = deps;
+  const ev = (kind: string, data: Record<string, unknown>) => ({ at: clock.now().toISOString(), actor, kind, data: redactDeep(data) });
+  const existing = await store.getEffect(incidentId, key);
+
+  if (existing?.state === "done") return { result: existing.result as R, how: "replayed" };
+
+  if (existing) {
+    // An earlier run wrote the intent and stopped. Ask the world before doing anything.
+    const seen = spec.reconcile && !(existing.state === "possibly-done" && opts.force) ? await spec.reconcile() : "unknown";
+    if (seen && seen !== "unknown") {
+      await store.recordOutcome(incidentId, key, { state: "done", result: redactDeep(seen) }, ev(spec.kind, { key, ...seen, reconciled: true }));
+      return { result: seen, how: "reconciled" };
+    }
+    if (seen === "unknown" && !opts.force) {
+      if (existing.state !== "possibly-done")
+        await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key }));
+      throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
+    }
+    // The world says it never happened (or a person said to go ahead): clear and perform.
+    await store.clearIntent(incidentId, key, ev("effect.retry", { key, reason: seen === null ? "not found in the world" : "forced" }));
+  }
+
+  await store.recordIntent(incidentId, key, redactDeep(spec.intent ?? {}), ev("effect.intent", { key, ...(spec.intent ?? {}) }));
+  crashPoint(key, "after-intent");
+  let result: R;
+  try {
+    result = await spec.perform();
+  } catch (e) {
+    if (e instanceof AmbiguousOutcome) {
+      await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, error: e.message }));
+      throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
+    }
+    // A clean failure: it did not happen, so the intent is cleared and a re-run may try again.
+    const message = e instanceof FirebreakError ? e.message : e instanceof Error ? e.message : String(e);
+    await store.clearIntent(incidentId, key, ev("effect.failed", { key, error: message }));
+    throw e;
+  }
+  crashPoint(key, "after-perform");
+  await store.recordOutcome(incidentId, key, { state: "done", result: redactDeep(result) }, ev(spec.kind, { key, ...result }));
+  return { result, how: "performed" };
+}

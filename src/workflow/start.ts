@@ -1,0 +1,161 @@
+// Starting an incident: plan (everything that can fail, nothing written), then apply (fetch,
+// record, branch, publish). Each durable step is an effect, so an interrupted start resumes
+// where it stopped instead of refusing or doing anything twice.
+
+import type { App } from "../app/app.js";
+import type { Config } from "../config/schema.js";
+import type { Incident, Priority } from "../domain/types.js";
+import { hotfixBranch, validateTicket } from "../domain/naming.js";
+import { parsePriority, LEVELS } from "../domain/levels.js";
+import { triage } from "../domain/triage.js";
+import { computeDeadline, parseWhen } from "../domain/deadline.js";
+import { assertSafeRef } from "../adapters/git/safety.js";
+import { E } from "../errors.js";
+import { effect } from "./effect.js";
+
+export interface StartRequest {
+  ticket?: string;
+  title?: string;
+  priority?: string;
+  criteria: string[];
+  discovered?: string;
+  base?: string;
+  push: boolean;
+}
+
+export interface StartPlan {
+  ticket: string;
+  title: string;
+  priority: Priority;
+  criteria: string[];
+  discoveredAt: Date;
+  deadlineAt: Date;
+  remote: string;
+  base: string;
+  branch: string;
+  push: boolean;
+  /** Set when an earlier start of this ticket stopped part-way: apply() finishes it. */
+  resume: Incident | null;
+  warnings: string[];
+}
+
+const MAX_TITLE = 200;
+
+/** A title is people's text: kept as typed, but on one line and bounded. */
+export function cleanTitle(raw: string): string {
+  const one = raw.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return one.length > MAX_TITLE ? one.slice(0, MAX_TITLE - 1) + "…" : one;
+}
+
+export async function planStart(app: App, req: StartRequest): Promise<StartPlan> {
+  const config: Config = await app.config();
+  if (!req.ticket) throw E.missingInput("<ticket> (e.g. ENG-1234)", "The ticket id");
+  validateTicket(req.ticket, config.ticket.pattern);
+  const title = cleanTitle(req.title ?? "");
+  if (!title) throw E.usage("A title is required: what is broken, in a few words.", `firebreak start ${req.ticket} "Fix auth bypass on expired tokens" --priority P1`);
+
+  const warnings: string[] = [];
+  let priority: Priority;
+  if (req.criteria.length > 0) {
+    const t = triage({ criteria: req.criteria, productionBroken: true });
+    if (t.kind !== "emergency") throw E.usage("Those criteria do not make an emergency.", "firebreak triage --list");
+    priority = req.priority ? parsePriority(req.priority) : t.priority;
+    if (req.priority && priority > t.priority)
+      warnings.push(`--priority ${priority} is less urgent than the criteria say (${t.priority}); keeping ${priority} as you asked.`);
+  } else if (req.priority) {
+    priority = parsePriority(req.priority);
+  } else {
+    throw E.missingInput("--priority P0|P1|P2|P3 or --criteria <ids>", "The priority");
+  }
+
+  const now = app.clock.now();
+  const cal = config.calendar;
+  const discoveredAt = req.discovered ? parseWhen(req.discovered, now, cal.timeZone) : now;
+  if (discoveredAt.getTime() > now.getTime() + 60_000) throw E.usage(`--discovered ${req.discovered} is in the future.`);
+  const deadlineAt = computeDeadline(priority, discoveredAt, { timeZone: cal.timeZone, workDays: cal.workDays, holidays: cal.holidays });
+
+  const remote = config.production.remote;
+  const base = req.base ?? config.production.branch;
+  await assertSafeRef(base);
+  const branch = hotfixBranch(req.ticket, title);
+  await assertSafeRef(branch);
+
+  const store = await app.store();
+  const active = await store.findActiveByTicket(req.ticket);
+  let resume: Incident | null = null;
+  if (active) {
+    const branchDone = (await store.getEffect(active.id, `git.branch:${active.branch}`))?.state === "done";
+    const pushDone = !req.push || (await store.getEffect(active.id, `git.push:${active.branch}`))?.state === "done";
+    if (branchDone && pushDone) throw E.ticketInProgress(active.ticket, active.branch, active.createdAt);
+    resume = active;
+  }
+  if (!resume || (await store.getEffect(resume.id, `git.branch:${resume.branch}`))?.state !== "done") {
+    const dirty = await app.git.statusPorcelain();
+    if (dirty.length > 0) throw E.dirtyTree(dirty);
+  }
+  return { ticket: req.ticket, title, priority, criteria: req.criteria, discoveredAt, deadlineAt, remote, base, branch, push: req.push, resume, warnings };
+}
+
+export async function applyStart(app: App, plan: StartPlan, progress: (msg: string) => void): Promise<Incident> {
+  const store = await app.store();
+  const deps = await app.effectDeps();
+  const { remote, base } = plan;
+
+  progress(`Fetching ${remote}/${base}…`);
+  await app.git.fetch(remote, [base]);
+  const startPoint = `refs/remotes/${remote}/${base}`;
+  if (!(await app.git.refExists(startPoint))) throw E.unknownBase(remote, base);
+
+  const incident =
+    plan.resume ??
+    (await store.createIncident(
+      {
+        ticket: plan.ticket,
+        title: plan.title,
+        priority: plan.priority,
+        criteria: plan.criteria,
+        discoveredAt: plan.discoveredAt.toISOString(),
+        deadlineAt: plan.deadlineAt.toISOString(),
+        branch: plan.branch,
+        base,
+        remote,
+      },
+      {
+        at: deps.clock.now().toISOString(),
+        actor: deps.actor,
+        kind: "incident.started",
+        data: { priority: plan.priority, criteria: plan.criteria, discoveredAt: plan.discoveredAt.toISOString(), deadlineAt: plan.deadlineAt.toISOString(), level: LEVELS[plan.priority].kind },
+      },
+    ));
+  const branch = incident.branch;
+
+  await effect(deps, incident.id, `git.branch:${branch}`, {
+    kind: "branch.created",
+    intent: { branch, from: `${remote}/${base}` },
+    reconcile: async () => {
+      if (!(await app.git.refExists(`refs/heads/${branch}`))) return null;
+      if ((await app.git.currentBranch()) !== branch) await app.git.switchTo(branch);
+      return { branch, sha: await app.git.revParse(`refs/heads/${branch}`) };
+    },
+    perform: async () => {
+      progress(`Creating ${branch} from ${remote}/${base}…`);
+      await app.git.switchCreate(branch, startPoint);
+      return { branch, sha: await app.git.headSha() };
+    },
+  });
+
+  if (plan.push) {
+    const sha = await app.git.revParse(`refs/heads/${branch}`);
+    await effect(deps, incident.id, `git.push:${branch}`, {
+      kind: "branch.pushed",
+      intent: { remote, branch, sha },
+      reconcile: async () => ((await app.git.remoteBranchSha(remote, branch)) ? { remote, branch, sha } : null),
+      perform: async () => {
+        progress(`Publishing ${branch} to ${remote}…`);
+        await app.git.pushBranch(remote, branch);
+        return { remote, branch, sha };
+      },
+    });
+  }
+  return (await store.getIncident(incident.id)) ?? incident;
+}

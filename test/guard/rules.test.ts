@@ -1,0 +1,180 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { GitFixture } from "../helpers/git-fixture.js";
+import { guard, hotfixRepo, rulesHit } from "./fixture.js";
+
+let fx: GitFixture;
+beforeEach(() => {
+  fx = hotfixRepo();
+});
+afterEach(() => fx.cleanup());
+/** Starts over with these files already in production. */
+function rebase(files: Record<string, string>): void {
+  fx.cleanup();
+  fx = hotfixRepo(files);
+}
+
+const PKG = { name: "svc", version: "1.0.0", scripts: { test: "vitest" }, dependencies: { jsonwebtoken: "9.0.0", a: "1" } };
+const pkg = (o: object) => JSON.stringify(o, null, 2) + "\n";
+
+describe("a well-formed fix", () => {
+  it("has no findings and does not block", async () => {
+    const r = await guard(fx);
+    expect(r.findings).toEqual([]);
+    expect(r.blocked).toBe(false);
+    expect(r.stats).toEqual({ files: 1, lines: 5, testFiles: 1, testLines: 1 });
+  });
+});
+
+describe("dependencies", () => {
+  it("passes when package.json changes only scripts and version, with keys reordered", async () => {
+    rebase({ "package.json": pkg(PKG) });
+    fx.write("package.json", pkg({ version: "1.0.1", name: "svc", dependencies: { a: "1", jsonwebtoken: "9.0.0" }, scripts: { test: "vitest run" } }));
+    const r = await guard(fx);
+    expect(rulesHit(r)).not.toContain("dependencies");
+  });
+  it("blocks a dependency bump in package.json and a changed lock file", async () => {
+    rebase({ "package.json": pkg(PKG), "package-lock.json": "{}\n" });
+    fx.write("package.json", pkg({ ...PKG, dependencies: { ...PKG.dependencies, jsonwebtoken: "9.0.2" } }));
+    fx.write("package-lock.json", '{"v":2}\n');
+    fx.write("services/api/go.sum", "x v1\n");
+    const r = await guard(fx);
+    const deps = r.findings.filter((f) => f.rule === "dependencies");
+    expect(deps.map((f) => [f.file, f.severity])).toEqual([
+      ["package-lock.json", "block"],
+      ["package.json", "block"],
+      ["services/api/go.sum", "block"],
+    ]);
+    expect(deps[1]!.message).toContain("dependencies");
+    expect(r.blocked).toBe(true);
+  });
+});
+
+describe("regression-test", () => {
+  it("passes with a changed test file (any language's pattern)", async () => {
+    fx.git("checkout", "-q", "--", "test/auth.test.js");
+    fx.write("pkg/token_test.go", "package pkg\n");
+    expect(rulesHit(await guard(fx))).not.toContain("regression-test");
+  });
+  it("blocks when no test is added or changed, and a deleted test does not count", async () => {
+    fx.git("checkout", "-q", "--", "test/auth.test.js");
+    fx.git("rm", "-q", "test/auth.test.js");
+    const r = await guard(fx);
+    expect(r.findings.find((f) => f.rule === "regression-test")?.severity).toBe("block");
+    expect(r.blocked).toBe(true);
+  });
+  it("uses the configured test patterns", async () => {
+    fx.git("checkout", "-q", "--", "test/auth.test.js");
+    fx.write("checks/auth.check.js", "// check\n");
+    const r = await guard(fx, { config: { testPatterns: ["checks/**"] } });
+    expect(rulesHit(r)).not.toContain("regression-test");
+  });
+});
+
+describe("size", () => {
+  it("counts only non-test lines: a big test is fine", async () => {
+    fx.write("test/auth.test.js", "x\n".repeat(2000));
+    const r = await guard(fx, { priority: "P0" });
+    expect(rulesHit(r)).not.toContain("size");
+    expect(r.stats.testLines).toBeGreaterThan(1000);
+  });
+  it("blocks a change over the level's line or file budget", async () => {
+    fx.write("src/auth.js", "// ENG-1234 because\n" + "x;\n".repeat(200));
+    const p1 = await guard(fx, { priority: "P1" });
+    expect(rulesHit(p1)).not.toContain("size"); // 201 + 1 lines ≤ 250
+    const p0 = await guard(fx, { priority: "P0" });
+    expect(p0.findings.find((f) => f.rule === "size")?.message).toMatch(/lines \(budget 150\)/);
+    for (let i = 0; i < 6; i++) fx.write(`src/f${i}.js`, "y\n");
+    const files = await guard(fx, { priority: "P0", config: { levels: { P0: { maxLines: 10_000 } } } });
+    expect(files.findings.find((f) => f.rule === "size")?.message).toMatch(/7 files \(budget 5\)/);
+  });
+});
+
+describe("churn", () => {
+  it("passes a change without renames or formatting hunks", async () => {
+    expect(rulesHit(await guard(fx))).not.toContain("churn");
+  });
+  it("warns on a rename and on a whitespace-only hunk", async () => {
+    rebase({ "src/util.js": "function a() {\n  return 1;\n}\nconst z = 3;\n" });
+    fx.git("mv", "src/app.js", "src/application.js");
+    fx.write("src/util.js", "function a() {\n    return 1;\n}\nconst z = 4;\n");
+    const r = await guard(fx);
+    const churn = r.findings.filter((f) => f.rule === "churn");
+    expect(churn.map((f) => [f.file, f.severity, f.message])).toEqual([
+      ["src/application.js", "warn", "renamed or moved from src/app.js"],
+      ["src/util.js", "warn", "1 formatting-only hunk (whitespace changes)"],
+    ]);
+    expect(r.blocked).toBe(false);
+  });
+});
+
+describe("spread", () => {
+  it("does not count a test folder beside the code, or files in the same area", async () => {
+    fx.write("src/deep/helper.js", "// ENG-1234\nconst h = 1;\n");
+    fx.write("tests/fixtures/token.json", "{}\n");
+    expect(rulesHit(await guard(fx))).not.toContain("spread");
+  });
+  it("warns about a file in another top-level area", async () => {
+    fx.write("docs/notes.md", "unrelated\n");
+    const r = await guard(fx);
+    expect(r.findings.filter((f) => f.rule === "spread").map((f) => [f.file, f.message])).toEqual([
+      ["docs/notes.md", "in docs, away from the rest of the change in src"],
+    ]);
+  });
+});
+
+describe("public-api", () => {
+  it("passes when an existing export changes", async () => {
+    fx.write("src/auth.js", "export function check(token) {\n  // ENG-1234 because\n  return token.length > 0;\n}\n");
+    expect(rulesHit(await guard(fx))).not.toContain("public-api");
+  });
+  it("warns on new exported symbols in JS/TS", async () => {
+    fx.write("src/auth.js", GOOD_AUTH + "export const MAX = 3;\nexport { check as verify };\n");
+    const r = await guard(fx);
+    expect(r.findings.find((f) => f.rule === "public-api")).toMatchObject({ file: "src/auth.js", severity: "warn", message: "new exports: MAX, verify" });
+  });
+});
+
+describe("infrastructure", () => {
+  it("passes when no CI or deploy file is touched", async () => {
+    expect(rulesHit(await guard(fx))).not.toContain("infrastructure");
+  });
+  it("blocks a change to a CI workflow or a Dockerfile", async () => {
+    fx.write(".github/workflows/ci.yml", "on: push\n");
+    fx.write("Dockerfile", "FROM node:20\n");
+    const r = await guard(fx);
+    expect(r.findings.filter((f) => f.rule === "infrastructure").map((f) => [f.file, f.severity])).toEqual([
+      [".github/workflows/ci.yml", "block"],
+      ["Dockerfile", "block"],
+    ]);
+  });
+});
+
+describe("binary", () => {
+  it("passes binary fixtures inside tests", async () => {
+    fx.write("test/fixtures/token.bin", "\0\x01\x02");
+    expect(rulesHit(await guard(fx))).not.toContain("binary");
+  });
+  it("blocks a committed or untracked binary file", async () => {
+    fx.write("src/logo.png", "\x89PNG\0\0\x01");
+    fx.git("add", "src/logo.png");
+    fx.git("commit", "-q", "-m", "logo");
+    fx.write("src/font.woff", "wOFF\0\0");
+    const r = await guard(fx);
+    expect(r.findings.filter((f) => f.rule === "binary").map((f) => f.file)).toEqual(["src/font.woff", "src/logo.png"]);
+  });
+});
+
+describe("root-cause", () => {
+  it("passes with a comment that says why, without the ticket", async () => {
+    fx.write("src/auth.js", "export function check(t) {\n  # prevents empty tokens from passing\n  return t.length > 0;\n}\n");
+    expect(rulesHit(await guard(fx))).not.toContain("root-cause");
+  });
+  it("warns when no added comment names the ticket or says why", async () => {
+    fx.write("src/auth.js", "export function check(t) {\n  // tidy\n  return t.length > 0;\n}\n");
+    const r = await guard(fx);
+    expect(r.findings.find((f) => f.rule === "root-cause")).toMatchObject({ severity: "warn", message: "no added comment mentions ENG-1234 or says why" });
+    expect(r.blocked).toBe(false);
+  });
+});
+
+const GOOD_AUTH = "export function check(t) {\n  // ENG-1234: empty tokens passed because the length was never checked\n  return t.length > 0;\n}\n";

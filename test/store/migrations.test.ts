@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/open-store.js";
+import { LATEST_VERSION, MIGRATIONS, migrate } from "../../src/store/migrations.js";
+import { openPostgresBackend } from "../../src/store/postgres.js";
+import { openSqliteBackend } from "../../src/store/sqlite.js";
+import type { Backend } from "../../src/store/backend.js";
+import { BACKENDS, event, newIncident, type BackendHandle } from "./backends.js";
+
+function backendFor(handle: BackendHandle): Backend {
+  const o = handle.options;
+  return "sqlitePath" in o ? openSqliteBackend(o.sqlitePath) : openPostgresBackend(o.postgresUrl, o.schema);
+}
+
+describe.each(BACKENDS)("migrations on $name", (factory) => {
+  let handle: BackendHandle;
+  beforeEach(async () => {
+    handle = await factory.setup();
+  });
+  afterEach(async () => {
+    await handle?.cleanup();
+  });
+
+  it("apply once, and running them again changes nothing", async () => {
+    const store = await openStore(handle.options);
+    const inc = await store.createIncident(newIncident(), event("incident.started"));
+    await store.close();
+
+    const backend = backendFor(handle);
+    try {
+      expect(await migrate(backend)).toEqual([]);
+      expect(await migrate(backend)).toEqual([]);
+      const rows = await backend.db.selectFrom("firebreak_migrations").select("version").orderBy("version").execute();
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await backend.db.destroy();
+    }
+
+    const reopened = await openStore(handle.options);
+    try {
+      expect((await reopened.getIncident(inc.id))?.ticket).toBe("ENG-1234");
+      expect((await reopened.verifyTimeline(inc.id)).ok).toBe(true);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("two opens at the same moment both succeed on a fresh database", async () => {
+    const stores = await Promise.all([openStore(handle.options), openStore(handle.options), openStore(handle.options)]);
+    try {
+      const inc = await stores[0]!.createIncident(newIncident(), event("incident.started"));
+      expect((await stores[2]!.getIncident(inc.id))?.id).toBe(inc.id);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+    const backend = backendFor(handle);
+    try {
+      const rows = await backend.db.selectFrom("firebreak_migrations").select("version").execute();
+      expect(rows).toHaveLength(MIGRATIONS.length);
+    } finally {
+      await backend.db.destroy();
+    }
+  });
+
+  it("refuses a database written by a newer firebreak", async () => {
+    await (await openStore(handle.options)).close();
+    await handle.exec("insert into firebreak_migrations (version, name, applied_at) values (?, ?, ?)", [LATEST_VERSION + 1, "future", "2030-01-01T00:00:00Z"]);
+    await expect(openStore(handle.options)).rejects.toMatchObject({ code: "STORE_TOO_NEW" });
+  });
+});
