@@ -2,22 +2,24 @@
 // out, else the only one in progress. Anything else is ambiguous and says how to choose.
 
 import type { Incident } from "../domain/types.js";
+import type { Store } from "../ports.js";
 import type { App } from "./app.js";
 import { E, FirebreakError, EXIT } from "../errors.js";
 
-export async function resolveIncident(app: App, ticket?: string): Promise<Incident> {
-  const store = await app.store();
+/** The reads resolution needs: the full Store, or the fast read-only SQLite reader. */
+export type IncidentFinder = Pick<Store, "findByTicket" | "findByBranch" | "listIncidents">;
+
+export async function findIncident(finder: IncidentFinder, ticket: string | undefined, branch: string | null): Promise<Incident> {
   if (ticket) {
-    const found = await store.findByTicket(ticket);
+    const found = await finder.findByTicket(ticket);
     if (!found) throw E.noIncident(`for ${ticket}`);
     return found;
   }
-  const branch = (await app.git.isRepo()) ? await app.git.currentBranch() : null;
   if (branch) {
-    const onBranch = await store.findByBranch(branch);
+    const onBranch = await finder.findByBranch(branch);
     if (onBranch) return onBranch;
   }
-  const active = await store.listIncidents({ all: false });
+  const active = await finder.listIncidents({ all: false });
   if (active.length === 1) return active[0]!;
   if (active.length === 0) throw E.noIncident(branch ? `on branch ${branch}, and none is in progress` : "in progress");
   throw new FirebreakError({
@@ -27,4 +29,9 @@ export async function resolveIncident(app: App, ticket?: string): Promise<Incide
     exit: EXIT.usage,
     details: active.map((i) => `${i.ticket} (${i.priority}) ${i.title}`),
   });
+}
+
+export async function resolveIncident(app: App, ticket?: string): Promise<Incident> {
+  const branch = !ticket && (await app.git.isRepo()) ? await app.git.currentBranch() : null;
+  return findIncident(await app.store(), ticket, branch);
 }

@@ -39,23 +39,27 @@ export interface RunChecksOptions {
 // Exit code 127 is the shell's "command not found".
 const MISSING = /Missing script:|ERR_PNPM_NO_SCRIPT|Command "[^"]+" not found|error Command .* not found|Script not found/i;
 
-export async function runChecks(checks: Array<{ name: string; command: string | null }>, opts: RunChecksOptions): Promise<CheckResult[]> {
+/** Refuses --only/--skip names that are not checks, and skips without a reason. */
+export function validateSelection(checks: Array<{ name: string }>, opts: Pick<RunChecksOptions, "only" | "skip">): void {
   const names = new Set(checks.map((c) => c.name));
   const unknown = [...(opts.only ?? []), ...(opts.skip ?? []).map((s) => s.name)].filter((n) => !names.has(n));
   if (unknown.length) throw E.usage(`Unknown check${unknown.length === 1 ? "" : "s"}: ${unknown.join(", ")}.`, undefined, [`checks: ${[...names].join(", ")}`]);
   for (const s of opts.skip ?? []) if (s.reason.trim() === "") throw E.usage(`--skip ${s.name} needs a --reason; it is recorded on the timeline.`);
+}
 
-  mkdirSync(opts.logDir, { recursive: true });
+export async function runChecks(checks: Array<{ name: string; command: string | null }>, opts: RunChecksOptions): Promise<CheckResult[]> {
+  validateSelection(checks, opts);
   const results: CheckResult[] = [];
   for (const check of checks) {
-    const result = await runOne(check, opts);
+    const result = await runCheck(check, opts);
     results.push(result);
     opts.onEvent?.({ type: "end", result });
   }
   return results;
 }
 
-async function runOne(check: { name: string; command: string | null }, opts: RunChecksOptions): Promise<CheckResult> {
+/** One check: skipped, missing, interrupted before it starts, or run with its log file. No "end" event. */
+export async function runCheck(check: { name: string; command: string | null }, opts: RunChecksOptions): Promise<CheckResult> {
   const base = { name: check.name, command: check.command, exitCode: null, durationMs: 0, logPath: null };
   if (opts.signal?.aborted) return { ...base, status: "interrupted", reason: "stopped before it started" };
   const skipped = opts.skip?.find((s) => s.name === check.name);
@@ -63,6 +67,7 @@ async function runOne(check: { name: string; command: string | null }, opts: Run
   if (opts.only && !opts.only.includes(check.name)) return { ...base, status: "skipped", reason: `not in --only ${opts.only.join(",")}` };
   if (check.command === null) return { ...base, status: "missing", reason: "no command configured and no package.json script found" };
 
+  mkdirSync(opts.logDir, { recursive: true });
   const logPath = join(opts.logDir, `${check.name.replace(/[^\w.-]+/g, "_")}.log`);
   const log = createWriteStream(logPath);
   log.write(`$ ${check.command}\n`);

@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   log: () => import("./commands/log.js"),
   list: () => import("./commands/list.js"),
   confirm: () => import("./commands/confirm.js"),
+  check: () => import("./commands/check.js"),
+  commit: () => import("./commands/commit.js"),
 };
 
 const program = new Command("firebreak")
@@ -108,6 +110,28 @@ program
   .option("--note <text>", "what was seen")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("confirm"));
+
+const collect = (value: string, list: string[] = []) => [...list, value];
+
+program
+  .command("check")
+  .description("guard the change (minimal, with a regression test), then run test, typecheck and build")
+  .option("--allow <rule>", "let a blocking guard rule through; needs a --reason right after it (repeatable)", collect)
+  .option("--skip <check>", "skip a check (test, typecheck, build); needs a --reason right after it (repeatable)", collect)
+  .option("--reason <text>", "why the --allow or --skip before it is needed; recorded and shown in the PR", collect)
+  .option("--only <checks>", "run only these checks, e.g. test")
+  .option("--checks-only", "skip the guard and run only the checks")
+  .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .action(act("check"));
+
+program
+  .command("commit")
+  .description("commit the staged fix: fix: <brief>, what was broken, the root cause, Ticket and Priority trailers")
+  .option("--root-cause <text>", "why it broke; stored on the record for the PR, messages and review")
+  .option("--what <text>", "what was broken, as users saw it")
+  .option("--brief <text>", "the subject after 'fix: ' (default: the incident title)")
+  .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .action(act("commit"));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

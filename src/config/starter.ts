@@ -109,7 +109,7 @@ export function renderStarterConfig(d: DetectedProject, opts: { machineTimeZone?
 
   L.push(
     c("How to deploy, how to verify production, and whom to tell. Secrets as env:NAME,"),
-    c("e.g. a Slack webhook: env:SLACK_WEBHOOK_URL. See `firebreak help config`."),
+    c("e.g. a Slack webhook: env:SLACK_WEBHOOK_URL."),
     "# deploy: {}",
     "# verify: {}",
     "# notify: {}",

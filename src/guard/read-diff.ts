@@ -21,7 +21,7 @@ const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C"
 const GIT_CONFIG = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false"];
 const DIFF_FLAGS = ["--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-M"];
 
-async function git(cwd: string, args: string[]): Promise<RunResult> {
+export async function git(cwd: string, args: string[]): Promise<RunResult> {
   return run("git", [...GIT_CONFIG, ...args], { cwd, env: GIT_ENV });
 }
 
@@ -31,7 +31,7 @@ async function gitOk(cwd: string, args: string[], what: string): Promise<string>
   return r.stdout;
 }
 
-/** The git argv lists the guard runs for a given merge base (the benchmark times these alone). */
+/** The bulk git calls the guard makes for a merge base (the benchmark times these alone, via git()). */
 export function diffCommands(mergeBase: string): string[][] {
   return [
     ["diff", "--raw", "--numstat", "-z", ...DIFF_FLAGS, mergeBase, "--"],

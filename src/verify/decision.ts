@@ -152,11 +152,16 @@ export function createDecider(opts: DeciderOptions): Decider {
     n += sample.total;
     const m = p0 * n;
     if (s > tolerance * m && evidenceAt(s, m, tolerance, regressionPrior) >= primaryLevel) return decide("regression", t);
+    // The restarted tests' ratios summed are a martingale with mean `restarts`, so Ville's inequality
+    // holds for the sum (Shiryaev–Roberts); it beats a union bound when several starts follow a change.
+    // Leaving out a term only lowers the sum, so starts with no excess of bad events are skipped.
+    let sum = 0;
     for (const snap of snapshots) {
       const ds = s - snap.s;
       const dm = p0 * (n - snap.n);
-      if (ds > tolerance * dm && evidenceAt(ds, dm, tolerance, regressionPrior) >= restartLevel) return decide("regression", t);
+      if (ds > tolerance * dm) sum += Math.exp(evidenceAt(ds, dm, tolerance, regressionPrior) - restartLevel);
     }
+    if (sum >= 1) return decide("regression", t);
     if (outcome === "pending" && s < ratio * m && evidenceAt(s, m, ratio, verifiedPrior) >= verifiedLevel) {
       verifiedAt = t;
       return decide("verified", t);

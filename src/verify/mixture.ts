@@ -7,8 +7,8 @@ export interface GammaPrior {
   rate: number;
 }
 
-// Mean 1, standard deviation ~0.7: puts weight on the 0.5×–3× changes a deploy usually makes,
-// which is where the test has to be fast. Tuned on the benchmark grid (bench/verify.ts).
+// Mean 1, standard deviation ~0.7: a broad prior for the interval shown to people. The two
+// decisions use narrower priors aimed at their own alternatives (priors.ts).
 export const DEFAULT_PRIOR: GammaPrior = { shape: 2, rate: 2 };
 
 const LANCZOS = [

@@ -158,6 +158,18 @@ describe("renderStarterConfig", () => {
     expect(text).toContain("# test: '…'   # not detected");
   });
 
+  it("keeps its commented examples valid: uncommented, they load too", async () => {
+    const fx = repo();
+    const { text } = await roundTrip(fx.work);
+    const uncommented = text.replace(/^# ((?:guard|backport|deploy|verify|notify):.*|  .*)$/gm, "$1");
+    expect(uncommented).toContain("\nbackport:\n  targets:\n    - branch: develop");
+    writeFileSync(join(fx.work, ".firebreak.yml"), uncommented);
+    const loaded = await loadConfig(fx.work);
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.config.backport.targets).toEqual([{ branch: "develop" }, { branch: "release-candidate", short: "rc" }]);
+    expect(loaded.config.guard.levels?.P0).toEqual({ maxFiles: 10, maxLines: 200 });
+  });
+
   it("round-trips when nothing can be detected", async () => {
     const dir = mkdtempSync(join(tmpdir(), "firebreak-empty-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

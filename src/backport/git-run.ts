@@ -1,0 +1,68 @@
+// Git for the backport engine. It needs what the Git class deliberately strips: a private
+// GIT_INDEX_FILE, so a cherry-pick can be computed in a throwaway index without touching the
+// user's index or work tree. Everything else matches the Git class: argv arrays, no prompts,
+// English messages, no inherited repository variables.
+
+import { run } from "../adapters/process.js";
+import { mapGitError } from "../adapters/git/git-errors.js";
+import { E } from "../errors.js";
+
+const BASE_ENV: NodeJS.ProcessEnv = {
+  GIT_TERMINAL_PROMPT: "0",
+  LC_ALL: "C",
+  GIT_DIR: undefined,
+  GIT_WORK_TREE: undefined,
+  GIT_INDEX_FILE: undefined,
+  GIT_COMMON_DIR: undefined,
+  GIT_OBJECT_DIRECTORY: undefined,
+  GIT_NAMESPACE: undefined,
+  // A cherry-pick in a conflict worktree must never stop for an editor.
+  GIT_EDITOR: "true",
+};
+
+export interface GitCall {
+  index?: string; // a private index file
+  env?: NodeJS.ProcessEnv; // GIT_AUTHOR_* and the like
+  input?: string;
+}
+
+export interface GitOut {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function gitRaw(cwd: string, args: readonly string[], call: GitCall = {}): Promise<GitOut> {
+  const env = { ...BASE_ENV, ...call.env, ...(call.index ? { GIT_INDEX_FILE: call.index } : {}) };
+  const r = await run("git", args, { cwd, env, input: call.input });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs git and returns stdout; a failure throws the mapped FirebreakError. */
+export async function gitOk(cwd: string, args: readonly string[], call: GitCall = {}): Promise<string> {
+  const r = await gitRaw(cwd, args, call);
+  if (r.code !== 0) throw mapGitError({ args, cwd, code: r.code, stderr: r.stderr });
+  return r.stdout;
+}
+
+export const gitLine = async (cwd: string, args: readonly string[], call: GitCall = {}): Promise<string> =>
+  (await gitOk(cwd, args, call)).trim();
+
+let cachedVersion: [number, number] | undefined;
+
+/** git's major.minor, read once per process. */
+export async function gitVersion(cwd: string): Promise<[number, number]> {
+  if (cachedVersion) return cachedVersion;
+  const out = await gitLine(cwd, ["version"]);
+  const m = /git version (\d+)\.(\d+)/.exec(out);
+  if (!m) throw E.git(`Cannot read the git version from "${out}".`);
+  cachedVersion = [Number(m[1]), Number(m[2])];
+  return cachedVersion;
+}
+
+/** `git merge-tree --merge-base` arrived in git 2.40. */
+export async function hasMergeTreeMergeBase(cwd: string): Promise<boolean> {
+  if (process.env.FIREBREAK_BACKPORT_FORCE_INDEX === "1") return false;
+  const [major, minor] = await gitVersion(cwd);
+  return major > 2 || (major === 2 && minor >= 40);
+}

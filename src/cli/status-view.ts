@@ -1,0 +1,45 @@
+// What `firebreak status` prints, for both ways of reading the record (see fast-status.ts).
+
+import type { Incident, TimelineEvent } from "../domain/types.js";
+import type { Output } from "./output.js";
+import { evaluateChecklist } from "../domain/checklist.js";
+import { timeLeft } from "../domain/deadline.js";
+import { LEVELS } from "../domain/levels.js";
+import { utc } from "./format.js";
+import { describeEvent } from "./describe-event.js";
+
+const MARK = { done: "✔", waived: "~", next: "→", todo: "·", "not-needed": "-" } as const;
+
+export function renderStatus(out: Output, incident: Incident, events: TimelineEvent[], now: Date, tailCount: number): void {
+  const items = evaluateChecklist(incident.priority, events.map((e) => e.kind));
+  const left = timeLeft(new Date(incident.deadlineAt), now);
+  const tail = events.slice(-Math.max(0, tailCount));
+  const next = items.find((i) => i.state === "next");
+
+  out.data({
+    incident,
+    timeLeft: left,
+    checklist: items.map((i) => ({ id: i.item.id, label: i.item.label, state: i.state, command: i.item.command })),
+    next: next ? { id: next.item.id, command: next.item.command } : null,
+    tail,
+  });
+  out.line(`${out.bold(incident.ticket)} ${out.red(incident.priority)} ${incident.title}`);
+  out.fields([
+    ["level", LEVELS[incident.priority].kind],
+    ["status", incident.status],
+    ["branch", incident.branch],
+    ["deadline", `${utc(incident.deadlineAt)} (${left.overdue ? out.red(left.text) : left.text})`],
+  ]);
+  out.line("");
+  for (const { item, state } of items) {
+    const text = `${MARK[state]} ${item.label}${state === "waived" ? " (waived)" : state === "not-needed" ? ` (not needed at ${incident.priority})` : ""}`;
+    out.line(`  ${state === "done" ? out.green(text) : state === "next" ? out.bold(text) : state === "not-needed" ? out.dim(text) : text}`);
+  }
+  if (tail.length > 0) {
+    out.line("");
+    out.line(out.dim("Recent timeline (UTC):"));
+    for (const e of tail) out.line(`  ${utc(e.at).slice(0, 16)}  ${e.actor.padEnd(12)}  ${describeEvent(e)}`);
+  }
+  if (next) out.next(next.item.command);
+  else out.line("Every item at this level is done.");
+}

@@ -1,0 +1,56 @@
+// Default templates by name, and the team's overrides in <repo>/.firebreak/templates/<name>.
+
+import { lstat, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { EXIT, FirebreakError } from "../../errors.js";
+import { parseTemplate, type Channel } from "../template.js";
+import { PR_BODY, PR_TITLE } from "./pr.js";
+
+export interface TemplateDef {
+  channel: Channel;
+  text: string;
+}
+
+export const TEMPLATES = {
+  "pr-title.txt": { channel: "plain", text: PR_TITLE },
+  "pr-body.md": { channel: "markdown", text: PR_BODY },
+} as const satisfies Record<string, TemplateDef>;
+
+export type TemplateName = keyof typeof TEMPLATES;
+
+export const OVERRIDE_DIR = join(".firebreak", "templates");
+const MAX_BYTES = 256 * 1024;
+
+export interface LoadedTemplate {
+  name: TemplateName;
+  channel: Channel;
+  text: string;
+  source: string; // "default" or the override's path relative to the repository
+}
+
+/** The team's override when `<repoRoot>/.firebreak/templates/<name>` exists, else the default. Parsed, so a broken override fails here. */
+export async function loadTemplate(repoRoot: string | null, name: TemplateName): Promise<LoadedTemplate> {
+  const def = TEMPLATES[name];
+  if (repoRoot !== null) {
+    const rel = join(OVERRIDE_DIR, name);
+    const file = join(repoRoot, rel);
+    const st = await lstat(file).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT" || e.code === "ENOTDIR") return null;
+      throw e;
+    });
+    if (st) {
+      if (!st.isFile() || st.size > MAX_BYTES) {
+        throw new FirebreakError({
+          code: "TEMPLATE_INVALID",
+          message: `${rel} must be a regular file under ${MAX_BYTES / 1024} KB (a symbolic link or folder is not read).`,
+          next: `replace ${rel} with the template text, or delete it to use the default`,
+          exit: EXIT.config,
+        });
+      }
+      const text = await readFile(file, "utf8");
+      parseTemplate(text, rel);
+      return { name, channel: def.channel, text, source: rel };
+    }
+  }
+  return { name, channel: def.channel, text: def.text, source: "default" };
+}

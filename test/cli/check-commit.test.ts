@@ -1,0 +1,142 @@
+// firebreak check and commit, end to end on a real repository.
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
+import { firebreak } from "../helpers/cli.js";
+
+let fx: GitFixture;
+
+function setup(checks: Record<string, string>) {
+  const yml = ["checks:", ...Object.entries(checks).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`), "  timeoutSeconds: 20", ""].join("\n");
+  fx.commit("chore: firebreak config", { ".firebreak.yml": yml, "package.json": JSON.stringify({ name: "svc", version: "1.0.0", dependencies: { jsonwebtoken: "9.0.0" } }, null, 2) + "\n" });
+  fx.git("push", "-q", "origin", "main");
+}
+
+async function startIncident() {
+  const r = await firebreak(fx.work, ["start", "ENG-1234", "Expired tokens accepted", "--priority", "P1", "--no-push"]);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+function writeFix() {
+  fx.write("src/auth.js", "export function check(t) {\n  // ENG-1234: expired tokens were accepted because exp was never compared with now\n  return t.exp > Date.now() / 1000;\n}\n");
+  fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\n');
+}
+
+beforeEach(() => {
+  fx = makeRepo();
+});
+afterEach(() => fx.cleanup());
+
+describe("firebreak check", () => {
+  it("passes a minimal fix with a regression test and records the guard and each check", async () => {
+    setup({ test: "node -e 0", build: "node -e 0" });
+    await startIncident();
+    writeFix();
+    const r = await firebreak(fx.work, ["check"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/test\s+passed/);
+    expect(r.stdout).toMatch(/typecheck\s+missing/);
+    const s = (await firebreak(fx.work, ["status", "--json"])).json();
+    const state = (id: string) => s.checklist.find((i: { id: string }) => i.id === id)?.state;
+    expect(state("guard")).toBe("done");
+    expect(state("checks")).toBe("done");
+    const log = (await firebreak(fx.work, ["log", "--json"])).json();
+    const test = log.events.find((e: { kind: string; data: { name?: string } }) => e.kind === "check.passed" && e.data.name === "test");
+    expect(test.data.logPath).toMatch(/test\.log$/);
+  });
+
+  it("blocks a dependency change until it is allowed with a reason, which is recorded", async () => {
+    setup({ test: "node -e 0" });
+    await startIncident();
+    writeFix();
+    fx.write("package.json", JSON.stringify({ name: "svc", version: "1.0.0", dependencies: { jsonwebtoken: "9.0.2" } }, null, 2) + "\n");
+    const blocked = await firebreak(fx.work, ["check"]);
+    expect(blocked.code).toBe(5);
+    expect(blocked.stdout).toContain("dependencies");
+    expect(blocked.stdout).toContain("package.json");
+    expect(blocked.stdout).toContain("checks did not run");
+
+    const allowed = await firebreak(fx.work, ["check", "--allow", "dependencies", "--reason", "CVE-2026-1234 in jsonwebtoken"]);
+    expect(allowed.code, allowed.stdout + allowed.stderr).toBe(0);
+    const log = (await firebreak(fx.work, ["log", "--json"])).json();
+    const override = log.events.find((e: { kind: string }) => e.kind === "guard.allowed");
+    expect(override.data).toMatchObject({ rule: "dependencies", reason: "CVE-2026-1234 in jsonwebtoken" });
+  });
+
+  it("blocks a fix without a regression test", async () => {
+    setup({ test: "node -e 0" });
+    await startIncident();
+    fx.write("src/auth.js", "export function check(t) { return t.exp > Date.now() / 1000; }\n");
+    const r = await firebreak(fx.work, ["check"]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toContain("regression-test");
+  });
+
+  it("a failing check fails the run and keeps its log", async () => {
+    setup({ test: "node -e \"console.log('boom'); process.exit(3)\"" });
+    await startIncident();
+    writeFix();
+    const r = await firebreak(fx.work, ["check", "--json"]);
+    expect(r.code).toBe(5);
+    const out = r.json();
+    const test = out.checks.find((c: { name: string }) => c.name === "test");
+    expect(test.status).toBe("failed");
+    expect(test.exitCode).toBe(3);
+    const s = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(s.checklist.find((i: { id: string }) => i.id === "checks").state).not.toBe("done");
+  });
+
+  it("--skip needs a reason, and the skip is recorded", async () => {
+    setup({ test: "node -e 0", build: "node -e 0" });
+    await startIncident();
+    writeFix();
+    expect((await firebreak(fx.work, ["check", "--skip", "build"])).code).toBe(2);
+    const r = await firebreak(fx.work, ["check", "--skip", "build", "--reason", "build runs in CI only"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const log = (await firebreak(fx.work, ["log", "--json"])).json();
+    expect(log.events.find((e: { kind: string }) => e.kind === "check.skipped").data).toMatchObject({ name: "build", reason: "build runs in CI only" });
+  });
+});
+
+describe("firebreak commit", () => {
+  it("writes fix: subject, body and trailers git can parse, and stores the root cause", async () => {
+    setup({ test: "node -e 0" });
+    await startIncident();
+    writeFix();
+    fx.git("add", "-A");
+    const r = await firebreak(fx.work, ["commit", "--what", "Expired tokens got 200 instead of 401", "--root-cause", "exp was never compared with now; `$(id)` \"quoted\""]);
+    expect(r.code, r.stderr).toBe(0);
+    const message = fx.git("log", "-1", "--format=%B");
+    expect(message.split("\n")[0]).toBe("fix: Expired tokens accepted");
+    expect(message).toContain("exp was never compared with now; `$(id)` \"quoted\"");
+    const trailers = fx.git("log", "-1", "--format=%(trailers:only,unfold)");
+    expect(trailers).toContain("Ticket: ENG-1234");
+    expect(trailers).toContain("Priority: P1");
+    const s = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(s.incident.data.rootCause).toContain("exp was never compared");
+    expect(s.checklist.find((i: { id: string }) => i.id === "fix-committed").state).toBe("done");
+    const log = (await firebreak(fx.work, ["log", "--json"])).json();
+    const commit = log.events.find((e: { kind: string }) => e.kind === "commit.created");
+    expect(commit.data.testFiles).toEqual(["test/auth.test.js"]);
+    expect(commit.data.testCases).toEqual(["rejects an expired token"]);
+  });
+
+  it("asks for nothing without a terminal: the missing flag is named", async () => {
+    setup({ test: "node -e 0" });
+    await startIncident();
+    writeFix();
+    fx.git("add", "-A");
+    const r = await firebreak(fx.work, ["commit"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--what");
+    expect(fx.git("log", "-1", "--format=%s")).toBe("chore: firebreak config");
+  });
+
+  it("refuses when nothing is staged", async () => {
+    setup({ test: "node -e 0" });
+    await startIncident();
+    const r = await firebreak(fx.work, ["commit", "--what", "x", "--root-cause", "y"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Nothing is staged");
+  });
+});

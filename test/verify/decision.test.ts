@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { createDecider, type Outcome, type Sample } from "../../src/verify/decision.js";
+import { informationBound, timeToDecideEstimate } from "../../src/verify/bound.js";
+import { estimateDispersion } from "../../src/verify/overdispersion.js";
+import { describeRate } from "../../src/verify/describe.js";
+import { baselineBuckets, createRng, deployStream, type StreamSpec } from "../../src/verify/simulate.js";
+
+const spec = (over: Partial<StreamSpec> = {}): StreamSpec => ({ rate: 50, p0: 0.005, k: 1, interval: 15, seconds: 1800, ...over });
+
+// One run as the benchmark does it: a 30-minute healthy baseline, then the deploy's samples.
+function run(s: StreamSpec, seed: number, opts: { warmupSeconds?: number } = {}) {
+  const rng = createRng(seed);
+  const buckets = baselineBuckets(rng, s, 1800);
+  const baseline = {
+    bad: buckets.reduce((a, b) => a + b.bad, 0),
+    total: buckets.reduce((a, b) => a + b.total, 0),
+    seconds: 1800,
+    dispersion: estimateDispersion(buckets),
+  };
+  const decider = createDecider({ baseline, ...opts });
+  let outcome: Outcome = "pending";
+  for (const sample of deployStream(rng, s)) {
+    outcome = decider.observe(sample);
+    if (outcome === "regression") break;
+  }
+  return { outcome, state: decider.state() };
+}
+
+describe("informationBound", () => {
+  it("gives verification.md's example figures at 50 req/s and 0.5%", () => {
+    const k4 = informationBound({ rate: 50, p0: 0.005, k: 4, alpha: 0.01, beta: 0.01 });
+    expect(k4.rollbackSeconds).toBeCloseTo(7.1, 1);
+    expect(k4.verifySeconds).toBeCloseTo(11.2, 1);
+    const k2 = informationBound({ rate: 50, p0: 0.005, k: 2, alpha: 0.01, beta: 0.01 });
+    expect(Math.round(k2.rollbackSeconds)).toBe(47);
+    expect(Math.round(k2.verifySeconds)).toBe(59);
+    expect(Math.round(informationBound({ rate: 5, p0: 0.005, k: 2, alpha: 0.01, beta: 0.01 }).rollbackSeconds)).toBe(466);
+  });
+
+  it("tells at 1 req/s that a decision needs longer than a 30-minute window", () => {
+    const est = timeToDecideEstimate({ rate: 1, p0: 0.001, k: 2, alpha: 0.01, beta: 0.01 });
+    expect(est.verifySeconds).toBeGreaterThan(1800);
+    expect(timeToDecideEstimate({ rate: 50, p0: 0.005, k: 2, alpha: 0.01, beta: 0.01 }).verifySeconds).toBeLessThan(300);
+  });
+});
+
+describe("createDecider", () => {
+  it("rolls back a clear 4× regression within minutes, with the interval above 1", () => {
+    const { outcome, state } = run(spec({ k: 4 }), 11);
+    expect(outcome).toBe("regression");
+    expect(state.decidedAt).toBeLessThan(300);
+    expect(state.interval[0]).toBeGreaterThan(1);
+    expect(state.ratioEstimate).toBeGreaterThan(2);
+  });
+
+  it("verifies a fix whose rate is back at the baseline and keeps it verified to the window's end", () => {
+    const { outcome, state } = run(spec({ k: 1 }), 12);
+    expect(outcome).toBe("verified");
+    expect(state.verifiedAt).toBeLessThan(600);
+    expect(state.interval[1]).toBeLessThan(2);
+  });
+
+  it("ignores the warm-up: a 10× cold-cache spike for 60 s does not roll back", () => {
+    const spiky = spec({ k: 1, spike: 10, spikeSeconds: 60 });
+    const { outcome, state } = run(spiky, 13);
+    expect(outcome).toBe("verified");
+    expect(state.ignoredSamples).toBe(4); // the 15, 30, 45 and 60 s scrapes
+    // Without the warm-up allowance the same stream is rolled back: the allowance is what saves it.
+    expect(run(spiky, 13, { warmupSeconds: 0 }).outcome).toBe("regression");
+  });
+
+  it("drops a sample that straddles the warm-up's end", () => {
+    const d = createDecider({ baseline: { bad: 45, total: 9000, seconds: 1800 } });
+    d.observe({ t: 45, bad: 0, total: 750 });
+    d.observe({ t: 75, bad: 500, total: 1500 }); // covers 45–75 s, partly warm-up
+    expect(d.state().counts.total).toBe(0);
+    expect(d.state().outcome).toBe("pending");
+  });
+
+  it("does not roll back over-dispersed A/A streams (200 seeded runs)", () => {
+    let falseRollbacks = 0;
+    let verified = 0;
+    for (let i = 0; i < 200; i++) {
+      const { outcome } = run(spec({ k: 1, burstCv: 0.45 }), 1000 + i);
+      if (outcome === "regression") falseRollbacks++;
+      if (outcome === "verified") verified++;
+    }
+    // α = 1%: two expected at most; 5 would mean the dispersion allowance is not working.
+    expect(falseRollbacks).toBeLessThanOrEqual(4);
+    expect(verified).toBeGreaterThan(180);
+  });
+
+  it("tolerates missing scrapes and an outage: counters carry the counts to the next sample", () => {
+    const gappy = { missing: 0.3, gap: [120, 300] as [number, number] };
+    expect(run(spec({ k: 4, ...gappy }), 21).outcome).toBe("regression");
+    expect(run(spec({ k: 1, ...gappy }), 22).outcome).toBe("verified");
+  });
+
+  it("ignores repeated or out-of-order timestamps", () => {
+    const d = createDecider({ baseline: { bad: 45, total: 9000, seconds: 1800 } });
+    const samples: Sample[] = [
+      { t: 60, bad: 0, total: 3000 }, // the warm-up
+      { t: 75, bad: 1, total: 750 },
+      { t: 75, bad: 900, total: 750 },
+      { t: 70, bad: 900, total: 750 },
+    ];
+    for (const s of samples) d.observe(s);
+    expect(d.state().counts.bad).toBe(1);
+    expect(d.state().ignoredSamples).toBe(3);
+    expect(d.state().outcome).toBe("pending");
+  });
+
+  it("catches a regression that starts after the fix was verified", () => {
+    const { outcome, state } = run(spec({ k: 3, lateStart: 300 }), 31);
+    expect(state.verifiedAt).toBeLessThan(300);
+    expect(outcome).toBe("regression");
+    expect(state.decidedAt).toBeGreaterThan(300);
+  });
+
+  it("ends inconclusive when the traffic is too low to decide in the window", () => {
+    const { outcome, state } = run(spec({ rate: 1, p0: 0.001, k: 1 }), 41);
+    expect(outcome).toBe("inconclusive");
+    expect(state.expectedSecondsToDecide).toBeGreaterThan(1800);
+  });
+});
+
+describe("estimateDispersion", () => {
+  it("reads Poisson counts as about 1 and bursty counts as more", () => {
+    const rng = createRng(5);
+    const poisson = estimateDispersion(baselineBuckets(rng, spec(), 1800));
+    const bursty = estimateDispersion(baselineBuckets(rng, spec({ burstCv: 0.45 }), 1800));
+    expect(poisson).toBeLessThan(1.35);
+    expect(bursty).toBeGreaterThan(1.4);
+    expect(estimateDispersion([])).toBe(1);
+  });
+});
+
+describe("describeRate", () => {
+  it("writes rates the way people say them", () => {
+    expect(describeRate(0.125, 0.2 / 60, "min")).toBe("error rate 7.5/min → 0.2/min");
+    expect(describeRate(2, 0.05, "s", "slow requests")).toBe("slow requests 2/s → 0.05/s");
+    expect(describeRate(0.5, 0, "h")).toBe("error rate 1800/h → 0/h");
+  });
+});
