@@ -56,11 +56,21 @@ function collectRefs(v, into) {
 export function extract(spec, operations = OPERATIONS) {
   const wanted = new Set(operations);
   const paths = {};
+  // GitHub's own example answers, per operation and status: the contract server builds its
+  // responses from them (then validates what it built against the schema).
+  const examples = {};
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const m of METHODS) {
       const op = item[m];
       if (!op || !wanted.has(op.operationId)) continue;
       wanted.delete(op.operationId);
+      for (const [status, res] of Object.entries(op.responses ?? {})) {
+        const ex = res.content?.["application/json"]?.examples;
+        const first = ex && Object.values(ex)[0];
+        if (!first) continue;
+        const value = first.$ref ? spec.components.examples[first.$ref.split("/").pop()]?.value : first.value;
+        if (value !== undefined) (examples[op.operationId] ??= {})[status] = value;
+      }
       paths[path] ??= {};
       paths[path][m] = strip(op);
     }
@@ -94,6 +104,7 @@ export function extract(spec, operations = OPERATIONS) {
     info: { title: spec.info.title, version: spec.info.version, "x-extracted-operations": operations },
     paths,
     components,
+    "x-examples": examples,
   };
 }
 

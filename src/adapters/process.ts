@@ -2,7 +2,7 @@
 // The only shell strings Firebreak runs are the team's own commands from .firebreak.yml, and those
 // go through runShell() below, which callers must show before running.
 
-import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 
 export interface RunOptions {
   cwd?: string;
@@ -32,10 +32,12 @@ export function runShell(command: string, opts: RunOptions = {}): Promise<RunRes
   return spawnAndCollect(command, [], true, opts);
 }
 
-function spawnAndCollect(file: string, args: readonly string[], shell: boolean, opts: RunOptions): Promise<RunResult> {
+async function spawnAndCollect(file: string, args: readonly string[], shell: boolean, opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
+  // Loaded on first use: `firebreak status` usually needs no process, and this module costs start-up.
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args as string[], {
+    const child: ChildProcessWithoutNullStreams = spawn(file, args as string[], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       shell,

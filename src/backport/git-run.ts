@@ -60,9 +60,16 @@ export async function gitVersion(cwd: string): Promise<[number, number]> {
   return cachedVersion;
 }
 
-/** `git merge-tree --merge-base` arrived in git 2.40. */
-export async function hasMergeTreeMergeBase(cwd: string): Promise<boolean> {
-  if (process.env.FIREBREAK_BACKPORT_FORCE_INDEX === "1") return false;
+/**
+ * How a pick is computed here:
+ *   "merge-base" git ≥ 2.40: merge-tree --write-tree --merge-base
+ *   "synthetic"  git 2.38–2.39: merge-tree --write-tree exists but picks its own merge base, so it is
+ *                given two throwaway commits whose only common parent has the fix's parent tree
+ *   "index"      older git, or FIREBREAK_BACKPORT_FORCE_INDEX=1 (tests): a temporary index
+ */
+export async function pickMode(cwd: string): Promise<"merge-base" | "synthetic" | "index"> {
+  if (process.env.FIREBREAK_BACKPORT_FORCE_INDEX === "1") return "index";
   const [major, minor] = await gitVersion(cwd);
-  return major > 2 || (major === 2 && minor >= 40);
+  const at = (m: number) => major > 2 || (major === 2 && minor >= m);
+  return at(40) ? "merge-base" : at(38) ? "synthetic" : "index";
 }

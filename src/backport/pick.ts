@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E } from "../errors.js";
-import { gitLine, gitOk, gitRaw, hasMergeTreeMergeBase } from "./git-run.js";
+import { gitLine, gitOk, gitRaw, pickMode } from "./git-run.js";
 import type { PickMethod } from "./types.js";
 
 export type PickOutcome = { clean: true; tree: string; method: PickMethod } | { clean: false; files: string[] };
@@ -101,7 +101,11 @@ export async function applyInTempIndex(cwd: string, dir: string, onto: string, p
 export async function pickOnto(cwd: string, onto: string, fix: CommitInfo): Promise<PickOutcome> {
   const parent = fix.parents[0];
   if (fix.parents.length !== 1 || parent === undefined) throw E.usage(`Commit ${fix.sha} is a merge or root commit; backport its commits one by one.`);
-  if (await hasMergeTreeMergeBase(cwd)) return mergeTreePick(cwd, onto, parent, fix.sha);
+  // An empty commit changes nothing: the result is the target as it is.
+  if (fix.tree === (await gitLine(cwd, ["rev-parse", `${parent}^{tree}`]))) return { clean: true, tree: await gitLine(cwd, ["rev-parse", `${onto}^{tree}`]), method: "index-3way" };
+  const mode = await pickMode(cwd);
+  if (mode === "merge-base") return mergeTreePick(cwd, onto, parent, fix.sha, true);
+  if (mode === "synthetic") return syntheticPick(cwd, onto, parent, fix);
   return withTempDir(async (dir) => {
     const patch = join(dir, "fix.patch");
     await gitOk(cwd, ["diff", ...DIFF_FLAGS, `--output=${patch}`, parent, fix.sha]);
@@ -109,11 +113,25 @@ export async function pickOnto(cwd: string, onto: string, fix: CommitInfo): Prom
   });
 }
 
-// Guarded by hasMergeTreeMergeBase(): this machine's git (2.39) cannot run it.
-async function mergeTreePick(cwd: string, onto: string, base: string, fix: string): Promise<PickOutcome> {
-  const r = await gitRaw(cwd, ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", `--merge-base=${base}`, onto, fix]);
+// `--merge-base` is passed only when pickMode() says git ≥ 2.40; this machine's git (2.39) lacks it.
+async function mergeTreePick(cwd: string, onto: string, base: string, fix: string, explicitBase: boolean): Promise<PickOutcome> {
+  const r = await gitRaw(cwd, ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ...(explicitBase ? [`--merge-base=${base}`] : []), onto, fix]);
   const [tree = "", ...rest] = r.stdout.split("\0");
   if (r.code === 0) return { clean: true, tree: tree.trim(), method: "merge-tree" };
   if (r.code === 1) return { clean: false, files: [...new Set(rest.filter((f) => f !== ""))] };
   throw E.git(`git merge-tree failed: ${r.stderr.trim().split("\n")[0] ?? ""}`);
+}
+
+// The same merge as `cherry-pick` (base = the fix's parent), on git that cannot be told the base:
+// three unreferenced commits make the fix's parent tree the only merge base. They are never
+// pointed at by a ref, so gc removes them; the result tree is all that is kept.
+async function syntheticPick(cwd: string, onto: string, parent: string, fix: CommitInfo): Promise<PickOutcome> {
+  const tree = (rev: string) => gitLine(cwd, ["rev-parse", `${rev}^{tree}`]);
+  const commit = (t: string, parents: string[]) => gitLine(cwd, ["commit-tree", t, ...parents.flatMap((p) => ["-p", p])], {
+      input: "firebreak backport base\n",
+      env: { GIT_AUTHOR_NAME: "firebreak", GIT_AUTHOR_EMAIL: "firebreak@localhost", GIT_COMMITTER_NAME: "firebreak", GIT_COMMITTER_EMAIL: "firebreak@localhost" },
+    });
+  const base = await commit(await tree(parent), []);
+  const [ours, theirs] = await Promise.all([commit(await tree(onto), [base]), commit(fix.tree, [base])]);
+  return mergeTreePick(cwd, ours, base, theirs, false);
 }

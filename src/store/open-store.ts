@@ -5,8 +5,6 @@ import { isFirebreakError } from "../errors.js";
 import type { Backend } from "./backend.js";
 import { KyselyStore } from "./kysely-store.js";
 import { migrate } from "./migrations.js";
-import { describePostgresError, openPostgresBackend } from "./postgres.js";
-import { openSqliteBackend } from "./sqlite.js";
 
 export type OpenStoreOptions = ({ sqlitePath: string } | { postgresUrl: string; schema?: string }) & {
   /** Source of createdAt, updatedAt, recordedAt and effect times; the system clock by default. */
@@ -15,14 +13,17 @@ export type OpenStoreOptions = ({ sqlitePath: string } | { postgresUrl: string; 
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const clock = opts.clock ?? { now: () => new Date() };
+  // Each driver is loaded only when used: a SQLite user never pays for pg, and the reverse.
   const backend: Backend =
-    "sqlitePath" in opts ? openSqliteBackend(opts.sqlitePath) : openPostgresBackend(opts.postgresUrl, opts.schema);
+    "sqlitePath" in opts
+      ? (await import("./sqlite.js")).openSqliteBackend(opts.sqlitePath)
+      : (await import("./postgres.js")).openPostgresBackend(opts.postgresUrl, opts.schema);
   try {
     await migrate(backend, () => clock.now());
   } catch (e) {
     await backend.db.destroy().catch(() => undefined);
     if (isFirebreakError(e) || "sqlitePath" in opts) throw e;
-    throw describePostgresError(opts.postgresUrl, e);
+    throw (await import("./postgres.js")).describePostgresError(opts.postgresUrl, e);
   }
   return new KyselyStore(backend, clock);
 }

@@ -34,7 +34,7 @@ _Root cause not recorded yet._
 ## The Fix
 
 {{#commits}}
-- {{short}} {{subject}}
+- commit {{short}}
 {{/commits}}
 {{#files}}
 - {{path}} (+{{added}} −{{deleted}})

@@ -1,0 +1,137 @@
+// The offline forge: plain git, the default. The "pull request" is the pushed branch plus its
+// rendered body, kept on the record (incident data `pr`) and written to
+// <git common dir>/firebreak/prs/<ticket>.md for people to read. Approvals are `review.approved`
+// events (firebreak approve). Merging is a local --no-ff merge into the base in a throw-away
+// worktree (the person's checkout is not touched), then pushed.
+
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Clock, Store } from "../../ports.js";
+import type { Incident } from "../../domain/types.js";
+import { E, EXIT, FirebreakError } from "../../errors.js";
+import { Git } from "../git/git.js";
+import { assertSafeRef } from "../git/safety.js";
+import type { Approval, Forge, Label, MergeMethod, MergeResult, PullRequest } from "./port.js";
+
+export interface GitForgeOptions {
+  git: Git;
+  store: Store;
+  clock: Clock;
+  actor: string;
+  remote: string;
+}
+
+export const readPr = (incident: Incident): PullRequest | null => {
+  const pr = incident.data.pr as (PullRequest & { forge?: string }) | undefined;
+  return pr && typeof pr.number === "number" ? pr : null;
+};
+
+export class GitForge implements Forge {
+  readonly kind = "git" as const;
+  constructor(private readonly o: GitForgeOptions) {}
+
+  private async incidentFor(head: string): Promise<Incident> {
+    const inc = await this.o.store.findByBranch(head);
+    if (!inc) throw E.noIncident(`for branch ${head}`);
+    return inc;
+  }
+
+  private async byNumber(number: number): Promise<Incident> {
+    for (const inc of await this.o.store.listIncidents({ all: true })) if (readPr(inc)?.number === number) return inc;
+    throw new FirebreakError({ code: "PR_NOT_FOUND", message: `No pull request #${number} on the record.`, next: "firebreak pr", exit: EXIT.refused });
+  }
+
+  /** Where the body is written for people to read. */
+  async prFile(ticket: string): Promise<string> {
+    return join(await this.o.git.commonDir(), "firebreak", "prs", `${ticket.replace(/[^A-Za-z0-9._-]/g, "_")}.md`);
+  }
+
+  private async save(inc: Incident, pr: PullRequest): Promise<PullRequest> {
+    const file = await this.prFile(inc.ticket);
+    await mkdir(join(file, ".."), { recursive: true });
+    await writeFile(file, `# ${pr.title}\n\n${pr.body}`);
+    await this.o.store.updateIncident(inc.id, { data: { pr: { ...pr, forge: "git", file } } });
+    return pr;
+  }
+
+  async findPullRequest(head: string, base: string): Promise<PullRequest | null> {
+    const inc = await this.o.store.findByBranch(head);
+    const pr = inc ? readPr(inc) : null;
+    return pr && pr.base === base && pr.state === "open" ? pr : null;
+  }
+
+  async openPullRequest(input: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullRequest> {
+    const existing = await this.findPullRequest(input.head, input.base);
+    if (existing) return existing;
+    const inc = await this.incidentFor(input.head);
+    let max = 0;
+    for (const other of await this.o.store.listIncidents({ all: true })) max = Math.max(max, readPr(other)?.number ?? 0);
+    const number = max + 1;
+    const pr: PullRequest = { number, url: await this.prFile(inc.ticket), ...input, state: "open", labels: [], requestedReviewers: [] };
+    return this.save(inc, pr);
+  }
+
+  private async change(number: number, f: (pr: PullRequest) => PullRequest): Promise<PullRequest> {
+    const inc = await this.byNumber(number);
+    return this.save(inc, f(readPr(inc) as PullRequest));
+  }
+
+  updatePullRequest(number: number, patch: { title: string; body: string }): Promise<PullRequest> {
+    return this.change(number, (pr) => ({ ...pr, ...patch }));
+  }
+
+  async ensureLabels(_labels: readonly Label[]): Promise<void> {
+    // Plain git has no label catalogue: the names live on the PR record.
+  }
+
+  async addLabels(number: number, names: readonly string[]): Promise<void> {
+    await this.change(number, (pr) => ({ ...pr, labels: [...new Set([...pr.labels, ...names])] }));
+  }
+
+  async requestReviewers(number: number, logins: readonly string[]): Promise<void> {
+    await this.change(number, (pr) => ({ ...pr, requestedReviewers: [...new Set([...pr.requestedReviewers, ...logins])] }));
+  }
+
+  async listApprovals(number: number): Promise<Approval[]> {
+    const inc = await this.byNumber(number);
+    const latest = new Map<string, Approval>();
+    for (const ev of await this.o.store.timeline(inc.id)) {
+      if (ev.kind !== "review.approved") continue;
+      const by = String(ev.data.by ?? "");
+      const note = typeof ev.data.note === "string" && ev.data.note !== "" ? ev.data.note : undefined;
+      if (by) latest.set(by, { by, at: ev.at, ...(note ? { note } : {}) });
+    }
+    return [...latest.values()];
+  }
+
+  async mergePullRequest(number: number, _method: MergeMethod): Promise<MergeResult> {
+    const inc = await this.byNumber(number);
+    const pr = readPr(inc) as PullRequest;
+    const { git, remote } = this.o;
+    await assertSafeRef(pr.base);
+    await assertSafeRef(pr.head);
+    await git.fetch(remote, [pr.base]);
+    const head = await git.revParse(`refs/heads/${pr.head}`);
+    const baseSha = await git.revParse(`refs/remotes/${remote}/${pr.base}`);
+    if (await git.isAncestor(head, baseSha)) return { sha: baseSha, merged: true }; // merged by an earlier run
+    const dir = await mkdtemp(join(tmpdir(), "firebreak-merge-"));
+    try {
+      await git.git(["worktree", "add", "--detach", "--quiet", "--end-of-options", dir, baseSha]);
+      const wt = new Git(dir);
+      // The message is the value of -m, so nothing in a title can be read as an option.
+      const r = await wt.raw(["merge", "--no-ff", "--no-edit", "-m", `Merge ${pr.head} into ${pr.base}: ${pr.title}`, "--end-of-options", head]);
+      if (r.code !== 0) {
+        await wt.raw(["merge", "--abort"]);
+        throw new FirebreakError({ code: "MERGE_CONFLICT", message: `${pr.head} does not merge cleanly into ${pr.base}.`, next: `git rebase ${remote}/${pr.base}   # on ${pr.head}, then run the same command again`, exit: EXIT.conflict, details: r.stderr.split("\n").filter(Boolean).slice(0, 10) });
+      }
+      const sha = await wt.headSha();
+      await wt.git(["push", "--quiet", "--end-of-options", remote, `${sha}:refs/heads/${pr.base}`], { remote });
+      await this.change(number, (p) => ({ ...p, state: "merged" }));
+      return { sha, merged: true };
+    } finally {
+      await git.raw(["worktree", "remove", "--force", "--end-of-options", dir]);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,258 @@
+// The GitHub forge: Octokit with retries for reads and idempotent writes, GitHub's rate limits
+// honoured (retry-after, bounded), and creates that are never sent twice blindly: after a failed
+// create we look for the object first, and only a lookup that says "not there" allows one more try.
+
+import { Octokit } from "@octokit/rest";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { AmbiguousOutcome } from "../../workflow/effect.js";
+import { redact } from "../../redact.js";
+import type { Secret } from "../../config/secrets.js";
+import type { Approval, Forge, Label, MergeMethod, MergeResult, PullRequest } from "./port.js";
+import { gitHubError, isAlreadyExists, isNotResolvedYet, isPullRequestExists, isTransient, readFailure } from "./github-errors.js";
+
+const GitHubOctokit = Octokit.plugin(retry, throttling);
+type Client = InstanceType<typeof GitHubOctokit>;
+
+export interface GitHubForgeOptions {
+  owner: string;
+  repo: string;
+  token: Secret;
+  /** GitHub Enterprise: https://github.example.com/api/v3 */
+  baseUrl?: string;
+  /** Multiplies every wait (backoff, retry-after, label race); tests pass a small value. */
+  timeScale?: number;
+  /** GitHub asks for one write a second; tests turn the pacing off. */
+  paceWrites?: boolean;
+  /** Where warnings go (already redacted). */
+  log?: (line: string) => void;
+}
+
+const MAX_RATE_LIMIT_RETRIES = 2;
+const MAX_RETRY_AFTER_SECONDS = 120;
+const LABEL_RACE_TRIES = 4;
+const MERGEABLE_POLLS = 6;
+
+// Stands in for plugin-throttling's write limiter when pacing is off.
+const unpaced = { key: () => ({ schedule: (_opts: unknown, fn: (...a: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(fn(...args)) }) };
+
+interface RawPull {
+  number: number;
+  html_url: string;
+  head: { ref: string };
+  base: { ref: string };
+  title: string;
+  body?: string | null;
+  draft?: boolean;
+  state: string;
+  merged_at?: string | null;
+  labels?: ({ name?: string } | string)[];
+  requested_reviewers?: ({ login?: string } | null)[] | null;
+  mergeable?: boolean | null;
+}
+
+function toPullRequest(p: RawPull): PullRequest {
+  return {
+    number: p.number,
+    url: p.html_url,
+    head: p.head.ref,
+    base: p.base.ref,
+    title: p.title,
+    body: p.body ?? "",
+    draft: p.draft ?? false,
+    state: p.merged_at ? "merged" : p.state === "open" ? "open" : "closed",
+    labels: (p.labels ?? []).map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter((n) => n !== ""),
+    requestedReviewers: (p.requested_reviewers ?? []).map((u) => u?.login ?? "").filter((n) => n !== ""),
+  };
+}
+
+export class GitHubForge implements Forge {
+  readonly kind = "github" as const;
+  readonly repoName: string;
+  private readonly octokit: Client;
+  private readonly scale: number;
+  private readonly o: { owner: string; repo: string };
+
+  constructor(opts: GitHubForgeOptions) {
+    this.o = { owner: opts.owner, repo: opts.repo };
+    this.repoName = `${opts.owner}/${opts.repo}`;
+    this.scale = opts.timeScale ?? 1;
+    const log = (level: string) => (msg: string) => opts.log?.(`${level}: ${redact(String(msg))}`);
+    const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
+      const ok = retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RETRY_AFTER_SECONDS;
+      opts.log?.(`GitHub ${kind} on ${options.method} ${options.url}: ${ok ? `retrying in ${retryAfter} s` : "giving up"}`);
+      return ok;
+    };
+    this.octokit = new GitHubOctokit({
+      auth: opts.token.reveal(),
+      baseUrl: opts.baseUrl,
+      userAgent: "firebreak",
+      log: { debug: () => undefined, info: () => undefined, warn: log("warn"), error: log("error") },
+      retry: {
+        // 429 belongs to the throttling plugin, which waits for retry-after first.
+        doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 429, 451],
+        retryAfterBaseValue: 1000 * this.scale,
+      },
+      throttle: {
+        onRateLimit: onLimit("rate limit"),
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+        retryAfterBaseValue: 1000 * this.scale,
+        ...(opts.paceWrites === false ? { write: unpaced, notifications: unpaced } : {}),
+      } as never,
+    });
+  }
+
+  private fail(e: unknown, action: string): never {
+    throw gitHubError(readFailure(e), action, this.repoName);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms * this.scale));
+  }
+
+  async findPullRequest(head: string, base: string): Promise<PullRequest | null> {
+    try {
+      const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls", { ...this.o, state: "open", head: `${this.o.owner}:${head}`, base, per_page: 10 });
+      const hit = (r.data as RawPull[]).find((p) => p.head.ref === head && p.base.ref === base);
+      return hit ? toPullRequest(hit) : null;
+    } catch (e) {
+      this.fail(e, "look for the pull request");
+    }
+  }
+
+  async getPullRequest(number: number): Promise<PullRequest & { mergeable: boolean | null }> {
+    try {
+      const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.o, pull_number: number });
+      const raw = r.data as RawPull;
+      return { ...toPullRequest(raw), mergeable: raw.mergeable ?? null };
+    } catch (e) {
+      this.fail(e, `read pull request #${number}`);
+    }
+  }
+
+  async openPullRequest(input: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullRequest> {
+    const action = "open the pull request";
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await this.octokit.request("POST /repos/{owner}/{repo}/pulls", {
+          ...this.o,
+          head: input.head,
+          base: input.base,
+          title: input.title,
+          body: input.body,
+          draft: input.draft,
+          request: { retries: 0 },
+        });
+        return toPullRequest(r.data as RawPull);
+      } catch (e) {
+        const f = readFailure(e);
+        if (!isPullRequestExists(f) && !isTransient(f)) this.fail(e, action);
+        // It may exist: opened by this request before the answer was lost, or by someone else.
+        let found: PullRequest | null;
+        try {
+          found = await this.findPullRequest(input.head, input.base);
+        } catch {
+          throw new AmbiguousOutcome(`GitHub failed while opening the pull request and could not be asked whether it was opened (${f.message})`);
+        }
+        if (found) return found;
+        if (attempt >= 2 || isPullRequestExists(f)) this.fail(e, action);
+      }
+    }
+  }
+
+  async updatePullRequest(number: number, patch: { title: string; body: string }): Promise<PullRequest> {
+    try {
+      const r = await this.octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.o, pull_number: number, title: patch.title, body: patch.body });
+      return toPullRequest(r.data as RawPull);
+    } catch (e) {
+      this.fail(e, `update pull request #${number}`);
+    }
+  }
+
+  private async labelExists(name: string): Promise<boolean> {
+    try {
+      await this.octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { ...this.o, name });
+      return true;
+    } catch (e) {
+      if (readFailure(e).status === 404) return false;
+      this.fail(e, `read label ${name}`);
+    }
+  }
+
+  async ensureLabels(labels: readonly Label[]): Promise<void> {
+    for (const label of labels) {
+      if (await this.labelExists(label.name)) continue;
+      try {
+        await this.octokit.request("POST /repos/{owner}/{repo}/labels", { ...this.o, name: label.name, color: label.color, description: label.description, request: { retries: 0 } });
+      } catch (e) {
+        const f = readFailure(e);
+        if (isAlreadyExists(f)) continue; // made by someone else in between: theirs stands
+        if (isTransient(f) && (await this.labelExists(label.name).catch(() => false))) continue;
+        this.fail(e, `create label ${label.name}`);
+      }
+    }
+  }
+
+  async addLabels(number: number, names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...this.o, issue_number: number, labels: [...names] });
+        return;
+      } catch (e) {
+        // A label created a moment ago may not be visible to this call yet.
+        if (isNotResolvedYet(readFailure(e)) && attempt < LABEL_RACE_TRIES) {
+          await this.sleep(250 * 2 ** (attempt - 1));
+          continue;
+        }
+        this.fail(e, `label pull request #${number}`);
+      }
+    }
+  }
+
+  async requestReviewers(number: number, logins: readonly string[]): Promise<void> {
+    if (logins.length === 0) return;
+    try {
+      await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", { ...this.o, pull_number: number, reviewers: [...logins] });
+    } catch (e) {
+      this.fail(e, `request reviewers on pull request #${number}`);
+    }
+  }
+
+  async listApprovals(number: number): Promise<Approval[]> {
+    try {
+      const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...this.o, pull_number: number, per_page: 100 });
+      // A reviewer's latest decision counts: an approval followed by "changes requested" is not one.
+      const latest = new Map<string, { state: string; at: string; body: string }>();
+      for (const rv of r.data as { user: { login: string } | null; state: string; submitted_at?: string; body?: string }[]) {
+        if (!rv.user || rv.state === "COMMENTED" || rv.state === "PENDING") continue;
+        latest.set(rv.user.login, { state: rv.state, at: rv.submitted_at ?? "", body: rv.body ?? "" });
+      }
+      return [...latest].filter(([, v]) => v.state === "APPROVED").map(([by, v]) => ({ by, at: v.at, ...(v.body ? { note: v.body } : {}) }));
+    } catch (e) {
+      this.fail(e, `read the reviews of pull request #${number}`);
+    }
+  }
+
+  async mergePullRequest(number: number, method: MergeMethod): Promise<MergeResult> {
+    // GitHub computes mergeability in the background: null means "ask again shortly".
+    let pr = await this.getPullRequest(number);
+    for (let i = 0; pr.mergeable === null && i < MERGEABLE_POLLS; i++) {
+      await this.sleep(500 * (i + 1));
+      pr = await this.getPullRequest(number);
+    }
+    if (pr.state === "merged") return { sha: "", merged: true };
+    try {
+      const r = await this.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { ...this.o, pull_number: number, merge_method: method, request: { retries: 0 } });
+      return { sha: r.data.sha, merged: r.data.merged };
+    } catch (e) {
+      const f = readFailure(e);
+      if (isTransient(f)) {
+        const after = await this.getPullRequest(number).catch(() => null);
+        if (after?.state === "merged") return { sha: "", merged: true };
+        if (!after) throw new AmbiguousOutcome(`GitHub failed while merging #${number} and could not be asked whether it merged (${f.message})`);
+      }
+      this.fail(e, `merge pull request #${number}`);
+    }
+  }
+}
