@@ -3,7 +3,8 @@
 // Reads only: git plumbing and files. The one network call (ls-remote) happens only when the
 // remote's HEAD is not known locally, and is bounded by a timeout.
 
-import { readFile, access } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { exists } from "./path-exists.js";
 import { join } from "node:path";
 import { run } from "../adapters/process.js";
 import { parseGitHubRemote, redactUrl } from "./remote-url.js";
@@ -92,14 +93,6 @@ async function productionBranch(repoRoot: string, remote: string | null): Promis
   return { branch: "main", from: "default" };
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The command that runs package.json script `name` with `pm`. */
 export function scriptCommand(pm: PackageManager, name: string): string {

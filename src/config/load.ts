@@ -2,7 +2,8 @@
 // rules. Every problem is reported at once as `.firebreak.yml:LINE:COL key.path: message`, so
 // a person fixes the file in one pass instead of one error per run.
 
-import { readFile, access } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { exists } from "./path-exists.js";
 import { join } from "node:path";
 import * as z from "zod";
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
@@ -248,11 +249,3 @@ function getIn(v: unknown, path: Path): unknown {
   return cur;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -143,7 +143,7 @@ function escapeMarkdown(s: string): string {
       .replace(/&/g, "&amp;")
       .replace(/</g, "&lt;")
       .replace(/>/g, "&gt;")
-      .replace(/([\\`*_{}[\]()!|~])/g, "\\$1")
+      .replace(/([\\`*_[\]|~])/g, "\\$1")
       // Line starts that would make a heading, list, quote or rule out of a sentence.
       .replace(/^([ \t]*)([#+\-=])/gm, "$1\\$2")
       .replace(/^([ \t]*\d+)\./gm, "$1\\."),

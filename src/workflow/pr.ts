@@ -4,7 +4,6 @@
 // reconciles with the forge, so a re-run after any failure ends with exactly one PR.
 
 import { createHash } from "node:crypto";
-import type { Clock, Store } from "../ports.js";
 import type { Config } from "../config/schema.js";
 import type { Incident, Priority } from "../domain/types.js";
 import type { Git } from "../adapters/git/git.js";

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { FirebreakError } from "../../src/errors.js";
+import { caught } from "../helpers/caught.js";
 import { DEFAULT_CALENDAR, calendarProblems, fromLocal, isBusinessDay, type WorkCalendar } from "../../src/domain/calendar.js";
 import { computeDeadline, formatDuration, parseWhen, timeLeft } from "../../src/domain/deadline.js";
 import type { Priority } from "../../src/domain/types.js";
 
-function caught(fn: () => unknown): FirebreakError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FirebreakError) return e;
-    throw e;
-  }
-  throw new Error("expected a FirebreakError, nothing was thrown");
-}
 
 const cal = (timeZone: string, holidays: string[] = [], workDays = [1, 2, 3, 4, 5]): WorkCalendar => ({ timeZone, workDays, holidays });
 const UTC = DEFAULT_CALENDAR;

@@ -1,17 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { FirebreakError } from "../../src/errors.js";
+import { caught } from "../helpers/caught.js";
 import { DEFAULT_TICKET_PATTERN, backportBranch, hotfixBranch, slugify, validateTicket } from "../../src/domain/naming.js";
 
-function caught(fn: () => unknown): FirebreakError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FirebreakError) return e;
-    throw e;
-  }
-  throw new Error("expected a FirebreakError, nothing was thrown");
-}
 
 /** Ask real git whether it accepts the name as a branch. */
 function gitAcceptsBranch(name: string): boolean {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { FirebreakError } from "../../src/errors.js";
+import { caught } from "../helpers/caught.js";
 import { CRITERIA, criterionById } from "../../src/domain/criteria.js";
 import { LEVELS, parsePriority, requirements } from "../../src/domain/levels.js";
 import { triage } from "../../src/domain/triage.js";
 import { PRIORITIES, type Priority } from "../../src/domain/types.js";
 
-function caught(fn: () => unknown): FirebreakError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FirebreakError) return e;
-    throw e;
-  }
-  throw new Error("expected a FirebreakError, nothing was thrown");
-}
 
 const EXPECTED_LEVEL: Array<[string, Priority]> = [
   ["auth-bypass", "P0"],

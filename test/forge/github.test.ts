@@ -96,6 +96,29 @@ describe("GitHub forge against GitHub's OpenAPI description", () => {
     expect(failures).toBeGreaterThan(0);
   }, 240_000);
 
+  it("a create whose answer was lost is found by a lookup, not sent again", async () => {
+    const { server, run } = await setup();
+    server.inject("pulls/create", { kind: "reset", after: true });
+    server.inject("issues/create-label", { kind: "status", status: 502, after: true });
+    const out = await run();
+    expect(out.pr.number).toBe(1);
+    expect(server.requests.filter((r) => r.op === "pulls/create")).toHaveLength(1);
+    expect(server.requests.filter((r) => r.op === "issues/create-label" && r.status === 502)).toHaveLength(1);
+    expect(server.requests.filter((r) => r.op === "issues/create-label")).toHaveLength(3);
+    expect(server.state.pulls.size).toBe(1);
+    expect(server.errors).toEqual([]);
+  });
+
+  it("honours a secondary rate limit's retry-after and carries on", async () => {
+    const log: string[] = [];
+    const { server, run } = await setup("fb.sqlite", log);
+    server.inject("pulls/list", { kind: "secondary-rate-limit", retryAfter: 3 });
+    await run();
+    expect(server.requests.filter((r) => r.status === 403)).toHaveLength(1);
+    expect(log.join("\n")).toMatch(/secondary rate limit .*retrying in 3 s/);
+    expect(server.state.pulls.size).toBe(1);
+  });
+
   it("applies labels after a 422 'could not resolve to a node' race", async () => {
     const { server, run, fx } = await setup();
     server.inject("issues/add-labels", { kind: "could-not-resolve" });

@@ -62,6 +62,7 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
   const spec = JSON.parse(readFileSync(SUBSET, "utf8")) as Json & { paths: Record<string, Record<string, Json>>; components: Record<string, Record<string, Json>>; "x-examples": Record<string, Record<string, unknown>> };
   const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false });
   addFormats(ajv);
+  ajv.addFormat("repo.nwo", /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
   ajv.addSchema({ $id: "gh", paths: spec.paths, components: spec.components });
   const ptr = (...segs: string[]) => "gh#/" + segs.map((s) => encodeURIComponent(s.replace(/~/g, "~0").replace(/\//g, "~1"))).join("/");
   const deref = (v: Json): Json => {

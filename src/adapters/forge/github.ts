@@ -46,6 +46,7 @@ interface RawPull {
   draft?: boolean;
   state: string;
   merged_at?: string | null;
+  merge_commit_sha?: string | null;
   labels?: ({ name?: string } | string)[];
   requested_reviewers?: ({ login?: string } | null)[] | null;
   mergeable?: boolean | null;
@@ -120,11 +121,11 @@ export class GitHubForge implements Forge {
     }
   }
 
-  async getPullRequest(number: number): Promise<PullRequest & { mergeable: boolean | null }> {
+  async getPullRequest(number: number): Promise<PullRequest & { mergeable: boolean | null; mergeCommitSha: string }> {
     try {
       const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.o, pull_number: number });
       const raw = r.data as RawPull;
-      return { ...toPullRequest(raw), mergeable: raw.mergeable ?? null };
+      return { ...toPullRequest(raw), mergeable: raw.mergeable ?? null, mergeCommitSha: raw.merge_commit_sha ?? "" };
     } catch (e) {
       this.fail(e, `read pull request #${number}`);
     }
@@ -241,7 +242,7 @@ export class GitHubForge implements Forge {
       await this.sleep(500 * (i + 1));
       pr = await this.getPullRequest(number);
     }
-    if (pr.state === "merged") return { sha: "", merged: true };
+    if (pr.state === "merged") return { sha: pr.mergeCommitSha, merged: true }; // merged by an earlier run
     try {
       const r = await this.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { ...this.o, pull_number: number, merge_method: method, request: { retries: 0 } });
       return { sha: r.data.sha, merged: r.data.merged };
@@ -249,7 +250,7 @@ export class GitHubForge implements Forge {
       const f = readFailure(e);
       if (isTransient(f)) {
         const after = await this.getPullRequest(number).catch(() => null);
-        if (after?.state === "merged") return { sha: "", merged: true };
+        if (after?.state === "merged") return { sha: after.mergeCommitSha, merged: true };
         if (!after) throw new AmbiguousOutcome(`GitHub failed while merging #${number} and could not be asked whether it merged (${f.message})`);
       }
       this.fail(e, `merge pull request #${number}`);
