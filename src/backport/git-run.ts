@@ -1,24 +1,11 @@
-// Git for the backport engine. It needs what the Git class deliberately strips: a private
-// GIT_INDEX_FILE, so a cherry-pick can be computed in a throwaway index without touching the
-// user's index or work tree. Everything else matches the Git class: argv arrays, no prompts,
-// English messages, no inherited repository variables.
+// Git for the backport engine: the Git class (argv arrays, protocol limits, no prompts, English
+// messages, no inherited repository variables) plus what the engine needs on top: a private
+// GIT_INDEX_FILE, so a cherry-pick is computed in a throwaway index without touching the user's
+// index or work tree, and no editor, so a cherry-pick in a conflict worktree never stops.
 
-import { run } from "../adapters/process.js";
+import { Git } from "../adapters/git/git.js";
 import { mapGitError } from "../adapters/git/git-errors.js";
 import { E } from "../errors.js";
-
-const BASE_ENV: NodeJS.ProcessEnv = {
-  GIT_TERMINAL_PROMPT: "0",
-  LC_ALL: "C",
-  GIT_DIR: undefined,
-  GIT_WORK_TREE: undefined,
-  GIT_INDEX_FILE: undefined,
-  GIT_COMMON_DIR: undefined,
-  GIT_OBJECT_DIRECTORY: undefined,
-  GIT_NAMESPACE: undefined,
-  // A cherry-pick in a conflict worktree must never stop for an editor.
-  GIT_EDITOR: "true",
-};
 
 export interface GitCall {
   index?: string; // a private index file
@@ -32,10 +19,9 @@ export interface GitOut {
   stderr: string;
 }
 
-export async function gitRaw(cwd: string, args: readonly string[], call: GitCall = {}): Promise<GitOut> {
-  const env = { ...BASE_ENV, ...call.env, ...(call.index ? { GIT_INDEX_FILE: call.index } : {}) };
-  const r = await run("git", args, { cwd, env, input: call.input });
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+export function gitRaw(cwd: string, args: readonly string[], call: GitCall = {}): Promise<GitOut> {
+  const env = { GIT_EDITOR: "true", ...call.env, ...(call.index ? { GIT_INDEX_FILE: call.index } : {}) };
+  return new Git(cwd).raw(args, { env, input: call.input });
 }
 
 /** Runs git and returns stdout; a failure throws the mapped FirebreakError. */

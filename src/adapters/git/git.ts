@@ -35,6 +35,8 @@ const NETWORK_TIMEOUT_MS = 120_000;
 
 export interface GitRunOptions {
   input?: string;
+  /** Extra variables over the safe defaults, e.g. a private GIT_INDEX_FILE or GIT_AUTHOR_*. */
+  env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   /** The remote involved, so a mapped error names it and suggests the right next command. */
   remote?: string;
@@ -54,7 +56,7 @@ export class Git {
     try {
       const r = await run("git", [...PROTOCOL_LIMITS, ...args], {
         cwd: this.cwd,
-        env: GIT_ENV,
+        env: opts.env ? { ...GIT_ENV, ...opts.env } : GIT_ENV,
         input: opts.input,
         timeoutMs: opts.timeoutMs,
       });
