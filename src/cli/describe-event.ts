@@ -10,6 +10,8 @@ export function describeEvent(e: TimelineEvent): string {
       return `incident started at ${s("priority")} (${(Array.isArray(d.criteria) ? d.criteria : []).join(", ") || "priority given"})`;
     case "note":
       return `note: ${s("text")}`;
+    case "impact.noted":
+      return `impact: ${s("text")}`;
     case "effect.intent":
       return `starting ${s("key")}`;
     case "effect.failed":

@@ -18,6 +18,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   confirm: () => import("./commands/confirm.js"),
   check: () => import("./commands/check.js"),
   commit: () => import("./commands/commit.js"),
+  pr: () => import("./commands/pr.js"),
+  approve: () => import("./commands/approve.js"),
 };
 
 const program = new Command("firebreak")
@@ -87,6 +89,7 @@ program
   .description("add a note to the timeline")
   .argument("<text>", "what happened")
   .option("--at <when>", "when it happened: 14:30, '2026-11-27 14:30' or ISO (default now)")
+  .option("--impact", "this note is the impact (who, how badly, what users see): the PR, messages and review use it")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("note"));
 
@@ -132,6 +135,23 @@ program
   .option("--brief <text>", "the subject after 'fix: ' (default: the incident title)")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("commit"));
+
+program
+  .command("pr")
+  .description("push the branch and open (or bring up to date) the pull request, with labels and a body written from the record")
+  .option("--draft", "open it as a draft")
+  .option("--reviewer <login>", "request a review (repeatable, or comma-separated)", collect)
+  .option("--dry-run", "print the title, labels and body; push and open nothing")
+  .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .action(act("pr"));
+
+program
+  .command("approve")
+  .description("record a review approval (offline git forge)")
+  .option("--by <name>", "who approved it")
+  .option("--note <text>", "what they said")
+  .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .action(act("approve"));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

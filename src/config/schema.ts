@@ -118,6 +118,12 @@ export const ConfigSchema = z.object({
       token: secretRef.optional(),
     })
     .prefault({}),
+  // The PR title as a template, e.g. "[HOTFIX][{{priority}}] {{ticket}}: {{title}}".
+  pr: z
+    .object({
+      titleFormat: plain().optional(),
+    })
+    .prefault({}),
   checks: z
     .object({
       test: plain().optional(),

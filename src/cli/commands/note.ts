@@ -15,9 +15,13 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const zone = (await app.loadConfig().catch(() => null))?.config.calendar.timeZone ?? "UTC";
   const at = typeof opts.at === "string" ? parseWhen(opts.at, now, zone) : now;
   const store = await app.store();
-  const event = await store.appendEvent(incident.id, { at: at.toISOString(), actor: await app.actor(), kind: "note", data: { text } });
+  const ev = { at: at.toISOString(), actor: await app.actor(), kind: opts.impact ? "impact.noted" : "note", data: { text, summary: text } };
+  // --impact also keeps the text as the incident's impact, which the PR, messages and review show.
+  const event = opts.impact
+    ? (await store.updateIncident(incident.id, { data: { impact: text } }, ev), (await store.timeline(incident.id)).at(-1)!)
+    : await store.appendEvent(incident.id, ev);
   out.data({ event });
-  out.success(`Noted on ${incident.ticket} at ${utc(at)}.`);
+  out.success(`Noted${opts.impact ? " the impact" : ""} on ${incident.ticket} at ${utc(at)}.`);
   out.next(`firebreak log ${incident.ticket}`);
   return 0;
 }

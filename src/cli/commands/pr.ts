@@ -1,0 +1,69 @@
+// firebreak pr [--draft] [--reviewer x] [--dry-run]: push, labels, and the PR that writes itself.
+// Run again, it brings the same PR up to date; it never opens a second one.
+
+import type { CommandInput } from "../run-command.js";
+import type { App } from "../../app/app.js";
+import { resolveIncident } from "../../app/resolve-incident.js";
+import { createForge } from "../../adapters/forge/create.js";
+import { applyPullRequest, planPullRequest, recordApproval, type PrDeps } from "../../workflow/pr.js";
+import type { Incident } from "../../domain/types.js";
+import { E } from "../../errors.js";
+import { splitList } from "../format.js";
+import type { Output } from "../output.js";
+
+async function prDeps(app: App, out: Output): Promise<PrDeps> {
+  const base = await app.effectDeps();
+  const config = await app.config();
+  const forge = await createForge({ config, git: app.git, store: base.store, clock: base.clock, actor: base.actor, env: app.env, log: (l) => out.info(l) });
+  return { ...base, git: app.git, forge, config, repoRoot: await app.repoRoot(), progress: (m) => out.info(m) };
+}
+
+export async function run({ app, out, opts }: CommandInput): Promise<number> {
+  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const deps = await prDeps(app, out);
+  const reviewers = Array.isArray(opts.reviewer) ? (opts.reviewer as string[]).flatMap((r) => splitList(r)) : [];
+  const plan = await planPullRequest(deps, incident, { draft: Boolean(opts.draft), reviewers });
+
+  if (opts.dryRun) {
+    out.data({ dryRun: true, title: plan.title, labels: plan.labels.map((l) => l.name), body: plan.body, head: plan.head, base: plan.base });
+    out.line(`Plan for ${incident.ticket}'s pull request: nothing has been pushed or opened.`);
+    out.fields([
+      ["title", plan.title],
+      ["labels", plan.labels.map((l) => l.name).join(", ")],
+      ["head → base", `${plan.head} → ${plan.base}`],
+    ]);
+    out.line("");
+    out.line(plan.body);
+    out.next("run the same command without --dry-run");
+    return 0;
+  }
+
+  const result = await applyPullRequest(deps, plan);
+  out.data(result);
+  out.success(`${result.opened ? "Opened" : "Updated"} ${deps.forge.kind === "git" ? "the pull request record" : "pull request"} #${result.pr.number}: ${result.pr.title}`);
+  out.fields([
+    ["where", result.pr.url],
+    ["labels", result.pr.labels.join(", ")],
+    ...(result.reviewersRequested.length ? ([["reviewers", result.reviewersRequested.join(", ")]] as Array<[string, string]>) : []),
+  ]);
+  out.next(approvalNext(incident, deps.forge.kind));
+  return 0;
+}
+
+function approvalNext(incident: Incident, forge: string): string {
+  const approve = forge === "git" ? "firebreak approve --by <reviewer>" : "ask a reviewer to approve it on the forge";
+  return incident.priority === "P0" ? `${approve}   # or, for a P0: firebreak waive approval --reason "…"` : approve;
+}
+
+/** firebreak approve --by NAME [--note]: a review recorded on the offline git forge. */
+export async function approve({ app, out, opts }: CommandInput): Promise<number> {
+  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  if (typeof opts.by !== "string" || !opts.by.trim()) throw E.missingInput("--by <reviewer>", "Who approved it");
+  const deps = await prDeps(app, out);
+  if (deps.forge.kind !== "git") throw E.usage("Approvals on GitHub are given on the pull request itself.", "open the PR and approve it there, then: firebreak status");
+  const review = await recordApproval(deps, incident, { by: opts.by, note: typeof opts.note === "string" ? opts.note : undefined });
+  out.data({ review });
+  out.success(`Recorded ${review.by}'s approval of ${incident.ticket}'s pull request #${review.number}.`);
+  out.next(`firebreak status ${incident.ticket}`);
+  return 0;
+}
