@@ -177,11 +177,7 @@ describe("backport", () => {
 
   it("carries the fix across a rename on the target through a private worktree, then removes it", async () => {
     fx = makeBackportRepo();
-    fx.git("checkout", "-q", "develop");
-    fx.git("mv", "src/auth.js", "src/authentication.js");
-    fx.git("commit", "-q", "-m", "refactor: rename auth");
-    fx.git("push", "-q", "origin", "develop");
-    fx.git("checkout", "-q", "main");
+    renameAuthOnDevelop(fx);
     const fix = fixCommit(fx, { "src/auth.js": AUTH("if (t.expired) return false;") });
 
     const [dev] = await run(fx, [fix], true, [fx.targets[1] as never]);
@@ -265,11 +261,7 @@ describe.skipIf(!gitAtLeast(2, 38))("backport with git merge-tree", () => {
 
   it("picks cleanly, follows a rename, conflicts loudly and falls back on re-indented context", async () => {
     fx = makeBackportRepo();
-    fx.git("checkout", "-q", "develop");
-    fx.git("mv", "src/auth.js", "src/authentication.js");
-    fx.git("commit", "-q", "-m", "refactor: rename auth");
-    fx.git("push", "-q", "origin", "develop");
-    fx.git("checkout", "-q", "main");
+    renameAuthOnDevelop(fx);
     fx.on("release/2.3", "style: 4-space indent", { "src/auth.js": AUTH("if (t.expired) return true;").replace(/^ {2}/gm, "    ") });
     fx.on("release/2.2", "refactor: expiry", { "src/auth.js": AUTH("if (isExpired(t)) return true;") });
     const fix = fixCommit(fx, { "src/auth.js": AUTH("if (t.expired) return false;") });
@@ -292,3 +284,12 @@ describe.skipIf(!gitAtLeast(2, 38))("backport with git merge-tree", () => {
     expect(userState(fx)).toEqual(before);
   });
 });
+
+/** develop renames src/auth.js, so a pick onto it must follow the rename. */
+function renameAuthOnDevelop(repo: ReturnType<typeof makeBackportRepo>): void {
+  repo.git("checkout", "-q", "develop");
+  repo.git("mv", "src/auth.js", "src/authentication.js");
+  repo.git("commit", "-q", "-m", "refactor: rename auth");
+  repo.git("push", "-q", "origin", "develop");
+  repo.git("checkout", "-q", "main");
+}

@@ -27,7 +27,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   // 1. Guard, unless only checks were asked for.
   let guard: GuardReport | null = null;
   if (!opts.checksOnly) {
-    guard = await guardChange(app, incident, opts, out);
+    guard = await guardChange(app, incident, out);
     for (const a of guard.allowed) await record("guard.allowed", { rule: a.rule, reason: a.reason, count: a.count, summary: `${a.rule} allowed: ${a.reason}` });
     await record(guard.blocked ? "guard.blocked" : "guard.passed", {
       findings: guard.findings,
@@ -99,7 +99,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   return EXIT.ok;
 }
 
-async function guardChange(app: App, incident: Incident, opts: Record<string, unknown>, out: Output): Promise<GuardReport> {
+async function guardChange(app: App, incident: Incident, out: Output): Promise<GuardReport> {
   const config = await app.config();
   const root = await app.repoRoot();
   const baseRef = `refs/remotes/${incident.remote}/${incident.base}`;
