@@ -3,6 +3,11 @@
 
 import { Command, Option } from "commander";
 import { runCommand, type CommandModule } from "./run-command.js";
+import { declareShip } from "./declare/ship.js";
+import { declareVerify } from "./declare/verify.js";
+import { declareAnnounce } from "./declare/announce.js";
+import { declareBackport } from "./declare/backport.js";
+import { declareReview } from "./declare/review.js";
 
 const version = "0.1.0";
 
@@ -152,6 +157,13 @@ program
   .option("--note <text>", "what they said")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("approve"));
+
+// The later areas declare their commands in declare/<area>.ts, in the same lazy-import style.
+declareShip(program);
+declareVerify(program);
+declareAnnounce(program);
+declareBackport(program);
+declareReview(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

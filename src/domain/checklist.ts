@@ -58,7 +58,7 @@ export const CHECKLIST: readonly ChecklistItem[] = Object.freeze([
   item("tagged", "ship", "Patch version tagged and pushed", ["release.tagged"], "firebreak ship --to production"),
   item("production-deployed", "ship", "Deployed to production", ["deploy.production.done"], "firebreak ship --to production"),
   item("verified", "verify", "Verified in production (smoke tests and metrics)", ["verify.production.verified"], "firebreak verify"),
-  item("announced", "tell", "Resolution announced", ["announce.resolved"], "firebreak announce --status resolved"),
+  item("announced", "tell", "Resolution announced", ["announce.resolved"], "firebreak announce --stage resolved"),
   item("backported", "learn", "Fix carried to the other branches", ["backport.done"], "firebreak backport"),
   item("review", "learn", "Post-incident review written", ["review.done"], "firebreak review", { levels: WITH_REVIEW }),
   item("followups", "learn", "Follow-up tickets opened", ["followups.opened"], "firebreak followups"),
