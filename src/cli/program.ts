@@ -114,7 +114,7 @@ program
 program
   .command("confirm")
   .description("tick a manual checklist item on the record")
-  .argument("<item>", "reproduced | fixed | happy-path | edge-cases | no-regressions | oncall-notified")
+  .argument("<item>", "reproduced | fixed | happy-path | edge-cases | no-regressions | oncall-notified | monitoring")
   .option("--note <text>", "what was seen")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("confirm"));

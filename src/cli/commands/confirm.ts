@@ -1,4 +1,4 @@
-// firebreak confirm reproduced|fixed|happy-path|edge-cases|no-regressions|oncall-notified [--note]
+// firebreak confirm reproduced|fixed|happy-path|edge-cases|no-regressions|oncall-notified|monitoring [--note]
 // People tick the manual checklist on the record; the PR's Testing section ticks only these.
 
 import type { CommandInput } from "../run-command.js";
@@ -12,6 +12,7 @@ export const CONFIRMABLE: Record<string, string> = {
   "edge-cases": "edge cases were tested",
   "no-regressions": "nothing new is broken",
   "oncall-notified": "the on-call engineer was told",
+  monitoring: "dashboards and alerts for this fix are in place",
 };
 
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
