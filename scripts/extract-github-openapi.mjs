@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 
 const DEFAULT_SOURCE = "/tmp/octo-openapi/node_modules/@octokit/openapi/generated/api.github.com.json";
 
-/** The operations src/adapters/forge/github.ts sends. Keep in step with that file. */
+/** The operations the GitHub adapters send (forge, CI state, tracker). Keep in step with them. */
 export const OPERATIONS = [
   "pulls/list",
   "pulls/create",
@@ -27,6 +27,10 @@ export const OPERATIONS = [
   "issues/get-label",
   "issues/create-label",
   "issues/add-labels",
+  "issues/create",
+  "issues/create-comment",
+  "checks/list-for-ref",
+  "repos/get-combined-status-for-ref",
 ];
 
 const METHODS = ["get", "put", "post", "patch", "delete"];
@@ -41,6 +45,19 @@ function strip(v, inProperties = false) {
     return out;
   }
   return v;
+}
+
+// OpenAPI 3.0 allows `nullable` beside oneOf/anyOf with no `type`; JSON Schema validators refuse
+// that. Say the same thing in JSON Schema: one more alternative, null.
+function nullableToJsonSchema(v) {
+  if (Array.isArray(v)) return v.map(nullableToJsonSchema);
+  if (!v || typeof v !== "object") return v;
+  const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nullableToJsonSchema(x)]));
+  if (out.nullable === true && !("type" in out)) {
+    delete out.nullable;
+    for (const key of ["oneOf", "anyOf"]) if (Array.isArray(out[key])) out[key] = [...out[key], { type: "null" }];
+  }
+  return out;
 }
 
 function collectRefs(v, into) {
@@ -102,8 +119,8 @@ export function extract(spec, operations = OPERATIONS) {
   return {
     openapi: spec.openapi,
     info: { title: spec.info.title, version: spec.info.version, "x-extracted-operations": operations },
-    paths,
-    components,
+    paths: nullableToJsonSchema(paths),
+    components: nullableToJsonSchema(components),
     "x-examples": examples,
   };
 }

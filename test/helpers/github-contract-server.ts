@@ -47,7 +47,15 @@ export interface ContractServer {
   repo: string;
   errors: string[];
   requests: SeenRequest[];
-  state: { pulls: Map<number, Json>; labels: Map<string, Json>; reviews: Map<number, Json[]> };
+  state: {
+    pulls: Map<number, Json>;
+    labels: Map<string, Json>;
+    reviews: Map<number, Json[]>;
+    issues: Map<number, Json>;
+    comments: Map<number, Json[]>;
+  };
+  /** The CI state GitHub reports for a commit: check runs and commit statuses. */
+  setChecks(ref: string, runs: { name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }[], statuses?: { context: string; state: "success" | "pending" | "failure" | "error" }[]): void;
   /** Fails the n-th (1-based, counted from now) request matching `op` (an operationId) with `fault`. */
   inject(op: string, fault: Fault, nth?: number): void;
   /** `mergeable: null` for the next `reads` reads of a PR. */
@@ -105,6 +113,10 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
   const pulls = new Map<number, Json>();
   const labels = new Map<string, Json>();
   const reviews = new Map<number, Json[]>();
+  const issues = new Map<number, Json>();
+  const comments = new Map<number, Json[]>();
+  const checks = new Map<string, { runs: { name: string; status: string; conclusion: string | null }[]; statuses: { context: string; state: string }[] }>();
+  // Issues and pull requests share one number sequence, as on GitHub.
   let nextNumber = 1;
   let nextId = 1000;
   const ex = (op: string, status = "200") => structuredClone(spec["x-examples"][op]?.[status]) as Json;
@@ -278,6 +290,38 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
         Object.assign(pr, { merged: true, state: "closed", merged_at: new Date().toISOString() });
         return reply(op, 200, { sha: "6dcb09b5b57875f334f61aebed695e2e4193db5e", merged: true, message: "Pull Request successfully merged" });
       }
+      case "issues/create": {
+        const n = nextNumber++;
+        const now = new Date().toISOString();
+        const issue = Object.assign(ex("issues/create", "201"), {
+          id: nextId++, number: n, state: "open", title: body.title, body: body.body ?? null, labels: [], created_at: now, updated_at: now,
+          html_url: `https://github.com/${owner}/${repo}/issues/${n}`, url: `${base}/repos/${owner}/${repo}/issues/${n}`,
+        });
+        issues.set(n, issue);
+        return reply(op, 201, issue);
+      }
+      case "issues/create-comment": {
+        if (!issues.has(pn) && !pulls.has(pn)) return reply(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com" });
+        const id = nextId++;
+        const comment = Object.assign(ex("issues/create-comment", "201"), {
+          id, body: body.body, created_at: new Date().toISOString(),
+          html_url: `https://github.com/${owner}/${repo}/issues/${pn}#issuecomment-${id}`, issue_url: `${base}/repos/${owner}/${repo}/issues/${pn}`,
+        });
+        comments.set(pn, [...(comments.get(pn) ?? []), comment]);
+        return reply(op, 201, comment);
+      }
+      case "checks/list-for-ref": {
+        const runEx = ((ex("checks/list-for-ref").check_runs as Json[] | undefined) ?? [])[0] ?? {};
+        const runs = (checks.get(params.ref ?? "")?.runs ?? []).map((r, i) => ({ ...runEx, id: i + 1, head_sha: params.ref, name: r.name, status: r.status, conclusion: r.conclusion }));
+        return reply(op, 200, { total_count: runs.length, check_runs: runs });
+      }
+      case "repos/get-combined-status-for-ref": {
+        const combined = ex("repos/get-combined-status-for-ref");
+        const stEx = ((combined.statuses as Json[] | undefined) ?? [])[0] ?? {};
+        const statuses = (checks.get(params.ref ?? "")?.statuses ?? []).map((st, i) => ({ ...stEx, id: i + 1, context: st.context, state: st.state }));
+        const state = statuses.some((st) => st.state === "failure" || st.state === "error") ? "failure" : statuses.some((st) => st.state === "pending") || statuses.length === 0 ? "pending" : "success";
+        return reply(op, 200, { ...combined, sha: params.ref, state, statuses, total_count: statuses.length });
+      }
     }
     return refuse(500, `the contract server does not implement ${op.id}`);
   }
@@ -297,7 +341,10 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
     repo,
     errors,
     requests,
-    state: { pulls, labels, reviews },
+    state: { pulls, labels, reviews, issues, comments },
+    setChecks(ref, runs, statuses = []) {
+      checks.set(ref, { runs, statuses });
+    },
     inject(opId, fault, nth = 1) {
       if (!ops.some((o) => o.id === opId)) throw new Error(`no operation ${opId} in the subset`);
       faults.push({ op: opId, fault, countdown: nth });
