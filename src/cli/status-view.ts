@@ -7,6 +7,7 @@ import { timeLeft } from "../domain/deadline.js";
 import { LEVELS } from "../domain/levels.js";
 import { utc } from "./format.js";
 import { describeEvent } from "./describe-event.js";
+import { statusNotices } from "../domain/notices.js";
 
 const MARK = { done: "✔", waived: "~", next: "→", todo: "·", "not-needed": "-" } as const;
 
@@ -15,12 +16,14 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
   const left = timeLeft(new Date(incident.deadlineAt), now);
   const tail = events.slice(-Math.max(0, tailCount));
   const next = items.find((i) => i.state === "next");
+  const notices = statusNotices(incident, events, now);
 
   out.data({
     incident,
     timeLeft: left,
     checklist: items.map((i) => ({ id: i.item.id, label: i.item.label, state: i.state, command: i.item.command })),
     next: next ? { id: next.item.id, command: next.item.command } : null,
+    notices,
     tail,
   });
   out.line(`${out.bold(incident.ticket)} ${out.red(incident.priority)} ${incident.title}`);
@@ -30,6 +33,10 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
     ["branch", incident.branch],
     ["deadline", `${utc(incident.deadlineAt)} (${left.overdue ? out.red(left.text) : left.text})`],
   ]);
+  if (notices.length > 0) {
+    out.line("");
+    for (const n of notices) out.line(`  ${out.yellow("!")} ${n.overdue ? out.red(n.text) : out.bold(n.text)}  ${out.dim(n.command)}`);
+  }
   out.line("");
   for (const { item, state } of items) {
     const text = `${MARK[state]} ${item.label}${state === "waived" ? " (waived)" : state === "not-needed" ? ` (not needed at ${incident.priority})` : ""}`;

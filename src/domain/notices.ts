@@ -1,0 +1,50 @@
+// Things `firebreak status` must say above the checklist because they are owed, not next:
+// a review of a change that shipped without one, people not yet told about a P0 that already
+// shipped, and the post-incident review's due date. Pure: built from the timeline and a time.
+
+import type { Incident, TimelineEvent } from "./types.js";
+import { LEVELS } from "./levels.js";
+
+export interface Notice {
+  id: "review-after-deploy" | "inform-now" | "post-incident-review";
+  text: string;
+  command: string;
+  overdue?: boolean;
+}
+
+/** The post-incident review is due this long after the fix is verified (SPEC part 9). */
+export const REVIEW_DUE_HOURS = 72;
+
+export function statusNotices(incident: Incident, events: TimelineEvent[], now: Date): Notice[] {
+  const first = (kind: string) => events.find((e) => e.kind === kind);
+  const has = (kind: string) => first(kind) !== undefined;
+  const notices: Notice[] = [];
+
+  // A P0 may ship on a recorded waiver; the review it skipped is still owed afterwards.
+  if (has("approval.waived") && !has("review.approved")) {
+    const shipped = has("deploy.production.done");
+    notices.push({
+      id: "review-after-deploy",
+      text: `review after deploy: ${shipped ? "due" : "due once deployed"} (approval was waived)`,
+      command: "firebreak approve --by <reviewer>   # or the approval on the PR",
+    });
+  }
+
+  // A P0 deploys first and announces after: once it is out, telling people is the urgent thing.
+  if (incident.priority === "P0" && has("deploy.production.done") && !has("announce.sent")) {
+    notices.push({ id: "inform-now", text: "inform now: the fix is deployed and nobody has been told", command: "firebreak announce --stage monitoring" });
+  }
+
+  const verified = first("verify.production.verified");
+  if (LEVELS[incident.priority].reviewRequired && verified && !has("review.done")) {
+    const due = new Date(Date.parse(verified.at) + REVIEW_DUE_HOURS * 3_600_000);
+    const overdue = now.getTime() > due.getTime();
+    notices.push({
+      id: "post-incident-review",
+      text: `post-incident review ${overdue ? "overdue since" : "due by"} ${due.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      command: "firebreak review --write   # then: firebreak review --done",
+      overdue,
+    });
+  }
+  return notices;
+}

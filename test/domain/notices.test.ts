@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { statusNotices } from "../../src/domain/notices.js";
+import type { Incident, TimelineEvent } from "../../src/domain/types.js";
+
+const incident = (priority: Incident["priority"]): Incident => ({
+  id: "inc_1", ticket: "ENG-1", title: "t", priority, criteria: [], status: "open",
+  discoveredAt: "2026-11-27T10:00:00.000Z", deadlineAt: "2026-11-27T12:00:00.000Z", branch: "hotfix/ENG-1-t",
+  base: "main", remote: "origin", createdAt: "2026-11-27T10:00:00.000Z", updatedAt: "2026-11-27T10:00:00.000Z", data: {},
+});
+let seq = 0;
+const ev = (kind: string, at = "2026-11-27T11:00:00.000Z"): TimelineEvent => ({ incidentId: "inc_1", seq: ++seq, at, recordedAt: at, actor: "t", kind, data: {}, prevHash: "", hash: "" });
+const ids = (p: Incident["priority"], events: TimelineEvent[], now = "2026-11-27T12:00:00.000Z") => statusNotices(incident(p), events, new Date(now)).map((n) => n.id);
+
+describe("status notices", () => {
+  it("owes a review after a waived approval until someone approves", () => {
+    const n = statusNotices(incident("P0"), [ev("approval.waived"), ev("deploy.production.done")], new Date("2026-11-27T12:00:00Z"));
+    expect(n[0]?.text).toBe("review after deploy: due (approval was waived)");
+    expect(ids("P0", [ev("approval.waived"), ev("review.approved")])).not.toContain("review-after-deploy");
+  });
+
+  it("says inform now for a P0 deployed before anyone was told, and only then", () => {
+    expect(ids("P0", [ev("deploy.production.done")])).toContain("inform-now");
+    expect(ids("P0", [ev("deploy.production.done"), ev("announce.sent")])).not.toContain("inform-now");
+    expect(ids("P1", [ev("deploy.production.done")])).not.toContain("inform-now");
+  });
+
+  it("puts the post-incident review 72 h after verification, overdue after that, gone once done", () => {
+    const verified = ev("verify.production.verified", "2026-11-27T11:00:00.000Z");
+    const due = statusNotices(incident("P1"), [verified], new Date("2026-11-28T11:00:00Z"))[0];
+    expect(due?.text).toBe("post-incident review due by 2026-11-30 11:00 UTC");
+    const late = statusNotices(incident("P1"), [verified], new Date("2026-11-30T12:00:00Z"))[0];
+    expect(late?.overdue).toBe(true);
+    expect(ids("P1", [verified, ev("review.done")])).toEqual([]);
+    expect(ids("P2", [verified])).toEqual([]);
+  });
+});
