@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   commit: () => import("./commands/commit.js"),
   pr: () => import("./commands/pr.js"),
   approve: () => import("./commands/approve.js"),
+  demo: () => import("./commands/demo.js"),
 };
 
 const program = new Command("firebreak")
@@ -157,6 +158,13 @@ program
   .option("--note <text>", "what they said")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("approve"));
+
+program
+  .command("demo")
+  .description("a whole P0 on a real sandbox (service, origin, traffic), through the real commands; nothing leaves this machine")
+  .option("--scenario <name>", "fix (the fix is verified) or regression (a bad fix is rolled back automatically)", "fix")
+  .option("--keep", "keep the sandbox folder to look around in afterwards")
+  .action(act("demo"));
 
 // The later areas declare their commands in declare/<area>.ts, in the same lazy-import style.
 declareShip(program);

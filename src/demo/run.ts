@@ -1,0 +1,135 @@
+// The demo: a whole P0 on a real sandbox, through the same firebreak commands a user types.
+// Build the sandbox, start the service at v1.4.2 and send it traffic, then triage → start →
+// fix → check → commit → pr → waive → ship → verify → announce → backport → review.
+
+import { createServer } from "node:net";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { buildSandbox, applyFix, type Sandbox } from "./sandbox.js";
+import { sandboxConfig } from "./sandbox-config.js";
+import { Traffic } from "./traffic.js";
+import { startReceiver, type Receiver } from "./receiver.js";
+import { Runner } from "./runner.js";
+import { FirebreakError, EXIT } from "../errors.js";
+import { summarize, type DemoSummary } from "./summary.js";
+
+export type Scenario = "fix" | "regression";
+
+export interface DemoOptions {
+  scenario: Scenario;
+  keep: boolean;
+  entry: string; // the firebreak CLI to run (dist/firebreak.js)
+  color: boolean;
+  write: (text: string) => void;
+}
+
+export const TICKET = "ENG-1234";
+
+const E = {
+  demoFailed: (what: string, root: string) =>
+    new FirebreakError({
+      code: "DEMO_STEP_FAILED",
+      message: `The demo stopped: ${what}.`,
+      why: `The sandbox is kept at ${root} with its record and logs.`,
+      next: `cd ${root}/api && firebreak status`,
+      exit: EXIT.unexpected,
+    }),
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const addr = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  return typeof addr === "object" && addr ? addr.port : 0;
+}
+
+/** Starts the service at a version with the team's own deploy script, as production runs today. */
+function deployDirect(sb: Sandbox, version: string): void {
+  execFileSync(process.execPath, [join(sb.root, "ops/deploy.mjs"), "--port", String(sb.port), "--runtime", sb.runtime], {
+    cwd: sb.work,
+    env: { ...process.env, FIREBREAK_VERSION: version },
+    stdio: "ignore",
+  });
+}
+
+function stopService(sb: Sandbox): void {
+  try {
+    const pid = Number(execFileSync("cat", [join(sb.runtime, "service.pid")], { encoding: "utf8" }));
+    process.kill(pid, "SIGTERM");
+  } catch {
+    // not running
+  }
+}
+
+export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
+  const started = Date.now();
+  let receiver: Receiver | undefined;
+  let traffic: Traffic | undefined;
+  let sb: Sandbox | undefined;
+  let failed = false;
+  try {
+    const port = await freePort();
+    sb = buildSandbox({ port, config: sandboxConfig });
+    // The team's chat, standing in: its URL reaches firebreak as a secret in the environment.
+    receiver = await startReceiver(join(sb.out, "webhook-messages.json"));
+    o.write(`Sandbox: ${sb.root}\n  service  http://127.0.0.1:${port} (sandbox-api v1.4.2)\n  origin   ${sb.origin}\n`);
+
+    deployDirect(sb, "v1.4.2");
+    traffic = new Traffic(port, 40);
+    traffic.start();
+    // A few seconds of traffic before anything changes: the baseline the verify step compares with.
+    await new Promise((r) => setTimeout(r, 3000));
+
+    const run = new Runner({
+      entry: o.entry,
+      cwd: sb.work,
+      color: o.color,
+      write: o.write,
+      env: { FIREBREAK_ACTOR: "dana", DEMO_WEBHOOK_URL: receiver.url, GIT_TERMINAL_PROMPT: "0" },
+    });
+    try {
+      await steps(run, sb, o.scenario);
+    } catch (e) {
+      failed = true;
+      throw E.demoFailed((e as Error).message, sb.root);
+    }
+    await traffic.stop();
+    return await summarize(run, sb, { started, scenario: o.scenario, traffic: traffic.counts, receiver });
+  } finally {
+    await traffic?.stop();
+    if (sb) stopService(sb);
+    await receiver?.close();
+    // A failed demo keeps its sandbox: the record and the logs say what went wrong.
+    if (sb && !o.keep && !failed) rmSync(sb.root, { recursive: true, force: true });
+  }
+}
+
+async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void> {
+  const title = "Expired tokens get 200 on /profile";
+  await run.firebreak(["triage", "--criteria", "auth-bypass"]);
+  await run.firebreak(["start", TICKET, title, "--criteria", "auth-bypass"]);
+  await run.firebreak(["note", "Security audit counter shows expired tokens answered 200 on /profile", "--impact"]);
+  await run.firebreak(["confirm", "reproduced", "--note", "curl with tok-expired-bob gets 200"]);
+
+  run.say(scenario === "fix" ? "edit src/auth.mjs to read `exp`, and add test/auth-expired.test.mjs" : "edit src/auth.mjs (a fix that also demands a scope), and add test/auth-expired.test.mjs");
+  applyFix(sb, scenario);
+
+  await run.firebreak(["check"]);
+  await run.firebreak([
+    "commit",
+    "--what", "An expired token was accepted on /profile (200 instead of 401)",
+    "--root-cause", "The JWT-style refactor renamed expiresAt to exp; auth.mjs still read expiresAt, which is undefined, so no token ever looked expired",
+  ]);
+  await run.firebreak(["confirm", "fixed", "--note", "the regression test gets 401 for tok-expired-bob"]);
+  await run.firebreak(["pr"]);
+  await run.firebreak(["waive", "approval", "--reason", "P0 security fix at night; review after deploy"]);
+  await run.firebreak(["confirm", "oncall-notified", "--note", "paged the on-call lead"]);
+  await run.firebreak(["ship"]);
+  await run.firebreak(["verify"], scenario === "fix" ? [0] : [5]);
+  await run.firebreak(["announce", "--stage", "resolved"], [0]);
+  await run.firebreak(["backport"]);
+  await run.firebreak(["review", "--write", "docs/incidents/ENG-1234.md", "--html"]);
+  await run.firebreak(["status"]);
+}
