@@ -10,7 +10,7 @@ import { continueConflict, openConflictWorktree, readConflictState, resolveInstr
 import { gitLine, gitOk, pickMode } from "./git-run.js";
 import { patchFallback } from "./patch-fallback.js";
 import { commitPick, pickOnto, readCommit, type CommitInfo } from "./pick.js";
-import { existingBackport, localBranchSha, missingCommits, remoteBranches, resolveTarget } from "./plan.js";
+import { carries, existingBackport, localBranchSha, missingCommits, remoteBranches, resolveTarget } from "./plan.js";
 import type { BackportProgress, BackportResult, BackportTarget, PickMethod, PushBranch } from "./types.js";
 
 export interface BackportOptions {
@@ -101,7 +101,7 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
   const missing = await missingCommits(o.cwd, tip, p.commits.map((c) => c.sha));
   if (missing.length === 0) return { target, status: "already-contains", branch };
 
-  const reused = await reuseEarlier(o, p, branch, missing);
+  const reused = await reuseEarlier(o, p, branch, missing, tip);
   if (reused) return finish(o, p, target, branch, reused, [], true);
   const local = await localBranchSha(o.cwd, branch);
   if (local !== null) return { target, status: "failed", branch, reason: `the branch ${branch} already exists and does not carry this fix; not overwriting it` };
@@ -137,15 +137,15 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
 }
 
 /** An earlier run's branch, local or (fetched from) the remote, that already carries the fix. */
-async function reuseEarlier(o: BackportOptions, p: Prepared, branch: string, missing: string[]): Promise<string | null> {
-  const local = await existingBackport(o.cwd, branch, missing);
+async function reuseEarlier(o: BackportOptions, p: Prepared, branch: string, missing: string[], tip: string): Promise<string | null> {
+  const local = await existingBackport(o.cwd, branch, missing, tip);
   if (local) return local;
   const onRemote = p.remoteHas.get(branch);
   if (onRemote === undefined || p.remote === undefined) return null;
   await new Git(o.cwd).fetch(p.remote, [branch]);
   const fetched = await resolveTarget(o.cwd, branch, p.remote);
   if (fetched !== onRemote) return null;
-  if ((await missingCommits(o.cwd, fetched, missing)).length > 0) return null;
+  if (!(await carries(o.cwd, fetched, missing, tip))) return null;
   if ((await localBranchSha(o.cwd, branch)) === null) await gitOk(o.cwd, ["update-ref", `refs/heads/${branch}`, fetched, ""]);
   return fetched;
 }
@@ -191,7 +191,7 @@ export async function planBackports(o: Omit<BackportOptions, "push" | "onProgres
     if (tip === null) { rows.push({ target, branch, status: "missing-target", missing: [] }); continue; }
     const missing = await missingCommits(o.cwd, tip, p.commits.map((c) => c.sha));
     const pending = await readConflictState(o.cwd, target.short);
-    const status = missing.length === 0 ? "already-contains" : pending?.ticket === o.ticket ? "conflicted" : (await existingBackport(o.cwd, branch, missing)) ? "done" : "needs-backport";
+    const status = missing.length === 0 ? "already-contains" : pending?.ticket === o.ticket ? "conflicted" : (await existingBackport(o.cwd, branch, missing, tip)) ? "done" : "needs-backport";
     rows.push({ target, branch, status, missing });
   }
   return rows;

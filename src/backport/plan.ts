@@ -34,13 +34,27 @@ export async function missingCommits(cwd: string, tip: string, fixCommits: reado
   return missing;
 }
 
+/**
+ * True when `sha` carries every one of `commits`: by history, by an equal patch, or by a commit
+ * since `base` that says "(cherry picked from commit <c>)". The last one is a pick a person had
+ * to resolve: its patch differs from the original, and it is still that commit's backport.
+ */
+export async function carries(cwd: string, sha: string, commits: readonly string[], base?: string): Promise<boolean> {
+  let picked: string | undefined;
+  for (const c of commits) {
+    if (await containsPatch(cwd, sha, c)) continue;
+    picked ??= await gitOk(cwd, ["log", "-n", "200", "--format=%B", "--end-of-options", sha, ...(base ? [`^${base}`] : [])]);
+    if (!picked.includes(`(cherry picked from commit ${c})`)) return false;
+  }
+  return true;
+}
+
 /** A local backport branch whose history carries every one of `commits`, or null. */
-export async function existingBackport(cwd: string, branch: string, commits: readonly string[]): Promise<string | null> {
+export async function existingBackport(cwd: string, branch: string, commits: readonly string[], base?: string): Promise<string | null> {
   const r = await gitRaw(cwd, ["rev-parse", "-q", "--verify", "--end-of-options", `refs/heads/${branch}^{commit}`]);
   if (r.code !== 0) return null;
   const sha = r.stdout.trim();
-  for (const c of commits) if (!(await containsPatch(cwd, sha, c))) return null;
-  return sha;
+  return (await carries(cwd, sha, commits, base)) ? sha : null;
 }
 
 /** Local branch state, for a clear refusal instead of overwriting someone's branch. */

@@ -1,11 +1,31 @@
 // Declares the backport area's commands (backport) on the program. Each action imports its command's
-// code only when it runs (a static import() per command, so the bundler gives each its own chunk):
-//   program.command("x")….action(lazy(() => import("../commands/x.js")));
+// code only when it runs (a static import() per command, so the bundler gives each its own chunk).
 
 import type { Command } from "commander";
 import { lazy } from "./lazy.js";
 
+const collect = (value: string, list: string[] = []) => [...list, value];
+
 export function declareBackport(program: Command): void {
-  void program;
-  void lazy;
+  program
+    .command("backport")
+    .description("carry the fix to other branches (no checkout): backport/<short>/hotfix-<TICKET> pushed and a PR per target")
+    .option("--to <branches>", "target branches, comma-separated (default: backport.targets in .firebreak.yml)")
+    .option("--plan", "list the targets that still need the fix and those that have it; change nothing")
+    .option("--continue", "after resolving a conflict in the worktree shown: check for markers, commit, push, open the PR")
+    .option("--abort", "give up on the conflicted targets: remove their worktree and local branch")
+    .option("--commit <sha>", "backport these commits instead of the incident's (repeatable; works without an incident)", collect)
+    .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out (with --commit: names the branch)")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 every target has the fix · 6 a target conflicts · 9 a target failed
+
+Examples:
+  firebreak backport --plan
+  firebreak backport --to release-candidate,develop
+  firebreak backport --continue --to develop
+  firebreak backport --commit 1a2b3c4 --to develop -t ENG-1234`,
+    )
+    .action(lazy(() => import("../commands/backport.js")));
 }

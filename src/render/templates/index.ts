@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { EXIT, FirebreakError } from "../../errors.js";
 import { parseTemplate, type Channel } from "../template.js";
 import { PR_BODY, PR_TITLE } from "./pr.js";
+import { BACKPORT_PR_BODY, BACKPORT_PR_TITLE } from "./backport-pr.js";
 
 export interface TemplateDef {
   channel: Channel;
@@ -14,6 +15,8 @@ export interface TemplateDef {
 export const TEMPLATES = {
   "pr-title.txt": { channel: "plain", text: PR_TITLE },
   "pr-body.md": { channel: "markdown", text: PR_BODY },
+  "backport-pr-title.txt": { channel: "plain", text: BACKPORT_PR_TITLE },
+  "backport-pr-body.md": { channel: "markdown", text: BACKPORT_PR_BODY },
 } as const satisfies Record<string, TemplateDef>;
 
 export type TemplateName = keyof typeof TEMPLATES;
