@@ -180,7 +180,7 @@ backport:
 
     const ok = parseConfigText("forge:\n  type: github\n  repo: acme/api\n  token: env:GITHUB_TOKEN\nnotify:\n  slack:\n    webhook: env:SLACK_WEBHOOK_URL\n");
     expect(ok.config.forge.token).toBe("env:GITHUB_TOKEN");
-    expect(ok.config.notify).toEqual({ slack: { webhook: "env:SLACK_WEBHOOK_URL" } });
+    expect(ok.config.notify.slack).toMatchObject({ webhook: "env:SLACK_WEBHOOK_URL" });
   });
 
   it("finds a token anywhere, even inside a team's command", () => {

@@ -5,6 +5,11 @@ import { join } from "node:path";
 import { EXIT, FirebreakError } from "../../errors.js";
 import { parseTemplate, type Channel } from "../template.js";
 import { PR_BODY, PR_TITLE } from "./pr.js";
+import { SLACK_MESSAGE } from "./slack.js";
+import { TEAMS_MESSAGE } from "./teams.js";
+import { STATUSPAGE_BODY, STATUSPAGE_NAME } from "./statuspage.js";
+import { EMAIL_HTML, EMAIL_SUBJECT, EMAIL_TEXT } from "./email.js";
+import { STATUS_PAGE_HTML } from "./status-page.js";
 import { BACKPORT_PR_BODY, BACKPORT_PR_TITLE } from "./backport-pr.js";
 
 export interface TemplateDef {
@@ -15,6 +20,14 @@ export interface TemplateDef {
 export const TEMPLATES = {
   "pr-title.txt": { channel: "plain", text: PR_TITLE },
   "pr-body.md": { channel: "markdown", text: PR_BODY },
+  "slack.txt": { channel: "slack", text: SLACK_MESSAGE },
+  "teams.md": { channel: "markdown", text: TEAMS_MESSAGE },
+  "statuspage-name.txt": { channel: "plain", text: STATUSPAGE_NAME },
+  "statuspage-body.txt": { channel: "plain", text: STATUSPAGE_BODY },
+  "email-subject.txt": { channel: "plain", text: EMAIL_SUBJECT },
+  "email.txt": { channel: "plain", text: EMAIL_TEXT },
+  "email.html": { channel: "html", text: EMAIL_HTML },
+  "status-page.html": { channel: "html", text: STATUS_PAGE_HTML },
   "backport-pr-title.txt": { channel: "plain", text: BACKPORT_PR_TITLE },
   "backport-pr-body.md": { channel: "markdown", text: BACKPORT_PR_BODY },
 } as const satisfies Record<string, TemplateDef>;

@@ -1,0 +1,91 @@
+// The static status page: status.json (the record of public updates, every incident on the page)
+// and index.html rendered from it, written to a folder ready for any static host. Both are written
+// to a temporary file and renamed, so a host never serves half a file. Writing the same update
+// twice changes nothing: an update is keyed by incident and stage.
+
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { EXIT, FirebreakError } from "../../errors.js";
+
+export interface StaticUpdate {
+  stage: string;
+  stageLabel: string;
+  body: string;
+  at: string; // ISO
+}
+
+export interface StaticIncident {
+  id: string; // the ticket
+  name: string;
+  status: string; // the latest stage
+  impact: string; // critical | major | minor
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  updates: StaticUpdate[];
+}
+
+export interface StatusDocument {
+  page: { name: string; updatedAt: string };
+  status: { indicator: "none" | "minor" | "major" | "critical"; description: string };
+  incidents: StaticIncident[];
+}
+
+const MAX_RESOLVED = 20;
+
+export async function readStatus(dir: string): Promise<StatusDocument | null> {
+  try {
+    const doc = JSON.parse(await readFile(join(dir, "status.json"), "utf8")) as StatusDocument;
+    return doc && Array.isArray(doc.incidents) ? doc : null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    if (e instanceof SyntaxError)
+      throw new FirebreakError({ code: "STATUS_PAGE_INVALID", message: `${join(dir, "status.json")} is not valid JSON, so the page cannot be updated.`, next: "fix or move the file, then run the same command again", exit: EXIT.external });
+    throw e;
+  }
+}
+
+/** True when status.json already holds this stage's update for this incident. */
+export async function hasUpdate(dir: string, id: string, stage: string): Promise<boolean> {
+  const doc = await readStatus(dir);
+  return doc?.incidents.some((i) => i.id === id && i.updates.some((u) => u.stage === stage)) ?? false;
+}
+
+/** The page with this incident's update merged in (the latest stage first on the page). */
+export function mergeUpdate(doc: StatusDocument | null, pageName: string, incident: Omit<StaticIncident, "updates" | "createdAt" | "updatedAt" | "resolvedAt" | "status">, update: StaticUpdate): StatusDocument {
+  const incidents = [...(doc?.incidents ?? [])];
+  const at = update.at;
+  const i = incidents.findIndex((x) => x.id === incident.id);
+  const prev = i >= 0 ? incidents[i]! : null;
+  const updates = [update, ...(prev?.updates ?? []).filter((u) => u.stage !== update.stage)];
+  const next: StaticIncident = {
+    ...incident,
+    status: update.stage,
+    createdAt: prev?.createdAt ?? at,
+    updatedAt: at,
+    resolvedAt: update.stage === "resolved" ? at : null,
+    updates,
+  };
+  if (i >= 0) incidents.splice(i, 1);
+  incidents.unshift(next);
+  const open = incidents.filter((x) => x.status !== "resolved");
+  const resolved = incidents.filter((x) => x.status === "resolved").slice(0, MAX_RESOLVED);
+  const worst = open.some((x) => x.impact === "critical") ? "critical" : open.some((x) => x.impact === "major") ? "major" : open.length ? "minor" : "none";
+  return {
+    page: { name: pageName, updatedAt: at },
+    status: { indicator: worst, description: open.length ? (worst === "critical" ? "Major outage" : "Some systems are affected") : "All systems operational" },
+    incidents: [...open, ...resolved],
+  };
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+export async function writeStatusPage(dir: string, doc: StatusDocument, html: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(join(dir, "status.json"), JSON.stringify(doc, null, 2) + "\n");
+  await writeAtomic(join(dir, "index.html"), html);
+}

@@ -1,0 +1,67 @@
+// firebreak announce [--stage S] [--channel a,b] [--preview [--out DIR]] [--resend CHANNEL]:
+// tell people, from the record, once per stage and channel. The summary lists each channel's
+// outcome; any failure exits 9 while the other channels still go out.
+
+import type { CommandInput } from "../run-command.js";
+import { resolveIncident } from "../../app/resolve-incident.js";
+import { announceStage, previewStage, announceCommand } from "../../workflow/announce.js";
+import { parseStage, stageFromRecord, STAGES, type Stage } from "../../announce/stages.js";
+import { EXIT } from "../../errors.js";
+import { splitList } from "../format.js";
+
+const NEXT_STAGE: Record<Stage, Stage | null> = { investigating: "identified", identified: "monitoring", monitoring: "resolved", resolved: null };
+
+export async function run({ app, out, opts }: CommandInput): Promise<number> {
+  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const stage = typeof opts.stage === "string" ? parseStage(opts.stage) : stageFromRecord(incident);
+  const channels = splitList(opts.channel);
+  const resend = (Array.isArray(opts.resend) ? (opts.resend as string[]) : []).flatMap((r) => splitList(r));
+  const command = announceCommand(incident, stage);
+
+  if (opts.preview) {
+    const outDir = typeof opts.out === "string" ? opts.out : undefined;
+    const previews = await previewStage(app, incident, stage, { channels, outDir });
+    out.data({ preview: true, ticket: incident.ticket, stage, channels: previews });
+    out.line(`Preview of the ${stage} announcement for ${incident.ticket}: nothing has been sent.`);
+    for (const p of previews) {
+      out.line("");
+      out.line(out.bold(`── ${p.channel} ${"─".repeat(Math.max(3, 60 - p.channel.length))}`));
+      out.line(p.text);
+      for (const f of p.files) out.line(out.dim(`   written: ${f}`));
+    }
+    out.line("");
+    out.next(command);
+    return 0;
+  }
+  if (opts.out) out.warn("--out only applies with --preview; ignored.");
+
+  if (stage === "resolved" && incident.status !== "verified" && incident.status !== "resolved")
+    out.warn(`The record does not show the fix verified in production (status: ${incident.status}); announcing the resolution anyway.`);
+
+  const result = await announceStage(app, incident, stage, { channels: channels.length ? channels : undefined, out, resend });
+  out.data({ ticket: incident.ticket, ...result });
+
+  out.line(`${out.bold(`${incident.ticket}`)}: ${stage} announcement`);
+  const width = Math.max(...result.outcomes.map((o) => o.channel.length));
+  for (const o of result.outcomes) {
+    const mark =
+      o.state === "failed" ? out.red("✖") : o.state === "possibly-sent" ? out.yellow("?") : o.state === "sent" ? out.green("✔") : out.green("✔");
+    const label = { sent: "sent", "already-sent": "already sent", confirmed: "confirmed", "possibly-sent": "POSSIBLY SENT", failed: "FAILED" }[o.state];
+    out.line(`  ${mark} ${o.channel.padEnd(width)}  ${label}: ${o.summary}`);
+    if (o.next && o.state !== "sent") out.line(`    ${out.dim("next:")} ${o.next}`);
+  }
+  if (result.resolvedRecorded) out.success(`Recorded the resolution of ${incident.ticket}.`);
+
+  const possibly = result.outcomes.filter((o) => o.state === "possibly-sent").map((o) => o.channel);
+  if (result.failed) {
+    out.next(`fix what is listed above, then run: ${command}   # channels already sent are not sent again`);
+    return EXIT.external;
+  }
+  if (possibly.length) {
+    out.next(`check ${possibly.join(", ")} by hand; only if the message is missing: ${command} ${possibly.map((c) => `--resend ${c}`).join(" ")}`);
+    return 0;
+  }
+  const after = NEXT_STAGE[stage];
+  out.next(after ? `firebreak announce --stage ${after}   # when it is ${after} (stages: ${STAGES.join(" → ")})` : `firebreak status ${incident.ticket}`);
+  return 0;
+}
