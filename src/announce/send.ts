@@ -16,7 +16,8 @@ import { postTeams } from "../adapters/notify/teams.js";
 import { postWebhook } from "../adapters/notify/webhook.js";
 import { createIncident, getIncident, searchIncidents, updateIncident, type StatuspageTarget } from "../adapters/notify/statuspage.js";
 import { hasUpdate, mergeUpdate, readStatus, writeStatusPage } from "../adapters/notify/static-page.js";
-import { openSmtp, sendBatch } from "../adapters/notify/email.js";
+import { openEmlWriter, openSmtp, sendBatch } from "../adapters/notify/email.js";
+import { mkdir, writeFile } from "node:fs/promises";
 import { renderEmail, renderSlack, renderStatusPage, renderStatusUpdate, renderTeams, renderWebhook } from "./render.js";
 import { readRecipients } from "./recipients.js";
 import type { AnnouncementView } from "./model.js";
@@ -282,7 +283,9 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
   }
   const already = earlierBatches.filter((e) => e.state === "done").reduce((n, e) => n + Number(e.result?.recipients ?? 0), 0);
 
-  const transport = batches.length ? openSmtp({ ...cfg.smtp, password, timeoutMs: ctx.net.timeoutMs }) : null;
+  // With outDir each batch becomes an .eml file there instead of an SMTP send.
+  const outDir = cfg.outDir ? (isAbsolute(cfg.outDir) ? cfg.outDir : join(ctx.repoRoot, cfg.outDir)) : null;
+  const transport = !batches.length ? null : outDir ? openEmlWriter() : openSmtp({ ...cfg.smtp, password, timeoutMs: ctx.net.timeoutMs });
   let sent = 0;
   let possibly = 0;
   let failed: FirebreakError | Error | null = null;
@@ -296,7 +299,14 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
           perform: async () => {
             ctx.progress(`E-mail: sending batch ${n + 1} of ${batches.length} (${to.length} recipient${to.length === 1 ? "" : "s"})…`);
             const r = await sendBatch(transport!, content, to);
-            return { ...base(ctx, "email", `${ctx.stage} e-mail sent to ${r.accepted} recipient(s)${r.rejected ? `, ${r.rejected} refused by the server` : ""}`), recipients: to.length, accepted: r.accepted, rejected: r.rejected, messageId: r.messageId };
+            let file: string | undefined;
+            if (outDir && r.raw) {
+              await mkdir(outDir, { recursive: true });
+              file = join(outDir, `${ctx.incident.ticket}-${ctx.stage}-${b.key.slice(prefix.length)}.eml`);
+              await writeFile(file, r.raw);
+            }
+            const said = file ? `${ctx.stage} e-mail for ${to.length} recipient(s) written to ${file}` : `${ctx.stage} e-mail sent to ${r.accepted} recipient(s)${r.rejected ? `, ${r.rejected} refused by the server` : ""}`;
+            return { ...(file ? { file } : {}), ...base(ctx, "email", said), recipients: to.length, accepted: r.accepted, rejected: r.rejected, messageId: r.messageId };
           },
         });
         if (o.how === "replayed") continue;
@@ -313,7 +323,7 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
     transport?.close();
   }
   const parts = [
-    sent ? `sent to ${sent}` : "",
+    sent ? (outDir ? `written to ${outDir} for ${sent}` : `sent to ${sent}`) : "",
     already ? `${already} already sent earlier` : "",
     possibly ? `${possibly} possibly sent by an interrupted run` : "",
     invalid.length ? `${invalid.length} invalid address(es) left out` : "",

@@ -92,6 +92,8 @@ export const notifySections = {
           recipientsFile: plain().optional(),
           replyTo: address().optional(),
           batchSize: positiveInt().max(1000).default(50),
+          /** Write each batch as an .eml file in this folder instead of sending it over SMTP. */
+          outDir: plain().optional(),
           smtp: z
             .object({
               host: plain().default("localhost"),

@@ -56,7 +56,15 @@ interface SmtpError extends Error {
   response?: string;
 }
 
-export async function sendBatch(transport: Transporter, content: EmailContent, recipients: string[]): Promise<{ messageId: string; accepted: number; rejected: number }> {
+/**
+ * A transport that sends nothing and hands back each message as RFC 5322 text, for writing .eml
+ * files (an outbox folder a mail tool picks up, or a look before anything goes out).
+ */
+export function openEmlWriter(): Transporter {
+  return createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+}
+
+export async function sendBatch(transport: Transporter, content: EmailContent, recipients: string[]): Promise<{ messageId: string; accepted: number; rejected: number; raw?: Buffer }> {
   try {
     const from = headerSafe(content.from, 320);
     const info = await transport.sendMail({
@@ -74,7 +82,9 @@ export async function sendBatch(transport: Transporter, content: EmailContent, r
     });
     const accepted = Array.isArray(info.accepted) ? info.accepted.length : 0;
     const rejected = Array.isArray(info.rejected) ? info.rejected.length : 0;
-    return { messageId: String(info.messageId ?? ""), accepted, rejected };
+    // The stream transport accepts no one but hands back the message itself.
+    const raw = Buffer.isBuffer((info as { message?: unknown }).message) ? ((info as { message: Buffer }).message) : undefined;
+    return { messageId: String(info.messageId ?? ""), accepted: raw ? recipients.length : accepted, rejected, ...(raw ? { raw } : {}) };
   } catch (e) {
     const err = e as SmtpError;
     const reason = redact(headerSafe(err.response ?? err.message, 200));
