@@ -4,6 +4,14 @@
 
 const argv = process.argv.slice(2);
 
+// `firebreak log | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 async function main(): Promise<void> {
   if (argv[0] === "status" || (argv.includes("status") && argv.indexOf("status") <= 2)) {
     const { fastStatus } = await import("./fast-status.js");
