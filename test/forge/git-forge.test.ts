@@ -83,7 +83,7 @@ describe("pr with the plain-git forge", () => {
   it("reads rollback, monitoring and title format from config, and a team template override", async () => {
     const { f, deps, incident } = await setup();
     const config = { ...f.config, pr: { titleFormat: "{{ticket}} [{{priority}}] {{title}}" }, deploy: { rollback: { strategy: "feature-flag", flag: "new-auth" } }, verify: { metrics: ["error rate"], smokeTests: [{ method: "GET", url: "https://api.example/me", expectStatus: 401 }] } };
-    const plan = await planPullRequest({ ...deps, config: config as typeof f.config }, await incident());
+    const plan = await planPullRequest({ ...deps, config: config as unknown as typeof f.config }, await incident());
     expect(plan.title).toBe("ENG-1234 [P1] Fix auth bypass on expired tokens");
     expect(plan.body).toContain("Switch the flag new-auth off");
     expect(plan.body).toContain("- Metric: error rate");

@@ -1,0 +1,153 @@
+// firebreak verify [--env production|staging] [--window 30m] [--no-rollback] [--no-incident]
+// Smoke tests, then the metrics watched against the time before the deploy until the data allows a
+// verdict. Exit 0 when verified, 5 on a regression or when the window ends without a verdict.
+
+import type { CommandInput } from "../run-command.js";
+import type { App } from "../../app/app.js";
+import type { Incident } from "../../domain/types.js";
+import type { VerifyEnvironment } from "../../config/schema-verify.js";
+import { resolveIncident } from "../../app/resolve-incident.js";
+import { parseWhen } from "../../domain/deadline.js";
+import { E, EXIT, FirebreakError } from "../../errors.js";
+import { redact } from "../../redact.js";
+import { captureBaseline, verifyDeploy, type VerifyOutcome, type WatchPlan } from "../../workflow/verify.js";
+import { describeSmoke } from "../../verify/smoke.js";
+import { duration } from "../../verify/figures.js";
+import { LiveBlock, plainProgress, renderWatch } from "../../verify/live-view.js";
+import { isInteractive, shq } from "../format.js";
+import { askText } from "../prompts.js";
+import type { Output } from "../output.js";
+
+/** What runs a rollback after a regression: ship's rollback workflow. */
+export type RollbackHook = (app: App, incident: Incident, opts: { reason: string; auto: boolean }) => Promise<unknown>;
+
+/**
+ * The rollback verify triggers on a regression (automatically when verify.autoRollback is set for the
+ * level, or when the person says yes). Returns null while no rollback workflow is wired in; verify
+ * then prints the command to run. Wiring: return
+ *   async (app, incident, opts) => (await import("../../workflow/rollback.js")).rollback(app, incident, opts)
+ */
+export function rollbackHook(): RollbackHook | null {
+  return null;
+}
+
+const ENVS: readonly VerifyEnvironment[] = ["production", "staging"];
+
+/** "30m", "90s", "1h", "45" (minutes) → minutes. */
+export function parseWindow(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*$/i.exec(text);
+  const n = m ? Number(m[1]) : Number.NaN;
+  if (!m || !(n > 0)) throw E.usage(`--window ${JSON.stringify(text)} is not a duration.`, "firebreak verify --window 30m   # or 90s, 1h");
+  const unit = (m[2] ?? "m").toLowerCase();
+  const minutes = unit.startsWith("s") ? n / 60 : unit === "h" ? n * 60 : n;
+  if (minutes > 240) throw E.usage(`--window ${text} is longer than 4 hours.`, "firebreak verify --window 60m");
+  return minutes;
+}
+
+async function findIncident(app: App, out: Output, opts: Record<string, unknown>): Promise<Incident | null> {
+  if (opts.incident === false) return null;
+  try {
+    return await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  } catch (e) {
+    if (e instanceof FirebreakError && e.code === "NO_INCIDENT" && typeof opts.ticket !== "string") {
+      out.info("No incident in progress here: the results are printed, not recorded.");
+      return null;
+    }
+    throw e;
+  }
+}
+
+const rollbackCommand = (incident: Incident | null, reason: string): string =>
+  incident ? `firebreak rollback -t ${incident.ticket} --reason ${shq(`verify: ${reason}`)}` : "roll back with the tool that made the deploy";
+
+export async function run({ app, out, opts }: CommandInput): Promise<number> {
+  const env = (typeof opts.env === "string" ? opts.env : "production") as VerifyEnvironment;
+  if (!ENVS.includes(env)) throw E.usage(`--env ${JSON.stringify(opts.env)} is not an environment: use production or staging.`, "firebreak verify --env staging");
+  const windowMinutes = typeof opts.window === "string" ? parseWindow(opts.window) : undefined;
+  const incident = await findIncident(app, out, opts);
+
+  if (opts.captureBaseline) {
+    const captured = await captureBaseline(app, incident, env, { progress: (m) => out.info(m) });
+    out.data({ env, baseline: captured, recorded: incident !== null });
+    const names = Object.keys(captured.metrics);
+    if (names.length === 0) out.line(`No scrape or json metric for ${env} needs a baseline sampled (Prometheus and Sentry keep their own history).`);
+    else out.success(`Baseline for ${env} sampled over ${duration(captured.seconds)}: ${names.join(", ")}${incident ? ` (on ${incident.ticket}'s record)` : ""}.`);
+    out.next(`deploy, then: firebreak verify${env === "staging" ? " --env staging" : ""}`);
+    return EXIT.ok;
+  }
+
+  const since = typeof opts.since === "string" ? parseWhen(opts.since, app.clock.now(), (await app.config()).calendar.timeZone) : undefined;
+  const interactive = isInteractive() && !out.json;
+  const live = interactive ? new LiveBlock(process.stderr, redact) : null;
+  const plain = plainProgress(10);
+  const hook = rollbackHook();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on("SIGINT", onSigint);
+  let result: VerifyOutcome;
+  try {
+    result = await verifyDeploy(app, incident, {
+      env,
+      ...(windowMinutes !== undefined ? { windowMinutes } : {}),
+      ...(since ? { since } : {}),
+      rollback: opts.rollback !== false,
+      ...(hook && incident ? { onRegression: async (reason: string) => void (await hook(app, incident, { reason: `verify: ${reason}`, auto: true })) } : {}),
+      signal: controller.signal,
+      onSmoke: (r) => out.info(describeSmoke(r)),
+      onPlan: (plan) => showPlan(out, plan),
+      onTick: (view) => {
+        if (live) live.draw(renderWatch(view));
+        else for (const l of plain(view)) out.info(l);
+      },
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+
+  out.data(result);
+  const where = incident ? `${incident.ticket} on ${env}` : env;
+  out.line("");
+  if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} after the deploy` : ""}.`);
+  else if (result.outcome === "regression") out.line(`${out.red("✖")} Regression on ${where}.`);
+  else out.line(`${out.yellow("!")} Inconclusive on ${where}: the window ended before the data allowed a verdict.`);
+  out.line(`  ${result.summary}`);
+  for (const f of result.figures) out.line(`  ${out.dim("•")} ${f}`);
+  if (!result.recorded && incident === null) out.line(out.dim("  (no incident: nothing was recorded)"));
+
+  if (result.outcome === "verified") {
+    out.next(env === "production" ? (incident ? "firebreak announce --stage resolved" : "nothing: the deploy is verified") : "firebreak ship --to production");
+    return EXIT.ok;
+  }
+  if (result.outcome === "inconclusive") {
+    out.next(`keep watching: firebreak verify${env === "staging" ? " --env staging" : ""} --window 60m   # or decide by hand: ${rollbackCommand(incident, result.reason)}`);
+    return EXIT.blocked;
+  }
+  // Regression.
+  if (result.rollback === "automatic") {
+    out.line(`Rolled back automatically (verify.autoRollback is set for ${incident!.priority}).`);
+    out.next(`firebreak status ${incident!.ticket}`);
+    return EXIT.blocked;
+  }
+  if (result.rollback === "disabled") out.line("--no-rollback: nothing was rolled back.");
+  if (result.rollback === "unavailable") out.warn(`verify.autoRollback is set for ${incident!.priority}, but this build cannot run a rollback from verify.`);
+  if (result.rollback === "ask" && incident && hook && interactive) {
+    const answer = (await askText(`Roll back ${incident.ticket} now? [y/N]`)).toLowerCase();
+    if (answer === "y" || answer === "yes") {
+      await hook(app, incident, { reason: `verify: ${result.reason}`, auto: false });
+      out.success(`Rolled back ${incident.ticket}.`);
+      out.next(`firebreak status ${incident.ticket}`);
+      return EXIT.blocked;
+    }
+  }
+  out.next(rollbackCommand(incident, result.reason));
+  return EXIT.blocked;
+}
+
+function showPlan(out: Output, plan: WatchPlan): void {
+  const { settings } = plan;
+  out.info(
+    `Watching ${plan.metrics.length} metric${plan.metrics.length === 1 ? "" : "s"} for up to ${duration(settings.windowSeconds)} after the deploy (warm-up ${duration(settings.warmupSeconds)}, read every ${duration(settings.intervalSeconds)}; false rollback ≤ ${settings.alpha * 100}%, missed ${settings.regressionRatio}× regression ≤ ${settings.beta * 100}%).`,
+  );
+  for (const m of plan.metrics) out.info(`  ${m.name}: ${m.describes}; baseline ${m.baseline.how === "fraction" ? "configured" : `${m.baseline.how} over ${duration(m.baseline.seconds)}`}`);
+  for (const n of plan.notes) out.info(n);
+}

@@ -1,0 +1,263 @@
+// The watch after a deploy: every interval, read each metric, feed its decider (decision.ts), and
+// stop at the first verdict the data allows. Regression on any metric ends it at once; verified
+// needs every metric verified; when the window ends first, the verdict is inconclusive.
+// A read that fails is a missing scrape: the next one covers the gap (counters accumulate).
+
+import { FirebreakError } from "../errors.js";
+import { createDecider, type Decider, type DecisionState, type Outcome } from "./decision.js";
+import { histogramQuantile, type Counts, type MetricSource, type Reading } from "./sources/source.js";
+
+export interface MetricBaseline {
+  bad: number;
+  /** requests, or seconds for sources that count bad events per unit of time */
+  total: number;
+  seconds: number;
+  /** variance/mean of bad counts per interval (1 = Poisson) */
+  dispersion: number;
+  /** where it came from: history (queried before the deploy), captured (sampled before it), fraction (configured) */
+  how: "history" | "captured" | "fraction";
+  /** p99 latency in seconds, for histogram metrics */
+  p99?: number;
+}
+
+export interface WatchedMetric {
+  name: string;
+  source: MetricSource;
+  baseline: MetricBaseline;
+}
+
+export interface WatchSettings {
+  alpha: number;
+  beta: number;
+  tolerance: number;
+  regressionRatio: number;
+  warmupSeconds: number;
+  windowSeconds: number;
+  intervalSeconds: number;
+}
+
+export interface MetricView {
+  name: string;
+  describes: string;
+  exposure: "requests" | "seconds";
+  baselineFrom: MetricBaseline["how"];
+  outcome: Outcome;
+  state: DecisionState;
+  /** bad events per second: before (the baseline) and after the warm-up */
+  rate: { before: number; after: number | null };
+  /** bad fraction of requests, when the source counts requests */
+  fraction?: { before: number; after: number | null };
+  p99?: { before?: number; after?: number };
+  /** seconds of data after the warm-up; reads that failed; the last failure */
+  dataSeconds: number;
+  missedReads: number;
+  lastError?: string;
+  notes: string[];
+}
+
+export interface WatchView {
+  elapsed: number;
+  settings: WatchSettings;
+  metrics: MetricView[];
+  outcome: Outcome;
+}
+
+export interface WatchResult {
+  outcome: "verified" | "regression" | "inconclusive";
+  /** seconds since the deploy */
+  decidedAt: number;
+  view: WatchView;
+}
+
+export interface WatchOptions {
+  settings: WatchSettings;
+  metrics: WatchedMetric[];
+  /** the deploy's wall-clock time: t = 0 of every sample */
+  deployAt: Date;
+  signal?: AbortSignal;
+  onTick?: (view: WatchView) => void;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface Track {
+  m: WatchedMetric;
+  decider: Decider;
+  prev?: Reading;
+  prevAt?: number; // ms
+  windowFrom?: Date; // windowed sources: the end of the last counted window
+  post: { bad: number; total: number; seconds: number; buckets: Map<number, number> };
+  missed: number;
+  lastError?: string;
+  notes: string[];
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+export function baselineP0(b: MetricBaseline): number {
+  return (Math.max(0, b.bad) + 0.5) / Math.max(1, b.total);
+}
+
+export async function watch(opts: WatchOptions): Promise<WatchResult> {
+  const { settings } = opts;
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? defaultSleep;
+  const anchor = opts.deployAt.getTime();
+  const elapsed = () => (now() - anchor) / 1000;
+  // A false rollback on any metric is a false rollback: α is shared among them.
+  const alpha = settings.alpha / Math.max(1, opts.metrics.length);
+
+  const tracks: Track[] = opts.metrics.map((m) => ({
+    m,
+    decider: createDecider({
+      alpha,
+      beta: settings.beta,
+      tolerance: settings.tolerance,
+      regressionRatio: settings.regressionRatio,
+      warmupSeconds: settings.warmupSeconds,
+      maxWindowSeconds: settings.windowSeconds,
+      baseline: { bad: m.baseline.bad, total: m.baseline.total, seconds: m.baseline.seconds, dispersion: m.baseline.dispersion },
+    }),
+    post: { bad: 0, total: 0, seconds: 0, buckets: new Map() },
+    missed: 0,
+    notes: [],
+  }));
+
+  const feed = (tr: Track, t: number, start: number, c: Counts) => {
+    const total = tr.m.source.exposure === "seconds" ? Math.max(0, t - start) : c.total;
+    tr.decider.observe({ t, bad: c.bad, total });
+    if (start >= settings.warmupSeconds && t <= settings.windowSeconds) {
+      tr.post.bad += c.bad;
+      tr.post.total += total;
+      tr.post.seconds += t - start;
+      for (const b of c.buckets ?? []) tr.post.buckets.set(b.le, (tr.post.buckets.get(b.le) ?? 0) + b.count);
+    }
+  };
+  let lastT = 0;
+  const observe = (tr: Track, t: number, c: Counts) => {
+    const start = tr.decider.state().elapsed;
+    if (t > start) feed(tr, t, start, c);
+  };
+
+  const fail = (tr: Track, e: unknown) => {
+    if (e instanceof FirebreakError) throw e; // a configuration problem: waiting will not fix it
+    tr.missed++;
+    tr.lastError = (e as Error).message;
+  };
+
+  // Start: the data since the deploy from the source's history when it has one (the watch may begin
+  // minutes after the deploy), then a first reading for the cumulative sources to count from.
+  const t0 = elapsed();
+  for (const tr of tracks) {
+    const src = tr.m.source;
+    if (src.history && t0 >= 2 * settings.intervalSeconds) {
+      try {
+        const past = await src.history(new Date(anchor), new Date(now()), settings.intervalSeconds);
+        past.forEach((c, i) => observe(tr, Math.min(t0, (i + 1) * (t0 / past.length)), c));
+      } catch (e) {
+        fail(tr, e);
+      }
+    }
+    if (src.kind === "windowed") tr.windowFrom = new Date(anchor + tr.decider.state().elapsed * 1000);
+    else {
+      try {
+        tr.prev = await src.read();
+        tr.prevAt = now();
+        const at = (tr.prevAt - anchor) / 1000;
+        // Marks where counting starts; inside the warm-up it is ignored, after it it adds nothing.
+        if (at > tr.decider.state().elapsed) tr.decider.observe({ t: at, bad: 0, total: 0 });
+      } catch (e) {
+        fail(tr, e);
+      }
+    }
+  }
+
+  const view = (): WatchView => {
+    const metrics = tracks.map((tr): MetricView => {
+      const st = tr.decider.state();
+      const b = tr.m.baseline;
+      const after = tr.post.seconds > 0 ? tr.post.bad / tr.post.seconds : null;
+      const requests = tr.m.source.exposure === "requests";
+      const p99After = tr.post.buckets.size ? histogramQuantile(0.99, [...tr.post.buckets].map(([le, count]) => ({ le, count }))) : undefined;
+      return {
+        name: tr.m.name,
+        describes: tr.m.source.describes,
+        exposure: tr.m.source.exposure,
+        baselineFrom: b.how,
+        outcome: st.outcome,
+        state: st,
+        rate: { before: b.bad / Math.max(1e-9, b.seconds), after },
+        ...(requests ? { fraction: { before: b.total > 0 ? b.bad / b.total : 0, after: tr.post.total > 0 ? tr.post.bad / tr.post.total : null } } : {}),
+        ...(b.p99 !== undefined || p99After !== undefined ? { p99: { ...(b.p99 !== undefined ? { before: b.p99 } : {}), ...(p99After !== undefined ? { after: p99After } : {}) } } : {}),
+        dataSeconds: tr.post.seconds,
+        missedReads: tr.missed,
+        ...(tr.lastError ? { lastError: tr.lastError } : {}),
+        notes: tr.notes,
+      };
+    });
+    return { elapsed: lastT, settings, metrics, outcome: overall() };
+  };
+
+  const overall = (): Outcome => {
+    const outs = tracks.map((tr) => tr.decider.state().outcome);
+    if (outs.includes("regression")) return "regression";
+    if (outs.length > 0 && outs.every((o) => o === "verified")) return "verified";
+    if (lastT >= settings.windowSeconds) return "inconclusive";
+    return "pending";
+  };
+
+  lastT = Math.max(0, t0);
+  opts.onTick?.(view());
+  while (overall() === "pending" && !opts.signal?.aborted) {
+    await sleep(settings.intervalSeconds * 1000, opts.signal);
+    if (opts.signal?.aborted) break;
+    for (const tr of tracks) {
+      const src = tr.m.source;
+      try {
+        if (src.kind === "windowed") {
+          const to = new Date(now());
+          const c = await src.window(tr.windowFrom!, to);
+          observe(tr, (to.getTime() - anchor) / 1000, c);
+          tr.windowFrom = to;
+        } else {
+          const cur = await src.read();
+          const at = now();
+          if (tr.prev) observe(tr, (at - anchor) / 1000, src.between(tr.prev, cur));
+          else if ((at - anchor) / 1000 > tr.decider.state().elapsed) tr.decider.observe({ t: (at - anchor) / 1000, bad: 0, total: 0 });
+          tr.prev = cur;
+          tr.prevAt = at;
+        }
+      } catch (e) {
+        fail(tr, e);
+      }
+    }
+    lastT = elapsed();
+    // The window can end between two reads that all failed: close it on time anyway.
+    if (lastT >= settings.windowSeconds) for (const tr of tracks) if (tr.decider.state().outcome === "pending") tr.decider.observe({ t: Math.max(lastT, tr.decider.state().elapsed + 1e-6), bad: 0, total: 0 });
+    opts.onTick?.(view());
+  }
+
+  // Notes (new Sentry issues) once, at the end: they go with the figures.
+  for (const tr of tracks) {
+    if (!tr.m.source.notes) continue;
+    try {
+      tr.notes.push(...(await tr.m.source.notes(new Date(anchor), new Date(now()))));
+    } catch (e) {
+      if (e instanceof FirebreakError) tr.notes.push(e.message);
+      else tr.notes.push(`could not list new issues: ${(e as Error).message}`);
+    }
+  }
+  const final = view();
+  const outcome = final.outcome === "pending" ? "inconclusive" : final.outcome;
+  const decided = tracks.map((tr) => tr.decider.state().decidedAt ?? lastT);
+  return { outcome, decidedAt: outcome === "regression" ? Math.min(...tracks.filter((tr) => tr.decider.state().outcome === "regression").map((tr) => tr.decider.state().decidedAt ?? lastT)) : Math.max(0, ...decided), view: { ...final, outcome } };
+}

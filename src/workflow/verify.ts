@@ -1,0 +1,352 @@
+// Verifying a deploy: the smoke tests, then the metrics watched against their baseline until the
+// data allows a verdict (verified, regression) or the window ends (inconclusive). The verdict and
+// its figures go on the record; a production verdict of "verified" marks the incident verified.
+// A regression calls `onRegression` when verify.autoRollback is set for the incident's level.
+//
+// Baselines: Prometheus and Sentry keep history, so theirs is queried for the window before the
+// deploy (or the incident). A /metrics page or a JSON endpoint shows only "now": captureBaseline()
+// samples them before the deploy (ship calls it) and keeps the counts on the record.
+
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { App } from "../app/app.js";
+import type { Incident, TimelineEvent } from "../domain/types.js";
+import type { MetricConfig, VerifyConfig, VerifyEnvironment } from "../config/schema-verify.js";
+import { EXIT, FirebreakError } from "../errors.js";
+import { redactDeep } from "../redact.js";
+import { runSmokeTests, smokeAppliesTo, smokeSummary, type SmokeResult } from "../verify/smoke.js";
+import { createSource, metricAppliesTo } from "../verify/sources/create.js";
+import type { MetricSource } from "../verify/sources/source.js";
+import { baselineFromBuckets, baselineFromFraction, sampleBaseline } from "../verify/baseline-window.js";
+import { watch, type MetricBaseline, type WatchedMetric, type WatchResult, type WatchSettings, type WatchView } from "../verify/watch.js";
+import { duration, metricRecord, regressionReason, watchSummary, type MetricRecord } from "../verify/figures.js";
+import { createDecider } from "../verify/decision.js";
+
+export type VerifyOutcomeKind = "verified" | "regression" | "inconclusive";
+
+/** What happened about a rollback after a regression. */
+export type RollbackAction = "automatic" | "ask" | "disabled" | "unavailable" | "none";
+
+export interface VerifyRequest {
+  env: VerifyEnvironment;
+  /** overrides verify.windowMinutes */
+  windowMinutes?: number;
+  /** the deploy's time, when the record does not say (or to override it) */
+  since?: Date;
+  /** false: never roll back, whatever verify.autoRollback says (--no-rollback) */
+  rollback?: boolean;
+  /** runs the rollback (given a one-line reason); called only when verify.autoRollback is set for the incident's level */
+  onRegression?: (summary: string) => Promise<void>;
+  signal?: AbortSignal;
+  onSmoke?: (r: SmokeResult) => void;
+  onPlan?: (plan: WatchPlan) => void;
+  onTick?: (view: WatchView) => void;
+}
+
+export interface WatchPlan {
+  deployAt: Date;
+  settings: WatchSettings;
+  metrics: Array<{ name: string; describes: string; baseline: MetricBaseline; expectedSeconds?: number }>;
+  /** sentences for people: low traffic, a deploy long ago… */
+  notes: string[];
+}
+
+export interface VerifyOutcome {
+  env: VerifyEnvironment;
+  outcome: VerifyOutcomeKind;
+  summary: string;
+  /** one line for a rollback's reason: what regressed and by how much */
+  reason: string;
+  figures: string[];
+  smoke: SmokeResult[];
+  metrics: MetricRecord[];
+  /** seconds after the deploy the verdict came */
+  decidedAfterSeconds: number | null;
+  rollback: RollbackAction;
+  recorded: boolean;
+}
+
+export interface CapturedBaseline {
+  capturedAt: string;
+  seconds: number;
+  metrics: Record<string, MetricBaseline>;
+}
+
+interface EnvRecord {
+  baseline?: CapturedBaseline;
+  [k: string]: unknown;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function verificationOf(incident: Incident | null): Record<string, EnvRecord> {
+  const v = incident?.data.verification;
+  return isObj(v) ? (v as Record<string, EnvRecord>) : {};
+}
+
+/** The latest deploy to `env` on the record: data.deploys (list or keyed by env), then deploy.<env>.done events. */
+export function deployTimeOf(incident: Incident, events: readonly TimelineEvent[], env: VerifyEnvironment): Date | null {
+  const times: number[] = [];
+  const take = (d: unknown, key?: string) => {
+    if (!isObj(d)) return;
+    const e = d.env ?? d.environment ?? key;
+    if (e !== env) return;
+    for (const k of ["at", "finishedAt", "doneAt", "deployedAt"]) {
+      const t = typeof d[k] === "string" ? Date.parse(d[k] as string) : Number.NaN;
+      if (Number.isFinite(t)) return void times.push(t);
+    }
+  };
+  const raw = incident.data.deploys;
+  if (Array.isArray(raw)) raw.forEach((d) => take(d));
+  else if (isObj(raw)) for (const [k, v] of Object.entries(raw)) (Array.isArray(v) ? v : [v]).forEach((d) => take(d, k));
+  for (const e of events) if (e.kind === `deploy.${env}.done`) times.push(Date.parse(e.at));
+  const ok = times.filter(Number.isFinite);
+  return ok.length ? new Date(Math.max(...ok)) : null;
+}
+
+function settingsOf(cfg: VerifyConfig, windowMinutes?: number): WatchSettings {
+  return {
+    alpha: cfg.alpha,
+    beta: cfg.beta,
+    tolerance: cfg.tolerance,
+    regressionRatio: cfg.regressionRatio,
+    warmupSeconds: cfg.warmupSeconds,
+    windowSeconds: (windowMinutes ?? cfg.windowMinutes) * 60,
+    intervalSeconds: cfg.intervalSeconds,
+  };
+}
+
+const nothingToVerify = (env: VerifyEnvironment) =>
+  new FirebreakError({
+    code: "VERIFY_NOTHING",
+    message: `Nothing to verify ${env} with: verify.smoke and verify.metrics have nothing for ${env}.`,
+    why: "A deploy is verified by smoke tests (expected answers) and metrics compared with before the deploy.",
+    next: "add verify.smoke and verify.metrics to .firebreak.yml (docs/verify.md has examples), then: firebreak verify",
+    exit: EXIT.config,
+  });
+
+// --- baselines -----------------------------------------------------------------------------
+
+/** Where a standalone run (no incident) keeps the baseline it captured. */
+async function baselineFile(app: App, env: VerifyEnvironment): Promise<string> {
+  const dir = join(await app.git.commonDir(), "firebreak");
+  return join(dir, `verify-baseline-${env}.json`);
+}
+
+async function readStandaloneBaseline(app: App, env: VerifyEnvironment): Promise<CapturedBaseline | undefined> {
+  try {
+    return JSON.parse(await readFile(await baselineFile(app, env), "utf8")) as CapturedBaseline;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Samples every scrape and json metric for `env` before a deploy (over verify.baselineSeconds) and
+ * keeps the counts: on the incident's record (verification.<env>.baseline, event verify.baseline),
+ * or without an incident in .git/firebreak/verify-baseline-<env>.json.
+ * Prometheus and Sentry metrics need nothing here: their baseline is queried from their history.
+ */
+export async function captureBaseline(app: App, incident: Incident | null, env: VerifyEnvironment, opts: { progress?: (msg: string) => void } = {}): Promise<CapturedBaseline> {
+  const cfg = (await app.config()).verify;
+  const wanted = cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env) && (m.source === "scrape" || m.source === "json"));
+  const captured: CapturedBaseline = { capturedAt: app.clock.now().toISOString(), seconds: cfg.baselineSeconds, metrics: {} };
+  if (wanted.length > 0) {
+    opts.progress?.(`Sampling ${wanted.map(([m]) => m.name).join(", ")} for ${duration(cfg.baselineSeconds)} before the deploy…`);
+    const results = await Promise.all(
+      wanted.map(async ([m, i]) => {
+        const src = createSource(m, i, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, deployAt: new Date() });
+        if (src.kind !== "cumulative") return null;
+        try {
+          return [m.name, await sampleBaseline(src, cfg.baselineSeconds, Math.min(cfg.intervalSeconds, cfg.baselineSeconds))] as const;
+        } catch (e) {
+          if (e instanceof FirebreakError) throw e;
+          opts.progress?.(`Could not sample ${m.name}: ${(e as Error).message}`);
+          return null;
+        }
+      }),
+    );
+    for (const r of results) if (r) captured.metrics[r[0]] = r[1];
+  }
+  const names = Object.keys(captured.metrics);
+  const summary = names.length
+    ? `baseline for ${env} sampled over ${duration(captured.seconds)}: ${names.map((n) => `${n} ${describeBaseline(captured.metrics[n]!)}`).join(", ")}`
+    : `no scrape or json metric to sample for ${env}`;
+  // Nothing sampled (only Prometheus or Sentry metrics): nothing to keep, and no event to clutter the timeline.
+  if (names.length === 0) return captured;
+  if (incident) {
+    const store = await app.store();
+    const fresh = (await store.getIncident(incident.id)) ?? incident;
+    const all = verificationOf(fresh);
+    const verification = { ...all, [env]: { ...(all[env] ?? {}), baseline: captured } };
+    await store.updateIncident(incident.id, { data: { verification: redactDeep(verification) } }, { at: captured.capturedAt, actor: await app.actor(), kind: "verify.baseline", data: { env, summary, metrics: captured.metrics } });
+  } else if (await app.git.isRepo()) {
+    const file = await baselineFile(app, env);
+    await mkdir(join(file, ".."), { recursive: true });
+    await writeFile(file, JSON.stringify(captured, null, 2) + "\n");
+  }
+  return captured;
+}
+
+function describeBaseline(b: MetricBaseline): string {
+  const perMin = (b.bad / Math.max(1e-9, b.seconds)) * 60;
+  const rate = `${perMin >= 10 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`;
+  return b.how === "fraction" ? `${(b.bad / b.total) * 100}% (configured)` : `${rate} of ${Math.round(b.total)} ${b.total === b.seconds ? "seconds" : "requests"}`;
+}
+
+async function baselineFor(
+  m: MetricConfig,
+  index: number,
+  src: MetricSource,
+  ctx: { captured?: CapturedBaseline; deployAt: Date; discoveredAt?: Date; intervalSeconds: number; wallOffsetMs: number },
+): Promise<MetricBaseline> {
+  const captured = ctx.captured?.metrics[m.name];
+  if (captured && src.kind === "cumulative" && !src.history) return captured;
+  if (src.history) {
+    const end = m.baseline.before === "incident" && ctx.discoveredAt ? ctx.discoveredAt : ctx.deployAt;
+    const to = new Date(end.getTime() + ctx.wallOffsetMs);
+    const from = new Date(to.getTime() - m.baseline.minutes * 60_000);
+    const buckets = await src.history(from, to, ctx.intervalSeconds);
+    const b = baselineFromBuckets(buckets, (to.getTime() - from.getTime()) / 1000, "history", src.exposure);
+    if (b.total > 0) return b;
+    if (m.baseline.fraction === undefined)
+      throw new FirebreakError({
+        code: "VERIFY_NO_BASELINE",
+        message: `${m.name}: the ${m.baseline.minutes} min before the ${m.baseline.before} have no ${src.exposure === "requests" ? "requests" : "data"} in ${m.source}.`,
+        next: `check verify.metrics[${index}]'s queries, widen baseline.minutes, or set baseline.fraction (e.g. 0.001)`,
+        exit: EXIT.refused,
+      });
+  }
+  if (m.baseline.fraction !== undefined) return baselineFromFraction(m.baseline.fraction);
+  if (captured) return captured;
+  throw new FirebreakError({
+    code: "VERIFY_NO_BASELINE",
+    message: `${m.name}: nothing was measured before the deploy to compare with (a ${m.source} source has no history).`,
+    why: "ship samples scrape and json metrics just before it deploys; this deploy was made without that.",
+    next: `before the next deploy run: firebreak verify --capture-baseline   # or set verify.metrics[${index}].baseline.fraction (e.g. 0.001)`,
+    exit: EXIT.refused,
+  });
+}
+
+// --- the run -------------------------------------------------------------------------------
+
+export async function verifyDeploy(app: App, incident: Incident | null, req: VerifyRequest): Promise<VerifyOutcome> {
+  const cfg = (await app.config()).verify;
+  const env = req.env;
+  const smokeTests = cfg.smoke.filter((t) => smokeAppliesTo(t, env));
+  const metricIdx = cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env));
+  if (smokeTests.length === 0 && metricIdx.length === 0) throw nothingToVerify(env);
+
+  const store = incident ? await app.store() : null;
+  const actor = await app.actor();
+  const events = incident && store ? await store.timeline(incident.id) : [];
+  const clockNow = app.clock.now();
+  // The record's times are on the app clock (FIREBREAK_NOW may shift it); sources speak wall time.
+  const wallOffsetMs = Date.now() - clockNow.getTime();
+  const recordedDeploy = incident ? deployTimeOf(incident, events, env) : null;
+  let deployAt = req.since ?? recordedDeploy ?? clockNow;
+  const settings = settingsOf(cfg, req.windowMinutes);
+  const notes: string[] = [];
+  if (!req.since && !recordedDeploy) notes.push(`No ${env} deploy on the record: counting from now.`);
+  const sinceDeploy = (clockNow.getTime() - deployAt.getTime()) / 1000;
+  if (sinceDeploy >= settings.windowSeconds) {
+    notes.push(`The deploy was ${duration(sinceDeploy)} ago, past its warm-up: watching the next ${duration(settings.windowSeconds)} from now.`);
+    deployAt = clockNow;
+    settings.warmupSeconds = 0;
+  }
+
+  // 1. Smoke tests: a failure is a verdict on its own; the metrics are not watched.
+  const smoke = await runSmokeTests(smokeTests, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, onResult: req.onSmoke });
+  if (smoke.length && incident && store)
+    await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, kind: "verify.smoke", data: redactDeep({ env, summary: `${env}: ${smokeSummary(smoke)}`, passed: smoke.every((r) => r.ok), results: smoke }) });
+  const smokeFailed = smoke.filter((r) => !r.ok);
+
+  let result: WatchResult | null = null;
+  let summary: string;
+  let reason: string;
+  let outcome: VerifyOutcomeKind;
+  let decidedAfterSeconds: number | null = null;
+  if (smokeFailed.length) {
+    outcome = "regression";
+    summary = `smoke test${smokeFailed.length === 1 ? "" : "s"} failed on ${env}: ${smokeFailed.map((r) => `${r.name} (${r.reason})`).join("; ")}`;
+    reason = `${env} smoke test${smokeFailed.length === 1 ? "" : "s"} failed: ${smokeFailed.map((r) => r.name).join(", ")}`;
+  } else if (metricIdx.length === 0) {
+    outcome = "verified";
+    summary = `${smokeSummary(smoke)} on ${env}; no metrics configured to watch`;
+    reason = summary;
+  } else {
+    // 2. Metrics: sources, baselines, then the watch.
+    const captured = verificationOf(incident)[env]?.baseline ?? (incident ? undefined : await readStandaloneBaseline(app, env));
+    const wallDeploy = new Date(deployAt.getTime() + wallOffsetMs);
+    const watched: WatchedMetric[] = [];
+    for (const [m, i] of metricIdx) {
+      const source = createSource(m, i, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, deployAt: wallDeploy });
+      const baseline = await baselineFor(m, i, source, {
+        captured,
+        deployAt,
+        discoveredAt: incident ? new Date(incident.discoveredAt) : undefined,
+        intervalSeconds: settings.intervalSeconds,
+        wallOffsetMs,
+      });
+      watched.push({ name: m.name, source, baseline });
+    }
+    const plan: WatchPlan = { deployAt, settings, metrics: [], notes };
+    for (const w of watched) {
+      const st = createDecider({ baseline: w.baseline, alpha: settings.alpha / watched.length, beta: settings.beta, regressionRatio: settings.regressionRatio, tolerance: settings.tolerance, warmupSeconds: settings.warmupSeconds, maxWindowSeconds: settings.windowSeconds }).state();
+      // A configured fraction says nothing about traffic: the estimate comes with the first data.
+      const expected = w.baseline.how === "fraction" ? undefined : st.expectedSecondsToDecide;
+      plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(expected !== undefined ? { expectedSeconds: expected } : {}) });
+      if (expected !== undefined && expected > settings.windowSeconds)
+        notes.push(`${w.name}: at this traffic a decision needs about ${duration(expected)}, longer than the ${duration(settings.windowSeconds)} window; expect "inconclusive" unless the change is large (more traffic, smoke traffic or a longer --window helps).`);
+      else if (expected !== undefined) notes.push(`${w.name}: a decision is expected within about ${duration(expected)} of the deploy.`);
+    }
+    req.onPlan?.(plan);
+    result = await watch({ settings, metrics: watched, deployAt: wallDeploy, signal: req.signal, onTick: req.onTick });
+    outcome = result.outcome;
+    decidedAfterSeconds = Math.round(result.decidedAt);
+    summary = `${env}: ${watchSummary(result)}`;
+    reason = outcome === "regression" ? `${env} regression: ${regressionReason(result)}` : `${env} ${outcome}`;
+    if (req.signal?.aborted && outcome === "inconclusive") summary = `${env}: interrupted before a verdict. ${watchSummary(result)}`;
+    if (smoke.length) summary += ` (${smokeSummary(smoke)})`;
+  }
+
+  const metrics = result ? result.view.metrics.map(metricRecord) : [];
+  const figures = metrics.map((m) => m.figure);
+
+  // 3. Rollback, decided before recording so the record says what was done about it.
+  let rollback: RollbackAction = "none";
+  if (outcome === "regression") {
+    if (req.rollback === false) rollback = "disabled";
+    else if (incident && cfg.autoRollback[incident.priority]) rollback = req.onRegression ? "automatic" : "unavailable";
+    else rollback = "ask";
+  }
+
+  let recorded = false;
+  if (incident && store) {
+    const fresh = (await store.getIncident(incident.id)) ?? incident;
+    const all = verificationOf(fresh);
+    const entry = {
+      ...(all[env] ?? {}),
+      outcome,
+      at: app.clock.now().toISOString(),
+      deployAt: deployAt.toISOString(),
+      summary,
+      figures,
+      metrics,
+      smoke: { passed: smoke.filter((r) => r.ok).length, failed: smokeFailed.length, results: smoke },
+      decidedAfterSeconds,
+      windowMinutes: settings.windowSeconds / 60,
+      rollback,
+    };
+    const data = redactDeep({ env, summary, figures, metrics, smoke: smokeSummary(smoke), decidedAfterSeconds, rollback });
+    await store.updateIncident(
+      incident.id,
+      { ...(env === "production" && outcome === "verified" ? { status: "verified" as const } : {}), data: { verification: redactDeep({ ...all, [env]: entry }) } },
+      { at: app.clock.now().toISOString(), actor, kind: `verify.${env}.${outcome}`, data },
+    );
+    recorded = true;
+  }
+
+  if (rollback === "automatic") await req.onRegression!(reason);
+  return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, rollback, recorded };
+}

@@ -1,0 +1,153 @@
+// firebreak verify end to end: a real repository and incident, the built CLI, and a local service
+// whose error rate the test sets. Warm-up, interval and window are small in config so it is quick.
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
+import { firebreak } from "../helpers/cli.js";
+import { startApp, type FixtureApp } from "./fixture-app.js";
+
+let fx: GitFixture;
+let app: FixtureApp;
+const SECRET = "Bearer expired-token-never-printed-7731";
+const env = { EXPIRED_BEARER: SECRET };
+
+function configure(extra = "") {
+  const yml = `verify:
+  baseUrl: { production: "${app.url}" }
+  warmupSeconds: 1
+  intervalSeconds: 0.5
+  baselineSeconds: 3
+  windowMinutes: 1
+  smoke:
+    - { name: expired token refused, url: /profile, headers: { Authorization: env:EXPIRED_BEARER }, expectStatus: 401, expectJson: { path: $.error, equals: token expired } }
+  metrics:
+    - { name: error rate, source: scrape, url: /metrics, bad: 'app_requests_total{status="500"}', total: app_requests_total }
+    - { name: slow requests, source: scrape, url: /metrics, histogram: app_request_duration_seconds, objectiveMs: 250 }
+${extra}`;
+  fx.commit("chore: firebreak config", { ".firebreak.yml": yml });
+  fx.git("push", "-q", "origin", "main");
+}
+
+async function startIncident(priority = "P1") {
+  const r = await firebreak(fx.work, ["start", "ENG-1234", "Expired tokens accepted", "--priority", priority, "--no-push"]);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+const log = async () => (await firebreak(fx.work, ["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
+
+beforeEach(async () => {
+  fx = makeRepo();
+  app = await startApp({ rate: 2000, errorFraction: 0.01, slowFraction: 0.02 });
+});
+afterEach(async () => {
+  await app.close();
+  fx.cleanup();
+});
+
+describe("firebreak verify", () => {
+  it("verifies a healthy deploy: smoke tests, metrics against the captured baseline, figures on the record, status verified", async () => {
+    configure();
+    await startIncident();
+    const cap = await firebreak(fx.work, ["verify", "--capture-baseline"], { env });
+    expect(cap.code, cap.stderr).toBe(0);
+    expect(cap.stdout).toContain("Baseline for production sampled over 3 s: error rate, slow requests");
+    app.restart(); // the deploy restarts the service: counters start again from zero
+
+    const r = await firebreak(fx.work, ["verify"], { env, timeoutMs: 90_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toContain("✔ expired token refused: GET");
+    expect(r.stderr).toMatch(/error rate: .*evidence: regression \d+%, verified \d+%/);
+    expect(r.stdout).toContain("Verified ENG-1234 on production");
+    expect(r.stdout).toMatch(/error rate [\d.]+\/min → [\d.]+\/min \([\d.]+% → [\d.]+% of requests\)/);
+    expect(r.stdout).toMatch(/p99 \d+ ms → \d+ ms/);
+    expect(r.stdout).toContain("Next: firebreak announce --stage resolved");
+
+    const status = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(status.incident.status).toBe("verified");
+    const v = status.incident.data.verification.production;
+    expect(v.outcome).toBe("verified");
+    expect(v.metrics.map((m: { name: string }) => m.name)).toEqual(["error rate", "slow requests"]);
+    expect(v.metrics[0].before).toBeGreaterThan(0);
+    expect(v.baseline.metrics["error rate"].how).toBe("captured");
+    const events = await log();
+    const kinds = events.map((e) => e.kind);
+    expect(kinds).toContain("verify.baseline");
+    expect(kinds).toContain("verify.smoke");
+    const verdict = events.find((e) => e.kind === "verify.production.verified")!;
+    expect(verdict.data.summary).toMatch(/^production: verified .* after the deploy: error rate/);
+    expect((verdict.data.figures as string[])[1]).toMatch(/^slow requests .* p99 \d+ ms → \d+ ms$/);
+    expect(status.checklist.find((i: { id: string }) => i.id === "verified").state).toBe("done");
+    // The smoke test's token is nowhere: not in the output, not on the record.
+    expect(r.stdout + r.stderr + cap.stdout + cap.stderr + JSON.stringify(events) + JSON.stringify(status)).not.toContain("expired-token-never-printed");
+  });
+
+  it("calls a failing deploy a regression, exits 5 and prints the rollback command", async () => {
+    configure();
+    await startIncident();
+    expect((await firebreak(fx.work, ["verify", "--capture-baseline"], { env })).code).toBe(0);
+    app.state.errorFraction = 0.08;
+    const r = await firebreak(fx.work, ["verify"], { env, timeoutMs: 90_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(5);
+    expect(r.stdout).toContain("Regression on ENG-1234 on production.");
+    expect(r.stdout).toMatch(/error rate ×\d/);
+    expect(r.stdout).toMatch(/Next: firebreak rollback -t ENG-1234 --reason 'verify: production regression: error rate ×\d/);
+    const status = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(status.incident.status).not.toBe("verified");
+    expect(status.incident.data.verification.production).toMatchObject({ outcome: "regression", rollback: "ask" });
+    const verdict = (await log()).find((e) => e.kind === "verify.production.regression")!;
+    expect(verdict.data.summary).toContain("regression");
+    expect(verdict.data.figures).toHaveLength(2);
+  });
+
+  it("a failed smoke test is a regression before any metric is watched, and --json says so", async () => {
+    configure();
+    await startIncident();
+    const r = await firebreak(fx.work, ["verify", "--json", "--no-rollback"], { env: { EXPIRED_BEARER: "Bearer good-token-1234567" }, timeoutMs: 60_000 });
+    expect(r.code).toBe(5);
+    const out = r.json();
+    expect(out).toMatchObject({ outcome: "regression", rollback: "disabled", metrics: [] });
+    expect(out.smoke[0]).toMatchObject({ name: "expired token refused", ok: false, status: 200 });
+    expect(out.summary).toContain("expected 401, got 200");
+    expect(r.stdout).not.toContain("good-token-1234567");
+  });
+
+  it("refuses to watch a scrape metric with nothing measured before the deploy, and says how to capture it", async () => {
+    configure();
+    await startIncident();
+    const r = await firebreak(fx.work, ["verify"], { env });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("error rate: nothing was measured before the deploy");
+    expect(r.stderr).toContain("firebreak verify --capture-baseline");
+  });
+
+  it("verifies a deploy without an incident: prints, records nothing", async () => {
+    configure();
+    expect((await firebreak(fx.work, ["verify", "--capture-baseline", "--no-incident"], { env })).code).toBe(0);
+    const r = await firebreak(fx.work, ["verify", "--no-incident"], { env, timeoutMs: 90_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("Verified production");
+    expect(r.stdout).toContain("no incident: nothing was recorded");
+  });
+
+  it("at low traffic says a decision needs longer than the window, and ends inconclusive", async () => {
+    app.state.rate = 2;
+    configure();
+    await startIncident();
+    expect((await firebreak(fx.work, ["verify", "--capture-baseline"], { env })).code).toBe(0);
+    const r = await firebreak(fx.work, ["verify", "--window", "6s"], { env, timeoutMs: 60_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(5);
+    expect(r.stderr).toMatch(/error rate: at this traffic a decision needs about .*, longer than the 6 s window; expect "inconclusive"/);
+    expect(r.stdout).toContain("Inconclusive on ENG-1234 on production");
+    expect(r.stdout).toContain("Next: keep watching: firebreak verify --window 60m");
+    const status = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(status.incident.data.verification.production.outcome).toBe("inconclusive");
+  });
+
+  it("says what to configure when there is nothing to verify with", async () => {
+    await startIncident();
+    const r = await firebreak(fx.work, ["verify"]);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain("Nothing to verify production with");
+    expect(r.stderr).toContain("Next: add verify.smoke and verify.metrics");
+  });
+});
