@@ -1,0 +1,108 @@
+// The review's pictures, as standalone SVG drawn here (no chart library): the phases of the
+// release on a time axis with the deadline line, and a before/after bar chart per verified metric.
+// Every piece of text in them passes through xml() so a title or metric name cannot become markup.
+
+import { formatDuration } from "../domain/deadline.js";
+import type { MetricFigure, Milestones } from "./record.js";
+
+export const xml = (s: string) =>
+  s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+
+const FONT = `font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"`;
+const hhmm = (iso: string) => iso.slice(11, 16);
+const round = (n: number) => Math.round(n * 10) / 10;
+
+const PHASES: Array<{ key: keyof Milestones; label: string }> = [
+  { key: "detected", label: "detect" },
+  { key: "branch", label: "branch" },
+  { key: "pr", label: "PR" },
+  { key: "deployed", label: "deploy" },
+  { key: "verified", label: "verified" },
+];
+const COLORS = ["#9aa5b1", "#4c8bf5", "#8e6bd8", "#f0a330", "#2e9e5b"];
+
+/** The phases detect → branch → PR → deploy → verified on a UTC time axis, with the deadline. */
+export function phaseTimelineSvg(input: { ticket: string; milestones: Milestones; deadlineAt: string; now: string }): string {
+  const W = 760;
+  const H = 190;
+  const left = 24;
+  const right = W - 24;
+  const barY = 70;
+  const barH = 26;
+  const reached = PHASES.map((p, i) => ({ ...p, i, at: input.milestones[p.key] as string | undefined })).filter((p) => p.at !== undefined) as Array<{ key: keyof Milestones; label: string; i: number; at: string }>;
+  const t0 = Date.parse(input.milestones.detected);
+  const lastAt = Math.max(...reached.map((p) => Date.parse(p.at)));
+  const deadline = Date.parse(input.deadlineAt);
+  const end = Math.max(lastAt, deadline, t0 + 60_000);
+  const span = (end - t0) * 1.06;
+  const x = (t: number) => round(left + ((t - t0) / span) * (right - left));
+
+  const parts: string[] = [];
+  parts.push(`<text x="${left}" y="24" font-size="15" font-weight="600" fill="#1f2933">${xml(`${input.ticket}: from detection to verified (UTC)`)}</text>`);
+  // Axis with a tick at the start, the deadline and the end.
+  parts.push(`<line x1="${left}" y1="${barY + barH + 8}" x2="${right}" y2="${barY + barH + 8}" stroke="#cbd2d9" stroke-width="1"/>`);
+  for (let k = 0; k < reached.length; k++) {
+    const p = reached[k]!;
+    const next = reached[k + 1];
+    const x1 = x(Date.parse(p.at));
+    if (next) {
+      const x2 = Math.max(x(Date.parse(next.at)), x1 + 2);
+      const ms = Date.parse(next.at) - Date.parse(p.at);
+      parts.push(`<rect x="${x1}" y="${barY}" width="${round(x2 - x1)}" height="${barH}" rx="3" fill="${COLORS[p.i]}"><title>${xml(`${p.label} → ${next.label}: ${formatDuration(ms)}`)}</title></rect>`);
+      if (x2 - x1 > 44) parts.push(`<text x="${round((x1 + x2) / 2)}" y="${barY + 17}" font-size="11" fill="#fff" text-anchor="middle">${xml(formatDuration(ms))}</text>`);
+    }
+    const labelY = k % 2 === 0 ? barY - 10 : barY + barH + 26;
+    parts.push(`<circle cx="${x1}" cy="${barY + barH / 2}" r="5" fill="#1f2933"/>`);
+    parts.push(`<text x="${x1}" y="${labelY}" font-size="11" fill="#1f2933" text-anchor="middle">${xml(`${p.label} ${hhmm(p.at)}`)}</text>`);
+  }
+  const missing = PHASES.filter((p) => input.milestones[p.key] === undefined).map((p) => p.label);
+  if (missing.length) parts.push(`<text x="${left}" y="${H - 12}" font-size="11" fill="#7b8794">${xml(`not reached yet: ${missing.join(", ")}`)}</text>`);
+  const dx = x(deadline);
+  const met = reached.some((p) => p.key === "deployed" || p.key === "verified") ? Date.parse((input.milestones.deployed ?? input.milestones.verified)!) <= deadline : Date.parse(input.now) <= deadline;
+  parts.push(`<line x1="${dx}" y1="38" x2="${dx}" y2="${barY + barH + 40}" stroke="${met ? "#2e9e5b" : "#d64545"}" stroke-width="2" stroke-dasharray="6 4"/>`);
+  parts.push(`<text x="${Math.min(dx + 4, right - 110)}" y="48" font-size="11" fill="${met ? "#2e9e5b" : "#d64545"}">${xml(`deadline ${hhmm(input.deadlineAt)}`)}</text>`);
+  return svg(W, H, `Phases of ${input.ticket} with the deadline`, parts);
+}
+
+/** Two bars, before and after the fix, for one verified metric. */
+export function metricSvg(m: MetricFigure): string {
+  const W = 360;
+  const H = 220;
+  const base = 180;
+  const top = 48;
+  const max = Math.max(m.before, m.after, 0) || 1;
+  const h = (v: number) => round((Math.max(v, 0) / max) * (base - top));
+  const unit = m.unit ? ` ${m.unit}` : "";
+  const bars = [
+    { label: "before", v: m.before, x: 80, color: "#9aa5b1" },
+    { label: "after", v: m.after, x: 210, color: m.after <= m.before ? "#2e9e5b" : "#d64545" },
+  ];
+  const parts = [`<text x="16" y="24" font-size="14" font-weight="600" fill="#1f2933">${xml(m.name)}</text>`];
+  parts.push(`<line x1="40" y1="${base}" x2="${W - 20}" y2="${base}" stroke="#cbd2d9" stroke-width="1"/>`);
+  for (const b of bars) {
+    parts.push(`<rect x="${b.x}" y="${round(base - h(b.v))}" width="70" height="${h(b.v)}" fill="${b.color}"><title>${xml(`${b.label}: ${b.v}${unit}`)}</title></rect>`);
+    parts.push(`<text x="${b.x + 35}" y="${round(base - h(b.v) - 6)}" font-size="12" fill="#1f2933" text-anchor="middle">${xml(`${fmt(b.v)}${unit}`)}</text>`);
+    parts.push(`<text x="${b.x + 35}" y="${base + 18}" font-size="12" fill="#52606d" text-anchor="middle">${b.label}</text>`);
+  }
+  return svg(W, H, `${m.name} before and after the fix`, parts);
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? String(Math.round(v)) : String(Number(v.toPrecision(3))));
+
+function svg(w: number, h: number, label: string, parts: string[]): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${xml(label)}" ${FONT}>\n<title>${xml(label)}</title>\n<rect width="${w}" height="${h}" fill="#ffffff"/>\n${parts.join("\n")}\n</svg>\n`;
+}
+
+/** A file-name-safe slug for a metric name. */
+export const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40) || "metric";

@@ -1,0 +1,187 @@
+// Defensive readers for what other steps leave on the record. The review, the incident log and
+// the follow-ups only read: a key another step has not written yet (or writes in a newer shape)
+// gives an empty answer, never a crash.
+
+import type { Incident, TimelineEvent } from "../domain/types.js";
+
+export type Json = Record<string, unknown>;
+
+export const isObj = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+export const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : undefined);
+export const num = (v: unknown): number | undefined => {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+  if (isObj(v)) return num(v.value);
+  return undefined;
+};
+const isoOf = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : undefined;
+};
+
+/** The first event of one of `kinds` (in timeline order). */
+export const firstOf = (events: readonly TimelineEvent[], ...kinds: string[]) => events.find((e) => kinds.includes(e.kind));
+export const allOf = (events: readonly TimelineEvent[], test: (kind: string) => boolean) => events.filter((e) => test(e.kind));
+
+/** When each phase of the release was reached, from the timeline (ISO strings). */
+export interface Milestones {
+  detected: string;
+  branch?: string;
+  firstCommit?: string;
+  pr?: string;
+  merged?: string;
+  tagged?: string;
+  deployed?: string; // production
+  verified?: string; // production
+  regression?: string;
+}
+
+export function milestones(incident: Incident, events: readonly TimelineEvent[]): Milestones {
+  return {
+    detected: incident.discoveredAt,
+    branch: firstOf(events, "branch.created")?.at,
+    firstCommit: firstOf(events, "commit.created")?.at,
+    pr: firstOf(events, "pr.opened")?.at,
+    merged: firstOf(events, "release.merged")?.at,
+    tagged: firstOf(events, "release.tagged")?.at,
+    deployed: firstOf(events, "deploy.production.done")?.at,
+    verified: firstOf(events, "verify.production.verified")?.at,
+    regression: firstOf(events, "verify.production.regression")?.at,
+  };
+}
+
+/** The moment the fix counts as in production for the deadline: the production deploy, else verification. */
+export const fixedAt = (m: Milestones): string | undefined => m.deployed ?? m.verified;
+
+export interface PrFacts {
+  number?: number;
+  url?: string;
+  title?: string;
+  state?: string;
+}
+
+export function readPrFacts(incident: Incident): PrFacts | null {
+  const pr = incident.data.pr;
+  if (!isObj(pr)) return null;
+  return { number: num(pr.number), url: str(pr.url), title: str(pr.title), state: str(pr.state) };
+}
+
+/** The version tag: data.release as a string or {tag|version|name}, else the release.tagged event. */
+export function readTag(incident: Incident, events: readonly TimelineEvent[]): string | undefined {
+  const r = incident.data.release;
+  if (typeof r === "string") return r;
+  if (isObj(r)) {
+    const t = str(r.tag) ?? str(r.version) ?? str(r.name);
+    if (t) return t;
+  }
+  const ev = firstOf(events, "release.tagged");
+  return ev ? (str(ev.data.tag) ?? str(ev.data.version) ?? str(ev.data.summary)) : undefined;
+}
+
+export interface DeployFacts {
+  env: string;
+  at?: string;
+  what?: string; // version, tag or sha
+  url?: string;
+  state?: string;
+}
+
+/** Deploys from data.deploys (a list, or an object keyed by environment), else deploy.<env>.done events. */
+export function readDeploys(incident: Incident, events: readonly TimelineEvent[]): DeployFacts[] {
+  const raw = incident.data.deploys;
+  const one = (d: unknown, envKey?: string): DeployFacts | null => {
+    if (!isObj(d)) return typeof d === "string" && envKey ? { env: envKey, what: d } : null;
+    const env = str(d.env) ?? str(d.environment) ?? envKey;
+    if (!env) return null;
+    return {
+      env,
+      at: isoOf(d.at) ?? isoOf(d.finishedAt) ?? isoOf(d.doneAt) ?? isoOf(d.deployedAt),
+      what: str(d.version) ?? str(d.tag) ?? str(d.sha) ?? str(d.ref),
+      url: str(d.url),
+      state: str(d.state) ?? str(d.status),
+    };
+  };
+  let list: DeployFacts[] = [];
+  if (Array.isArray(raw)) list = raw.map((d) => one(d)).filter((d): d is DeployFacts => d !== null);
+  else if (isObj(raw)) list = Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => one(x, k)) : [one(v, k)])).filter((d): d is DeployFacts => d !== null);
+  if (list.length > 0) return list;
+  return allOf(events, (k) => /^deploy\.[^.]+\.done$/.test(k)).map((e) => ({
+    env: e.kind.split(".")[1] ?? "?",
+    at: e.at,
+    what: str(e.data.version) ?? str(e.data.tag) ?? str(e.data.sha) ?? str(e.data.summary),
+    url: str(e.data.url),
+    state: "done",
+  }));
+}
+
+export interface MetricFigure {
+  name: string;
+  before: number;
+  after: number;
+  unit?: string;
+}
+
+/** Before/after figures: data.verification.metrics (list or map), then the verify.* events' data.metrics. */
+export function readMetrics(incident: Incident, events: readonly TimelineEvent[]): MetricFigure[] {
+  const out = new Map<string, MetricFigure>();
+  const take = (src: unknown) => {
+    const entries: Array<[string | undefined, unknown]> = Array.isArray(src) ? src.map((x) => [undefined, x]) : isObj(src) ? Object.entries(src) : [];
+    for (const [key, m] of entries) {
+      if (!isObj(m)) continue;
+      const name = str(m.name) ?? str(m.metric) ?? str(m.label) ?? str(m.id) ?? key;
+      const before = num(m.before) ?? num(m.baseline) ?? num(m.beforeRate) ?? num(m.beforeValue);
+      const after = num(m.after) ?? num(m.current) ?? num(m.afterRate) ?? num(m.afterValue);
+      if (!name || before === undefined || after === undefined || out.has(name)) continue;
+      out.set(name, { name, before, after, ...(str(m.unit) ? { unit: str(m.unit) } : {}) });
+    }
+  };
+  const v = incident.data.verification;
+  if (isObj(v)) {
+    take(v.metrics);
+    take(v.figures);
+    if (isObj(v.production)) take(v.production.metrics);
+  }
+  for (const e of allOf(events, (k) => k.startsWith("verify.production."))) take(e.data.metrics);
+  return [...out.values()];
+}
+
+export interface VerificationFacts {
+  outcome?: string; // verified, regression, inconclusive…
+  at?: string;
+  summary?: string;
+}
+
+export function readVerification(incident: Incident, events: readonly TimelineEvent[]): VerificationFacts | null {
+  const v = incident.data.verification;
+  const ev = [...allOf(events, (k) => k === "verify.production.verified" || k === "verify.production.regression")].pop();
+  const fromEvent: VerificationFacts | null = ev ? { outcome: ev.kind.split(".")[2], at: ev.at, summary: str(ev.data.summary) } : null;
+  if (!isObj(v)) return fromEvent;
+  const src = isObj(v.production) ? v.production : v;
+  return {
+    outcome: str(src.outcome) ?? str(src.verdict) ?? str(src.status) ?? str(src.result) ?? fromEvent?.outcome,
+    at: isoOf(src.at) ?? isoOf(src.decidedAt) ?? fromEvent?.at,
+    summary: str(src.summary) ?? str(src.text) ?? fromEvent?.summary,
+  };
+}
+
+/** Backports done: data.backports entries in a done state, else backport.done events. */
+export function countBackports(incident: Incident, events: readonly TimelineEvent[]): number {
+  const b = incident.data.backports;
+  const list = Array.isArray(b) ? b : isObj(b) ? Object.values(b) : [];
+  const done = list.filter((x) => isObj(x) && /^(done|merged|picked|pushed|opened|applied)$/i.test(str(x.state) ?? str(x.status) ?? "")).length;
+  return done > 0 ? done : allOf(events, (k) => k === "backport.done").length;
+}
+
+export const countRollbacks = (events: readonly TimelineEvent[]) => allOf(events, (k) => k === "rollback.done").length;
+
+/** Channels that failed to get a message: announce failures and failed or unconfirmed notify effects. */
+export function failedChannels(events: readonly TimelineEvent[]): string[] {
+  const out = new Set<string>();
+  for (const e of events) {
+    const key = str(e.data.key) ?? "";
+    if (/^announce\..*failed$/.test(e.kind) || e.kind === "announce.failed") out.add(str(e.data.channel) ?? str(e.data.summary) ?? e.kind);
+    else if ((e.kind === "effect.failed" || e.kind === "effect.possibly-done") && /^(announce|notify|message)/.test(key))
+      out.add(`${key}${e.kind === "effect.possibly-done" ? " (unconfirmed)" : ""}`);
+  }
+  return [...out];
+}
