@@ -45,14 +45,15 @@ export const CHECKLIST: readonly ChecklistItem[] = Object.freeze([
   item("edge-cases", "fix", "Edge cases tested", ["confirm.edge-cases"], "firebreak confirm edge-cases"),
   item("no-regressions", "fix", "Nothing new broken", ["confirm.no-regressions"], "firebreak confirm no-regressions"),
   item("pr", "review", "Pull request opened", ["pr.opened"], "firebreak pr"),
-  item("approval", "review", "At least one approval", ["review.approved"], "firebreak approve   # P0 only: firebreak approve --waive --reason \"<why>\"", {
+  item("approval", "review", "At least one approval", ["review.approved"], "firebreak approve --by <reviewer>   # P0 only: firebreak waive approval --reason \"<why>\"", {
     waivedBy: ["approval.waived"],
     waivableAt: APPROVAL_WAIVABLE,
   }),
-  item("ci-green", "review", "All CI checks green", ["ci.green"], "firebreak ci --wait"),
+  // ci.green is written by ship (and ship --dry-run) when it sees every check green on the hotfix commit.
+  item("ci-green", "review", "All CI checks green", ["ci.green"], "firebreak ship --dry-run   # reads the CI checks and records them when green"),
   item("staging-deployed", "ship", "Deployed to staging", ["deploy.staging.done"], "firebreak ship --to staging", { levels: WITH_STAGING }),
   item("staging-verified", "ship", "Verified on staging", ["verify.staging.verified"], "firebreak verify --env staging", { levels: WITH_STAGING }),
-  item("monitoring", "ship", "Monitoring configured", ["monitoring.configured"], "firebreak confirm monitoring"),
+  item("monitoring", "ship", "Monitoring configured", ["monitoring.configured", "confirm.monitoring"], "firebreak confirm monitoring"),
   item("oncall-notified", "ship", "On-call told", ["confirm.oncall-notified", "announce.sent"], "firebreak confirm oncall-notified   # or: firebreak announce"),
   item("merged", "ship", "Merged into the production branch", ["release.merged"], "firebreak ship --to production"),
   item("tagged", "ship", "Patch version tagged and pushed", ["release.tagged"], "firebreak ship --to production"),

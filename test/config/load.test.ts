@@ -107,7 +107,7 @@ checks2: ignored
     expect(r.config.production.branch).toBe("main");
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(/^\.firebreak\.yml:1:1 prodution: unknown key "prodution" \(did you mean production\?\)/);
-    expect(r.warnings[0]).toContain("valid: production, ticket, calendar, forge, pr, checks, guard, deploy, verify, notify, review, tracker, backport");
+    expect(r.warnings[0]).toContain("valid: production, ticket, calendar, forge, pr, checks, guard, deploy, release, rollback, verify, notify, review, tracker, backport");
   });
 
   it("warns about an unknown nested key in a typed section", () => {

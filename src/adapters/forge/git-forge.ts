@@ -12,7 +12,7 @@ import type { Incident } from "../../domain/types.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
 import { Git } from "../git/git.js";
 import { assertSafeRef } from "../git/safety.js";
-import type { Approval, Forge, Label, MergeMethod, MergeResult, PullRequest } from "./port.js";
+import type { Approval, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "./port.js";
 
 export interface GitForgeOptions {
   git: Git;
@@ -114,7 +114,7 @@ export class GitForge implements Forge {
     await git.fetch(remote, [pr.base]);
     const head = await git.revParse(`refs/heads/${pr.head}`);
     const baseSha = await git.revParse(`refs/remotes/${remote}/${pr.base}`);
-    if (await git.isAncestor(head, baseSha)) return { sha: baseSha, merged: true }; // merged by an earlier run
+    if (await git.isAncestor(head, baseSha)) return { sha: (await this.findMergeCommit(head, `refs/remotes/${remote}/${pr.base}`)) ?? baseSha, merged: true }; // merged by an earlier run
     const dir = await mkdtemp(join(tmpdir(), "firebreak-merge-"));
     try {
       await git.git(["worktree", "add", "--detach", "--quiet", "--end-of-options", dir, baseSha]);
@@ -133,5 +133,46 @@ export class GitForge implements Forge {
       await git.raw(["worktree", "remove", "--force", "--end-of-options", dir]);
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** The first-parent commit of `base` that brought `head` in (a --no-ff merge), or null. */
+  private async findMergeCommit(head: string, base: string): Promise<string | null> {
+    const { git } = this.o;
+    const baseSha = await git.revParse(base);
+    // Bounded: a hotfix merge is recent; 2000 first-parent commits is months of history.
+    const out = await git.git(["rev-list", "--first-parent", "--parents", "--max-count=2000", "--end-of-options", baseSha]);
+    for (const line of out.split("\n")) {
+      const [sha, , ...merged] = line.trim().split(" ");
+      if (sha && (sha === head || merged.includes(head))) return sha;
+    }
+    return null;
+  }
+
+  /** Asks the remote, not the record: a merge pushed just before a crash still counts. */
+  async mergeState(number: number): Promise<MergeState> {
+    const pr = readPr(await this.byNumber(number)) as PullRequest;
+    const { git, remote } = this.o;
+    await git.fetch(remote, [pr.base]);
+    const head = await git.revParse(`refs/heads/${pr.head}`).catch(() => null);
+    if (!head) return { merged: pr.state === "merged", sha: null };
+    const base = `refs/remotes/${remote}/${pr.base}`;
+    if (!(await git.isAncestor(head, base))) return { merged: false, sha: null };
+    return { merged: true, sha: await this.findMergeCommit(head, base) };
+  }
+
+  /** The recorded local checks (firebreak check): the latest run decides. */
+  async ciState(ref: { sha: string; branch: string }): Promise<CiState> {
+    const inc = await this.o.store.findByBranch(ref.branch);
+    const source = "recorded local checks (firebreak check)";
+    if (!inc) return { state: "none", checks: [], source };
+    const events = await this.o.store.timeline(inc.id);
+    const last = [...events].reverse().find((e) => e.kind === "checks.passed" || e.kind === "checks.failed");
+    if (!last) return { state: "none", checks: [], source };
+    const names = (k: string) => (Array.isArray(last.data[k]) ? (last.data[k] as unknown[]).map(String) : []);
+    const checks = [
+      ...names("passed").map((name) => ({ name, state: "success" as const })),
+      ...names("failed").map((name) => ({ name, state: "failure" as const })),
+    ];
+    return { state: last.kind === "checks.passed" ? "green" : "failing", checks, source };
   }
 }

@@ -8,7 +8,7 @@ import { throttling } from "@octokit/plugin-throttling";
 import { AmbiguousOutcome } from "../../workflow/effect.js";
 import { redact } from "../../redact.js";
 import type { Secret } from "../../config/secrets.js";
-import type { Approval, Forge, Label, MergeMethod, MergeResult, PullRequest } from "./port.js";
+import type { Approval, CiCheck, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "./port.js";
 import { gitHubError, isAlreadyExists, isNotResolvedYet, isPullRequestExists, isTransient, readFailure } from "./github-errors.js";
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
@@ -256,4 +256,41 @@ export class GitHubForge implements Forge {
       this.fail(e, `merge pull request #${number}`);
     }
   }
+
+  async mergeState(number: number): Promise<MergeState> {
+    const pr = await this.getPullRequest(number);
+    return pr.state === "merged" ? { merged: true, sha: pr.mergeCommitSha || null } : { merged: false, sha: null };
+  }
+
+  /**
+   * Check runs (GitHub Actions and apps) and commit statuses (older integrations) together.
+   * A commit with no statuses reports "pending" as its combined state, so only the statuses
+   * themselves are read, never the combined state alone.
+   */
+  async ciState(ref: { sha: string; branch: string }): Promise<CiState> {
+    const checks: CiCheck[] = [];
+    try {
+      const runs = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...this.o, ref: ref.sha, per_page: 100 });
+      for (const r of runs.data.check_runs as { name: string; status: string; conclusion: string | null; html_url?: string | null }[]) {
+        const state: CiCheck["state"] =
+          r.status !== "completed" ? "pending" : r.conclusion === "success" || r.conclusion === "neutral" || r.conclusion === "skipped" ? "success" : "failure";
+        checks.push({ name: r.name, state, ...(r.html_url ? { url: r.html_url } : {}) });
+      }
+      const combined = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { ...this.o, ref: ref.sha, per_page: 100 });
+      for (const st of combined.data.statuses as { context: string; state: string; target_url?: string | null }[]) {
+        const state: CiCheck["state"] = st.state === "success" ? "success" : st.state === "pending" ? "pending" : "failure";
+        checks.push({ name: st.context, state, ...(st.target_url ? { url: st.target_url } : {}) });
+      }
+    } catch (e) {
+      this.fail(e, `read the CI state of ${ref.sha.slice(0, 12)}`);
+    }
+    return { state: summarize(checks), checks, source: "GitHub check runs and commit statuses" };
+  }
+}
+
+export function summarize(checks: readonly CiCheck[]): CiState["state"] {
+  if (checks.length === 0) return "none";
+  if (checks.some((c) => c.state === "failure")) return "failing";
+  if (checks.some((c) => c.state === "pending")) return "pending";
+  return "green";
 }

@@ -34,6 +34,27 @@ export interface MergeResult {
   merged: boolean;
 }
 
+/** One CI check on a commit: a GitHub check run or commit status, or a recorded local check. */
+export interface CiCheck {
+  name: string;
+  state: "success" | "pending" | "failure";
+  url?: string;
+}
+
+/** green: every check passed; none: nothing reported for the commit. */
+export interface CiState {
+  state: "green" | "pending" | "failing" | "none";
+  checks: CiCheck[];
+  /** Where the answer came from, for people: "GitHub checks and statuses", "recorded local checks". */
+  source: string;
+}
+
+export interface MergeState {
+  merged: boolean;
+  /** The merge (or squash/rebase) commit on the base, when merged and known. */
+  sha: string | null;
+}
+
 export interface Forge {
   /** "github" or "git": shown to people and stored with the PR on the record. */
   readonly kind: "github" | "git";
@@ -49,4 +70,8 @@ export interface Forge {
   /** The latest review of each reviewer that is an approval. */
   listApprovals(number: number): Promise<Approval[]>;
   mergePullRequest(number: number, method: MergeMethod): Promise<MergeResult>;
+  /** Whether the PR is merged, asked of the world (reconciles an interrupted merge). */
+  mergeState(number: number): Promise<MergeState>;
+  /** The CI state of a commit (`sha`) on the hotfix branch (`branch`). */
+  ciState(ref: { sha: string; branch: string }): Promise<CiState>;
 }

@@ -1,0 +1,76 @@
+// Runs a deployer's program (an argument array) or the team's command (a shell string from
+// .firebreak.yml, announced before it runs), streaming every line to the terminal and the log
+// file, redacted. A failure carries the last lines of output so people see why.
+
+import { appendFileSync } from "node:fs";
+import { run, runShell, type RunResult } from "../process.js";
+import { redact } from "../../redact.js";
+import { EXIT, FirebreakError } from "../../errors.js";
+import type { DeployIO } from "./port.js";
+
+export interface LoggedRun {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  timeoutMs?: number;
+  /** Output lines are not shown (a status probe); they still go to the log. */
+  quiet?: boolean;
+}
+
+function lineSplitter(io: DeployIO, quiet: boolean): { push(chunk: string): void; flush(): void } {
+  let rest = "";
+  const emit = (l: string) => {
+    const text = redact(l);
+    appendFileSync(io.logFile, text + "\n");
+    if (!quiet) io.line(text);
+  };
+  return {
+    push(chunk) {
+      const parts = (rest + chunk).split(/\r?\n/);
+      rest = parts.pop() ?? "";
+      for (const p of parts) emit(p);
+    },
+    flush() {
+      if (rest !== "") emit(rest);
+      rest = "";
+    },
+  };
+}
+
+async function logged(kind: "argv" | "shell", program: string, args: readonly string[], io: DeployIO, o: LoggedRun): Promise<RunResult> {
+  const shown = kind === "shell" ? program : [program, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+  if (!o.quiet) io.announce(`$ ${shown}`);
+  appendFileSync(io.logFile, redact(`$ ${shown}\n`));
+  const split = lineSplitter(io, Boolean(o.quiet));
+  const opts = { cwd: o.cwd, env: o.env, input: o.input, timeoutMs: o.timeoutMs, onOutput: (c: string) => split.push(c) };
+  let r: RunResult;
+  try {
+    r = kind === "shell" ? await runShell(program, opts) : await run(program, args, opts);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT")
+      throw new FirebreakError({ code: "DEPLOYER_MISSING", message: `${program} is not installed or not on PATH.`, next: `install the ${program} CLI, then run the same firebreak command again`, exit: EXIT.external });
+    throw e;
+  }
+  split.flush();
+  return r;
+}
+
+export const runArgv = (program: string, args: readonly string[], io: DeployIO, o: LoggedRun) => logged("argv", program, args, io, o);
+export const runTeamCommand = (command: string, io: DeployIO, o: LoggedRun) => logged("shell", command, [], io, o);
+
+/** A failed run as an error people can act on: the exit, the log file and the last lines. */
+export function deployFailed(what: string, r: RunResult, io: DeployIO): FirebreakError {
+  const tail = (r.stdout + "\n" + r.stderr).split("\n").map((l) => l.trimEnd()).filter(Boolean).slice(-8).map(redact);
+  return new FirebreakError({
+    code: "DEPLOY_FAILED",
+    message: `${what} ${r.timedOut ? "timed out" : `failed (exit ${r.code ?? r.signal})`}.`,
+    why: `The full log is in ${io.logFile}.`,
+    next: "fix the cause, then run the same firebreak command again: what was done is not repeated",
+    exit: EXIT.external,
+    details: tail,
+  });
+}
+
+export function assertOk(what: string, r: RunResult, io: DeployIO): void {
+  if (r.code !== 0 || r.timedOut) throw deployFailed(what, r, io);
+}

@@ -1,0 +1,99 @@
+// firebreak ship [--to staging|production] [--dry-run] [--tag vX.Y.Z] [--redeploy|--confirm-deployed]
+// The gate, then merge → tag → deploy. --dry-run shows the gate and the plan and changes nothing
+// (it only writes down what it observed: CI green, monitoring configured).
+
+import type { CommandInput } from "../run-command.js";
+import type { Output } from "../output.js";
+import { resolveIncident } from "../../app/resolve-incident.js";
+import { E, EXIT } from "../../errors.js";
+import type { Gate } from "../../ship/gate.js";
+import { applyShip, blockedError, lockShip, planShip, resolveEnv, shipForge, type ShipPlan } from "../../workflow/ship.js";
+
+export function renderGate(out: Output, gate: Gate): void {
+  out.line(`Gate for ${gate.env} at ${gate.priority}:`);
+  for (const i of gate.items) {
+    const mark = i.met ? (i.waived ? "~" : "✔") : "✖";
+    const text = `  ${mark} ${i.label}: ${i.detail}`;
+    out.line(i.met ? out.green(text) : out.red(text));
+    if (!i.met && i.command) out.line(`      → ${i.command}`);
+  }
+}
+
+function renderPlan(out: Output, plan: ShipPlan): void {
+  const rows: Array<[string, string]> = [];
+  if (plan.env === "production") {
+    rows.push(["merge", plan.pr ? `#${plan.pr.number} into ${plan.incident.base} (${plan.mergeMethod})` : "no pull request yet"]);
+    rows.push(["tag", `${plan.tag}${plan.previousTag ? ` (next patch after ${plan.previousTag})` : " (first release)"}, annotated "Hotfix: ${plan.incident.title} (${plan.incident.ticket})"`]);
+  } else {
+    rows.push(["commit", `${plan.headSha.slice(0, 12)} (${plan.incident.branch}), not merged yet`]);
+  }
+  rows.push(["deploy", plan.deployer ? `${plan.version} to ${plan.env} with ${plan.deployer.type}: ${plan.deployDescription}` : `nothing configured for ${plan.env}`]);
+  out.fields(rows);
+  out.line("Rollback plan:");
+  for (const r of plan.rollback) out.line(`  ${r.isDefault ? "*" : "-"} ${r.strategy}: ${r.available ? r.how : `not available (${r.how})`}`);
+}
+
+const planJson = (plan: ShipPlan) => ({
+  env: plan.env,
+  gate: plan.gate,
+  pr: plan.pr,
+  mergeMethod: plan.mergeMethod,
+  tag: plan.env === "production" ? plan.tag : null,
+  previousTag: plan.previousTag,
+  version: plan.version,
+  headSha: plan.headSha,
+  deployer: plan.deployer?.type ?? null,
+  deploy: plan.deployDescription,
+  rollback: plan.rollback,
+  problems: plan.problems,
+});
+
+export async function run({ app, out, opts }: CommandInput): Promise<number> {
+  const to = typeof opts.to === "string" ? opts.to : undefined;
+  if (to !== undefined && to !== "staging" && to !== "production") throw E.usage(`--to ${to}: use staging or production.`, "firebreak ship --to production");
+  if (opts.redeploy && opts.confirmDeployed) throw E.usage("--redeploy and --confirm-deployed contradict each other: pick the one that is true.");
+  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const forge = await shipForge(app, (l) => out.info(l));
+  const req = { to: to as "staging" | "production" | undefined, tag: typeof opts.tag === "string" ? opts.tag : undefined };
+
+  if (opts.dryRun) {
+    const plan = await planShip(app, incident, req, forge);
+    const blocked = !plan.gate.ok || plan.problems.length > 0;
+    out.data({ dryRun: true, ...planJson(plan), ok: !blocked });
+    out.line(`Plan for ${incident.ticket} → ${plan.env}: nothing has been merged, tagged or deployed.`);
+    renderGate(out, plan.gate);
+    for (const p of plan.problems) out.line(out.red(`  ✖ ${p}`));
+    renderPlan(out, plan);
+    out.next(blocked ? (plan.gate.items.find((i) => !i.met)?.command ?? "fix .firebreak.yml as listed above") : `firebreak ship --to ${plan.env}`);
+    return blocked ? EXIT.blocked : EXIT.ok;
+  }
+
+  // The lock comes first: the plan reads state another run could be changing.
+  const envGuess = await resolveEnv(app, incident, req.to);
+  const lock = await lockShip(app, incident, envGuess, `ship --to ${envGuess}`);
+  try {
+    for (const l of lock.tookOver) out.warn(`Took over lock ${l.id} from pid ${l.pid} (${l.command}, since ${l.since}): that process is no longer running.`);
+    // Read the record again under the lock: a run that just finished may have changed it.
+    const current = (await (await app.store()).getIncident(incident.id)) ?? incident;
+    const plan = await planShip(app, current, { ...req, to: envGuess }, forge);
+    if (!plan.gate.ok || plan.problems.length > 0) {
+      out.data({ ...planJson(plan), ok: false });
+      throw blockedError(plan);
+    }
+    renderGate(out, plan.gate);
+    const outcome = await applyShip(app, plan, { say: (l) => out.info(l), redeploy: Boolean(opts.redeploy), confirmDeployed: Boolean(opts.confirmDeployed) });
+    out.data({ ...planJson(plan), ok: true, outcome });
+    const d = outcome.deployment;
+    out.success(`${incident.ticket}: ${outcome.version} is on ${outcome.env}${outcome.deployHow === "replayed" ? " (already done by an earlier run)" : ""}.`);
+    out.fields([
+      ...(outcome.merge ? ([["merged", `#${plan.pr?.number} → ${incident.base} at ${outcome.merge.sha.slice(0, 12)}`]] as Array<[string, string]>) : []),
+      ...(outcome.tag ? ([["tag", `${outcome.tag} on ${incident.remote}`]] as Array<[string, string]>) : []),
+      ["deployed", `${d.version} with ${d.deployer}${d.url ? ` at ${d.url}` : ""}${d.id ? ` (id ${d.id})` : ""}`],
+      ["log", d.logFile],
+    ]);
+    out.next(outcome.env === "staging" ? "firebreak verify --env staging   # then: firebreak ship --to production" : "firebreak verify   # if it goes wrong: firebreak rollback");
+    return EXIT.ok;
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,38 @@
+// firebreak unlock <lock id>: releases a ship/rollback lock whose run is gone for good.
+// Without an id it lists the locks held. A lock is only ever released by its id, so nobody frees
+// a lock that a running deploy still holds by accident.
+
+import type { CommandInput } from "../run-command.js";
+import { E, EXIT, FirebreakError } from "../../errors.js";
+import { listLocks, lockDir, releaseById } from "../../ship/lock.js";
+
+export async function run({ app, out, args }: CommandInput): Promise<number> {
+  const dir = lockDir(await app.git.commonDir());
+  const id = args[0];
+  if (!id) {
+    const locks = (await listLocks(dir)).map(({ file: _f, ...l }) => l);
+    out.data({ locks });
+    if (locks.length === 0) out.line("No ship or rollback lock is held.");
+    for (const l of locks) out.line(`  ${l.id}  ${l.name}  firebreak ${l.command} for ${l.ticket}, by ${l.actor} (pid ${l.pid} on ${l.host}) since ${l.since}`);
+    out.next(locks.length ? `firebreak unlock ${locks[0]!.id}   # only if that run is gone for good` : "firebreak status");
+    return EXIT.ok;
+  }
+  if (!/^lk_[0-9a-f]{8}$/.test(id)) throw E.usage(`${JSON.stringify(id)} is not a lock id (lk_ and 8 hex digits).`, "firebreak unlock   # lists the locks held");
+  const released = await releaseById(dir, id);
+  if (released.length === 0)
+    throw new FirebreakError({ code: "NO_SUCH_LOCK", message: `No lock ${id} is held.`, next: "firebreak unlock   # lists the locks held", exit: EXIT.refused });
+  const actor = await app.actor();
+  const store = await app.store();
+  const incident = await store.findByTicket(released[0]!.ticket);
+  if (incident)
+    await store.appendEvent(incident.id, {
+      at: app.clock.now().toISOString(),
+      actor,
+      kind: "lock.released",
+      data: { id, names: released.map((l) => l.name), heldBy: released[0]!.actor, since: released[0]!.since, summary: `lock ${id} (${released[0]!.command}, since ${released[0]!.since}) released by hand` },
+    });
+  out.data({ released });
+  out.success(`Released lock ${id} (${released.map((l) => l.name).join(", ")}), held since ${released[0]!.since} by ${released[0]!.actor}.`);
+  out.next(`firebreak ${released[0]!.command.split(" ")[0]}   # run it again: what was done is not repeated`);
+  return EXIT.ok;
+}

@@ -1,0 +1,130 @@
+// The deploy gate (SPEC part 5), per level and environment: what must be true before a deploy,
+// each unmet item with the command that meets it. Pure: the facts are gathered in
+// workflow/gate.ts from the record and the forge.
+
+import type { Priority } from "../domain/types.js";
+import { LEVELS } from "../domain/levels.js";
+import type { Approval, CiState } from "../adapters/forge/port.js";
+
+export type DeployEnv = "staging" | "production";
+export const DEPLOY_ENVS: readonly DeployEnv[] = ["staging", "production"];
+
+export interface Waiver {
+  item: "approval";
+  by: string;
+  reason: string;
+  at: string;
+}
+
+export interface GateFacts {
+  ticket: string;
+  priority: Priority;
+  env: DeployEnv;
+  forge: "git" | "github";
+  pr: { number: number; url: string; state: string } | null;
+  approvals: Approval[];
+  waiver: Waiver | null;
+  ci: CiState;
+  headSha: string;
+  /** Event kinds on the timeline. */
+  kinds: ReadonlySet<string>;
+  stagingConfigured: boolean;
+}
+
+export interface GateItem {
+  id: "pr" | "approval" | "ci-green" | "staging-deployed" | "staging-verified" | "monitoring" | "oncall-notified";
+  label: string;
+  met: boolean;
+  waived: boolean;
+  /** What was seen: "Dana approved", "2 of 3 checks green"… */
+  detail: string;
+  /** The command that meets it (unmet items only). */
+  command?: string;
+}
+
+export interface Gate {
+  env: DeployEnv;
+  priority: Priority;
+  items: GateItem[];
+  ok: boolean;
+}
+
+const hasAny = (kinds: ReadonlySet<string>, ...want: string[]) => want.some((k) => kinds.has(k));
+
+function ciItem(f: GateFacts): GateItem {
+  const { ci } = f;
+  const sha = f.headSha.slice(0, 12);
+  const bad = ci.checks.filter((c) => c.state !== "success").map((c) => `${c.name} ${c.state === "pending" ? "pending" : "failed"}`);
+  const base = { id: "ci-green" as const, label: "All CI checks green", waived: false };
+  switch (ci.state) {
+    case "green":
+      return { ...base, met: true, detail: `${ci.checks.length} check(s) green on ${sha} (${ci.source})` };
+    case "pending":
+      return { ...base, met: false, detail: `still running on ${sha}: ${bad.join(", ")}`, command: "firebreak ship --dry-run   # again once the checks finish" };
+    case "failing":
+      return {
+        ...base,
+        met: false,
+        detail: `not green on ${sha}: ${bad.join(", ")} (${ci.source})`,
+        command: f.forge === "git" ? "fix it, then: firebreak check" : "fix the failing checks and push, then: firebreak ship --dry-run",
+      };
+    default:
+      return {
+        ...base,
+        met: false,
+        detail: f.forge === "git" ? "no checks recorded yet" : `no check runs or statuses reported for ${sha} (${ci.source})`,
+        command: f.forge === "git" ? "firebreak check" : "push the branch so CI runs, then: firebreak ship --dry-run",
+      };
+  }
+}
+
+function approvalItem(f: GateFacts): GateItem {
+  const base = { id: "approval" as const, label: "At least one approval" };
+  if (f.approvals.length > 0) return { ...base, met: true, waived: false, detail: `approved by ${f.approvals.map((a) => a.by).join(", ")}` };
+  const waivable = LEVELS[f.priority].approvalWaivable;
+  if (f.waiver && waivable)
+    return { ...base, met: true, waived: true, detail: `waived by ${f.waiver.by}: ${f.waiver.reason} (review after deploy: due)` };
+  const approve = f.forge === "git" ? "firebreak approve --by <reviewer>" : `ask a reviewer to approve ${f.pr?.url ?? "the pull request"}`;
+  return {
+    ...base,
+    met: false,
+    waived: false,
+    detail: "no approval yet",
+    command: waivable ? `${approve}   # or, for a ${f.priority}: firebreak waive approval --reason "<why>"` : approve,
+  };
+}
+
+export function evaluateGate(f: GateFacts): Gate {
+  const items: GateItem[] = [];
+  const item = (i: Omit<GateItem, "waived"> & { waived?: boolean }) => items.push({ waived: false, ...i });
+
+  if (f.env === "production") {
+    item(
+      f.pr
+        ? { id: "pr", label: "Pull request opened", met: f.pr.state !== "closed", detail: f.pr.state === "closed" ? `#${f.pr.number} is closed` : `#${f.pr.number} ${f.pr.url}`, ...(f.pr.state === "closed" ? { command: "reopen it on the forge, then: firebreak pr" } : {}) }
+        : { id: "pr", label: "Pull request opened", met: false, detail: "no pull request yet", command: "firebreak pr" },
+    );
+    items.push(approvalItem(f));
+  }
+  items.push(ciItem(f));
+
+  if (f.env === "production") {
+    if (LEVELS[f.priority].stagingRequired) {
+      const deployed = f.kinds.has("deploy.staging.done");
+      item({
+        id: "staging-deployed",
+        label: "Deployed to staging",
+        met: deployed,
+        detail: deployed ? "deployed" : f.stagingConfigured ? "not yet" : "no staging deployer configured (deploy.staging in .firebreak.yml)",
+        ...(deployed ? {} : { command: f.stagingConfigured ? "firebreak ship --to staging" : "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging" }),
+      });
+      const verified = f.kinds.has("verify.staging.verified");
+      item({ id: "staging-verified", label: "Verified on staging", met: verified, detail: verified ? "verified" : "not yet", ...(verified ? {} : { command: "firebreak verify --env staging" }) });
+    }
+    const monitoring = hasAny(f.kinds, "monitoring.configured", "confirm.monitoring");
+    item({ id: "monitoring", label: "Monitoring configured", met: monitoring, detail: monitoring ? "configured" : "not confirmed", ...(monitoring ? {} : { command: "firebreak confirm monitoring   # or configure verify metrics in .firebreak.yml" }) });
+    const told = hasAny(f.kinds, "confirm.oncall-notified", "announce.sent");
+    item({ id: "oncall-notified", label: "On-call told", met: told, detail: told ? "told" : "not recorded", ...(told ? {} : { command: "firebreak confirm oncall-notified   # or: firebreak announce" }) });
+  }
+  return { env: f.env, priority: f.priority, items, ok: items.every((i) => i.met) };
+}

@@ -1,0 +1,77 @@
+// Gathers the deploy gate's facts from the record and the forge, then evaluates it (ship/gate.ts).
+// What the gate sees for the first time is written down: `ci.green` (per commit) and
+// `monitoring.configured` (when verify has metrics configured). Those are observations on the
+// timeline, so `status` ticks them too; nothing in the world changes.
+
+import type { App } from "../app/app.js";
+import type { Config } from "../config/schema.js";
+import type { Incident } from "../domain/types.js";
+import type { Forge } from "../adapters/forge/port.js";
+import { readPr } from "../adapters/forge/git-forge.js";
+import { deployerConfig } from "../adapters/deploy/create.js";
+import { evaluateGate, type DeployEnv, type Gate, type Waiver } from "../ship/gate.js";
+
+export interface GateResult {
+  gate: Gate;
+  headSha: string;
+}
+
+/** True when the verify section names metrics to watch (any `metrics` list or map in it). */
+export function verifyHasMetrics(config: Config): boolean {
+  const walk = (v: unknown, depth: number): boolean => {
+    if (!v || typeof v !== "object" || depth > 3) return false;
+    for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+      if (k === "metrics" && ((Array.isArray(child) && child.length > 0) || (child && typeof child === "object" && Object.keys(child).length > 0))) return true;
+      if (walk(child, depth + 1)) return true;
+    }
+    return false;
+  };
+  return walk(config.verify, 0);
+}
+
+export function readWaiver(incident: Incident): Waiver | null {
+  const list = incident.data.waivers;
+  if (!Array.isArray(list)) return null;
+  return (list as Waiver[]).filter((w) => w.item === "approval").pop() ?? null;
+}
+
+/** The hotfix branch's commit: the pushed one when it is pushed (that is what CI ran on), else the local one. */
+export async function hotfixHead(app: App, incident: Incident): Promise<string> {
+  const remote = await app.git.remoteBranchSha(incident.remote, incident.branch).catch(() => null);
+  return remote ?? (await app.git.revParse(`refs/heads/${incident.branch}`));
+}
+
+export async function gatherGate(app: App, incident: Incident, env: DeployEnv, forge: Forge, config: Config): Promise<GateResult> {
+  const store = await app.store();
+  const actor = await app.actor();
+  const headSha = await hotfixHead(app, incident);
+  const pr = readPr(incident);
+  const events = await store.timeline(incident.id);
+  const kinds = new Set(events.map((e) => e.kind));
+  const record = async (kind: string, data: Record<string, unknown>) => {
+    await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, kind, data });
+    kinds.add(kind);
+  };
+
+  const ci = await forge.ciState({ sha: headSha, branch: incident.branch });
+  if (ci.state === "green" && !events.some((e) => e.kind === "ci.green" && e.data.sha === headSha))
+    await record("ci.green", { sha: headSha, source: ci.source, checks: ci.checks.map((c) => c.name), summary: `${ci.checks.length} check(s) green on ${headSha.slice(0, 12)}` });
+  if (env === "production" && !kinds.has("monitoring.configured") && verifyHasMetrics(config))
+    await record("monitoring.configured", { source: ".firebreak.yml verify metrics", summary: "metrics to watch are configured in .firebreak.yml (verify)" });
+
+  const approvals = pr && env === "production" ? await forge.listApprovals(pr.number) : [];
+  const gate = evaluateGate({
+    ticket: incident.ticket,
+    priority: incident.priority,
+    env,
+    forge: forge.kind,
+    pr: pr ? { number: pr.number, url: pr.url, state: pr.state } : null,
+    approvals,
+    waiver: readWaiver(incident),
+    ci,
+    headSha,
+    kinds,
+    stagingConfigured: deployerConfig(config, "staging") !== null,
+  });
+  return { gate, headSha };
+}

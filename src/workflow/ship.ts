@@ -1,0 +1,257 @@
+// `firebreak ship`: the gate, then the release, then the deploy.
+//   plan:  gate (from the record and the forge), next version, what will run, the rollback plan.
+//          Nothing is merged, tagged or deployed; --dry-run stops here.
+//   apply: merge the PR → confirm production contains it → tag the next patch and push it →
+//          deploy. Each of these is an effect that reconciles with the world, so a run killed at
+//          any point and run again ends with one merge, one tag on the right commit and one deploy.
+// Staging (before the merge, levels that need it) deploys the hotfix branch's commit as a
+// release candidate of the coming version.
+
+import type { App } from "../app/app.js";
+import type { Config } from "../config/schema.js";
+import type { Incident } from "../domain/types.js";
+import type { Forge, MergeMethod } from "../adapters/forge/port.js";
+import { createForge } from "../adapters/forge/create.js";
+import { readPr } from "../adapters/forge/git-forge.js";
+import { assertSafeRef } from "../adapters/git/safety.js";
+import type { Deployer, Deployment } from "../adapters/deploy/port.js";
+import { createDeployer } from "../adapters/deploy/create.js";
+import { candidateVersion, parseVersion } from "../domain/version.js";
+import { EXIT, FirebreakError } from "../errors.js";
+import type { DeployEnv, Gate } from "../ship/gate.js";
+import { computeNextVersion, contains, remoteTags, tagAndPush, tagCollision } from "../ship/release.js";
+import { runDeployStep, withDeployment, type StepDeployment } from "../ship/deploy-step.js";
+import { acquireLocks, lockDir, type HeldLock } from "../ship/lock.js";
+import { rollbackPlan, type RollbackOption } from "../ship/rollback-plan.js";
+import { effect } from "./effect.js";
+import { gatherGate } from "./gate.js";
+
+export interface ShipHooks {
+  /** Before the deploy to `env` runs (not called when that deploy is already done). */
+  beforeDeploy?(env: DeployEnv): Promise<void>;
+  /** After the deploy to `env` is done (also when an earlier run did it: `fresh` is false then). */
+  afterDeploy?(env: DeployEnv, deploy: StepDeployment, info: { fresh: boolean }): Promise<void>;
+}
+
+export interface ShipRequest {
+  to?: DeployEnv;
+  /** Use this tag instead of the next patch (after a collision). */
+  tag?: string;
+}
+
+/** What the release is on the record (incident.data.release). */
+export interface ReleaseRecord {
+  tag: string;
+  version: string;
+  previous: string | null;
+  mergeSha: string;
+  sha: string;
+  number: number;
+  method: MergeMethod;
+  base: string;
+}
+
+export interface ShipPlan {
+  incident: Incident;
+  env: DeployEnv;
+  gate: Gate;
+  headSha: string;
+  forge: Forge;
+  deployer: Deployer | null;
+  pr: { number: number; url: string } | null;
+  mergeMethod: MergeMethod;
+  /** The tag (production) and where it came from. */
+  tag: string;
+  previousTag: string | null;
+  tagFromRecord: boolean;
+  /** What is deployed: the tag, or the candidate version on staging. */
+  version: string;
+  deployDescription: string | null;
+  rollback: RollbackOption[];
+  /** Why the run cannot go ahead although the gate passed (no deployer configured…). */
+  problems: string[];
+}
+
+export interface ShipOutcome {
+  env: DeployEnv;
+  version: string;
+  merge: { sha: string; how: string } | null;
+  tag: string | null;
+  deployment: StepDeployment;
+  deployHow: string;
+}
+
+export const readRelease = (incident: Incident): ReleaseRecord | null => {
+  const r = incident.data.release as ReleaseRecord | undefined;
+  return r && typeof r.tag === "string" ? r : null;
+};
+
+/** Production at once for P0; otherwise staging first when a staging deployer exists and has not deployed yet. */
+export function defaultEnv(incident: Incident, config: Config, stagingDone: boolean): DeployEnv {
+  if (incident.priority === "P0") return "production";
+  const hasStaging = Boolean((config.deploy as { staging?: unknown }).staging);
+  return hasStaging && !stagingDone ? "staging" : "production";
+}
+
+/** The environment a ship run targets: --to, else the level's default. */
+export async function resolveEnv(app: App, incident: Incident, to: DeployEnv | undefined): Promise<DeployEnv> {
+  if (to) return to;
+  const kinds = new Set((await (await app.store()).timeline(incident.id)).map((e) => e.kind));
+  return defaultEnv(incident, await app.config(), kinds.has("deploy.staging.done"));
+}
+
+export async function shipForge(app: App, log?: (l: string) => void): Promise<Forge> {
+  const deps = await app.effectDeps();
+  return createForge({ config: await app.config(), git: app.git, store: deps.store, clock: deps.clock, actor: deps.actor, env: app.env, log });
+}
+
+export async function planShip(app: App, incident: Incident, req: ShipRequest, forge: Forge): Promise<ShipPlan> {
+  const config = await app.config();
+  const store = await app.store();
+  const env = await resolveEnv(app, incident, req.to);
+  const { gate, headSha } = await gatherGate(app, incident, env, forge, config);
+  const problems: string[] = [];
+  const deployer = createDeployer(config, env, app.env);
+  if (!deployer) problems.push(`no deployer for ${env}: add deploy.${env} to .firebreak.yml (type: command, vercel, netlify, railway or elastic-beanstalk)`);
+
+  const recorded = readRelease(incident);
+  let tag: string;
+  let previousTag: string | null = null;
+  if (req.tag) {
+    await assertSafeRef(req.tag, "tag name");
+    if (!parseVersion(req.tag)) throw new FirebreakError({ code: "USAGE", message: `--tag ${req.tag} is not a version (MAJOR.MINOR.PATCH, e.g. v1.4.3).`, exit: EXIT.usage });
+    if (recorded && recorded.tag !== req.tag && (await store.getEffect(incident.id, `release.tag:${recorded.tag}`)))
+      throw new FirebreakError({ code: "RELEASE_TAGGED", message: `${incident.ticket} is already being released as ${recorded.tag}.`, next: `firebreak ship --to ${env}`, exit: EXIT.refused });
+  }
+  if (recorded && (!req.tag || req.tag === recorded.tag)) {
+    tag = recorded.tag;
+    previousTag = recorded.previous;
+  } else {
+    await app.git.fetch(incident.remote, [incident.base]);
+    const tags = await remoteTags(app.git, incident.remote);
+    const next = await computeNextVersion(app.git, tags, `refs/remotes/${incident.remote}/${incident.base}`, config.release);
+    tag = req.tag ?? next.tag;
+    previousTag = next.previous;
+    // Checked before anything is merged: a tag that already exists is never moved or reused.
+    const there = tags.get(tag);
+    if (there) throw tagCollision(tag, `on ${incident.remote}`, there, headSha, "this hotfix");
+  }
+  const version = env === "production" ? tag : candidateVersion(tag, headSha);
+  const pr = readPr(incident);
+  const target = { env, version, sha: env === "production" ? (recorded?.mergeSha ?? "<merge commit>") : headSha, ticket: incident.ticket, cwd: "." };
+  return {
+    incident,
+    env,
+    gate,
+    headSha,
+    forge,
+    deployer,
+    pr: pr ? { number: pr.number, url: pr.url } : null,
+    mergeMethod: config.release.mergeMethod,
+    tag,
+    previousTag,
+    tagFromRecord: Boolean(recorded && tag === recorded.tag),
+    version,
+    deployDescription: deployer ? deployer.describe(target) : null,
+    rollback: rollbackPlan(config, deployer && env === "production" ? deployer : createDeployer(config, "production", app.env), previousTag),
+    problems,
+  };
+}
+
+export function blockedError(plan: ShipPlan): FirebreakError {
+  const unmet = plan.gate.items.filter((i) => !i.met);
+  return new FirebreakError({
+    code: "GATE_BLOCKED",
+    message: `${plan.incident.ticket} cannot go to ${plan.env} yet: ${unmet.length} gate item(s) unmet.`,
+    next: unmet[0]?.command ?? "firebreak status",
+    exit: EXIT.blocked,
+    details: [...unmet.map((i) => `${i.label}: ${i.detail}${i.command ? ` → ${i.command}` : ""}`), ...plan.problems],
+  });
+}
+
+export async function lockShip(app: App, incident: Incident, env: DeployEnv, command: string): Promise<HeldLock> {
+  return acquireLocks(lockDir(await app.git.commonDir()), [`incident-${incident.ticket}`, `env-${env}`], { actor: await app.actor(), command, ticket: incident.ticket }, app.clock.now());
+}
+
+export interface ApplyOptions {
+  say: (line: string) => void;
+  hooks?: ShipHooks;
+  redeploy?: boolean;
+  confirmDeployed?: boolean;
+}
+
+export async function applyShip(app: App, plan: ShipPlan, o: ApplyOptions): Promise<ShipOutcome> {
+  if (!plan.gate.ok || plan.problems.length > 0) throw blockedError(plan);
+  const deployer = plan.deployer as Deployer;
+  const deps = await app.effectDeps();
+  const store = deps.store;
+  const inc = plan.incident;
+  const command = `firebreak ship --to ${plan.env}`;
+
+  let merge: ShipOutcome["merge"] = null;
+  let sha = plan.headSha;
+  if (plan.env === "production") {
+    const pr = plan.pr as { number: number; url: string };
+    const { number } = pr;
+    const method = plan.mergeMethod;
+    const m = await effect(deps, inc.id, `release.merge:#${number}`, {
+      kind: "release.merged",
+      intent: { number, method, head: inc.branch, base: inc.base, headSha: plan.headSha },
+      reconcile: async () => {
+        const s = await plan.forge.mergeState(number);
+        return s.merged && s.sha ? { number, sha: s.sha, method, base: inc.base, summary: `#${number} merged into ${inc.base} (${s.sha.slice(0, 12)})` } : s.merged ? "unknown" : null;
+      },
+      perform: async () => {
+        o.say(`Merging #${number} into ${inc.base} (${method})…`);
+        const r = await plan.forge.mergePullRequest(number, method);
+        return { number, sha: r.sha, method, base: inc.base, summary: `#${number} merged into ${inc.base} (${r.sha.slice(0, 12)})` };
+      },
+      settle: `look at ${pr.url}: once it shows merged, run: ${command}`,
+    });
+    const mergeSha = String(m.result.sha);
+    merge = { sha: mergeSha, how: m.how };
+
+    // Production's head must contain what was merged: a tag on anything else would ship the wrong code.
+    o.say(`Fetching ${inc.remote}/${inc.base} to confirm it contains the fix…`);
+    await app.git.fetch(inc.remote, [inc.base]);
+    const prodRef = `refs/remotes/${inc.remote}/${inc.base}`;
+    const ok = (await contains(app.git, prodRef, mergeSha)) && (method !== "merge" || (await contains(app.git, prodRef, plan.headSha)));
+    if (!ok)
+      throw new FirebreakError({
+        code: "PRODUCTION_MISSING_FIX",
+        message: `${inc.remote}/${inc.base} does not contain the merge ${mergeSha.slice(0, 12)} of #${number}.`,
+        why: "Tagging or deploying now would ship code without the fix.",
+        next: `git log --oneline ${inc.remote}/${inc.base} -5   # then run: ${command}`,
+        exit: EXIT.refused,
+      });
+    sha = mergeSha;
+
+    let fresh = (await store.getIncident(inc.id)) ?? inc;
+    if (!readRelease(fresh)) {
+      const release: ReleaseRecord = { tag: plan.tag, version: plan.tag, previous: plan.previousTag, mergeSha, sha: mergeSha, number, method, base: inc.base };
+      fresh = await store.updateIncident(inc.id, { data: { release } });
+    }
+    await tagAndPush({ ...deps, git: app.git }, { incidentId: inc.id, remote: inc.remote, tag: plan.tag, sha: mergeSha, message: `Hotfix: ${inc.title} (${inc.ticket})\n`, kind: "release.tagged", what: "the hotfix merge" }, o.say);
+  }
+
+  const key = `deploy.${plan.env}:${plan.version}`;
+  const already = (await store.getEffect(inc.id, key))?.state === "done";
+  if (!already) await o.hooks?.beforeDeploy?.(plan.env);
+  if (!already) o.say(`Deploying ${plan.version} to ${plan.env} with ${deployer.type}…`);
+  const d = await runDeployStep(app, deps, inc, {
+    key,
+    kind: `deploy.${plan.env}.done`,
+    deployer,
+    target: { env: plan.env, version: plan.version, sha, ticket: inc.ticket },
+    command,
+  }, { say: o.say, redeploy: o.redeploy, confirmDeployed: o.confirmDeployed });
+
+  const fresh = (await store.getIncident(inc.id)) ?? inc;
+  const deploys = withDeployment(fresh, { ...d.result, purpose: "release" });
+  const shipped = plan.env === "production" && fresh.status !== "rolled-back" && fresh.status !== "verified" && fresh.status !== "resolved";
+  await store.updateIncident(inc.id, { ...(shipped ? { status: "shipped" as const } : {}), data: { deploys } });
+  await o.hooks?.afterDeploy?.(plan.env, d.result, { fresh: d.how !== "replayed" });
+  return { env: plan.env, version: plan.version, merge, tag: plan.env === "production" ? plan.tag : null, deployment: d.result, deployHow: d.how };
+}
+
+export type { Deployment };

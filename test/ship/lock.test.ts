@@ -1,0 +1,69 @@
+// Two ship runs at once on the same incident: one proceeds, the other is told who holds the lock
+// and since when. A lock whose run is still alive is released only with its id.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { existsSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { makeShipFixture, type ShipFixture } from "./fixture.js";
+
+let f: ShipFixture | undefined;
+afterEach(() => {
+  f?.cleanup();
+  f = undefined;
+});
+
+const WAIT = `import { existsSync } from "node:fs";
+for (let i = 0; i < 400 && !existsSync(process.argv[2]); i++) await new Promise((r) => setTimeout(r, 50));
+`;
+
+describe("ship locks", () => {
+  it("a second run is refused while the first deploys, with who holds it and how to release it", async () => {
+    f = await makeShipFixture({
+      config: (svc) => {
+        writeFileSync(join(svc.dir, "wait.mjs"), WAIT);
+        return `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(`node ${svc.dir}/wait.mjs ${svc.dir}/go && ${svc.deployCommand}`)}\n`;
+      },
+    });
+    const locks = join(f.fx.work, ".git", "firebreak", "locks");
+    const first = f.cli(["ship"]);
+    // Wait (bounded) until the first run holds its locks and is deploying.
+    for (let i = 0; i < 400 && !(existsSync(locks) && readdirSync(locks).length === 2 && existsSync(join(f.fx.work, ".git", "firebreak", "logs"))); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(locks).sort()).toEqual(["env-production.lock", "incident-ENG-1234.lock"]);
+
+    const second = await f.cli(["ship"]);
+    expect(second.code).toBe(4);
+    expect(second.stderr).toMatch(/ENG-1234 is locked by `firebreak ship --to production` for ENG-1234, run by tester \(pid \d+ on .+\) since \d{4}-/);
+    expect(second.stderr).toMatch(/firebreak unlock lk_[0-9a-f]{8}/);
+    const listed = (await f.cli(["unlock", "--json"])).json().locks;
+    expect(listed).toHaveLength(2);
+
+    writeFileSync(join(f.svc.dir, "go"), "");
+    const done = await first;
+    expect(done.code, done.stderr).toBe(0);
+    expect(f.svc.deploys()).toHaveLength(1);
+    expect(readdirSync(locks)).toEqual([]); // released
+  });
+
+  it("a lock held by a live process is released only with its id", async () => {
+    f = await makeShipFixture();
+    const locks = join(f.fx.work, ".git", "firebreak", "locks");
+    mkdirSync(locks, { recursive: true });
+    const held = { id: "lk_0badf00d", name: "env-production", pid: process.pid, host: hostname(), actor: "Sam", command: "ship --to production", ticket: "ENG-999", since: "2026-11-27T10:00:00.000Z" };
+    writeFileSync(join(locks, "env-production.lock"), JSON.stringify(held));
+
+    const refused = await f.cli(["ship"]);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain("the production environment is locked by `firebreak ship --to production` for ENG-999, run by Sam");
+    expect(refused.stderr).toContain("since 2026-11-27T10:00:00.000Z");
+    expect(refused.stderr).toContain("firebreak unlock lk_0badf00d");
+    expect(f.svc.deploys()).toEqual([]);
+
+    expect((await f.cli(["unlock", "lk_00000000"])).code).toBe(4);
+    const u = await f.cli(["unlock", "lk_0badf00d"]);
+    expect(u.code, u.stderr).toBe(0);
+    const ok = await f.cli(["ship"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await f.svc.version()).toBe("v1.4.3");
+  });
+});
