@@ -87,7 +87,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       cwd: sb.work,
       color: o.color,
       write: o.write,
-      env: { FIREBREAK_ACTOR: "dana", DEMO_WEBHOOK_URL: receiver.url, GIT_TERMINAL_PROMPT: "0" },
+      env: { FIREBREAK_ACTOR: "dana", DEMO_WEBHOOK_URL: receiver.url, SANDBOX_EXPIRED_TOKEN: "Bearer tok-expired-bob", GIT_TERMINAL_PROMPT: "0" },
     });
     try {
       await steps(run, sb, o.scenario);
@@ -106,6 +106,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   }
 }
 
+const dueIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
 async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void> {
   const title = "Expired tokens get 200 on /profile";
   await run.firebreak(["triage", "--criteria", "auth-bypass"]);
@@ -123,13 +125,24 @@ async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void
     "--root-cause", "The JWT-style refactor renamed expiresAt to exp; auth.mjs still read expiresAt, which is undefined, so no token ever looked expired",
   ]);
   await run.firebreak(["confirm", "fixed", "--note", "the regression test gets 401 for tok-expired-bob"]);
+  await run.firebreak(["confirm", "happy-path", "--note", "tok-alice still gets her profile"]);
   await run.firebreak(["pr"]);
   await run.firebreak(["waive", "approval", "--reason", "P0 security fix at night; review after deploy"]);
   await run.firebreak(["confirm", "oncall-notified", "--note", "paged the on-call lead"]);
-  await run.firebreak(["ship"]);
-  await run.firebreak(["verify"], scenario === "fix" ? [0] : [5]);
-  await run.firebreak(["announce", "--stage", "resolved"], [0]);
+  await run.firebreak(["ship", "--no-verify"]);
+  if (scenario === "regression") {
+    // The bad fix rejects expired tokens (the smoke test passes) but fails every legacy token.
+    await run.firebreak(["verify"], [5]);
+    await run.firebreak(["announce", "--stage", "identified"]);
+    await run.firebreak(["status"]);
+    return;
+  }
+  await run.firebreak(["verify"]);
+  await run.firebreak(["announce", "--stage", "resolved"]);
   await run.firebreak(["backport"]);
+  await run.firebreak(["action", "add", "Alert when an expired token is accepted", "--owner", "dana", "--due", dueIn(7), "--kind", "monitoring"]);
   await run.firebreak(["review", "--write", "docs/incidents/ENG-1234.md", "--html"]);
+  await run.firebreak(["followups"]);
+  await run.firebreak(["approve", "--by", "sam", "--note", "reviewed after the deploy"]);
   await run.firebreak(["status"]);
 }

@@ -31,10 +31,13 @@ export class Runner {
     const shown = ["firebreak", ...args].map(shellQuote).join(" ");
     this.o.write(`\n${this.o.color ? `\x1b[1m$ ${shown}\x1b[0m` : `$ ${shown}`}\n`);
     const started = Date.now();
+    // On a terminal the command gets the terminal itself, so its live views (verify's watch) draw
+    // as they would for a user; into a pipe its lines are indented under the command.
+    const tty = this.o.color;
     const child = spawn(process.execPath, [this.o.entry, ...args], {
       cwd: this.o.cwd,
-      env: { ...process.env, ...this.o.env, ...(this.o.color ? {} : { NO_COLOR: "1" }) },
-      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...this.o.env, ...(tty ? {} : { NO_COLOR: "1" }) },
+      stdio: tty ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     const indent = (chunk: Buffer, keep: boolean) => {
@@ -42,8 +45,8 @@ export class Runner {
       if (keep) stdout += text;
       this.o.write(text.replace(/^(?=.)/gm, "    "));
     };
-    child.stdout.on("data", (c: Buffer) => indent(c, true));
-    child.stderr.on("data", (c: Buffer) => indent(c, false));
+    child.stdout?.on("data", (c: Buffer) => indent(c, true));
+    child.stderr?.on("data", (c: Buffer) => indent(c, false));
     const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
     const result = { args, code, stdout, ms: Date.now() - started };
     this.history.push(result);

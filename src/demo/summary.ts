@@ -17,6 +17,7 @@ export interface DemoSummary {
   outcome: "verified" | "rolled-back" | "unfinished";
   deadlineLeft: string | null;
   runningVersion: string | null;
+  expiredTokenStatus: number | null; // what the running service answers an expired token now
   files: { label: string; path: string }[];
   traffic: TrafficCounts;
   messagesReceived: number;
@@ -43,6 +44,10 @@ export async function summarize(
     .then((t) => t.trim())
     .catch(() => null);
 
+  const expiredTokenStatus = await fetch(`http://127.0.0.1:${sb.port}/profile`, { headers: { authorization: "Bearer tok-expired-bob" }, signal: AbortSignal.timeout(2000) })
+    .then(async (r) => (await r.arrayBuffer(), r.status))
+    .catch(() => null);
+
   const files: DemoSummary["files"] = [];
   const add = (label: string, path: string) => {
     if (existsSync(path)) files.push({ label, path });
@@ -63,6 +68,7 @@ export async function summarize(
     outcome: end?.kind === "verify.production.verified" ? "verified" : end ? "rolled-back" : "unfinished",
     deadlineLeft: status.timeLeft?.text ?? null,
     runningVersion: version,
+    expiredTokenStatus,
     files,
     traffic: o.traffic,
     messagesReceived: o.receiver.received.length,

@@ -8,6 +8,9 @@ import { resolveIncident } from "../../app/resolve-incident.js";
 import { E, EXIT } from "../../errors.js";
 import type { Gate } from "../../ship/gate.js";
 import { applyShip, blockedError, lockShip, planShip, resolveEnv, shipForge, type ShipPlan } from "../../workflow/ship.js";
+import { captureBaseline } from "../../workflow/verify.js";
+import { announceAfter } from "../../workflow/auto-announce.js";
+import { run as runVerify } from "./verify.js";
 
 export function renderGate(out: Output, gate: Gate): void {
   out.line(`Gate for ${gate.env} at ${gate.priority}:`);
@@ -81,7 +84,13 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       throw blockedError(plan);
     }
     renderGate(out, plan.gate);
-    const outcome = await applyShip(app, plan, { say: (l) => out.info(l), redeploy: Boolean(opts.redeploy), confirmDeployed: Boolean(opts.confirmDeployed) });
+    const outcome = await applyShip(app, plan, {
+      say: (l) => out.info(l),
+      redeploy: Boolean(opts.redeploy),
+      confirmDeployed: Boolean(opts.confirmDeployed),
+      // Scraped counters have no history: sample the "before" now, while the old version still runs.
+      hooks: { beforeDeploy: async (env) => void (await captureBaseline(app, current, env, { progress: (m) => out.info(m) })) },
+    });
     out.data({ ...planJson(plan), ok: true, outcome });
     const d = outcome.deployment;
     out.success(`${incident.ticket}: ${outcome.version} is on ${outcome.env}${outcome.deployHow === "replayed" ? " (already done by an earlier run)" : ""}.`);
@@ -91,6 +100,17 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       ["deployed", `${d.version} with ${d.deployer}${d.url ? ` at ${d.url}` : ""}${d.id ? ` (id ${d.id})` : ""}`],
       ["log", d.logFile],
     ]);
+    const fresh = outcome.deployHow !== "replayed";
+    const config = await app.config();
+    const verifiable = config.verify.smoke.length > 0 || config.verify.metrics.length > 0;
+    if (outcome.env === "production" && fresh) await announceAfter(app, current, "ship", out);
+    // ship verifies what it just deployed, unless told not to or there is nothing to check.
+    if (fresh && verifiable && opts.verify !== false) {
+      await lock.release();
+      out.line("");
+      out.info(`Verifying ${outcome.version} on ${outcome.env}…`);
+      return runVerify({ app, out, args: [], opts: { ticket: incident.ticket, env: outcome.env } });
+    }
     out.next(outcome.env === "staging" ? "firebreak verify --env staging   # then: firebreak ship --to production" : "firebreak verify   # if it goes wrong: firebreak rollback");
     return EXIT.ok;
   } finally {

@@ -17,18 +17,18 @@ import { LiveBlock, plainProgress, renderWatch } from "../../verify/live-view.js
 import { isInteractive, shq } from "../format.js";
 import { askText } from "../prompts.js";
 import type { Output } from "../output.js";
+import { announceAfter } from "../../workflow/auto-announce.js";
+import { autoStages } from "../../workflow/announce.js";
 
 /** What runs a rollback after a regression: ship's rollback workflow. */
-export type RollbackHook = (app: App, incident: Incident, opts: { reason: string; auto: boolean }) => Promise<unknown>;
+export type RollbackHook = (app: App, incident: Incident, opts: { reason: string; auto: boolean; out?: { info(line: string): void } }) => Promise<unknown>;
 
 /**
  * The rollback verify triggers on a regression (automatically when verify.autoRollback is set for the
- * level, or when the person says yes). Returns null while no rollback workflow is wired in; verify
- * then prints the command to run. Wiring: return
- *   async (app, incident, opts) => (await import("../../workflow/rollback.js")).rollback(app, incident, opts)
+ * level, or when the person says yes): ship's rollback workflow, loaded only when it is needed.
  */
 export function rollbackHook(): RollbackHook | null {
-  return null;
+  return async (app, incident, opts) => (await import("../../workflow/rollback.js")).rollback(app, incident, opts);
 }
 
 const ENVS: readonly VerifyEnvironment[] = ["production", "staging"];
@@ -91,7 +91,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       ...(windowMinutes !== undefined ? { windowMinutes } : {}),
       ...(since ? { since } : {}),
       rollback: opts.rollback !== false,
-      ...(hook && incident ? { onRegression: async (reason: string) => void (await hook(app, incident, { reason: `verify: ${reason}`, auto: true })) } : {}),
+      ...(hook && incident ? { onRegression: async (reason: string) => void (await hook(app, incident, { reason: `verify: ${reason}`, auto: true, out })) } : {}),
       signal: controller.signal,
       onSmoke: (r) => out.info(describeSmoke(r)),
       onPlan: (plan) => showPlan(out, plan),
@@ -115,7 +115,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   if (!result.recorded && incident === null) out.line(out.dim("  (no incident: nothing was recorded)"));
 
   if (result.outcome === "verified") {
-    out.next(env === "production" ? (incident ? "firebreak announce --stage resolved" : "nothing: the deploy is verified") : "firebreak ship --to production");
+    if (incident && env === "production") await announceAfter(app, incident, "verify", out);
+    const told = incident !== null && autoStages(await app.config(), "verify").includes("resolved");
+    out.next(env === "production" ? (incident ? (told ? "firebreak backport   # then: firebreak review --write" : "firebreak announce --stage resolved") : "nothing: the deploy is verified") : "firebreak ship --to production");
     return EXIT.ok;
   }
   if (result.outcome === "inconclusive") {
@@ -133,7 +135,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   if (result.rollback === "ask" && incident && hook && interactive) {
     const answer = (await askText(`Roll back ${incident.ticket} now? [y/N]`)).toLowerCase();
     if (answer === "y" || answer === "yes") {
-      await hook(app, incident, { reason: `verify: ${result.reason}`, auto: false });
+      await hook(app, incident, { reason: `verify: ${result.reason}`, auto: false, out });
       out.success(`Rolled back ${incident.ticket}.`);
       out.next(`firebreak status ${incident.ticket}`);
       return EXIT.blocked;

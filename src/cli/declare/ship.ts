@@ -13,6 +13,7 @@ export function declareShip(program: Command): void {
     .option("--tag <version>", "release as this tag instead of the next patch (after a tag collision)")
     .option("--redeploy", "an interrupted deploy nobody can confirm did not happen: deploy again")
     .option("--confirm-deployed", "an interrupted deploy nobody could confirm is live: record it as done")
+    .option("--no-verify", "do not run firebreak verify after the deploy (it runs when verify has smoke tests or metrics)")
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
     .action(lazy(() => import("../commands/ship.js")));
 

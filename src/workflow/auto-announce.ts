@@ -1,0 +1,22 @@
+// The announcements a team asked for after a step (`notify.auto: { ship: monitoring, verify:
+// resolved }`). They follow the step's success and never undo it: a channel that fails is
+// reported with the command that retries it, and the step still counts as done.
+
+import type { App } from "../app/app.js";
+import type { Incident } from "../domain/types.js";
+import type { Output } from "../cli/output.js";
+import { announceStage, announceCommand, autoStages } from "./announce.js";
+
+export async function announceAfter(app: App, incident: Incident, after: "ship" | "verify", out: Output): Promise<void> {
+  const say = (line: string) => out.info(line);
+  const stages = autoStages(await app.config(), after);
+  for (const stage of stages) {
+    try {
+      const r = await announceStage(app, incident, stage, { out });
+      for (const o of r.outcomes) say(`  ${o.state === "failed" ? "✖" : "✔"} ${o.channel}: ${o.summary}`);
+      if (r.failed) say(`Some channels failed; retry them with: ${announceCommand(incident, stage)}`);
+    } catch (e) {
+      say(`The ${stage} announcement did not go out (${(e as Error).message}); send it with: ${announceCommand(incident, stage)}`);
+    }
+  }
+}
