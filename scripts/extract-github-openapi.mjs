@@ -47,12 +47,14 @@ function strip(v, inProperties = false) {
   return v;
 }
 
-// OpenAPI 3.0 allows `nullable` beside oneOf/anyOf with no `type`; JSON Schema validators refuse
-// that. Say the same thing in JSON Schema: one more alternative, null.
+// OpenAPI 3.0 allows `nullable` beside oneOf/anyOf with no `type`, which JSON Schema validators
+// refuse, and beside an enum that does not list null. Say the same thing in JSON Schema.
 function nullableToJsonSchema(v) {
   if (Array.isArray(v)) return v.map(nullableToJsonSchema);
   if (!v || typeof v !== "object") return v;
   const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nullableToJsonSchema(x)]));
+  // `nullable` admits null, but an enum beside it still lists only the non-null values.
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   if (out.nullable === true && !("type" in out)) {
     delete out.nullable;
     for (const key of ["oneOf", "anyOf"]) if (Array.isArray(out[key])) out[key] = [...out[key], { type: "null" }];

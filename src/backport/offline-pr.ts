@@ -7,7 +7,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Forge, Label, PullRequest } from "../adapters/forge/port.js";
-import { readPr } from "../adapters/forge/git-forge.js";
+import { nextOfflinePrNumber } from "../adapters/forge/offline-numbers.js";
 import type { Store } from "../ports.js";
 import { EXIT, FirebreakError } from "../errors.js";
 import { backportDir } from "./conflict.js";
@@ -52,12 +52,7 @@ export class OfflineBackportPrs implements BackportForge {
 
   /** Numbers continue after every PR this repository's record knows, offline or backport. */
   private async nextNumber(): Promise<number> {
-    let max = 0;
-    const dir = await this.dir();
-    for (const f of await readdir(dir).catch(() => [] as string[]))
-      if (f.endsWith(".json")) max = Math.max(max, (await this.read(join(dir, f)))?.number ?? 0);
-    for (const inc of this.o.store ? await this.o.store.listIncidents({ all: true }) : []) max = Math.max(max, readPr(inc)?.number ?? 0);
-    return max + 1;
+    return nextOfflinePrNumber(this.o.store, join(await this.dir(), "..", ".."));
   }
 
   async findPullRequest(head: string, base: string): Promise<PullRequest | null> {

@@ -21,11 +21,14 @@ export function statusNotices(incident: Incident, events: TimelineEvent[], now: 
   const notices: Notice[] = [];
 
   // A P0 may ship on a recorded waiver; the review it skipped is still owed afterwards.
-  if (has("approval.waived") && !has("review.approved")) {
+  const waived = [...events].reverse().find((e) => e.kind === "approval.waived");
+  if (waived && !events.some((e) => e.kind === "review.approved" && e.seq > waived.seq)) {
     const shipped = has("deploy.production.done");
+    const by = typeof waived.data.by === "string" ? waived.data.by : waived.actor;
+    const reason = typeof waived.data.reason === "string" ? `: ${waived.data.reason}` : "";
     notices.push({
       id: "review-after-deploy",
-      text: `review after deploy: ${shipped ? "due" : "due once deployed"} (approval was waived)`,
+      text: `review after deploy: ${shipped ? "due" : "due once deployed"} (approval waived by ${by}${reason})`,
       command: "firebreak approve --by <reviewer>   # or the approval on the PR",
     });
   }
@@ -36,12 +39,16 @@ export function statusNotices(incident: Incident, events: TimelineEvent[], now: 
   }
 
   const verified = first("verify.production.verified");
+  const review = (incident.data.review ?? {}) as { due?: unknown; scheduled?: { at?: unknown } };
   if (LEVELS[incident.priority].reviewRequired && verified && !has("review.done")) {
-    const due = new Date(Date.parse(verified.at) + REVIEW_DUE_HOURS * 3_600_000);
+    // The due date the review recorded wins (it may have been set by hand); else 72 h after verification.
+    const stored = typeof review.due === "string" ? Date.parse(review.due) : Number.NaN;
+    const due = new Date(Number.isFinite(stored) ? stored : Date.parse(verified.at) + REVIEW_DUE_HOURS * 3_600_000);
+    const meeting = typeof review.scheduled?.at === "string" ? `, meeting ${review.scheduled.at.slice(0, 16).replace("T", " ")} UTC` : "";
     const overdue = now.getTime() > due.getTime();
     notices.push({
       id: "post-incident-review",
-      text: `post-incident review ${overdue ? "overdue since" : "due by"} ${due.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      text: `post-incident review ${overdue ? "overdue since" : "due by"} ${due.toISOString().slice(0, 16).replace("T", " ")} UTC${meeting}`,
       command: "firebreak review --write   # then: firebreak review --done",
       overdue,
     });

@@ -1,14 +1,16 @@
 // What the PR body says, computed from the record alone: a box is ticked only when an event
-// proves it. Pure: the timeline and settings in, the template's view out.
+// proves it. buildPrView is pure: the timeline and settings in, the template's view out.
 
 import type { Incident, Priority, TimelineEvent } from "../domain/types.js";
 import { LEVELS } from "../domain/levels.js";
-
-export type RollbackStrategy = "revert" | "previous-version" | "feature-flag";
+import type { Config } from "../config/schema.js";
+import { rollbackPlan } from "../ship/rollback-plan.js";
+import { createDeployer } from "../adapters/deploy/create.js";
 
 export interface PrSettings {
   titleFormat?: string;
-  rollback: { strategy: RollbackStrategy; flag?: string };
+  /** The default rollback strategy and how it would run (from ship's rollback plan). */
+  rollback: { strategy: string; how: string };
   metrics: string[];
   smokeTests: string[];
 }
@@ -66,15 +68,10 @@ function prose(v: unknown): string {
   return "";
 }
 
-function rollbackText(s: PrSettings, ticket: string, base: string): string {
-  switch (s.rollback.strategy) {
-    case "previous-version":
-      return `Strategy: previous version. Deploy the version that ran before this release again (firebreak rollback ${ticket}).`;
-    case "feature-flag":
-      return `Strategy: feature flag. Switch ${s.rollback.flag ? `the flag ${s.rollback.flag}` : "the feature flag"} off (firebreak rollback ${ticket}).`;
-    default:
-      return `Strategy: revert. Revert the fix on ${base} and deploy again (firebreak rollback ${ticket}).`;
-  }
+const STRATEGY_WORDS: Record<string, string> = { revert: "revert", previous: "previous version", flag: "feature flag" };
+
+function rollbackText(s: PrSettings, ticket: string): string {
+  return `Strategy: ${STRATEGY_WORDS[s.rollback.strategy] ?? s.rollback.strategy}. ${s.rollback.how.charAt(0).toUpperCase()}${s.rollback.how.slice(1)} (firebreak rollback ${ticket}).`;
 }
 
 export function buildPrView(incident: Incident, events: readonly TimelineEvent[], settings: PrSettings): PrView {
@@ -146,7 +143,7 @@ export function buildPrView(incident: Incident, events: readonly TimelineEvent[]
     confirmations: CONFIRMATIONS.map(([kind, label]) => ({ label, done: confirmed.has(kind), summary: confirmed.get(kind) ?? "" })),
     testFiles: [...testFiles],
     testCases: [...testCases],
-    rollback: rollbackText(settings, incident.ticket, incident.base),
+    rollback: rollbackText(settings, incident.ticket),
     metrics: settings.metrics,
     smokeTests: settings.smokeTests,
     monitoring: settings.metrics.length + settings.smokeTests.length > 0,
@@ -155,27 +152,14 @@ export function buildPrView(incident: Incident, events: readonly TimelineEvent[]
   };
 }
 
-/** Reads the PR settings from config defensively: `pr.titleFormat`, `deploy.rollback`, `verify.metrics`, `verify.smokeTests`. */
-export function readPrSettings(config: unknown): PrSettings {
-  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-  const c = obj(config);
-  const pr = obj(c.pr);
-  const deploy = obj(c.deploy);
-  const verify = obj(c.verify);
-  const rb = deploy.rollback;
-  const rbObj = obj(rb);
-  const rawStrategy = typeof rb === "string" ? rb : str(rbObj.strategy);
-  const strategy: RollbackStrategy = rawStrategy === "previous-version" || rawStrategy === "feature-flag" ? rawStrategy : "revert";
-  const named = (list: unknown, describe: (o: Record<string, unknown>) => string): string[] =>
-    (Array.isArray(list) ? list : []).map((x) => (typeof x === "string" ? x.trim() : describe(obj(x)))).filter((s) => s !== "");
+/** The PR settings from config: `pr.titleFormat`, the rollback plan, `verify.metrics`, `verify.smoke`. */
+export function readPrSettings(config: Config): PrSettings {
+  const plan = rollbackPlan(config, createDeployer(config, "production"), null);
+  const chosen = plan.find((o) => o.isDefault) ?? plan[0]!;
   return {
-    titleFormat: str(pr.titleFormat) || undefined,
-    rollback: { strategy, ...(str(rbObj.flag) ? { flag: str(rbObj.flag) } : {}) },
-    metrics: named(verify.metrics, (o) => str(o.name) || str(o.query)),
-    smokeTests: named(verify.smokeTests ?? verify.smoke, (o) => {
-      const what = str(o.name) || [str(o.method) || "GET", str(o.url)].filter(Boolean).join(" ");
-      const expect = o.expectStatus ?? o.status;
-      return what && expect !== undefined ? `${what} → ${String(expect)}` : what;
-    }),
+    titleFormat: config.pr.titleFormat,
+    rollback: { strategy: chosen.strategy, how: chosen.how.replace("no earlier release tag to redeploy", "redeploy the release that ran before this one") },
+    metrics: config.verify.metrics.map((m) => m.name),
+    smokeTests: config.verify.smoke.map((t) => `${t.name} → ${Array.isArray(t.expectStatus) ? t.expectStatus.join("/") : String(t.expectStatus)}`),
   };
 }

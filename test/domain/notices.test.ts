@@ -8,14 +8,17 @@ const incident = (priority: Incident["priority"]): Incident => ({
   base: "main", remote: "origin", createdAt: "2026-11-27T10:00:00.000Z", updatedAt: "2026-11-27T10:00:00.000Z", data: {},
 });
 let seq = 0;
-const ev = (kind: string, at = "2026-11-27T11:00:00.000Z"): TimelineEvent => ({ incidentId: "inc_1", seq: ++seq, at, recordedAt: at, actor: "t", kind, data: {}, prevHash: "", hash: "" });
+const ev = (kind: string, at = "2026-11-27T11:00:00.000Z", data: Record<string, unknown> = {}): TimelineEvent => ({ incidentId: "inc_1", seq: ++seq, at, recordedAt: at, actor: "t", kind, data, prevHash: "", hash: "" });
 const ids = (p: Incident["priority"], events: TimelineEvent[], now = "2026-11-27T12:00:00.000Z") => statusNotices(incident(p), events, new Date(now)).map((n) => n.id);
 
 describe("status notices", () => {
   it("owes a review after a waived approval until someone approves", () => {
-    const n = statusNotices(incident("P0"), [ev("approval.waived"), ev("deploy.production.done")], new Date("2026-11-27T12:00:00Z"));
-    expect(n[0]?.text).toBe("review after deploy: due (approval was waived)");
-    expect(ids("P0", [ev("approval.waived"), ev("review.approved")])).not.toContain("review-after-deploy");
+    const waiver = ev("approval.waived", undefined, { by: "dana", reason: "P0 at night" });
+    const n = statusNotices(incident("P0"), [waiver, ev("deploy.production.done")], new Date("2026-11-27T12:00:00Z"));
+    expect(n[0]?.text).toBe("review after deploy: due (approval waived by dana: P0 at night)");
+    expect(ids("P0", [waiver, ev("review.approved")])).not.toContain("review-after-deploy");
+    // An approval from before a later waiver does not settle it.
+    expect(ids("P0", [ev("review.approved"), ev("approval.waived")])).toContain("review-after-deploy");
   });
 
   it("says inform now for a P0 deployed before anyone was told, and only then", () => {
@@ -32,5 +35,11 @@ describe("status notices", () => {
     expect(late?.overdue).toBe(true);
     expect(ids("P1", [verified, ev("review.done")])).toEqual([]);
     expect(ids("P2", [verified])).toEqual([]);
+  });
+
+  it("takes the review's recorded due date and meeting when there are", () => {
+    const inc = { ...incident("P0"), data: { review: { due: "2026-11-29T09:00:00.000Z", scheduled: { at: "2026-11-28T15:00:00.000Z" } } } };
+    const n = statusNotices(inc, [ev("verify.production.verified")], new Date("2026-11-28T00:00:00Z"));
+    expect(n.find((x) => x.id === "post-incident-review")?.text).toBe("post-incident review due by 2026-11-29 09:00 UTC, meeting 2026-11-28 15:00 UTC");
   });
 });

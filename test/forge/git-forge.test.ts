@@ -1,3 +1,4 @@
+import { parseConfigText } from "../../src/config/load.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -82,12 +83,22 @@ describe("pr with the plain-git forge", () => {
 
   it("reads rollback, monitoring and title format from config, and a team template override", async () => {
     const { f, deps, incident } = await setup();
-    const config = { ...f.config, pr: { titleFormat: "{{ticket}} [{{priority}}] {{title}}" }, deploy: { rollback: { strategy: "feature-flag", flag: "new-auth" } }, verify: { metrics: ["error rate"], smokeTests: [{ method: "GET", url: "https://api.example/me", expectStatus: 401 }] } };
-    const plan = await planPullRequest({ ...deps, config: config as unknown as typeof f.config }, await incident());
+    const config = parseConfigText(`pr:
+  titleFormat: "{{ticket}} [{{priority}}] {{title}}"
+rollback:
+  strategy: flag
+  flag: { command: "./flags off new-auth" }
+verify:
+  metrics:
+    - { name: error rate, source: scrape, url: "http://127.0.0.1:9/metrics", bad: errors_total, total: requests_total }
+  smoke:
+    - { name: expired token refused, url: "https://api.example/me", expectStatus: 401 }
+`).config;
+    const plan = await planPullRequest({ ...deps, config }, await incident());
     expect(plan.title).toBe("ENG-1234 [P1] Fix auth bypass on expired tokens");
-    expect(plan.body).toContain("Switch the flag new-auth off");
+    expect(plan.body).toContain("Strategy: feature flag. Run the flag command: ./flags off new-auth (firebreak rollback ENG-1234)");
     expect(plan.body).toContain("- Metric: error rate");
-    expect(plan.body).toContain("- Smoke test: GET https://api.example/me → 401");
+    expect(plan.body).toContain("- Smoke test: expired token refused → 401");
     mkdirSync(join(f.fx.work, ".firebreak", "templates"), { recursive: true });
     writeFileSync(join(f.fx.work, ".firebreak", "templates", "pr-body.md"), "Fix for {{ticket}}\n");
     const custom = await planPullRequest(deps, await incident());

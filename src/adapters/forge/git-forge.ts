@@ -4,6 +4,7 @@
 // events (firebreak approve). Merging is a local --no-ff merge into the base in a throw-away
 // worktree (the person's checkout is not touched), then pushed.
 
+import { nextOfflinePrNumber } from "./offline-numbers.js";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,9 +66,7 @@ export class GitForge implements Forge {
     const existing = await this.findPullRequest(input.head, input.base);
     if (existing) return existing;
     const inc = await this.incidentFor(input.head);
-    let max = 0;
-    for (const other of await this.o.store.listIncidents({ all: true })) max = Math.max(max, readPr(other)?.number ?? 0);
-    const number = max + 1;
+    const number = await nextOfflinePrNumber(this.o.store, await this.o.git.commonDir());
     const pr: PullRequest = { number, url: await this.prFile(inc.ticket), ...input, state: "open", labels: [], requestedReviewers: [] };
     return this.save(inc, pr);
   }
