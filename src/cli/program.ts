@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   pr: () => import("./commands/pr.js"),
   approve: () => import("./commands/approve.js"),
   demo: () => import("./commands/demo.js"),
+  "config-check": () => import("./commands/config-check.js"),
 };
 
 const program = new Command("firebreak")
@@ -158,6 +159,13 @@ program
   .option("--note <text>", "what they said")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("approve"));
+
+program
+  .command("config")
+  .description("about .firebreak.yml")
+  .command("check")
+  .description("validate .firebreak.yml (every problem with file:line), show what each step will use and which secrets are missing")
+  .action(act("config-check"));
 
 program
   .command("demo")

@@ -86,7 +86,7 @@ export function renderStarterConfig(d: DetectedProject, opts: { machineTimeZone?
   blank();
 
   L.push(
-    c("What `firebreak guard` allows in a hotfix diff, per priority. Rules: block, warn or off."),
+    c("What the guard in `firebreak check` allows in a hotfix diff, per priority. Rules: block, warn or off."),
     c("Uncomment to change the defaults."),
     "# guard:",
     "#   testPatterns: ['test/**', '**/*.test.*', '**/*_test.*']",

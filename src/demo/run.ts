@@ -69,6 +69,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let traffic: Traffic | undefined;
   let sb: Sandbox | undefined;
   let failed = false;
+  // Ctrl-C mid-demo still stops the sandbox service and the traffic (the finally below would not run).
+  const onSignal = () => {
+    void traffic?.stop();
+    if (sb) stopService(sb);
+    void receiver?.close();
+    o.write(`\nStopped. ${sb ? `The sandbox is left at ${sb.root}.` : ""}\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     const port = await freePort();
     sb = buildSandbox({ port, config: sandboxConfig });
@@ -98,6 +108,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     await traffic.stop();
     return await summarize(run, sb, { started, scenario: o.scenario, traffic: traffic.counts, receiver });
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await traffic?.stop();
     if (sb) stopService(sb);
     await receiver?.close();

@@ -152,9 +152,21 @@ export function buildPrView(incident: Incident, events: readonly TimelineEvent[]
   };
 }
 
+/**
+ * The production deployer, to say how a rollback would run. Writing the PR must not need the
+ * deploy token: without it the plan is told from config alone (ship itself stops on a missing token).
+ */
+function productionDeployer(config: Config, env: NodeJS.ProcessEnv) {
+  try {
+    return createDeployer(config, "production", env);
+  } catch {
+    return null;
+  }
+}
+
 /** The PR settings from config: `pr.titleFormat`, the rollback plan, `verify.metrics`, `verify.smoke`. */
-export function readPrSettings(config: Config): PrSettings {
-  const plan = rollbackPlan(config, createDeployer(config, "production"), null);
+export function readPrSettings(config: Config, env: NodeJS.ProcessEnv = process.env): PrSettings {
+  const plan = rollbackPlan(config, productionDeployer(config, env), null);
   const chosen = plan.find((o) => o.isDefault) ?? plan[0]!;
   return {
     titleFormat: config.pr.titleFormat,
