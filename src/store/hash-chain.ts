@@ -44,7 +44,8 @@ export function eventHash(prevHash: string, e: HashedContent): string {
  * - reordered: its content is intact but was written under another seq (rows swapped or moved);
  * - deleted: a seq is missing, or rows after a removed one were renumbered;
  * - inserted: a row the chain does not account for sits between a row and the one it links to.
- * An unkeyed chain cannot notice the last rows being cut off or the whole chain being rewritten.
+ * The chain cannot notice its last rows being cut off (checkHead does, against the incident's
+ * recorded head) or the whole chain being rewritten.
  */
 export function checkChain(events: readonly TimelineEvent[]): ChainCheck {
   let prevHash = "";
@@ -79,4 +80,17 @@ function seqItWasWrittenAs(e: TimelineEvent, count: number): number | undefined 
     if (seq !== e.seq && eventHash(e.prevHash, { ...e, seq }) === e.hash) return seq;
   }
   return undefined;
+}
+
+/**
+ * The timeline against the head the incident row recorded with its last append: fewer events, or
+ * a different last hash, means events were cut off the end. Null when they agree (or there is no
+ * head to compare with).
+ */
+export function checkHead(events: readonly TimelineEvent[], head: { seq: number; hash: string } | null): ChainCheck | null {
+  if (!head || head.seq === 0) return null;
+  const last = events[events.length - 1];
+  if (last && last.seq === head.seq && last.hash === head.hash) return null;
+  const firstMissing = Math.min((last?.seq ?? 0) + 1, head.seq);
+  return { ok: false, checked: events.length, problem: { seq: firstMissing, reason: "deleted" } };
 }

@@ -10,7 +10,7 @@ import type { ChainCheck, Clock, Store } from "../ports.js";
 import type { EffectRecord, Incident, NewEvent, NewIncident, TimelineEvent } from "../domain/types.js";
 import { inWriteTransaction, type Backend } from "./backend.js";
 import { effectDone, effectExists, effectUnknown } from "./effect-errors.js";
-import { checkChain, eventHash, toJsonValue } from "./hash-chain.js";
+import { checkChain, checkHead, eventHash, toJsonValue } from "./hash-chain.js";
 import { toEffect, toEvent, toIncident } from "./rows.js";
 import type { Database } from "./schema.js";
 
@@ -166,7 +166,11 @@ export class KyselyStore implements Store {
   }
 
   async verifyTimeline(incidentId: string): Promise<ChainCheck> {
-    return checkChain(await this.timeline(incidentId));
+    const events = await this.timeline(incidentId);
+    const chain = checkChain(events);
+    if (!chain.ok) return chain;
+    const head = await this.#db.selectFrom("incidents").select(["head_seq", "head_hash"]).where("id", "=", incidentId).executeTakeFirst();
+    return checkHead(events, head ? { seq: Number(head.head_seq), hash: head.head_hash } : null) ?? chain;
   }
 
   async getEffect(incidentId: string, key: string): Promise<EffectRecord | undefined> {
@@ -307,6 +311,7 @@ export class KyselyStore implements Store {
         hash: stored.hash,
       })
       .execute();
+    await trx.updateTable("incidents").set({ head_seq: stored.seq, head_hash: stored.hash }).where("id", "=", incidentId).execute();
     return stored;
   }
 

@@ -67,6 +67,20 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    name: "timeline head on the incident",
+    // The chain alone cannot see its last events cut off: each event vouches only for the ones
+    // before it. The incident row keeps the seq and hash of the newest event, written in the same
+    // transaction as each append, so a shortened timeline no longer matches its head.
+    async up(db) {
+      await db.schema.alterTable("incidents").addColumn("head_seq", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable("incidents").addColumn("head_hash", "text", (c) => c.notNull().defaultTo("")).execute();
+      await sql`update incidents set
+        head_seq = coalesce((select max(t.seq) from timeline_events t where t.incident_id = incidents.id), 0),
+        head_hash = coalesce((select t.hash from timeline_events t where t.incident_id = incidents.id order by t.seq desc limit 1), '')`.execute(db);
+    },
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -23,6 +23,9 @@ export interface IncidentsTable {
   created_at: string;
   updated_at: string;
   data: JsonColumn;
+  /** seq and hash of the newest timeline event (migration 2): a cut-off tail no longer matches. */
+  head_seq: ColumnType<number, number | undefined, number>;
+  head_hash: ColumnType<string, string | undefined, string>;
 }
 
 export interface TimelineEventsTable {

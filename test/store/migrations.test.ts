@@ -44,6 +44,26 @@ describe.each(BACKENDS)("migrations on $name", (factory) => {
     }
   });
 
+  it("2 gives a database written before it the head of each timeline, so a cut-off tail shows", async () => {
+    const store = await openStore(handle.options);
+    const inc = await store.createIncident(newIncident(), event("incident.started"));
+    for (let i = 0; i < 4; i++) await store.appendEvent(inc.id, event("note", { n: i }));
+    await store.close();
+    // Back to how version 1 left it.
+    await handle.exec("alter table incidents drop column head_seq", []);
+    await handle.exec("alter table incidents drop column head_hash", []);
+    await handle.exec("delete from firebreak_migrations where version = ?", [2]);
+
+    const upgraded = await openStore(handle.options);
+    try {
+      expect(await upgraded.verifyTimeline(inc.id)).toEqual({ ok: true, checked: 5 });
+      await handle.exec("delete from timeline_events where incident_id = ? and seq = ?", [inc.id, 5]);
+      expect(await upgraded.verifyTimeline(inc.id)).toMatchObject({ ok: false, problem: { seq: 5, reason: "deleted" } });
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   it("two opens at the same moment both succeed on a fresh database", async () => {
     const stores = await Promise.all([openStore(handle.options), openStore(handle.options), openStore(handle.options)]);
     try {

@@ -44,6 +44,11 @@ describe.each(BACKENDS)("timeline tamper evidence on $name", (factory) => {
     expect(await store.verifyTimeline(id)).toMatchObject({ ok: false, problem: { seq: 3, reason: "deleted" } });
   });
 
+  it("names events cut off the end, which the chain alone cannot see", async () => {
+    await handle.exec("delete from timeline_events where incident_id = ? and seq >= ?", [id, 4]);
+    expect(await store.verifyTimeline(id)).toMatchObject({ ok: false, checked: 3, problem: { seq: 4, reason: "deleted" } });
+  });
+
   it("names a deletion hidden by renumbering the rows after it", async () => {
     await handle.exec("delete from timeline_events where incident_id = ? and seq = ?", [id, 3]);
     for (const seq of [4, 5, 6]) {
