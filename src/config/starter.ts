@@ -87,13 +87,13 @@ export function renderStarterConfig(d: DetectedProject, opts: { machineTimeZone?
 
   L.push(
     c("What the guard in `firebreak check` allows in a hotfix diff, per priority. Rules: block, warn or off."),
-    c("Uncomment to change the defaults."),
+    c("Uncomment to change the defaults (P0 allows 5 files and 150 lines outside tests; P1 8/250; P2 12/400)."),
     "# guard:",
     "#   testPatterns: ['test/**', '**/*.test.*', '**/*_test.*']",
     "#   levels:",
     "#     P0:",
-    "#       maxFiles: 10",
-    "#       maxLines: 200",
+    "#       maxFiles: 5",
+    "#       maxLines: 150",
   );
   blank();
 

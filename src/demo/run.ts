@@ -3,8 +3,9 @@
 // fix → check → commit → pr → waive → ship → verify → announce → backport → review.
 
 import { createServer } from "node:net";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { buildSandbox, applyFix, type Sandbox } from "./sandbox.js";
 import { sandboxConfig } from "./sandbox-config.js";
@@ -36,6 +37,21 @@ const E = {
       exit: EXIT.unexpected,
     }),
 };
+
+/** Copies the review (with its charts), the messages and the status page to a fixed folder. */
+function keepOutputs(files: DemoSummary["files"]): DemoSummary["files"] {
+  const dir = join(tmpdir(), "firebreak-demo-output");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return files.map((f) => {
+    const to = join(dir, basename(f.path));
+    copyFileSync(f.path, to);
+    // The review's Markdown links its SVG charts, which sit next to it.
+    if (f.path.endsWith(".md"))
+      for (const svg of readdirSync(dirname(f.path)).filter((n) => n.endsWith(".svg"))) copyFileSync(join(dirname(f.path), svg), join(dir, svg));
+    return { ...f, path: to };
+  });
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -106,7 +122,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       throw E.demoFailed((e as Error).message, sb.root);
     }
     await traffic.stop();
-    return await summarize(run, sb, { started, scenario: o.scenario, traffic: traffic.counts, receiver });
+    const summary = await summarize(run, sb, { started, scenario: o.scenario, traffic: traffic.counts, receiver });
+    // The sandbox goes away; what it wrote is worth reading, so it is kept in one folder.
+    return o.keep ? summary : { ...summary, files: keepOutputs(summary.files) };
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

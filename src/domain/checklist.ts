@@ -61,7 +61,7 @@ export const CHECKLIST: readonly ChecklistItem[] = Object.freeze([
   item("verified", "verify", "Verified in production (smoke tests and metrics)", ["verify.production.verified"], "firebreak verify"),
   item("announced", "tell", "Resolution announced", ["announce.resolved"], "firebreak announce --stage resolved"),
   item("backported", "learn", "Fix carried to the other branches", ["backport.done"], "firebreak backport"),
-  item("review", "learn", "Post-incident review written", ["review.done"], "firebreak review", { levels: WITH_REVIEW }),
+  item("review", "learn", "Post-incident review held and marked done", ["review.done"], "firebreak review --write   # after the meeting: firebreak review --done", { levels: WITH_REVIEW }),
   item("followups", "learn", "Follow-up tickets opened", ["followups.opened"], "firebreak followups"),
 ].map((i) => Object.freeze(i)));
 

@@ -6,7 +6,7 @@ import type { Incident, TimelineEvent } from "./types.js";
 import { LEVELS } from "./levels.js";
 
 export interface Notice {
-  id: "review-after-deploy" | "inform-now" | "post-incident-review";
+  id: "review-after-deploy" | "inform-now" | "post-incident-review" | "rolled-back";
   text: string;
   command: string;
   overdue?: boolean;
@@ -33,9 +33,15 @@ export function statusNotices(incident: Incident, events: TimelineEvent[], now: 
     });
   }
 
+  // After a rollback the checklist's next item is not the point: production runs the old version.
+  const rolledBack = [...events].reverse().find((e) => e.kind === "rollback.done");
+  if (rolledBack && !events.some((e) => e.kind === "deploy.production.done" && e.seq > rolledBack.seq)) {
+    notices.push({ id: "rolled-back", text: "rolled back: production runs the previous version; the fix needs another try", command: "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship" });
+  }
+
   // A P0 deploys first and announces after: once it is out, telling people is the urgent thing.
   if (incident.priority === "P0" && has("deploy.production.done") && !has("announce.sent")) {
-    notices.push({ id: "inform-now", text: "inform now: the fix is deployed and nobody has been told", command: "firebreak announce --stage monitoring" });
+    notices.push({ id: "inform-now", text: "inform now: the fix is deployed and nobody has been told", command: "firebreak announce --stage monitoring   # no channel configured? firebreak confirm oncall-notified --note \"told …\"" });
   }
 
   const verified = first("verify.production.verified");

@@ -17,7 +17,8 @@ export interface CommitMessageInput {
 const SUBJECT_MAX = 72;
 
 export function commitSubject(brief: string): string {
-  const oneLine = brief.replace(/\s+/g, " ").trim().replace(/^fix(\([^)]*\))?!?:\s*/i, "");
+  // "Fix add returns difference" would become "fix: Fix add…": the prefix already says it.
+  const oneLine = brief.replace(/\s+/g, " ").trim().replace(/^fix(\([^)]*\))?!?:\s*/i, "").replace(/^fix(ed)?\s+(?=\S)/i, "");
   if (oneLine === "") throw E.usage("The commit needs a brief: the incident title is empty.");
   const subject = `fix: ${oneLine}`;
   return subject.length <= SUBJECT_MAX ? subject : subject.slice(0, SUBJECT_MAX - 1).trimEnd() + "…";

@@ -167,7 +167,7 @@ describe("renderStarterConfig", () => {
     const loaded = await loadConfig(fx.work);
     expect(loaded.warnings).toEqual([]);
     expect(loaded.config.backport.targets).toEqual([{ branch: "develop" }, { branch: "release-candidate", short: "rc" }]);
-    expect(loaded.config.guard.levels?.P0).toEqual({ maxFiles: 10, maxLines: 200 });
+    expect(loaded.config.guard.levels?.P0).toEqual({ maxFiles: 5, maxLines: 150 });
   });
 
   it("round-trips when nothing can be detected", async () => {

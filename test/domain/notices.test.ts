@@ -37,6 +37,11 @@ describe("status notices", () => {
     expect(ids("P2", [verified])).toEqual([]);
   });
 
+  it("says a rolled-back fix needs another try, until a new deploy", () => {
+    expect(ids("P1", [ev("deploy.production.done"), ev("rollback.done")])).toContain("rolled-back");
+    expect(ids("P1", [ev("deploy.production.done"), ev("rollback.done"), ev("deploy.production.done")])).not.toContain("rolled-back");
+  });
+
   it("takes the review's recorded due date and meeting when there are", () => {
     const inc = { ...incident("P0"), data: { review: { due: "2026-11-29T09:00:00.000Z", scheduled: { at: "2026-11-28T15:00:00.000Z" } } } };
     const n = statusNotices(inc, [ev("verify.production.verified")], new Date("2026-11-28T00:00:00Z"));

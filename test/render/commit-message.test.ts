@@ -36,6 +36,9 @@ describe("renderCommitMessage", () => {
 
   it("keeps the subject to one line of at most 72 characters", () => {
     expect(commitSubject("fix: a\n b")).toBe("fix: a b");
+    expect(commitSubject("Fix add returns difference")).toBe("fix: add returns difference");
+    expect(commitSubject("Fixed the login redirect")).toBe("fix: the login redirect");
+    expect(commitSubject("Fixture loader crashes")).toBe("fix: Fixture loader crashes");
     const long = commitSubject("x".repeat(100));
     expect(long).toHaveLength(72);
     expect(long.endsWith("…")).toBe(true);

@@ -115,6 +115,8 @@ export class GitForge implements Forge {
     const baseSha = await git.revParse(`refs/remotes/${remote}/${pr.base}`);
     if (await git.isAncestor(head, baseSha)) return { sha: (await this.findMergeCommit(head, `refs/remotes/${remote}/${pr.base}`)) ?? baseSha, merged: true }; // merged by an earlier run
     const dir = await mkdtemp(join(tmpdir(), "firebreak-merge-"));
+    // A run killed mid-merge leaves its worktree registered; forget the ones whose folder is gone.
+    await git.raw(["worktree", "prune"]);
     try {
       await git.git(["worktree", "add", "--detach", "--quiet", "--end-of-options", dir, baseSha]);
       const wt = new Git(dir);
@@ -125,7 +127,9 @@ export class GitForge implements Forge {
         throw new FirebreakError({ code: "MERGE_CONFLICT", message: `${pr.head} does not merge cleanly into ${pr.base}.`, next: `git rebase ${remote}/${pr.base}   # on ${pr.head}, then run the same command again`, exit: EXIT.conflict, details: r.stderr.split("\n").filter(Boolean).slice(0, 10) });
       }
       const sha = await wt.headSha();
-      await wt.git(["push", "--quiet", "--end-of-options", remote, `${sha}:refs/heads/${pr.base}`], { remote });
+      // Pushed from the repository itself (the worktree shares its objects): a remote URL relative to
+      // the repository (../origin.git) means something else from a folder under /tmp.
+      await git.git(["push", "--quiet", "--end-of-options", remote, `${sha}:refs/heads/${pr.base}`], { remote });
       await this.change(number, (p) => ({ ...p, state: "merged" }));
       return { sha, merged: true };
     } finally {

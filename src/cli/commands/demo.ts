@@ -27,7 +27,8 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
     ["whole demo", `${summary.seconds} s`],
     ...summary.files.map((f): [string, string] => [f.label, f.path]),
   ]);
-  if (!opts.keep) out.line(out.dim("The sandbox was removed; run with --keep to look around in it."));
-  out.next(opts.keep ? `cd ${summary.sandbox}/api && firebreak status` : "firebreak init   # in your own repository");
+  if (!opts.keep) out.line(out.dim("The sandbox was removed (what it wrote is copied above); run with --keep to look around in it."));
+  else out.line(out.dim(`The sandbox is kept at ${summary.sandbox}; its service was stopped.`));
+  out.next(opts.keep ? `cd ${summary.sandbox}/api && node ${entry} log` : "firebreak init   # in your own repository (README: On your own repository)");
   return summary.outcome === "unfinished" ? 1 : 0;
 }
