@@ -70,7 +70,7 @@ export const E = {
       code: "DIRTY_TREE",
       message: "The work tree has uncommitted changes; a hotfix branch must start clean.",
       why: "Carrying unrelated edits into a hotfix makes the fix larger than it is.",
-      next: "git stash push --include-untracked   # then run the same firebreak command again",
+      next: "commit what belongs on the production branch (a new .firebreak.yml, say), then: git stash push --include-untracked   # and run the same firebreak command again",
       exit: EXIT.refused,
       details: files.slice(0, 20),
     }),

@@ -142,8 +142,13 @@ export async function applyPullRequest(deps: PrDeps, plan: PrPlan): Promise<PrOu
   const number = Number(open.result.number);
 
   let pr = await forge.findPullRequest(head, base);
-  if (!pr || pr.number !== number)
+  if (!pr || pr.number !== number) {
+    // Merged by ship is the usual reason: then there is nothing left to do to the PR.
+    const merged = (await deps.store.timeline(id)).some((e) => e.kind === "release.merged");
+    if (merged)
+      throw new FirebreakError({ code: "PR_MERGED", message: `Pull request #${number} for ${head} was merged by firebreak ship; it cannot change any more.`, next: `firebreak status ${plan.ticket}`, exit: EXIT.refused });
     throw new FirebreakError({ code: "PR_CLOSED", message: `Pull request #${number} for ${head} is no longer open.`, next: "reopen it on the forge, then run: firebreak pr", exit: EXIT.refused });
+  }
 
   let updated = false;
   if (pr.title !== plan.title || pr.body !== plan.body) {

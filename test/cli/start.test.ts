@@ -57,7 +57,7 @@ describe("firebreak start", () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("uncommitted changes");
     expect(r.stderr).toContain("src/app.js");
-    expect(r.stderr).toContain("Next: git stash");
+    expect(r.stderr).toContain("git stash push --include-untracked");
   });
 
   it("refuses an unknown base branch", async () => {
