@@ -12,6 +12,11 @@ export interface RunOptions {
   /** Called with each chunk as it arrives (live logs); output is still collected. */
   onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
   signal?: AbortSignal;
+  /**
+   * A deploy-like command that changes the world: interruptChildren() forwards Ctrl-C / SIGTERM to
+   * it (its whole process group for a shell command), and none starts once Firebreak is stopping.
+   */
+  interruptible?: boolean;
 }
 
 export interface RunResult {
@@ -21,6 +26,58 @@ export interface RunResult {
   stderr: string;
   timedOut: boolean;
   durationMs: number;
+  /** Set when Firebreak forwarded a signal to it (Ctrl-C): it was stopped part-way. */
+  interrupted?: NodeJS.Signals;
+}
+
+/** Thrown instead of starting an interruptible command once Firebreak has been told to stop. */
+export class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`Firebreak was stopped (${signal}) before this command started`);
+    this.name = "Interrupted";
+  }
+}
+
+// Interruptible children that are running now. A shell command runs in its own process group
+// (so a timeout can stop everything it started); that also means the terminal's Ctrl-C never
+// reaches it, so Firebreak has to pass the signal on itself.
+interface LiveChild {
+  kill(sig: NodeJS.Signals): void;
+  interruptedBy?: NodeJS.Signals;
+  closed: Promise<void>;
+}
+const live = new Set<LiveChild>();
+let stopping: NodeJS.Signals | null = null;
+
+/** The signal Firebreak was stopped with, or null. */
+export const stoppedBy = (): NodeJS.Signals | null => stopping;
+
+/** Throws Interrupted when Firebreak has been told to stop: called between steps that change the world. */
+export function throwIfInterrupted(): void {
+  if (stopping) throw new Interrupted(stopping);
+}
+
+/**
+ * Forwards `sig` to every interruptible child (and from now on refuses to start one), then waits
+ * for them to exit: at most `graceMs`, after which they are killed (SIGKILL).
+ */
+export async function interruptChildren(sig: NodeJS.Signals, graceMs = 10_000): Promise<void> {
+  stopping ??= sig;
+  const children = [...live];
+  for (const c of children) {
+    c.interruptedBy ??= sig;
+    c.kill(sig);
+  }
+  if (children.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const gone = Promise.all(children.map((c) => c.closed)).then(() => true);
+  const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)));
+  const exited = await Promise.race([gone, late]);
+  if (timer) clearTimeout(timer);
+  if (!exited) {
+    for (const c of children) c.kill("SIGKILL");
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000).unref())]);
+  }
 }
 
 export function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -36,6 +93,7 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
   const started = Date.now();
   // Loaded on first use: `firebreak status` usually needs no process, and this module costs start-up.
   const { spawn } = await import("node:child_process");
+  if (opts.interruptible && stopping) throw new Interrupted(stopping);
   return new Promise((resolve, reject) => {
     const child: ChildProcessWithoutNullStreams = spawn(file, args as string[], {
       cwd: opts.cwd,
@@ -65,6 +123,29 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
       : undefined;
     const onAbort = () => killTree("SIGTERM");
     opts.signal?.addEventListener("abort", onAbort, { once: true });
+    let markClosed = () => {};
+    const tracked: LiveChild | null = opts.interruptible ? { kill: killTree, closed: new Promise<void>((r) => (markClosed = r)) } : null;
+    if (tracked) live.add(tracked);
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      if (tracked) {
+        live.delete(tracked);
+        markClosed();
+      }
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        timedOut,
+        durationMs: Date.now() - started,
+        ...(tracked?.interruptedBy ? { interrupted: tracked.interruptedBy } : {}),
+      });
+    };
     child.stdout.on("data", (b: Buffer) => {
       out.push(b);
       opts.onOutput?.(b.toString("utf8"), "stdout");
@@ -75,19 +156,18 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
     });
     child.on("error", (e) => {
       if (timer) clearTimeout(timer);
+      if (tracked) {
+        live.delete(tracked);
+        markClosed();
+      }
+      settled = true;
       reject(e);
     });
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        timedOut,
-        durationMs: Date.now() - started,
-      });
+    child.on("close", (code, signal) => finish(code, signal));
+    // A stopped command's own children may keep its output pipes open: once it has exited after a
+    // forwarded signal, wait briefly for the rest of its output, not for them.
+    child.on("exit", (code, signal) => {
+      if (tracked?.interruptedBy) setTimeout(() => finish(code, signal), 2000).unref();
     });
     child.stdin.on("error", () => {
       /* the program may exit without reading its input */

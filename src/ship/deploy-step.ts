@@ -9,6 +9,7 @@ import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
 import type { Deployer, Deployment, DeployIO, DeployTarget } from "../adapters/deploy/port.js";
 import { EXIT, FirebreakError } from "../errors.js";
+import { throwIfInterrupted } from "../adapters/process.js";
 import { effect, type EffectDeps, type EffectOutcome } from "../workflow/effect.js";
 import { withWorktree } from "./worktree.js";
 
@@ -82,6 +83,8 @@ export async function runDeployStep(app: App, deps: EffectDeps, incident: Incide
         return live ? { deployer: step.deployer.type, env, version, sha, id: null, url: null, logFile, key: step.key, at: at(), summary: `${version} is live on ${env}` } : null;
       },
       perform: async () => {
+        // Stopped (Ctrl-C) before it started: nothing happened, so a re-run simply deploys.
+        throwIfInterrupted();
         const d = await inWorkdir(app, step, (t) => (step.action ?? ((tt, i) => step.deployer.deploy(tt, i)))(t, io));
         return { ...d, key: step.key, at: at(), summary: `${d.version} on ${env}${d.url ? ` ${d.url}` : ""}${d.id ? ` (id ${d.id})` : ""}` };
       },

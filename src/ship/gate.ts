@@ -29,6 +29,11 @@ export interface GateFacts {
   /** Event kinds on the timeline. */
   kinds: ReadonlySet<string>;
   stagingConfigured: boolean;
+  /**
+   * What staging runs: the latest staging deploy (version and commit), and whether a staging
+   * verification was recorded after it. Staging counts only for the commit that would ship.
+   */
+  staging: { version: string; sha: string; verifiedAfter: boolean } | null;
 }
 
 export interface GateItem {
@@ -110,16 +115,32 @@ export function evaluateGate(f: GateFacts): Gate {
 
   if (f.env === "production") {
     if (LEVELS[f.priority].stagingRequired) {
-      const deployed = f.kinds.has("deploy.staging.done");
+      const head = f.headSha.slice(0, 12);
+      const st = f.staging;
+      // Staging must run the very commit that ships: a deploy of an earlier commit does not count.
+      const deployed = st !== null && st.sha === f.headSha;
+      const toStaging = f.stagingConfigured ? "firebreak ship --to staging" : "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging";
       item({
         id: "staging-deployed",
         label: "Deployed to staging",
         met: deployed,
-        detail: deployed ? "deployed" : f.stagingConfigured ? "not yet" : "no staging deployer configured (deploy.staging in .firebreak.yml)",
-        ...(deployed ? {} : { command: f.stagingConfigured ? "firebreak ship --to staging" : "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging" }),
+        detail: deployed
+          ? `${st.version} (${head})`
+          : !f.stagingConfigured
+            ? "no staging deployer configured (deploy.staging in .firebreak.yml)"
+            : st
+              ? `staging runs ${st.version} (${st.sha.slice(0, 12)}), not the hotfix head ${head}`
+              : "not yet",
+        ...(deployed ? {} : { command: toStaging }),
       });
-      const verified = f.kinds.has("verify.staging.verified");
-      item({ id: "staging-verified", label: "Verified on staging", met: verified, detail: verified ? "verified" : "not yet", ...(verified ? {} : { command: "firebreak verify --env staging" }) });
+      const verified = deployed && st.verifiedAfter;
+      item({
+        id: "staging-verified",
+        label: "Verified on staging",
+        met: verified,
+        detail: verified ? `verified after the staging deploy of ${head}` : deployed ? `not since ${st.version} was deployed to staging` : `not for ${head}`,
+        ...(verified ? {} : { command: deployed ? "firebreak verify --env staging" : `${toStaging}   # then: firebreak verify --env staging` }),
+      });
     }
     const monitoring = hasAny(f.kinds, "monitoring.configured", "confirm.monitoring");
     item({ id: "monitoring", label: "Monitoring configured", met: monitoring, detail: monitoring ? "configured" : "not confirmed", ...(monitoring ? {} : { command: "firebreak confirm monitoring   # or configure verify metrics in .firebreak.yml" }) });

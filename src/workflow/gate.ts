@@ -59,6 +59,17 @@ export async function gatherGate(app: App, incident: Incident, env: DeployEnv, f
   if (env === "production" && !kinds.has("monitoring.configured") && verifyHasMetrics(config))
     await record("monitoring.configured", { source: ".firebreak.yml verify metrics", summary: "metrics to watch are configured in .firebreak.yml (verify)" });
 
+  // What staging runs now: its latest deploy, and whether staging was verified after it.
+  const stagingDeploys = events.filter((e) => e.kind === "deploy.staging.done" && typeof e.data.sha === "string");
+  const lastStaging = stagingDeploys[stagingDeploys.length - 1];
+  const staging = lastStaging
+    ? {
+        version: String(lastStaging.data.version ?? lastStaging.data.sha),
+        sha: String(lastStaging.data.sha),
+        verifiedAfter: events.some((e) => e.kind === "verify.staging.verified" && e.seq > lastStaging.seq),
+      }
+    : null;
+
   const approvals = pr && env === "production" ? await forge.listApprovals(pr.number) : [];
   const gate = evaluateGate({
     ticket: incident.ticket,
@@ -72,6 +83,7 @@ export async function gatherGate(app: App, incident: Incident, env: DeployEnv, f
     headSha,
     kinds,
     stagingConfigured: deployerConfig(config, "staging") !== null,
+    staging,
   });
   return { gate, headSha };
 }

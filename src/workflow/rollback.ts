@@ -4,6 +4,8 @@
 //   previous: the platform's own rollback, or a redeploy of the previous tag.
 //   flag:     the team's feature-flag command, or an environment variable set through the deployer.
 // Every step is an effect; the result is `rollback.done` on the timeline and status rolled-back.
+// A release is rolled back once: a second rollback (by hand or by verify) is refused until a new
+// fix has been shipped, so production is never redeployed under a fresh key by accident.
 // The verify area calls rollback() directly for an automatic rollback (auto: true).
 
 import type { App } from "../app/app.js";
@@ -16,6 +18,8 @@ import { computeNextVersion, localTagSha, remoteTags, tagAndPush } from "../ship
 import { runDeployStep, withDeployment, type StepDeployment } from "../ship/deploy-step.js";
 import { defaultStrategy, type RollbackStrategy } from "../ship/rollback-plan.js";
 import { withWorktree } from "../ship/worktree.js";
+import { rollbackOf } from "../ship/cycle.js";
+import { throwIfInterrupted } from "../adapters/process.js";
 import { effect, type EffectDeps } from "./effect.js";
 import { lockShip, readRelease, type ReleaseRecord } from "./ship.js";
 
@@ -47,17 +51,27 @@ export interface RollbackRecord extends RollbackResult {
 
 const say = (o: RollbackOptions) => (line: string) => o.out?.info(line);
 
-function lastProductionDeploy(incident: Incident): StepDeployment | null {
-  const list = (incident.data.deploys as Record<string, StepDeployment[]> | undefined)?.production ?? [];
-  return list.length ? list[list.length - 1]! : null;
+/** The production deploy of `release` (not a rollback's deploy), or null when it is not deployed. */
+function releaseDeploy(incident: Incident, release: ReleaseRecord): StepDeployment | null {
+  const list = (incident.data.deploys as Record<string, (StepDeployment & { purpose?: string })[]> | undefined)?.production ?? [];
+  return list.filter((d) => d.version === release.tag && d.purpose !== "rollback").pop() ?? null;
 }
 
 /** What is needed before anything runs: a release in production, a strategy that can run here. */
 export async function planRollback(app: App, incident: Incident, o: Pick<RollbackOptions, "strategy">): Promise<{ strategy: RollbackStrategy; release: ReleaseRecord; current: StepDeployment; deployer: Deployer }> {
   const release = readRelease(incident);
-  const current = lastProductionDeploy(incident);
+  const current = release ? releaseDeploy(incident, release) : null;
   if (!release || !current)
-    throw new FirebreakError({ code: "NOTHING_SHIPPED", message: `${incident.ticket} has not been deployed to production, so there is nothing to roll back.`, next: `firebreak status ${incident.ticket}`, exit: EXIT.refused });
+    throw new FirebreakError({ code: "NOTHING_SHIPPED", message: `${incident.ticket} has not been deployed to production${release ? ` as ${release.tag} yet` : ""}, so there is nothing to roll back.`, next: `firebreak status ${incident.ticket}`, exit: EXIT.refused });
+  const done = rollbackOf(incident, current.version);
+  if (done)
+    throw new FirebreakError({
+      code: "ALREADY_ROLLED_BACK",
+      message: `${incident.ticket}'s release ${current.version} was already rolled back (${done.strategy}${done.version ? ` to ${done.version}` : ""}, by ${done.by}${done.auto ? " automatically" : ""} at ${done.at}), and nothing was shipped since.`,
+      why: "Rolling back again would deploy again under a new key; production is not running the release any more.",
+      next: `firebreak status ${incident.ticket}`,
+      exit: EXIT.refused,
+    });
   const config = await app.config();
   const deployer = createDeployer(config, "production", app.env);
   if (!deployer)
@@ -72,10 +86,13 @@ export async function planRollback(app: App, incident: Incident, o: Pick<Rollbac
 }
 
 export async function rollback(app: App, incident: Incident, o: RollbackOptions): Promise<RollbackResult> {
-  const { strategy, release, current, deployer } = await planRollback(app, incident, o);
-  const lock = await lockShip(app, incident, "production", `rollback --strategy ${strategy}`);
+  const planned = await planRollback(app, incident, o);
+  const lock = await lockShip(app, incident, "production", `rollback --strategy ${planned.strategy}`);
   try {
     const deps = await app.effectDeps();
+    // Again under the lock: a rollback that just finished may have changed the record.
+    incident = (await deps.store.getIncident(incident.id)) ?? incident;
+    const { strategy, release, current, deployer } = await planRollback(app, incident, { ...o, strategy: planned.strategy });
     const run = strategy === "revert" ? revert : strategy === "previous" ? previous : flag;
     const { key, version, summary, deployment } = await run(app, deps, incident, release, current, deployer, o);
 
@@ -127,6 +144,12 @@ const revert: Step = async (app, deps, incident, release, _current, deployer, o)
       return found ? { sha: found, reverts: release.mergeSha, summary: `reverted ${release.mergeSha.slice(0, 12)} on ${base}` } : null;
     },
     perform: async () => {
+      // An earlier attempt whose push reached the remote but reported an error (a dropped
+      // connection, a timeout) left its revert there: adopt it, never revert twice.
+      throwIfInterrupted();
+      await app.git.fetch(remote, [base]);
+      const landed = await findRevert(app, prodRef, release.mergeSha);
+      if (landed) return { sha: landed, reverts: release.mergeSha, summary: `reverted ${release.mergeSha.slice(0, 12)} on ${base} (found on ${remote})` };
       const prodSha = await app.git.revParse(prodRef);
       say(o)(`Reverting ${release.mergeSha.slice(0, 12)} on ${remote}/${base} (in a temporary worktree)…`);
       const sha = await withWorktree(app.git, prodSha, async (_dir, wt) => {
@@ -138,7 +161,7 @@ const revert: Step = async (app, deps, incident, release, _current, deployer, o)
         const message = `Revert hotfix ${incident.ticket}: ${incident.title}\n\nThis reverts commit ${release.mergeSha}.\n\nReason: ${o.reason}\nTicket: ${incident.ticket}\n`;
         await wt.git(["commit", "--quiet", "--no-verify", "--file=-"], { input: message });
         const head = await wt.headSha();
-        await wt.git(["push", "--quiet", "--end-of-options", remote, `${head}:refs/heads/${base}`], { remote });
+        await wt.git(["push", "--quiet", "--end-of-options", remote, `${head}:refs/heads/${base}`], { remote, timeoutMs: 120_000 });
         return head;
       });
       return { sha, reverts: release.mergeSha, summary: `reverted ${release.mergeSha.slice(0, 12)} on ${base}` };
@@ -168,17 +191,29 @@ const previous: Step = async (app, deps, incident, release, current, deployer, o
   const prevSha = prevTag ? ((await app.git.remoteTagSha(incident.remote, prevTag)) ?? (await localTagSha(app.git, prevTag))) : null;
   const prevDeploy = ((incident.data.deploys as Record<string, StepDeployment[]> | undefined)?.production ?? []).filter((d) => d.version === prevTag).pop() ?? null;
   const version = prevTag ?? current.replaced ?? "the previous deployment";
-  const sha = prevSha ?? current.sha;
-  const target: Omit<DeployTarget, "cwd"> = { env: "production", version, sha, ticket: incident.ticket };
   const platform = deployer.rollback;
+  const key = `rollback.previous:${current.version}`;
+  // Without the previous commit only the platform's own rollback can go back; redeploying
+  // anything else under the previous version's name would put the wrong code in production.
+  if (!prevSha && !platform && !(await deps.store.getEffect(incident.id, key)))
+    throw new FirebreakError({
+      code: "PREVIOUS_NOT_FOUND",
+      message: prevTag ? `The previous release ${prevTag} is not on ${incident.remote} or in this repository, so there is no commit to redeploy.` : `There is no release before ${release.tag} on the record to redeploy.`,
+      why: `${deployer.type} has no rollback of its own, and deploying another commit labelled ${prevTag ?? "as the previous version"} would be wrong.`,
+      next: prevTag ? `git fetch --tags ${incident.remote}   # if ${prevTag} should be there; else: firebreak rollback --strategy revert` : "firebreak rollback --strategy revert",
+      exit: EXIT.refused,
+    });
+  // The platform's rollback does not build the commit: the release's checkout only gives it a
+  // working directory, and an unknown previous commit is passed on as unknown (empty).
+  const target: Omit<DeployTarget, "cwd"> = { env: "production", version, sha: prevSha ?? current.sha, ticket: incident.ticket };
   const d = await runDeployStep(app, deps, incident, {
-    key: `rollback.previous:${current.version}`,
+    key,
     kind: "rollback.deployed",
     deployer,
     target,
     command,
     ...(platform
-      ? { action: (t: DeployTarget, io: Parameters<NonNullable<Deployer["rollback"]>>[3]) => platform.call(deployer, current, { version, sha, deployment: prevDeploy as Deployment | null }, t, io) }
+      ? { action: (t: DeployTarget, io: Parameters<NonNullable<Deployer["rollback"]>>[3]) => platform.call(deployer, current, { version, sha: prevSha ?? "", deployment: prevDeploy as Deployment | null }, t, io) }
       : {}),
   }, { say: say(o), redeploy: o.redeploy, confirmDeployed: o.confirmDeployed });
   const how = platform ? deployer.rollbackMethod : `redeployed ${version} through ${deployer.type}`;

@@ -66,4 +66,16 @@ describe("ship locks", () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(await f.svc.version()).toBe("v1.4.3");
   });
+
+  it("unlock names the held command in full, flags included", async () => {
+    f = await makeShipFixture();
+    const locks = join(f.fx.work, ".git", "firebreak", "locks");
+    mkdirSync(locks, { recursive: true });
+    const held = { id: "lk_0ddba11a", name: "incident-ENG-1234", pid: process.pid, host: hostname(), actor: "Sam", command: "rollback --strategy previous", ticket: "ENG-1234", since: "2026-11-27T10:00:00.000Z" };
+    writeFileSync(join(locks, "incident-ENG-1234.lock"), JSON.stringify(held));
+    const u = await f.cli(["unlock", "lk_0ddba11a"]);
+    expect(u.code, u.stderr).toBe(0);
+    expect(u.stdout).toContain("Next: firebreak rollback --strategy previous   # run it again");
+    expect(existsSync(join(locks, "incident-ENG-1234.lock"))).toBe(false);
+  });
 });

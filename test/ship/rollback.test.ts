@@ -3,6 +3,8 @@
 // (an environment variable set through the deployer). The service's /version tells the truth.
 
 import { afterEach, describe, expect, it } from "vitest";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { gitIn } from "../helpers/git-fixture.js";
 import { commandDeploy, kindsOf, makeShipFixture, type Service, type ShipFixture } from "./fixture.js";
 
@@ -47,9 +49,10 @@ describe("firebreak rollback", () => {
     const log = (await f.cli(["log", "--json"])).json();
     expect(log.events.filter((e: { kind: string }) => e.kind === "rollback.done")).toEqual([expect.objectContaining({ data: expect.objectContaining({ strategy: "revert", reason: "error rate 450/min" }) })]);
 
-    // Again: nothing more happens.
+    // Again: refused, nothing more happens.
     const again = await f.cli(["rollback", "--strategy", "revert"]);
-    expect(again.code, again.stderr).toBe(0);
+    expect(again.code, again.stderr).toBe(4);
+    expect(again.stderr).toContain("was already rolled back");
     expect(gitIn(f.fx.origin, ["rev-parse", "main"])).toBe(head);
     expect(f.svc.deploys()).toHaveLength(2);
     expect((await kindsOf(f)).filter((k) => k === "rollback.done")).toHaveLength(1);
@@ -92,6 +95,52 @@ describe("firebreak rollback", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await f.svc.flag()).toBe("false");
     expect(await f.svc.version()).toBe("v1.4.3");
+  });
+
+  it("revert whose push reached origin but reported an error: the re-run finds that revert and does not revert twice", async () => {
+    const { f, merge } = await shipped();
+    // origin takes the push, then the connection drops (once): the client sees a failed push.
+    const hook = join(f.fx.origin, "hooks", "post-receive");
+    writeFileSync(hook, '#!/bin/sh\nrm -f "$0"\nkill -9 $PPID\n');
+    chmodSync(hook, 0o755);
+    const failed = await f.cli(["rollback", "--strategy", "revert"]);
+    expect(failed.code).not.toBe(0);
+    expect(gitIn(f.fx.origin, ["rev-list", "--count", `${merge}..main`])).toBe("1"); // it did land
+    const again = await f.cli(["rollback", "--strategy", "revert"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(gitIn(f.fx.origin, ["rev-list", "--count", `${merge}..main`])).toBe("1");
+    expect(gitIn(f.fx.origin, ["log", "-1", "--format=%B", "main"])).toContain(`This reverts commit ${merge}.`);
+    expect(await f.svc.version()).toBe("v1.4.4");
+    expect(f.svc.deploys()).toHaveLength(2);
+  });
+
+  it("previous, twice: the second rollback is refused and deploys nothing (so is any other strategy)", async () => {
+    const { f } = await shipped();
+    const first = await f.cli(["rollback", "--strategy", "previous", "--reason", "latency"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(f.svc.deploys()).toHaveLength(2);
+    for (const strategy of ["previous", "revert"]) {
+      const again = await f.cli(["rollback", "--strategy", strategy]);
+      expect(again.code).toBe(4);
+      expect(again.stderr).toContain("v1.4.3 was already rolled back (previous to v1.4.2, by tester");
+      expect(again.stderr).toContain("Next: firebreak status ENG-1234");
+    }
+    expect(f.svc.deploys()).toHaveLength(2);
+    expect(await f.svc.version()).toBe("v1.4.2");
+    expect((await kindsOf(f)).filter((k) => k === "rollback.done")).toHaveLength(1);
+  });
+
+  it("previous, when the previous tag's commit cannot be found: refused, never the fix deployed under the old name", async () => {
+    const { f } = await shipped();
+    gitIn(f.fx.origin, ["tag", "-d", "v1.4.2"]);
+    f.fx.git("tag", "-d", "v1.4.2");
+    const r = await f.cli(["rollback", "--strategy", "previous"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("The previous release v1.4.2 is not on origin or in this repository");
+    expect(r.stderr).toContain("firebreak rollback --strategy revert");
+    expect(f.svc.deploys()).toHaveLength(1);
+    expect(await f.svc.version()).toBe("v1.4.3");
+    expect((await f.cli(["status", "--json"])).json().incident.status).toBe("shipped");
   });
 
   it("refuses before anything was shipped", async () => {

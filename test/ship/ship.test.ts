@@ -67,7 +67,9 @@ describe("the deploy gate", () => {
     expect(Object.keys(g)).toEqual(["pr", "approval", "ci-green", "staging-deployed", "staging-verified", "monitoring", "oncall-notified"]);
     expect(g["pr"].met && g["ci-green"].met).toBe(true);
     expect(g["approval"]).toMatchObject({ met: false, command: "firebreak approve --by <reviewer>" }); // no waiver at P1
-    expect(g["staging-verified"]).toMatchObject({ met: false, command: "firebreak verify --env staging" });
+    expect(g["staging-deployed"]).toMatchObject({ met: false, command: "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging" });
+    expect(g["staging-verified"].met).toBe(false);
+    expect(g["staging-verified"].command).toContain("firebreak verify --env staging");
     expect(g["oncall-notified"].command).toContain("firebreak confirm oncall-notified");
 
     const real = await f.cli(["ship", "--to", "production"]);
@@ -139,6 +141,55 @@ describe("the deploy gate", () => {
     expect(prod.json().outcome).toMatchObject({ env: "production", version: "v1.4.3", tag: "v1.4.3" });
     expect(await f.svc.version()).toBe("v1.4.3");
     expect(f.svc.deploys().map((l) => l.split(" ")[3])).toEqual(["staging", "production"]);
+  });
+
+  it("P2: staging counts only for the commit that ships, and a verification only after its staging deploy", async () => {
+    f = await makeShipFixture({
+      priority: "P2",
+      config: (svc) =>
+        `deploy:\n  staging:\n    type: command\n    command: ${JSON.stringify(svc.deployCommand)}\n  production:\n    type: command\n    command: ${JSON.stringify(svc.deployCommand)}\n    status: ${JSON.stringify(svc.statusCommand)}\n`,
+    });
+    const verifiedOnStaging = async () => {
+      const { openStore } = await import("../../src/store/open-store.js");
+      const store = await openStore({ sqlitePath: `${f!.fx.work}/.git/firebreak/firebreak.db` });
+      const inc = (await store.findByTicket("ENG-1234"))!;
+      await store.appendEvent(inc.id, { at: new Date().toISOString(), actor: "tester", kind: "verify.staging.verified", data: { summary: "smoke tests passed on staging" } });
+      await store.close();
+    };
+    const first = f.fx.git("rev-parse", "HEAD");
+    expect((await f.cli(["ship"])).code).toBe(0); // staging first
+    await verifiedOnStaging();
+    const ok = await f.cli(["ship", "--dry-run", "--json"]);
+    expect(ok.code, ok.stderr).toBe(0);
+
+    // A second commit on the hotfix branch: staging ran and verified the first one only.
+    f.fx.write("src/auth.js", "export function check(t) {\n  return Number(t.exp) > Date.now() / 1000;\n}\n");
+    f.fx.git("add", "-A");
+    expect((await f.cli(["commit", "--brief", "compare exp as a number"])).code).toBe(0);
+    f.fx.git("push", "-q", "origin", "HEAD");
+    const second = f.fx.git("rev-parse", "HEAD");
+    const blocked = await f.cli(["ship", "--to", "production", "--dry-run", "--json"]);
+    expect(blocked.code).toBe(5);
+    const g = gateOf(blocked);
+    expect(g["staging-deployed"]).toMatchObject({ met: false, command: "firebreak ship --to staging" });
+    expect(g["staging-deployed"].detail).toContain(`not the hotfix head ${second.slice(0, 12)}`);
+    expect(g["staging-deployed"].detail).toContain(first.slice(0, 12));
+    expect(g["staging-verified"].met).toBe(false);
+    expect(gitIn(f.fx.origin, ["rev-parse", "main"])).not.toContain(second);
+
+    // Without --to, ship goes to staging again (for the new commit), then wants a new verification.
+    const staging = await f.cli(["ship", "--json"]);
+    expect(staging.code, staging.stderr).toBe(0);
+    expect(staging.json().outcome).toMatchObject({ env: "staging", version: `v1.4.3-rc.g${second.slice(0, 7)}` });
+    const unverified = await f.cli(["ship", "--dry-run", "--json"]);
+    expect(unverified.code).toBe(5);
+    expect(gateOf(unverified)["staging-deployed"].met).toBe(true);
+    expect(gateOf(unverified)["staging-verified"]).toMatchObject({ met: false, command: "firebreak verify --env staging" });
+    await verifiedOnStaging();
+    const prod = await f.cli(["ship", "--json"]);
+    expect(prod.code, prod.stderr).toBe(0);
+    expect(prod.json().outcome).toMatchObject({ env: "production", tag: "v1.4.3" });
+    expect(f.svc.deploys().map((l) => l.split(" ")[3])).toEqual(["staging", "staging", "production"]);
   });
 });
 

@@ -1,11 +1,13 @@
 // Runs a deployer's program (an argument array) or the team's command (a shell string from
 // .firebreak.yml, announced before it runs), streaming every line to the terminal and the log
-// file, redacted. A failure carries the last lines of output so people see why.
+// file, redacted. A failure carries the last lines of output so people see why. These commands
+// change the world, so they are interruptible: Ctrl-C is passed on to them (adapters/process.ts).
 
 import { appendFileSync } from "node:fs";
 import { run, runShell, type RunResult } from "../process.js";
 import { redact } from "../../redact.js";
 import { EXIT, FirebreakError } from "../../errors.js";
+import { AmbiguousOutcome } from "../../workflow/effect.js";
 import type { DeployIO } from "./port.js";
 
 export interface LoggedRun {
@@ -42,7 +44,7 @@ async function logged(kind: "argv" | "shell", program: string, args: readonly st
   if (!o.quiet) io.announce(`$ ${shown}`);
   appendFileSync(io.logFile, redact(`$ ${shown}\n`));
   const split = lineSplitter(io, Boolean(o.quiet));
-  const opts = { cwd: o.cwd, env: o.env, input: o.input, timeoutMs: o.timeoutMs, onOutput: (c: string) => split.push(c) };
+  const opts = { cwd: o.cwd, env: o.env, input: o.input, timeoutMs: o.timeoutMs, onOutput: (c: string) => split.push(c), interruptible: true };
   let r: RunResult;
   try {
     r = kind === "shell" ? await runShell(program, opts) : await run(program, args, opts);
@@ -71,6 +73,16 @@ export function deployFailed(what: string, r: RunResult, io: DeployIO): Firebrea
   });
 }
 
+/**
+ * A run that exited non-zero failed cleanly: a re-run may try again. One that was stopped from
+ * outside (a timeout, a signal, Ctrl-C) may have done part or all of its work, so it is
+ * "possibly done": the next run asks the platform, or the person, before doing it again.
+ */
 export function assertOk(what: string, r: RunResult, io: DeployIO): void {
-  if (r.code !== 0 || r.timedOut) throw deployFailed(what, r, io);
+  const stopped = r.timedOut ? "timed out" : r.interrupted ? `was stopped (${r.interrupted})` : r.signal ? `was killed (${r.signal})` : null;
+  if (stopped) {
+    io.announce(`${what} ${stopped} part-way: it may have partly happened. The log is in ${io.logFile}.`);
+    throw new AmbiguousOutcome(`${what} ${stopped} after ${Math.round(r.durationMs / 1000)} s; log: ${io.logFile}`);
+  }
+  if (r.code !== 0) throw deployFailed(what, r, io);
 }

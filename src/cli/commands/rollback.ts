@@ -8,6 +8,7 @@ import { createDeployer } from "../../adapters/deploy/create.js";
 import { E, EXIT } from "../../errors.js";
 import { rollbackPlan, type RollbackStrategy } from "../../ship/rollback-plan.js";
 import { planRollback, rollback } from "../../workflow/rollback.js";
+import { guardSignals, interruptedError } from "../../ship/interrupt.js";
 
 const STRATEGIES: RollbackStrategy[] = ["revert", "previous", "flag"];
 
@@ -30,7 +31,24 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   }
 
   out.info(`Rolling back ${incident.ticket} (${planned.current.version} on production) with strategy ${planned.strategy}…`);
-  const result = await rollback(app, incident, { strategy, reason, out, redeploy: Boolean(opts.redeploy), confirmDeployed: Boolean(opts.confirmDeployed) });
+  // Ctrl-C is passed on to a running deploy command; the run records what may have happened,
+  // releases its lock and exits 130 (ship/interrupt.ts).
+  const guard = guardSignals((l) => out.warn(l));
+  const command = `firebreak rollback --strategy ${planned.strategy}`;
+  let result: Awaited<ReturnType<typeof rollback>>;
+  try {
+    result = await rollback(app, incident, { strategy: planned.strategy, reason, out, redeploy: Boolean(opts.redeploy), confirmDeployed: Boolean(opts.confirmDeployed) });
+  } catch (e) {
+    const sig = guard.signal;
+    if (!sig) throw e;
+    throw interruptedError(sig, e, {
+      what: `the rollback (${planned.strategy}) of ${planned.current.version}`,
+      command,
+      ambiguousNext: `${command}   # asks the deployer whether it went through first; if it cannot tell: ${command} --redeploy (it did not) or ${command} --confirm-deployed (it did)`,
+    });
+  } finally {
+    guard.dispose();
+  }
   out.data({ rollback: result });
   out.success(`${incident.ticket} rolled back: ${result.summary}.`);
   out.next(`firebreak verify   # confirm production is healthy again; then: firebreak note "why it was rolled back"`);

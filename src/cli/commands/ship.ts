@@ -1,6 +1,8 @@
 // firebreak ship [--to staging|production] [--dry-run] [--tag vX.Y.Z] [--redeploy|--confirm-deployed]
 // The gate, then merge → tag → deploy. --dry-run shows the gate and the plan and changes nothing
 // (it only writes down what it observed: CI green, monitoring configured).
+// Ctrl-C while it merges, tags or deploys is passed on to the deploy command; the run then
+// records what may have happened, releases its locks and exits 130 (ship/interrupt.ts).
 
 import type { CommandInput } from "../run-command.js";
 import type { Output } from "../output.js";
@@ -11,6 +13,7 @@ import { applyShip, blockedError, lockShip, planShip, resolveEnv, shipForge, typ
 import { captureBaseline } from "../../workflow/verify.js";
 import { announceAfter } from "../../workflow/auto-announce.js";
 import { run as runVerify } from "./verify.js";
+import { guardSignals, interruptedError } from "../../ship/interrupt.js";
 
 export function renderGate(out: Output, gate: Gate): void {
   out.line(`Gate for ${gate.env} at ${gate.priority}:`);
@@ -26,7 +29,8 @@ function renderPlan(out: Output, plan: ShipPlan): void {
   const rows: Array<[string, string]> = [];
   if (plan.env === "production") {
     rows.push(["merge", plan.pr ? `#${plan.pr.number} into ${plan.incident.base} (${plan.mergeMethod})` : "no pull request yet"]);
-    rows.push(["tag", `${plan.tag}${plan.previousTag ? ` (next patch after ${plan.previousTag})` : " (first release)"}, annotated "Hotfix: ${plan.incident.title} (${plan.incident.ticket})"`]);
+    rows.push(["tag", `${plan.tag}${plan.latestTag ? ` (next patch after ${plan.latestTag})` : " (first release)"}, annotated "Hotfix: ${plan.incident.title} (${plan.incident.ticket})"`]);
+    if (plan.supersedes) rows.push(["replaces", `${plan.supersedes.tag}, rolled back; it stays in the release history`]);
   } else {
     rows.push(["commit", `${plan.headSha.slice(0, 12)} (${plan.incident.branch}), not merged yet`]);
   }
@@ -43,6 +47,8 @@ const planJson = (plan: ShipPlan) => ({
   mergeMethod: plan.mergeMethod,
   tag: plan.env === "production" ? plan.tag : null,
   previousTag: plan.previousTag,
+  latestTag: plan.latestTag,
+  supersedes: plan.supersedes?.tag ?? null,
   version: plan.version,
   headSha: plan.headSha,
   deployer: plan.deployer?.type ?? null,
@@ -73,8 +79,12 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
   // The lock comes first: the plan reads state another run could be changing.
   const envGuess = await resolveEnv(app, incident, req.to);
-  const lock = await lockShip(app, incident, envGuess, `ship --to ${envGuess}`);
+  const command = `firebreak ship --to ${envGuess}`;
+  const guard = guardSignals((l) => out.warn(l));
+  let deploying = `the ship to ${envGuess}`;
+  let lock: Awaited<ReturnType<typeof lockShip>> | undefined;
   try {
+    lock = await lockShip(app, incident, envGuess, `ship --to ${envGuess}`);
     for (const l of lock.tookOver) out.warn(`Took over lock ${l.id} from pid ${l.pid} (${l.command}, since ${l.since}): that process is no longer running.`);
     // Read the record again under the lock: a run that just finished may have changed it.
     const current = (await (await app.store()).getIncident(incident.id)) ?? incident;
@@ -84,6 +94,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       throw blockedError(plan);
     }
     renderGate(out, plan.gate);
+    deploying = `the ship of ${plan.version} to ${plan.env}`;
     const outcome = await applyShip(app, plan, {
       say: (l) => out.info(l),
       redeploy: Boolean(opts.redeploy),
@@ -91,6 +102,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       // Scraped counters have no history: sample the "before" now, while the old version still runs.
       hooks: { beforeDeploy: async (env) => void (await captureBaseline(app, current, env, { progress: (m) => out.info(m) })) },
     });
+    // From here on nothing changes the world: Ctrl-C behaves as usual again (verify can take minutes).
+    guard.dispose();
     out.data({ ...planJson(plan), ok: true, outcome });
     const d = outcome.deployment;
     out.success(`${incident.ticket}: ${outcome.version} is on ${outcome.env}${outcome.deployHow === "replayed" ? " (already done by an earlier run)" : ""}.`);
@@ -104,8 +117,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     const config = await app.config();
     const verifiable = config.verify.smoke.length > 0 || config.verify.metrics.length > 0;
     if (outcome.env === "production" && fresh) await announceAfter(app, current, "ship", out);
-    // ship verifies what it just deployed, unless told not to or there is nothing to check.
-    if (fresh && verifiable && opts.verify !== false) {
+    // ship verifies what it just deployed, unless told not to, there is nothing to check, or the
+    // person pressed Ctrl-C after the deploy had finished.
+    if (fresh && verifiable && opts.verify !== false && !guard.signal) {
       await lock.release();
       out.line("");
       out.info(`Verifying ${outcome.version} on ${outcome.env}…`);
@@ -113,7 +127,16 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     }
     out.next(outcome.env === "staging" ? "firebreak verify --env staging   # then: firebreak ship --to production" : "firebreak verify   # if it goes wrong: firebreak rollback");
     return EXIT.ok;
+  } catch (e) {
+    const sig = guard.signal;
+    if (!sig) throw e;
+    throw interruptedError(sig, e, {
+      what: deploying,
+      command,
+      ambiguousNext: `${command}   # asks the deployer whether it is live first; if it cannot tell: ${command} --redeploy (it is not live) or ${command} --confirm-deployed (it is)`,
+    });
   } finally {
-    await lock.release();
+    guard.dispose();
+    await lock?.release();
   }
 }

@@ -33,6 +33,8 @@ export async function run({ app, out, args }: CommandInput): Promise<number> {
     });
   out.data({ released });
   out.success(`Released lock ${id} (${released.map((l) => l.name).join(", ")}), held since ${released[0]!.since} by ${released[0]!.actor}.`);
-  out.next(`firebreak ${released[0]!.command.split(" ")[0]}   # run it again: what was done is not repeated`);
+  // The held command in full (`rollback --strategy previous`, `ship --to staging`): a bare
+  // `firebreak rollback` could pick another strategy than the run that was interrupted.
+  out.next(`firebreak ${released[0]!.command}   # run it again: what was done is not repeated`);
   return EXIT.ok;
 }
