@@ -14,6 +14,7 @@ import { renderTemplate } from "../render/template.js";
 import { loadTemplate } from "../render/templates/index.js";
 import { effect, type EffectDeps } from "./effect.js";
 import { buildPrView, readPrSettings } from "./pr-view.js";
+import { readRollbacks } from "../ship/cycle.js";
 
 export interface PrDeps extends EffectDeps {
   git: Git;
@@ -121,8 +122,12 @@ export async function applyPullRequest(deps: PrDeps, plan: PrPlan): Promise<PrOu
   say("Creating missing labels…");
   await forge.ensureLabels(plan.labels);
 
+  // After a rollback the merged PR is history: the next fix gets a PR of its own, under its own key.
+  const current = await store.getIncident(id);
+  const cycle = current ? readRollbacks(current).length : 0;
+  const openKey = cycle === 0 ? "pr.open" : `pr.open@attempt-${cycle + 1}`;
   let opened = false;
-  const open = await effect(deps, id, "pr.open", {
+  const open = await effect(deps, id, openKey, {
     kind: "pr.opened",
     intent: { forge: forge.kind, head, base, title: plan.title, draft: plan.draft },
     reconcile: async () => {

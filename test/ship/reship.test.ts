@@ -47,8 +47,10 @@ describe("ship after a rollback", () => {
     fx.git("add", "-A");
     const c = await f.cli(["commit", "--brief", "reject tokens without exp"]);
     expect(c.code, c.stderr).toBe(0);
-    // The branch is pushed as `firebreak pr` does; on the offline forge the merged PR then brings it in.
-    fx.git("push", "-q", "origin", "HEAD");
+    // The new fix gets a PR of its own: the first one was merged and rolled back.
+    const pr = await f.cli(["pr", "--json"]);
+    expect(pr.code, pr.stderr).toBe(0);
+    expect(pr.json().pr.number).toBe(2);
     const head = fx.git("rev-parse", "HEAD");
 
     const dry = await f.cli(["ship", "--dry-run", "--json"]);
