@@ -64,6 +64,8 @@ export interface VerifyOutcome {
   decidedAfterSeconds: number | null;
   rollback: RollbackAction;
   recorded: boolean;
+  /** The verdict is about the version production went back to, after a rollback. */
+  ofRollback?: boolean;
 }
 
 export interface CapturedBaseline {
@@ -313,9 +315,16 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
   const metrics = result ? result.view.metrics.map(metricRecord) : [];
   const figures = metrics.map((m) => m.figure);
 
+  // After a rollback, production runs the previous version: this verdict is about that version,
+  // not the fix, so it neither verifies the incident nor rolls back a second time.
+  const current = incident && store ? ((await store.getIncident(incident.id)) ?? incident) : incident;
+  const ofRollback = env === "production" && current?.status === "rolled-back";
+  if (ofRollback) summary = `the rolled-back version: ${summary}`;
+
   // 3. Rollback, decided before recording so the record says what was done about it.
   let rollback: RollbackAction = "none";
-  if (outcome === "regression") {
+  if (outcome === "regression" && ofRollback) rollback = "ask";
+  else if (outcome === "regression") {
     if (req.rollback === false) rollback = "disabled";
     else if (incident && cfg.autoRollback[incident.priority]) rollback = req.onRegression ? "automatic" : "unavailable";
     else rollback = "ask";
@@ -339,14 +348,15 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
       rollback,
     };
     const data = redactDeep({ env, summary, figures, metrics, smoke: smokeSummary(smoke), decidedAfterSeconds, rollback });
+    const slot = ofRollback ? "rollback" : env;
     await store.updateIncident(
       incident.id,
-      { ...(env === "production" && outcome === "verified" ? { status: "verified" as const } : {}), data: { verification: redactDeep({ ...all, [env]: entry }) } },
-      { at: app.clock.now().toISOString(), actor, kind: `verify.${env}.${outcome}`, data },
+      { ...(env === "production" && outcome === "verified" && !ofRollback ? { status: "verified" as const } : {}), data: { verification: redactDeep({ ...all, [slot]: entry }) } },
+      { at: app.clock.now().toISOString(), actor, kind: `verify.${slot}.${outcome}`, data },
     );
     recorded = true;
   }
 
   if (rollback === "automatic") await req.onRegression!(reason);
-  return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, rollback, recorded };
+  return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, rollback, recorded, ...(ofRollback ? { ofRollback } : {}) };
 }

@@ -107,6 +107,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   out.data(result);
   const where = incident ? `${incident.ticket} on ${env}` : env;
   out.line("");
+  if (result.ofRollback) out.line(`After the rollback of ${where}:`);
   if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} after the deploy` : ""}.`);
   else if (result.outcome === "regression") out.line(`${out.red("✖")} Regression on ${where}.`);
   else out.line(`${out.yellow("!")} Inconclusive on ${where}: the window ended before the data allowed a verdict.`);
@@ -114,6 +115,11 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   for (const f of result.figures) out.line(`  ${out.dim("•")} ${f}`);
   if (!result.recorded && incident === null) out.line(out.dim("  (no incident: nothing was recorded)"));
 
+  if (result.ofRollback) {
+    // Production runs the version it went back to; the fix itself still needs another try.
+    out.next(result.outcome === "verified" ? "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship" : `firebreak status ${incident!.ticket}   # the version rolled back to is not healthy either`);
+    return result.outcome === "verified" ? EXIT.ok : EXIT.blocked;
+  }
   if (result.outcome === "verified") {
     if (incident && env === "production") await announceAfter(app, incident, "verify", out);
     const told = incident !== null && autoStages(await app.config(), "verify").includes("resolved");
