@@ -3,7 +3,7 @@
 // needs every metric verified; when the window ends first, the verdict is inconclusive.
 // A read that fails is a missing scrape: the next one covers the gap (counters accumulate).
 
-import { FirebreakError } from "../errors.js";
+import { EXIT, FirebreakError } from "../errors.js";
 import { createDecider, type Decider, type DecisionState, type Outcome } from "./decision.js";
 import { histogramQuantile, type Counts, type MetricSource, type Reading } from "./sources/source.js";
 
@@ -88,9 +88,17 @@ interface Track {
   windowFrom?: Date; // windowed sources: the end of the last counted window
   post: { bad: number; total: number; seconds: number; buckets: Map<number, number> };
   missed: number;
+  /** Reads that failed since the last one that worked. */
+  failedInARow: number;
   lastError?: string;
   notes: string[];
 }
+
+/**
+ * When every metric's last this-many reads failed, the watch stops: a source that is down (or a
+ * wrong URL) would otherwise hold the person for the whole window only to end "inconclusive".
+ */
+export const MAX_FAILED_READS_IN_A_ROW = 8;
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -129,6 +137,7 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
     }),
     post: { bad: 0, total: 0, seconds: 0, buckets: new Map() },
     missed: 0,
+    failedInARow: 0,
     notes: [],
   }));
 
@@ -151,6 +160,7 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
   const fail = (tr: Track, e: unknown) => {
     if (e instanceof FirebreakError) throw e; // a configuration problem: waiting will not fix it
     tr.missed++;
+    tr.failedInARow++;
     tr.lastError = (e as Error).message;
   };
 
@@ -236,9 +246,21 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
           tr.prev = cur;
           tr.prevAt = at;
         }
+        tr.failedInARow = 0;
       } catch (e) {
         fail(tr, e);
       }
+    }
+    if (tracks.length > 0 && tracks.every((tr) => tr.failedInARow >= MAX_FAILED_READS_IN_A_ROW)) {
+      const names = tracks.map((tr) => `${tr.m.name}: ${tr.lastError ?? "no answer"}`);
+      throw new FirebreakError({
+        code: "METRICS_UNREADABLE",
+        message: `Verify stopped: every metric failed its last ${MAX_FAILED_READS_IN_A_ROW} reads, so no verdict can come.`,
+        why: "A source that is down or a wrong URL would only run out the window.",
+        next: "fix the source (firebreak config check shows what verify reads), then: firebreak verify",
+        exit: EXIT.external,
+        details: names,
+      });
     }
     lastT = elapsed();
     // The window can end between two reads that all failed: close it on time anyway.

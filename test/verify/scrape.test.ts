@@ -154,3 +154,30 @@ describe("the watch on a scrape source", () => {
     expect(r.view.metrics[0]!.state.ratioEstimate).toBeLessThan(1.5);
   });
 });
+
+describe("the watch on a source that stays down", () => {
+  let app: FixtureApp;
+  afterEach(async () => app?.close());
+
+  it("stops after a run of failed reads instead of waiting out the window", async () => {
+    const { watch, MAX_FAILED_READS_IN_A_ROW } = await import("../../src/verify/watch.js");
+    app = await startApp({ rate: 2000, errorFraction: 0.01 });
+    const m = ConfigSchema.parse({ verify: { metrics: [{ name: "errors", source: "scrape", url: "/metrics", bad: "app_errors_total", total: "app_request_duration_seconds_count" }] } }).verify.metrics[0]!;
+    if (m.source !== "scrape") throw new Error("unreachable");
+    const src = createScrapeSource(m, `${app.url}/metrics`, {}, "verify.metrics[0]");
+    app.state.metricsDown = true;
+    let ticks = 0;
+    const run = watch({
+      // A window of an hour: only the run of failures can end this in time.
+      settings: { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 3600, intervalSeconds: 0.05 },
+      metrics: [{ name: "errors", source: src, baseline: { bad: 300, total: 30_000, seconds: 15, dispersion: 1, how: "captured" } }],
+      deployAt: new Date(),
+      onTick: () => void ticks++,
+    });
+    const e = await run.then(() => null, (err: unknown) => err);
+    expect(e).toBeInstanceOf(FirebreakError);
+    expect((e as FirebreakError).code).toBe("METRICS_UNREADABLE");
+    expect((e as FirebreakError).details.join("\n")).toContain("HTTP 503");
+    expect(ticks).toBeLessThanOrEqual(MAX_FAILED_READS_IN_A_ROW + 2);
+  });
+});
