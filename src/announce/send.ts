@@ -185,19 +185,34 @@ async function sendStatuspage(ctx: SendContext): Promise<ChannelOutcome> {
   const marker = { firebreak: { incident: ctx.incident.id, ticket: ctx.incident.ticket } };
   const summarise = (verb: string, id: string, link?: string) => `${verb} Statuspage incident ${id} (${ctx.stage})${link ? ` ${link}` : ""}`;
 
+  /** The page's incident that carries this incident's marker (or, without metadata, its name). */
+  const ours = async () =>
+    (await searchIncidents(target, name, ctx.net)).find((i) => {
+      const fb = (i.metadata as { firebreak?: { incident?: string } } | undefined)?.firebreak;
+      return fb?.incident === ctx.incident.id || (fb === undefined && i.name === name);
+    });
+
+  // Another stage's create that never got its answer recorded: it may have opened the incident.
+  const unfinishedCreate = ctx.journal.some((e) => e.key !== key && e.key.startsWith("announce:") && e.key.endsWith(":statuspage") && e.state !== "done" && e.intent.action === "create");
+
   if (!created) {
     const o = await run(ctx, "statuspage", key, {
       kind: "announce.sent",
       intent: { stage: ctx.stage, channel: "statuspage", action: "create", name },
       // The page is asked for an incident this run's earlier attempt created (it carries our marker).
       reconcile: async () => {
-        const found = (await searchIncidents(target, name, ctx.net)).find((i) => {
-          const fb = (i.metadata as { firebreak?: { incident?: string } } | undefined)?.firebreak;
-          return fb?.incident === ctx.incident.id || (fb === undefined && i.name === name);
-        });
+        const found = await ours();
         return found ? { ...base(ctx, "statuspage", summarise("opened", found.id, found.shortlink)), statuspageId: found.id, shortlink: found.shortlink ?? null } : null;
       },
       perform: async () => {
+        // An earlier stage's create may have landed without being recorded (killed, or a lost
+        // answer): then this stage is an update of that incident, never a second incident.
+        const existing = unfinishedCreate ? await ours() : undefined;
+        if (existing) {
+          ctx.progress(`Updating Statuspage incident ${existing.id} to ${ctx.stage}…`);
+          await updateIncident(target, existing.id, update, ctx.net);
+          return { ...base(ctx, "statuspage", summarise("updated", existing.id, existing.shortlink)), statuspageId: existing.id, shortlink: existing.shortlink ?? null };
+        }
         ctx.progress(`Opening the incident on Statuspage (${ctx.stage})…`);
         const inc = await createIncident(target, { ...update, name, metadata: marker }, ctx.net);
         return { ...base(ctx, "statuspage", summarise("opened", inc.id, inc.shortlink)), statuspageId: inc.id, shortlink: inc.shortlink ?? null };
@@ -212,7 +227,8 @@ async function sendStatuspage(ctx: SendContext): Promise<ChannelOutcome> {
     intent: { stage: ctx.stage, channel: "statuspage", action: "update", statuspageId: id },
     reconcile: async () => {
       const inc = await getIncident(target, id, ctx.net);
-      const posted = (inc.incident_updates ?? []).some((u) => u.status === ctx.stage && (u.body ?? "").trim() === body);
+      // One update per stage: its status says whether it landed (a team template may make the body differ each time).
+      const posted = (inc.incident_updates ?? []).some((u) => u.status === ctx.stage);
       return posted ? { ...base(ctx, "statuspage", summarise("updated", id)), statuspageId: id } : null;
     },
     perform: async () => {

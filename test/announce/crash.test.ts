@@ -93,6 +93,19 @@ describe("kill -9 between sending and recording", () => {
     await noGap(f);
   });
 
+  it("a create killed at one stage, then the next stage: that incident is updated, no second one opened", async () => {
+    f = await setupAnnounce({ notify: NOTIFY });
+    const killed = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage"], { FIREBREAK_CRASH_AT: "announce:investigating:statuspage:after-perform" });
+    expect(killed.signal).toBe("SIGKILL");
+    // Nobody re-ran investigating; the next stage comes straight away.
+    const next = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage", "--json"]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(f.rx.incidentsOnPage()).toHaveLength(1);
+    expect(f.rx.to("/statuspage/").filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(f.rx.to("/statuspage/").filter((r) => r.method === "PATCH")).toHaveLength(1);
+    await noGap(f);
+  });
+
   it("the static page: the re-run sees the update in status.json", async () => {
     f = await setupAnnounce({ notify: NOTIFY });
     const killed = await f.cli(["announce", "--stage", "monitoring", "--channel", "statuspage-static"], { FIREBREAK_CRASH_AT: "announce:monitoring:statuspage-static:after-perform" });
