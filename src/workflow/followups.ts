@@ -5,7 +5,7 @@
 
 import type { Incident } from "../domain/types.js";
 import type { Tracker } from "../adapters/tracker/port.js";
-import { E } from "../errors.js";
+import { E, EXIT, FirebreakError } from "../errors.js";
 import { escapeFor } from "../render/template.js";
 import { redact } from "../redact.js";
 import { buildReviewModel, type ReviewModel } from "../review/model.js";
@@ -62,7 +62,14 @@ export function resolutionComment(m: ReviewModel, links: FollowupLink[], reviewP
   return lines.join("\n").trim();
 }
 
-export async function openFollowups(deps: FollowupsDeps, incident: Incident, opts: { resend?: boolean; comment?: boolean } = {}): Promise<FollowupsOutcome> {
+/**
+ * `resend` names what a person checked and found missing after an interrupted run: action ids
+ * (A1, A2) and/or "comment". Only those are sent again; anything else still unconfirmed is
+ * reported, and the other items go on regardless.
+ */
+export async function openFollowups(deps: FollowupsDeps, incident: Incident, opts: { resend?: readonly string[]; comment?: boolean } = {}): Promise<FollowupsOutcome> {
+  const resend = new Set((opts.resend ?? []).map((x) => x.toLowerCase()));
+  const unconfirmed: string[] = [];
   const { tracker, store } = deps;
   const say = deps.progress ?? (() => undefined);
   const actions = readActions(incident);
@@ -75,7 +82,9 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
     const key = `followup:${a.id}`;
     const trackerKey = `${incident.id}/${key}`;
     const title = followupTitle(incident, a);
-    const r = await effect(
+    let r;
+    try {
+    r = await effect(
       deps,
       incident.id,
       key,
@@ -91,10 +100,18 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
           const item = await tracker.openIssue({ key: trackerKey, title, body: followupBody(incident, a), due: a.due });
           return { action: a.id, tracker: tracker.kind, ref: item.ref, url: item.url, summary: `${a.id} → ${item.ref}` };
         },
-        settle: `look in ${tracker.where} for "${title}"; if it is not there: firebreak followups --resend`,
+        settle: `look in ${tracker.where} for "${title}"; if it is not there: firebreak followups --resend ${a.id}`,
       },
-      { force: opts.resend },
+      { force: resend.has(a.id.toLowerCase()) },
     );
+    } catch (e) {
+      // One unconfirmed item must not stop the others: note it and go on.
+      if (e instanceof FirebreakError && e.code === "EFFECT_POSSIBLY_DONE") {
+        unconfirmed.push(`${a.id}: ${e.message}`);
+        continue;
+      }
+      throw e;
+    }
     const link: FollowupLink = { action: a.id, tracker: tracker.kind, ref: String(r.result.ref), url: String(r.result.url), openedAt: known.get(a.id)?.openedAt ?? deps.clock.now().toISOString() };
     (r.how === "replayed" ? existing : opened).push(link);
   }
@@ -144,14 +161,22 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
           const c = await tracker.comment({ key: trackerKey, target, body });
           return { target, ref: c.ref, url: c.url, summary: `resolution posted on ${c.ref}` };
         },
-        settle: `look for the resolution comment on ${incident.ticket}; if it is not there: firebreak followups --resend`,
+        settle: `look for the resolution comment on ${incident.ticket}; if it is not there: firebreak followups --resend comment`,
       },
-      { force: opts.resend },
+      { force: resend.has("comment") },
     );
     comment = { url: String(r.result.url), ref: String(r.result.ref), how: r.how };
     const f = readFollowups((await store.getIncident(incident.id)) ?? current);
     if (!f.ticketComment || f.ticketComment.url !== comment.url)
       await store.updateIncident(incident.id, { data: { followups: { ...f, ticketComment: { tracker: tracker.kind, url: comment.url, at: deps.clock.now().toISOString() } } } });
   }
+  if (unconfirmed.length > 0)
+    throw new FirebreakError({
+      code: "EFFECT_POSSIBLY_DONE",
+      message: `${unconfirmed.length} follow-up${unconfirmed.length === 1 ? " was" : "s were"} possibly opened by an interrupted run and could not be checked; the others are done.`,
+      details: unconfirmed,
+      next: `look in ${tracker.where}; for each one that is not there: firebreak followups --resend ${unconfirmed.map((u) => u.split(":")[0]).join(",")}`,
+      exit: EXIT.refused,
+    });
   return { opened, existing, comment, commentSkipped };
 }

@@ -59,18 +59,20 @@ describe("firebreak followups on GitHub", () => {
     expect(JSON.stringify(status)).not.toContain(TOKEN);
   });
 
-  it("a GitHub failure with no way to check is left to a person, and --resend opens it once", async () => {
+  it("a GitHub failure with no way to check is left to a person, the other item still opens, and --resend A1 opens A1 once", async () => {
     f = await setup();
     gh!.inject("issues/create", { kind: "status", status: 502 });
     const r = await f.fb(["followups"], { env });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("the outcome cannot be checked");
-    expect(r.stderr).toContain("--resend");
-    expect([...gh!.state.issues.values()]).toHaveLength(1);
-    // Run again without --resend: it still refuses to guess.
+    expect(r.stderr).toContain("firebreak followups --resend A1");
+    // A1 failed unconfirmed; A2 went on and was opened.
+    expect([...gh!.state.issues.values()]).toHaveLength(2);
+    // Run again without --resend: it still refuses to guess about A1, and A2 is not opened again.
     expect((await f.fb(["followups"], { env })).code).toBe(4);
-    const resent = await f.ok(["followups", "--resend", "--json"], { env });
-    expect(resent.json().opened).toHaveLength(2);
+    expect([...gh!.state.issues.values()]).toHaveLength(2);
+    const resent = await f.ok(["followups", "--resend", "A1", "--json"], { env });
+    expect(resent.json().opened.map((l: { action: string }) => l.action)).toEqual(["A1"]);
     expect([...gh!.state.issues.values()]).toHaveLength(3);
     expect(gh!.errors).toEqual([]);
     // Nothing deployed: no resolution comment yet.

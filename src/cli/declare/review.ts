@@ -42,7 +42,7 @@ export function declareReview(program: Command): void {
     .description("open one tracker issue per action item (GitHub, Linear, or a file offline) and post the resolution on the ticket")
     .argument("[ticket]", "default: the incident whose branch is checked out")
     .option("--no-comment", "do not post the resolution on the incident's ticket")
-    .option("--resend", "after an interrupted run whose outcome could not be checked: open it again")
+    .option("--resend <items>", "after an interrupted run that could not be checked: the action ids (A1,A2) and/or comment that you found missing; only those are sent again", (v: string, prev: string[] = []) => [...prev, v])
     .action(lazy(() => import("../commands/followups.js")));
 
   program
