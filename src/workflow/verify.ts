@@ -13,6 +13,7 @@ import type { App } from "../app/app.js";
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import type { MetricConfig, VerifyConfig, VerifyEnvironment } from "../config/schema-verify.js";
 import { EXIT, FirebreakError } from "../errors.js";
+import { readDeploys } from "../review/record.js";
 import { redactDeep } from "../redact.js";
 import { runSmokeTests, smokeAppliesTo, smokeSummary, type SmokeResult } from "../verify/smoke.js";
 import { createSource, metricAppliesTo } from "../verify/sources/create.js";
@@ -88,19 +89,10 @@ function verificationOf(incident: Incident | null): Record<string, EnvRecord> {
 
 /** The latest deploy to `env` on the record: data.deploys (list or keyed by env), then deploy.<env>.done events. */
 export function deployTimeOf(incident: Incident, events: readonly TimelineEvent[], env: VerifyEnvironment): Date | null {
-  const times: number[] = [];
-  const take = (d: unknown, key?: string) => {
-    if (!isObj(d)) return;
-    const e = d.env ?? d.environment ?? key;
-    if (e !== env) return;
-    for (const k of ["at", "finishedAt", "doneAt", "deployedAt"]) {
-      const t = typeof d[k] === "string" ? Date.parse(d[k] as string) : Number.NaN;
-      if (Number.isFinite(t)) return void times.push(t);
-    }
-  };
-  const raw = incident.data.deploys;
-  if (Array.isArray(raw)) raw.forEach((d) => take(d));
-  else if (isObj(raw)) for (const [k, v] of Object.entries(raw)) (Array.isArray(v) ? v : [v]).forEach((d) => take(d, k));
+  // One reader of data.deploys for every area (the review reads the same facts).
+  const times = readDeploys(incident, events)
+    .filter((d) => d.env === env && d.at)
+    .map((d) => Date.parse(d.at!));
   for (const e of events) if (e.kind === `deploy.${env}.done`) times.push(Date.parse(e.at));
   const ok = times.filter(Number.isFinite);
   return ok.length ? new Date(Math.max(...ok)) : null;
