@@ -27,6 +27,9 @@ const PHASES: Array<{ key: keyof Milestones; label: string }> = [
 ];
 const COLORS = ["#9aa5b1", "#4c8bf5", "#8e6bd8", "#f0a330", "#2e9e5b"];
 
+/** Room for one "verified 14:52" label, in px. */
+const LABEL_GAP = 96;
+
 /** The phases detect → branch → PR → deploy → verified on a UTC time axis, with the deadline. */
 export function phaseTimelineSvg(input: { ticket: string; milestones: Milestones; deadlineAt: string; now: string }): string {
   const W = 760;
@@ -47,6 +50,7 @@ export function phaseTimelineSvg(input: { ticket: string; milestones: Milestones
   parts.push(`<text x="${left}" y="24" font-size="15" font-weight="600" fill="#1f2933">${xml(`${input.ticket}: from detection to verified (UTC)`)}</text>`);
   // Axis with a tick at the start, the deadline and the end.
   parts.push(`<line x1="${left}" y1="${barY + barH + 8}" x2="${right}" y2="${barY + barH + 8}" stroke="#cbd2d9" stroke-width="1"/>`);
+  const lastLabelX = [-Infinity, -Infinity];
   for (let k = 0; k < reached.length; k++) {
     const p = reached[k]!;
     const next = reached[k + 1];
@@ -57,9 +61,15 @@ export function phaseTimelineSvg(input: { ticket: string; milestones: Milestones
       parts.push(`<rect x="${x1}" y="${barY}" width="${round(x2 - x1)}" height="${barH}" rx="3" fill="${COLORS[p.i]}"><title>${xml(`${p.label} → ${next.label}: ${formatDuration(ms)}`)}</title></rect>`);
       if (x2 - x1 > 44) parts.push(`<text x="${round((x1 + x2) / 2)}" y="${barY + 17}" font-size="11" fill="#fff" text-anchor="middle">${xml(formatDuration(ms))}</text>`);
     }
-    const labelY = k % 2 === 0 ? barY - 10 : barY + barH + 26;
+    // Labels alternate above and below the bar; phases minutes apart on an hours-long axis would
+    // print on top of each other, so a label moves right of the one before it, with a leader line.
+    const row = k % 2;
+    const labelY = row === 0 ? barY - 10 : barY + barH + 26;
+    const labelX = round(Math.min(right - 40, Math.max(x1, lastLabelX[row]! + LABEL_GAP)));
+    lastLabelX[row] = labelX;
     parts.push(`<circle cx="${x1}" cy="${barY + barH / 2}" r="5" fill="#1f2933"/>`);
-    parts.push(`<text x="${x1}" y="${labelY}" font-size="11" fill="#1f2933" text-anchor="middle">${xml(`${p.label} ${hhmm(p.at)}`)}</text>`);
+    if (labelX !== x1) parts.push(`<line x1="${x1}" y1="${barY + barH / 2}" x2="${labelX}" y2="${row === 0 ? labelY + 3 : labelY - 12}" stroke="#9aa5b1" stroke-width="1"/>`);
+    parts.push(`<text x="${labelX}" y="${labelY}" font-size="11" fill="#1f2933" text-anchor="middle">${xml(`${p.label} ${hhmm(p.at)}`)}</text>`);
   }
   const missing = PHASES.filter((p) => input.milestones[p.key] === undefined).map((p) => p.label);
   if (missing.length) parts.push(`<text x="${left}" y="${H - 12}" font-size="11" fill="#7b8794">${xml(`not reached yet: ${missing.join(", ")}`)}</text>`);

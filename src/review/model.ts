@@ -197,7 +197,7 @@ function wentWellWrong(incident: Incident, events: readonly TimelineEvent[], m: 
 
   const rollbacks = allOf(events, (k) => k === "rollback.done");
   if (rollbacks.length) wrong.push(`Rolled back ${rollbacks.length === 1 ? "once" : `${rollbacks.length} times`}${rollbacks.map((r) => (str(r.data.reason) ? ` (${str(r.data.reason)})` : "")).join("")}.`);
-  else if (m.deployed) well.push("No rollback was needed.");
+  else if (m.verified) well.push("No rollback was needed: the fix was verified in production.");
 
   const sent = [...new Set(allOf(events, (k) => k === "announce.sent").map((e) => str(e.data.channel) ?? str(e.data.summary) ?? "a channel"))];
   if (sent.length) well.push(`People were told: ${sent.join(", ")}.`);
