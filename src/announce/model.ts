@@ -16,6 +16,10 @@ export interface AnnouncementView {
   isResolved: boolean;
   ticket: string;
   title: string;
+  /** What customers read (email, status pages): `announce --public-title`, else the title. */
+  publicTitle: string;
+  /** What customers read as "what happened": `announce --public-summary`, else the impact. */
+  publicSummary: string;
   priority: string;
   levelKind: string;
   status: string;
@@ -159,6 +163,8 @@ export function buildAnnouncement(incident: Incident, events: readonly TimelineE
     isResolved: stage === "resolved",
     ticket: incident.ticket,
     title: incident.title,
+    publicTitle: publicText(incident).title || incident.title,
+    publicSummary: publicText(incident).summary || prose(incident.data.impact),
     priority: incident.priority,
     levelKind: level.kind,
     status: incident.status,
@@ -182,4 +188,11 @@ export function buildAnnouncement(incident: Incident, events: readonly TimelineE
     publicUpdate,
     iso: { discoveredAt: discovered.toISOString(), deployedAt: deployed, resolvedAt: resolvedIso, at: settings.now.toISOString() },
   };
+}
+
+/** The words for customers a person set with `announce --public-title/--public-summary`. */
+export function publicText(incident: Incident): { title: string; summary: string } {
+  const p = incident.data.public;
+  const o = p && typeof p === "object" ? (p as Record<string, unknown>) : {};
+  return { title: typeof o.title === "string" ? o.title : "", summary: typeof o.summary === "string" ? o.summary : "" };
 }

@@ -163,12 +163,12 @@ async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void
   if (scenario === "regression") {
     // The bad fix rejects expired tokens (the smoke test passes) but fails every legacy token.
     await run.firebreak(["verify"], [5]);
-    await run.firebreak(["announce", "--stage", "identified"]);
+    await run.firebreak(["announce", "--stage", "identified", "--public-title", "Profile pages failing for some accounts"]);
     await run.firebreak(["status"]);
     return;
   }
   await run.firebreak(["verify"]);
-  await run.firebreak(["announce", "--stage", "resolved"]);
+  await run.firebreak(["announce", "--stage", "resolved", "--public-title", "Signed-out sessions could still load profiles", "--public-summary", "Some expired sign-in sessions could still read profile pages."]);
   await run.firebreak(["backport"]);
   await run.firebreak(["action", "add", "Alert when an expired token is accepted", "--owner", "dana", "--due", dueIn(7), "--kind", "monitoring"]);
   await run.firebreak(["review", "--write", "docs/incidents/ENG-1234.md", "--html"]);

@@ -1,4 +1,4 @@
-// firebreak announce [--stage S] [--channel a,b] [--preview [--out DIR]] [--resend CHANNEL]:
+// firebreak announce [--stage S] [--channel a,b] [--preview [--out DIR]] [--resend CHANNEL] [--public-title T] [--public-summary S]:
 // tell people, from the record, once per stage and channel. The summary lists each channel's
 // outcome; any failure exits 9 while the other channels still go out.
 
@@ -8,6 +8,7 @@ import { announceStage, previewStage, announceCommand } from "../../workflow/ann
 import { parseStage, stageFromRecord, STAGES, type Stage } from "../../announce/stages.js";
 import { EXIT } from "../../errors.js";
 import { splitList } from "../format.js";
+import { publicText } from "../../announce/model.js";
 
 const NEXT_STAGE: Record<Stage, Stage | null> = { investigating: "identified", identified: "monitoring", monitoring: "resolved", resolved: null };
 
@@ -17,6 +18,26 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const channels = splitList(opts.channel);
   const resend = (Array.isArray(opts.resend) ? (opts.resend as string[]) : []).flatMap((r) => splitList(r));
   const command = announceCommand(incident, stage);
+
+  // The words customers read are set once and kept on the record for every later stage.
+  const publicTitle = typeof opts.publicTitle === "string" ? opts.publicTitle.trim() : "";
+  const publicSummary = typeof opts.publicSummary === "string" ? opts.publicSummary.trim() : "";
+  if (publicTitle || publicSummary) {
+    const now = publicText(incident);
+    const next = { title: publicTitle || now.title, summary: publicSummary || now.summary };
+    if (next.title !== now.title || next.summary !== now.summary) {
+      const store = await app.store();
+      const updated = await store.updateIncident(incident.id, { data: { public: next } }, {
+        at: app.clock.now().toISOString(),
+        actor: await app.actor(),
+        kind: "announce.public-text",
+        data: { ...next, summary: `customers read: ${next.title}${next.summary ? ` — ${next.summary}` : ""}` },
+      });
+      Object.assign(incident, updated);
+    }
+  } else if (incident.priority === "P0" && !publicText(incident).title) {
+    out.warn(`Customer-facing channels (email, status pages) show the internal title "${incident.title}". For a security incident, set what customers read: --public-title "…" [--public-summary "…"].`);
+  }
 
   if (opts.preview) {
     const outDir = typeof opts.out === "string" ? opts.out : undefined;

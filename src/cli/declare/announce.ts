@@ -13,6 +13,8 @@ export function declareAnnounce(program: Command): void {
     .option("--preview", "render every channel here (or to files with --out) and send nothing")
     .option("--out <dir>", "with --preview: write each channel's payload to files in <dir>")
     .option("--resend <channel>", "send again on a channel whose message is \"possibly sent\", after checking it is not there (repeatable)", (v: string, list: string[] = []) => [...list, v])
+    .option("--public-title <text>", "what customers read as the incident's name (email, status pages); kept for later stages")
+    .option("--public-summary <text>", "what customers read as what happened (default: the impact note)")
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
     .addHelpText(
       "after",

@@ -3,17 +3,17 @@
 // email-subject.txt, email.html or email.txt. Names: the fields of AnnouncementView
 // (src/announce/model.ts). The subject is folded onto one line before it becomes a header.
 
-export const EMAIL_SUBJECT = "[{{stageLabel}}] {{title}}";
+export const EMAIL_SUBJECT = "[{{stageLabel}}] {{publicTitle}}";
 
-export const EMAIL_TEXT = `{{stageLabel}}: {{title}}
+export const EMAIL_TEXT = `{{stageLabel}}: {{publicTitle}}
 
 What happened
-{{#impact}}
-{{impact}}
-{{/impact}}
-{{^impact}}
-{{title}}
-{{/impact}}
+{{#publicSummary}}
+{{publicSummary}}
+{{/publicSummary}}
+{{^publicSummary}}
+{{publicTitle}}
+{{/publicSummary}}
 We became aware of it at {{discoveredAt}}.
 
 {{#isResolved}}
@@ -33,16 +33,16 @@ Reference: {{ticket}}
 
 export const EMAIL_HTML = `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>{{stageLabel}}: {{title}}</title></head>
+<head><meta charset="utf-8"><title>{{stageLabel}}: {{publicTitle}}</title></head>
 <body style="font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; line-height: 1.5; color: #1f2328; max-width: 640px;">
-<h1 style="font-size: 20px;">{{stageLabel}}: {{title}}</h1>
+<h1 style="font-size: 20px;">{{stageLabel}}: {{publicTitle}}</h1>
 <h2 style="font-size: 16px;">What happened</h2>
-{{#impact}}
-<p>{{impact}}</p>
-{{/impact}}
-{{^impact}}
-<p>{{title}}</p>
-{{/impact}}
+{{#publicSummary}}
+<p>{{publicSummary}}</p>
+{{/publicSummary}}
+{{^publicSummary}}
+<p>{{publicTitle}}</p>
+{{/publicSummary}}
 <p>We became aware of it at {{discoveredAt}}.</p>
 {{#isResolved}}
 <h2 style="font-size: 16px;">Resolution</h2>

@@ -3,13 +3,13 @@
 // statuspage-name.txt and statuspage-body.txt. Names: the fields of AnnouncementView
 // (src/announce/model.ts). Root causes and internal links stay out of the default on purpose.
 
-export const STATUSPAGE_NAME = "{{title}}";
+export const STATUSPAGE_NAME = "{{publicTitle}}";
 
 export const STATUSPAGE_BODY = `{{publicUpdate}}
 {{#isInvestigating}}
-{{#impact}}
+{{#publicSummary}}
 
-Affected: {{impact}}
-{{/impact}}
+Affected: {{publicSummary}}
+{{/publicSummary}}
 {{/isInvestigating}}
 `;
