@@ -185,15 +185,26 @@ async function sendStatuspage(ctx: SendContext): Promise<ChannelOutcome> {
   const marker = { firebreak: { incident: ctx.incident.id, ticket: ctx.incident.ticket } };
   const summarise = (verb: string, id: string, link?: string) => `${verb} Statuspage incident ${id} (${ctx.stage})${link ? ` ${link}` : ""}`;
 
-  /** The page's incident that carries this incident's marker (or, without metadata, its name). */
-  const ours = async () =>
-    (await searchIncidents(target, name, ctx.net)).find((i) => {
-      const fb = (i.metadata as { firebreak?: { incident?: string } } | undefined)?.firebreak;
-      return fb?.incident === ctx.incident.id || (fb === undefined && i.name === name);
-    });
+  // Creates on this channel that never got their answer recorded (killed, or a lost answer): any
+  // of them may have opened the incident, under the name it had then.
+  const unfinished = ctx.journal.filter((e) => e.key.startsWith("announce:") && e.key.endsWith(":statuspage") && e.state !== "done" && e.intent.action === "create");
+  const names = [...new Set([name, ...unfinished.map((e) => e.intent.name).filter((n): n is string => typeof n === "string" && n !== "")])];
 
-  // Another stage's create that never got its answer recorded: it may have opened the incident.
-  const unfinishedCreate = ctx.journal.some((e) => e.key !== key && e.key.startsWith("announce:") && e.key.endsWith(":statuspage") && e.state !== "done" && e.intent.action === "create");
+  /**
+   * The page's incident that carries this incident's marker. A page that drops metadata is matched
+   * by name, and only when a create of ours is known to be unfinished: a same-named incident
+   * someone else opened is never adopted.
+   */
+  const ours = async (byName: boolean) => {
+    for (const q of names) {
+      const found = (await searchIncidents(target, q, ctx.net)).find((i) => {
+        const fb = (i.metadata as { firebreak?: { incident?: string } } | undefined)?.firebreak;
+        return fb?.incident === ctx.incident.id || (byName && fb === undefined && i.name === q);
+      });
+      if (found) return found;
+    }
+    return undefined;
+  };
 
   if (!created) {
     const o = await run(ctx, "statuspage", key, {
@@ -201,14 +212,19 @@ async function sendStatuspage(ctx: SendContext): Promise<ChannelOutcome> {
       intent: { stage: ctx.stage, channel: "statuspage", action: "create", name },
       // The page is asked for an incident this run's earlier attempt created (it carries our marker).
       reconcile: async () => {
-        const found = await ours();
+        const found = await ours(true);
         return found ? { ...base(ctx, "statuspage", summarise("opened", found.id, found.shortlink)), statuspageId: found.id, shortlink: found.shortlink ?? null } : null;
       },
       perform: async () => {
-        // An earlier stage's create may have landed without being recorded (killed, or a lost
-        // answer): then this stage is an update of that incident, never a second incident.
-        const existing = unfinishedCreate ? await ours() : undefined;
+        // Before any create, the page is asked: a create that landed without being recorded (an
+        // earlier stage killed, a lost answer, a --resend) makes this stage an update of that
+        // incident, never a second incident that subscribers are told about twice.
+        const existing = await ours(unfinished.length > 0);
         if (existing) {
+          // It may carry this stage's update already (the lost create was this stage's): then nothing is posted.
+          const full = existing.incident_updates ? existing : await getIncident(target, existing.id, ctx.net);
+          if ((full.incident_updates ?? []).some((u) => u.status === ctx.stage))
+            return { ...base(ctx, "statuspage", summarise("found", existing.id, existing.shortlink)), statuspageId: existing.id, shortlink: existing.shortlink ?? null };
           ctx.progress(`Updating Statuspage incident ${existing.id} to ${ctx.stage}…`);
           await updateIncident(target, existing.id, update, ctx.net);
           return { ...base(ctx, "statuspage", summarise("updated", existing.id, existing.shortlink)), statuspageId: existing.id, shortlink: existing.shortlink ?? null };

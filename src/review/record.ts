@@ -78,41 +78,8 @@ export function readTag(incident: Incident, events: readonly TimelineEvent[]): s
   return ev ? (str(ev.data.tag) ?? str(ev.data.version) ?? str(ev.data.summary)) : undefined;
 }
 
-export interface DeployFacts {
-  env: string;
-  at?: string;
-  what?: string; // version, tag or sha
-  url?: string;
-  state?: string;
-}
-
-/** Deploys from data.deploys (a list, or an object keyed by environment), else deploy.<env>.done events. */
-export function readDeploys(incident: Incident, events: readonly TimelineEvent[]): DeployFacts[] {
-  const raw = incident.data.deploys;
-  const one = (d: unknown, envKey?: string): DeployFacts | null => {
-    if (!isObj(d)) return typeof d === "string" && envKey ? { env: envKey, what: d } : null;
-    const env = str(d.env) ?? str(d.environment) ?? envKey;
-    if (!env) return null;
-    return {
-      env,
-      at: isoOf(d.at) ?? isoOf(d.finishedAt) ?? isoOf(d.doneAt) ?? isoOf(d.deployedAt),
-      what: str(d.version) ?? str(d.tag) ?? str(d.sha) ?? str(d.ref),
-      url: str(d.url),
-      state: str(d.state) ?? str(d.status),
-    };
-  };
-  let list: DeployFacts[] = [];
-  if (Array.isArray(raw)) list = raw.map((d) => one(d)).filter((d): d is DeployFacts => d !== null);
-  else if (isObj(raw)) list = Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => one(x, k)) : [one(v, k)])).filter((d): d is DeployFacts => d !== null);
-  if (list.length > 0) return list;
-  return allOf(events, (k) => /^deploy\.[^.]+\.done$/.test(k)).map((e) => ({
-    env: e.kind.split(".")[1] ?? "?",
-    at: e.at,
-    what: str(e.data.version) ?? str(e.data.tag) ?? str(e.data.sha) ?? str(e.data.summary),
-    url: str(e.data.url),
-    state: "done",
-  }));
-}
+// One reader of data.deploys for every area (verify reads the same facts): see src/domain/deploys.ts.
+export { readDeploys, type DeployFacts } from "../domain/deploys.js";
 
 export interface MetricFigure {
   name: string;

@@ -107,6 +107,8 @@ export function watchSummary(r: WatchResult): string {
     return `regression ${duration(r.decidedAt)} after the deploy: ${why}. ${figures}${tail}`;
   }
   if (r.outcome === "verified") return `verified ${duration(r.decidedAt)} after the deploy: ${figures}${tail}`;
+  if (r.unreadable)
+    return `inconclusive: stopped ${duration(r.decidedAt)} after the deploy, before the window ended, because every metric's last ${r.unreadable.failedReads} reads failed (${r.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
   const slow = r.view.metrics.filter((m) => m.outcome !== "verified" && (m.state.expectedSecondsToDecide ?? 0) > r.view.settings.windowSeconds);
   const why = slow.length ? ` At this traffic ${slow.map((m) => m.name).join(", ")} would need about ${duration(Math.max(...slow.map((m) => m.state.expectedSecondsToDecide ?? 0)))}.` : "";
   return `inconclusive when the window ended (${duration(r.view.settings.windowSeconds)}): ${figures}.${why}${tail}`;

@@ -1,9 +1,11 @@
 // The watch after a deploy: every interval, read each metric, feed its decider (decision.ts), and
 // stop at the first verdict the data allows. Regression on any metric ends it at once; verified
 // needs every metric verified; when the window ends first, the verdict is inconclusive.
-// A read that fails is a missing scrape: the next one covers the gap (counters accumulate).
+// A read that fails is a missing scrape: the next one covers the gap (counters accumulate). When
+// every metric keeps failing, the watch stops early as inconclusive and says why (`unreadable`).
 
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
+import { redact } from "../redact.js";
 import { createDecider, type Decider, type DecisionState, type Outcome } from "./decision.js";
 import { histogramQuantile, type Counts, type MetricSource, type Reading } from "./sources/source.js";
 
@@ -67,6 +69,8 @@ export interface WatchResult {
   /** seconds since the deploy */
   decidedAt: number;
   view: WatchView;
+  /** Set when the watch stopped early because every metric's last reads failed (outcome inconclusive). */
+  unreadable?: { failedReads: number; errors: Array<{ name: string; error: string }> };
 }
 
 export interface WatchOptions {
@@ -95,8 +99,9 @@ interface Track {
 }
 
 /**
- * When every metric's last this-many reads failed, the watch stops: a source that is down (or a
- * wrong URL) would otherwise hold the person for the whole window only to end "inconclusive".
+ * When every metric's last this-many reads failed, the watch stops as inconclusive: a source that
+ * is down (or a wrong URL) would otherwise hold the person for the whole window only to end
+ * "inconclusive" anyway. A few failures in a row (a restart, a slow scrape) are ridden out.
  */
 export const MAX_FAILED_READS_IN_A_ROW = 8;
 
@@ -227,6 +232,7 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
 
   lastT = Math.max(0, t0);
   opts.onTick?.(view());
+  let unreadable: WatchResult["unreadable"];
   while (overall() === "pending" && !opts.signal?.aborted) {
     await sleep(settings.intervalSeconds * 1000, opts.signal);
     if (opts.signal?.aborted) break;
@@ -251,18 +257,13 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
         fail(tr, e);
       }
     }
-    if (tracks.length > 0 && tracks.every((tr) => tr.failedInARow >= MAX_FAILED_READS_IN_A_ROW)) {
-      const names = tracks.map((tr) => `${tr.m.name}: ${tr.lastError ?? "no answer"}`);
-      throw new FirebreakError({
-        code: "METRICS_UNREADABLE",
-        message: `Verify stopped: every metric failed its last ${MAX_FAILED_READS_IN_A_ROW} reads, so no verdict can come.`,
-        why: "A source that is down or a wrong URL would only run out the window.",
-        next: "fix the source (firebreak config check shows what verify reads), then: firebreak verify",
-        exit: EXIT.external,
-        details: names,
-      });
-    }
     lastT = elapsed();
+    if (tracks.length > 0 && tracks.every((tr) => tr.failedInARow >= MAX_FAILED_READS_IN_A_ROW)) {
+      // The errors go on the record and to the terminal: a secret in one (a URL's token) is masked.
+      unreadable = { failedReads: Math.min(...tracks.map((tr) => tr.failedInARow)), errors: tracks.map((tr) => ({ name: tr.m.name, error: redact(tr.lastError ?? "no answer") })) };
+      opts.onTick?.(view());
+      break;
+    }
     // The window can end between two reads that all failed: close it on time anyway.
     if (lastT >= settings.windowSeconds) for (const tr of tracks) if (tr.decider.state().outcome === "pending") tr.decider.observe({ t: Math.max(lastT, tr.decider.state().elapsed + 1e-6), bad: 0, total: 0 });
     opts.onTick?.(view());
@@ -281,5 +282,10 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
   const final = view();
   const outcome = final.outcome === "pending" ? "inconclusive" : final.outcome;
   const decided = tracks.map((tr) => tr.decider.state().decidedAt ?? lastT);
-  return { outcome, decidedAt: outcome === "regression" ? Math.min(...tracks.filter((tr) => tr.decider.state().outcome === "regression").map((tr) => tr.decider.state().decidedAt ?? lastT)) : Math.max(0, ...decided), view: { ...final, outcome } };
+  return {
+    outcome,
+    decidedAt: outcome === "regression" ? Math.min(...tracks.filter((tr) => tr.decider.state().outcome === "regression").map((tr) => tr.decider.state().decidedAt ?? lastT)) : Math.max(0, ...decided),
+    view: { ...final, outcome },
+    ...(unreadable ? { unreadable } : {}),
+  };
 }

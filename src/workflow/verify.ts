@@ -13,8 +13,9 @@ import type { App } from "../app/app.js";
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import type { MetricConfig, VerifyConfig, VerifyEnvironment } from "../config/schema-verify.js";
 import { EXIT, FirebreakError } from "../errors.js";
-import { readDeploys } from "../review/record.js";
-import { redactDeep } from "../redact.js";
+import { latestDeploy, readDeploys, rollbackIsLive } from "../domain/deploys.js";
+import { redact, redactDeep } from "../redact.js";
+import { resolveUrl } from "../verify/http.js";
 import { runSmokeTests, smokeAppliesTo, smokeSummary, type SmokeResult } from "../verify/smoke.js";
 import { createSource, metricAppliesTo } from "../verify/sources/create.js";
 import type { MetricSource } from "../verify/sources/source.js";
@@ -67,6 +68,8 @@ export interface VerifyOutcome {
   recorded: boolean;
   /** The verdict is about the version production went back to, after a rollback. */
   ofRollback?: boolean;
+  /** The watch stopped early (inconclusive): every metric's last reads failed. Errors are redacted. */
+  unreadable?: { failedReads: number; metrics: Array<{ name: string; error: string; config: string; url: string }> };
 }
 
 export interface CapturedBaseline {
@@ -87,13 +90,16 @@ function verificationOf(incident: Incident | null): Record<string, EnvRecord> {
   return isObj(v) ? (v as Record<string, EnvRecord>) : {};
 }
 
-/** The latest deploy to `env` on the record: data.deploys (list or keyed by env), then deploy.<env>.done events. */
+/**
+ * The latest deploy to `env` on the record: data.deploys (read by src/domain/deploys.ts, the one
+ * reader every area uses), deploy.<env>.done events, and for production the rollbacks (a feature
+ * flag turned off changes what runs without a deploy entry).
+ */
 export function deployTimeOf(incident: Incident, events: readonly TimelineEvent[], env: VerifyEnvironment): Date | null {
-  // One reader of data.deploys for every area (the review reads the same facts).
   const times = readDeploys(incident, events)
     .filter((d) => d.env === env && d.at)
     .map((d) => Date.parse(d.at!));
-  for (const e of events) if (e.kind === `deploy.${env}.done`) times.push(Date.parse(e.at));
+  for (const e of events) if (e.kind === `deploy.${env}.done` || (env === "production" && e.kind === "rollback.done")) times.push(Date.parse(e.at));
   const ok = times.filter(Number.isFinite);
   return ok.length ? new Date(Math.max(...ok)) : null;
 }
@@ -224,6 +230,32 @@ async function baselineFor(
 
 // --- the run -------------------------------------------------------------------------------
 
+/** Where a metric is read, for a person to check (a path is put after verify.baseUrl.<env>). */
+function metricUrl(m: MetricConfig, baseUrl: string | undefined): string {
+  try {
+    return redact(resolveUrl(m.url, baseUrl, m.name));
+  } catch {
+    return m.url;
+  }
+}
+
+/** The version a rollback put back: the latest rollback on the record, or its deploy. */
+function rolledBackVersion(incident: Incident, events: readonly TimelineEvent[]): string | undefined {
+  const rollbacks = incident.data.rollbacks;
+  const last = Array.isArray(rollbacks) ? rollbacks[rollbacks.length - 1] : undefined;
+  if (isObj(last) && typeof last.version === "string" && last.version) return last.version;
+  const d = latestDeploy(incident, events, "production");
+  return d?.purpose === "rollback" ? d.what : undefined;
+}
+
+/** The first words of a verdict on the version production went back to. */
+function rollbackVerdict(outcome: VerifyOutcomeKind, version: string | undefined): string {
+  const what = `the rolled-back version${version ? ` ${version}` : ""}`;
+  if (outcome === "verified") return `${what} is healthy (the fix itself was rolled back and still needs another try)`;
+  if (outcome === "regression") return `${what} is not healthy either`;
+  return `${what}: no verdict yet`;
+}
+
 export async function verifyDeploy(app: App, incident: Incident | null, req: VerifyRequest): Promise<VerifyOutcome> {
   const cfg = (await app.config()).verify;
   const env = req.env;
@@ -237,7 +269,12 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
   const clockNow = app.clock.now();
   // The record's times are on the app clock (FIREBREAK_NOW may shift it); sources speak wall time.
   const wallOffsetMs = Date.now() - clockNow.getTime();
-  const recordedDeploy = incident ? deployTimeOf(incident, events, env) : null;
+  // After a rollback, production runs the version it went back to: the verdict is about that
+  // version, not the fix, so it neither verifies the incident nor rolls back a second time.
+  const current = incident && store ? ((await store.getIncident(incident.id)) ?? incident) : incident;
+  const ofRollback = env === "production" && current !== null && rollbackIsLive(current, events);
+  const rolledBackTo = ofRollback && current ? rolledBackVersion(current, events) : undefined;
+  const recordedDeploy = current ? deployTimeOf(current, events, env) : null;
   let deployAt = req.since ?? recordedDeploy ?? clockNow;
   const settings = settingsOf(cfg, req.windowMinutes);
   const notes: string[] = [];
@@ -260,6 +297,7 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
   let reason: string;
   let outcome: VerifyOutcomeKind;
   let decidedAfterSeconds: number | null = null;
+  let unreadable: VerifyOutcome["unreadable"];
   if (smokeFailed.length) {
     outcome = "regression";
     summary = `smoke test${smokeFailed.length === 1 ? "" : "s"} failed on ${env}: ${smokeFailed.map((r) => `${r.name} (${r.reason})`).join("; ")}`;
@@ -301,17 +339,18 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
     summary = `${env}: ${watchSummary(result)}`;
     reason = outcome === "regression" ? `${env} regression: ${regressionReason(result)}` : `${env} ${outcome}`;
     if (req.signal?.aborted && outcome === "inconclusive") summary = `${env}: interrupted before a verdict. ${watchSummary(result)}`;
+    if (result.unreadable) {
+      const byName = new Map(metricIdx.map(([m, i]) => [m.name, { config: `verify.metrics[${i}]`, url: metricUrl(m, cfg.baseUrl[env]) }] as const));
+      unreadable = { failedReads: result.unreadable.failedReads, metrics: result.unreadable.errors.map((e) => ({ ...e, ...(byName.get(e.name) ?? { config: "verify.metrics", url: "" }) })) };
+      reason = `${env} inconclusive: no metric could be read (${result.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
+    }
     if (smoke.length) summary += ` (${smokeSummary(smoke)})`;
   }
 
   const metrics = result ? result.view.metrics.map(metricRecord) : [];
   const figures = metrics.map((m) => m.figure);
 
-  // After a rollback, production runs the previous version: this verdict is about that version,
-  // not the fix, so it neither verifies the incident nor rolls back a second time.
-  const current = incident && store ? ((await store.getIncident(incident.id)) ?? incident) : incident;
-  const ofRollback = env === "production" && current?.status === "rolled-back";
-  if (ofRollback) summary = `the rolled-back version: ${summary}`;
+  if (ofRollback) summary = `${rollbackVerdict(outcome, rolledBackTo)}: ${summary}`;
 
   // 3. Rollback, decided before recording so the record says what was done about it.
   let rollback: RollbackAction = "none";
@@ -338,8 +377,9 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
       decidedAfterSeconds,
       windowMinutes: settings.windowSeconds / 60,
       rollback,
+      ...(unreadable ? { unreadable } : {}),
     };
-    const data = redactDeep({ env, summary, figures, metrics, smoke: smokeSummary(smoke), decidedAfterSeconds, rollback });
+    const data = redactDeep({ env, summary, figures, metrics, smoke: smokeSummary(smoke), decidedAfterSeconds, rollback, ...(unreadable ? { unreadable } : {}) });
     const slot = ofRollback ? "rollback" : env;
     await store.updateIncident(
       incident.id,
@@ -350,5 +390,5 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
   }
 
   if (rollback === "automatic") await req.onRegression!(reason);
-  return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, rollback, recorded, ...(ofRollback ? { ofRollback } : {}) };
+  return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, rollback, recorded, ...(ofRollback ? { ofRollback } : {}), ...(unreadable ? { unreadable: redactDeep(unreadable) } : {}) };
 }

@@ -106,6 +106,44 @@ describe("kill -9 between sending and recording", () => {
     await noGap(f);
   });
 
+  it("a create whose answer was lost, then --resend statuspage: the page is asked first and no second incident is opened", async () => {
+    f = await setupAnnounce({ notify: NOTIFY });
+    // Statuspage opens the incident; a gateway loses the answer (504): possibly sent.
+    f.rx.answerNext("/statuspage/v1/pages/page1/incidents", "lose-answer", "POST");
+    const lost = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage", "--json"]);
+    expect(lost.json().outcomes[0].state, lost.stdout + lost.stderr).toBe("possibly-sent");
+    expect(f.rx.incidentsOnPage()).toHaveLength(1);
+    // A person looked in the wrong place and says: send it again.
+    const resent = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage", "--resend", "statuspage", "--json"]);
+    expect(resent.code, resent.stderr).toBe(0);
+    expect(resent.json().outcomes[0]).toMatchObject({ channel: "statuspage", ids: { statuspageId: "inc1abc" } });
+    expect(f.rx.incidentsOnPage()).toHaveLength(1);
+    expect(f.rx.to("/statuspage/").filter((r) => r.method === "POST")).toHaveLength(1);
+    // Subscribers were not told "investigating" twice either.
+    expect(f.rx.to("/statuspage/").filter((r) => r.method === "PATCH")).toHaveLength(0);
+    // The next stage updates that incident.
+    expect((await f.cli(["announce", "--stage", "identified", "--channel", "statuspage"])).code).toBe(0);
+    expect(f.rx.incidentsOnPage()[0].incident_updates.map((u: { status: string }) => u.status)).toEqual(["identified", "investigating"]);
+    await noGap(f);
+  });
+
+  it("an update killed before it was recorded, with a team template whose text changed since: found by its stage, not posted again", async () => {
+    f = await setupAnnounce({ notify: NOTIFY, templates: { "statuspage-body.txt": "{{publicUpdate}}\n\nWhat we know: {{impact}}\n" } });
+    expect((await f.cli(["note", "--impact", "some users stay signed in"])).code).toBe(0);
+    expect((await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage"])).code).toBe(0);
+    const killed = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage"], { FIREBREAK_CRASH_AT: "announce:identified:statuspage:after-perform" });
+    expect(killed.signal).toBe("SIGKILL");
+    expect(f.rx.to("/statuspage/").filter((r) => r.method === "PATCH")).toHaveLength(1);
+    // The template's text is different now: the re-run renders another body.
+    expect((await f.cli(["note", "--impact", "every signed-out user stayed signed in for 2 hours"])).code).toBe(0);
+    const again = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage", "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().outcomes[0].state).toBe("confirmed");
+    expect(f.rx.to("/statuspage/").filter((r) => r.method === "PATCH")).toHaveLength(1);
+    expect(f.rx.incidentsOnPage()[0].incident_updates.filter((u: { status: string }) => u.status === "identified")).toHaveLength(1);
+    await noGap(f);
+  });
+
   it("the static page: the re-run sees the update in status.json", async () => {
     f = await setupAnnounce({ notify: NOTIFY });
     const killed = await f.cli(["announce", "--stage", "monitoring", "--channel", "statuspage-static"], { FIREBREAK_CRASH_AT: "announce:monitoring:statuspage-static:after-perform" });

@@ -22,7 +22,11 @@ export interface Received {
   at: number;
 }
 
-type Special = { status: number; body?: string; headers?: Record<string, string> } | "hang";
+/**
+ * "hang": never answers. "lose-answer": the service does the work, then the answer is lost on the
+ * way back (a gateway's 504), as when a proxy times out after the backend acted.
+ */
+type Special = { status: number; body?: string; headers?: Record<string, string> } | "hang" | "lose-answer";
 
 const STATUSPAGE_STATUSES = ["investigating", "identified", "monitoring", "resolved", "scheduled", "in_progress", "verifying", "completed"];
 const COMPONENT_STATUSES = ["operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage"];
@@ -33,14 +37,14 @@ export class Receivers {
   readonly statuspageKey = "sp-key-0123456789";
   readonly slackToken = "xoxb-test-0123456789abcdef";
   private server: Server | null = null;
-  private specials: { prefix: string; answer: Special }[] = [];
+  private specials: { prefix: string; answer: Special; method?: string }[] = [];
   private hanging: ServerResponse[] = [];
   private incidents = new Map<string, any>();
   private ts = 1_700_000_000;
 
-  /** The next request whose path starts with `prefix` gets `answer` instead of the normal one. */
-  answerNext(prefix: string, answer: Special): void {
-    this.specials.push({ prefix, answer });
+  /** The next request whose path starts with `prefix` (and, when given, uses `method`) gets `answer` instead of the normal one. */
+  answerNext(prefix: string, answer: Special, method?: string): void {
+    this.specials.push({ prefix, answer, ...(method ? { method } : {}) });
   }
 
   to(prefix: string): Received[] {
@@ -61,11 +65,17 @@ export class Receivers {
         }
         const r: Received = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, json, at: Date.now() };
         this.requests.push(r);
-        const i = this.specials.findIndex((s) => r.path.startsWith(s.prefix));
+        const i = this.specials.findIndex((s) => r.path.startsWith(s.prefix) && (s.method === undefined || s.method === r.method));
         if (i >= 0) {
           const answer = this.specials.splice(i, 1)[0]!.answer;
           if (answer === "hang") {
             this.hanging.push(res);
+            return;
+          }
+          if (answer === "lose-answer") {
+            const sink = { writeHead: () => ({ end: () => undefined }) } as unknown as ServerResponse;
+            this.route(r, sink);
+            res.writeHead(504, { "content-type": "text/plain" }).end("upstream timed out");
             return;
           }
           res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? "");

@@ -70,12 +70,17 @@ describe("git forge CI and merge state", () => {
     const fx = await makePrFixture();
     open.push({ fx });
     const forge = new GitForge({ git: fx.git, store: fx.store, clock: fx.clock, actor: "Test Author", remote: "origin" });
-    const ref = { sha: "x", branch: fx.incident.branch };
+    const head = gitIn(fx.fx.work, ["rev-parse", fx.incident.branch]);
+    const tree = gitIn(fx.fx.work, ["rev-parse", `${head}^{tree}`]);
+    const ref = { sha: head, branch: fx.incident.branch };
     expect((await forge.ciState(ref)).state).toBe("none"); // check.passed alone is one check, not the run's verdict
     const ev = (kind: string, data: Record<string, unknown>) => fx.store.appendEvent(fx.incident.id, { at: "2026-11-27T10:05:00.000Z", actor: "t", kind, data });
     await ev("checks.failed", { passed: ["build"], failed: ["test"] });
     expect(await forge.ciState(ref)).toMatchObject({ state: "failing", checks: [{ name: "build", state: "success" }, { name: "test", state: "failure" }] });
-    await ev("checks.passed", { passed: ["build", "test"], failed: [] });
+    // Checks that passed on another change do not count for this commit.
+    await ev("checks.passed", { passed: ["build", "test"], failed: [], tree: "4b825dc642cb6eb9a060e54bf8d69288fbee4904" });
+    expect(await forge.ciState(ref)).toMatchObject({ state: "none", source: expect.stringContaining("different change") });
+    await ev("checks.passed", { passed: ["build", "test"], failed: [], tree });
     expect((await forge.ciState(ref)).state).toBe("green");
 
     fx.fx.git("push", "-q", "origin", fx.incident.branch);

@@ -164,6 +164,7 @@ describe("the deploy gate", () => {
 
     // A second commit on the hotfix branch: staging ran and verified the first one only.
     f.fx.write("src/auth.js", "export function check(t) {\n  return Number(t.exp) > Date.now() / 1000;\n}\n");
+    expect((await f.cli(["check"])).code).toBe(0); // checks count only for the change they ran on
     f.fx.git("add", "-A");
     expect((await f.cli(["commit", "--brief", "compare exp as a number"])).code).toBe(0);
     f.fx.git("push", "-q", "origin", "HEAD");
@@ -235,5 +236,22 @@ describe("tags and hostile input", () => {
     const bad = await f.cli(["ship", "-t", "--upload-pack=touch PWNED4"]);
     expect(bad.code).not.toBe(0);
     expect(existsSync(`${f.fx.work}/PWNED4`)).toBe(false);
+  });
+});
+
+describe("CI on the offline forge", () => {
+  it("checks that passed on an earlier change do not make a later commit green", async () => {
+    f = await makeShipFixture();
+    // A new commit after the checks ran: nobody checked this change.
+    f.fx.write("src/auth.js", "export function check(t) {\n  return true;\n}\n");
+    f.fx.git("add", "-A");
+    expect((await f.cli(["commit", "--brief", "loosen the check"])).code).toBe(0);
+    f.fx.git("push", "-q", "origin", "HEAD");
+    const blocked = await f.cli(["ship", "--dry-run", "--json"]);
+    expect(blocked.code).toBe(5);
+    expect(gateOf(blocked)["ci-green"]).toMatchObject({ met: false });
+    expect(gateOf(blocked)["ci-green"].detail).toContain("different change");
+    expect((await f.cli(["check"])).code).toBe(0);
+    expect((await f.cli(["ship", "--dry-run"])).code).toBe(0);
   });
 });

@@ -20,13 +20,18 @@ describe("verify after a rollback", () => {
 
     const r = await f.cli(["verify"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("After the rollback of ENG-1234");
+    expect(r.stdout).toContain("After the rollback of ENG-1234 on production: the version production went back to is healthy");
+    expect(r.stdout).not.toContain("Verified ENG-1234");
     expect(r.stdout).toContain("Next: fix it, then:");
     const kinds = await kindsOf(f);
     expect(kinds).toContain("verify.rollback.verified");
     expect(kinds).not.toContain("verify.production.verified");
+    const events = (await f.cli(["log", "--json"])).json().events as Array<{ kind: string; data: { summary: string } }>;
+    expect(events.find((e) => e.kind === "verify.rollback.verified")!.data.summary).toMatch(/^the rolled-back version v1\.4\.2 is healthy/);
     const s = (await f.cli(["status", "--json"])).json();
     expect(s.incident.status).toBe("rolled-back");
+    expect(s.incident.data.verification.rollback.outcome).toBe("verified");
+    expect(s.incident.data.verification.production).toBeUndefined();
     expect(s.checklist.find((i: { id: string }) => i.id === "verified").state).not.toBe("done");
   });
 });

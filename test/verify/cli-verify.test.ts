@@ -143,6 +143,35 @@ describe("firebreak verify", () => {
     expect(status.incident.data.verification.production.outcome).toBe("inconclusive");
   });
 
+  it("stops early when no metric can be read: inconclusive on the record, the last error masked, the source and the command to run", async () => {
+    const STATS_TOKEN = "Bearer stats-token-never-printed-5521";
+    // A window of an hour: only the run of failed reads can end this in time.
+    fx.commit("chore: firebreak config", { ".firebreak.yml": `verify:
+  baseUrl: { production: "${app.url}" }
+  warmupSeconds: 0
+  intervalSeconds: 0.2
+  windowMinutes: 60
+  metrics:
+    - { name: queue failures, source: json, url: /stats, headers: { Authorization: env:STATS_TOKEN }, bad: $.jobs.failed, total: $.jobs.done, baseline: { fraction: 0.01 } }
+` });
+    fx.git("push", "-q", "origin", "main");
+    await startIncident();
+    app.state.metricsDown = true;
+    const r = await firebreak(fx.work, ["verify"], { env: { STATS_TOKEN }, timeoutMs: 60_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(5);
+    expect(r.stdout).toContain("Inconclusive on ENG-1234 on production: verify stopped before the window ended, because every metric's last 8 reads failed.");
+    expect(r.stdout).toContain(`queue failures (verify.metrics[0], ${app.url}/stats): HTTP 503`);
+    expect(r.stdout).toContain(`Next: check that ${app.url}/stats answers (curl ${app.url}/stats), then: firebreak verify --window 60m`);
+    const status = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(status.incident.status).not.toBe("verified");
+    expect(status.incident.data.verification.production).toMatchObject({ outcome: "inconclusive", unreadable: { failedReads: 8 } });
+    const verdict = (await log()).find((e) => e.kind === "verify.production.inconclusive")!;
+    expect(verdict.data.summary).toMatch(/^production: inconclusive: stopped .* after the deploy, before the window ended, because every metric's last 8 reads failed \(queue failures: HTTP 503/);
+    // The gateway echoed the token into its error: masked in the output and on the record.
+    expect(JSON.stringify(verdict)).toContain("HTTP 503");
+    expect(r.stdout + r.stderr + JSON.stringify(status) + JSON.stringify(await log())).not.toContain("stats-token-never-printed");
+  });
+
   it("says what to configure when there is nothing to verify with", async () => {
     await startIncident();
     const r = await firebreak(fx.work, ["verify"]);

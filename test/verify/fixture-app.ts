@@ -84,7 +84,8 @@ export async function startApp(init: Partial<FixtureApp["state"]> = {}): Promise
       return void res.end(metrics());
     }
     if (path === "/stats") {
-      if (state.metricsDown) return void res.writeHead(503).end("down");
+      // Down, like a gateway that echoes the request in its error page (credentials included).
+      if (state.metricsDown) return void res.writeHead(503).end(`down (request authorization: ${req.headers.authorization ?? "none"})`);
       return send(res, 200, { jobs: { done: c.requests, failed: c.errors }, "odd key": [{ n: c.errors }] });
     }
     if (path === "/profile") {

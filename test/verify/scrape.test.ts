@@ -159,7 +159,7 @@ describe("the watch on a source that stays down", () => {
   let app: FixtureApp;
   afterEach(async () => app?.close());
 
-  it("stops after a run of failed reads instead of waiting out the window", async () => {
+  it("stops after a run of failed reads instead of waiting out the window: inconclusive, with the last error", async () => {
     const { watch, MAX_FAILED_READS_IN_A_ROW } = await import("../../src/verify/watch.js");
     app = await startApp({ rate: 2000, errorFraction: 0.01 });
     const m = ConfigSchema.parse({ verify: { metrics: [{ name: "errors", source: "scrape", url: "/metrics", bad: "app_errors_total", total: "app_request_duration_seconds_count" }] } }).verify.metrics[0]!;
@@ -174,10 +174,10 @@ describe("the watch on a source that stays down", () => {
       deployAt: new Date(),
       onTick: () => void ticks++,
     });
-    const e = await run.then(() => null, (err: unknown) => err);
-    expect(e).toBeInstanceOf(FirebreakError);
-    expect((e as FirebreakError).code).toBe("METRICS_UNREADABLE");
-    expect((e as FirebreakError).details.join("\n")).toContain("HTTP 503");
+    const r = await run;
+    expect(r.outcome).toBe("inconclusive");
+    expect(r.unreadable).toEqual({ failedReads: MAX_FAILED_READS_IN_A_ROW, errors: [{ name: "errors", error: expect.stringContaining("HTTP 503") }] });
+    expect(r.view.metrics[0]!.missedReads).toBe(MAX_FAILED_READS_IN_A_ROW);
     expect(ticks).toBeLessThanOrEqual(MAX_FAILED_READS_IN_A_ROW + 2);
   });
 });

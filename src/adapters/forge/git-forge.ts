@@ -110,8 +110,9 @@ export class GitForge implements Forge {
     const { git, remote } = this.o;
     await assertSafeRef(pr.base);
     await assertSafeRef(pr.head);
-    await git.fetch(remote, [pr.base]);
-    const head = await git.revParse(`refs/heads/${pr.head}`);
+    await git.fetch(remote, [pr.base, pr.head]);
+    // The PR is what was pushed (as on a hosted forge): the gate judged that commit, not a local one.
+    const head = await git.revParse(`refs/remotes/${remote}/${pr.head}`).catch(() => git.revParse(`refs/heads/${pr.head}`));
     const baseSha = await git.revParse(`refs/remotes/${remote}/${pr.base}`);
     if (await git.isAncestor(head, baseSha)) return { sha: (await this.findMergeCommit(head, `refs/remotes/${remote}/${pr.base}`)) ?? baseSha, merged: true }; // merged by an earlier run
     const dir = await mkdtemp(join(tmpdir(), "firebreak-merge-"));
@@ -171,6 +172,12 @@ export class GitForge implements Forge {
     const events = await this.o.store.timeline(inc.id);
     const last = [...events].reverse().find((e) => e.kind === "checks.passed" || e.kind === "checks.failed");
     if (!last) return { state: "none", checks: [], source };
+    // Passing checks count only for the change they ran on: the commit's tree must be the one checked.
+    const checked = typeof last.data.tree === "string" ? last.data.tree : null;
+    const shipped = /^[0-9a-f]{40,64}$/.test(ref.sha)
+      ? (await this.o.git.git(["rev-parse", "--verify", "--end-of-options", `${ref.sha}^{tree}`]).catch(() => "")).trim() || null
+      : null;
+    if (last.kind === "checks.passed" && (!checked || checked !== shipped)) return { state: "none", checks: [], source: `${source}: the last run was on a different change than ${ref.sha.slice(0, 12)}` };
     const names = (k: string) => (Array.isArray(last.data[k]) ? (last.data[k] as unknown[]).map(String) : []);
     const checks = [
       ...names("passed").map((name) => ({ name, state: "success" as const })),

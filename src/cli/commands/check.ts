@@ -3,6 +3,7 @@
 
 import { join } from "node:path";
 import type { CommandInput } from "../run-command.js";
+import { workTreeId } from "../../checks/tree-id.js";
 import type { App } from "../../app/app.js";
 import type { Incident } from "../../domain/types.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
@@ -78,7 +79,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const passed = results.filter((r) => r.status === "passed");
   // "Checks passed" needs at least one check that really ran: nothing run proves nothing.
   const ok = failed.length === 0 && passed.length > 0;
-  await record(ok ? "checks.passed" : "checks.failed", { passed: passed.map((r) => r.name), failed: failed.map((r) => r.name), summary: ok ? "checks passed" : "checks did not pass" });
+  const tree = await workTreeId(app.git);
+  await record(ok ? "checks.passed" : "checks.failed", { passed: passed.map((r) => r.name), failed: failed.map((r) => r.name), tree, summary: ok ? "checks passed" : "checks did not pass" });
 
   // 3. Summary.
   out.data({ guard, checks: results, ok });

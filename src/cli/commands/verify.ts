@@ -44,6 +44,9 @@ export function parseWindow(text: string): number {
   return minutes;
 }
 
+/** Minutes as --window takes them: "30m", or "90s" when not whole minutes. */
+const windowText = (minutes: number): string => (Number.isInteger(minutes) ? `${minutes}m` : `${Math.round(minutes * 60)}s`);
+
 async function findIncident(app: App, out: Output, opts: Record<string, unknown>): Promise<Incident | null> {
   if (opts.incident === false) return null;
   try {
@@ -107,17 +110,39 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   out.data(result);
   const where = incident ? `${incident.ticket} on ${env}` : env;
   out.line("");
-  if (result.ofRollback) out.line(`After the rollback of ${where}:`);
-  if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} after the deploy` : ""}.`);
+  if (result.ofRollback) {
+    // The verdict is about the version a rollback put back, not the fix: say so in the headline.
+    if (result.outcome === "verified") out.success(`After the rollback of ${where}: the version production went back to is healthy (the incident stays rolled back).`);
+    else if (result.outcome === "regression") out.line(`${out.red("✖")} After the rollback of ${where}: the version production went back to is not healthy either.`);
+    else out.line(`${out.yellow("!")} After the rollback of ${where}: no verdict on the version production went back to before the window ended.`);
+  } else if (result.unreadable) out.line(`${out.yellow("!")} Inconclusive on ${where}: verify stopped before the window ended, because every metric's last ${result.unreadable.failedReads} reads failed.`);
+  else if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} after the deploy` : ""}.`);
   else if (result.outcome === "regression") out.line(`${out.red("✖")} Regression on ${where}.`);
   else out.line(`${out.yellow("!")} Inconclusive on ${where}: the window ended before the data allowed a verdict.`);
   out.line(`  ${result.summary}`);
   for (const f of result.figures) out.line(`  ${out.dim("•")} ${f}`);
+  for (const m of result.unreadable?.metrics ?? []) out.line(`  ${out.dim("•")} ${m.name} (${m.config}${m.url ? `, ${m.url}` : ""}): ${m.error}`);
   if (!result.recorded && incident === null) out.line(out.dim("  (no incident: nothing was recorded)"));
+
+  if (result.unreadable) {
+    // Nothing could be read: the next step is the source, then the same watch again.
+    const first = result.unreadable.metrics[0];
+    const minutes = windowMinutes ?? (await app.config()).verify.windowMinutes;
+    const again = `firebreak verify${env === "staging" ? " --env staging" : ""}${incident && typeof opts.ticket === "string" ? ` -t ${incident.ticket}` : ""}${incident === null && opts.incident === false ? " --no-incident" : ""} --window ${windowText(minutes)}`;
+    out.next(`check that ${first?.url || "each metric's source"} answers${first?.url ? ` (curl ${shq(first.url)})` : ""}, then: ${again}`);
+    return EXIT.blocked;
+  }
 
   if (result.ofRollback) {
     // Production runs the version it went back to; the fix itself still needs another try.
-    out.next(result.outcome === "verified" ? "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship" : `firebreak status ${incident!.ticket}   # the version rolled back to is not healthy either`);
+    const ticket = incident!.ticket;
+    out.next(
+      result.outcome === "verified"
+        ? "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship"
+        : result.outcome === "regression"
+          ? `firebreak status ${ticket}   # the rollback did not help: look for another cause (firebreak log ${ticket})`
+          : `keep watching: firebreak verify -t ${ticket} --window 60m`,
+    );
     return result.outcome === "verified" ? EXIT.ok : EXIT.blocked;
   }
   if (result.outcome === "verified") {
