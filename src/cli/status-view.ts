@@ -47,6 +47,9 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
     out.line(out.dim("Recent timeline (UTC):"));
     for (const e of tail) out.line(`  ${utc(e.at).slice(0, 16)}  ${e.actor.padEnd(12)}  ${describeEvent(e)}`);
   }
-  if (next) out.next(next.item.command);
+  // After a rollback the owed step is the next fix, not the checklist's next tick.
+  const rolledBack = notices.find((n) => n.id === "rolled-back");
+  if (rolledBack) out.next(rolledBack.command);
+  else if (next) out.next(next.item.command);
   else out.line("Every item at this level is done.");
 }

@@ -95,6 +95,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  // `firebreak demo | head` ends the process on the spot (EPIPE): the service must not outlive it.
+  const onExit = () => {
+    if (sb) stopService(sb);
+  };
+  process.once("exit", onExit);
   try {
     const port = await freePort();
     sb = buildSandbox({ port, config: sandboxConfig });
@@ -128,6 +133,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("exit", onExit);
     await traffic?.stop();
     if (sb) stopService(sb);
     await receiver?.close();

@@ -35,13 +35,18 @@ export function statusNotices(incident: Incident, events: TimelineEvent[], now: 
 
   // After a rollback the checklist's next item is not the point: production runs the old version.
   const rolledBack = [...events].reverse().find((e) => e.kind === "rollback.done");
-  if (rolledBack && !events.some((e) => e.kind === "deploy.production.done" && e.seq > rolledBack.seq)) {
+  const rolledBackNow = rolledBack !== undefined && !events.some((e) => e.kind === "deploy.production.done" && e.seq > rolledBack.seq);
+  if (rolledBackNow) {
     notices.push({ id: "rolled-back", text: "rolled back: production runs the previous version; the fix needs another try", command: "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship" });
   }
 
   // A P0 deploys first and announces after: once it is out, telling people is the urgent thing.
-  if (incident.priority === "P0" && has("deploy.production.done") && !has("announce.sent")) {
-    notices.push({ id: "inform-now", text: "inform now: the fix is deployed and nobody has been told", command: "firebreak announce --stage monitoring   # no channel configured? firebreak confirm oncall-notified --note \"told …\"" });
+  // A message sent, or a person's word that people were told after the deploy, settles it.
+  const deployed = [...events].reverse().find((e) => e.kind === "deploy.production.done");
+  const told = deployed && events.some((e) => e.kind === "announce.sent" || (e.kind === "confirm.oncall-notified" && e.seq > deployed.seq));
+  if (incident.priority === "P0" && deployed && !told && !rolledBackNow) {
+    const stage = has("verify.production.verified") ? "resolved" : "monitoring";
+    notices.push({ id: "inform-now", text: "inform now: the fix is deployed and nobody has been told", command: `firebreak announce --stage ${stage}   # no channel configured? firebreak confirm oncall-notified --note "told …"` });
   }
 
   const verified = first("verify.production.verified");

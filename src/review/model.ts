@@ -97,8 +97,8 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
       (m.verified ? `, verified ${utcMinutes(m.verified)} (${dur(incident.discoveredAt, m.verified)} in all)` : "") +
       ".",
     deadline.state === "met" || deadline.state === "missed"
-      ? `The ${level.respondWithin} deadline (${utcMinutes(incident.deadlineAt)}) was ${deadline.text}.`
-      : `The ${level.respondWithin} deadline (${utcMinutes(incident.deadlineAt)}): ${deadline.text}.`,
+      ? `The deadline of ${level.respondWithin} (${utcMinutes(incident.deadlineAt)}) was ${deadline.text}.`
+      : `The deadline of ${level.respondWithin} (${utcMinutes(incident.deadlineAt)}): ${deadline.text}.`,
   ];
 
   const impactRows: Array<{ label: string; value: string }> = [
@@ -160,7 +160,7 @@ function wentWellWrong(incident: Incident, events: readonly TimelineEvent[], m: 
   const wrong: string[] = [];
   const level = LEVELS[incident.priority];
 
-  if (deadline.state === "met") well.push(`Fixed in production within the ${level.respondWithin} deadline, ${formatDuration(deadline.marginMs)} to spare.`);
+  if (deadline.state === "met") well.push(`Fixed in production within the deadline of ${level.respondWithin}, ${formatDuration(deadline.marginMs)} to spare.`);
   else if (deadline.state === "missed") wrong.push(`The ${level.respondWithin} deadline was missed by ${formatDuration(deadline.marginMs)}.`);
   else if (deadline.state === "overdue") wrong.push(`The ${level.respondWithin} deadline passed ${formatDuration(deadline.marginMs)} ago with no fix in production.`);
 

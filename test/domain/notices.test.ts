@@ -25,6 +25,13 @@ describe("status notices", () => {
     expect(ids("P0", [ev("deploy.production.done")])).toContain("inform-now");
     expect(ids("P0", [ev("deploy.production.done"), ev("announce.sent")])).not.toContain("inform-now");
     expect(ids("P1", [ev("deploy.production.done")])).not.toContain("inform-now");
+    // A person's word after the deploy settles it (no channel configured); one from before does not.
+    expect(ids("P0", [ev("deploy.production.done"), ev("confirm.oncall-notified")])).not.toContain("inform-now");
+    expect(ids("P0", [ev("confirm.oncall-notified"), ev("deploy.production.done")])).toContain("inform-now");
+    // Rolled back: the message to send is about the rollback, and the rolled-back notice says what next.
+    expect(ids("P0", [ev("deploy.production.done"), ev("rollback.done")])).toEqual(["rolled-back"]);
+    const verified = statusNotices(incident("P0"), [ev("deploy.production.done"), ev("verify.production.verified")], new Date("2026-11-27T12:00:00Z"));
+    expect(verified.find((n) => n.id === "inform-now")?.command).toContain("--stage resolved");
   });
 
   it("puts the post-incident review 72 h after verification, overdue after that, gone once done", () => {

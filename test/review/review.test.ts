@@ -54,7 +54,7 @@ describe("firebreak review", () => {
     expect(text).toContain("Deployed to production (v1.4.3) at 2026-11-27 15:30 UTC");
     expect(text).toContain("Verification: verified at 2026-11-27 15:45 UTC");
     // Went well / wrong from facts.
-    expect(text).toContain("Fixed in production within the 4 hours deadline, 2h 30m to spare.");
+    expect(text).toContain("Fixed in production within the deadline of 4 hours, 2h 30m to spare.");
     expect(text).toMatch(/Checks ran and passed: test/);
     expect(text).toContain("Reviewed and approved by Dana.");
     // Actions, and prevention grouped by kind.

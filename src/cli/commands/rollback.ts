@@ -51,6 +51,6 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   }
   out.data({ rollback: result });
   out.success(`${incident.ticket} rolled back: ${result.summary}.`);
-  out.next(`firebreak verify   # confirm production is healthy again; then: firebreak note "why it was rolled back"`);
+  out.next(`firebreak verify   # confirm production is healthy again; then fix it and: firebreak check && firebreak commit && firebreak pr && firebreak ship`);
   return EXIT.ok;
 }
