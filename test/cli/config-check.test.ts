@@ -18,6 +18,7 @@ describe("firebreak config check", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(".firebreak.yml is valid.");
     expect(r.stdout).toMatch(/backport\s+develop/);
+    expect(r.stdout).toContain("typecheck: none found");
     expect(r.stdout).toMatch(/! not set\s+TEAM_HOOK\s+\(notify\.webhook\.url\)/);
     expect(r.stdout).toMatch(/✔ set\s+SLACK_HOOK/);
     expect(r.stdout).toContain("Next: export TEAM_HOOK=…");

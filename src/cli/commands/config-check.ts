@@ -6,6 +6,7 @@ import type { CommandInput } from "../run-command.js";
 import type { Config } from "../../config/schema.js";
 import { ENV_REF_RE } from "../../config/secrets.js";
 import { configuredChannels } from "../../workflow/announce.js";
+import { detectCheckCommands } from "../../checks/detect-commands.js";
 
 /** Every env:NAME the file names, with the key that names it. */
 export function secretRefs(value: unknown, path = ""): { key: string; name: string }[] {
@@ -18,7 +19,9 @@ export function secretRefs(value: unknown, path = ""): { key: string; name: stri
   return [];
 }
 
-function uses(c: Config): Array<[string, string]> {
+function uses(c: Config, root: string): Array<[string, string]> {
+  // The same lookup `firebreak check` does: config first, then package.json scripts.
+  const checks = detectCheckCommands(root, { test: c.checks.test, typecheck: c.checks.typecheck, build: c.checks.build });
   const deployers = (["staging", "production"] as const)
     .map((env) => {
       const d = (c.deploy as Record<string, { type?: string } | undefined>)[env];
@@ -28,7 +31,7 @@ function uses(c: Config): Array<[string, string]> {
   return [
     ["production", `${c.production.remote}/${c.production.branch}`],
     ["forge", c.forge.type === "github" ? `github${c.forge.repo ? ` (${c.forge.repo})` : ""}` : "git (offline)"],
-    ["checks", (["test", "typecheck", "build"] as const).map((k) => `${k}: ${c.checks[k] ?? "detected"}`).join(", ")],
+    ["checks", checks.map((k) => `${k.name}: ${k.command ?? "none found"}`).join(", ")],
     ["deploy", deployers.join(", ") || "none configured"],
     ["verify", `${c.verify.smoke.length} smoke test(s), ${c.verify.metrics.length} metric(s)`],
     ["notify", configuredChannels(c.notify).join(", ") || "no channel"],
@@ -49,7 +52,7 @@ export async function run({ app, out }: CommandInput): Promise<number> {
   }
   out.success(`${file} is valid.`);
   for (const w of warnings) out.warn(w);
-  out.fields(uses(config));
+  out.fields(uses(config, await app.repoRoot()));
   if (refs.length > 0) {
     out.line("");
     out.line("Secrets it names (values never shown):");
