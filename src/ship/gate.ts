@@ -77,7 +77,7 @@ function ciItem(f: GateFacts): GateItem {
       return {
         ...base,
         met: false,
-        detail: f.forge === "git" ? (ci.source.includes("different change") ? `no checks recorded for ${sha}: the last run was on a different change` : "no checks recorded yet") : `no check runs or statuses reported for ${sha} (${ci.source})`,
+        detail: f.forge === "git" ? (ci.staleChecks ? `no checks recorded for ${sha}: the last run was on a different change` : "no checks recorded yet") : `no check runs or statuses reported for ${sha} (${ci.source})`,
         command: f.forge === "git" ? "firebreak check" : "push the branch so CI runs, then: firebreak ship --dry-run",
       };
   }

@@ -79,7 +79,7 @@ describe("git forge CI and merge state", () => {
     expect(await forge.ciState(ref)).toMatchObject({ state: "failing", checks: [{ name: "build", state: "success" }, { name: "test", state: "failure" }] });
     // Checks that passed on another change do not count for this commit.
     await ev("checks.passed", { passed: ["build", "test"], failed: [], tree: "4b825dc642cb6eb9a060e54bf8d69288fbee4904" });
-    expect(await forge.ciState(ref)).toMatchObject({ state: "none", source: expect.stringContaining("different change") });
+    expect(await forge.ciState(ref)).toMatchObject({ state: "none", staleChecks: true });
     await ev("checks.passed", { passed: ["build", "test"], failed: [], tree });
     expect((await forge.ciState(ref)).state).toBe("green");
 

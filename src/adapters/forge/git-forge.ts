@@ -177,7 +177,7 @@ export class GitForge implements Forge {
     const shipped = /^[0-9a-f]{40,64}$/.test(ref.sha)
       ? (await this.o.git.git(["rev-parse", "--verify", "--end-of-options", `${ref.sha}^{tree}`]).catch(() => "")).trim() || null
       : null;
-    if (last.kind === "checks.passed" && (!checked || checked !== shipped)) return { state: "none", checks: [], source: `${source}: the last run was on a different change than ${ref.sha.slice(0, 12)}` };
+    if (last.kind === "checks.passed" && (!checked || checked !== shipped)) return { state: "none", checks: [], source, staleChecks: true };
     const names = (k: string) => (Array.isArray(last.data[k]) ? (last.data[k] as unknown[]).map(String) : []);
     const checks = [
       ...names("passed").map((name) => ({ name, state: "success" as const })),

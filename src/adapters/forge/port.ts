@@ -47,6 +47,8 @@ export interface CiState {
   checks: CiCheck[];
   /** Where the answer came from, for people: "GitHub checks and statuses", "recorded local checks". */
   source: string;
+  /** With state "none": checks passed, but on another change than this commit (offline forge). */
+  staleChecks?: boolean;
 }
 
 export interface MergeState {
