@@ -16,6 +16,7 @@
 //     beta: 0.01             # chance of calling a regression of regressionRatio× "verified"
 //     warmupSeconds: 60
 //     windowMinutes: 30
+//     keepWatching: true     # after "verified", watch to the window's end for a late regression
 //     autoRollback: { P0: true }
 
 import * as z from "zod";
@@ -163,6 +164,11 @@ export const VerifySchema = z
     tolerance: z.number().gt(0).default(1),
     warmupSeconds: z.number().min(0).max(3600).default(60),
     windowMinutes: z.number().gt(0).max(240).default(30),
+    /**
+     * After "verified", watch on to the window's end: a regression that begins later still rolls
+     * back. The verdict is recorded (and announced) when it is reached. false: stop there.
+     */
+    keepWatching: z.boolean().default(true),
     /** Seconds between two reads of every metric. */
     intervalSeconds: z.number().min(0.2).max(300).default(15),
     /** How long captureBaseline samples scrape and json metrics before a deploy. */

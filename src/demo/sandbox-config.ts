@@ -41,6 +41,8 @@ verify:
   warmupSeconds: 3
   intervalSeconds: 1
   windowMinutes: 2
+  # The demo stops at the verdict to stay short; a team's default watches on to the window's end.
+  keepWatching: false
   autoRollback: { P0: true }
 notify:
   channels: [webhook, email, statuspage-static]

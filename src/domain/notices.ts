@@ -1,12 +1,12 @@
 // Things `firebreak status` must say above the checklist because they are owed, not next:
 // a review of a change that shipped without one, people not yet told about a P0 that already
-// shipped, and the post-incident review's due date. Pure: built from the timeline and a time.
+// shipped, a verdict the watch took back after "verified", and the post-incident review's due date. Pure: built from the timeline and a time.
 
 import type { Incident, TimelineEvent } from "./types.js";
 import { LEVELS } from "./levels.js";
 
 export interface Notice {
-  id: "review-after-deploy" | "inform-now" | "post-incident-review" | "rolled-back";
+  id: "review-after-deploy" | "inform-now" | "post-incident-review" | "rolled-back" | "verdict-taken-back";
   text: string;
   command: string;
   overdue?: boolean;
@@ -38,6 +38,19 @@ export function statusNotices(incident: Incident, events: TimelineEvent[], now: 
   const rolledBackNow = rolledBack !== undefined && !events.some((e) => e.kind === "deploy.production.done" && e.seq > rolledBack.seq);
   if (rolledBackNow) {
     notices.push({ id: "rolled-back", text: "rolled back: production runs the previous version; the fix needs another try", command: "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship" });
+  }
+
+  // verify watches on after "verified": a later regression (not rolled back) or a withdrawn verdict
+  // means production runs a fix that is no longer known to be good.
+  const verdicts = events.filter((e) => /^verify\.production\.(verified|regression|inconclusive|watched)$/.test(e.kind));
+  const last = verdicts[verdicts.length - 1];
+  const takenBack = last && last.kind !== "verify.production.verified" && last.kind !== "verify.production.watched" && verdicts.some((e) => e.kind === "verify.production.verified");
+  if (takenBack && !rolledBackNow) {
+    notices.push({
+      id: "verdict-taken-back",
+      text: last.kind === "verify.production.regression" ? "regression after the fix was verified: production still runs it" : "verified, then the rate rose without proving a regression: production still runs the fix",
+      command: `firebreak rollback -t ${incident.ticket}   # or watch longer: firebreak verify -t ${incident.ticket} --window 60m`,
+    });
   }
 
   // A P0 deploys first and announces after: once it is out, telling people is the urgent thing.

@@ -6,6 +6,9 @@
 // - verified:   the rate is confidently below regressionRatio × baseline (missed regressions ≤ β).
 // A "verified" verdict does not end the watch: a regression that begins later (a leak, a cache
 // that expires) is caught by tests restarted every `restartEverySeconds`, which get a share of α.
+// At low traffic those tests can run out of window before they are sure; so when the watch reaches
+// the window's end, a "verified" verdict is checked once more against the data since it was given
+// and withdrawn (inconclusive, for a person to judge) if the rate since leans toward a regression (withdrawAbove).
 
 import { DEFAULT_PRIOR, logMixtureRatio, mixtureInterval, type GammaPrior } from "./mixture.js";
 import { REGRESSION_PRIOR, VERIFIED_PRIOR } from "./priors.js";
@@ -41,6 +44,30 @@ export interface DeciderOptions {
   primaryShare?: number;
 }
 
+/**
+ * The rate since "verified" that withdraws the verdict at the window's end, as a multiple of the
+ * baseline: 0.9 × the log-mean of the tolerance and the regression ratio, (k − 1)/ln k for
+ * k = ratio/tolerance, which is 1.30 for 2×. At the log-mean itself the data since the verdict are
+ * as likely under a regression as under the baseline; the 10% below it is a margin for the rate
+ * being an estimate against an estimated baseline, set with bench:verify: the late 2× regression at
+ * 5 req/s goes from 4.2% missed to 0.4%, and good fixes at 5 req/s lose about 3 points of
+ * "verified" (none at 50 req/s). It is one comparison at one moment, and it only turns
+ * "verified" into "inconclusive" for a person to judge, never into a rollback.
+ */
+export function withdrawAbove(tolerance: number, ratio: number): number {
+  const k = ratio / tolerance;
+  return (0.9 * tolerance * (k - 1)) / Math.log(k);
+}
+
+/** Why a "verified" verdict was taken back at the window's end. */
+export interface Withdrawal {
+  /** seconds since the deploy: the verdict, then the end of the data checked */
+  verifiedAt: number;
+  at: number;
+  /** bad events over the baseline's expectation since the verdict */
+  ratioSince: number;
+}
+
 export interface Sample {
   /** seconds since the deploy, at the end of the interval this sample covers */
   t: number;
@@ -65,6 +92,8 @@ export interface DecisionState {
   /** when the current outcome was first reached (seconds since the deploy) */
   decidedAt?: number;
   verifiedAt?: number;
+  /** set when the window ended with the rate risen since "verified" (the outcome is then inconclusive) */
+  withdrawn?: Withdrawal;
   /** seconds since the deploy by which a decision is expected at the traffic seen so far */
   expectedSecondsToDecide?: number;
   /** the same estimate, split by verdict, in seconds after the warm-up */
@@ -112,6 +141,7 @@ export function createDecider(opts: DeciderOptions): Decider {
   const primaryLevel = Math.log(1 / (alpha * primaryShareUsed));
   const restartLevel = restarts === 0 ? Infinity : Math.log(restarts / (alpha * (1 - primaryShareUsed)));
   const verifiedLevel = Math.log(1 / beta);
+  const withdrawLine = withdrawAbove(tolerance, ratio);
 
   // The baseline is an estimate too: its variance adds to the new window's. Scaling the counts by
   // 1 / (φ · (1 + θ0·M/B0)) matches the variance of ln(rate ratio), φ·(1/(θ0·M) + 1/B0).
@@ -129,6 +159,8 @@ export function createDecider(opts: DeciderOptions): Decider {
   let decidedAt: number | undefined;
   let verifiedAt: number | undefined;
   let nextRestart = warmup + every;
+  let atVerified: Snapshot | undefined;
+  let withdrawn: Withdrawal | undefined;
   const snapshots: Snapshot[] = [];
 
   const observe = (sample: Sample): Outcome => {
@@ -164,6 +196,7 @@ export function createDecider(opts: DeciderOptions): Decider {
     if (sum >= 1) return decide("regression", t);
     if (outcome === "pending" && s < ratio * m && evidenceAt(s, m, ratio, verifiedPrior) >= verifiedLevel) {
       verifiedAt = t;
+      atVerified = { s, n };
       return decide("verified", t);
     }
     return finishIfDue(t);
@@ -177,8 +210,18 @@ export function createDecider(opts: DeciderOptions): Decider {
 
   const finishIfDue = (t: number): Outcome => {
     if (t >= window && outcome === "pending") return decide("inconclusive", t);
+    if (t >= window && outcome === "verified" && atVerified) {
+      // Half an event keeps a short stretch with none from reading as "nothing can be said".
+      const since = (s - atVerified.s + 0.5) / Math.max(1e-9, p0 * (n - atVerified.n));
+      atVerified = undefined; // once, at the end
+      if (since > withdrawLine) {
+        withdrawn = { verifiedAt: verifiedAt ?? t, at: t, ratioSince: since };
+        return decide("inconclusive", t);
+      }
+    }
     return outcome;
   };
+
 
   const state = (): DecisionState => {
     const m = p0 * n;
@@ -200,6 +243,7 @@ export function createDecider(opts: DeciderOptions): Decider {
       elapsed: lastT,
       ...(decidedAt === undefined ? {} : { decidedAt }),
       ...(verifiedAt === undefined ? {} : { verifiedAt }),
+      ...(withdrawn ? { withdrawn } : {}),
       ...(timeToDecide === undefined
         ? {}
         : {

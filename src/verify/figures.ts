@@ -106,7 +106,14 @@ export function watchSummary(r: WatchResult): string {
     const why = regressionReason(r);
     return `regression ${duration(r.decidedAt)} after the deploy: ${why}. ${figures}${tail}`;
   }
-  if (r.outcome === "verified") return `verified ${duration(r.decidedAt)} after the deploy: ${figures}${tail}`;
+  if (r.outcome === "verified") {
+    // Watched on to the window's end after the verdict: say so, it is what makes a late regression unlikely.
+    const watchedOn = r.view.settings.keepWatching && r.view.elapsed >= r.view.settings.windowSeconds;
+    return `verified ${duration(r.decidedAt)} after the deploy${watchedOn ? ` and still healthy when the window ended (${duration(r.view.settings.windowSeconds)})` : ""}: ${figures}${tail}`;
+  }
+  const withdrawn = r.view.metrics.filter((m) => m.state.withdrawn);
+  if (withdrawn.length)
+    return `inconclusive: verified ${duration(Math.min(...withdrawn.map((m) => m.state.withdrawn!.verifiedAt)))} after the deploy, but since then ${withdrawn.map((m) => `${m.name} ran ${times(m.state.withdrawn!.ratioSince)} the baseline`).join(", ")}, too little to roll back on and too much to leave verified (${duration(r.view.settings.windowSeconds)} window). ${figures}${tail}`;
   if (r.unreadable)
     return `inconclusive: stopped ${duration(r.decidedAt)} after the deploy, before the window ended, because every metric's last ${r.unreadable.failedReads} reads failed (${r.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
   const slow = r.view.metrics.filter((m) => m.outcome !== "verified" && (m.state.expectedSecondsToDecide ?? 0) > r.view.settings.windowSeconds);

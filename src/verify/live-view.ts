@@ -51,6 +51,10 @@ export class LiveBlock {
     this.stream.write(up + clipped.map((l) => this.redact(l)).join("\n") + "\n");
     this.drawn = clipped.length;
   }
+  /** Leaves the last frame where it is: lines printed next stay, and the next frame goes below them. */
+  detach(): void {
+    this.drawn = 0;
+  }
 }
 
 /** Plain progress for pipes: returns the lines worth printing for this tick (maybe none). */
@@ -59,7 +63,7 @@ export function plainProgress(everySeconds: number): (view: WatchView) => string
   const lastOutcome = new Map<string, string>();
   return (view) => {
     const changed = view.metrics.some((m) => lastOutcome.get(m.name) !== m.outcome);
-    if (!changed && view.elapsed - lastPrinted < everySeconds && view.outcome === "pending") return [];
+    if (!changed && view.elapsed - lastPrinted < everySeconds) return [];
     lastPrinted = view.elapsed;
     for (const m of view.metrics) lastOutcome.set(m.name, m.outcome);
     return view.metrics.map((m) => `[${duration(view.elapsed)}] ${metricLine(m, view)}`);

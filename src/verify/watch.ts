@@ -1,6 +1,8 @@
 // The watch after a deploy: every interval, read each metric, feed its decider (decision.ts), and
 // stop at the first verdict the data allows. Regression on any metric ends it at once; verified
 // needs every metric verified; when the window ends first, the verdict is inconclusive.
+// With `keepWatching`, "verified" is reported (onVerified) and the watch goes on to the window's end,
+// so a regression that begins later still rolls back, and a rate that rose since is not left verified.
 // A read that fails is a missing scrape: the next one covers the gap (counters accumulate). When
 // every metric keeps failing, the watch stops early as inconclusive and says why (`unreadable`).
 
@@ -36,6 +38,8 @@ export interface WatchSettings {
   warmupSeconds: number;
   windowSeconds: number;
   intervalSeconds: number;
+  /** after "verified", watch on to the window's end for a regression that begins later */
+  keepWatching: boolean;
 }
 
 export interface MetricView {
@@ -80,6 +84,8 @@ export interface WatchOptions {
   deployAt: Date;
   signal?: AbortSignal;
   onTick?: (view: WatchView) => void;
+  /** with settings.keepWatching: called once, when every metric is first verified */
+  onVerified?: (result: WatchResult) => Promise<void>;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -230,10 +236,34 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
     return "pending";
   };
 
+  const resultOf = (v: WatchView, unreadable?: WatchResult["unreadable"]): WatchResult => {
+    const outcome = v.outcome === "pending" ? "inconclusive" : v.outcome;
+    const decided = tracks.map((tr) => tr.decider.state().decidedAt ?? lastT);
+    return {
+      outcome,
+      decidedAt: outcome === "regression" ? Math.min(...tracks.filter((tr) => tr.decider.state().outcome === "regression").map((tr) => tr.decider.state().decidedAt ?? lastT)) : Math.max(0, ...decided),
+      view: { ...v, outcome },
+      ...(unreadable ? { unreadable } : {}),
+    };
+  };
+
+  // Done at the first verdict, except that "verified" watches on to the window's end when asked.
+  let toldVerified = false;
+  const settled = async (): Promise<boolean> => {
+    const o = overall();
+    if (o === "pending") return false;
+    if (o !== "verified" || !settings.keepWatching || lastT >= settings.windowSeconds) return true;
+    if (!toldVerified) {
+      toldVerified = true;
+      await opts.onVerified?.(resultOf(view()));
+    }
+    return false;
+  };
+
   lastT = Math.max(0, t0);
   opts.onTick?.(view());
   let unreadable: WatchResult["unreadable"];
-  while (overall() === "pending" && !opts.signal?.aborted) {
+  while (!(await settled()) && !opts.signal?.aborted) {
     await sleep(settings.intervalSeconds * 1000, opts.signal);
     if (opts.signal?.aborted) break;
     for (const tr of tracks) {
@@ -265,7 +295,9 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
       break;
     }
     // The window can end between two reads that all failed: close it on time anyway.
-    if (lastT >= settings.windowSeconds) for (const tr of tracks) if (tr.decider.state().outcome === "pending") tr.decider.observe({ t: Math.max(lastT, tr.decider.state().elapsed + 1e-6), bad: 0, total: 0 });
+    // A verified metric gets the same last sample: its verdict is checked once more at the end.
+    if (lastT >= settings.windowSeconds)
+      for (const tr of tracks) if (["pending", "verified"].includes(tr.decider.state().outcome)) tr.decider.observe({ t: Math.max(lastT, tr.decider.state().elapsed + 1e-6), bad: 0, total: 0 });
     opts.onTick?.(view());
   }
 
@@ -279,13 +311,5 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
       else tr.notes.push(`could not list new issues: ${(e as Error).message}`);
     }
   }
-  const final = view();
-  const outcome = final.outcome === "pending" ? "inconclusive" : final.outcome;
-  const decided = tracks.map((tr) => tr.decider.state().decidedAt ?? lastT);
-  return {
-    outcome,
-    decidedAt: outcome === "regression" ? Math.min(...tracks.filter((tr) => tr.decider.state().outcome === "regression").map((tr) => tr.decider.state().decidedAt ?? lastT)) : Math.max(0, ...decided),
-    view: { ...final, outcome },
-    ...(unreadable ? { unreadable } : {}),
-  };
+  return resultOf(view(), unreadable);
 }

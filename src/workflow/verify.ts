@@ -33,6 +33,13 @@ export interface VerifyRequest {
   env: VerifyEnvironment;
   /** overrides verify.windowMinutes */
   windowMinutes?: number;
+  /** overrides verify.keepWatching (false: stop at the first verdict, --stop-at-verdict) */
+  keepWatching?: boolean;
+  /**
+   * With keepWatching: "verified" is on the record as soon as it is reached, and this is called
+   * (the announcement can go) while the watch goes on to the window's end.
+   */
+  onVerified?: (early: VerifyOutcome) => Promise<void>;
   /** the deploy's time, when the record does not say (or to override it) */
   since?: Date;
   /** false: never roll back, whatever verify.autoRollback says (--no-rollback) */
@@ -104,7 +111,7 @@ export function deployTimeOf(incident: Incident, events: readonly TimelineEvent[
   return ok.length ? new Date(Math.max(...ok)) : null;
 }
 
-function settingsOf(cfg: VerifyConfig, windowMinutes?: number): WatchSettings {
+function settingsOf(cfg: VerifyConfig, windowMinutes?: number, keepWatching?: boolean): WatchSettings {
   return {
     alpha: cfg.alpha,
     beta: cfg.beta,
@@ -113,6 +120,7 @@ function settingsOf(cfg: VerifyConfig, windowMinutes?: number): WatchSettings {
     warmupSeconds: cfg.warmupSeconds,
     windowSeconds: (windowMinutes ?? cfg.windowMinutes) * 60,
     intervalSeconds: cfg.intervalSeconds,
+    keepWatching: keepWatching ?? cfg.keepWatching,
   };
 }
 
@@ -276,7 +284,7 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
   const rolledBackTo = ofRollback && current ? rolledBackVersion(current, events) : undefined;
   const recordedDeploy = current ? deployTimeOf(current, events, env) : null;
   let deployAt = req.since ?? recordedDeploy ?? clockNow;
-  const settings = settingsOf(cfg, req.windowMinutes);
+  const settings = settingsOf(cfg, req.windowMinutes, req.keepWatching);
   const notes: string[] = [];
   if (!req.since && !recordedDeploy) notes.push(`No ${env} deploy on the record: counting from now.`);
   const sinceDeploy = (clockNow.getTime() - deployAt.getTime()) / 1000;
@@ -291,6 +299,76 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
   if (smoke.length && incident && store)
     await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, kind: "verify.smoke", data: redactDeep({ env, summary: `${env}: ${smokeSummary(smoke)}`, passed: smoke.every((r) => r.ok), results: smoke }) });
   const smokeFailed = smoke.filter((r) => !r.ok);
+
+  // A watch's result in words: the summary for the record, the one-line reason, the figures.
+  const concludeWatch = (r: WatchResult) => {
+    let summary = `${env}: ${watchSummary(r)}`;
+    let reason = r.outcome === "regression" ? `${env} regression: ${regressionReason(r)}` : `${env} ${r.outcome}`;
+    if (req.signal?.aborted && r.outcome === "inconclusive") summary = `${env}: interrupted before a verdict. ${watchSummary(r)}`;
+    let unreadable: VerifyOutcome["unreadable"];
+    // Unreadable sources after "verified" end the watch early; the verdict stands.
+    if (r.unreadable && r.outcome !== "verified") {
+      const byName = new Map(metricIdx.map(([m, i]) => [m.name, { config: `verify.metrics[${i}]`, url: metricUrl(m, cfg.baseUrl[env]) }] as const));
+      unreadable = { failedReads: r.unreadable.failedReads, metrics: r.unreadable.errors.map((e) => ({ ...e, ...(byName.get(e.name) ?? { config: "verify.metrics", url: "" }) })) };
+      reason = `${env} inconclusive: no metric could be read (${r.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
+    }
+    if (earlyRecorded && r.outcome === "verified" && req.signal?.aborted) summary += `; the watch after it was stopped by hand ${duration(r.view.elapsed)} after the deploy`;
+    if (smoke.length) summary += ` (${smokeSummary(smoke)})`;
+    if (ofRollback) summary = `${rollbackVerdict(r.outcome, rolledBackTo)}: ${summary}`;
+    const metrics = r.view.metrics.map(metricRecord);
+    return { summary, reason, figures: metrics.map((m) => m.figure), metrics, decidedAfterSeconds: Math.round(r.decidedAt), ...(unreadable ? { unreadable } : {}) };
+  };
+
+  // The verdict on the record. After an early "verified" (keepWatching), the end of the watch is a
+  // second entry: `watched` when it stayed healthy, or the regression or withdrawal that came later,
+  // which also takes the incident back from verified to shipped.
+  let earlyRecorded = false;
+  const record = async (r: {
+    outcome: VerifyOutcomeKind;
+    summary: string;
+    reason?: string;
+    figures: string[];
+    metrics: MetricRecord[];
+    decidedAfterSeconds: number | null;
+    rollback: RollbackAction;
+    unreadable?: VerifyOutcome["unreadable"];
+  }): Promise<boolean> => {
+    if (!incident || !store) return false;
+    const fresh = (await store.getIncident(incident.id)) ?? incident;
+    const all = verificationOf(fresh);
+    const at = app.clock.now().toISOString();
+    const watchedOn = earlyRecorded && r.outcome === "verified";
+    const entry = {
+      ...(all[env] ?? {}),
+      outcome: r.outcome,
+      at,
+      deployAt: deployAt.toISOString(),
+      summary: r.summary,
+      figures: r.figures,
+      metrics: r.metrics,
+      smoke: { passed: smoke.filter((x) => x.ok).length, failed: smokeFailed.length, results: smoke },
+      decidedAfterSeconds: r.decidedAfterSeconds,
+      windowMinutes: settings.windowSeconds / 60,
+      rollback: r.rollback,
+      ...(earlyRecorded ? { watchedUntil: at } : {}),
+      ...(r.unreadable ? { unreadable: r.unreadable } : {}),
+    };
+    const data = redactDeep({ env, summary: r.summary, figures: r.figures, metrics: r.metrics, smoke: smokeSummary(smoke), decidedAfterSeconds: r.decidedAfterSeconds, rollback: r.rollback, ...(r.unreadable ? { unreadable: r.unreadable } : {}) });
+    const slot = ofRollback ? "rollback" : env;
+    const ownsStatus = env === "production" && !ofRollback;
+    const status =
+      ownsStatus && r.outcome === "verified" && !watchedOn
+        ? ("verified" as const)
+        : ownsStatus && earlyRecorded && r.outcome !== "verified" && (fresh.status === "verified" || fresh.status === "resolved")
+          ? ("shipped" as const)
+          : undefined;
+    await store.updateIncident(
+      incident.id,
+      { ...(status ? { status } : {}), data: { verification: redactDeep({ ...all, [slot]: entry }) } },
+      { at, actor, kind: `verify.${slot}.${watchedOn ? "watched" : r.outcome}`, data },
+    );
+    return true;
+  };
 
   let result: WatchResult | null = null;
   let summary: string;
@@ -333,24 +411,22 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
       else if (expected !== undefined) notes.push(`${w.name}: a decision is expected within about ${duration(expected)} of the deploy.`);
     }
     req.onPlan?.(plan);
-    result = await watch({ settings, metrics: watched, deployAt: wallDeploy, signal: req.signal, onTick: req.onTick });
+    // "verified" goes on the record (and to people) when it is reached; the watch goes on.
+    const onVerified = async (early: WatchResult): Promise<void> => {
+      const v = concludeWatch(early);
+      earlyRecorded = await record({ ...v, outcome: "verified", rollback: "none" });
+      await req.onVerified?.({ env, ...v, outcome: "verified", smoke, rollback: "none", recorded: earlyRecorded, ...(ofRollback ? { ofRollback } : {}) });
+    };
+    result = await watch({ settings, metrics: watched, deployAt: wallDeploy, signal: req.signal, onTick: req.onTick, ...(settings.keepWatching ? { onVerified } : {}) });
+    const v = concludeWatch(result);
     outcome = result.outcome;
-    decidedAfterSeconds = Math.round(result.decidedAt);
-    summary = `${env}: ${watchSummary(result)}`;
-    reason = outcome === "regression" ? `${env} regression: ${regressionReason(result)}` : `${env} ${outcome}`;
-    if (req.signal?.aborted && outcome === "inconclusive") summary = `${env}: interrupted before a verdict. ${watchSummary(result)}`;
-    if (result.unreadable) {
-      const byName = new Map(metricIdx.map(([m, i]) => [m.name, { config: `verify.metrics[${i}]`, url: metricUrl(m, cfg.baseUrl[env]) }] as const));
-      unreadable = { failedReads: result.unreadable.failedReads, metrics: result.unreadable.errors.map((e) => ({ ...e, ...(byName.get(e.name) ?? { config: "verify.metrics", url: "" }) })) };
-      reason = `${env} inconclusive: no metric could be read (${result.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
-    }
-    if (smoke.length) summary += ` (${smokeSummary(smoke)})`;
+    ({ decidedAfterSeconds, summary, reason } = v);
+    if (v.unreadable) unreadable = v.unreadable;
   }
 
+  if (ofRollback && result === null) summary = `${rollbackVerdict(outcome, rolledBackTo)}: ${summary}`;
   const metrics = result ? result.view.metrics.map(metricRecord) : [];
   const figures = metrics.map((m) => m.figure);
-
-  if (ofRollback) summary = `${rollbackVerdict(outcome, rolledBackTo)}: ${summary}`;
 
   // 3. Rollback, decided before recording so the record says what was done about it.
   let rollback: RollbackAction = "none";
@@ -361,34 +437,7 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
     else rollback = "ask";
   }
 
-  let recorded = false;
-  if (incident && store) {
-    const fresh = (await store.getIncident(incident.id)) ?? incident;
-    const all = verificationOf(fresh);
-    const entry = {
-      ...(all[env] ?? {}),
-      outcome,
-      at: app.clock.now().toISOString(),
-      deployAt: deployAt.toISOString(),
-      summary,
-      figures,
-      metrics,
-      smoke: { passed: smoke.filter((r) => r.ok).length, failed: smokeFailed.length, results: smoke },
-      decidedAfterSeconds,
-      windowMinutes: settings.windowSeconds / 60,
-      rollback,
-      ...(unreadable ? { unreadable } : {}),
-    };
-    const data = redactDeep({ env, summary, figures, metrics, smoke: smokeSummary(smoke), decidedAfterSeconds, rollback, ...(unreadable ? { unreadable } : {}) });
-    const slot = ofRollback ? "rollback" : env;
-    await store.updateIncident(
-      incident.id,
-      { ...(env === "production" && outcome === "verified" && !ofRollback ? { status: "verified" as const } : {}), data: { verification: redactDeep({ ...all, [slot]: entry }) } },
-      { at: app.clock.now().toISOString(), actor, kind: `verify.${slot}.${outcome}`, data },
-    );
-    recorded = true;
-  }
-
+  const recorded = await record({ outcome, summary, reason, figures, metrics, decidedAfterSeconds, rollback, ...(unreadable ? { unreadable } : {}) });
   if (rollback === "automatic") await req.onRegression!(reason);
   return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, rollback, recorded, ...(ofRollback ? { ofRollback } : {}), ...(unreadable ? { unreadable: redactDeep(unreadable) } : {}) };
 }

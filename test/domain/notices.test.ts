@@ -34,6 +34,18 @@ describe("status notices", () => {
     expect(verified.find((n) => n.id === "inform-now")?.command).toContain("--stage resolved");
   });
 
+  it("says when a verdict was taken back after verified, until a rollback or a new verdict", () => {
+    const v = ev("verify.production.verified");
+    expect(ids("P1", [v, ev("verify.production.regression")])).toContain("verdict-taken-back");
+    expect(ids("P1", [v, ev("verify.production.inconclusive")])).toContain("verdict-taken-back");
+    expect(ids("P1", [v, ev("verify.production.watched")])).not.toContain("verdict-taken-back");
+    expect(ids("P1", [ev("verify.production.regression")])).not.toContain("verdict-taken-back");
+    expect(ids("P1", [v, ev("verify.production.regression"), ev("verify.production.verified")])).not.toContain("verdict-taken-back");
+    expect(ids("P1", [ev("deploy.production.done"), v, ev("verify.production.regression"), ev("rollback.done")])).not.toContain("verdict-taken-back");
+    const n = statusNotices(incident("P1"), [v, ev("verify.production.regression")], new Date("2026-11-27T12:00:00Z")).find((x) => x.id === "verdict-taken-back");
+    expect(n?.command).toContain("firebreak rollback -t ENG-1");
+  });
+
   it("puts the post-incident review 72 h after verification, overdue after that, gone once done", () => {
     const verified = ev("verify.production.verified", "2026-11-27T11:00:00.000Z");
     const due = statusNotices(incident("P1"), [verified], new Date("2026-11-28T11:00:00Z"))[0];

@@ -53,8 +53,11 @@ describe("firebreak verify", () => {
     expect(cap.stdout).toContain("Baseline for production sampled over 3 s: error rate, slow requests");
     app.restart(); // the deploy restarts the service: counters start again from zero
 
-    const r = await firebreak(fx.work, ["verify"], { env, timeoutMs: 90_000 });
+    // The default watches on after "verified" to the window's end (12 s here).
+    const r = await firebreak(fx.work, ["verify", "--window", "12s"], { env, timeoutMs: 90_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toContain("Watching on until 12s after the deploy for a regression that starts late");
+    expect(r.stdout).toContain("ENG-1234 on production stayed healthy to the end of the window: still verified.");
     expect(r.stderr).toContain("✔ expired token refused: GET");
     expect(r.stderr).toMatch(/error rate: .*evidence: regression \d+%, verified \d+%/);
     expect(r.stdout).toContain("Verified ENG-1234 on production");
@@ -75,6 +78,8 @@ describe("firebreak verify", () => {
     expect(kinds).toContain("verify.smoke");
     const verdict = events.find((e) => e.kind === "verify.production.verified")!;
     expect(verdict.data.summary).toMatch(/^production: verified .* after the deploy: error rate/);
+    const watched = events.find((e) => e.kind === "verify.production.watched")!;
+    expect(watched.data.summary).toMatch(/^production: verified .* after the deploy and still healthy when the window ended \(12 s\)/);
     expect((verdict.data.figures as string[])[1]).toMatch(/^slow requests .* p99 \d+ ms → \d+ ms$/);
     expect(status.checklist.find((i: { id: string }) => i.id === "verified").state).toBe("done");
     // The smoke test's token is nowhere: not in the output, not on the record.
@@ -120,12 +125,39 @@ describe("firebreak verify", () => {
     expect(r.stderr).toContain("firebreak verify --capture-baseline");
   });
 
+  it("after verified, watches on: a regression that begins later is caught, and the incident is no longer verified", async () => {
+    configure();
+    await startIncident();
+    expect((await firebreak(fx.work, ["verify", "--capture-baseline"], { env })).code).toBe(0);
+    app.restart();
+    const running = firebreak(fx.work, ["verify", "--window", "40s"], { env, timeoutMs: 90_000 });
+    // Wait for the verdict on the record (bounded), then break the service.
+    let verified = false;
+    for (let i = 0; i < 120 && !verified; i++) {
+      verified = (await log()).some((e) => e.kind === "verify.production.verified");
+      if (!verified) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(verified).toBe(true);
+    app.state.errorFraction = 0.08;
+    const r = await running;
+    expect(r.code, r.stdout + r.stderr).toBe(5);
+    expect(r.stdout).toContain("Verified ENG-1234 on production");
+    expect(r.stdout).toContain("Regression on ENG-1234 on production after it was verified: it began later.");
+    expect(r.stdout).toMatch(/Next: firebreak rollback -t ENG-1234/);
+    const status = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(status.incident.status).toBe("shipped");
+    expect(status.incident.data.verification.production).toMatchObject({ outcome: "regression", rollback: "ask" });
+    const kinds = (await log()).map((e) => e.kind);
+    expect(kinds.indexOf("verify.production.verified")).toBeLessThan(kinds.indexOf("verify.production.regression"));
+  });
+
   it("verifies a deploy without an incident: prints, records nothing", async () => {
     configure();
     expect((await firebreak(fx.work, ["verify", "--capture-baseline", "--no-incident"], { env })).code).toBe(0);
-    const r = await firebreak(fx.work, ["verify", "--no-incident"], { env, timeoutMs: 90_000 });
+    const r = await firebreak(fx.work, ["verify", "--no-incident", "--stop-at-verdict"], { env, timeoutMs: 90_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("Verified production");
+    expect(r.stderr).not.toContain("Watching on");
     expect(r.stdout).toContain("no incident: nothing was recorded");
   });
 

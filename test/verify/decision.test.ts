@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createDecider, type Outcome, type Sample } from "../../src/verify/decision.js";
+import { createDecider, withdrawAbove, type Outcome, type Sample } from "../../src/verify/decision.js";
 import { informationBound, timeToDecideEstimate } from "../../src/verify/bound.js";
 import { estimateDispersion } from "../../src/verify/overdispersion.js";
 import { describeRate } from "../../src/verify/describe.js";
@@ -115,6 +115,43 @@ describe("createDecider", () => {
     expect(state.verifiedAt).toBeLessThan(300);
     expect(outcome).toBe("regression");
     expect(state.decidedAt).toBeGreaterThan(300);
+  });
+
+  // Exact counts (no randomness): 5 req/s at 0.5% is 0.375 bad events per 15 s scrape.
+  function exact(multipleAfter: (t: number) => number) {
+    const decider = createDecider({ baseline: { bad: 45, total: 9000, seconds: 1800 } });
+    let carry = 0;
+    for (let t = 15; t <= 1800; t += 15) {
+      carry += 75 * 0.005 * multipleAfter(t);
+      const bad = Math.floor(carry);
+      carry -= bad;
+      decider.observe({ t, bad, total: 75 });
+    }
+    return decider.state();
+  }
+
+  it("withdraws a verdict at the window's end when the rate since it leaned toward a regression", () => {
+    // Quiet at first (verified early), then 1.6× the baseline: too little for the restarted tests
+    // to roll back at 5 req/s, too much to leave verified.
+    const st = exact((t) => (t <= 600 ? 0.2 : 1.6));
+    expect(st.verifiedAt).toBeLessThan(600);
+    expect(st.outcome).toBe("inconclusive");
+    expect(st.withdrawn?.ratioSince).toBeGreaterThan(withdrawAbove(1, 2));
+    expect(st.withdrawn?.ratioSince).toBeLessThan(2);
+  });
+
+  it("keeps the verdict when the rate since it stays at the baseline", () => {
+    const st = exact((t) => (t <= 600 ? 0.2 : 1));
+    expect(st.verifiedAt).toBeLessThan(600);
+    expect(st.outcome).toBe("verified");
+    expect(st.withdrawn).toBeUndefined();
+  });
+
+  it("draws the withdrawal line below the equal-likelihood point of tolerance and ratio", () => {
+    expect(withdrawAbove(1, 2)).toBeCloseTo(0.9 / Math.LN2, 6); // 1.30
+    expect(withdrawAbove(1, 2)).toBeGreaterThan(1);
+    expect(withdrawAbove(1.1, 3)).toBeGreaterThan(1.1);
+    expect(withdrawAbove(1.1, 3)).toBeLessThan(3);
   });
 
   it("ends inconclusive when the traffic is too low to decide in the window", () => {

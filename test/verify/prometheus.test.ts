@@ -111,7 +111,7 @@ async function verifyNow(): Promise<{ outcome: string; rolledBack: string[]; sum
   try {
     const incident = await resolveIncident(a);
     const rolledBack: string[] = [];
-    const r = await verifyDeploy(a, incident, { env: "production", since: a.clock.now(), onRegression: async (reason) => void rolledBack.push(reason) });
+    const r = await verifyDeploy(a, incident, { env: "production", since: a.clock.now(), keepWatching: false, onRegression: async (reason) => void rolledBack.push(reason) });
     return { outcome: r.outcome, rolledBack, summary: r.summary, baselineFrom: r.metrics.map((m) => m.baselineFrom) };
   } finally {
     await a.close();

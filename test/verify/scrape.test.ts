@@ -134,7 +134,7 @@ describe("the watch on a scrape source", () => {
     const src = createScrapeSource(m, `${app.url}/metrics`, {}, "verify.metrics[0]");
     let ticks = 0;
     const r = await watch({
-      settings: { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 60, intervalSeconds: 0.25 },
+      settings: { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 60, intervalSeconds: 0.25, keepWatching: false },
       metrics: [{ name: "errors", source: src, baseline: { bad: 300, total: 30_000, seconds: 15, dispersion: 1, how: "captured" } }],
       deployAt: new Date(),
       onTick: () => {
@@ -169,7 +169,7 @@ describe("the watch on a source that stays down", () => {
     let ticks = 0;
     const run = watch({
       // A window of an hour: only the run of failures can end this in time.
-      settings: { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 3600, intervalSeconds: 0.05 },
+      settings: { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 3600, intervalSeconds: 0.05, keepWatching: false },
       metrics: [{ name: "errors", source: src, baseline: { bad: 300, total: 30_000, seconds: 15, dispersion: 1, how: "captured" } }],
       deployAt: new Date(),
       onTick: () => void ticks++,

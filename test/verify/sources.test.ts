@@ -11,7 +11,7 @@ import { startApp, type FixtureApp } from "./fixture-app.js";
 import { errorsBetween, startSentry, type FakeSentry } from "./sentry-server.js";
 
 const metric = (m: Record<string, unknown>): MetricConfig => ConfigSchema.parse({ verify: { metrics: [m] } }).verify.metrics[0]!;
-const settings = { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 60, intervalSeconds: 0.3 };
+const settings = { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 60, intervalSeconds: 0.3, keepWatching: false };
 
 let app: FixtureApp | undefined;
 let sentry: FakeSentry | undefined;

@@ -88,12 +88,26 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const onSigint = () => controller.abort();
   process.on("SIGINT", onSigint);
   let result: VerifyOutcome;
+  let toldVerified = false;
+  const where = incident ? `${incident.ticket} on ${env}` : env;
   try {
     result = await verifyDeploy(app, incident, {
       env,
       ...(windowMinutes !== undefined ? { windowMinutes } : {}),
       ...(since ? { since } : {}),
       rollback: opts.rollback !== false,
+      ...(opts.stopAtVerdict ? { keepWatching: false } : {}),
+      // With keepWatching, "verified" is said (and announced) when it comes; the watch goes on.
+      onVerified: async (early) => {
+        toldVerified = true;
+        live?.detach();
+        out.line("");
+        out.success(`Verified ${where}, ${duration(early.decidedAfterSeconds ?? 0)} after the deploy.`);
+        for (const f of early.figures) out.line(`  ${out.dim("•")} ${f}`);
+        if (incident && env === "production" && !early.ofRollback) await announceAfter(app, incident, "verify", out);
+        const end = windowMinutes ?? (await app.config()).verify.windowMinutes;
+        out.info(`Watching on until ${windowText(end)} after the deploy for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
+      },
       ...(hook && incident ? { onRegression: async (reason: string) => void (await hook(app, incident, { reason: `verify: ${reason}`, auto: true, out })) } : {}),
       signal: controller.signal,
       onSmoke: (r) => out.info(describeSmoke(r)),
@@ -108,7 +122,6 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   }
 
   out.data(result);
-  const where = incident ? `${incident.ticket} on ${env}` : env;
   out.line("");
   if (result.ofRollback) {
     // The verdict is about the version a rollback put back, not the fix: say so in the headline.
@@ -116,7 +129,11 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     else if (result.outcome === "regression") out.line(`${out.red("✖")} After the rollback of ${where}: the version production went back to is not healthy either.`);
     else out.line(`${out.yellow("!")} After the rollback of ${where}: no verdict on the version production went back to before the window ended.`);
   } else if (result.unreadable) out.line(`${out.yellow("!")} Inconclusive on ${where}: verify stopped before the window ended, because every metric's last ${result.unreadable.failedReads} reads failed.`);
+  else if (result.outcome === "verified" && toldVerified)
+    out.success(controller.signal.aborted ? `Stopped watching ${where}; it stays verified.` : `${where} stayed healthy to the end of the window: still verified.`);
   else if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} after the deploy` : ""}.`);
+  else if (result.outcome === "regression" && toldVerified) out.line(`${out.red("✖")} Regression on ${where} after it was verified: it began later.`);
+  else if (result.outcome === "inconclusive" && toldVerified) out.line(`${out.yellow("!")} Inconclusive on ${where}: it was verified, but the rate has risen since.`);
   else if (result.outcome === "regression") out.line(`${out.red("✖")} Regression on ${where}.`);
   else out.line(`${out.yellow("!")} Inconclusive on ${where}: the window ended before the data allowed a verdict.`);
   out.line(`  ${result.summary}`);
@@ -146,7 +163,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     return result.outcome === "verified" ? EXIT.ok : EXIT.blocked;
   }
   if (result.outcome === "verified") {
-    if (incident && env === "production") await announceAfter(app, incident, "verify", out);
+    if (incident && env === "production" && !toldVerified) await announceAfter(app, incident, "verify", out);
     const told = incident !== null && autoStages(await app.config(), "verify").includes("resolved");
     out.next(env === "production" ? (incident ? (told ? "firebreak backport   # then: firebreak review --write" : "firebreak announce --stage resolved") : "nothing: the deploy is verified") : "firebreak ship --to production");
     return EXIT.ok;

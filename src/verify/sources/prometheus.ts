@@ -3,6 +3,9 @@
 // raw and differenced series by series, as a scrape would be, so counter resets and missing
 // scrapes count exactly; query_range gives the baseline before the deploy at the watch's interval.
 // A histogram is read from its _bucket and _count series.
+// All of a metric's expressions go in one query (each tagged by label_replace, joined by `or`), so
+// they are evaluated against the same ingested data: two queries could fall either side of a
+// scrape, and a total one scrape behind its bad count reads as a burst of errors or slow requests.
 
 import type { MetricConfig } from "../../config/schema-verify.js";
 import { EXIT, FirebreakError } from "../../errors.js";
@@ -47,6 +50,14 @@ export function prometheusQueries(m: Pick<PrometheusMetric, "bad" | "good" | "to
 
 const seconds = (d: Date): string => (d.getTime() / 1000).toFixed(3);
 
+/** The label that says which expression a series came from in the combined query. */
+export const STREAM_LABEL = "firebreak_stream";
+
+/** One PromQL expression for all of a metric's queries: each tagged with its stream, joined by `or`. */
+export function combinedQuery(queries: readonly Query[]): string {
+  return queries.map((q) => `label_replace((${q.promql}), "${STREAM_LABEL}", "${q.stream}", "", "")`).join(" or ");
+}
+
 export function createPrometheusSource(m: PrometheusMetric, server: string, headers: Record<string, string>, where: string, timeoutMs = 10_000): CumulativeSource {
   const base = server.replace(/\/+$/, "");
   let queries: Query[];
@@ -55,6 +66,9 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
   } catch (e) {
     throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.histogram: ${(e as Error).message}.`, exit: EXIT.config });
   }
+  const combined = combinedQuery(queries);
+  // What a person wrote, for messages: the combined query is ours.
+  const expressions = queries.map((q) => q.promql).join(" and ");
   const objective = (m.objectiveMs ?? 0) / 1000;
   const sel: CountSelectors = m.histogram
     ? { histogram: { selector: parseSelector(m.histogram), objectiveSeconds: objective } }
@@ -68,18 +82,22 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
     } catch (e) {
       // Prometheus answers a bad query with 400/422 and {status:"error"}: it will never work, so stop.
       if (e instanceof HttpFailure && (e.status === 400 || e.status === 422))
-        throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: Prometheus refused the query ${params.query}: ${e.message}`, next: "try the query in Prometheus' expression browser, fix .firebreak.yml, then run the same command again", exit: EXIT.config });
+        throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: Prometheus refused the query for ${expressions}: ${e.message}`, next: "try the query in Prometheus' expression browser, fix .firebreak.yml, then run the same command again", exit: EXIT.config });
       throw e;
     }
     const d = doc as { status?: string; error?: string; data?: { resultType?: string; result?: PromSeries[] } };
     if (d.status !== "success" || !d.data || !Array.isArray(d.data.result)) throw new HttpFailure(`Prometheus answered ${d.status ?? "nothing"}${d.error ? `: ${d.error}` : ""}`);
     if (d.data.resultType !== "vector" && d.data.resultType !== "matrix")
-      throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: ${params.query} returns a ${d.data.resultType}, not series of counters.`, exit: EXIT.config });
+      throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: ${expressions} returns a ${d.data.resultType}, not series of counters.`, exit: EXIT.config });
     return { resultType: d.data.resultType, result: d.data.result };
   };
 
-  /** Adds one series' value to a reading, under its stream (buckets: one stream per le). */
-  const put = (reading: Reading, q: Query, labels: Record<string, string>, value: number) => {
+
+  /** Adds one series of the combined query to a reading, under its stream (buckets: one stream per le). */
+  const put = (reading: Reading, tagged: Record<string, string>, value: number) => {
+    const { [STREAM_LABEL]: stream, ...labels } = tagged;
+    const q = queries.find((x) => x.stream === stream);
+    if (!q) return;
     if (q.stream !== "buckets") return addTo(reading, q.stream, seriesKey(labels), value);
     const le = labels.le === "+Inf" ? Number.POSITIVE_INFINITY : Number(labels.le);
     if (Number.isNaN(le)) return;
@@ -106,11 +124,8 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
     describes: describeCounts(m),
     async read() {
       const reading: Reading = new Map();
-      const now = new Date();
-      for (const q of queries) {
-        const { result } = await api("/api/v1/query", { query: q.promql, time: seconds(now) });
-        for (const s of result) if (s.value) put(reading, q, s.metric, Number(s.value[1]));
-      }
+      const { result } = await api("/api/v1/query", { query: combined, time: seconds(new Date()) });
+      for (const s of result) if (s.value) put(reading, s.metric, Number(s.value[1]));
       checkObjective(reading);
       return reading;
     },
@@ -122,15 +137,13 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
       // Prometheus answers at most 11,000 points per series: widen the step rather than fail.
       const used = points > 10_000 ? ((to.getTime() - from.getTime()) / 1000) / 10_000 : step;
       const readings: Reading[] = [];
-      for (const q of queries) {
-        const { result } = await api("/api/v1/query_range", { query: q.promql, start: seconds(from), end: seconds(to), step: used.toFixed(3) });
-        for (const s of result) {
-          for (const [ts, v] of s.values ?? []) {
-            const i = Math.round((ts - from.getTime() / 1000) / used);
-            if (i < 0) continue;
-            while (readings.length <= i) readings.push(new Map());
-            put(readings[i]!, q, s.metric, Number(v));
-          }
+      const { result } = await api("/api/v1/query_range", { query: combined, start: seconds(from), end: seconds(to), step: used.toFixed(3) });
+      for (const s of result) {
+        for (const [ts, v] of s.values ?? []) {
+          const i = Math.round((ts - from.getTime() / 1000) / used);
+          if (i < 0) continue;
+          while (readings.length <= i) readings.push(new Map());
+          put(readings[i]!, s.metric, Number(v));
         }
       }
       const out: Counts[] = [];
