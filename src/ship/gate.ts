@@ -85,7 +85,11 @@ function ciItem(f: GateFacts): GateItem {
 
 function approvalItem(f: GateFacts): GateItem {
   const base = { id: "approval" as const, label: "At least one approval" };
-  if (f.approvals.length > 0) return { ...base, met: true, waived: false, detail: `approved by ${f.approvals.map((a) => a.by).join(", ")}` };
+  // An approval counts for the commit it was given on: a fix commit pushed after it was not
+  // reviewed (GitHub's "dismiss stale approvals"). An approval whose commit is unknown counts.
+  const current = f.approvals.filter((a) => a.commit === undefined || a.commit === f.headSha);
+  const stale = f.approvals.filter((a) => !current.includes(a));
+  if (current.length > 0) return { ...base, met: true, waived: false, detail: `approved by ${current.map((a) => a.by).join(", ")}` };
   const waivable = LEVELS[f.priority].approvalWaivable;
   if (f.waiver && waivable)
     return { ...base, met: true, waived: true, detail: `waived by ${f.waiver.by}: ${f.waiver.reason} (review after deploy: due)` };
@@ -94,7 +98,9 @@ function approvalItem(f: GateFacts): GateItem {
     ...base,
     met: false,
     waived: false,
-    detail: "no approval yet",
+    detail: stale.length
+      ? `approved by ${stale.map((a) => a.by).join(", ")} at ${stale[0]!.commit!.slice(0, 12)}, before the latest commit ${f.headSha.slice(0, 12)}: it needs approving again`
+      : "no approval yet",
     command: waivable ? `${approve}   # or, for a ${f.priority}: firebreak waive approval --reason "<why>"` : approve,
   };
 }

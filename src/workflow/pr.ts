@@ -209,10 +209,12 @@ export async function applyPullRequest(deps: PrDeps, plan: PrPlan): Promise<PrOu
 export interface ApproveRequest {
   by: string;
   note?: string;
+  /** the hotfix branch's commit being approved (the pushed head) */
+  sha?: string;
 }
 
-/** Records an approval of the incident's PR (`review.approved` { by, note, number }). Plain-git forge only: on GitHub, people approve on GitHub. */
-export async function recordApproval(deps: EffectDeps, incident: Incident, req: ApproveRequest): Promise<{ by: string; note: string | null; number: number }> {
+/** Records an approval of the incident's PR (`review.approved` { by, note, number, sha }). Plain-git forge only: on GitHub, people approve on GitHub. */
+export async function recordApproval(deps: EffectDeps, incident: Incident, req: ApproveRequest): Promise<{ by: string; note: string | null; number: number; sha: string | null }> {
   const pr = readPr(incident);
   if (!pr)
     throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.`, next: "firebreak pr", exit: EXIT.refused });
@@ -222,6 +224,7 @@ export async function recordApproval(deps: EffectDeps, incident: Incident, req: 
   const by = req.by.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   if (by === "" || by.length > 100) throw new FirebreakError({ code: "USAGE", message: "--by needs the approver's name (up to 100 characters).", exit: EXIT.usage });
   const note = req.note?.replace(/\r\n?/g, "\n").trim() || null;
-  await deps.store.appendEvent(incident.id, { at: deps.clock.now().toISOString(), actor: deps.actor, kind: "review.approved", data: { by, note, number: pr.number } });
-  return { by, note, number: pr.number };
+  const sha = req.sha ?? null;
+  await deps.store.appendEvent(incident.id, { at: deps.clock.now().toISOString(), actor: deps.actor, kind: "review.approved", data: { by, note, number: pr.number, ...(sha ? { sha } : {}) } });
+  return { by, note, number: pr.number, sha };
 }

@@ -167,6 +167,20 @@ describe("GitHub forge against GitHub's OpenAPI description", () => {
     expect(record).toContain("pr.opened");
   });
 
+  it("reads each reviewer's latest decision and the commit it was given on", async () => {
+    const { server, run, forge } = await setup();
+    const { pr } = await run();
+    const first = "a".repeat(40);
+    const second = "b".repeat(40);
+    server.addReview(pr.number, "dana", "APPROVED", first);
+    server.addReview(pr.number, "sam", "APPROVED", first);
+    server.addReview(pr.number, "sam", "CHANGES_REQUESTED", second);
+    server.addReview(pr.number, "lee", "COMMENTED", second);
+    const approvals = await forge.listApprovals(pr.number);
+    expect(approvals.map((a) => [a.by, a.commit])).toEqual([["dana", first]]);
+    expect(server.errors).toEqual([]);
+  });
+
   it("waits while GitHub computes mergeability, then merges", async () => {
     const { server, run, forge } = await setup();
     const { pr } = await run();

@@ -60,7 +60,7 @@ export interface ContractServer {
   inject(op: string, fault: Fault, nth?: number): void;
   /** `mergeable: null` for the next `reads` reads of a PR. */
   mergeableNullFor(reads: number): void;
-  addReview(pull: number, login: string, state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED"): void;
+  addReview(pull: number, login: string, state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED", commitId?: string): void;
   close(): Promise<void>;
 }
 
@@ -352,9 +352,9 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
     mergeableNullFor(reads) {
       mergeableNull = reads;
     },
-    addReview(pull, login, state) {
+    addReview(pull, login, state, commitId) {
       const r = ex("pulls/list-reviews") as unknown as Json[];
-      const one = { ...(r[0] ?? {}), id: nextId++, user: { ...((r[0]?.user as Json) ?? {}), login }, state, body: "", submitted_at: new Date().toISOString() };
+      const one = { ...(r[0] ?? {}), id: nextId++, user: { ...((r[0]?.user as Json) ?? {}), login }, state, body: "", submitted_at: new Date().toISOString(), ...(commitId ? { commit_id: commitId } : {}) };
       reviews.set(pull, [...(reviews.get(pull) ?? []), one]);
     },
     close: () => new Promise<void>((r) => {

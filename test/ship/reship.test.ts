@@ -53,6 +53,14 @@ describe("ship after a rollback", () => {
     expect(pr.json().pr.number).toBe(2);
     const head = fx.git("rev-parse", "HEAD");
 
+    // Dana approved the first fix, not this commit: the gate wants it approved again.
+    const unapproved = await f.cli(["ship", "--dry-run", "--json"]);
+    expect(unapproved.code).toBe(5);
+    const approval = unapproved.json().gate.items.find((i: { id: string }) => i.id === "approval");
+    expect(approval).toMatchObject({ met: false });
+    expect(approval.command).toContain("firebreak approve --by <reviewer>");
+    expect((await f.cli(["approve", "--by", "Dana"])).code).toBe(0);
+
     const dry = await f.cli(["ship", "--dry-run", "--json"]);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.json().tag).toBe("v1.4.4");
@@ -102,6 +110,7 @@ describe("ship after a rollback", () => {
     fx.git("add", "-A");
     expect((await f.cli(["commit", "--brief", "reject tokens without exp"])).code).toBe(0);
     fx.git("push", "-q", "origin", "HEAD");
+    expect((await f.cli(["approve", "--by", "Dana"])).code).toBe(0); // the new commit's own approval
     const head = fx.git("rev-parse", "HEAD");
     const killed = await f.cli(["ship"], { FIREBREAK_CRASH_AT: `release.merge:#1@${head.slice(0, 12)}:after-perform` });
     expect(killed.signal, killed.stderr).toBe("SIGKILL");

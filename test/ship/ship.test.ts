@@ -85,6 +85,23 @@ describe("the deploy gate", () => {
     expect(waive.stderr).toContain("only a P0 may ship without an approval");
   });
 
+  it("an approval counts for the commit it was given on: a fix commit pushed after it needs approving again", async () => {
+    f = await makeShipFixture({ priority: "P1" });
+    const before = await f.cli(["ship", "--dry-run", "--json"]);
+    expect(gateOf(before)["approval"]).toMatchObject({ met: true, detail: "approved by Dana" });
+    f.fx.write("src/auth.js", "export function check(t) {\n  return Number.isFinite(t.exp) && t.exp > Date.now() / 1000;\n}\n");
+    f.fx.git("add", "-A");
+    f.fx.git("commit", "-q", "-m", "fix: reject tokens without exp");
+    f.fx.git("push", "-q", "origin", "HEAD");
+    const stale = gateOf(await f.cli(["ship", "--dry-run", "--json"]))["approval"];
+    expect(stale.met).toBe(false);
+    expect(stale.detail).toMatch(/^approved by Dana at [0-9a-f]{12}, before the latest commit [0-9a-f]{12}: it needs approving again$/);
+    expect(stale.command).toContain("firebreak approve --by <reviewer>");
+    const again = await f.cli(["approve", "--by", "Dana"]);
+    expect(again.stdout).toContain(`at ${f.fx.git("rev-parse", "HEAD").slice(0, 12)}`);
+    expect(gateOf(await f.cli(["ship", "--dry-run", "--json"]))["approval"]).toMatchObject({ met: true });
+  });
+
   it("P0: no staging; the approval can be waived, with who and why on the record", async () => {
     f = await makeShipFixture({ priority: "P0", ready: false });
     await f.cli(["confirm", "oncall-notified"]);
@@ -178,6 +195,9 @@ describe("the deploy gate", () => {
     expect(g["staging-verified"].met).toBe(false);
     expect(gitIn(f.fx.origin, ["rev-parse", "main"])).not.toContain(second);
 
+    expect(g["approval"].met).toBe(false); // Dana approved the first commit
+    expect((await f.cli(["approve", "--by", "Dana"])).code).toBe(0);
+
     // Without --to, ship goes to staging again (for the new commit), then wants a new verification.
     const staging = await f.cli(["ship", "--json"]);
     expect(staging.code, staging.stderr).toBe(0);
@@ -251,7 +271,9 @@ describe("CI on the offline forge", () => {
     expect(blocked.code).toBe(5);
     expect(gateOf(blocked)["ci-green"]).toMatchObject({ met: false });
     expect(gateOf(blocked)["ci-green"].detail).toContain("different change");
+    expect(gateOf(blocked)["approval"].met).toBe(false); // nor did anyone review it
     expect((await f.cli(["check"])).code).toBe(0);
+    expect((await f.cli(["approve", "--by", "Dana"])).code).toBe(0);
     expect((await f.cli(["ship", "--dry-run"])).code).toBe(0);
   });
 });

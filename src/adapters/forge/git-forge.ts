@@ -97,9 +97,12 @@ export class GitForge implements Forge {
     const latest = new Map<string, Approval>();
     for (const ev of await this.o.store.timeline(inc.id)) {
       if (ev.kind !== "review.approved") continue;
+      // An approval belongs to one PR: after a rollback the next fix opens a new one.
+      if (typeof ev.data.number === "number" && ev.data.number !== number) continue;
       const by = String(ev.data.by ?? "");
       const note = typeof ev.data.note === "string" && ev.data.note !== "" ? ev.data.note : undefined;
-      if (by) latest.set(by, { by, at: ev.at, ...(note ? { note } : {}) });
+      const commit = typeof ev.data.sha === "string" ? ev.data.sha : undefined;
+      if (by) latest.set(by, { by, at: ev.at, ...(note ? { note } : {}), ...(commit ? { commit } : {}) });
     }
     return [...latest.values()];
   }

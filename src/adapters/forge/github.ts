@@ -224,12 +224,12 @@ export class GitHubForge implements Forge {
     try {
       const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...this.o, pull_number: number, per_page: 100 });
       // A reviewer's latest decision counts: an approval followed by "changes requested" is not one.
-      const latest = new Map<string, { state: string; at: string; body: string }>();
-      for (const rv of r.data as { user: { login: string } | null; state: string; submitted_at?: string; body?: string }[]) {
+      const latest = new Map<string, { state: string; at: string; body: string; commit: string | null }>();
+      for (const rv of r.data as { user: { login: string } | null; state: string; submitted_at?: string; body?: string; commit_id?: string | null }[]) {
         if (!rv.user || rv.state === "COMMENTED" || rv.state === "PENDING") continue;
-        latest.set(rv.user.login, { state: rv.state, at: rv.submitted_at ?? "", body: rv.body ?? "" });
+        latest.set(rv.user.login, { state: rv.state, at: rv.submitted_at ?? "", body: rv.body ?? "", commit: rv.commit_id ?? null });
       }
-      return [...latest].filter(([, v]) => v.state === "APPROVED").map(([by, v]) => ({ by, at: v.at, ...(v.body ? { note: v.body } : {}) }));
+      return [...latest].filter(([, v]) => v.state === "APPROVED").map(([by, v]) => ({ by, at: v.at, ...(v.body ? { note: v.body } : {}), ...(v.commit ? { commit: v.commit } : {}) }));
     } catch (e) {
       this.fail(e, `read the reviews of pull request #${number}`);
     }

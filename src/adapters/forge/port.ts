@@ -25,6 +25,8 @@ export interface Approval {
   by: string;
   at: string; // ISO 8601
   note?: string;
+  /** The commit the reviewer approved, when the forge says (a later push makes it stale). */
+  commit?: string;
 }
 
 export type MergeMethod = "merge" | "squash" | "rebase";

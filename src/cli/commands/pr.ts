@@ -6,6 +6,7 @@ import type { App } from "../../app/app.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { createForge } from "../../adapters/forge/create.js";
 import { applyPullRequest, planPullRequest, recordApproval, type PrDeps } from "../../workflow/pr.js";
+import { hotfixHead } from "../../workflow/gate.js";
 import type { Incident } from "../../domain/types.js";
 import { E } from "../../errors.js";
 import { splitList } from "../format.js";
@@ -61,9 +62,11 @@ export async function approve({ app, out, opts }: CommandInput): Promise<number>
   if (typeof opts.by !== "string" || !opts.by.trim()) throw E.missingInput("--by <reviewer>", "Who approved it");
   const deps = await prDeps(app, out);
   if (deps.forge.kind !== "git") throw E.usage("Approvals on GitHub are given on the pull request itself.", "open the PR and approve it there, then: firebreak status");
-  const review = await recordApproval(deps, incident, { by: opts.by, note: typeof opts.note === "string" ? opts.note : undefined });
+  // The approval is of the commit pushed now: a later fix commit needs its own (the gate says so).
+  const sha = await hotfixHead(app, incident).catch(() => undefined);
+  const review = await recordApproval(deps, incident, { by: opts.by, note: typeof opts.note === "string" ? opts.note : undefined, ...(sha ? { sha } : {}) });
   out.data({ review });
-  out.success(`Recorded ${review.by}'s approval of ${incident.ticket}'s pull request #${review.number}.`);
+  out.success(`Recorded ${review.by}'s approval of ${incident.ticket}'s pull request #${review.number}${review.sha ? ` at ${review.sha.slice(0, 12)}` : ""}.`);
   out.next(`firebreak status ${incident.ticket}`);
   return 0;
 }
