@@ -19,11 +19,33 @@ export function defaultShort(branch: string): string {
   return KNOWN_SHORT[branch] ?? branch;
 }
 
+/** Names teams give the branches a fix is carried to, best first. */
+const LIKELY_TARGETS = [/^release[-_/]?candidate$/, /^rc$/, /^release([-_/].+)?$/, /^develop(ment)?$/, /^dev$/, /^next$/, /^stable([-_/].+)?$/, /^support\/.+$/, /^maint(enance)?([-_/].+)?$/, /^v?\d+\.\d+(\.x)?$/];
+
+/**
+ * Up to four branches of the remote worth suggesting as targets when none are configured: those
+ * named like release, develop, stable or version branches; never production's branch, a hotfix or
+ * a backport branch. Empty when the remote has none of these.
+ */
+export function suggestTargets(remoteBranches: readonly string[], exclude: readonly string[]): string[] {
+  const rank = (b: string) => LIKELY_TARGETS.findIndex((re) => re.test(b));
+  return remoteBranches
+    .filter((b) => !exclude.includes(b) && !b.startsWith("hotfix/") && !b.startsWith("backport/") && rank(b) >= 0)
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .slice(0, 4);
+}
+
 /**
  * The targets to work on. `to` holds branch names or configured short names (`rc`); a name not in
  * the config is used as a branch with its default short name.
  */
-export async function resolveTargets(configured: readonly ConfiguredTarget[], to: readonly string[] | undefined, ticket: string): Promise<BackportTarget[]> {
+export async function resolveTargets(
+  configured: readonly ConfiguredTarget[],
+  to: readonly string[] | undefined,
+  ticket: string,
+  /** branches to suggest when there are no targets (suggestTargets); none: say where to configure them */
+  suggestions: () => Promise<string[]> = async () => [],
+): Promise<BackportTarget[]> {
   const fromConfig = configured.map((t) => ({ branch: t.branch, short: t.short ?? defaultShort(t.branch) }));
   let targets: BackportTarget[];
   if (to && to.length > 0) {
@@ -35,11 +57,14 @@ export async function resolveTargets(configured: readonly ConfiguredTarget[], to
   } else {
     targets = fromConfig;
   }
-  if (targets.length === 0)
+  if (targets.length === 0) {
+    // Suggest only branches the remote has: a command naming a branch that does not exist fails next.
+    const found = await suggestions().catch(() => []);
     throw E.usage(
-      "No backport targets: pass --to or list them in .firebreak.yml.",
-      "firebreak backport --to release-candidate,develop   # or add backport.targets to .firebreak.yml",
+      `No backport targets: pass --to or list them in .firebreak.yml${found.length ? ` (the remote has ${found.join(", ")})` : ""}.`,
+      found.length ? `firebreak backport --plan --to ${found.join(",")}   # or add backport.targets to .firebreak.yml` : "add backport.targets to .firebreak.yml (branch: the branch to carry the fix to), or: firebreak backport --to <branch>",
     );
+  }
   const seen = new Map<string, string>();
   for (const t of targets) {
     await assertSafeRef(t.branch, "target branch");

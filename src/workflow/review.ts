@@ -68,7 +68,7 @@ export interface ReviewPaths {
 }
 
 /** Where the review goes: --write PATH, else the path on record, else <review.dir>/<TICKET>.md. */
-export function reviewPaths(deps: ReviewDeps, incident: Incident, write?: string): ReviewPaths {
+export function reviewPaths(deps: Pick<ReviewDeps, "cwd" | "repoRoot" | "config">, incident: Incident, write?: string): ReviewPaths {
   const onRecord = readReviewState(incident).path;
   let md: string;
   if (write) md = resolve(deps.cwd, write);

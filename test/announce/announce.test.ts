@@ -193,6 +193,11 @@ describe("firebreak announce", () => {
     const r = await f.cli(["announce", "--preview", "--channel", "slack,email"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Preview of the investigating announcement");
+    expect(r.stderr).not.toContain("No notify channel is configured");
+    // Without --channel the preview shows every kind there is, and says none is set up.
+    const all = await f.cli(["announce", "--preview"]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toContain("No notify channel is configured: this shows every kind of channel there is.");
     const send = await f.cli(["announce"]);
     expect(send.code).toBe(7);
     expect(send.stderr).toContain("No channel to announce on");

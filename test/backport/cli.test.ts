@@ -143,6 +143,20 @@ describe("firebreak backport", () => {
     expect(c.stdout + c.stderr).not.toContain("Resolution committed");
   });
 
+  it("with no targets configured, suggests only branches the remote has", async () => {
+    fx = await makeCliFixture({ config: "checks:\n  test: node -e 0\n" });
+    const r = await fx.cli(["backport", "--plan"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("the remote has release-candidate, develop");
+    expect(r.stderr).toContain("firebreak backport --plan --to release-candidate,develop");
+    // Without such branches it says where targets are configured instead of guessing names.
+    gitIn(fx.origin, ["branch", "-D", "release-candidate", "develop"]);
+    const none = await fx.cli(["backport", "--plan"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("add backport.targets to .firebreak.yml");
+    expect(none.stderr).not.toContain("release-candidate");
+  });
+
   it("--plan lists who needs the fix and who has it, and changes nothing", async () => {
     fx = await makeCliFixture({
       before: (f) => {

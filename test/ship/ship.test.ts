@@ -260,6 +260,20 @@ describe("tags and hostile input", () => {
 });
 
 describe("CI on the offline forge", () => {
+  it("the post-incident review written into the work tree is not part of the fix: the guard and the checks leave it out", async () => {
+    f = await makeShipFixture();
+    const review = await f.cli(["review", "--write"]);
+    expect(review.code, review.stderr).toBe(0);
+    expect(f.fx.git("status", "--porcelain", "--untracked-files=all")).toContain("?? docs/incidents/ENG-1234.md");
+    const check = await f.cli(["check", "--json"]);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toContain("Not part of the fix: docs/incidents/ENG-1234.md");
+    expect(check.json().guard.stats.files).toBe(1); // src/auth.js: the test file and the review are not counted
+    // The checks vouch for the committed fix, not for fix + review: ship counts them.
+    const dry = await f.cli(["ship", "--dry-run", "--json"]);
+    expect(gateOf(dry)["ci-green"]).toMatchObject({ met: true });
+  });
+
   it("checks that passed on an earlier change do not make a later commit green", async () => {
     f = await makeShipFixture();
     // A new commit after the checks ran: nobody checked this change.

@@ -220,6 +220,17 @@ export class Git {
     return this.lsRemoteOne(remote, `refs/heads/${branch}`);
   }
 
+  /** The branch names the remote has now (ls-remote --heads), for suggestions. */
+  async remoteBranches(remote: string): Promise<string[]> {
+    await this.checkRemote(remote);
+    const out = await this.git(["ls-remote", "--heads", "--end-of-options", remote], { remote, timeoutMs: NETWORK_TIMEOUT_MS });
+    return out
+      .split("\n")
+      .map((l) => l.split("\t")[1] ?? "")
+      .filter((n) => n.startsWith("refs/heads/"))
+      .map((n) => n.slice("refs/heads/".length));
+  }
+
   /** The commit a tag points at on the remote, or null when the remote has no such tag. */
   async remoteTagSha(remote: string, tag: string): Promise<string | null> {
     await assertSafeRef(tag, "tag name");

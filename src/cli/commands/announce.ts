@@ -4,7 +4,7 @@
 
 import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
-import { announceStage, previewStage, announceCommand } from "../../workflow/announce.js";
+import { announceStage, previewStage, announceCommand, configuredChannels } from "../../workflow/announce.js";
 import { parseStage, stageFromRecord, STAGES, type Stage } from "../../announce/stages.js";
 import { EXIT } from "../../errors.js";
 import { splitList } from "../format.js";
@@ -44,6 +44,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     const previews = await previewStage(app, incident, stage, { channels, outDir });
     out.data({ preview: true, ticket: incident.ticket, stage, channels: previews });
     out.line(`Preview of the ${stage} announcement for ${incident.ticket}: nothing has been sent.`);
+    // With no channel set up, the preview shows every kind there is; say so, or it reads as a plan.
+    const none = channels.length === 0 && !(await app.config()).notify.channels?.length && configuredChannels((await app.config()).notify).length === 0;
+    if (none) out.warn("No notify channel is configured: this shows every kind of channel there is. Add one under notify in .firebreak.yml (docs/announce.md) before announcing.");
     for (const p of previews) {
       out.line("");
       out.line(out.bold(`── ${p.channel} ${"─".repeat(Math.max(3, 60 - p.channel.length))}`));

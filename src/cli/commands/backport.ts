@@ -16,7 +16,7 @@ import { splitList } from "../format.js";
 import { readConflictState } from "../../backport/engine.js";
 import { fixCommitsOf } from "../../backport/fix-commits.js";
 import { OfflineBackportPrs } from "../../backport/offline-pr.js";
-import { defaultShort, resolveTargets } from "../../backport/targets.js";
+import { defaultShort, resolveTargets, suggestTargets } from "../../backport/targets.js";
 import { abortBackports, continueBackports, planBackport, runBackport, type BackportDeps, type BackportRequest, type TargetOutcome } from "../../workflow/backport.js";
 import type { PlanRow } from "../../backport/engine.js";
 
@@ -45,7 +45,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const ticket = incident?.ticket ?? ticketFlag ?? pending?.ticket ?? (commits.length > 0 ? await shortSha(app, commits[0] as string) : undefined);
   if (ticket === undefined)
     throw E.usage("Nothing to backport: no incident here and no --commit.", "firebreak backport --commit <sha> --to develop   # or: firebreak backport -t ENG-1234");
-  const targets = await resolveTargets(configured, to, ticket);
+  const targets = await resolveTargets(configured, to, ticket, async () => suggestTargets(await app.git.remoteBranches(remote), [incident?.base ?? config.production.branch]));
 
   await fetchAll(app, out, remote, [...targets.map((t) => t.branch), ...(incident ? [incident.base, incident.branch] : [])]);
   const fixCommits =

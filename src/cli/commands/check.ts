@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { CommandInput } from "../run-command.js";
 import { workTreeId } from "../../checks/tree-id.js";
+import { untrackedReviewFiles } from "../../workflow/review-files.js";
 import type { App } from "../../app/app.js";
 import type { Incident } from "../../domain/types.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
@@ -27,8 +28,11 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
   // 1. Guard, unless only checks were asked for.
   let guard: GuardReport | null = null;
+  const reviewFiles = await untrackedReviewFiles(app, incident);
+  if (reviewFiles.length)
+    out.info(`Not part of the fix: ${reviewFiles.join(", ")} (the post-incident review; commit it on ${incident.base}, not on the hotfix branch).`);
   if (!opts.checksOnly) {
-    guard = await guardChange(app, incident, out);
+    guard = await guardChange(app, incident, out, reviewFiles);
     for (const a of guard.allowed) await record("guard.allowed", { rule: a.rule, reason: a.reason, count: a.count, summary: `${a.rule} allowed: ${a.reason}` });
     await record(guard.blocked ? "guard.blocked" : "guard.passed", {
       findings: guard.findings,
@@ -79,7 +83,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const passed = results.filter((r) => r.status === "passed");
   // "Checks passed" needs at least one check that really ran: nothing run proves nothing.
   const ok = failed.length === 0 && passed.length > 0;
-  const tree = await workTreeId(app.git);
+  const tree = await workTreeId(app.git, reviewFiles);
   await record(ok ? "checks.passed" : "checks.failed", { passed: passed.map((r) => r.name), failed: failed.map((r) => r.name), tree, summary: ok ? "checks passed" : "checks did not pass" });
 
   // 3. Summary.
@@ -101,7 +105,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   return EXIT.ok;
 }
 
-async function guardChange(app: App, incident: Incident, out: Output): Promise<GuardReport> {
+async function guardChange(app: App, incident: Incident, out: Output, leaveOut: readonly string[]): Promise<GuardReport> {
   const config = await app.config();
   const root = await app.repoRoot();
   const baseRef = `refs/remotes/${incident.remote}/${incident.base}`;
@@ -109,6 +113,7 @@ async function guardChange(app: App, incident: Incident, out: Output): Promise<G
   await app.git.fetch(incident.remote, [incident.base]).catch((e: Error) => out.warn(`Could not fetch ${incident.remote}/${incident.base} (${e.message}); comparing with the last fetched state.`));
   if (!(await app.git.refExists(baseRef))) throw E.unknownBase(incident.remote, incident.base);
   const changes = await readChangeSet(root, baseRef, { testPatterns: config.guard.testPatterns });
+  changes.files = changes.files.filter((f) => !(f.status === "untracked" && leaveOut.includes(f.path)));
   if (changes.files.length === 0)
     throw E.usage(`Nothing has changed against ${incident.remote}/${incident.base} yet.`, "make the fix and add a regression test, then: firebreak check");
   return runGuard(changes, { priority: incident.priority, ticket: incident.ticket, config: config.guard as never, allows: pairReasons(process.argv).allows });
