@@ -3,7 +3,8 @@
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
-import { firebreak } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
+import { CLI, firebreak } from "../helpers/cli.js";
 import { startApp, type FixtureApp } from "./fixture-app.js";
 
 let fx: GitFixture;
@@ -149,6 +150,33 @@ describe("firebreak verify", () => {
     expect(status.incident.data.verification.production).toMatchObject({ outcome: "regression", rollback: "ask" });
     const kinds = (await log()).map((e) => e.kind);
     expect(kinds.indexOf("verify.production.verified")).toBeLessThan(kinds.indexOf("verify.production.regression"));
+  });
+
+  it("Ctrl-C after verified stops the watching only: exit 0, still verified, and the record says it was stopped by hand", async () => {
+    configure();
+    await startIncident();
+    expect((await firebreak(fx.work, ["verify", "--capture-baseline"], { env })).code).toBe(0);
+    app.restart();
+    const child = spawn(process.execPath, [CLI, "verify", "--window", "60s"], { cwd: fx.work, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+    const closed = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    try {
+      // Wait (bounded) until it says it watches on after the verdict.
+      for (let i = 0; i < 240 && !stderr.includes("Watching on until"); i++) await new Promise((r) => setTimeout(r, 250));
+      expect(stderr).toContain("Ctrl-C stops watching and the fix stays verified");
+      child.kill("SIGINT");
+      expect(await closed, stdout + stderr).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(stdout).toContain("Stopped watching ENG-1234 on production; it stays verified.");
+    const status = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(status.incident.status).toBe("verified");
+    const watched = (await log()).find((e) => e.kind === "verify.production.watched")!;
+    expect(watched.data.summary).toMatch(/the watch after it was stopped by hand/);
   });
 
   it("verifies a deploy without an incident: prints, records nothing", async () => {
