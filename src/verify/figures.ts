@@ -2,7 +2,7 @@
 // "error rate 7.5/min → 0.2/min (0.50% → 0.01% of requests), p99 840 ms → 210 ms".
 
 import { describeRate, type RateUnit } from "./describe.js";
-import type { MetricView, WatchResult } from "./watch.js";
+import { afterWhat, type MetricView, type WatchResult } from "./watch.js";
 
 /** 75 s → "1 min 15 s"; 5400 s → "1 h 30 min". */
 export function duration(seconds: number): string {
@@ -104,18 +104,18 @@ export function watchSummary(r: WatchResult): string {
   const tail = notes.length ? `. ${notes.join(". ")}` : "";
   if (r.outcome === "regression") {
     const why = regressionReason(r);
-    return `regression ${duration(r.decidedAt)} after the deploy: ${why}. ${figures}${tail}`;
+    return `regression ${duration(r.decidedAt)} ${afterWhat(r.view.settings)}: ${why}. ${figures}${tail}`;
   }
   if (r.outcome === "verified") {
     // Watched on to the window's end after the verdict: say so, it is what makes a late regression unlikely.
     const watchedOn = r.view.settings.keepWatching && r.view.elapsed >= r.view.settings.windowSeconds;
-    return `verified ${duration(r.decidedAt)} after the deploy${watchedOn ? ` and still healthy when the window ended (${duration(r.view.settings.windowSeconds)})` : ""}: ${figures}${tail}`;
+    return `verified ${duration(r.decidedAt)} ${afterWhat(r.view.settings)}${watchedOn ? ` and still healthy when the window ended (${duration(r.view.settings.windowSeconds)})` : ""}: ${figures}${tail}`;
   }
   const withdrawn = r.view.metrics.filter((m) => m.state.withdrawn);
   if (withdrawn.length)
-    return `inconclusive: verified ${duration(Math.min(...withdrawn.map((m) => m.state.withdrawn!.verifiedAt)))} after the deploy, but since then ${withdrawn.map((m) => `${m.name} ran ${times(m.state.withdrawn!.ratioSince)} the baseline`).join(", ")}, too little to roll back on and too much to leave verified (${duration(r.view.settings.windowSeconds)} window). ${figures}${tail}`;
+    return `inconclusive: verified ${duration(Math.min(...withdrawn.map((m) => m.state.withdrawn!.verifiedAt)))} ${afterWhat(r.view.settings)}, but since then ${withdrawn.map((m) => `${m.name} ran ${times(m.state.withdrawn!.ratioSince)} the baseline`).join(", ")}, too little to roll back on and too much to leave verified (${duration(r.view.settings.windowSeconds)} window). ${figures}${tail}`;
   if (r.unreadable)
-    return `inconclusive: stopped ${duration(r.decidedAt)} after the deploy, before the window ended, because every metric's last ${r.unreadable.failedReads} reads failed (${r.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
+    return `inconclusive: stopped ${duration(r.decidedAt)} ${afterWhat(r.view.settings)}, before the window ended, because every metric's last ${r.unreadable.failedReads} reads failed (${r.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
   const slow = r.view.metrics.filter((m) => m.outcome !== "verified" && (m.state.expectedSecondsToDecide ?? 0) > r.view.settings.windowSeconds);
   const why = slow.length ? ` At this traffic ${slow.map((m) => m.name).join(", ")} would need about ${duration(Math.max(...slow.map((m) => m.state.expectedSecondsToDecide ?? 0)))}.` : "";
   return `inconclusive when the window ended (${duration(r.view.settings.windowSeconds)}): ${figures}.${why}${tail}`;

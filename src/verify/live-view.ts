@@ -33,11 +33,26 @@ export function headerLine(view: WatchView): string {
   const { warmupSeconds, windowSeconds } = view.settings;
   const left = Math.max(0, windowSeconds - view.elapsed);
   const warm = view.elapsed < warmupSeconds ? `, warm-up ends in ${duration(warmupSeconds - view.elapsed)}` : "";
-  return `${duration(view.elapsed)} since the deploy${warm}, ${duration(left)} left in the window`;
+  return `${duration(view.elapsed)} since ${view.settings.fromWatchStart ? "the watch started" : "the deploy"}${warm}, ${duration(left)} left in the window`;
 }
 
 export function renderWatch(view: WatchView): string[] {
   return [headerLine(view), ...view.metrics.map((m) => `  ${metricLine(m, view)}`)];
+}
+
+/**
+ * Fits a line to the terminal by dropping whole "; "-separated parts from its end: a figure cut
+ * mid-number would mislead ("verified 10…" for 100%). Only a first part too long is cut.
+ */
+export function clipLine(line: string, max: number): string {
+  if (line.length <= max) return line;
+  const parts = line.split("; ");
+  while (parts.length > 1) {
+    parts.pop();
+    const kept = parts.join("; ") + "; …";
+    if (kept.length <= max) return kept;
+  }
+  return line.slice(0, Math.max(0, max - 1)) + "…";
 }
 
 /** Redraws the block in place on a terminal (stderr), leaving the last frame on screen. */
@@ -46,7 +61,7 @@ export class LiveBlock {
   constructor(private readonly stream: NodeJS.WritableStream, private readonly redact: (s: string) => string = (s) => s) {}
   draw(lines: string[]): void {
     const width = (this.stream as { columns?: number }).columns ?? 120;
-    const clipped = lines.map((l) => (l.length > width - 1 ? l.slice(0, width - 2) + "…" : l));
+    const clipped = lines.map((l) => clipLine(l, width - 1));
     const up = this.drawn > 0 ? `\x1b[${this.drawn}F\x1b[J` : "";
     this.stream.write(up + clipped.map((l) => this.redact(l)).join("\n") + "\n");
     this.drawn = clipped.length;

@@ -40,7 +40,12 @@ export interface WatchSettings {
   intervalSeconds: number;
   /** after "verified", watch on to the window's end for a regression that begins later */
   keepWatching: boolean;
+  /** the deploy was long ago: times count from the watch's start, and the words say so */
+  fromWatchStart?: boolean;
 }
+
+/** What the watch's times count from, in words: "after the deploy" or "after the watch started". */
+export const afterWhat = (s: Pick<WatchSettings, "fromWatchStart">): string => (s.fromWatchStart ? "after the watch started" : "after the deploy");
 
 export interface MetricView {
   name: string;

@@ -20,7 +20,7 @@ import { runSmokeTests, smokeAppliesTo, smokeSummary, type SmokeResult } from ".
 import { createSource, metricAppliesTo } from "../verify/sources/create.js";
 import type { MetricSource } from "../verify/sources/source.js";
 import { baselineFromBuckets, baselineFromFraction, sampleBaseline } from "../verify/baseline-window.js";
-import { watch, type MetricBaseline, type WatchedMetric, type WatchResult, type WatchSettings, type WatchView } from "../verify/watch.js";
+import { afterWhat, watch, type MetricBaseline, type WatchedMetric, type WatchResult, type WatchSettings, type WatchView } from "../verify/watch.js";
 import { duration, metricRecord, regressionReason, watchSummary, type MetricRecord } from "../verify/figures.js";
 import { createDecider } from "../verify/decision.js";
 
@@ -69,8 +69,10 @@ export interface VerifyOutcome {
   figures: string[];
   smoke: SmokeResult[];
   metrics: MetricRecord[];
-  /** seconds after the deploy the verdict came */
+  /** seconds after the deploy the verdict came (after the watch's start when `fromWatchStart`) */
   decidedAfterSeconds: number | null;
+  /** The deploy was long ago: decidedAfterSeconds and the window count from the watch's start. */
+  fromWatchStart?: boolean;
   rollback: RollbackAction;
   recorded: boolean;
   /** The verdict is about the version production went back to, after a rollback. */
@@ -292,6 +294,7 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
     notes.push(`The deploy was ${duration(sinceDeploy)} ago, past its warm-up: watching the next ${duration(settings.windowSeconds)} from now.`);
     deployAt = clockNow;
     settings.warmupSeconds = 0;
+    settings.fromWatchStart = true;
   }
 
   // 1. Smoke tests: a failure is a verdict on its own; the metrics are not watched.
@@ -312,7 +315,7 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
       unreadable = { failedReads: r.unreadable.failedReads, metrics: r.unreadable.errors.map((e) => ({ ...e, ...(byName.get(e.name) ?? { config: "verify.metrics", url: "" }) })) };
       reason = `${env} inconclusive: no metric could be read (${r.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
     }
-    if (earlyRecorded && r.outcome === "verified" && req.signal?.aborted) summary += `; the watch after it was stopped by hand ${duration(r.view.elapsed)} after the deploy`;
+    if (earlyRecorded && r.outcome === "verified" && req.signal?.aborted) summary += `; the watch after it was stopped by hand ${duration(r.view.elapsed)} ${afterWhat(settings)}`;
     if (smoke.length) summary += ` (${smokeSummary(smoke)})`;
     if (ofRollback) summary = `${rollbackVerdict(r.outcome, rolledBackTo)}: ${summary}`;
     const metrics = r.view.metrics.map(metricRecord);
@@ -356,8 +359,9 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
     const data = redactDeep({ env, summary: r.summary, figures: r.figures, metrics: r.metrics, smoke: smokeSummary(smoke), decidedAfterSeconds: r.decidedAfterSeconds, rollback: r.rollback, ...(r.unreadable ? { unreadable: r.unreadable } : {}) });
     const slot = ofRollback ? "rollback" : env;
     const ownsStatus = env === "production" && !ofRollback;
+    // A resolved incident (people told) stays resolved when it is verified again.
     const status =
-      ownsStatus && r.outcome === "verified" && !watchedOn
+      ownsStatus && r.outcome === "verified" && !watchedOn && fresh.status !== "resolved"
         ? ("verified" as const)
         : ownsStatus && earlyRecorded && r.outcome !== "verified" && (fresh.status === "verified" || fresh.status === "resolved")
           ? ("shipped" as const)
@@ -408,14 +412,14 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
       plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(expected !== undefined ? { expectedSeconds: expected } : {}) });
       if (expected !== undefined && expected > settings.windowSeconds)
         notes.push(`${w.name}: at this traffic a decision needs about ${duration(expected)}, longer than the ${duration(settings.windowSeconds)} window; expect "inconclusive" unless the change is large (more traffic, smoke traffic or a longer --window helps).`);
-      else if (expected !== undefined) notes.push(`${w.name}: a decision is expected within about ${duration(expected)} of the deploy.`);
+      else if (expected !== undefined) notes.push(`${w.name}: a decision is expected within about ${duration(expected)} ${settings.fromWatchStart ? "of the watch's start" : "of the deploy"}.`);
     }
     req.onPlan?.(plan);
     // "verified" goes on the record (and to people) when it is reached; the watch goes on.
     const onVerified = async (early: WatchResult): Promise<void> => {
       const v = concludeWatch(early);
       earlyRecorded = await record({ ...v, outcome: "verified", rollback: "none" });
-      await req.onVerified?.({ env, ...v, outcome: "verified", smoke, rollback: "none", recorded: earlyRecorded, ...(ofRollback ? { ofRollback } : {}) });
+      await req.onVerified?.({ env, ...v, outcome: "verified", smoke, rollback: "none", recorded: earlyRecorded, ...(settings.fromWatchStart ? { fromWatchStart: true } : {}), ...(ofRollback ? { ofRollback } : {}) });
     };
     result = await watch({ settings, metrics: watched, deployAt: wallDeploy, signal: req.signal, onTick: req.onTick, ...(settings.keepWatching ? { onVerified } : {}) });
     const v = concludeWatch(result);
@@ -439,5 +443,5 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
 
   const recorded = await record({ outcome, summary, reason, figures, metrics, decidedAfterSeconds, rollback, ...(unreadable ? { unreadable } : {}) });
   if (rollback === "automatic") await req.onRegression!(reason);
-  return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, rollback, recorded, ...(ofRollback ? { ofRollback } : {}), ...(unreadable ? { unreadable: redactDeep(unreadable) } : {}) };
+  return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, ...(settings.fromWatchStart ? { fromWatchStart: true } : {}), rollback, recorded, ...(ofRollback ? { ofRollback } : {}), ...(unreadable ? { unreadable: redactDeep(unreadable) } : {}) };
 }

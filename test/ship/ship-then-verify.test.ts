@@ -62,6 +62,14 @@ notify:
     expect(again.code, again.stderr).toBe(0);
     expect(hook.bodies).toHaveLength(2);
     expect((await kindsOf(f)).filter((k) => k === "verify.production.verified")).toHaveLength(1);
+
+    // Verifying again later keeps the incident resolved and never suggests telling people twice.
+    expect((await f.cli(["status", "--json"])).json().incident.status).toBe("resolved");
+    const later = await f.cli(["verify", "--stop-at-verdict"], env);
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.stdout).not.toContain("firebreak announce --stage resolved");
+    expect((await f.cli(["status", "--json"])).json().incident.status).toBe("resolved");
+    expect(hook.bodies).toHaveLength(2);
   });
 
   it("--no-verify deploys and stops there", async () => {

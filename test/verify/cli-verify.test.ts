@@ -179,6 +179,19 @@ describe("firebreak verify", () => {
     expect(watched.data.summary).toMatch(/the watch after it was stopped by hand/);
   });
 
+  it("a deploy long past its window is watched from now, and every time says it counts from the watch's start", async () => {
+    configure();
+    await startIncident();
+    expect((await firebreak(fx.work, ["verify", "--capture-baseline"], { env })).code).toBe(0);
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const r = await firebreak(fx.work, ["verify", "--since", hourAgo, "--window", "12s", "--stop-at-verdict"], { env });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/The deploy was 1 h.* ago, past its warm-up: watching the next 12 s from now\./);
+    expect(r.stderr).toContain("for up to 12 s after the watch started");
+    expect(r.stdout).toMatch(/Verified ENG-1234 on production, [\d.]+ (ms|s) after the watch started\./);
+    expect(r.stdout + r.stderr).not.toContain("after the deploy");
+  });
+
   it("verifies a deploy without an incident: prints, records nothing", async () => {
     configure();
     expect((await firebreak(fx.work, ["verify", "--capture-baseline", "--no-incident"], { env })).code).toBe(0);

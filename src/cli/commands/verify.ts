@@ -9,6 +9,7 @@ import type { VerifyEnvironment } from "../../config/schema-verify.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { parseWhen } from "../../domain/deadline.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
+import { afterWhat } from "../../verify/watch.js";
 import { redact } from "../../redact.js";
 import { captureBaseline, verifyDeploy, type VerifyOutcome, type WatchPlan } from "../../workflow/verify.js";
 import { describeSmoke } from "../../verify/smoke.js";
@@ -67,6 +68,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const env = (typeof opts.env === "string" ? opts.env : "production") as VerifyEnvironment;
   if (!ENVS.includes(env)) throw E.usage(`--env ${JSON.stringify(opts.env)} is not an environment: use production or staging.`, "firebreak verify --env staging");
   const windowMinutes = typeof opts.window === "string" ? parseWindow(opts.window) : undefined;
+  if (opts.stopAtVerdict && opts.keepWatching) throw E.usage("--stop-at-verdict and --keep-watching cannot be used together.", "firebreak verify --keep-watching");
   const incident = await findIncident(app, out, opts);
 
   if (opts.captureBaseline) {
@@ -96,17 +98,17 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       ...(windowMinutes !== undefined ? { windowMinutes } : {}),
       ...(since ? { since } : {}),
       rollback: opts.rollback !== false,
-      ...(opts.stopAtVerdict ? { keepWatching: false } : {}),
+      ...(opts.stopAtVerdict ? { keepWatching: false } : opts.keepWatching ? { keepWatching: true } : {}),
       // With keepWatching, "verified" is said (and announced) when it comes; the watch goes on.
       onVerified: async (early) => {
         toldVerified = true;
         live?.detach();
         out.line("");
-        out.success(`Verified ${where}, ${duration(early.decidedAfterSeconds ?? 0)} after the deploy.`);
+        out.success(`Verified ${where}, ${duration(early.decidedAfterSeconds ?? 0)} ${early.fromWatchStart ? "after the watch started" : "after the deploy"}.`);
         for (const f of early.figures) out.line(`  ${out.dim("•")} ${f}`);
         if (incident && env === "production" && !early.ofRollback) await announceAfter(app, incident, "verify", out);
         const end = windowMinutes ?? (await app.config()).verify.windowMinutes;
-        out.info(`Watching on until ${windowText(end)} after the deploy for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
+        out.info(`Watching on until ${windowText(end)} ${early.fromWatchStart ? "after the watch started" : "after the deploy"} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
       },
       ...(hook && incident ? { onRegression: async (reason: string) => void (await hook(app, incident, { reason: `verify: ${reason}`, auto: true, out })) } : {}),
       signal: controller.signal,
@@ -131,7 +133,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   } else if (result.unreadable) out.line(`${out.yellow("!")} Inconclusive on ${where}: verify stopped before the window ended, because every metric's last ${result.unreadable.failedReads} reads failed.`);
   else if (result.outcome === "verified" && toldVerified)
     out.success(controller.signal.aborted ? `Stopped watching ${where}; it stays verified.` : `${where} stayed healthy to the end of the window: still verified.`);
-  else if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} after the deploy` : ""}.`);
+  else if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} ${result.fromWatchStart ? "after the watch started" : "after the deploy"}` : ""}.`);
   else if (result.outcome === "regression" && toldVerified) out.line(`${out.red("✖")} Regression on ${where} after it was verified: it began later.`);
   else if (result.outcome === "inconclusive" && toldVerified) out.line(`${out.yellow("!")} Inconclusive on ${where}: it was verified, but the rate has risen since.`);
   else if (result.outcome === "regression") out.line(`${out.red("✖")} Regression on ${where}.`);
@@ -164,7 +166,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   }
   if (result.outcome === "verified") {
     if (incident && env === "production" && !toldVerified) await announceAfter(app, incident, "verify", out);
-    const told = incident !== null && autoStages(await app.config(), "verify").includes("resolved");
+    // Told already: notify.auto sent it just now, or an earlier announce did (never suggest a second one).
+    const events = incident ? await (await app.store()).timeline(incident.id) : [];
+    const told = incident !== null && (autoStages(await app.config(), "verify").includes("resolved") || events.some((e) => e.kind === "announce.resolved"));
     out.next(env === "production" ? (incident ? (told ? "firebreak backport   # then: firebreak review --write" : "firebreak announce --stage resolved") : "nothing: the deploy is verified") : "firebreak ship --to production");
     return EXIT.ok;
   }
@@ -196,7 +200,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 function showPlan(out: Output, plan: WatchPlan): void {
   const { settings } = plan;
   out.info(
-    `Watching ${plan.metrics.length} metric${plan.metrics.length === 1 ? "" : "s"} for up to ${duration(settings.windowSeconds)} after the deploy (warm-up ${duration(settings.warmupSeconds)}, read every ${duration(settings.intervalSeconds)}; false rollback ≤ ${settings.alpha * 100}%, missed ${settings.regressionRatio}× regression ≤ ${settings.beta * 100}%).`,
+    `Watching ${plan.metrics.length} metric${plan.metrics.length === 1 ? "" : "s"} for up to ${duration(settings.windowSeconds)} ${afterWhat(settings)} (warm-up ${duration(settings.warmupSeconds)}, read every ${duration(settings.intervalSeconds)}; false rollback ≤ ${settings.alpha * 100}%, missed ${settings.regressionRatio}× regression ≤ ${settings.beta * 100}%).`,
   );
   for (const m of plan.metrics) out.info(`  ${m.name}: ${m.describes}; baseline ${m.baseline.how === "fraction" ? "configured" : `${m.baseline.how} over ${duration(m.baseline.seconds)}`}`);
   for (const n of plan.notes) out.info(n);

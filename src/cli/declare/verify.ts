@@ -13,6 +13,7 @@ export function declareVerify(program: Command): void {
     .option("--window <duration>", "the longest watch, e.g. 30m, 90s, 1h (default verify.windowMinutes, 30 min)")
     .option("--since <when>", "when the deploy happened: 14:23, '2026-11-27 14:23' or ISO (default: the deploy on the record, else now)")
     .option("--stop-at-verdict", "stop at \"verified\" instead of watching on to the window's end for a late regression (verify.keepWatching: false)")
+    .option("--keep-watching", "after \"verified\", watch on to the window's end even where verify.keepWatching is false")
     .option("--no-rollback", "never roll back, even when verify.autoRollback is set for the level")
     .option("--no-incident", "verify without an incident (a deploy another tool made): print, record nothing")
     .option("--capture-baseline", "sample the scrape and json metrics now, before a deploy, as its baseline")
