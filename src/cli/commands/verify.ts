@@ -104,11 +104,11 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
         toldVerified = true;
         live?.detach();
         out.line("");
-        out.success(`Verified ${where}, ${duration(early.decidedAfterSeconds ?? 0)} ${early.fromWatchStart ? "after the watch started" : "after the deploy"}.`);
+        out.success(`Verified ${where}, ${duration(early.decidedAfterSeconds ?? 0)} ${afterWhat(early)}.`);
         for (const f of early.figures) out.line(`  ${out.dim("•")} ${f}`);
         if (incident && env === "production" && !early.ofRollback) await announceAfter(app, incident, "verify", out);
         const end = windowMinutes ?? (await app.config()).verify.windowMinutes;
-        out.info(`Watching on until ${windowText(end)} ${early.fromWatchStart ? "after the watch started" : "after the deploy"} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
+        out.info(`Watching on until ${windowText(end)} ${afterWhat(early)} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
       },
       ...(hook && incident ? { onRegression: async (reason: string) => void (await hook(app, incident, { reason: `verify: ${reason}`, auto: true, out })) } : {}),
       signal: controller.signal,
@@ -133,7 +133,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   } else if (result.unreadable) out.line(`${out.yellow("!")} Inconclusive on ${where}: verify stopped before the window ended, because every metric's last ${result.unreadable.failedReads} reads failed.`);
   else if (result.outcome === "verified" && toldVerified)
     out.success(controller.signal.aborted ? `Stopped watching ${where}; it stays verified.` : `${where} stayed healthy to the end of the window: still verified.`);
-  else if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} ${result.fromWatchStart ? "after the watch started" : "after the deploy"}` : ""}.`);
+  else if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} ${afterWhat(result)}` : ""}.`);
   else if (result.outcome === "regression" && toldVerified) out.line(`${out.red("✖")} Regression on ${where} after it was verified: it began later.`);
   else if (result.outcome === "inconclusive" && toldVerified) out.line(`${out.yellow("!")} Inconclusive on ${where}: it was verified, but the rate has risen since.`);
   else if (result.outcome === "regression") out.line(`${out.red("✖")} Regression on ${where}.`);
