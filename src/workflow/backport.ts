@@ -312,7 +312,13 @@ export async function continueBackports(deps: BackportDeps, req: BackportRequest
  * A commit a person made there is never dropped silently: without `force` nothing is removed and
  * the refusal names it; with `force` the dropped commits are returned to be named.
  */
-export async function abortBackports(deps: BackportDeps, targets: readonly BackportTarget[], force = false): Promise<{ aborted: BackportTarget[]; dropped: { target: string; sha: string; where: string }[] }> {
+export async function abortBackports(
+  deps: BackportDeps,
+  targets: readonly BackportTarget[],
+  force = false,
+  /** The commands that keep or drop the resolution of these targets, with the run's own flags. */
+  commands: (to: string[]) => { keep: string; drop: string } = (to) => ({ keep: `firebreak backport --continue --to ${to.join(",")}`, drop: `firebreak backport --abort --to ${to.join(",")} --force` }),
+): Promise<{ aborted: BackportTarget[]; dropped: { target: string; sha: string; where: string }[] }> {
   const pending: BackportTarget[] = [];
   const dropped: { target: string; sha: string; where: string }[] = [];
   for (const t of targets) {
@@ -322,12 +328,12 @@ export async function abortBackports(deps: BackportDeps, targets: readonly Backp
     if (kept) dropped.push({ target: t.branch, ...kept });
   }
   if (dropped.length > 0 && !force) {
-    const to = dropped.map((d) => d.target).join(",");
+    const how = commands(dropped.map((d) => d.target));
     throw new FirebreakError({
       code: "BACKPORT_RESOLVED",
       message: `--abort would throw away a resolved commit: ${dropped.map((d) => `${d.sha.slice(0, 12)} for ${d.target} (${d.where})`).join("; ")}. Nothing was removed.`,
       why: "That commit is a person's conflict resolution; it exists nowhere else.",
-      next: `firebreak backport --continue --to ${to}   # push it and open the PR; to drop it anyway: firebreak backport --abort --to ${to} --force`,
+      next: `${how.keep}   # push it and open the PR; to drop it anyway: ${how.drop}`,
       exit: EXIT.refused,
       details: dropped.map((d) => `${d.target}: ${d.sha}`),
     });

@@ -49,7 +49,7 @@ describe("resolving a backport conflict from inside its worktree", () => {
     expect(gitIn(f.origin, ["show", `${sha}:src/auth.js`])).toBe(RESOLVED.trimEnd());
     expect(f.prs()[DEV]?.body).toContain("resolved a conflict");
     expect((await f.incident()).data.backports.develop).toMatchObject({ state: "done", sha });
-    // The worktree it ran in is removed at the very end, and the person is told where to go.
+    // The worktree it ran in is gone once it is done, and the person is told where to go.
     expect(existsSync(wt)).toBe(false);
     expect(c.stdout).toContain(`cd ${JSON.stringify(f.work)}`);
   });
@@ -89,9 +89,14 @@ describe("resolving a backport conflict from inside its worktree", () => {
     expect(existsSync(wt)).toBe(true);
     expect(gitIn(wt, ["rev-parse", "HEAD"])).toBe(resolved);
 
-    const c = await firebreak(wt, ["backport", "--continue"]);
+    // The refusal's Next keeps the resolution: run as printed, it pushes it.
+    const keep = nextArgs(a);
+    expect(keep).toEqual(["backport", "--continue", "--to", "develop", "-t", TICKET]);
+    const c = await firebreak(wt, keep);
     expect(c.code, c.stdout + c.stderr).toBe(0);
     expect(onOrigin(f, DEV)).toBe(resolved);
+    // Its last line is the Next, after the note that the folder it ran in is gone.
+    expect(c.stdout.trimEnd().split("\n").at(-1)).toMatch(/^Next: /);
   });
 
   it("after a continue that stopped once the branch held the resolution, --abort refuses and --continue pushes it", async () => {

@@ -125,7 +125,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
     if (mode === "plan") return printPlan(out, ticket, await planBackport(deps, req), next);
     if (mode === "abort") {
-      const { aborted, dropped } = await abortBackports(deps, targets, force);
+      const { aborted, dropped } = await abortBackports(deps, targets, force, (to) => ({ keep: again("--continue", next, to), drop: `${again("--abort", next, to)} --force` }));
       out.data({ ticket, aborted: aborted.map((t) => t.branch), dropped });
       if (aborted.length === 0) out.line(`No backport of ${ticket} is waiting for a resolution${to ? ` on ${to.join(", ")}` : ""}; nothing to abort.`);
       else out.success(`Aborted the backport of ${ticket} to ${aborted.map((t) => t.branch).join(", ")}: worktree, conflict state and local branch removed.`);
@@ -141,9 +141,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       if (report.continued.length > 0) out.success(`Resolution committed for ${report.continued.join(", ")}.`);
       for (const m of report.markers)
         out.line(`${out.yellow("!")} ${m.target}: ${m.lines.length} line${m.lines.length === 1 ? " still holds" : "s still hold"} conflict markers (${m.lines.join(", ")}); nothing was committed.`);
-      const code = printOutcomes(out, ticket, incident, fixCommits, report.outcomes, next);
       leftFolder(out, here, root);
-      return code;
+      return printOutcomes(out, ticket, incident, fixCommits, report.outcomes, next);
     }
     return printOutcomes(out, ticket, incident, fixCommits, await runBackport(deps, req), next);
   } finally {
