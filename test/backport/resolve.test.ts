@@ -174,6 +174,26 @@ describe("resolving a backport conflict from inside its worktree", () => {
   });
 });
 
+describe("backport from a linked worktree", () => {
+  it("a worktree of a branch without .firebreak.yml uses the main worktree's config", async () => {
+    const f = (fx = await makeCliFixture());
+    const linked = join(f.root, "develop-checkout");
+    f.git("worktree", "add", "-q", linked, "develop");
+    expect(existsSync(join(linked, ".firebreak.yml"))).toBe(false);
+
+    const plan = await firebreak(join(linked, "src"), ["backport", "--plan", "-t", TICKET, "--json"]);
+
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.json().plan.map((p: any) => [p.target.branch, p.status])).toEqual([
+      ["release-candidate", "needs-backport"],
+      ["develop", "needs-backport"],
+    ]);
+    const run = await firebreak(linked, ["backport", "-t", TICKET]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(Object.keys(f.prs())).toHaveLength(2);
+  });
+});
+
 describe("the Next: lines of a backport without an incident run as printed", () => {
   function standalone(): { f: BackportFixture; fix: string } {
     const f = makeBackportRepo();
