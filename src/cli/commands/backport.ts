@@ -14,6 +14,7 @@ import { resolveIncident } from "../../app/resolve-incident.js";
 import { createForge } from "../../adapters/forge/create.js";
 import { Git } from "../../adapters/git/git.js";
 import { assertSafeRef, assertSafeRev } from "../../adapters/git/safety.js";
+import { backportBranch } from "../../domain/naming.js";
 import { E, EXIT, isFirebreakError } from "../../errors.js";
 import { splitList } from "../format.js";
 import { listConflictStates, readConflictState } from "../../backport/engine.js";
@@ -82,7 +83,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   } else {
     incident = await findIncident(app, ticketFlag, commits.length > 0 || settling);
     // Without an incident, --continue and --abort learn the ticket and commits from the pending conflict.
-    if (!incident && commits.length === 0) pending = (await anyPending(root, configured, to)) ?? (to === undefined ? (states[0] ?? null) : null);
+    if (!incident && commits.length === 0) pending = (await anyPending(root, configured, to, ticketFlag)) ?? (to === undefined ? (states[0] ?? null) : null);
   }
   const remote = incident?.remote ?? config.production.remote;
   const ticket = incident?.ticket ?? ticketFlag ?? pending?.ticket ?? (userCommits.length > 0 ? userCommits[0]!.slice(0, 12) : undefined);
@@ -129,7 +130,10 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       out.data({ ticket, aborted: aborted.map((t) => t.branch), dropped });
       if (aborted.length === 0) out.line(`No backport of ${ticket} is waiting for a resolution${to ? ` on ${to.join(", ")}` : ""}; nothing to abort.`);
       else out.success(`Aborted the backport of ${ticket} to ${aborted.map((t) => t.branch).join(", ")}: worktree, conflict state and local branch removed.`);
-      for (const d of dropped) out.line(`  Dropped the resolved commit ${d.sha.slice(0, 12)} for ${d.target} (from ${d.where}); while git still keeps it: git branch <name> ${d.sha}`);
+      for (const d of dropped) {
+        const short = targets.find((t) => t.branch === d.target)?.short ?? defaultShort(d.target);
+        out.line(`  Dropped the resolved commit ${d.sha.slice(0, 12)} for ${d.target} (from ${d.where}); to get it back while git still keeps it: git branch ${backportBranch(short, ticket)} ${d.sha}`);
+      }
       leftFolder(out, here, root);
       out.next(fixCommits.length > 0 ? `${again("--plan", next)}   # or resolve by hand and open the PR yourself` : "firebreak backport --plan");
       return EXIT.ok;
@@ -200,12 +204,12 @@ async function findIncident(app: App, ticket: string | undefined, optional: bool
   }
 }
 
-async function anyPending(root: string, configured: { branch: string; short?: string }[], to: string[] | undefined) {
+async function anyPending(root: string, configured: { branch: string; short?: string }[], to: string[] | undefined, ticket: string | undefined) {
   const names = to ?? configured.map((t) => t.branch);
   for (const name of names) {
     const c = configured.find((t) => t.branch === name || t.short === name);
     const state = await readConflictState(root, c?.short ?? defaultShort(name));
-    if (state) return state;
+    if (state && (ticket === undefined || state.ticket === ticket)) return state;
   }
   return null;
 }
