@@ -3,11 +3,12 @@
 // `--abort` know what was being done. The user's own checkout is never touched.
 
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, isAbsolute } from "node:path";
 import { EXIT, FirebreakError, E } from "../errors.js";
 import { gitLine, gitOk, gitRaw } from "./git-run.js";
 import { findMarkers } from "./markers.js";
+import { carries } from "./plan.js";
 import type { BackportTarget, PickMethod } from "./types.js";
 
 export interface ConflictState {
@@ -21,9 +22,17 @@ export interface ConflictState {
   conflictedCommit: string;
   files: string[];
   methods: PickMethod[]; // how the commits before the conflict were picked
+  /** The target's commit the backport started from (absent in states written by older versions). */
+  tip?: string;
+  /** The worktree's HEAD when it stopped: a different HEAD later is a commit a person made there. */
+  head?: string;
 }
 
-export type WorktreeOutcome = { done: true; sha: string } | { done: false; state: ConflictState };
+/**
+ * done with `unchanged`: the person's resolution left the target as it was, so the target already
+ * has the fix (nothing to commit, no branch).
+ */
+export type WorktreeOutcome = { done: true; sha: string; unchanged?: boolean } | { done: false; state: ConflictState };
 
 const slot = (short: string) => encodeURIComponent(short);
 
@@ -41,19 +50,42 @@ export async function readConflictState(cwd: string, short: string): Promise<Con
   }
 }
 
+/** Every backport waiting for --continue or --abort in this repository, whatever its ticket. */
+export async function listConflictStates(cwd: string): Promise<ConflictState[]> {
+  const dir = await backportDir(cwd);
+  const found: ConflictState[] = [];
+  for (const f of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    if (!f.endsWith(".json")) continue;
+    try {
+      const s = JSON.parse(await readFile(join(dir, f), "utf8")) as ConflictState;
+      if (s.version === 1 && typeof s.target?.short === "string") found.push(s);
+    } catch {
+      // not a state file
+    }
+  }
+  return found;
+}
+
+/** True when `path` is `dir` or inside it. */
+export function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
 async function saveState(cwd: string, state: ConflictState): Promise<void> {
   const file = statePath(await backportDir(cwd), state.target.short);
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(state, null, 2) + "\n");
+  await writeFile(`${file}.tmp`, JSON.stringify(state, null, 2) + "\n");
+  await rename(`${file}.tmp`, file);
 }
 
-/** The exact steps printed under a conflicted target. */
-export function resolveInstructions(state: Pick<ConflictState, "worktree" | "files" | "target">): string[] {
+/** The exact steps printed under a conflicted target; they work from any folder of the repository. */
+export function resolveInstructions(state: Pick<ConflictState, "worktree" | "files" | "target" | "ticket">): string[] {
   return [
     `cd ${JSON.stringify(state.worktree)}`,
     `# edit ${state.files.length === 1 ? "this file" : `these ${state.files.length} files`} and remove every <<<<<<< ======= >>>>>>> block: ${state.files.join(", ")}`,
-    `firebreak backport --continue --to ${state.target.branch}   # checks for markers, commits, updates the branch`,
-    `firebreak backport --abort --to ${state.target.branch}      # or give up on this target`,
+    `firebreak backport --continue --to ${state.target.branch} -t ${state.ticket}   # checks for markers, commits, updates the branch`,
+    `firebreak backport --abort --to ${state.target.branch} -t ${state.ticket}      # or give up on this target`,
   ];
 }
 
@@ -81,7 +113,7 @@ async function pickInWorktree(worktree: string, commits: readonly string[]): Pro
  */
 export async function openConflictWorktree(
   cwd: string,
-  args: { ticket: string; target: BackportTarget; branch: string; start: string; commits: string[]; fixCommits: string[]; methods: PickMethod[] },
+  args: { ticket: string; target: BackportTarget; branch: string; tip: string; start: string; commits: string[]; fixCommits: string[]; methods: PickMethod[] },
 ): Promise<WorktreeOutcome> {
   const worktree = join(await backportDir(cwd), slot(args.target.short));
   if (existsSync(worktree)) await removeWorktree(cwd, worktree);
@@ -104,17 +136,19 @@ export async function openConflictWorktree(
     conflictedCommit: picked.conflicted,
     files: await conflictedFiles(worktree),
     methods: args.methods,
+    tip: args.tip,
+    head: await gitLine(worktree, ["rev-parse", "HEAD"]),
   };
   await saveState(cwd, state);
   return { done: false, state };
 }
 
-export const markersLeft = (files: string[]) =>
+export const markersLeft = (files: string[], state?: Pick<ConflictState, "target" | "ticket">) =>
   new FirebreakError({
     code: "CONFLICT_MARKERS",
-    message: `${files.length} line${files.length === 1 ? "" : "s"} still hold conflict markers; nothing was committed.`,
+    message: `${files.length} line${files.length === 1 ? " still holds" : "s still hold"} conflict markers; nothing was committed.`,
     why: "A file with <<<<<<< ======= >>>>>>> lines would ship the conflict itself.",
-    next: "remove the markers in the files listed, then run: firebreak backport --continue",
+    next: `firebreak backport --continue${state ? ` --to ${state.target.branch} -t ${state.ticket}` : ""}   # after removing the markers in the files listed`,
     exit: EXIT.conflict,
     details: files.slice(0, 20),
   });
@@ -123,32 +157,75 @@ export const markersLeft = (files: string[]) =>
  * Finishes a resolved target: refuses any file with markers, commits the resolution (original
  * author, cherry-picked line), picks the remaining commits, points the backport branch at the
  * result and removes the worktree. Returns the new state when a later commit conflicts again.
+ * A resolution that changes nothing is skipped (the target has that commit's change already);
+ * when nothing at all is left to carry, the outcome is `unchanged` and the commits are recorded
+ * as present on the target. `cwd` is the main worktree: every git call runs there or in the
+ * conflict worktree, never in a folder this removes.
  */
 export async function continueConflict(cwd: string, short: string): Promise<WorktreeOutcome> {
   const state = await readConflictState(cwd, short);
   if (!state) throw E.usage(`No backport to ${short} is waiting for a resolution.`, "firebreak backport --plan");
   const wt = state.worktree;
-  if (!existsSync(wt)) throw E.usage(`The worktree ${wt} is gone.`, `firebreak backport --abort --to ${state.target.branch}   # then run firebreak backport again`);
+  if (!existsSync(wt)) {
+    // An earlier --continue stopped after pointing the branch at the resolution: finish from there.
+    const branchSha = await localSha(cwd, state.branch);
+    if (branchSha !== null && branchSha !== state.tip && (await carries(cwd, branchSha, state.fixCommits, state.tip))) {
+      await rm(statePath(await backportDir(cwd), short), { force: true });
+      return { done: true, sha: branchSha };
+    }
+    throw E.usage(`The worktree ${wt} is gone.`, `firebreak backport --abort --to ${state.target.branch} -t ${state.ticket}   # then run firebreak backport again`);
+  }
   const status = await gitOk(wt, ["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
   const changed = status.split("\0").filter((f) => f.length > 3).map((f) => f.slice(3));
   const left = await findMarkers(wt, [...new Set([...state.files, ...changed, ...(await conflictedFiles(wt))])]);
-  if (left.length > 0) throw markersLeft(left);
+  if (left.length > 0) throw markersLeft(left, state);
   await gitOk(wt, ["add", "-A"]);
+  const skipped: string[] = [];
   if ((await gitRaw(wt, ["rev-parse", "-q", "--verify", "CHERRY_PICK_HEAD"])).code === 0) {
-    const r = await gitRaw(wt, ["cherry-pick", "--continue"]);
+    // Nothing staged against HEAD: the person kept the target's side, so this commit has nothing to add.
+    const same = (await gitRaw(wt, ["diff", "--cached", "--quiet", "HEAD"])).code === 0;
+    const r = await gitRaw(wt, ["cherry-pick", same ? "--skip" : "--continue"]);
     if (r.code !== 0) throw E.git(`Committing the resolution failed: ${r.stderr.trim().split("\n")[0] ?? ""}`, `cd ${JSON.stringify(wt)} && git status`);
+    if (same) skipped.push(state.conflictedCommit);
   }
+  if (skipped.length > 0) await recordContains(cwd, state.target.branch, skipped);
   const picked = await pickInWorktree(wt, state.remaining);
   if (picked.conflicted !== undefined) {
-    const next: ConflictState = { ...state, remaining: picked.rest, conflictedCommit: picked.conflicted, files: await conflictedFiles(wt), methods: [...state.methods, "resolved"] };
+    const next: ConflictState = {
+      ...state,
+      remaining: picked.rest,
+      conflictedCommit: picked.conflicted,
+      files: await conflictedFiles(wt),
+      methods: [...state.methods, "resolved"],
+      head: await gitLine(wt, ["rev-parse", "HEAD"]),
+    };
     await saveState(cwd, next);
     return { done: false, state: next };
   }
   const sha = await gitLine(wt, ["rev-parse", "HEAD"]);
-  await gitOk(cwd, ["update-ref", "-m", "firebreak backport --continue", `refs/heads/${state.branch}`, sha]);
+  const unchanged = state.tip !== undefined && sha === state.tip;
+  if (!unchanged) await gitOk(cwd, ["update-ref", "-m", "firebreak backport --continue", `refs/heads/${state.branch}`, sha]);
   await removeWorktree(cwd, wt);
   await rm(statePath(await backportDir(cwd), short), { force: true });
-  return { done: true, sha };
+  return unchanged ? { done: true, sha, unchanged } : { done: true, sha };
+}
+
+/**
+ * A commit a person made for this target that --abort would throw away: one committed in the
+ * worktree (its HEAD moved since the conflict) or the local backport branch (only a --continue
+ * creates it while a conflict is pending). Null when there is none.
+ */
+export async function resolvedCommit(cwd: string, short: string): Promise<{ sha: string; where: string } | null> {
+  const state = await readConflictState(cwd, short);
+  if (!state) return null;
+  if (existsSync(state.worktree)) {
+    const head = await gitRaw(state.worktree, ["rev-parse", "-q", "--verify", "HEAD"]);
+    const sha = head.stdout.trim();
+    if (head.code === 0 && state.head !== undefined && sha !== state.head) return { sha, where: `the worktree ${state.worktree}` };
+  }
+  const branchSha = await localSha(cwd, state.branch);
+  if (branchSha !== null) return { sha: branchSha, where: `the branch ${state.branch}` };
+  return null;
 }
 
 /** Gives up on a target: removes its worktree, its state and its local backport branch. */
@@ -166,7 +243,46 @@ export async function abortConflict(cwd: string, short: string, branch?: string)
   return { removed: had };
 }
 
+async function localSha(cwd: string, branch: string): Promise<string | null> {
+  const r = await gitRaw(cwd, ["rev-parse", "-q", "--verify", "--end-of-options", `refs/heads/${branch}^{commit}`]);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+// --- commits a person found already on a target -----------------------------------------------
+
+const containsPath = async (cwd: string) => join(await backportDir(cwd), "contains.json");
+
+/** Fix commits a person's resolution showed the target already has (git cannot tell by itself). */
+export async function confirmedContains(cwd: string, targetBranch: string): Promise<string[]> {
+  try {
+    const all = JSON.parse(await readFile(await containsPath(cwd), "utf8")) as Record<string, unknown>;
+    const list = all[targetBranch];
+    return Array.isArray(list) ? list.filter((c): c is string => typeof c === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+async function recordContains(cwd: string, targetBranch: string, commits: readonly string[]): Promise<void> {
+  const file = await containsPath(cwd);
+  let all: Record<string, string[]> = {};
+  try {
+    all = JSON.parse(await readFile(file, "utf8")) as Record<string, string[]>;
+  } catch {
+    // none yet
+  }
+  all[targetBranch] = [...new Set([...(Array.isArray(all[targetBranch]) ? all[targetBranch] : []), ...commits])];
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, JSON.stringify(all, null, 2) + "\n");
+  await rename(`${file}.tmp`, file);
+}
+
+/**
+ * Removes a worktree. When this process runs inside it (the person followed `cd <worktree>`),
+ * it first moves to `cwd` (the main worktree), so no later step runs in a folder that is gone.
+ */
 async function removeWorktree(cwd: string, worktree: string): Promise<void> {
+  if (isInside(process.cwd(), worktree)) process.chdir(cwd);
   const r = await gitRaw(cwd, ["worktree", "remove", "--force", "--force", worktree]);
   if (r.code !== 0) {
     await rm(worktree, { recursive: true, force: true });

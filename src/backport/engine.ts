@@ -6,7 +6,7 @@ import { Git } from "../adapters/git/git.js";
 import { assertSafeRef, assertSafeRemoteName, assertSafeRev } from "../adapters/git/safety.js";
 import { backportBranch } from "../domain/naming.js";
 import { E, isFirebreakError } from "../errors.js";
-import { continueConflict, openConflictWorktree, readConflictState, resolveInstructions, type ConflictState } from "./conflict.js";
+import { confirmedContains, continueConflict, openConflictWorktree, readConflictState, resolveInstructions, type ConflictState } from "./conflict.js";
 import { gitLine, gitOk, pickMode } from "./git-run.js";
 import { patchFallback } from "./patch-fallback.js";
 import { commitPick, pickOnto, readCommit, type CommitInfo } from "./pick.js";
@@ -98,8 +98,8 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
 
   const tip = await resolveTarget(o.cwd, target.branch, p.remote);
   if (tip === null) return { target, status: "failed", branch, reason: `the target branch ${target.branch} does not exist${p.remote ? ` (looked for ${p.remote}/${target.branch} and ${target.branch})` : ""}` };
-  const missing = await missingCommits(o.cwd, tip, p.commits.map((c) => c.sha));
-  if (missing.length === 0) return { target, status: "already-contains", branch };
+  const { missing, confirmed } = await stillMissing(o.cwd, target, tip, p.commits.map((c) => c.sha));
+  if (missing.length === 0) return { target, status: "already-contains", branch, ...(confirmed ? { reason: CONFIRMED } : {}) };
 
   const reused = await reuseEarlier(o, p, branch, missing, tip);
   if (reused) return finish(o, p, target, branch, reused, [], true);
@@ -116,7 +116,7 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
     if (!r.clean) r = await patchFallback(o.cwd, cur, fix, fallback);
     if (!r.clean) {
       const wt = await openConflictWorktree(o.cwd, {
-        ticket: o.ticket, target, branch, start: cur, commits: todo.slice(i).map((c) => c.sha), fixCommits: p.commits.map((c) => c.sha), methods,
+        ticket: o.ticket, target, branch, tip, start: cur, commits: todo.slice(i).map((c) => c.sha), fixCommits: p.commits.map((c) => c.sha), methods,
       });
       if (!wt.done) return conflicted(target, wt.state);
       for (const c of todo.slice(i)) o.onProgress?.({ kind: "commit-picked", target, commit: c.sha, method: "worktree-cherry-pick" });
@@ -134,6 +134,16 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
   // An empty old value: create only, never move a branch someone else just made.
   await gitOk(o.cwd, ["update-ref", "-m", `firebreak backport ${o.ticket}`, `refs/heads/${branch}`, cur, ""]);
   return finish(o, p, target, branch, cur, methods, false);
+}
+
+const CONFIRMED = "a person's resolution showed the target already has the fix";
+
+/** The fix commits the target lacks: neither in its history nor found there by a person's resolution. */
+async function stillMissing(cwd: string, target: BackportTarget, tip: string, commits: string[]): Promise<{ missing: string[]; confirmed: boolean }> {
+  const byGit = await missingCommits(cwd, tip, commits);
+  const known = await confirmedContains(cwd, target.branch);
+  const missing = byGit.filter((c) => !known.includes(c));
+  return { missing, confirmed: missing.length < byGit.length };
 }
 
 /** An earlier run's branch, local or (fetched from) the remote, that already carries the fix. */
@@ -169,6 +179,7 @@ export async function continueBackport(o: Omit<BackportOptions, "fixCommits" | "
   const out = await continueConflict(o.cwd, o.target.short);
   if (!out.done) return conflicted(o.target, out.state);
   const branch = state?.branch ?? "";
+  if (out.unchanged) return { target: o.target, status: "already-contains", branch, reason: `the resolution left ${o.target.branch} unchanged: it already has the fix` };
   const p: Prepared = { commits: [], remote: o.remote, branches: new Map(), remoteHas: new Map() };
   if (o.push && o.remote !== undefined) p.remoteHas = await remoteBranches(o.cwd, o.remote, [branch]);
   return finish(o, p, o.target, branch, out.sha, [...(state?.methods ?? []), "resolved"], false);
@@ -189,7 +200,7 @@ export async function planBackports(o: Omit<BackportOptions, "push" | "onProgres
     const branch = p.branches.get(target.short) as string;
     const tip = await resolveTarget(o.cwd, target.branch, p.remote);
     if (tip === null) { rows.push({ target, branch, status: "missing-target", missing: [] }); continue; }
-    const missing = await missingCommits(o.cwd, tip, p.commits.map((c) => c.sha));
+    const { missing } = await stillMissing(o.cwd, target, tip, p.commits.map((c) => c.sha));
     const pending = await readConflictState(o.cwd, target.short);
     const status = missing.length === 0 ? "already-contains" : pending?.ticket === o.ticket ? "conflicted" : (await existingBackport(o.cwd, branch, missing, tip)) ? "done" : "needs-backport";
     rows.push({ target, branch, status, missing });
@@ -197,4 +208,4 @@ export async function planBackports(o: Omit<BackportOptions, "push" | "onProgres
   return rows;
 }
 
-export { abortConflict as abortBackport, readConflictState } from "./conflict.js";
+export { abortConflict as abortBackport, listConflictStates, readConflictState, resolvedCommit } from "./conflict.js";

@@ -19,20 +19,59 @@ export function defaultShort(branch: string): string {
   return KNOWN_SHORT[branch] ?? branch;
 }
 
-/** Names teams give the branches a fix is carried to, best first. */
-const LIKELY_TARGETS = [/^release[-_/]?candidate$/, /^rc$/, /^release([-_/].+)?$/, /^develop(ment)?$/, /^dev$/, /^next$/, /^stable([-_/].+)?$/, /^support\/.+$/, /^maint(enance)?([-_/].+)?$/, /^v?\d+\.\d+(\.x)?$/];
+/** What is known of a remote branch when ranking it: its tip's commit time, and whether it has the fix's parent. */
+export interface BranchFacts {
+  name: string;
+  date?: number; // unix seconds; 0 when unknown
+  containsParent?: boolean;
+}
 
 /**
- * Up to four branches of the remote worth suggesting as targets when none are configured: those
- * named like release, develop, stable or version branches; never production's branch, a hotfix or
- * a backport branch. Empty when the remote has none of these.
+ * Names teams give the branches a fix is carried to, best tier first. Version lines are a tier of
+ * their own, ranked by the facts: `4.x`, `v2.x`, `1.4.x`, `1.2`, `v2.0`, `release-1.2`,
+ * `release/2.3`, `release-1.x`, `maint-3` (not `release-branch-diagram`).
  */
-export function suggestTargets(remoteBranches: readonly string[], exclude: readonly string[]): string[] {
-  const rank = (b: string) => LIKELY_TARGETS.findIndex((re) => re.test(b));
-  return remoteBranches
-    .filter((b) => !exclude.includes(b) && !b.startsWith("hotfix/") && !b.startsWith("backport/") && rank(b) >= 0)
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
-    .slice(0, 4);
+const VERSION_LINE = /^(?:(?:release|releases|maint|maintenance|support|stable)[-_/])?v?\d+(?:\.(?:\d+|x))+$|^(?:release|releases|maint|maintenance|support|stable)[-_/]v?\d+(?:[-_.]\d+)*$/;
+const TIERS: RegExp[][] = [
+  [/^release[-_/]?candidate$/, /^rc$/],
+  [/^develop(ment)?$/, /^dev$/, /^next$/],
+  [VERSION_LINE],
+  [/^release$/, /^stable$/, /^support\/.+$/, /^maint(enance)?$/],
+];
+
+function tierOf(b: string): number {
+  return TIERS.findIndex((res) => res.some((re) => re.test(b)));
+}
+
+/** 5.x before 4.x, 1.10 before 1.9: numbers compared as numbers, highest first. */
+function versionDesc(a: string, b: string): number {
+  const nums = (s: string) => (s.match(/\d+/g) ?? []).map(Number);
+  const x = nums(a);
+  const y = nums(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? -1) !== (y[i] ?? -1)) return (y[i] ?? -1) - (x[i] ?? -1);
+  return 0;
+}
+
+/**
+ * Up to four branches of the remote worth suggesting as targets when none are configured:
+ * release candidates, develop, version lines (those with the fix's parent first, then the most
+ * recently moved), then release, stable or support branches; never production's branch, a hotfix
+ * or a backport branch. Empty when the remote has none of these.
+ */
+export function suggestTargets(remoteBranches: readonly (string | BranchFacts)[], exclude: readonly string[]): string[] {
+  const facts = remoteBranches.map((b): BranchFacts => (typeof b === "string" ? { name: b } : b));
+  return facts
+    .filter((b) => !exclude.includes(b.name) && !b.name.startsWith("hotfix/") && !b.name.startsWith("backport/") && tierOf(b.name) >= 0)
+    .sort(
+      (a, b) =>
+        tierOf(a.name) - tierOf(b.name) ||
+        Number(b.containsParent ?? false) - Number(a.containsParent ?? false) ||
+        (b.date ?? 0) - (a.date ?? 0) ||
+        versionDesc(a.name, b.name) ||
+        a.name.localeCompare(b.name),
+    )
+    .slice(0, 4)
+    .map((b) => b.name);
 }
 
 /**
@@ -45,6 +84,8 @@ export async function resolveTargets(
   ticket: string,
   /** branches to suggest when there are no targets (suggestTargets); none: say where to configure them */
   suggestions: () => Promise<string[]> = async () => [],
+  /** The command that plans a backport to these branches, with the flags this run was given. */
+  planCommand: (to: string[]) => string = (to) => `firebreak backport --plan --to ${to.join(",")}`,
 ): Promise<BackportTarget[]> {
   const fromConfig = configured.map((t) => ({ branch: t.branch, short: t.short ?? defaultShort(t.branch) }));
   let targets: BackportTarget[];
@@ -62,7 +103,7 @@ export async function resolveTargets(
     const found = await suggestions().catch(() => []);
     throw E.usage(
       `No backport targets: pass --to or list them in .firebreak.yml${found.length ? ` (the remote has ${found.join(", ")})` : ""}.`,
-      found.length ? `firebreak backport --plan --to ${found.join(",")}   # or add backport.targets to .firebreak.yml` : "add backport.targets to .firebreak.yml (branch: the branch to carry the fix to), or: firebreak backport --to <branch>",
+      found.length ? `${planCommand(found)}   # or add backport.targets to .firebreak.yml` : "add backport.targets to .firebreak.yml (branch: the branch to carry the fix to), or: firebreak backport --to <branch>",
     );
   }
   const seen = new Map<string, string>();

@@ -10,8 +10,8 @@
 import type { Git } from "../adapters/git/git.js";
 import type { Incident } from "../domain/types.js";
 import type { Label } from "../adapters/forge/port.js";
-import { isFirebreakError } from "../errors.js";
-import { backportAll, continueBackport, planBackports, abortBackport, readConflictState, type PlanRow } from "../backport/engine.js";
+import { EXIT, FirebreakError, isFirebreakError } from "../errors.js";
+import { backportAll, continueBackport, planBackports, abortBackport, readConflictState, resolvedCommit, type PlanRow } from "../backport/engine.js";
 import { carries } from "../backport/plan.js";
 import { resolveInstructions } from "../backport/conflict.js";
 import type { BackportForge } from "../backport/offline-pr.js";
@@ -265,22 +265,37 @@ async function runTargets(deps: BackportDeps, req: BackportRequest): Promise<Tar
   return outcomes;
 }
 
+/** What `--continue` did: targets it finished, those it could not (markers left), and every outcome. */
+export interface ContinueReport {
+  continued: string[]; // resolution committed (or found unchanged) and carried on
+  waiting: string[]; // targets that had a conflict waiting, whatever came of it
+  markers: { target: string; lines: string[] }[]; // refused: these file:line still hold markers
+  outcomes: TargetOutcome[];
+}
+
 /** `--continue`: finishes every target waiting for a resolution, then carries on as a normal run. */
-export async function continueBackports(deps: BackportDeps, req: BackportRequest): Promise<{ continued: string[]; outcomes: TargetOutcome[] }> {
+export async function continueBackports(deps: BackportDeps, req: BackportRequest): Promise<ContinueReport> {
   const continued: string[] = [];
+  const waiting: string[] = [];
+  const markers: ContinueReport["markers"] = [];
   const methods: Record<string, PickMethod[]> = {};
   const held: TargetOutcome[] = [];
   for (const target of req.targets) {
     const state = await readConflictState(deps.cwd, target.short);
     if (!state) continue;
+    waiting.push(target.branch);
     try {
       const r = await continueBackport({ cwd: deps.cwd, target, remote: deps.remote, push: true, pushBranch: enginePush(deps) });
       if (r.status === "done") {
         continued.push(target.branch);
         methods[target.branch] = r.methods ?? ["resolved"];
-      } else held.push(r);
+      } else {
+        if (r.status === "already-contains") continued.push(target.branch);
+        held.push(r);
+      }
     } catch (e) {
       if (!isFirebreakError(e) || e.code !== "CONFLICT_MARKERS") throw e;
+      markers.push({ target: target.branch, lines: e.details });
       held.push({ target, status: "conflicted", branch: state.branch, files: state.files, worktree: state.worktree, instructions: resolveInstructions(state), reason: `${e.message} ${e.details.join(", ")}` });
     }
   }
@@ -289,19 +304,43 @@ export async function continueBackports(deps: BackportDeps, req: BackportRequest
   const ran = rest.length > 0 ? await runTargets(deps, { ...req, targets: rest, methods }) : [];
   const outcomes = req.targets.map((t) => (held.find((h) => h.target.branch === t.branch) ?? ran.find((r) => r.target.branch === t.branch)) as TargetOutcome);
   await record(deps, outcomes);
-  return { continued, outcomes };
+  return { continued, waiting, markers, outcomes };
 }
 
-/** `--abort`: drops the pending conflict of each target (its worktree, state and local branch). */
-export async function abortBackports(deps: BackportDeps, targets: readonly BackportTarget[]): Promise<BackportTarget[]> {
-  const aborted: BackportTarget[] = [];
+/**
+ * `--abort`: drops the pending conflict of each target (its worktree, state and local branch).
+ * A commit a person made there is never dropped silently: without `force` nothing is removed and
+ * the refusal names it; with `force` the dropped commits are returned to be named.
+ */
+export async function abortBackports(
+  deps: BackportDeps,
+  targets: readonly BackportTarget[],
+  force = false,
+  /** The commands that keep or drop the resolution of these targets, with the run's own flags. */
+  commands: (to: string[]) => { keep: string; drop: string } = (to) => ({ keep: `firebreak backport --continue --to ${to.join(",")}`, drop: `firebreak backport --abort --to ${to.join(",")} --force` }),
+): Promise<{ aborted: BackportTarget[]; dropped: { target: string; sha: string; where: string }[] }> {
+  const pending: BackportTarget[] = [];
+  const dropped: { target: string; sha: string; where: string }[] = [];
   for (const t of targets) {
     if (!(await readConflictState(deps.cwd, t.short))) continue;
-    await abortBackport(deps.cwd, t.short);
-    aborted.push(t);
+    pending.push(t);
+    const kept = await resolvedCommit(deps.cwd, t.short);
+    if (kept) dropped.push({ target: t.branch, ...kept });
   }
-  await record(deps, [], aborted);
-  return aborted;
+  if (dropped.length > 0 && !force) {
+    const how = commands(dropped.map((d) => d.target));
+    throw new FirebreakError({
+      code: "BACKPORT_RESOLVED",
+      message: `--abort would throw away a resolved commit: ${dropped.map((d) => `${d.sha.slice(0, 12)} for ${d.target} (${d.where})`).join("; ")}. Nothing was removed.`,
+      why: "That commit is a person's conflict resolution; it exists nowhere else.",
+      next: `${how.keep}   # push it and open the PR; to drop it anyway: ${how.drop}`,
+      exit: EXIT.refused,
+      details: dropped.map((d) => `${d.target}: ${d.sha}`),
+    });
+  }
+  for (const t of pending) await abortBackport(deps.cwd, t.short);
+  await record(deps, [], pending);
+  return { aborted: pending, dropped };
 }
 
 export function planBackport(deps: BackportDeps, req: BackportRequest): Promise<PlanRow[]> {

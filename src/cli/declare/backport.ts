@@ -14,6 +14,7 @@ export function declareBackport(program: Command): void {
     .option("--plan", "list the targets that still need the fix and those that have it; change nothing")
     .option("--continue", "after resolving a conflict in the worktree shown: check for markers, commit, push, open the PR")
     .option("--abort", "give up on the conflicted targets: remove their worktree and local branch")
+    .option("--force", "with --abort: also drop a resolution already committed (named in the output)")
     .option("--commit <sha>", "backport these commits instead of the incident's (repeatable; works without an incident)", collect)
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out (with --commit: names the branch)")
     .addHelpText(
@@ -24,7 +25,7 @@ Exit codes: 0 every target has the fix · 6 a target conflicts · 9 a target fai
 Examples:
   firebreak backport --plan
   firebreak backport --to release-candidate,develop
-  firebreak backport --continue --to develop
+  firebreak backport --continue --to develop   # from any folder of the repository, the conflict worktree included
   firebreak backport --commit 1a2b3c4 --to develop -t ENG-1234`,
     )
     .action(lazy(() => import("../commands/backport.js")));
