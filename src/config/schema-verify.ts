@@ -162,7 +162,13 @@ export const VerifySchema = z
     regressionRatio: z.number().gt(1).max(100).default(2),
     /** Up to tolerance × the baseline counts as back to normal and is never rolled back. */
     tolerance: z.number().gt(0).default(1),
+    /**
+     * The first seconds after a deploy, when cold caches may raise errors: a rate up to
+     * warmupAllowance × the baseline is not a regression then. Their data still count toward
+     * "verified", and a rate beyond the allowance still rolls back.
+     */
     warmupSeconds: z.number().min(0).max(3600).default(60),
+    warmupAllowance: z.number().min(1).max(100).default(5),
     windowMinutes: z.number().gt(0).max(240).default(30),
     /**
      * After "verified", watch on to the window's end: a regression that begins later still rolls

@@ -28,18 +28,3 @@ export function informationBound({ rate, p0, k, alpha, beta }: BoundInput): Deci
   const verifyNats = xlogy(1 - alpha, (1 - alpha) / beta) + xlogy(alpha, alpha / (1 - beta));
   return { rollbackSeconds: rollbackNats / i1, verifySeconds: verifyNats / i0 };
 }
-
-// The engine's median over the bound is 1.3–1.7 on the benchmark grid where decisions come in minutes
-// (bench/results/verify.md): it covers the mixture's cost of not knowing k, the α spent on late regressions,
-// and decisions landing on 15 s scrape boundaries.
-export const ENGINE_OVERHEAD = 1.6;
-
-/**
- * How long (seconds of data after the warm-up) the engine will likely need, for telling the user
- * at low traffic that a decision will take minutes or will not come within the window.
- */
-export function timeToDecideEstimate(input: BoundInput & { dispersion?: number; overhead?: number }): DecisionSeconds {
-  const bound = informationBound(input);
-  const factor = Math.max(1, input.dispersion ?? 1) * (input.overhead ?? ENGINE_OVERHEAD);
-  return { rollbackSeconds: bound.rollbackSeconds * factor, verifySeconds: bound.verifySeconds * factor };
-}

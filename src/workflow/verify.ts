@@ -22,7 +22,7 @@ import type { MetricSource } from "../verify/sources/source.js";
 import { baselineFromBuckets, baselineFromFraction, sampleBaseline } from "../verify/baseline-window.js";
 import { afterWhat, watch, type MetricBaseline, type WatchedMetric, type WatchResult, type WatchSettings, type WatchView } from "../verify/watch.js";
 import { duration, metricRecord, regressionReason, watchSummary, type MetricRecord } from "../verify/figures.js";
-import { createDecider } from "../verify/decision.js";
+import { canCatch, describeReach, watchReach, type Reach } from "../verify/reach.js";
 
 export type VerifyOutcomeKind = "verified" | "regression" | "inconclusive";
 
@@ -55,7 +55,7 @@ export interface VerifyRequest {
 export interface WatchPlan {
   deployAt: Date;
   settings: WatchSettings;
-  metrics: Array<{ name: string; describes: string; baseline: MetricBaseline; expectedSeconds?: number }>;
+  metrics: Array<{ name: string; describes: string; baseline: MetricBaseline; expectedSeconds?: number; reach?: Reach }>;
   /** sentences for people: low traffic, a deploy long ago… */
   notes: string[];
 }
@@ -120,6 +120,7 @@ function settingsOf(cfg: VerifyConfig, windowMinutes?: number, keepWatching?: bo
     tolerance: cfg.tolerance,
     regressionRatio: cfg.regressionRatio,
     warmupSeconds: cfg.warmupSeconds,
+    warmupAllowance: cfg.warmupAllowance,
     windowSeconds: (windowMinutes ?? cfg.windowMinutes) * 60,
     intervalSeconds: cfg.intervalSeconds,
     keepWatching: keepWatching ?? cfg.keepWatching,
@@ -236,6 +237,25 @@ async function baselineFor(
     next: `before the next deploy run: firebreak verify --capture-baseline   # or set verify.metrics[${index}].baseline.fraction (e.g. 0.001)`,
     exit: EXIT.refused,
   });
+}
+
+/**
+ * What the watch can see with this baseline: traffic from the baseline itself (requests per
+ * second, or 1 for per-second metrics). A configured fraction says nothing about traffic: null.
+ */
+export function reachOf(b: MetricBaseline, settings: WatchSettings, metricCount: number): Reach | null {
+  if (b.how === "fraction" || !(b.seconds > 0) || !(b.total > 0)) return null;
+  const opts = {
+    baseline: { bad: b.bad, total: b.total, seconds: b.seconds, dispersion: b.dispersion },
+    alpha: settings.alpha / Math.max(1, metricCount),
+    beta: settings.beta,
+    regressionRatio: settings.regressionRatio,
+    tolerance: settings.tolerance,
+    warmupSeconds: settings.warmupSeconds,
+    ...(settings.warmupAllowance !== undefined ? { warmupAllowance: settings.warmupAllowance } : {}),
+    maxWindowSeconds: settings.windowSeconds,
+  };
+  return watchReach(opts, b.total / b.seconds);
 }
 
 // --- the run -------------------------------------------------------------------------------
@@ -406,13 +426,9 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
     }
     const plan: WatchPlan = { deployAt, settings, metrics: [], notes };
     for (const w of watched) {
-      const st = createDecider({ baseline: w.baseline, alpha: settings.alpha / watched.length, beta: settings.beta, regressionRatio: settings.regressionRatio, tolerance: settings.tolerance, warmupSeconds: settings.warmupSeconds, maxWindowSeconds: settings.windowSeconds }).state();
-      // A configured fraction says nothing about traffic: the estimate comes with the first data.
-      const expected = w.baseline.how === "fraction" ? undefined : st.expectedSecondsToDecide;
-      plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(expected !== undefined ? { expectedSeconds: expected } : {}) });
-      if (expected !== undefined && expected > settings.windowSeconds)
-        notes.push(`${w.name}: at this traffic a decision needs about ${duration(expected)}, longer than the ${duration(settings.windowSeconds)} window; expect "inconclusive" unless the change is large (more traffic, smoke traffic or a longer --window helps).`);
-      else if (expected !== undefined) notes.push(`${w.name}: a decision is expected within about ${duration(expected)} ${settings.fromWatchStart ? "of the watch's start" : "of the deploy"}.`);
+      const reach = reachOf(w.baseline, settings, watched.length);
+      plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(reach ? { reach, expectedSeconds: reach.catchSeconds } : {}) });
+      if (reach) notes.push(`${w.name}: ${describeReach(reach)}${canCatch(reach) ? "" : '; expect "inconclusive" unless the change is large (more traffic, smoke traffic, a longer baseline or --window helps)'}.`);
     }
     req.onPlan?.(plan);
     // "verified" goes on the record (and to people) when it is reached; the watch goes on.

@@ -1,0 +1,71 @@
+// What a watch can see, said before the deploy: from the traffic and the baseline at hand, how soon
+// a regression of the size that matters would be caught, and the smallest one caught within the
+// window. The same arithmetic as the decision (decision.ts expectedPath), at counts that fall on
+// their unlucky 5%, so "within ~3 min" holds in about 19 runs of 20.
+
+import { decisionModel, expectedPath, type DeciderOptions } from "./decision.js";
+import { duration } from "./figures.js";
+
+/** The multiples of the baseline the statement is made in. */
+const RATIOS = [1.25, 1.5, 2, 3, 4, 5, 10] as const;
+
+// A z of 1.645 puts the counts at their 5th percentile (a rollback) or 95th (verified).
+const PROMISE_Z = 1.645;
+
+export interface Reach {
+  /** requests (or seconds) per second behind the estimate */
+  rate: number;
+  /** the regression ratio (×2 by default) and the seconds from the deploy to catch it (Infinity: not in the window) */
+  ratio: number;
+  catchSeconds: number;
+  /** the smallest multiple caught within the window, and when; null when none of RATIOS is */
+  smallest: { ratio: number; seconds: number } | null;
+  /** seconds from the deploy to "verified" when the rate is back at the baseline */
+  verifySeconds: number;
+  windowSeconds: number;
+  /** the baseline, not the traffic, is what keeps ×ratio out of reach: a longer baseline would help */
+  baselineLimits: boolean;
+}
+
+export function watchReach(opts: DeciderOptions, requestsPerSecond: number): Reach {
+  const model = decisionModel(opts);
+  const window = model.window;
+  const at = (k: number) => expectedPath(model, requestsPerSecond, k, PROMISE_Z).rollbackSeconds;
+  const catchSeconds = at(model.ratio);
+  let smallest: Reach["smallest"] = null;
+  for (const k of RATIOS) {
+    const t = at(k);
+    if (t <= window) {
+      smallest = { ratio: k, seconds: t };
+      break;
+    }
+  }
+  // Would a baseline a hundred times as long bring ×ratio within the window?
+  const richer = decisionModel({ ...opts, baseline: { ...opts.baseline, bad: opts.baseline.bad * 100 + 50, total: opts.baseline.total * 100 } });
+  const baselineLimits = catchSeconds > window && expectedPath(richer, requestsPerSecond, model.ratio, PROMISE_Z).rollbackSeconds <= window;
+  return {
+    rate: requestsPerSecond,
+    ratio: model.ratio,
+    catchSeconds,
+    smallest,
+    verifySeconds: expectedPath(model, requestsPerSecond, 1, PROMISE_Z).verifySeconds,
+    windowSeconds: window,
+    baselineLimits,
+  };
+}
+
+export const canCatch = (r: Reach): boolean => r.catchSeconds <= r.windowSeconds;
+
+const times = (k: number): string => `×${Number(k.toFixed(2))}`;
+
+/** "can catch ×2 within ~2 min of the deploy; ×1.5 within ~7 min" or why not. */
+export function describeReach(r: Reach): string {
+  const win = duration(r.windowSeconds);
+  if (canCatch(r)) {
+    const smaller = r.smallest && r.smallest.ratio < r.ratio ? `; ${times(r.smallest.ratio)} within ~${duration(r.smallest.seconds)}` : `; nothing smaller within ${win}`;
+    return `can catch ${times(r.ratio)} within ~${duration(r.catchSeconds)} of the deploy${smaller}`;
+  }
+  const why = r.baselineLimits ? "the baseline holds too few bad events to compare with" : "traffic is too low for any test to tell";
+  const instead = r.smallest ? `; only ${times(r.smallest.ratio)} or more within ~${duration(r.smallest.seconds)}` : "; no regression up to ×10 either";
+  return `cannot catch ${times(r.ratio)} within the ${win} window (${why})${instead}`;
+}
