@@ -177,8 +177,15 @@ export const VerifySchema = z
     keepWatching: z.boolean().default(true),
     /** Seconds between two reads of every metric. */
     intervalSeconds: z.number().min(0.2).max(300).default(15),
-    /** How long captureBaseline samples scrape and json metrics before a deploy. */
+    /**
+     * How long captureBaseline samples scrape and json metrics before a deploy: at least
+     * baselineSeconds, then on until the watch could catch a regressionRatio× regression with the
+     * baseline, at most baselineMaxSeconds.
+     */
     baselineSeconds: z.number().min(0.2).max(600).default(10),
+    baselineMaxSeconds: z.number().min(0.2).max(3600).default(600),
+    /** A captured baseline older than this at the deploy is stale: it is refused, not reused. */
+    baselineMaxAgeMinutes: z.number().gt(0).max(24 * 60).default(30),
     autoRollback: z.object({ P0: level, P1: level, P2: level, P3: level }).prefault({}),
   })
   .superRefine((v, ctx) => {
