@@ -94,7 +94,7 @@ interface EnvRecord {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function verificationOf(incident: Incident | null): Record<string, EnvRecord> {
+export function verificationOf(incident: Incident | null): Record<string, EnvRecord> {
   const v = incident?.data.verification;
   return isObj(v) ? (v as Record<string, EnvRecord>) : {};
 }
@@ -113,7 +113,7 @@ export function deployTimeOf(incident: Incident, events: readonly TimelineEvent[
   return ok.length ? new Date(Math.max(...ok)) : null;
 }
 
-function settingsOf(cfg: VerifyConfig, windowMinutes?: number, keepWatching?: boolean): WatchSettings {
+export function settingsOf(cfg: VerifyConfig, windowMinutes?: number, keepWatching?: boolean): WatchSettings {
   return {
     alpha: cfg.alpha,
     beta: cfg.beta,
@@ -144,7 +144,7 @@ async function baselineFile(app: App, env: VerifyEnvironment): Promise<string> {
   return join(dir, `verify-baseline-${env}.json`);
 }
 
-async function readStandaloneBaseline(app: App, env: VerifyEnvironment): Promise<CapturedBaseline | undefined> {
+export async function readStandaloneBaseline(app: App, env: VerifyEnvironment): Promise<CapturedBaseline | undefined> {
   try {
     return JSON.parse(await readFile(await baselineFile(app, env), "utf8")) as CapturedBaseline;
   } catch {
@@ -249,7 +249,7 @@ function describeBaseline(b: MetricBaseline): string {
   return b.how === "fraction" ? `${(b.bad / b.total) * 100}% (configured)` : `${rate} of ${Math.round(b.total)} ${b.total === b.seconds ? "seconds" : "requests"}`;
 }
 
-async function baselineFor(
+export async function baselineFor(
   m: MetricConfig,
   index: number,
   src: MetricSource,
@@ -317,7 +317,7 @@ export function reachOf(b: MetricBaseline, settings: WatchSettings, metricCount:
 // --- the run -------------------------------------------------------------------------------
 
 /** Where a metric is read, for a person to check (a path is put after verify.baseUrl.<env>). */
-function metricUrl(m: MetricConfig, baseUrl: string | undefined): string {
+export function metricUrl(m: MetricConfig, baseUrl: string | undefined): string {
   try {
     return redact(resolveUrl(m.url, baseUrl, m.name));
   } catch {

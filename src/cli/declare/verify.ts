@@ -16,7 +16,8 @@ export function declareVerify(program: Command): void {
     .option("--keep-watching", "after \"verified\", watch on to the window's end even where verify.keepWatching is false")
     .option("--no-rollback", "never roll back, even when verify.autoRollback is set for the level")
     .option("--no-incident", "verify without an incident (a deploy another tool made): print, record nothing")
-    .option("--capture-baseline", "sample the scrape and json metrics now, before a deploy, as its baseline")
+    .option("--capture-baseline", "sample the scrape and json metrics now, before a deploy, as its baseline (until the watch could catch a regression, at most verify.baselineMaxSeconds)")
+    .option("--plan", "before a deploy: what a watch could catch with the baselines at hand (reads the sources, watches nothing)")
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
     .action(lazy(() => import("../commands/verify.js")));
 }
