@@ -25,7 +25,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   if (!LEVELS[incident.priority].approvalWaivable)
     throw new FirebreakError({
       code: "NOT_WAIVABLE",
-      message: `${incident.ticket} is ${incident.priority}: only a P0 may ship without ${WHAT[what]}.`,
+      message: `${incident.ticket} is ${incident.priority}: only a P0 may ship without ${what === "approval" ? "an approval" : WHAT[what]}.`,
       next: what === "approval" ? "firebreak approve --by <reviewer>   # or ask for a review on the forge" : "firebreak ship --dry-run   # the gate says what would make the watch able to",
       exit: EXIT.refused,
     });
