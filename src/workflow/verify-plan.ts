@@ -13,7 +13,7 @@ import { createSource, metricAppliesTo } from "../verify/sources/create.js";
 import { canCatch, describeReach, type Reach } from "../verify/reach.js";
 import type { MetricBaseline, WatchSettings } from "../verify/watch.js";
 import { duration } from "../verify/figures.js";
-import { baselineAgeSeconds, baselineFor, captureBaseline, readStandaloneBaseline, reachOf, settingsOf, verificationOf, type CapturedBaseline } from "./verify.js";
+import { baselineAgeSeconds, baselineFor, captureBaseline, keepBaseline, readStandaloneBaseline, reachOf, settingsOf, verificationOf, type CapturedBaseline } from "./verify.js";
 
 export interface MetricPlan {
   name: string;
@@ -36,14 +36,23 @@ export interface VerifyPlan {
 
 const sampled = (source: string): boolean => source === "scrape" || source === "json";
 
+/** What the background sampler has read so far, as a captured baseline (app clock), if anything. */
+async function fromSampler(app: App, env: VerifyEnvironment, now: Date): Promise<CapturedBaseline | undefined> {
+  const { sampledBaselines } = await import("./baseline-sampler.js");
+  const b = await sampledBaselines(app, env, Date.now());
+  if (!b) return undefined;
+  const seconds = Math.max(...Object.values(b.baselines).map((x) => x.seconds));
+  return { capturedAt: new Date(now.getTime() - seconds * 1000).toISOString(), seconds, metrics: b.baselines };
+}
+
 /** The plan for a deploy made now, with the baselines at hand. Reads the sources; writes nothing. */
 export async function planWatch(app: App, incident: Incident | null, env: VerifyEnvironment): Promise<VerifyPlan> {
   const cfg = (await app.config()).verify;
   const settings = settingsOf(cfg);
   const metrics = cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env));
   const fresh = incident ? ((await (await app.store()).getIncident(incident.id)) ?? incident) : null;
-  const captured = verificationOf(fresh)[env]?.baseline ?? (incident ? undefined : await readStandaloneBaseline(app, env));
   const now = app.clock.now();
+  const captured = verificationOf(fresh)[env]?.baseline ?? (incident ? await fromSampler(app, env, now) : await readStandaloneBaseline(app, env));
   const wallOffsetMs = Date.now() - now.getTime();
   const out: MetricPlan[] = [];
   for (const [m, i] of metrics) {
@@ -97,8 +106,10 @@ export async function planWatch(app: App, incident: Incident | null, env: Verify
 }
 
 /**
- * Samples the baseline for `env` unless one fresh enough is on the record: ship calls it before the
- * gate (so the gate can say what the watch will see) and again just before the deploy.
+ * The baseline for `env`, sampled unless one fresh enough is on the record: ship calls it before
+ * the gate (so the gate can say what the watch will see) and again just before the deploy. What
+ * the background sampler read (started by pr) is used when it is enough for the watch; then, or
+ * after sampling here, the sampler is stopped.
  */
 export async function ensureBaseline(app: App, incident: Incident, env: VerifyEnvironment, o: { maxAgeSeconds: number; progress?: (msg: string) => void }): Promise<CapturedBaseline | null> {
   const cfg = (await app.config()).verify;
@@ -107,5 +118,25 @@ export async function ensureBaseline(app: App, incident: Incident, env: VerifyEn
   const fresh = (await (await app.store()).getIncident(incident.id)) ?? incident;
   const have = verificationOf(fresh)[env]?.baseline;
   if (have && baselineAgeSeconds(have, app.clock.now()) <= o.maxAgeSeconds) return have;
-  return captureBaseline(app, fresh, env, o.progress ? { progress: o.progress } : {});
+  const sampler = await import("./baseline-sampler.js");
+  try {
+    const background = await sampler.sampledBaselines(app, env, Date.now());
+    if (background) {
+      const settings = settingsOf(cfg);
+      const names = Object.keys(background.baselines);
+      const enough = names.every((n) => {
+        const r = reachOf(background.baselines[n]!, settings, names.length);
+        return r !== null && canCatch(r);
+      });
+      if (enough) {
+        const seconds = Math.max(...names.map((n) => background.baselines[n]!.seconds));
+        const start = new Date(Date.now() - seconds * 1000 - (Date.now() - app.clock.now().getTime()));
+        o.progress?.(`Using the ${env} baseline sampled in the background over the last ${duration(seconds)}.`);
+        return await keepBaseline(app, fresh, env, { capturedAt: start.toISOString(), seconds, metrics: background.baselines }, "in the background");
+      }
+    }
+    return await captureBaseline(app, fresh, env, o.progress ? { progress: o.progress } : {});
+  } finally {
+    await sampler.stopSampler(app, env);
+  }
 }

@@ -215,9 +215,19 @@ export async function captureBaseline(app: App, incident: Incident | null, env: 
       details: failures,
     });
   captured.seconds = Math.max(...Object.values(captured.metrics).map((b) => b.seconds));
+  return keepBaseline(app, incident, env, captured, "");
+}
+
+/**
+ * Keeps a sampled baseline: on the incident's record (verification.<env>.baseline, event
+ * verify.baseline, with what the watch could catch with it), or without an incident in
+ * .git/firebreak/verify-baseline-<env>.json. `how`: words for where it was sampled.
+ */
+export async function keepBaseline(app: App, incident: Incident | null, env: VerifyEnvironment, captured: CapturedBaseline, how: string): Promise<CapturedBaseline> {
+  const settings = settingsOf((await app.config()).verify);
   const names = Object.keys(captured.metrics);
   const reach = names.map((n) => [n, reachOf(captured.metrics[n]!, settings, names.length)] as const);
-  const summary = `baseline for ${env} sampled over ${duration(captured.seconds)}: ${names
+  const summary = `baseline for ${env} sampled${how ? ` ${how}` : ""} over ${duration(captured.seconds)}: ${names
     .map((n) => {
       const r = reach.find(([x]) => x === n)?.[1];
       return `${n} ${describeBaseline(captured.metrics[n]!)}${r ? ` (the watch ${describeReach(r)})` : ""}`;

@@ -72,6 +72,24 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   if (opts.stopAtVerdict && opts.keepWatching) throw E.usage("--stop-at-verdict and --keep-watching cannot be used together.", "firebreak verify --keep-watching");
   const incident = await findIncident(app, out, opts);
 
+  if (opts.runSampler) {
+    const { runSampler } = await import("../../workflow/baseline-sampler.js");
+    const stop = new AbortController();
+    for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(sig, () => stop.abort());
+    await runSampler(app, env, { signal: stop.signal });
+    return EXIT.ok;
+  }
+
+  if (opts.captureBaseline && opts.background) {
+    const { startSampler } = await import("../../workflow/baseline-sampler.js");
+    const s = await startSampler(app, env, process.argv[1]);
+    out.data({ env, sampler: s });
+    if (!s.running) out.line(`No scrape or json metric for ${env} needs a baseline sampled (Prometheus and Sentry keep their own history).`);
+    else out.success(`${s.started ? "Sampling" : "Already sampling"} the ${env} baseline in the background (pid ${s.pid}); ship takes it from there and stops it.`);
+    out.next(incident ? "firebreak ship --dry-run   # says what the watch could catch with what was sampled so far" : `firebreak verify --plan${env === "staging" ? " --env staging" : ""}`);
+    return EXIT.ok;
+  }
+
   if (opts.plan) {
     const { planWatch } = await import("../../workflow/verify-plan.js");
     const plan = await planWatch(app, incident, env);
