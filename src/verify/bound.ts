@@ -1,4 +1,4 @@
-// The information bound of verification.md: no rule with error rates (α, β) can decide faster on
+// The information bound of docs/verify-statistics.md: no rule with error rates (α, β) can decide faster on
 // average. The engine's own expected time is this bound times a measured overhead.
 
 export interface BoundInput {

@@ -146,9 +146,9 @@ export interface DecisionModel {
   evidenceAt(s: number, m: number, theta0: number, prior: GammaPrior): number;
 }
 
-// α is shared: the warm-up's test (rates beyond the allowance) keeps a tenth, the test from the
-// warm-up's end most of the rest, and the restarted tests (late regressions) the remainder.
-const WARMUP_SHARE = 0.1;
+// α is shared: the test from the warm-up's end keeps `primaryShare` (0.8), the warm-up's test
+// (rates beyond the allowance) a twentieth, and the restarted tests (late regressions) the rest.
+const WARMUP_SHARE = 0.05;
 
 export function decisionModel(opts: DeciderOptions): DecisionModel {
   const alpha = opts.alpha ?? 0.01;
@@ -171,11 +171,10 @@ export function decisionModel(opts: DeciderOptions): DecisionModel {
   // Restarted tests: one every `every` seconds after the first, with equal shares of the rest of α.
   const restarts = Math.max(0, Math.floor((window - warmup) / every) - 1);
   const warmupShare = warmup > 0 ? WARMUP_SHARE : 0;
-  const afterWarmup = 1 - warmupShare;
-  const primaryShareUsed = restarts === 0 ? afterWarmup : afterWarmup * primaryShare;
+  const primaryShareUsed = restarts === 0 ? 1 - warmupShare : primaryShare;
   const levels = {
     primary: Math.log(1 / (alpha * primaryShareUsed)),
-    restart: restarts === 0 ? Infinity : Math.log(restarts / (alpha * (afterWarmup - primaryShareUsed))),
+    restart: restarts === 0 ? Infinity : Math.log(restarts / (alpha * (1 - warmupShare - primaryShareUsed))),
     warmup: warmupShare > 0 ? Math.log(1 / (alpha * warmupShare)) : Infinity,
     // Two "verified" tests, each with half of β: one on every sample since the deploy (no dead
     // time), one on the samples after the warm-up (a warm-up spike does not hold it back).

@@ -66,10 +66,10 @@ describe("the gate's watch item", () => {
     expect((await f.cli(["verify", "--capture-baseline"])).code).toBe(0);
     const dry = await f.cli(["ship", "--dry-run", "--json"]);
     expect(gateOf(dry)["watch"].met).toBe(true);
-    expect(gateOf(dry)["watch"].detail).toMatch(/^error rate: can catch ×2 within ~[\d.]+ s of the deploy/);
+    expect(gateOf(dry)["watch"].detail).toMatch(/^error rate: can catch ×2 within ~[\d.]+ (s|min) of the deploy/);
 
     const plan = await f.cli(["verify", "--plan"]);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toMatch(/✔ error rate: can catch ×2 within ~[\d.]+ s of the deploy.*\(baseline: captured over/);
+    expect(plan.stdout).toMatch(/✔ error rate: can catch ×2 within ~[\d.]+ (s|min) of the deploy.*\(baseline: captured over/);
   });
 });

@@ -17,8 +17,8 @@ describe("what the watch can see, said before the deploy", () => {
     expect(short.baselineLimits).toBe(true);
     expect(describeReach(short)).toMatch(/^cannot catch ×2 within the 30 min window \(the baseline holds too few bad events/);
     expect(canCatch(long)).toBe(true);
-    expect(long.catchSeconds).toBeLessThan(300);
-    expect(describeReach(long)).toMatch(/^can catch ×2 within ~\d min( \d+ s)? of the deploy; ×1\.5 within/);
+    expect(long.catchSeconds).toBeLessThan(600);
+    expect(describeReach(long)).toMatch(/^can catch ×2 within ~\d min( \d+ s)? of the deploy; /);
   });
 
   it("says when traffic, not the baseline, is what keeps a regression out of reach", () => {
@@ -28,7 +28,7 @@ describe("what the watch can see, said before the deploy", () => {
     expect(describeReach(r)).toContain("traffic is too low for any test to tell");
   });
 
-  it("keeps its promise: a ×2 regression is rolled back by the promised time in at least 9 runs of 10", () => {
+  it("keeps its promise: a ×2 regression is rolled back by the promised time in at least 99 runs of 100", () => {
     const promise = watchReach({ baseline: expectedBaseline(1800) }, 50).catchSeconds;
     let inTime = 0;
     const runs = 200;
@@ -44,7 +44,7 @@ describe("what the watch can see, said before the deploy", () => {
       }
       if (o === "regression" && (d.state().decidedAt ?? Infinity) <= promise) inTime++;
     }
-    expect(inTime / runs).toBeGreaterThanOrEqual(0.9);
+    expect(inTime / runs).toBeGreaterThanOrEqual(0.99);
   });
 
   it("matches the decision's warm-up: inside it only a change beyond the allowance is caught", () => {
