@@ -162,7 +162,13 @@ export const VerifySchema = z
     regressionRatio: z.number().gt(1).max(100).default(2),
     /** Up to tolerance × the baseline counts as back to normal and is never rolled back. */
     tolerance: z.number().gt(0).default(1),
+    /**
+     * The first seconds after a deploy, when cold caches may raise errors: a rate up to
+     * warmupAllowance × the baseline is not a regression then. Their data still count toward
+     * "verified", and a rate beyond the allowance still rolls back.
+     */
     warmupSeconds: z.number().min(0).max(3600).default(60),
+    warmupAllowance: z.number().min(1).max(100).default(5),
     windowMinutes: z.number().gt(0).max(240).default(30),
     /**
      * After "verified", watch on to the window's end: a regression that begins later still rolls
@@ -171,8 +177,15 @@ export const VerifySchema = z
     keepWatching: z.boolean().default(true),
     /** Seconds between two reads of every metric. */
     intervalSeconds: z.number().min(0.2).max(300).default(15),
-    /** How long captureBaseline samples scrape and json metrics before a deploy. */
+    /**
+     * How long captureBaseline samples scrape and json metrics before a deploy: at least
+     * baselineSeconds, then on until the watch could catch a regressionRatio× regression with the
+     * baseline, at most baselineMaxSeconds.
+     */
     baselineSeconds: z.number().min(0.2).max(600).default(10),
+    baselineMaxSeconds: z.number().min(0.2).max(3600).default(600),
+    /** A captured baseline older than this at the deploy is stale: it is refused, not reused. */
+    baselineMaxAgeMinutes: z.number().gt(0).max(24 * 60).default(30),
     autoRollback: z.object({ P0: level, P1: level, P2: level, P3: level }).prefault({}),
   })
   .superRefine((v, ctx) => {

@@ -14,6 +14,7 @@ import { startReceiver, type Receiver } from "./receiver.js";
 import { Runner } from "./runner.js";
 import { FirebreakError, EXIT } from "../errors.js";
 import { summarize, type DemoSummary } from "./summary.js";
+import { stopSamplersIn } from "../workflow/baseline-sampler.js";
 
 export type Scenario = "fix" | "regression";
 
@@ -71,6 +72,7 @@ function deployDirect(sb: Sandbox, version: string): void {
 }
 
 function stopService(sb: Sandbox): void {
+  stopSamplersIn(join(sb.work, ".git"));
   try {
     const pid = Number(execFileSync("cat", [join(sb.runtime, "service.pid")], { encoding: "utf8" }));
     process.kill(pid, "SIGTERM");

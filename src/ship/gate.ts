@@ -10,7 +10,7 @@ export type DeployEnv = "staging" | "production";
 export const DEPLOY_ENVS: readonly DeployEnv[] = ["staging", "production"];
 
 export interface Waiver {
-  item: "approval";
+  item: "approval" | "watch";
   by: string;
   reason: string;
   at: string;
@@ -34,10 +34,16 @@ export interface GateFacts {
    * verification was recorded after it. Staging counts only for the commit that would ship.
    */
   staging: { version: string; sha: string; verifiedAfter: boolean } | null;
+  /**
+   * What the watch after the deploy could catch with the baselines at hand (verify metrics only).
+   * `required`: a regression rolls back by itself at this level (verify.autoRollback, P0/P1), so a
+   * watch that could not see one must be made able to, or waived at P0.
+   */
+  watch?: { ratio: number; required: boolean; waiver: Waiver | null; metrics: Array<{ name: string; says: string; canCatch: boolean; fix?: string }> } | null;
 }
 
 export interface GateItem {
-  id: "pr" | "approval" | "ci-green" | "staging-deployed" | "staging-verified" | "monitoring" | "oncall-notified";
+  id: "pr" | "approval" | "ci-green" | "staging-deployed" | "staging-verified" | "monitoring" | "oncall-notified" | "watch";
   label: string;
   met: boolean;
   waived: boolean;
@@ -105,6 +111,26 @@ function approvalItem(f: GateFacts): GateItem {
   };
 }
 
+function watchItem(f: GateFacts, w: NonNullable<GateFacts["watch"]>): GateItem {
+  const label = `The watch can catch a ${w.ratio}× regression`;
+  const detail = w.metrics.map((m) => `${m.name}: ${m.says}`).join("; ");
+  const blind = w.metrics.filter((m) => !m.canCatch);
+  if (blind.length === 0) return { id: "watch", label, met: true, waived: false, detail };
+  if (!w.required) return { id: "watch", label, met: true, waived: false, detail: `not required at ${f.priority} without automatic rollback: ${detail}` };
+  if (w.waiver && LEVELS[f.priority].approvalWaivable) return { id: "watch", label, met: true, waived: true, detail: `waived by ${w.waiver.by}: ${w.waiver.reason} (${detail})` };
+  const fix = blind.find((m) => m.fix)?.fix;
+  const waive = LEVELS[f.priority].approvalWaivable ? `firebreak waive watch --reason "<why>"` : null;
+  const other = "a longer verify.windowMinutes or smoke traffic, or turn off verify.autoRollback." + f.priority;
+  return {
+    id: "watch",
+    label,
+    met: false,
+    waived: false,
+    detail: `a regression at ${f.priority} rolls back by itself, but ${detail}`,
+    command: fix ? `${fix}${waive ? `   # or: ${waive}` : ""}` : (waive ?? `change .firebreak.yml: ${other}`),
+  };
+}
+
 export function evaluateGate(f: GateFacts): Gate {
   const items: GateItem[] = [];
   const item = (i: Omit<GateItem, "waived"> & { waived?: boolean }) => items.push({ waived: false, ...i });
@@ -152,6 +178,7 @@ export function evaluateGate(f: GateFacts): Gate {
     item({ id: "monitoring", label: "Monitoring configured", met: monitoring, detail: monitoring ? "configured" : "not confirmed", ...(monitoring ? {} : { command: "firebreak confirm monitoring   # or configure verify metrics in .firebreak.yml" }) });
     const told = hasAny(f.kinds, "confirm.oncall-notified", "announce.sent");
     item({ id: "oncall-notified", label: "On-call told", met: told, detail: told ? "told" : "not recorded", ...(told ? {} : { command: "firebreak confirm oncall-notified   # or: firebreak announce" }) });
+    if (f.watch && f.watch.metrics.length > 0) items.push(watchItem(f, f.watch));
   }
   return { env: f.env, priority: f.priority, items, ok: items.every((i) => i.met) };
 }

@@ -24,36 +24,56 @@ export function baselineFromFraction(fraction: number): MetricBaseline {
   return { bad: fraction * total, total, seconds: 1e9, dispersion: 1, how: "fraction" };
 }
 
+export interface SampleOptions {
+  /** the least time to sample, and the most: sampling stops between them once `enough` says so */
+  minSeconds: number;
+  maxSeconds: number;
+  intervalSeconds: number;
+  enough?: (b: MetricBaseline) => boolean;
+  /** after each read: the baseline so far (null before two reads worked) and the seconds sampled */
+  onProgress?: (b: MetricBaseline | null, seconds: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
 /**
- * Samples a cumulative source `seconds` long: a reading at the start, one every `intervalSeconds`
- * (for the dispersion), and one at the end. A failed reading is skipped like a missing scrape.
+ * Samples a cumulative source: a reading every `intervalSeconds` (for the dispersion) for at least
+ * `minSeconds`, then on until the baseline is enough or `maxSeconds` have passed. A failed reading
+ * is skipped like a missing scrape, the first one included: counting starts at the first that works.
+ * Throws the last error when no two readings worked.
  */
-export async function sampleBaseline(
-  source: CumulativeSource,
-  seconds: number,
-  intervalSeconds: number,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-): Promise<MetricBaseline> {
-  const steps = Math.max(1, Math.min(60, Math.floor(seconds / Math.max(0.1, intervalSeconds))));
-  const first = await source.read();
-  const startedAt = Date.now();
-  let prev: Reading = first;
-  let prevAt = startedAt;
+export async function sampleBaseline(source: CumulativeSource, o: SampleOptions): Promise<MetricBaseline> {
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = o.now ?? Date.now;
+  const interval = Math.max(0.1, o.intervalSeconds);
+  const began = now();
+  let startedAt: number | undefined;
+  let prev: Reading | undefined;
+  let prevAt = 0;
   const buckets: Counts[] = [];
   let lastError: Error | undefined;
-  for (let i = 1; i <= steps; i++) {
-    await sleep(Math.max(0, startedAt + (seconds * 1000 * i) / steps - Date.now()));
+  let current: MetricBaseline | null = null;
+  for (let i = 0; ; i++) {
     try {
       const cur = await source.read();
-      const at = Date.now();
-      const c = source.between(prev, cur);
-      buckets.push(source.exposure === "seconds" ? { ...c, total: (at - prevAt) / 1000 } : c);
+      const at = now();
+      if (prev && startedAt !== undefined) {
+        const c = source.between(prev, cur);
+        buckets.push(source.exposure === "seconds" ? { ...c, total: (at - prevAt) / 1000 } : c);
+        current = baselineFromBuckets(buckets, (at - startedAt) / 1000, "captured", source.exposure);
+      } else startedAt = at;
       prev = cur;
       prevAt = at;
     } catch (e) {
       lastError = e as Error;
     }
+    const sampled = (now() - began) / 1000;
+    o.onProgress?.(current, sampled);
+    if (sampled >= o.maxSeconds) break;
+    if (current && sampled >= o.minSeconds && (!o.enough || o.enough(current))) break;
+    // The next read on the grid from the start, so a slow read does not stretch the intervals.
+    await sleep(Math.max(0, began + (i + 1) * interval * 1000 - now()));
   }
-  if (buckets.length === 0) throw lastError ?? new Error("no reading succeeded");
-  return baselineFromBuckets(buckets, (prevAt - startedAt) / 1000, "captured", source.exposure);
+  if (!current) throw lastError ?? new Error("no two readings worked");
+  return current;
 }

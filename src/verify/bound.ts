@@ -1,4 +1,4 @@
-// The information bound of verification.md: no rule with error rates (α, β) can decide faster on
+// The information bound of docs/verify-statistics.md: no rule with error rates (α, β) can decide faster on
 // average. The engine's own expected time is this bound times a measured overhead.
 
 export interface BoundInput {
@@ -27,19 +27,4 @@ export function informationBound({ rate, p0, k, alpha, beta }: BoundInput): Deci
   const rollbackNats = xlogy(1 - beta, (1 - beta) / alpha) + xlogy(beta, beta / (1 - alpha));
   const verifyNats = xlogy(1 - alpha, (1 - alpha) / beta) + xlogy(alpha, alpha / (1 - beta));
   return { rollbackSeconds: rollbackNats / i1, verifySeconds: verifyNats / i0 };
-}
-
-// The engine's median over the bound is 1.3–1.7 on the benchmark grid where decisions come in minutes
-// (bench/results/verify.md): it covers the mixture's cost of not knowing k, the α spent on late regressions,
-// and decisions landing on 15 s scrape boundaries.
-export const ENGINE_OVERHEAD = 1.6;
-
-/**
- * How long (seconds of data after the warm-up) the engine will likely need, for telling the user
- * at low traffic that a decision will take minutes or will not come within the window.
- */
-export function timeToDecideEstimate(input: BoundInput & { dispersion?: number; overhead?: number }): DecisionSeconds {
-  const bound = informationBound(input);
-  const factor = Math.max(1, input.dispersion ?? 1) * (input.overhead ?? ENGINE_OVERHEAD);
-  return { rollbackSeconds: bound.rollbackSeconds * factor, verifySeconds: bound.verifySeconds * factor };
 }

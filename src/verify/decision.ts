@@ -12,7 +12,7 @@
 
 import { DEFAULT_PRIOR, logMixtureRatio, mixtureInterval, type GammaPrior } from "./mixture.js";
 import { REGRESSION_PRIOR, VERIFIED_PRIOR } from "./priors.js";
-import { timeToDecideEstimate, type DecisionSeconds } from "./bound.js";
+import type { DecisionSeconds } from "./bound.js";
 
 export type Outcome = "regression" | "verified" | "pending" | "inconclusive";
 
@@ -33,7 +33,14 @@ export interface DeciderOptions {
   tolerance?: number;
   /** the smallest multiple of the baseline that must not pass as verified */
   regressionRatio?: number;
+  /**
+   * Seconds after the deploy in which a rate up to `warmupAllowance` × the baseline is not a
+   * regression (cold caches, connections being made). Its data still count toward "verified",
+   * and a regression beyond the allowance still rolls back during it: time counts from the deploy.
+   */
   warmupSeconds?: number;
+  /** the multiple of the baseline a warm-up may reach without a rollback (default 5) */
+  warmupAllowance?: number;
   maxWindowSeconds?: number;
   baseline: Baseline;
   /** mixing distributions over the ratio: one for each question, and one for the shown interval */
@@ -115,16 +122,42 @@ interface Snapshot {
   n: number;
 }
 
-export function createDecider(opts: DeciderOptions): Decider {
+/**
+ * The tests' fixed parts, shared by the decider and by the estimate of what a watch can see
+ * (reach.ts), so the estimate is the same arithmetic as the decision.
+ */
+export interface DecisionModel {
+  alpha: number;
+  beta: number;
+  tolerance: number;
+  ratio: number;
+  warmup: number;
+  allowance: number;
+  window: number;
+  every: number;
+  /** the baseline's bad fraction, with half an event of prior */
+  p0: number;
+  phi: number;
+  restarts: number;
+  /** the evidence each test needs (ln 1/its share of α or β) */
+  levels: { primary: number; restart: number; warmup: number; verified: number };
+  priors: { regression: GammaPrior; verified: GammaPrior; interval: GammaPrior; warmup: GammaPrior };
+  /** ln Λ(θ0) for s bad events where m were expected, allowing for the baseline's own noise */
+  evidenceAt(s: number, m: number, theta0: number, prior: GammaPrior): number;
+}
+
+// α is shared: the test from the warm-up's end keeps `primaryShare` (0.8), the warm-up's test
+// (rates beyond the allowance) a twentieth, and the restarted tests (late regressions) the rest.
+const WARMUP_SHARE = 0.05;
+
+export function decisionModel(opts: DeciderOptions): DecisionModel {
   const alpha = opts.alpha ?? 0.01;
   const beta = opts.beta ?? 0.01;
   const tolerance = opts.tolerance ?? 1;
   const ratio = opts.regressionRatio ?? 2;
   const warmup = opts.warmupSeconds ?? 60;
+  const allowance = Math.max(1, opts.warmupAllowance ?? 5);
   const window = opts.maxWindowSeconds ?? 1800;
-  const regressionPrior = opts.priors?.regression ?? REGRESSION_PRIOR;
-  const verifiedPrior = opts.priors?.verified ?? VERIFIED_PRIOR;
-  const intervalPrior = opts.priors?.interval ?? DEFAULT_PRIOR;
   const every = opts.restartEverySeconds ?? 60;
   const primaryShare = opts.primaryShare ?? 0.8;
   if (!(alpha > 0 && alpha < 1 && beta > 0 && beta < 1)) throw new RangeError("alpha and beta must lie in (0, 1)");
@@ -137,11 +170,19 @@ export function createDecider(opts: DeciderOptions): Decider {
 
   // Restarted tests: one every `every` seconds after the first, with equal shares of the rest of α.
   const restarts = Math.max(0, Math.floor((window - warmup) / every) - 1);
-  const primaryShareUsed = restarts === 0 ? 1 : primaryShare;
-  const primaryLevel = Math.log(1 / (alpha * primaryShareUsed));
-  const restartLevel = restarts === 0 ? Infinity : Math.log(restarts / (alpha * (1 - primaryShareUsed)));
-  const verifiedLevel = Math.log(1 / beta);
-  const withdrawLine = withdrawAbove(tolerance, ratio);
+  const warmupShare = warmup > 0 ? WARMUP_SHARE : 0;
+  const primaryShareUsed = restarts === 0 ? 1 - warmupShare : primaryShare;
+  const levels = {
+    primary: Math.log(1 / (alpha * primaryShareUsed)),
+    restart: restarts === 0 ? Infinity : Math.log(restarts / (alpha * (1 - warmupShare - primaryShareUsed))),
+    warmup: warmupShare > 0 ? Math.log(1 / (alpha * warmupShare)) : Infinity,
+    // Two "verified" tests, each with half of β: one on every sample since the deploy (no dead
+    // time), one on the samples after the warm-up (a warm-up spike does not hold it back).
+    verified: Math.log(2 / beta),
+  };
+  const regression = opts.priors?.regression ?? REGRESSION_PRIOR;
+  // The warm-up's test looks for rates beyond the allowance: the same shape, centred twice as far out.
+  const warmupPrior: GammaPrior = { shape: regression.shape, rate: regression.rate / allowance };
 
   // The baseline is an estimate too: its variance adds to the new window's. Scaling the counts by
   // 1 / (φ · (1 + θ0·M/B0)) matches the variance of ln(rate ratio), φ·(1/(θ0·M) + 1/B0).
@@ -150,10 +191,36 @@ export function createDecider(opts: DeciderOptions): Decider {
     const c = scale(m, theta0);
     return logMixtureRatio(s * c, m * c, theta0, prior);
   };
+  return {
+    alpha,
+    beta,
+    tolerance,
+    ratio,
+    warmup,
+    allowance,
+    window,
+    every,
+    p0,
+    phi,
+    restarts,
+    levels,
+    priors: { regression, verified: opts.priors?.verified ?? VERIFIED_PRIOR, interval: opts.priors?.interval ?? DEFAULT_PRIOR, warmup: warmupPrior },
+    evidenceAt,
+  };
+}
+
+export function createDecider(opts: DeciderOptions): Decider {
+  const model = decisionModel(opts);
+  const { tolerance, ratio, warmup, allowance, window, every, p0, phi, restarts, levels, priors, evidenceAt } = model;
+  const withdrawLine = withdrawAbove(tolerance, ratio);
 
   let lastT = 0;
+  // s, n: bad events and requests after the warm-up (the regression tests);
+  // all: everything since the deploy (the "verified" test); early: inside the warm-up.
   let s = 0;
   let n = 0;
+  const all = { s: 0, n: 0 };
+  const early = { s: 0, n: 0 };
   let ignored = 0;
   let outcome: Outcome = "pending";
   let decidedAt: number | undefined;
@@ -171,10 +238,21 @@ export function createDecider(opts: DeciderOptions): Decider {
     }
     const start = lastT;
     lastT = t;
-    // A sample that overlaps the warm-up is dropped whole: its cold-cache errors cannot be split out.
-    if (start < warmup || start >= window || !(sample.total >= 0) || !(sample.bad >= 0)) {
+    if (start >= window || !(sample.total >= 0) || !(sample.bad >= 0)) {
       ignored++;
       return finishIfDue(t);
+    }
+    all.s += sample.bad;
+    all.n += sample.total;
+    if (start < warmup) {
+      // Inside the warm-up (a sample that overlaps its end counts as inside: its cold-cache errors
+      // cannot be split out), only a rate beyond the allowance is a regression.
+      early.s += sample.bad;
+      early.n += sample.total;
+      const m = p0 * early.n;
+      const theta0 = allowance * tolerance;
+      if (early.s > theta0 * m && evidenceAt(early.s, m, theta0, priors.warmup) >= levels.warmup) return decide("regression", t);
+      return checkVerified(t);
     }
     while (start >= nextRestart && nextRestart < window) {
       if (snapshots.length < restarts) snapshots.push({ s, n });
@@ -183,7 +261,7 @@ export function createDecider(opts: DeciderOptions): Decider {
     s += sample.bad;
     n += sample.total;
     const m = p0 * n;
-    if (s > tolerance * m && evidenceAt(s, m, tolerance, regressionPrior) >= primaryLevel) return decide("regression", t);
+    if (s > tolerance * m && evidenceAt(s, m, tolerance, priors.regression) >= levels.primary) return decide("regression", t);
     // The restarted tests' ratios summed are a martingale with mean `restarts`, so Ville's inequality
     // holds for the sum (Shiryaev–Roberts); it beats a union bound when several starts follow a change.
     // Leaving out a term only lowers the sum, so starts with no excess of bad events are skipped.
@@ -191,12 +269,19 @@ export function createDecider(opts: DeciderOptions): Decider {
     for (const snap of snapshots) {
       const ds = s - snap.s;
       const dm = p0 * (n - snap.n);
-      if (ds > tolerance * dm) sum += Math.exp(evidenceAt(ds, dm, tolerance, regressionPrior) - restartLevel);
+      if (ds > tolerance * dm) sum += Math.exp(evidenceAt(ds, dm, tolerance, priors.regression) - levels.restart);
     }
     if (sum >= 1) return decide("regression", t);
-    if (outcome === "pending" && s < ratio * m && evidenceAt(s, m, ratio, verifiedPrior) >= verifiedLevel) {
+    return checkVerified(t);
+  };
+
+  // "Verified" from every sample since the deploy (a regression present from the deploy is in
+  // them too), or from the samples after the warm-up, whichever is sure first.
+  const towardVerified = (c: Snapshot): number => (c.n > 0 && c.s < ratio * p0 * c.n ? evidenceAt(c.s, p0 * c.n, ratio, priors.verified) : 0);
+  const checkVerified = (t: number): Outcome => {
+    if (outcome === "pending" && Math.max(towardVerified(all), towardVerified({ s, n })) >= levels.verified) {
       verifiedAt = t;
-      atVerified = { s, n };
+      atVerified = { s: all.s, n: all.n };
       return decide("verified", t);
     }
     return finishIfDue(t);
@@ -212,7 +297,7 @@ export function createDecider(opts: DeciderOptions): Decider {
     if (t >= window && outcome === "pending") return decide("inconclusive", t);
     if (t >= window && outcome === "verified" && atVerified) {
       // Half an event keeps a short stretch with none from reading as "nothing can be said".
-      const since = (s - atVerified.s + 0.5) / Math.max(1e-9, p0 * (n - atVerified.n));
+      const since = (all.s - atVerified.s + 0.5) / Math.max(1e-9, p0 * (all.n - atVerified.n));
       atVerified = undefined; // once, at the end
       if (since > withdrawLine) {
         withdrawn = { verifiedAt: verifiedAt ?? t, at: t, ratioSince: since };
@@ -222,38 +307,72 @@ export function createDecider(opts: DeciderOptions): Decider {
     return outcome;
   };
 
-
   const state = (): DecisionState => {
-    const m = p0 * n;
-    const c = scale(m, 1);
-    const interval = mixtureInterval(s * c, m * c, alpha, intervalPrior);
-    const dataSeconds = Math.max(0, lastT - warmup);
-    const rate = n > 0 && dataSeconds > 0 ? n / dataSeconds : baseline.total / Math.max(1, baseline.seconds);
-    const timeToDecide =
-      rate > 0 ? timeToDecideEstimate({ rate, p0, k: ratio, alpha, beta, dispersion: phi }) : undefined;
+    // The figures shown are the data after the warm-up once there are some, else since the deploy.
+    const shown = n > 0 ? { s, n } : all;
+    const m = p0 * shown.n;
+    const c = 1 / (phi * (1 + m / (Math.max(0, opts.baseline.bad) + 0.5)));
+    const interval = mixtureInterval(shown.s * c, m * c, model.alpha, priors.interval);
+    const rate = all.n > 0 && lastT > 0 ? all.n / lastT : opts.baseline.total / Math.max(1, opts.baseline.seconds);
+    const reach = rate > 0 ? expectedPath(model, rate) : undefined;
     return {
       outcome,
-      ratioEstimate: m > 0 ? s / m : Number.NaN,
+      ratioEstimate: m > 0 ? shown.s / m : Number.NaN,
       interval,
       evidence: {
-        towardRegression: s > tolerance * m ? evidenceAt(s, m, tolerance, regressionPrior) : 0,
-        towardVerified: s < ratio * m ? evidenceAt(s, m, ratio, verifiedPrior) : 0,
+        towardRegression: s > tolerance * p0 * n ? evidenceAt(s, p0 * n, tolerance, priors.regression) : 0,
+        towardVerified: Math.max(towardVerified(all), towardVerified({ s, n })),
       },
-      thresholds: { regression: primaryLevel, verified: verifiedLevel },
+      thresholds: { regression: levels.primary, verified: levels.verified },
       elapsed: lastT,
       ...(decidedAt === undefined ? {} : { decidedAt }),
       ...(verifiedAt === undefined ? {} : { verifiedAt }),
       ...(withdrawn ? { withdrawn } : {}),
-      ...(timeToDecide === undefined
+      ...(reach === undefined
         ? {}
         : {
-            timeToDecide,
-            expectedSecondsToDecide: warmup + Math.max(timeToDecide.rollbackSeconds, timeToDecide.verifySeconds),
+            timeToDecide: reach,
+            expectedSecondsToDecide: Math.max(reach.rollbackSeconds, reach.verifySeconds),
           }),
       ignoredSamples: ignored,
-      counts: { bad: s, total: n, expectedBad: m },
+      counts: { bad: all.s, total: all.n, expectedBad: p0 * all.n },
     };
   };
 
   return { observe, state };
+}
+
+/**
+ * Seconds since the deploy at which the counts reach each verdict: "verified" when the rate is the
+ * baseline's, "regression" when it is `k` × (default: the regression ratio). `z` = 0 follows the
+ * mean counts (about the median time); z = 1.645 follows counts at their unlucky 5% (about the 95th
+ * percentile), which is what a promise to people should use. The baseline's size is in it: a short
+ * baseline caps the evidence any watch can gather, and then the answer is Infinity.
+ */
+export function expectedPath(model: DecisionModel, requestsPerSecond: number, k = model.ratio, z = 0): DecisionSeconds {
+  const { p0, phi, tolerance, ratio, warmup, allowance, window, levels, priors, evidenceAt } = model;
+  const limit = Math.max(window, 1) * 4; // look past the window so "needs 45 min" can be said
+  const step = Math.max(1, limit / 4000);
+  const at = (test: (t: number) => boolean): number => {
+    for (let t = step; t <= limit; t += step) if (test(t)) return t;
+    return Infinity;
+  };
+  const low = (mean: number): number => Math.max(0, mean - z * Math.sqrt(phi * mean));
+  const high = (mean: number): number => mean + z * Math.sqrt(phi * mean);
+  const lambda = p0 * requestsPerSecond;
+  const verifySeconds = at((t) => {
+    const m = lambda * t;
+    const s = high(m);
+    return s < ratio * m && evidenceAt(s, m, ratio, priors.verified) >= levels.verified;
+  });
+  const rollbackSeconds = at((t) => {
+    const theta0 = allowance * tolerance;
+    const mw = lambda * Math.min(t, warmup);
+    const sw = low(k * mw);
+    if (sw > theta0 * mw && evidenceAt(sw, mw, theta0, priors.warmup) >= levels.warmup) return true;
+    const m = lambda * Math.max(0, t - warmup);
+    const s = low(k * m);
+    return m > 0 && s > tolerance * m && evidenceAt(s, m, tolerance, priors.regression) >= levels.primary;
+  });
+  return { rollbackSeconds, verifySeconds };
 }

@@ -32,7 +32,7 @@ export function metricLine(v: MetricView, view: WatchView): string {
 export function headerLine(view: WatchView): string {
   const { warmupSeconds, windowSeconds } = view.settings;
   const left = Math.max(0, windowSeconds - view.elapsed);
-  const warm = view.elapsed < warmupSeconds ? `, warm-up ends in ${duration(warmupSeconds - view.elapsed)}` : "";
+  const warm = view.elapsed < warmupSeconds ? `, warm-up allowance ends in ${duration(warmupSeconds - view.elapsed)}` : "";
   return `${duration(view.elapsed)} since ${view.settings.fromWatchStart ? "the watch started" : "the deploy"}${warm}, ${duration(left)} left in the window`;
 }
 

@@ -1,4 +1,4 @@
-// The Gamma-mixture likelihood ratio for a Poisson rate ratio (verification.md, "Not knowing k").
+// The Gamma-mixture likelihood ratio for a Poisson rate ratio (docs/verify-statistics.md, "The test").
 // Under θ = θ0 the mixture ratio is a non-negative martingale with mean 1, so by Ville's inequality
 // the set {θ0 : Λ(θ0) < 1/α} covers the true ratio at every sample with probability ≥ 1 − α.
 

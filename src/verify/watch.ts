@@ -36,6 +36,8 @@ export interface WatchSettings {
   tolerance: number;
   regressionRatio: number;
   warmupSeconds: number;
+  /** the multiple of the baseline a warm-up may reach without a rollback (decision.ts) */
+  warmupAllowance?: number;
   windowSeconds: number;
   intervalSeconds: number;
   /** after "verified", watch on to the window's end for a regression that begins later */
@@ -95,13 +97,29 @@ export interface WatchOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+interface Tally {
+  bad: number;
+  total: number;
+  seconds: number;
+  buckets: Map<number, number>;
+}
+const emptyTally = (): Tally => ({ bad: 0, total: 0, seconds: 0, buckets: new Map() });
+const addTo = (x: Tally, c: Counts, total: number, seconds: number): void => {
+  x.bad += c.bad;
+  x.total += total;
+  x.seconds += seconds;
+  for (const b of c.buckets ?? []) x.buckets.set(b.le, (x.buckets.get(b.le) ?? 0) + b.count);
+};
+
 interface Track {
   m: WatchedMetric;
   decider: Decider;
   prev?: Reading;
   prevAt?: number; // ms
   windowFrom?: Date; // windowed sources: the end of the last counted window
-  post: { bad: number; total: number; seconds: number; buckets: Map<number, number> };
+  /** counts after the warm-up (the figures shown), and since the deploy (shown until there are some after it) */
+  post: Tally;
+  since: Tally;
   missed: number;
   /** Reads that failed since the last one that worked. */
   failedInARow: number;
@@ -148,10 +166,12 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
       tolerance: settings.tolerance,
       regressionRatio: settings.regressionRatio,
       warmupSeconds: settings.warmupSeconds,
+      ...(settings.warmupAllowance !== undefined ? { warmupAllowance: settings.warmupAllowance } : {}),
       maxWindowSeconds: settings.windowSeconds,
       baseline: { bad: m.baseline.bad, total: m.baseline.total, seconds: m.baseline.seconds, dispersion: m.baseline.dispersion },
     }),
-    post: { bad: 0, total: 0, seconds: 0, buckets: new Map() },
+    post: emptyTally(),
+    since: emptyTally(),
     missed: 0,
     failedInARow: 0,
     notes: [],
@@ -160,12 +180,9 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
   const feed = (tr: Track, t: number, start: number, c: Counts) => {
     const total = tr.m.source.exposure === "seconds" ? Math.max(0, t - start) : c.total;
     tr.decider.observe({ t, bad: c.bad, total });
-    if (start >= settings.warmupSeconds && t <= settings.windowSeconds) {
-      tr.post.bad += c.bad;
-      tr.post.total += total;
-      tr.post.seconds += t - start;
-      for (const b of c.buckets ?? []) tr.post.buckets.set(b.le, (tr.post.buckets.get(b.le) ?? 0) + b.count);
-    }
+    if (t > settings.windowSeconds) return;
+    addTo(tr.since, c, total, t - start);
+    if (start >= settings.warmupSeconds) addTo(tr.post, c, total, t - start);
   };
   let lastT = 0;
   const observe = (tr: Track, t: number, c: Counts) => {
@@ -211,9 +228,11 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
     const metrics = tracks.map((tr): MetricView => {
       const st = tr.decider.state();
       const b = tr.m.baseline;
-      const after = tr.post.seconds > 0 ? tr.post.bad / tr.post.seconds : null;
+      // A verdict can come inside the warm-up (a fast fix at high traffic): then "after" is since the deploy.
+      const shown = tr.post.seconds > 0 ? tr.post : tr.since;
+      const after = shown.seconds > 0 ? shown.bad / shown.seconds : null;
       const requests = tr.m.source.exposure === "requests";
-      const p99After = tr.post.buckets.size ? histogramQuantile(0.99, [...tr.post.buckets].map(([le, count]) => ({ le, count }))) : undefined;
+      const p99After = shown.buckets.size ? histogramQuantile(0.99, [...shown.buckets].map(([le, count]) => ({ le, count }))) : undefined;
       return {
         name: tr.m.name,
         describes: tr.m.source.describes,
@@ -222,9 +241,9 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
         outcome: st.outcome,
         state: st,
         rate: { before: b.bad / Math.max(1e-9, b.seconds), after },
-        ...(requests ? { fraction: { before: b.total > 0 ? b.bad / b.total : 0, after: tr.post.total > 0 ? tr.post.bad / tr.post.total : null } } : {}),
+        ...(requests ? { fraction: { before: b.total > 0 ? b.bad / b.total : 0, after: shown.total > 0 ? shown.bad / shown.total : null } } : {}),
         ...(b.p99 !== undefined || p99After !== undefined ? { p99: { ...(b.p99 !== undefined ? { before: b.p99 } : {}), ...(p99After !== undefined ? { after: p99After } : {}) } } : {}),
-        dataSeconds: tr.post.seconds,
+        dataSeconds: shown.seconds,
         missedReads: tr.missed,
         ...(tr.lastError ? { lastError: tr.lastError } : {}),
         notes: tr.notes,

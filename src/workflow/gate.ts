@@ -9,7 +9,7 @@ import type { Incident } from "../domain/types.js";
 import type { Forge } from "../adapters/forge/port.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import { deployerConfig } from "../adapters/deploy/create.js";
-import { evaluateGate, type DeployEnv, type Gate, type Waiver } from "../ship/gate.js";
+import { evaluateGate, type DeployEnv, type Gate, type GateFacts, type Waiver } from "../ship/gate.js";
 
 export interface GateResult {
   gate: Gate;
@@ -29,10 +29,20 @@ export function verifyHasMetrics(config: Config): boolean {
   return walk(config.verify, 0);
 }
 
-export function readWaiver(incident: Incident): Waiver | null {
+export function readWaiver(incident: Incident, item: Waiver["item"] = "approval"): Waiver | null {
   const list = incident.data.waivers;
   if (!Array.isArray(list)) return null;
-  return (list as Waiver[]).filter((w) => w.item === "approval").pop() ?? null;
+  return (list as Waiver[]).filter((w) => w.item === item).pop() ?? null;
+}
+
+/** What the watch after a production deploy could catch, for the gate (verify metrics only). */
+async function watchFacts(app: App, incident: Incident, config: Config): Promise<GateFacts["watch"]> {
+  if (config.verify.metrics.length === 0) return null;
+  const { planWatch } = await import("./verify-plan.js");
+  const plan = await planWatch(app, incident, "production");
+  if (plan.metrics.length === 0) return null;
+  const required = Boolean(config.verify.autoRollback[incident.priority]) && (incident.priority === "P0" || incident.priority === "P1");
+  return { ratio: plan.settings.regressionRatio, required, waiver: readWaiver(incident, "watch"), metrics: plan.metrics.map((m) => ({ name: m.name, says: m.says, canCatch: m.canCatch, ...(m.fix ? { fix: m.fix } : {}) })) };
 }
 
 /** The hotfix branch's commit: the pushed one when it is pushed (that is what CI ran on), else the local one. */
@@ -84,6 +94,7 @@ export async function gatherGate(app: App, incident: Incident, env: DeployEnv, f
     kinds,
     stagingConfigured: deployerConfig(config, "staging") !== null,
     staging,
+    ...(env === "production" ? { watch: await watchFacts(app, incident, config) } : {}),
   });
   return { gate, headSha };
 }

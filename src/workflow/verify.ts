@@ -22,7 +22,7 @@ import type { MetricSource } from "../verify/sources/source.js";
 import { baselineFromBuckets, baselineFromFraction, sampleBaseline } from "../verify/baseline-window.js";
 import { afterWhat, watch, type MetricBaseline, type WatchedMetric, type WatchResult, type WatchSettings, type WatchView } from "../verify/watch.js";
 import { duration, metricRecord, regressionReason, watchSummary, type MetricRecord } from "../verify/figures.js";
-import { createDecider } from "../verify/decision.js";
+import { canCatch, describeReach, watchReach, type Reach } from "../verify/reach.js";
 
 export type VerifyOutcomeKind = "verified" | "regression" | "inconclusive";
 
@@ -55,7 +55,7 @@ export interface VerifyRequest {
 export interface WatchPlan {
   deployAt: Date;
   settings: WatchSettings;
-  metrics: Array<{ name: string; describes: string; baseline: MetricBaseline; expectedSeconds?: number }>;
+  metrics: Array<{ name: string; describes: string; baseline: MetricBaseline; expectedSeconds?: number; reach?: Reach }>;
   /** sentences for people: low traffic, a deploy long ago… */
   notes: string[];
 }
@@ -94,7 +94,7 @@ interface EnvRecord {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function verificationOf(incident: Incident | null): Record<string, EnvRecord> {
+export function verificationOf(incident: Incident | null): Record<string, EnvRecord> {
   const v = incident?.data.verification;
   return isObj(v) ? (v as Record<string, EnvRecord>) : {};
 }
@@ -113,13 +113,14 @@ export function deployTimeOf(incident: Incident, events: readonly TimelineEvent[
   return ok.length ? new Date(Math.max(...ok)) : null;
 }
 
-function settingsOf(cfg: VerifyConfig, windowMinutes?: number, keepWatching?: boolean): WatchSettings {
+export function settingsOf(cfg: VerifyConfig, windowMinutes?: number, keepWatching?: boolean): WatchSettings {
   return {
     alpha: cfg.alpha,
     beta: cfg.beta,
     tolerance: cfg.tolerance,
     regressionRatio: cfg.regressionRatio,
     warmupSeconds: cfg.warmupSeconds,
+    warmupAllowance: cfg.warmupAllowance,
     windowSeconds: (windowMinutes ?? cfg.windowMinutes) * 60,
     intervalSeconds: cfg.intervalSeconds,
     keepWatching: keepWatching ?? cfg.keepWatching,
@@ -143,7 +144,7 @@ async function baselineFile(app: App, env: VerifyEnvironment): Promise<string> {
   return join(dir, `verify-baseline-${env}.json`);
 }
 
-async function readStandaloneBaseline(app: App, env: VerifyEnvironment): Promise<CapturedBaseline | undefined> {
+export async function readStandaloneBaseline(app: App, env: VerifyEnvironment): Promise<CapturedBaseline | undefined> {
   try {
     return JSON.parse(await readFile(await baselineFile(app, env), "utf8")) as CapturedBaseline;
   } catch {
@@ -152,44 +153,92 @@ async function readStandaloneBaseline(app: App, env: VerifyEnvironment): Promise
 }
 
 /**
- * Samples every scrape and json metric for `env` before a deploy (over verify.baselineSeconds) and
- * keeps the counts: on the incident's record (verification.<env>.baseline, event verify.baseline),
- * or without an incident in .git/firebreak/verify-baseline-<env>.json.
+ * Samples every scrape and json metric for `env` before a deploy and keeps the counts: on the
+ * incident's record (verification.<env>.baseline, event verify.baseline), or without an incident in
+ * .git/firebreak/verify-baseline-<env>.json. It samples at least verify.baselineSeconds, then on
+ * until the baseline is enough for the watch to catch a regressionRatio× regression within its
+ * window, or verify.baselineMaxSeconds have passed.
  * Prometheus and Sentry metrics need nothing here: their baseline is queried from their history.
+ * A metric that could not be sampled at all is an error: a deploy without its baseline could not
+ * be verified afterwards, when it is too late to take one.
  */
 export async function captureBaseline(app: App, incident: Incident | null, env: VerifyEnvironment, opts: { progress?: (msg: string) => void } = {}): Promise<CapturedBaseline> {
   const cfg = (await app.config()).verify;
   const wanted = cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env) && (m.source === "scrape" || m.source === "json"));
-  const captured: CapturedBaseline = { capturedAt: app.clock.now().toISOString(), seconds: cfg.baselineSeconds, metrics: {} };
-  if (wanted.length > 0) {
-    opts.progress?.(`Sampling ${wanted.map(([m]) => m.name).join(", ")} for ${duration(cfg.baselineSeconds)} before the deploy…`);
-    const results = await Promise.all(
-      wanted.map(async ([m, i]) => {
-        const src = createSource(m, i, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, deployAt: new Date() });
-        if (src.kind !== "cumulative") return null;
-        try {
-          return [m.name, await sampleBaseline(src, cfg.baselineSeconds, Math.min(cfg.intervalSeconds, cfg.baselineSeconds))] as const;
-        } catch (e) {
-          if (e instanceof FirebreakError) throw e;
-          opts.progress?.(`Could not sample ${m.name}: ${(e as Error).message}`);
-          return null;
-        }
-      }),
-    );
-    for (const r of results) if (r) captured.metrics[r[0]] = r[1];
-  }
+  const startedAt = app.clock.now();
+  const settings = settingsOf(cfg);
+  const captured: CapturedBaseline = { capturedAt: startedAt.toISOString(), seconds: cfg.baselineSeconds, metrics: {} };
+  if (wanted.length === 0) return captured;
+  const maxSeconds = Math.max(cfg.baselineSeconds, cfg.baselineMaxSeconds);
+  opts.progress?.(
+    `Sampling ${wanted.map(([m]) => m.name).join(", ")} before the deploy: at least ${duration(cfg.baselineSeconds)}, until the watch could catch a ${settings.regressionRatio}× regression (at most ${duration(maxSeconds)})…`,
+  );
+  const failures: string[] = [];
+  const results = await Promise.all(
+    wanted.map(async ([m, i]) => {
+      const src = createSource(m, i, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, deployAt: new Date() });
+      if (src.kind !== "cumulative") return null;
+      let told = 0;
+      try {
+        const b = await sampleBaseline(src, {
+          minSeconds: cfg.baselineSeconds,
+          maxSeconds,
+          intervalSeconds: Math.min(cfg.intervalSeconds, cfg.baselineSeconds),
+          enough: (x) => {
+            const r = reachOf(x, settings, wanted.length);
+            return r !== null && canCatch(r);
+          },
+          // A line a minute while it waits, so a person sees it is not stuck.
+          onProgress: (x, sec) => {
+            if (sec - told < 60 || !x) return;
+            told = sec;
+            const r = reachOf(x, settings, wanted.length);
+            opts.progress?.(`  ${m.name}: ${duration(sec)} sampled, ${describeBaseline(x)}${r ? `; the watch ${describeReach(r)}` : ""}`);
+          },
+        });
+        return [m.name, b] as const;
+      } catch (e) {
+        if (e instanceof FirebreakError) throw e;
+        failures.push(`${m.name} (${metricUrl(m, cfg.baseUrl[env])}): ${redact((e as Error).message)}`);
+        return null;
+      }
+    }),
+  );
+  for (const r of results) if (r) captured.metrics[r[0]] = r[1];
+  if (failures.length)
+    throw new FirebreakError({
+      code: "VERIFY_BASELINE_FAILED",
+      message: `No baseline could be sampled for ${failures.length === 1 ? "a metric" : `${failures.length} metrics`} on ${env}: nothing it showed before the deploy can be compared with.`,
+      why: "A scrape or json source shows only \"now\": after the deploy it is too late to measure the time before it. Nothing was deployed.",
+      next: `check that the source answers, then run the same command again (or set verify.metrics[].baseline.fraction to compare with an objective)`,
+      exit: EXIT.external,
+      details: failures,
+    });
+  captured.seconds = Math.max(...Object.values(captured.metrics).map((b) => b.seconds));
+  return keepBaseline(app, incident, env, captured, "");
+}
+
+/**
+ * Keeps a sampled baseline: on the incident's record (verification.<env>.baseline, event
+ * verify.baseline, with what the watch could catch with it), or without an incident in
+ * .git/firebreak/verify-baseline-<env>.json. `how`: words for where it was sampled.
+ */
+export async function keepBaseline(app: App, incident: Incident | null, env: VerifyEnvironment, captured: CapturedBaseline, how: string): Promise<CapturedBaseline> {
+  const settings = settingsOf((await app.config()).verify);
   const names = Object.keys(captured.metrics);
-  const summary = names.length
-    ? `baseline for ${env} sampled over ${duration(captured.seconds)}: ${names.map((n) => `${n} ${describeBaseline(captured.metrics[n]!)}`).join(", ")}`
-    : `no scrape or json metric to sample for ${env}`;
-  // Nothing sampled (only Prometheus or Sentry metrics): nothing to keep, and no event to clutter the timeline.
-  if (names.length === 0) return captured;
+  const reach = names.map((n) => [n, reachOf(captured.metrics[n]!, settings, names.length)] as const);
+  const summary = `baseline for ${env} sampled${how ? ` ${how}` : ""} over ${duration(captured.seconds)}: ${names
+    .map((n) => {
+      const r = reach.find(([x]) => x === n)?.[1];
+      return `${n} ${describeBaseline(captured.metrics[n]!)}${r ? ` (the watch ${describeReach(r)})` : ""}`;
+    })
+    .join(", ")}`;
   if (incident) {
     const store = await app.store();
     const fresh = (await store.getIncident(incident.id)) ?? incident;
     const all = verificationOf(fresh);
     const verification = { ...all, [env]: { ...(all[env] ?? {}), baseline: captured } };
-    await store.updateIncident(incident.id, { data: { verification: redactDeep(verification) } }, { at: captured.capturedAt, actor: await app.actor(), kind: "verify.baseline", data: { env, summary, metrics: captured.metrics } });
+    await store.updateIncident(incident.id, { data: { verification: redactDeep(verification) } }, { at: app.clock.now().toISOString(), actor: await app.actor(), kind: "verify.baseline", data: { env, summary, metrics: captured.metrics } });
   } else if (await app.git.isRepo()) {
     const file = await baselineFile(app, env);
     await mkdir(join(file, ".."), { recursive: true });
@@ -198,19 +247,37 @@ export async function captureBaseline(app: App, incident: Incident | null, env: 
   return captured;
 }
 
+/** Seconds from the end of a captured baseline's sampling to the deploy (0 when it ended after it). */
+export function baselineAgeSeconds(c: CapturedBaseline, deployAt: Date): number {
+  const end = Date.parse(c.capturedAt) + c.seconds * 1000;
+  return Number.isFinite(end) ? Math.max(0, (deployAt.getTime() - end) / 1000) : 0;
+}
+
 function describeBaseline(b: MetricBaseline): string {
   const perMin = (b.bad / Math.max(1e-9, b.seconds)) * 60;
   const rate = `${perMin >= 10 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`;
   return b.how === "fraction" ? `${(b.bad / b.total) * 100}% (configured)` : `${rate} of ${Math.round(b.total)} ${b.total === b.seconds ? "seconds" : "requests"}`;
 }
 
-async function baselineFor(
+export async function baselineFor(
   m: MetricConfig,
   index: number,
   src: MetricSource,
-  ctx: { captured?: CapturedBaseline; deployAt: Date; discoveredAt?: Date; intervalSeconds: number; wallOffsetMs: number },
+  ctx: { captured?: CapturedBaseline; deployAt: Date; deployedAt: Date; discoveredAt?: Date; intervalSeconds: number; wallOffsetMs: number; maxAgeMinutes: number },
 ): Promise<MetricBaseline> {
   const captured = ctx.captured?.metrics[m.name];
+  if (captured && ctx.captured) {
+    // A baseline from long before the deploy describes another time of day, another traffic mix.
+    const age = baselineAgeSeconds(ctx.captured, ctx.deployedAt);
+    if (age > ctx.maxAgeMinutes * 60)
+      throw new FirebreakError({
+        code: "VERIFY_STALE_BASELINE",
+        message: `${m.name}: the baseline was sampled ${duration(age)} before the deploy (at ${ctx.captured.capturedAt}), more than verify.baselineMaxAgeMinutes (${ctx.maxAgeMinutes} min): it is not compared with.`,
+        why: "Traffic and errors change through the day; an old sample would make a healthy deploy look like a regression, or hide one.",
+        next: `before the next deploy: firebreak verify --capture-baseline   # or set verify.metrics[${index}].baseline.fraction (e.g. 0.001)`,
+        exit: EXIT.refused,
+      });
+  }
   if (captured && src.kind === "cumulative" && !src.history) return captured;
   if (src.history) {
     const end = m.baseline.before === "incident" && ctx.discoveredAt ? ctx.discoveredAt : ctx.deployAt;
@@ -238,10 +305,29 @@ async function baselineFor(
   });
 }
 
+/**
+ * What the watch can see with this baseline: traffic from the baseline itself (requests per
+ * second, or 1 for per-second metrics). A configured fraction says nothing about traffic: null.
+ */
+export function reachOf(b: MetricBaseline, settings: WatchSettings, metricCount: number): Reach | null {
+  if (b.how === "fraction" || !(b.seconds > 0) || !(b.total > 0)) return null;
+  const opts = {
+    baseline: { bad: b.bad, total: b.total, seconds: b.seconds, dispersion: b.dispersion },
+    alpha: settings.alpha / Math.max(1, metricCount),
+    beta: settings.beta,
+    regressionRatio: settings.regressionRatio,
+    tolerance: settings.tolerance,
+    warmupSeconds: settings.warmupSeconds,
+    ...(settings.warmupAllowance !== undefined ? { warmupAllowance: settings.warmupAllowance } : {}),
+    maxWindowSeconds: settings.windowSeconds,
+  };
+  return watchReach(opts, b.total / b.seconds);
+}
+
 // --- the run -------------------------------------------------------------------------------
 
 /** Where a metric is read, for a person to check (a path is put after verify.baseUrl.<env>). */
-function metricUrl(m: MetricConfig, baseUrl: string | undefined): string {
+export function metricUrl(m: MetricConfig, baseUrl: string | undefined): string {
   try {
     return redact(resolveUrl(m.url, baseUrl, m.name));
   } catch {
@@ -286,6 +372,8 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
   const rolledBackTo = ofRollback && current ? rolledBackVersion(current, events) : undefined;
   const recordedDeploy = current ? deployTimeOf(current, events, env) : null;
   let deployAt = req.since ?? recordedDeploy ?? clockNow;
+  // The deploy itself, even when the watch starts later: a baseline's age is counted to it.
+  const deployedAt = deployAt;
   const settings = settingsOf(cfg, req.windowMinutes, req.keepWatching);
   const notes: string[] = [];
   if (!req.since && !recordedDeploy) notes.push(`No ${env} deploy on the record: counting from now.`);
@@ -398,21 +486,21 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
       const baseline = await baselineFor(m, i, source, {
         captured,
         deployAt,
+        deployedAt,
         discoveredAt: incident ? new Date(incident.discoveredAt) : undefined,
         intervalSeconds: settings.intervalSeconds,
         wallOffsetMs,
+        maxAgeMinutes: cfg.baselineMaxAgeMinutes,
       });
       watched.push({ name: m.name, source, baseline });
     }
     const plan: WatchPlan = { deployAt, settings, metrics: [], notes };
+    if (captured && watched.some((w) => w.baseline.how === "captured"))
+      notes.push(`The sampled baseline ended ${duration(baselineAgeSeconds(captured, deployedAt))} before the deploy (sampled for ${duration(captured.seconds)}).`);
     for (const w of watched) {
-      const st = createDecider({ baseline: w.baseline, alpha: settings.alpha / watched.length, beta: settings.beta, regressionRatio: settings.regressionRatio, tolerance: settings.tolerance, warmupSeconds: settings.warmupSeconds, maxWindowSeconds: settings.windowSeconds }).state();
-      // A configured fraction says nothing about traffic: the estimate comes with the first data.
-      const expected = w.baseline.how === "fraction" ? undefined : st.expectedSecondsToDecide;
-      plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(expected !== undefined ? { expectedSeconds: expected } : {}) });
-      if (expected !== undefined && expected > settings.windowSeconds)
-        notes.push(`${w.name}: at this traffic a decision needs about ${duration(expected)}, longer than the ${duration(settings.windowSeconds)} window; expect "inconclusive" unless the change is large (more traffic, smoke traffic or a longer --window helps).`);
-      else if (expected !== undefined) notes.push(`${w.name}: a decision is expected within about ${duration(expected)} ${settings.fromWatchStart ? "of the watch's start" : "of the deploy"}.`);
+      const reach = reachOf(w.baseline, settings, watched.length);
+      plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(reach ? { reach, expectedSeconds: reach.catchSeconds } : {}) });
+      if (reach) notes.push(`${w.name}: ${describeReach(reach)}${canCatch(reach) ? "" : '; expect "inconclusive" unless the change is large (more traffic, smoke traffic, a longer baseline or --window helps)'}.`);
     }
     req.onPlan?.(plan);
     // "verified" goes on the record (and to people) when it is reached; the watch goes on.

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { execFileSync } from "node:child_process";
+import { stopSamplersIn } from "../../src/workflow/baseline-sampler.js";
 
 export interface GitFixture {
   root: string; // temp folder holding both
@@ -52,7 +53,11 @@ export function makeRepo(opts: { branch?: string; tag?: string | null } = {}): G
       gitIn(work, ["commit", "-q", "--allow-empty", "-m", message]);
       return gitIn(work, ["rev-parse", "HEAD"]);
     },
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => {
+      // A background baseline sampler (started by `firebreak pr`) stops with its repository.
+      stopSamplersIn(join(work, ".git"));
+      rmSync(root, { recursive: true, force: true });
+    },
   };
   gitIn(work, ["config", "user.name", ENV.GIT_AUTHOR_NAME]);
   gitIn(work, ["config", "user.email", ENV.GIT_AUTHOR_EMAIL]);

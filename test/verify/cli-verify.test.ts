@@ -18,6 +18,7 @@ function configure(extra = "") {
   warmupSeconds: 1
   intervalSeconds: 0.5
   baselineSeconds: 3
+  baselineMaxSeconds: 4
   windowMinutes: 1
   smoke:
     - { name: expired token refused, url: /profile, headers: { Authorization: env:EXPIRED_BEARER }, expectStatus: 401, expectJson: { path: $.error, equals: token expired } }
@@ -192,6 +193,29 @@ describe("firebreak verify", () => {
     expect(r.stdout + r.stderr).not.toContain("after the deploy");
   });
 
+  it("refuses a capture when the source does not answer: exit 9, the metric named, nothing recorded", async () => {
+    configure();
+    await startIncident();
+    app.state.metricsDown = true;
+    const r = await firebreak(fx.work, ["verify", "--capture-baseline"], { env });
+    expect(r.code, r.stdout + r.stderr).toBe(9);
+    expect(r.stderr).toContain("No baseline could be sampled for 2 metrics on production");
+    expect(r.stderr).toMatch(/error rate \(http:\/\/127\.0\.0\.1:\d+\/metrics\)/);
+    expect(r.stdout + r.stderr).not.toContain("Baseline for production sampled");
+    expect((await log()).some((e) => e.kind === "verify.baseline")).toBe(false);
+  });
+
+  it("refuses a standalone baseline sampled long before the deploy, and says how old it is", async () => {
+    configure();
+    expect((await firebreak(fx.work, ["verify", "--capture-baseline", "--no-incident"], { env })).code).toBe(0);
+    // An hour later (the clock pinned ahead): the deploy happens now, the sample is an hour old.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const r = await firebreak(fx.work, ["verify", "--no-incident", "--stop-at-verdict"], { env: { ...env, FIREBREAK_NOW: later } });
+    expect(r.code, r.stdout + r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/error rate: the baseline was sampled (59 min|1 h)[^\n]* before the deploy/);
+    expect(r.stderr).toContain("firebreak verify --capture-baseline");
+  });
+
   it("verifies a deploy without an incident: prints, records nothing", async () => {
     configure();
     expect((await firebreak(fx.work, ["verify", "--capture-baseline", "--no-incident"], { env })).code).toBe(0);
@@ -209,7 +233,7 @@ describe("firebreak verify", () => {
     expect((await firebreak(fx.work, ["verify", "--capture-baseline"], { env })).code).toBe(0);
     const r = await firebreak(fx.work, ["verify", "--window", "6s"], { env, timeoutMs: 60_000 });
     expect(r.code, r.stdout + r.stderr).toBe(5);
-    expect(r.stderr).toMatch(/error rate: at this traffic a decision needs about .*, longer than the 6 s window; expect "inconclusive"/);
+    expect(r.stderr).toMatch(/error rate: cannot catch ×2 within the 6 s window \(traffic is too low for any test to tell\); .*expect "inconclusive"/);
     expect(r.stdout).toContain("Inconclusive on ENG-1234 on production");
     expect(r.stdout).toContain("Next: keep watching: firebreak verify --window 60m");
     const status = (await firebreak(fx.work, ["status", "--json"])).json();

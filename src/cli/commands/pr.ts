@@ -47,6 +47,11 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     ["labels", result.pr.labels.join(", ")],
     ...(result.reviewersRequested.length ? ([["reviewers", result.reviewersRequested.join(", ")]] as Array<[string, string]>) : []),
   ]);
+  // Scraped metrics show only "now": start sampling production's "before" while the fix is reviewed,
+  // so ship does not have to wait for it.
+  const { startSampler } = await import("../../workflow/baseline-sampler.js");
+  const sampler = await startSampler(app, "production", process.argv[1]);
+  if (sampler.started) out.info(`Sampling production's baseline in the background (pid ${sampler.pid}) for the watch after the deploy; ship takes it and stops the sampling.`);
   out.next(approvalNext(incident, deps.forge.kind));
   return 0;
 }

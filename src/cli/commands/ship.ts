@@ -10,7 +10,10 @@ import { resolveIncident } from "../../app/resolve-incident.js";
 import { E, EXIT } from "../../errors.js";
 import type { Gate } from "../../ship/gate.js";
 import { applyShip, blockedError, lockShip, planShip, resolveEnv, shipForge, type ShipPlan } from "../../workflow/ship.js";
-import { captureBaseline } from "../../workflow/verify.js";
+import { ensureBaseline } from "../../workflow/verify-plan.js";
+
+/** A baseline sampled this recently before the deploy is used as it is. */
+const BASELINE_FRESH_SECONDS = 300;
 import { announceAfter } from "../../workflow/auto-announce.js";
 import { run as runVerify } from "./verify.js";
 import { guardSignals, interruptedError } from "../../ship/interrupt.js";
@@ -87,8 +90,18 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     lock = await lockShip(app, incident, envGuess, `ship --to ${envGuess}`);
     for (const l of lock.tookOver) out.warn(`Took over lock ${l.id} from pid ${l.pid} (${l.command}, since ${l.since}): that process is no longer running.`);
     // Read the record again under the lock: a run that just finished may have changed it.
-    const current = (await (await app.store()).getIncident(incident.id)) ?? incident;
-    const plan = await planShip(app, current, { ...req, to: envGuess }, forge);
+    let current = (await (await app.store()).getIncident(incident.id)) ?? incident;
+    let plan = await planShip(app, current, { ...req, to: envGuess }, forge);
+    const otherwiseOk = plan.problems.length === 0 && plan.gate.items.every((i) => i.met || i.id === "watch");
+    if (otherwiseOk) {
+      // Scraped counters have no history: sample the "before" now, while the old version still runs,
+      // then ask the gate again: it says whether the watch after the deploy could see a regression.
+      const sampled = await ensureBaseline(app, current, plan.env, { maxAgeSeconds: BASELINE_FRESH_SECONDS, progress: (m) => out.info(m) });
+      if (sampled) {
+        current = (await (await app.store()).getIncident(incident.id)) ?? current;
+        plan = await planShip(app, current, { ...req, to: envGuess }, forge);
+      }
+    }
     if (!plan.gate.ok || plan.problems.length > 0) {
       out.data({ ...planJson(plan), ok: false });
       throw blockedError(plan);
@@ -99,8 +112,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       say: (l) => out.info(l),
       redeploy: Boolean(opts.redeploy),
       confirmDeployed: Boolean(opts.confirmDeployed),
-      // Scraped counters have no history: sample the "before" now, while the old version still runs.
-      hooks: { beforeDeploy: async (env) => void (await captureBaseline(app, current, env, { progress: (m) => out.info(m) })) },
+      // Again only if the merge and tag took long enough for that sample to age.
+      hooks: { beforeDeploy: async (env) => void (await ensureBaseline(app, current, env, { maxAgeSeconds: BASELINE_FRESH_SECONDS, progress: (m) => out.info(m) })) },
     });
     // From here on nothing changes the world: Ctrl-C behaves as usual again (verify can take minutes).
     guard.dispose();

@@ -11,7 +11,8 @@ import { parseWhen } from "../../domain/deadline.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
 import { afterWhat } from "../../verify/watch.js";
 import { redact } from "../../redact.js";
-import { captureBaseline, verifyDeploy, type VerifyOutcome, type WatchPlan } from "../../workflow/verify.js";
+import { captureBaseline, reachOf, settingsOf, verifyDeploy, type VerifyOutcome, type WatchPlan } from "../../workflow/verify.js";
+import { describeReach } from "../../verify/reach.js";
 import { describeSmoke } from "../../verify/smoke.js";
 import { duration } from "../../verify/figures.js";
 import { LiveBlock, plainProgress, renderWatch } from "../../verify/live-view.js";
@@ -71,12 +72,53 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   if (opts.stopAtVerdict && opts.keepWatching) throw E.usage("--stop-at-verdict and --keep-watching cannot be used together.", "firebreak verify --keep-watching");
   const incident = await findIncident(app, out, opts);
 
+  if (opts.runSampler) {
+    const { runSampler } = await import("../../workflow/baseline-sampler.js");
+    const stop = new AbortController();
+    for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(sig, () => stop.abort());
+    await runSampler(app, env, { signal: stop.signal });
+    return EXIT.ok;
+  }
+
+  if (opts.captureBaseline && opts.background) {
+    const { startSampler } = await import("../../workflow/baseline-sampler.js");
+    const s = await startSampler(app, env, process.argv[1]);
+    out.data({ env, sampler: s });
+    if (!s.running) out.line(`No scrape or json metric for ${env} needs a baseline sampled (Prometheus and Sentry keep their own history).`);
+    else out.success(`${s.started ? "Sampling" : "Already sampling"} the ${env} baseline in the background (pid ${s.pid}); ship takes it from there and stops it.`);
+    out.next(incident ? "firebreak ship --dry-run   # says what the watch could catch with what was sampled so far" : `firebreak verify --plan${env === "staging" ? " --env staging" : ""}`);
+    return EXIT.ok;
+  }
+
+  if (opts.plan) {
+    const { planWatch } = await import("../../workflow/verify-plan.js");
+    const plan = await planWatch(app, incident, env);
+    out.data(plan);
+    const s = plan.settings;
+    if (plan.metrics.length === 0) out.line(`No metric is watched on ${env}: verify runs its smoke tests only.`);
+    else
+      out.line(
+        `What a watch of ${env} could catch if the deploy were now (window ${duration(s.windowSeconds)}; in the first ${duration(s.warmupSeconds)} only a rate beyond ${s.warmupAllowance ?? 5}× the baseline rolls back):`,
+      );
+    for (const m of plan.metrics) out.line(`  ${m.canCatch ? out.green("✔") : out.yellow("!")} ${m.name}: ${m.says}`);
+    const fix = plan.metrics.find((m) => !m.canCatch && m.fix)?.fix;
+    out.next(fix ?? (incident ? "firebreak ship --dry-run" : `deploy, then: firebreak verify${env === "staging" ? " --env staging" : ""}`));
+    return EXIT.ok;
+  }
+
   if (opts.captureBaseline) {
     const captured = await captureBaseline(app, incident, env, { progress: (m) => out.info(m) });
     out.data({ env, baseline: captured, recorded: incident !== null });
     const names = Object.keys(captured.metrics);
     if (names.length === 0) out.line(`No scrape or json metric for ${env} needs a baseline sampled (Prometheus and Sentry keep their own history).`);
-    else out.success(`Baseline for ${env} sampled over ${duration(captured.seconds)}: ${names.join(", ")}${incident ? ` (on ${incident.ticket}'s record)` : ""}.`);
+    else {
+      out.success(`Baseline for ${env} sampled over ${duration(captured.seconds)}: ${names.join(", ")}${incident ? ` (on ${incident.ticket}'s record)` : ""}.`);
+      const settings = settingsOf((await app.config()).verify);
+      for (const n of names) {
+        const reach = reachOf(captured.metrics[n]!, settings, names.length);
+        if (reach) out.line(`  ${out.dim("•")} ${n}: the watch ${describeReach(reach)}`);
+      }
+    }
     out.next(`deploy, then: firebreak verify${env === "staging" ? " --env staging" : ""}`);
     return EXIT.ok;
   }
@@ -200,7 +242,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 function showPlan(out: Output, plan: WatchPlan): void {
   const { settings } = plan;
   out.info(
-    `Watching ${plan.metrics.length} metric${plan.metrics.length === 1 ? "" : "s"} for up to ${duration(settings.windowSeconds)} ${afterWhat(settings)} (warm-up ${duration(settings.warmupSeconds)}, read every ${duration(settings.intervalSeconds)}; false rollback ≤ ${settings.alpha * 100}%, missed ${settings.regressionRatio}× regression ≤ ${settings.beta * 100}%).`,
+    `Watching ${plan.metrics.length} metric${plan.metrics.length === 1 ? "" : "s"} for up to ${duration(settings.windowSeconds)} ${afterWhat(settings)} (warm-up ${duration(settings.warmupSeconds)}: only a rate beyond ${settings.warmupAllowance ?? 5}× rolls back in it; read every ${duration(settings.intervalSeconds)}; false rollback ≤ ${settings.alpha * 100}%, missed ${settings.regressionRatio}× regression ≤ ${settings.beta * 100}%).`,
   );
   for (const m of plan.metrics) out.info(`  ${m.name}: ${m.describes}; baseline ${m.baseline.how === "fraction" ? "configured" : `${m.baseline.how} over ${duration(m.baseline.seconds)}`}`);
   for (const n of plan.notes) out.info(n);

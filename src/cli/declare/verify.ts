@@ -2,7 +2,7 @@
 // code only when it runs (a static import() per command, so the bundler gives each its own chunk):
 //   program.command("x")….action(lazy(() => import("../commands/x.js")));
 
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { lazy } from "./lazy.js";
 
 export function declareVerify(program: Command): void {
@@ -16,7 +16,11 @@ export function declareVerify(program: Command): void {
     .option("--keep-watching", "after \"verified\", watch on to the window's end even where verify.keepWatching is false")
     .option("--no-rollback", "never roll back, even when verify.autoRollback is set for the level")
     .option("--no-incident", "verify without an incident (a deploy another tool made): print, record nothing")
-    .option("--capture-baseline", "sample the scrape and json metrics now, before a deploy, as its baseline")
+    .option("--capture-baseline", "sample the scrape and json metrics now, before a deploy, as its baseline (until the watch could catch a regression, at most verify.baselineMaxSeconds)")
+    .option("--background", "with --capture-baseline: sample in the background until ship takes the baseline (as firebreak pr does)")
+    // The background sampler's own process (started by pr or --background); not for people.
+    .addOption(new Option("--run-sampler").hideHelp())
+    .option("--plan", "before a deploy: what a watch could catch with the baselines at hand (reads the sources, watches nothing)")
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
     .action(lazy(() => import("../commands/verify.js")));
 }
