@@ -61,6 +61,12 @@ export function watchReach(opts: DeciderOptions, requestsPerSecond: number): Rea
 
 export const canCatch = (r: Reach): boolean => r.catchSeconds <= r.windowSeconds;
 
+/**
+ * A sampled baseline is long enough when, with it, a regression would be caught in the first half
+ * of the window: a shorter one leaves the watch slow and its dispersion estimate rough.
+ */
+export const baselineEnough = (r: Reach): boolean => r.catchSeconds <= r.windowSeconds / 2;
+
 const times = (k: number): string => `×${Number(k.toFixed(2))}`;
 
 /** "can catch ×2 within ~2 min of the deploy; ×1.5 within ~7 min" or why not. */

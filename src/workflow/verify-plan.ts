@@ -10,7 +10,7 @@ import type { VerifyEnvironment } from "../config/schema-verify.js";
 import { FirebreakError } from "../errors.js";
 import { redact } from "../redact.js";
 import { createSource, metricAppliesTo } from "../verify/sources/create.js";
-import { canCatch, describeReach, type Reach } from "../verify/reach.js";
+import { baselineEnough, canCatch, describeReach, type Reach } from "../verify/reach.js";
 import type { MetricBaseline, WatchSettings } from "../verify/watch.js";
 import { duration } from "../verify/figures.js";
 import { baselineAgeSeconds, baselineFor, captureBaseline, keepBaseline, readStandaloneBaseline, reachOf, settingsOf, verificationOf, type CapturedBaseline } from "./verify.js";
@@ -126,7 +126,7 @@ export async function ensureBaseline(app: App, incident: Incident, env: VerifyEn
       const names = Object.keys(background.baselines);
       const enough = names.every((n) => {
         const r = reachOf(background.baselines[n]!, settings, names.length);
-        return r !== null && canCatch(r);
+        return r !== null && baselineEnough(r);
       });
       if (enough) {
         const seconds = Math.max(...names.map((n) => background.baselines[n]!.seconds));

@@ -22,7 +22,7 @@ import type { MetricSource } from "../verify/sources/source.js";
 import { baselineFromBuckets, baselineFromFraction, sampleBaseline } from "../verify/baseline-window.js";
 import { afterWhat, watch, type MetricBaseline, type WatchedMetric, type WatchResult, type WatchSettings, type WatchView } from "../verify/watch.js";
 import { duration, metricRecord, regressionReason, watchSummary, type MetricRecord } from "../verify/figures.js";
-import { canCatch, describeReach, watchReach, type Reach } from "../verify/reach.js";
+import { baselineEnough, canCatch, describeReach, watchReach, type Reach } from "../verify/reach.js";
 
 export type VerifyOutcomeKind = "verified" | "regression" | "inconclusive";
 
@@ -186,7 +186,7 @@ export async function captureBaseline(app: App, incident: Incident | null, env: 
           intervalSeconds: Math.min(cfg.intervalSeconds, cfg.baselineSeconds),
           enough: (x) => {
             const r = reachOf(x, settings, wanted.length);
-            return r !== null && canCatch(r);
+            return r !== null && baselineEnough(r);
           },
           // A line a minute while it waits, so a person sees it is not stuck.
           onProgress: (x, sec) => {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { sampleBaseline } from "../../src/verify/baseline-window.js";
-import { canCatch, watchReach } from "../../src/verify/reach.js";
+import { baselineEnough, watchReach } from "../../src/verify/reach.js";
 import type { CumulativeSource, Reading } from "../../src/verify/sources/source.js";
 import { increments } from "../../src/verify/sources/source.js";
 import { createRng, poisson } from "../../src/verify/simulate.js";
@@ -46,7 +46,7 @@ function counterSource(rate: number, p0: number, opts: { failFirst?: number } = 
   return { source, time };
 }
 
-const enoughFor = (b: MetricBaseline) => canCatch(watchReach({ baseline: b }, b.total / b.seconds));
+const enoughFor = (b: MetricBaseline) => baselineEnough(watchReach({ baseline: b }, b.total / b.seconds));
 
 describe("sampleBaseline", () => {
   it("samples on past the least time until the watch could catch ×2, then stops", async () => {
