@@ -4,38 +4,18 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { commandDeploy, makeShipFixture, kindsOf, type ShipFixture } from "../ship/fixture.js";
+import { describe, expect, it } from "vitest";
+import { kindsOf } from "../ship/fixture.js";
 import { gitIn } from "../helpers/git-fixture.js";
-import { startApp, type FixtureApp } from "./fixture-app.js";
+import { watchedShips } from "./watched-ship.js";
 
-let f: ShipFixture | undefined;
-let app: FixtureApp | undefined;
-afterEach(async () => {
-  f?.cleanup();
-  f = undefined;
-  await app?.close();
-  app = undefined;
-});
-
-const verifyConfig = (url: string) => `verify:
-  baseUrl: { production: "${url}" }
-  warmupSeconds: 1
-  intervalSeconds: 0.5
-  baselineSeconds: 2
-  baselineMaxSeconds: 3
-  windowMinutes: 1
-  autoRollback: { P0: true }
-  metrics:
-    - { name: error rate, source: scrape, url: /metrics, bad: 'app_requests_total{status="500"}', total: app_requests_total }
-`;
+const watched = watchedShips();
 
 const gateOf = (r: { json(): any }) => Object.fromEntries(r.json().gate.items.map((i: { id: string }) => [i.id, i]));
 
 describe("the gate's watch item", () => {
   it("P0 with automatic rollback: a watch too blind to catch ×2 stops the ship before the merge; a waiver lets it go", async () => {
-    app = await startApp({ rate: 2, errorFraction: 0.01 }); // far too little traffic for a 1-minute window
-    f = await makeShipFixture({ priority: "P0", config: (svc) => commandDeploy(svc) + verifyConfig(app!.url) });
+    const { f } = await watched({ rate: 2 }); // far too little traffic for a 1-minute window
     const before = gitIn(f.fx.origin, ["rev-parse", "main"]);
 
     // pr started sampling production in the background; the gate reads what it has so far.
@@ -61,8 +41,7 @@ describe("the gate's watch item", () => {
   });
 
   it("with enough traffic the item is met and says how soon ×2 would be caught", async () => {
-    app = await startApp({ rate: 2000, errorFraction: 0.01 });
-    f = await makeShipFixture({ priority: "P0", config: (svc) => commandDeploy(svc) + verifyConfig(app!.url) });
+    const { f } = await watched({ rate: 2000 });
     expect((await f.cli(["verify", "--capture-baseline"])).code).toBe(0);
     const dry = await f.cli(["ship", "--dry-run", "--json"]);
     expect(gateOf(dry)["watch"].met).toBe(true);

@@ -3,30 +3,11 @@
 
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { commandDeploy, makeShipFixture, type ShipFixture } from "../ship/fixture.js";
-import { startApp, type FixtureApp } from "./fixture-app.js";
+import { describe, expect, it } from "vitest";
+import type { ShipFixture } from "../ship/fixture.js";
+import { watchedShips } from "./watched-ship.js";
 
-let f: ShipFixture | undefined;
-let app: FixtureApp | undefined;
-afterEach(async () => {
-  f?.cleanup();
-  f = undefined;
-  await app?.close();
-  app = undefined;
-});
-
-const config = (url: string) => `verify:
-  baseUrl: { production: "${url}" }
-  warmupSeconds: 1
-  intervalSeconds: 0.3
-  baselineSeconds: 30
-  baselineMaxSeconds: 30
-  windowMinutes: 1
-  autoRollback: { P0: true }
-  metrics:
-    - { name: error rate, source: scrape, url: /metrics, bad: 'app_requests_total{status="500"}', total: app_requests_total }
-`;
+const watched = watchedShips();
 
 const samplerDir = (f: ShipFixture) => join(f.fx.work, ".git", "firebreak", "sampler");
 const pidOf = (f: ShipFixture): number | null => {
@@ -62,12 +43,12 @@ const readings = (f: ShipFixture) => {
 
 describe("the background baseline sampler", () => {
   it("starts at pr; the gate sees what it sampled; ship takes it without waiting and stops it", async () => {
-    app = await startApp({ rate: 2000, errorFraction: 0.01 });
-    f = await makeShipFixture({ priority: "P0", config: (svc) => commandDeploy(svc) + config(app!.url) });
-    await until(() => pidOf(f!) !== null, "the sampler's pid file");
+    // baselineSeconds 30: sampling at ship time would say so, and take 30 s.
+    const { f } = await watched({ rate: 2000, intervalSeconds: 0.3, baselineSeconds: 30, baselineMaxSeconds: 30 });
+    await until(() => pidOf(f) !== null, "the sampler's pid file");
     const pid = pidOf(f)!;
     expect(alive(pid)).toBe(true);
-    await until(() => readings(f!) >= 20, "some readings");
+    await until(() => readings(f) >= 20, "some readings");
 
     const dry = (await f.cli(["ship", "--dry-run", "--json"])).json();
     const watch = dry.gate.items.find((i: { id: string }) => i.id === "watch");
@@ -83,9 +64,8 @@ describe("the background baseline sampler", () => {
   });
 
   it("stops by itself when its files are removed", async () => {
-    app = await startApp({ rate: 200, errorFraction: 0.01 });
-    f = await makeShipFixture({ priority: "P0", config: (svc) => commandDeploy(svc) + config(app!.url) });
-    await until(() => pidOf(f!) !== null, "the sampler's pid file");
+    const { f } = await watched({ rate: 200, intervalSeconds: 0.3 });
+    await until(() => pidOf(f) !== null, "the sampler's pid file");
     const pid = pidOf(f)!;
     rmSync(samplerDir(f), { recursive: true, force: true });
     await until(() => !alive(pid), "the sampler to notice");
