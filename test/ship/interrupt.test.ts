@@ -74,7 +74,7 @@ describe("a deploy stopped part-way", () => {
     // The deploy command did not outlive Firebreak, and nothing was left behind.
     for (let i = 0; i < 100 && alive(deployPid); i++) await sleep(50);
     expect(alive(deployPid)).toBe(false);
-    expect(readdirSync(join(fx.work, ".git", "firebreak", "locks"))).toEqual([]);
+    expect((await f.cli(["unlock", "--json"])).json().locks).toEqual([]);
     expect(fx.git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree "))).toHaveLength(1);
     expect(await svc.version()).toBe("v1.4.2");
 
