@@ -1,4 +1,4 @@
-// firebreak unlock <lock id>: releases a ship/rollback lock whose run is gone for good.
+// firebreak unlock <lock id>: releases a ship/rollback lock (a lease in the store) whose run is gone for good.
 // Without an id it lists the locks held. A lock is only ever released by its id, so nobody frees
 // a lock that a running deploy still holds by accident.
 
@@ -13,7 +13,8 @@ export async function run({ app, out, args }: CommandInput): Promise<number> {
     const locks = await listLocks(store);
     out.data({ locks });
     if (locks.length === 0) out.line("No ship or rollback lock is held.");
-    for (const l of locks) out.line(`  ${l.id}  ${l.name}  firebreak ${l.command} for ${l.ticket}, by ${l.actor} (pid ${l.pid} on ${l.host}) since ${l.since}`);
+    for (const l of locks)
+      out.line(`  ${l.id}  ${l.name}  firebreak ${l.command} for ${l.ticket}, by ${l.actor} (pid ${l.pid} on ${l.host}) since ${l.since}${l.deploy ? `, deploying (process group ${l.deploy.pgid} on ${l.deploy.host})` : ""}`);
     out.next(locks.length ? `firebreak unlock ${locks[0]!.id}   # only if that run is gone for good` : "firebreak status");
     return EXIT.ok;
   }
