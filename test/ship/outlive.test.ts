@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { hostname } from "node:os";
+import { openStore } from "../../src/store/open-store.js";
 import { CLI, type CliResult } from "../helpers/cli.js";
 import { makeShipFixture, type Service, type ShipFixture } from "./fixture.js";
 
@@ -28,10 +30,10 @@ for (let i = 0; gate && i < 600 && !existsSync(dir + "/go"); i++) await new Prom
 appendFileSync(dir + "/script.log", "end " + process.env.FIREBREAK_VERSION + "\\n");
 `;
 
-const slowDeploy = (svc: Service, seconds: number, gate = false) => {
+const slowDeploy = (svc: Service, seconds: number, gate = false, workdir: "release" | "repo" = "release") => {
   writeFileSync(join(svc.dir, "slow.mjs"), SLOW);
   const cmd = `node ${svc.dir}/slow.mjs ${svc.dir} ${seconds}${gate ? " gate" : ""} && ${svc.deployCommand}`;
-  return `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(cmd)}\n    status: ${JSON.stringify(svc.statusCommand)}\n`;
+  return `deploy:\n  production:\n    type: command\n    workdir: ${workdir}\n    command: ${JSON.stringify(cmd)}\n    status: ${JSON.stringify(svc.statusCommand)}\n`;
 };
 
 const scriptLog = (svc: Service) => (existsSync(join(svc.dir, "script.log")) ? readFileSync(join(svc.dir, "script.log"), "utf8").split("\n").filter(Boolean) : []);
@@ -53,8 +55,8 @@ async function until(what: string, check: () => boolean, tries = 600): Promise<v
 }
 
 describe("a deploy that outlives firebreak", () => {
-  it("kill -9 during a 5 s deploy: the rerun waits for it, shows its output and records one deploy; it never deploys twice", async () => {
-    f = await makeShipFixture({ config: (svc) => slowDeploy(svc, 5) });
+  it.each(["release", "repo"] as const)("kill -9 during a 5 s deploy (workdir: %s): the rerun waits for it, shows its output and records one deploy; it never deploys twice", async (workdir) => {
+    f = await makeShipFixture({ config: (svc) => slowDeploy(svc, 5, false, workdir) });
     const { fx, svc } = f;
     const first = startShip(fx.work);
     await until("the deploy started", () => scriptLog(svc).length === 1);
@@ -88,11 +90,17 @@ describe("a deploy that outlives firebreak", () => {
     let locks: Array<{ deploy: { pgid: number } | null }> = [];
     for (let i = 0; i < 50 && !locks[0]?.deploy; i++) locks = (await f.cli(["unlock", "--json"])).json().locks;
     expect(locks.map((l) => l.deploy?.pgid)).toEqual([pgid, pgid]);
+    // …and in the journal's intent for the deploy, with the host it runs on.
+    const store = await openStore({ sqlitePath: join(fx.work, ".git", "firebreak", "firebreak.db") });
+    try {
+      const inc = (await store.findByTicket("ENG-1234"))!;
+      expect((await store.getEffect(inc.id, "deploy.production:v1.4.3"))?.intent.deploy).toMatchObject({ pgid, host: hostname() });
+    } finally {
+      await store.close();
+    }
     writeFileSync(join(svc.dir, "go"), "");
     const r = await first.done;
     expect(r.code, r.stderr).toBe(0);
-    const intent = (await f.cli(["log", "--json"])).json().events.find((e: { kind: string; data: { key?: string } }) => e.kind === "effect.intent" && e.data.key?.startsWith("deploy."));
-    expect(intent).toBeTruthy();
     expect((await f.cli(["unlock", "--json"])).json().locks).toEqual([]);
   });
 });
