@@ -2,7 +2,9 @@
 // The only shell strings Firebreak runs are the team's own commands from .firebreak.yml, and those
 // go through runShell() below, which callers must show before running.
 
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { closeSync, openSync, readSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 
 export interface RunOptions {
   cwd?: string;
@@ -17,6 +19,15 @@ export interface RunOptions {
    * it (its whole process group for a shell command), and none starts once Firebreak is stopping.
    */
   interruptible?: boolean;
+  /**
+   * Output goes to this file (created 0600, appended to) instead of a pipe, and is read back from
+   * it as it grows. A deploy writing there does not die of a broken pipe when Firebreak does, so
+   * it ends on its own and the next run can show what it printed (ship/orphan.ts). The command
+   * runs in a process group of its own.
+   */
+  spool?: string;
+  /** Called right after the command started, with its pid (= its process group id when in its own). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -94,21 +105,52 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
   // Loaded on first use: `firebreak status` usually needs no process, and this module costs start-up.
   const { spawn } = await import("node:child_process");
   if (opts.interruptible && stopping) throw new Interrupted(stopping);
+  const own = shell || Boolean(opts.spool);
+  const spoolFd = opts.spool ? openSync(opts.spool, "a", 0o600) : undefined;
   return new Promise((resolve, reject) => {
-    const child: ChildProcessWithoutNullStreams = spawn(file, args as string[], {
-      cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
-      shell,
-      stdio: ["pipe", "pipe", "pipe"],
-      // Own process group, so a timeout or Ctrl-C can stop the whole tree a shell command starts.
-      detached: shell,
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args as string[], {
+        cwd: opts.cwd,
+        env: { ...process.env, ...opts.env },
+        shell,
+        stdio: spoolFd === undefined ? ["pipe", "pipe", "pipe"] : [opts.input === undefined ? "ignore" : "pipe", spoolFd, spoolFd],
+        // Own process group, so a timeout or Ctrl-C can stop the whole tree a shell command starts.
+        detached: own,
+      });
+    } finally {
+      if (spoolFd !== undefined) closeSync(spoolFd);
+    }
+    if (child.pid) opts.onSpawn?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    // Reads what the command appended to its spool since the last look.
+    let spoolAt = 0;
+    const decoder = new StringDecoder("utf8");
+    const drainSpool = () => {
+      if (!opts.spool) return;
+      let fd: number;
+      try {
+        fd = openSync(opts.spool, "r");
+      } catch {
+        return;
+      }
+      try {
+        const buf = Buffer.alloc(64 * 1024);
+        for (let n; (n = readSync(fd, buf, 0, buf.length, spoolAt)) > 0; spoolAt += n) {
+          out.push(Buffer.from(buf.subarray(0, n)));
+          const text = decoder.write(buf.subarray(0, n));
+          if (text) opts.onOutput?.(text, "stdout");
+        }
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const poll = opts.spool ? setInterval(drainSpool, 100) : undefined;
     const killTree = (sig: NodeJS.Signals) => {
       try {
-        if (shell && child.pid) process.kill(-child.pid, sig);
+        if (own && child.pid) process.kill(-child.pid, sig);
         else child.kill(sig);
       } catch {
         /* already gone */
@@ -131,6 +173,8 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      drainSpool();
       opts.signal?.removeEventListener("abort", onAbort);
       if (tracked) {
         live.delete(tracked);
@@ -146,16 +190,17 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
         ...(tracked?.interruptedBy ? { interrupted: tracked.interruptedBy } : {}),
       });
     };
-    child.stdout.on("data", (b: Buffer) => {
+    child.stdout?.on("data", (b: Buffer) => {
       out.push(b);
       opts.onOutput?.(b.toString("utf8"), "stdout");
     });
-    child.stderr.on("data", (b: Buffer) => {
+    child.stderr?.on("data", (b: Buffer) => {
       err.push(b);
       opts.onOutput?.(b.toString("utf8"), "stderr");
     });
     child.on("error", (e) => {
       if (timer) clearTimeout(timer);
+      if (poll) clearInterval(poll);
       if (tracked) {
         live.delete(tracked);
         markClosed();
@@ -169,10 +214,10 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
     child.on("exit", (code, signal) => {
       if (tracked?.interruptedBy) setTimeout(() => finish(code, signal), 2000).unref();
     });
-    child.stdin.on("error", () => {
+    child.stdin?.on("error", () => {
       /* the program may exit without reading its input */
     });
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    else child.stdin?.end();
   });
 }

@@ -2,7 +2,7 @@
 // Everything is created on first use, so `firebreak status` does not pay for what it never touches
 // (config validation, forge clients…), which keeps start-up close to bare node.
 
-import type { Clock, Store } from "../ports.js";
+import type { Clock, DeployMark, Fence, Store } from "../ports.js";
 import type { Config } from "../config/schema.js";
 import { Git } from "../adapters/git/git.js";
 import { locateDb } from "./locate-db.js";
@@ -27,6 +27,11 @@ export class App {
   private configPromise: Promise<{ config: Config; file: string | null; warnings: string[] }> | undefined;
   private rootCache: string | undefined;
   private actorCache: string | undefined;
+  /**
+   * The lock this run holds (ship, rollback), if any: every effect's intent is then fenced by it,
+   * and a deploy records its process group on it.
+   */
+  held: { fence: Fence; markDeploy(deploy: DeployMark | null): Promise<void> } | undefined;
 
   constructor(opts: AppOptions) {
     this.cwd = opts.cwd;
@@ -77,7 +82,7 @@ export class App {
   }
 
   async effectDeps(): Promise<EffectDeps> {
-    return { store: await this.store(), clock: this.clock, actor: await this.actor() };
+    return { store: await this.store(), clock: this.clock, actor: await this.actor(), ...(this.held ? { fence: this.held.fence } : {}) };
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,10 @@
 // is never repeated silently.
 
 import { mkdir } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import type { DeployMark } from "../ports.js";
+import { waitForDeploy } from "./orphan.js";
 import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
 import type { Deployer, Deployment, DeployIO, DeployTarget } from "../adapters/deploy/port.js";
@@ -48,6 +51,19 @@ async function inWorkdir<T>(app: App, step: DeployStep, fn: (t: DeployTarget) =>
   return withWorktree(app.git, step.target.sha, (dir) => fn({ ...step.target, cwd: dir }), { copyLinksFrom: root });
 }
 
+/** The deploy an earlier run of this step started, as its intent records it. */
+const markOf = (intent: Record<string, unknown> | undefined): DeployMark | null => {
+  const d = intent?.deploy as DeployMark | undefined;
+  return d && typeof d.pgid === "number" && typeof d.host === "string" ? d : null;
+};
+
+/** How long a rerun waits for a deploy a dead run left running: the deployer's own timeout. */
+async function deployTimeoutMs(app: App, env: string): Promise<number> {
+  const config = await app.config().catch(() => null);
+  const t = (config?.deploy as Record<string, { timeoutSeconds?: number } | undefined> | undefined)?.[env]?.timeoutSeconds;
+  return (t ?? 1800) * 1000;
+}
+
 export async function runDeployStep(app: App, deps: EffectDeps, incident: Incident, step: DeployStep, o: DeployOptions): Promise<EffectOutcome<StepDeployment>> {
   const logFile = await logFileFor(app, incident, step);
   const io: DeployIO = { logFile, announce: (t) => o.say(t), line: (t) => o.say(`  │ ${t}`) };
@@ -55,6 +71,20 @@ export async function runDeployStep(app: App, deps: EffectDeps, incident: Incide
   const at = () => app.clock.now().toISOString();
 
   const existing = await deps.store.getEffect(incident.id, step.key);
+  const earlier = existing && existing.state !== "done" ? markOf(existing.intent) : null;
+  if (earlier && earlier.host === hostname() && !o.confirmDeployed) {
+    // A run that died (kill -9, a hangup) may have left its deploy running: wait for it to end
+    // before asking whether it went live, and never start a second one beside it.
+    const ended = await waitForDeploy(earlier, { say: o.say, boundMs: await deployTimeoutMs(app, env) });
+    if (ended === "running")
+      throw new FirebreakError({
+        code: "DEPLOY_STILL_RUNNING",
+        message: `The deploy of ${version} to ${env} started by an earlier run is still running (process group ${earlier.pgid}, since ${earlier.startedAt}).`,
+        why: `Starting another deploy beside it could deploy twice. Its log: ${earlier.log}`,
+        next: `wait for it to end, then: ${step.command}   (to stop it instead: kill -TERM -${earlier.pgid})`,
+        exit: EXIT.refused,
+      });
+  }
   if (o.confirmDeployed && !existing)
     throw new FirebreakError({ code: "NOTHING_TO_CONFIRM", message: `No interrupted deploy of ${version} to ${env} is waiting to be confirmed.`, next: step.command, exit: EXIT.usage });
   if (o.confirmDeployed && existing && existing.state !== "done") {
@@ -79,13 +109,36 @@ export async function runDeployStep(app: App, deps: EffectDeps, incident: Incide
       reconcile: async () => {
         o.say(`An earlier run stopped during this deploy; asking ${step.deployer.type} whether ${version} is live on ${env}…`);
         const live = await inWorkdir(app, step, (t) => (step.reconcile ?? ((tt, i) => step.deployer.isLive(tt, i)))(t, io));
+        // Started on another machine: its process cannot be watched from here, so "not live yet"
+        // may mean "still deploying there". Only a person can tell.
+        if (earlier && earlier.host !== hostname() && live !== true) {
+          o.say(`That deploy ran on ${earlier.host} (process group ${earlier.pgid}): it may still be running there.`);
+          return "unknown";
+        }
         if (live === "unknown") return "unknown";
         return live ? { deployer: step.deployer.type, env, version, sha, id: null, url: null, logFile, key: step.key, at: at(), summary: `${version} is live on ${env}` } : null;
       },
       perform: async () => {
         // Stopped (Ctrl-C) before it started: nothing happened, so a re-run simply deploys.
         throwIfInterrupted();
-        const d = await inWorkdir(app, step, (t) => (step.action ?? ((tt, i) => step.deployer.deploy(tt, i)))(t, io));
+        // The process group goes on the record (journal and lock) the moment it starts, so a run
+        // killed now leaves a deploy the next run can find and wait for.
+        const notes: Promise<unknown>[] = [];
+        const spooled: DeployIO = {
+          ...io,
+          spool: `${logFile}.out`,
+          started: (pgid) => {
+            const mark: DeployMark = { pgid, host: hostname(), log: logFile, spool: `${logFile}.out`, startedAt: at() };
+            notes.push(deps.store.annotateIntent(incident.id, step.key, { deploy: mark }), app.held?.markDeploy(mark) ?? Promise.resolve());
+          },
+        };
+        let d: Deployment;
+        try {
+          d = await inWorkdir(app, step, (t) => (step.action ?? ((tt, i) => step.deployer.deploy(tt, i)))(t, spooled));
+        } finally {
+          await Promise.allSettled(notes);
+          await app.held?.markDeploy(null).catch(() => undefined);
+        }
         return { ...d, key: step.key, at: at(), summary: `${d.version} on ${env}${d.url ? ` ${d.url}` : ""}${d.id ? ` (id ${d.id})` : ""}` };
       },
       settle: `check whether ${version} is live on ${env}. If it is not: ${step.command} --redeploy   If it is: ${step.command} --confirm-deployed`,

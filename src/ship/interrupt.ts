@@ -1,6 +1,6 @@
-// Ctrl-C (SIGINT) or SIGTERM while ship or rollback changes the world. A deploy command runs in a
-// process group of its own, so the signal would not reach it and it would go on deploying while
-// Firebreak died with its lock held. Instead the signal is passed on to the running command;
+// Ctrl-C (SIGINT), SIGTERM or SIGHUP (a dropped SSH session) while ship or rollback changes the
+// world. A deploy command runs in a process group of its own, so the signal would not reach it and
+// it would go on deploying while Firebreak died with its lock held. Instead the signal is passed on to the running command;
 // Firebreak waits for it (bounded), records the step as possibly done, releases its locks and
 // worktrees through the normal error path, and exits 130 with the command to run next.
 // A second signal stops the command at once (SIGKILL) and exits.
@@ -9,6 +9,8 @@ import { interruptChildren, stoppedBy } from "../adapters/process.js";
 import { FirebreakError } from "../errors.js";
 
 export const EXIT_INTERRUPTED = 130;
+
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 export interface SignalGuard {
   /** The signal received, or null. */
@@ -27,21 +29,22 @@ export function guardSignals(say: (line: string) => void, graceMs = 10_000): Sig
       return;
     }
     got = sig;
+    // After a hangup the terminal is gone: writing to it fails (EIO, EPIPE), which must not end
+    // the run before it has recorded what happened and released its locks.
+    if (sig === "SIGHUP") for (const s of [process.stdout, process.stderr]) s.on("error", () => undefined);
     say(`${sig}: stopping. The running command is told to stop (it has ${Math.round(graceMs / 1000)} s); nothing new starts, and what may have happened is recorded.`);
     void interruptChildren(sig, graceMs);
     // If unwinding hangs for any reason, do not keep the person waiting forever.
     safety = setTimeout(() => process.exit(EXIT_INTERRUPTED), graceMs + 30_000).unref();
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  for (const s of SIGNALS) process.on(s, handler);
   return {
     get signal() {
       return got ?? stoppedBy();
     },
     dispose() {
       if (safety) clearTimeout(safety);
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      for (const s of SIGNALS) process.off(s, handler);
     },
   };
 }

@@ -1,35 +1,43 @@
 // Locks: two `ship` (or `rollback`) runs on the same incident, or on the same production
-// environment, must not interleave. A lock is a file under <git common dir>/firebreak/locks/,
-// created with O_EXCL so exactly one run gets it, holding who has it and since when.
-// A lock whose process is provably gone (same host, pid not running) is taken over; any other
-// held lock is released only by a person, with its id: `firebreak unlock <id>`.
+// environment, must not interleave, whichever clone or machine they run from. A lock is a lease
+// in the store (a row per name: "incident-ENG-1234", "env-production") holding who has it, from
+// which host and pid, until when, and a fencing token that grows with every acquisition. All the
+// names are taken in one transaction, or none. The journal refuses an intent from a run whose
+// token is no longer current, so a run that lost its lock cannot start anything.
+// A lease is taken over only when its run is provably gone: on this host, its pid is not running
+// and no deploy it started still runs (that one is waited for first); on another host, its
+// heartbeat stopped (the lease expired). Any other held lock is released only by a person, with
+// its id: `firebreak unlock <id>`.
 
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, readdir, rm } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import type { DeployMark, Fence, Lease, Store } from "../ports.js";
 import { EXIT, FirebreakError } from "../errors.js";
+import { groupAlive, waitForDeploy } from "./orphan.js";
 
-export interface LockInfo {
-  id: string;
-  name: string; // "incident-ENG-1234", "env-production"
-  pid: number;
-  host: string;
-  actor: string;
-  command: string;
-  ticket: string;
-  since: string; // ISO 8601
-}
+export type LockInfo = Omit<Lease, "token" | "expiresAt">;
 
 export interface HeldLock {
   id: string;
   names: string[];
+  /** Proof of holding these locks, checked by the store before each intent. */
+  fence: Fence;
   /** Locks of dead processes that were taken over, for the person to know. */
   tookOver: LockInfo[];
+  /** Records (or clears) the deploy running under this lock: a later run waits for it. */
+  markDeploy(deploy: DeployMark | null): Promise<void>;
   release(): Promise<void>;
 }
 
-const safeName = (n: string) => n.replace(/[^A-Za-z0-9._-]/g, "_");
+export interface LockOptions {
+  say?: (line: string) => void;
+  /** How long a lease lives without a heartbeat (another host may take it over after that). */
+  ttlMs?: number;
+  /** How long to wait for a deploy left running by a dead run before refusing. */
+  waitMs?: number;
+}
+
+const DEFAULT_TTL_MS = 60_000;
 
 function alive(pid: number): boolean {
   try {
@@ -41,65 +49,60 @@ function alive(pid: number): boolean {
   }
 }
 
-async function readLock(file: string): Promise<LockInfo | null> {
-  try {
-    return JSON.parse(await readFile(file, "utf8")) as LockInfo;
-  } catch {
-    return null;
-  }
+/** A holder that is gone on this host but left its deploy running. */
+const orphanedDeploy = (held: Lease): DeployMark | null =>
+  held.host === hostname() && !alive(held.pid) && held.deploy && held.deploy.host === hostname() && groupAlive(held.deploy.pgid) ? held.deploy : null;
+
+function takeable(held: Lease, now: Date): boolean {
+  if (held.host === hostname()) return !alive(held.pid) && !(held.deploy && held.deploy.host === held.host && groupAlive(held.deploy.pgid));
+  // Another machine: its pid cannot be asked, but a live run renews its lease.
+  return held.expiresAt !== "" && Date.parse(held.expiresAt) < now.getTime();
 }
 
-export const lockDir = (gitCommonDir: string) => join(gitCommonDir, "firebreak", "locks");
-
-export async function acquireLocks(dir: string, names: string[], who: Omit<LockInfo, "id" | "name" | "pid" | "host" | "since">, now: Date): Promise<HeldLock> {
-  await mkdir(dir, { recursive: true });
+export async function acquireLocks(store: Store, names: string[], who: Omit<LockInfo, "id" | "name" | "pid" | "host" | "since" | "deploy">, now: Date, o: LockOptions = {}): Promise<HeldLock> {
   const id = `lk_${randomBytes(4).toString("hex")}`;
-  const taken: string[] = [];
-  const tookOver: LockInfo[] = [];
-  const releaseAll = async () => {
-    for (const f of taken.splice(0)) {
-      const info = await readLock(f);
-      if (info?.id === id) await rm(f, { force: true });
-    }
-  };
-  try {
-    for (const name of names) {
-      const file = join(dir, `${safeName(name)}.lock`);
-      const info: LockInfo = { id, name, pid: process.pid, host: hostname(), since: now.toISOString(), ...who };
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const fh = await open(file, "wx");
-          await fh.writeFile(JSON.stringify(info, null, 2));
-          await fh.close();
-          taken.push(file);
-          break;
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-          const held = await readLock(file);
-          if (held && held.host === hostname() && !alive(held.pid) && attempt === 0) {
-            // Its process is gone (kill -9, a crash): nothing can still be running under it.
-            await rm(file, { force: true });
-            tookOver.push(held);
-            continue;
-          }
-          throw lockedError(held, name);
-        }
-      }
-    }
-  } catch (e) {
-    await releaseAll();
-    throw e;
+  const ttl = o.ttlMs ?? DEFAULT_TTL_MS;
+  const holder = { ...who, host: hostname(), pid: process.pid };
+  const attempt = () =>
+    store.acquireLeases({ id, names, holder, now: now.toISOString(), expiresAt: new Date(Date.now() + ttl).toISOString(), canTakeOver: (held) => takeable(held, new Date()) });
+  let got = await attempt();
+  if (!got.ok) {
+    const orphan = orphanedDeploy(got.held);
+    if (!orphan) throw lockedError(got.held);
+    // The run that held it is gone but its deploy is not: wait for that deploy, never beside it.
+    const ended = await waitForDeploy(orphan, { say: o.say ?? (() => undefined), boundMs: o.waitMs ?? 30 * 60_000 });
+    if (ended === "running") throw stillDeployingError(got.held, orphan);
+    got = await attempt();
+    if (!got.ok) throw lockedError(got.held);
   }
-  return { id, names, tookOver, release: releaseAll };
+  const { token } = got;
+  // The heartbeat: keeps the lease from expiring while this run lives (it never keeps Node alive).
+  const beat = setInterval(() => void store.renewLeases(id, token, new Date(Date.now() + ttl).toISOString()).catch(() => undefined), Math.max(1000, Math.floor(ttl / 3)));
+  beat.unref();
+  let released = false;
+  return {
+    id,
+    names,
+    fence: { token, names },
+    tookOver: got.tookOver.map(info),
+    markDeploy: (deploy) => store.markLeaseDeploy(id, deploy),
+    async release() {
+      clearInterval(beat);
+      if (released) return;
+      released = true;
+      await store.releaseLeases(id);
+    },
+  };
 }
 
-function lockedError(held: LockInfo | null, name: string): FirebreakError {
-  if (!held)
-    return new FirebreakError({ code: "LOCKED", message: `Another firebreak run holds the lock ${name} (its lock file cannot be read).`, next: "wait for it to finish, then run the same command again", exit: EXIT.refused });
-  const what = name.startsWith("env-") ? `the ${name.slice(4)} environment` : held.ticket;
+const info = ({ token: _t, expiresAt: _e, ...rest }: Lease): LockInfo => rest;
+
+function lockedError(held: Lease): FirebreakError {
+  const what = held.name.startsWith("env-") ? `the ${held.name.slice(4)} environment` : held.ticket;
+  const deploying = held.deploy ? `; its deploy runs as process group ${held.deploy.pgid} on ${held.deploy.host}` : "";
   return new FirebreakError({
     code: "LOCKED",
-    message: `${what} is locked by \`firebreak ${held.command}\` for ${held.ticket}, run by ${held.actor} (pid ${held.pid} on ${held.host}) since ${held.since}.`,
+    message: `${what} is locked by \`firebreak ${held.command}\` for ${held.ticket}, run by ${held.actor} (pid ${held.pid} on ${held.host}) since ${held.since}${deploying}.`,
     why: "Two runs at once could merge, tag or deploy over each other.",
     next: `wait for it to finish; if that run is gone for good: firebreak unlock ${held.id}`,
     exit: EXIT.refused,
@@ -107,30 +110,23 @@ function lockedError(held: LockInfo | null, name: string): FirebreakError {
   });
 }
 
-/** Every lock file currently held. */
-export async function listLocks(dir: string): Promise<(LockInfo & { file: string })[]> {
-  let files: string[];
-  try {
-    files = (await readdir(dir)).filter((f) => f.endsWith(".lock"));
-  } catch {
-    return [];
-  }
-  const out: (LockInfo & { file: string })[] = [];
-  for (const f of files) {
-    const info = await readLock(join(dir, f));
-    if (info) out.push({ ...info, file: join(dir, f) });
-  }
-  return out;
+function stillDeployingError(held: Lease, d: DeployMark): FirebreakError {
+  return new FirebreakError({
+    code: "LOCKED",
+    message: `The deploy started by \`firebreak ${held.command}\` (pid ${held.pid}, gone) is still running as process group ${d.pgid} on ${d.host}, since ${d.startedAt}.`,
+    why: "Starting anything on this environment beside a running deploy could deploy twice. Its log: " + d.log,
+    next: `wait for it to end, then run the same command again (to stop it instead: kill -TERM -${d.pgid})`,
+    exit: EXIT.refused,
+    details: [`lock id: ${held.id}`],
+  });
 }
 
-/** Removes every lock file with this id; returns what was released (empty when none matched). */
-export async function releaseById(dir: string, id: string): Promise<LockInfo[]> {
-  const released: LockInfo[] = [];
-  for (const l of await listLocks(dir)) {
-    if (l.id !== id) continue;
-    await rm(l.file, { force: true });
-    const { file: _file, ...info } = l;
-    released.push(info);
-  }
-  return released;
+/** Every lock currently held. */
+export async function listLocks(store: Store): Promise<LockInfo[]> {
+  return (await store.listLeases()).map(info);
+}
+
+/** Releases every lock with this id; returns what was released (empty when none matched). */
+export async function releaseById(store: Store, id: string): Promise<LockInfo[]> {
+  return (await store.releaseLeases(id)).map(info);
 }

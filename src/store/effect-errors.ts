@@ -31,3 +31,13 @@ export function effectDone(incidentId: string, key: string, why: string): Firebr
     exit: EXIT.refused,
   });
 }
+
+export function leaseLost(key: string, names: string[]): FirebreakError {
+  return new FirebreakError({
+    code: "LEASE_LOST",
+    message: `This run no longer holds its lock (${names.join(", ")}), so it did not start "${key}".`,
+    why: "Another run took the lock over (this one was thought gone); two runs writing the same record could deploy twice.",
+    next: "firebreak unlock   # shows who holds it now; run the command again once that run has finished",
+    exit: EXIT.refused,
+  });
+}

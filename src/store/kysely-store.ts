@@ -4,17 +4,24 @@
 // racing for the same seq.
 
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { E } from "../errors.js";
-import type { ChainCheck, Clock, Store } from "../ports.js";
+import type { ChainCheck, Clock, DeployMark, Fence, Lease, LeaseRequest, LeaseResult, Store } from "../ports.js";
 import type { EffectRecord, Incident, NewEvent, NewIncident, TimelineEvent } from "../domain/types.js";
 import { inWriteTransaction, type Backend } from "./backend.js";
-import { effectDone, effectExists, effectUnknown } from "./effect-errors.js";
+import { effectDone, effectExists, effectUnknown, leaseLost } from "./effect-errors.js";
 import { checkChain, checkHead, eventHash, toJsonValue } from "./hash-chain.js";
-import { toEffect, toEvent, toIncident } from "./rows.js";
-import type { Database } from "./schema.js";
+import { toEffect, toEvent, toIncident, toLease } from "./rows.js";
+import type { Database, LeasesTable } from "./schema.js";
 
 type Trx = Kysely<Database>;
+
+/** Unwinds the lease transaction when a name is held by a run that may not be taken over. */
+class LeaseHeld extends Error {
+  constructor(readonly held: Lease) {
+    super(`lease ${held.name} is held by ${held.id}`);
+  }
+}
 const INACTIVE = ["resolved", "abandoned"] as const;
 
 export class KyselyStore implements Store {
@@ -189,9 +196,10 @@ export class KyselyStore implements Store {
     return rows.map(toEffect);
   }
 
-  async recordIntent(incidentId: string, key: string, intent: Record<string, unknown>, event: NewEvent): Promise<EffectRecord> {
+  async recordIntent(incidentId: string, key: string, intent: Record<string, unknown>, event: NewEvent, fence?: Fence): Promise<EffectRecord> {
     return inWriteTransaction(this.#b, async (trx) => {
       await this.#lockIncident(trx, incidentId);
+      if (fence) await this.#checkFence(trx, key, fence);
       const existing = await this.#effectRow(trx, incidentId, key);
       if (existing) {
         throw effectExists(incidentId, key, existing.state);
@@ -253,14 +261,98 @@ export class KyselyStore implements Store {
     });
   }
 
-  async clearIntent(incidentId: string, key: string, event: NewEvent): Promise<void> {
+  async annotateIntent(incidentId: string, key: string, patch: Record<string, unknown>): Promise<void> {
+    await inWriteTransaction(this.#b, async (trx) => {
+      const row = await this.#effectRow(trx, incidentId, key);
+      if (!row || row.state === "done") return; // finished meanwhile: nothing in flight to describe
+      const intent = { ...toEffect(row).intent, ...toJsonValue(patch) };
+      await trx.updateTable("effects").set({ intent: JSON.stringify(intent) }).where("incident_id", "=", incidentId).where("key", "=", key).execute();
+    });
+  }
+
+  async clearIntent(incidentId: string, key: string, event: NewEvent, fence?: Fence): Promise<void> {
     await inWriteTransaction(this.#b, async (trx) => {
       await this.#lockIncident(trx, incidentId);
+      if (fence) await this.#checkFence(trx, key, fence);
       const current = await this.#requireEffect(trx, incidentId, key, "clear it");
       if (current.state === "done") throw effectDone(incidentId, key, "a finished effect cannot be forgotten");
       await trx.deleteFrom("effects").where("incident_id", "=", incidentId).where("key", "=", key).execute();
       await this.#append(trx, incidentId, event);
     });
+  }
+
+  async acquireLeases(req: LeaseRequest): Promise<LeaseResult> {
+    // Names in one order, so two runs taking overlapping sets queue instead of deadlocking (pg).
+    const names = [...new Set(req.names)].sort();
+    try {
+      return await inWriteTransaction(this.#b, async (trx) => {
+        const seen: Selectable<LeasesTable>[] = [];
+        const tookOver: Lease[] = [];
+        const refused: Lease[] = [];
+        for (const name of names) {
+          await trx.insertInto("leases").values({ name, holder: null, token: 0, actor: null, command: null, ticket: null, host: null, pid: null, since: null, expires_at: null, deploy: null }).onConflict((oc) => oc.column("name").doNothing()).execute();
+          let q = trx.selectFrom("leases").selectAll().where("name", "=", name);
+          if (this.#b.rowLocks) q = q.forUpdate();
+          const row = (await q.executeTakeFirst())!;
+          if (row.holder !== null && row.holder !== req.id) {
+            const held = toLease(row);
+            if (req.canTakeOver(held)) tookOver.push(held);
+            else refused.push(held);
+          }
+          seen.push(row);
+        }
+        // The refusal names the first name asked for that is held (the incident before the environment).
+        const first = req.names.map((n) => refused.find((h) => h.name === n)).find((h) => h);
+        if (first) throw new LeaseHeld(first);
+        const top = await trx.selectFrom("leases").select((eb) => eb.fn.max("token").as("top")).executeTakeFirst();
+        const token = Number(top?.top ?? 0) + 1;
+        const h = req.holder;
+        for (const row of seen) {
+          // Conditional on the token read above: nobody can have changed the row in between.
+          const r = await trx
+            .updateTable("leases")
+            .set({ holder: req.id, token, actor: h.actor, command: h.command, ticket: h.ticket, host: h.host, pid: h.pid, since: req.now, expires_at: req.expiresAt, deploy: null })
+            .where("name", "=", row.name)
+            .where("token", "=", Number(row.token))
+            .executeTakeFirst();
+          if (Number(r.numUpdatedRows) !== 1) throw new LeaseHeld(toLease((await trx.selectFrom("leases").selectAll().where("name", "=", row.name).executeTakeFirst())!));
+        }
+        return { ok: true as const, token, tookOver };
+      });
+    } catch (e) {
+      if (e instanceof LeaseHeld) return { ok: false, held: e.held };
+      throw e;
+    }
+  }
+
+  async renewLeases(id: string, token: number, expiresAt: string): Promise<boolean> {
+    const r = await inWriteTransaction(this.#b, (trx) => trx.updateTable("leases").set({ expires_at: expiresAt }).where("holder", "=", id).where("token", "=", token).executeTakeFirst());
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async markLeaseDeploy(id: string, deploy: DeployMark | null): Promise<void> {
+    await inWriteTransaction(this.#b, (trx) => trx.updateTable("leases").set({ deploy: deploy ? JSON.stringify(deploy) : null }).where("holder", "=", id).execute());
+  }
+
+  async releaseLeases(id: string): Promise<Lease[]> {
+    return inWriteTransaction(this.#b, async (trx) => {
+      const rows = await trx.selectFrom("leases").selectAll().where("holder", "=", id).orderBy("name").execute();
+      // The row stays (with its token), so the next acquisition's token is higher still.
+      await trx.updateTable("leases").set({ holder: null, actor: null, command: null, ticket: null, host: null, pid: null, since: null, expires_at: null, deploy: null }).where("holder", "=", id).execute();
+      return rows.map(toLease);
+    });
+  }
+
+  async listLeases(): Promise<Lease[]> {
+    const rows = await this.#db.selectFrom("leases").selectAll().where("holder", "is not", null).orderBy("since").orderBy("name").execute();
+    return rows.map(toLease);
+  }
+
+  /** Refuses (LEASE_LOST) unless `fence.token` is still the token of every one of its names. */
+  async #checkFence(trx: Trx, key: string, fence: Fence): Promise<void> {
+    const rows = await trx.selectFrom("leases").select(["name", "token", "holder"]).where("name", "in", fence.names).execute();
+    const current = rows.filter((r) => r.holder !== null && Number(r.token) === fence.token).length;
+    if (current !== new Set(fence.names).size) throw leaseLost(key, fence.names);
   }
 
   close(): Promise<void> {

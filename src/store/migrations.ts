@@ -81,6 +81,30 @@ export const MIGRATIONS: readonly Migration[] = [
         head_hash = coalesce((select t.hash from timeline_events t where t.incident_id = incidents.id order by t.seq desc limit 1), '')`.execute(db);
     },
   },
+  {
+    version: 3,
+    name: "leases",
+    // The locks of ship and rollback live in the record, not in a checkout: two clones (or a
+    // team server) on one store exclude each other. One row per name ("incident-ENG-1234",
+    // "env-production"), kept when released so its fencing token only ever grows.
+    async up(db) {
+      await db.schema
+        .createTable("leases")
+        .addColumn("name", "text", (c) => c.primaryKey())
+        .addColumn("holder", "text") // the lock id (lk_…), null when free
+        .addColumn("token", "integer", (c) => c.notNull())
+        .addColumn("actor", "text")
+        .addColumn("command", "text")
+        .addColumn("ticket", "text")
+        .addColumn("host", "text")
+        .addColumn("pid", "integer")
+        .addColumn("since", "text")
+        .addColumn("expires_at", "text")
+        .addColumn("deploy", "text") // JSON: the deploy's process group, host and log, while one runs
+        .execute();
+      await db.schema.createIndex("leases_holder_idx").on("leases").column("holder").execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

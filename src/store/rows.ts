@@ -2,7 +2,8 @@
 
 import type { Selectable } from "kysely";
 import type { EffectRecord, EffectState, Incident, IncidentStatus, Priority, TimelineEvent } from "../domain/types.js";
-import { parseJsonColumn, type EffectsTable, type IncidentsTable, type TimelineEventsTable } from "./schema.js";
+import type { DeployMark, Lease } from "../ports.js";
+import { parseJsonColumn, type EffectsTable, type IncidentsTable, type LeasesTable, type TimelineEventsTable } from "./schema.js";
 
 export function toIncident(r: Selectable<IncidentsTable>): Incident {
   return {
@@ -46,5 +47,22 @@ export function toEffect(r: Selectable<EffectsTable>): EffectRecord {
     result: (parseJsonColumn(r.result) ?? null) as Record<string, unknown> | null,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+  };
+}
+
+/** A held lease row (holder set); a free row is never turned into a Lease. */
+export function toLease(r: Selectable<LeasesTable>): Lease {
+  return {
+    id: r.holder ?? "",
+    name: r.name,
+    token: Number(r.token),
+    actor: r.actor ?? "",
+    command: r.command ?? "",
+    ticket: r.ticket ?? "",
+    host: r.host ?? "",
+    pid: Number(r.pid ?? 0),
+    since: r.since ?? "",
+    expiresAt: r.expires_at ?? "",
+    deploy: r.deploy ? (JSON.parse(r.deploy) as DeployMark) : null,
   };
 }

@@ -50,6 +50,21 @@ export interface EffectsTable {
   finished_at: string | null;
 }
 
+/** A lock held in the store (migration 3); the row stays when released so `token` keeps growing. */
+export interface LeasesTable {
+  name: string;
+  holder: string | null;
+  token: ColumnType<number, number, number>;
+  actor: string | null;
+  command: string | null;
+  ticket: string | null;
+  host: string | null;
+  pid: number | null;
+  since: string | null;
+  expires_at: string | null;
+  deploy: string | null;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -60,6 +75,7 @@ export interface Database {
   incidents: IncidentsTable;
   timeline_events: TimelineEventsTable;
   effects: EffectsTable;
+  leases: LeasesTable;
   firebreak_migrations: MigrationsTable;
 }
 

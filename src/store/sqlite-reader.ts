@@ -10,7 +10,7 @@ import type { IncidentFinder } from "../app/resolve-incident.js";
 import { toEvent, toIncident } from "./rows.js";
 
 /** The schema version this reader was written for; a test pins it to the migrations' latest. */
-export const READER_SCHEMA_VERSION = 2;
+export const READER_SCHEMA_VERSION = 3;
 
 export interface SqliteReader extends IncidentFinder {
   timeline(incidentId: string): Promise<TimelineEvent[]>;

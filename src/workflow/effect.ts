@@ -8,7 +8,7 @@
 //     it is never silently repeated.
 // A kill -9 at any line therefore leaves no duplicate and no gap in the timeline.
 
-import type { Clock, Store } from "../ports.js";
+import type { Clock, Fence, Store } from "../ports.js";
 import { E, FirebreakError } from "../errors.js";
 import { redactDeep } from "../redact.js";
 import { crashPoint } from "./crash-point.js";
@@ -34,6 +34,8 @@ export interface EffectDeps {
   store: Store;
   clock: Clock;
   actor: string;
+  /** The lock the run holds: an intent is written (or cleared) only while it is still current. */
+  fence?: Fence;
 }
 
 export interface EffectOutcome<R> {
@@ -57,7 +59,7 @@ export async function effect<R extends EffectResult>(
   spec: EffectSpec<R>,
   opts: { force?: boolean } = {},
 ): Promise<EffectOutcome<R>> {
-  const { store, clock, actor } = deps;
+  const { store, clock, actor, fence } = deps;
   const ev = (kind: string, data: Record<string, unknown>) => ({ at: clock.now().toISOString(), actor, kind, data: redactDeep(data) });
   const existing = await store.getEffect(incidentId, key);
 
@@ -76,10 +78,10 @@ export async function effect<R extends EffectResult>(
       throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
     }
     // The world says it never happened (or a person said to go ahead): clear and perform.
-    await store.clearIntent(incidentId, key, ev("effect.retry", { key, reason: seen === null ? "not found in the world" : "forced" }));
+    await store.clearIntent(incidentId, key, ev("effect.retry", { key, reason: seen === null ? "not found in the world" : "forced" }), fence);
   }
 
-  await store.recordIntent(incidentId, key, redactDeep(spec.intent ?? {}), ev("effect.intent", { key, ...(spec.intent ?? {}) }));
+  await store.recordIntent(incidentId, key, redactDeep(spec.intent ?? {}), ev("effect.intent", { key, ...(spec.intent ?? {}) }), fence);
   crashPoint(key, "after-intent");
   let result: R;
   try {

@@ -87,7 +87,7 @@ export async function planRollback(app: App, incident: Incident, o: Pick<Rollbac
 
 export async function rollback(app: App, incident: Incident, o: RollbackOptions): Promise<RollbackResult> {
   const planned = await planRollback(app, incident, o);
-  const lock = await lockShip(app, incident, "production", `rollback --strategy ${planned.strategy}`);
+  const lock = await lockShip(app, incident, "production", `rollback --strategy ${planned.strategy}`, say(o));
   try {
     const deps = await app.effectDeps();
     // Again under the lock: a rollback that just finished may have changed the record.

@@ -26,7 +26,8 @@ import type { DeployEnv, Gate } from "../ship/gate.js";
 import { rollbackOf, runningAfterRollback, type RollbackEntry } from "../ship/cycle.js";
 import { computeNextVersion, contains, remoteTags, tagAndPush, tagCollision } from "../ship/release.js";
 import { runDeployStep, withDeployment, type StepDeployment } from "../ship/deploy-step.js";
-import { acquireLocks, lockDir, type HeldLock } from "../ship/lock.js";
+import { acquireLocks, type HeldLock } from "../ship/lock.js";
+import { cleanStaleWorktrees } from "../ship/worktree.js";
 import { rollbackPlan, type RollbackOption } from "../ship/rollback-plan.js";
 import { effect } from "./effect.js";
 import { gatherGate, hotfixHead } from "./gate.js";
@@ -245,8 +246,32 @@ export function blockedError(plan: ShipPlan): FirebreakError {
   });
 }
 
-export async function lockShip(app: App, incident: Incident, env: DeployEnv, command: string): Promise<HeldLock> {
-  return acquireLocks(lockDir(await app.git.commonDir()), [`incident-${incident.ticket}`, `env-${env}`], { actor: await app.actor(), command, ticket: incident.ticket }, app.clock.now());
+/**
+ * Takes the incident's and the environment's locks in the store (waiting first for a deploy a dead
+ * run left running), fences this run's effects with them, and removes the temporary worktrees of
+ * runs that died. Releasing the lock ends the fencing.
+ */
+export async function lockShip(app: App, incident: Incident, env: DeployEnv, command: string, say: (line: string) => void = () => undefined): Promise<HeldLock> {
+  const store = await app.store();
+  // Loaded first: an earlier deploy's output is shown redacted, and the secrets come with the config.
+  const config = await app.config().catch(() => null);
+  const timeout = (config?.deploy as Record<string, { timeoutSeconds?: number } | undefined> | undefined)?.[env]?.timeoutSeconds;
+  const lock = await acquireLocks(store, [`incident-${incident.ticket}`, `env-${env}`], { actor: await app.actor(), command, ticket: incident.ticket }, app.clock.now(), {
+    say,
+    ...(timeout ? { waitMs: timeout * 1000 } : {}),
+  });
+  app.held = lock;
+  const release = lock.release.bind(lock);
+  lock.release = async () => {
+    if (app.held === lock) app.held = undefined;
+    await release();
+  };
+  try {
+    for (const dir of await cleanStaleWorktrees(app.git)) say(`Removed the temporary worktree ${dir} left by a run that stopped.`);
+  } catch {
+    /* a leftover folder is untidy, not dangerous: never block a ship for it */
+  }
+  return lock;
 }
 
 export interface ApplyOptions {

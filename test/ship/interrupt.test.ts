@@ -5,7 +5,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI } from "../helpers/cli.js";
 import { makeShipFixture, type Service, type ShipFixture } from "./fixture.js";
@@ -74,7 +74,7 @@ describe("a deploy stopped part-way", () => {
     // The deploy command did not outlive Firebreak, and nothing was left behind.
     for (let i = 0; i < 100 && alive(deployPid); i++) await sleep(50);
     expect(alive(deployPid)).toBe(false);
-    expect(readdirSync(join(fx.work, ".git", "firebreak", "locks"))).toEqual([]);
+    expect((await f.cli(["unlock", "--json"])).json().locks).toEqual([]);
     expect(fx.git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree "))).toHaveLength(1);
     expect(await svc.version()).toBe("v1.4.2");
 
@@ -83,6 +83,36 @@ describe("a deploy stopped part-way", () => {
     expect(asked.code).toBe(4);
     expect(asked.stderr).toContain("firebreak ship --to production --redeploy");
     expect(starts(svc)).toBe(1);
+
+    writeFileSync(join(svc.dir, "go"), "");
+    const redeploy = await f.cli(["ship", "--redeploy"]);
+    expect(redeploy.code, redeploy.stderr).toBe(0);
+    expect(await svc.version()).toBe("v1.4.3");
+    expect(starts(svc)).toBe(2);
+  });
+
+  it("SIGHUP (a dropped SSH session) during a deploy is handled like SIGTERM: the deploy is stopped, the lock released, the run resumable", async () => {
+    f = await makeShipFixture({ config: (svc) => hangingDeploy(svc) });
+    const { fx, svc } = f;
+    const child = spawn(process.execPath, [CLI, "ship"], { cwd: fx.work, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" }, stdio: ["ignore", "pipe", "pipe"] });
+    running = child;
+    let stderr = "";
+    child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+    const closed = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    const pidFile = join(svc.dir, "hang.pid");
+    for (let i = 0; i < 400 && !existsSync(pidFile); i++) await sleep(50);
+    expect(existsSync(pidFile), stderr).toBe(true);
+    const deployPid = Number(readFileSync(pidFile, "utf8"));
+
+    child.kill("SIGHUP");
+    const code = await closed;
+    running = undefined;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain("Stopped by SIGHUP");
+    for (let i = 0; i < 100 && alive(deployPid); i++) await sleep(50);
+    expect(alive(deployPid)).toBe(false);
+    expect((await f.cli(["unlock", "--json"])).json().locks).toEqual([]);
+    expect(fx.git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree "))).toHaveLength(1);
 
     writeFileSync(join(svc.dir, "go"), "");
     const redeploy = await f.cli(["ship", "--redeploy"]);

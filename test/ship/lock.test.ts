@@ -1,11 +1,33 @@
 // Two ship runs at once on the same incident: one proceeds, the other is told who holds the lock
-// and since when. A lock whose run is still alive is released only with its id.
+// and since when. A lock whose run is still alive is released only with its id. Locks are leases
+// in the store, so the tests hold one the way another run would: through the store.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { existsSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { openStore } from "../../src/store/open-store.js";
 import { makeShipFixture, type ShipFixture } from "./fixture.js";
+
+/** Holds `names` as lock `id` in the fixture's store, the way another run would. */
+export async function holdLock(work: string, id: string, names: string[], who: { actor: string; command: string; ticket: string; since: string; pid?: number; host?: string; expiresAt?: string }): Promise<void> {
+  const store = await openStore({ sqlitePath: join(work, ".git", "firebreak", "firebreak.db") });
+  try {
+    const r = await store.acquireLeases({
+      id,
+      names,
+      holder: { actor: who.actor, command: who.command, ticket: who.ticket, host: who.host ?? hostname(), pid: who.pid ?? process.pid },
+      now: who.since,
+      expiresAt: who.expiresAt ?? "2999-01-01T00:00:00.000Z",
+      canTakeOver: () => false,
+    });
+    expect(r.ok).toBe(true);
+  } finally {
+    await store.close();
+  }
+}
+
+const heldLocks = async (f: ShipFixture) => (await f.cli(["unlock", "--json"])).json().locks as Array<{ id: string; name: string }>;
 
 let f: ShipFixture | undefined;
 afterEach(() => {
@@ -25,11 +47,14 @@ describe("ship locks", () => {
         return `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(`node ${svc.dir}/wait.mjs ${svc.dir}/go && ${svc.deployCommand}`)}\n`;
       },
     });
-    const locks = join(f.fx.work, ".git", "firebreak", "locks");
     const first = f.cli(["ship"]);
     // Wait (bounded) until the first run holds its locks and is deploying.
-    for (let i = 0; i < 400 && !(existsSync(locks) && readdirSync(locks).length === 2 && existsSync(join(f.fx.work, ".git", "firebreak", "logs"))); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(readdirSync(locks).sort()).toEqual(["env-production.lock", "incident-ENG-1234.lock"]);
+    let held: Array<{ name: string }> = [];
+    for (let i = 0; i < 100 && held.length < 2; i++) {
+      held = await heldLocks(f);
+      if (held.length < 2) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(held.map((l) => l.name)).toEqual(["env-production", "incident-ENG-1234"]);
 
     const second = await f.cli(["ship"]);
     expect(second.code).toBe(4);
@@ -42,15 +67,12 @@ describe("ship locks", () => {
     const done = await first;
     expect(done.code, done.stderr).toBe(0);
     expect(f.svc.deploys()).toHaveLength(1);
-    expect(readdirSync(locks)).toEqual([]); // released
+    expect(await heldLocks(f)).toEqual([]); // released
   });
 
   it("a lock held by a live process is released only with its id", async () => {
     f = await makeShipFixture();
-    const locks = join(f.fx.work, ".git", "firebreak", "locks");
-    mkdirSync(locks, { recursive: true });
-    const held = { id: "lk_0badf00d", name: "env-production", pid: process.pid, host: hostname(), actor: "Sam", command: "ship --to production", ticket: "ENG-999", since: "2026-11-27T10:00:00.000Z" };
-    writeFileSync(join(locks, "env-production.lock"), JSON.stringify(held));
+    await holdLock(f.fx.work, "lk_0badf00d", ["env-production"], { actor: "Sam", command: "ship --to production", ticket: "ENG-999", since: "2026-11-27T10:00:00.000Z" });
 
     const refused = await f.cli(["ship"]);
     expect(refused.code).toBe(4);
@@ -69,13 +91,10 @@ describe("ship locks", () => {
 
   it("unlock names the held command in full, flags included", async () => {
     f = await makeShipFixture();
-    const locks = join(f.fx.work, ".git", "firebreak", "locks");
-    mkdirSync(locks, { recursive: true });
-    const held = { id: "lk_0ddba11a", name: "incident-ENG-1234", pid: process.pid, host: hostname(), actor: "Sam", command: "rollback --strategy previous", ticket: "ENG-1234", since: "2026-11-27T10:00:00.000Z" };
-    writeFileSync(join(locks, "incident-ENG-1234.lock"), JSON.stringify(held));
+    await holdLock(f.fx.work, "lk_0ddba11a", ["incident-ENG-1234"], { actor: "Sam", command: "rollback --strategy previous", ticket: "ENG-1234", since: "2026-11-27T10:00:00.000Z" });
     const u = await f.cli(["unlock", "lk_0ddba11a"]);
     expect(u.code, u.stderr).toBe(0);
     expect(u.stdout).toContain("Next: firebreak rollback --strategy previous   # run it again");
-    expect(existsSync(join(locks, "incident-ENG-1234.lock"))).toBe(false);
+    expect(await heldLocks(f)).toEqual([]);
   });
 });

@@ -33,6 +33,13 @@ export interface DeployIO {
   /** Says what is about to run, before it runs. */
   announce(text: string): void;
   logFile: string;
+  /**
+   * Set for the runs that change the world: their output goes to this file (the log's raw twin,
+   * 0600) so the command outlives a killed Firebreak instead of dying of a broken pipe, and
+   * `started` is told each command's process group as soon as it runs.
+   */
+  spool?: string;
+  started?(pgid: number): void;
 }
 
 export interface Deployer {

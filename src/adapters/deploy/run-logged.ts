@@ -3,7 +3,7 @@
 // file, redacted. A failure carries the last lines of output so people see why. These commands
 // change the world, so they are interruptible: Ctrl-C is passed on to them (adapters/process.ts).
 
-import { appendFileSync } from "node:fs";
+import { appendFileSync, rmSync } from "node:fs";
 import { run, runShell, type RunResult } from "../process.js";
 import { redact } from "../../redact.js";
 import { EXIT, FirebreakError } from "../../errors.js";
@@ -44,7 +44,9 @@ async function logged(kind: "argv" | "shell", program: string, args: readonly st
   if (!o.quiet) io.announce(`$ ${shown}`);
   appendFileSync(io.logFile, redact(`$ ${shown}\n`));
   const split = lineSplitter(io, Boolean(o.quiet));
-  const opts = { cwd: o.cwd, env: o.env, input: o.input, timeoutMs: o.timeoutMs, onOutput: (c: string) => split.push(c), interruptible: true };
+  // A status probe is read through a pipe; a deploy writes to the spool (see DeployIO.spool).
+  const spooled = io.spool && !o.quiet ? { spool: io.spool, onSpawn: (pid: number) => io.started?.(pid) } : {};
+  const opts = { cwd: o.cwd, env: o.env, input: o.input, timeoutMs: o.timeoutMs, onOutput: (c: string) => split.push(c), interruptible: true, ...spooled };
   let r: RunResult;
   try {
     r = kind === "shell" ? await runShell(program, opts) : await run(program, args, opts);
@@ -52,6 +54,9 @@ async function logged(kind: "argv" | "shell", program: string, args: readonly st
     if ((e as NodeJS.ErrnoException).code === "ENOENT")
       throw new FirebreakError({ code: "DEPLOYER_MISSING", message: `${program} is not installed or not on PATH.`, next: `install the ${program} CLI, then run the same firebreak command again`, exit: EXIT.external });
     throw e;
+  } finally {
+    // Everything in it has been relayed (redacted) to the log: the raw copy goes.
+    if (io.spool && !o.quiet) rmSync(io.spool, { force: true });
   }
   split.flush();
   return r;

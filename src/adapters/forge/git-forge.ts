@@ -5,13 +5,13 @@
 // worktree (the person's checkout is not touched), then pushed.
 
 import { nextOfflinePrNumber } from "./offline-numbers.js";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock, Store } from "../../ports.js";
 import type { Incident } from "../../domain/types.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
 import { Git } from "../git/git.js";
+import { tempWorktreeDir } from "../git/temp-worktree.js";
 import { assertSafeRef } from "../git/safety.js";
 import type { Approval, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "./port.js";
 
@@ -118,7 +118,7 @@ export class GitForge implements Forge {
     const head = await git.revParse(`refs/remotes/${remote}/${pr.head}`).catch(() => git.revParse(`refs/heads/${pr.head}`));
     const baseSha = await git.revParse(`refs/remotes/${remote}/${pr.base}`);
     if (await git.isAncestor(head, baseSha)) return { sha: (await this.findMergeCommit(head, `refs/remotes/${remote}/${pr.base}`)) ?? baseSha, merged: true }; // merged by an earlier run
-    const dir = await mkdtemp(join(tmpdir(), "firebreak-merge-"));
+    const dir = await tempWorktreeDir("merge");
     // A run killed mid-merge leaves its worktree registered; forget the ones whose folder is gone.
     await git.raw(["worktree", "prune"]);
     try {

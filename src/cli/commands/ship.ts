@@ -87,7 +87,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   let deploying = `the ship to ${envGuess}`;
   let lock: Awaited<ReturnType<typeof lockShip>> | undefined;
   try {
-    lock = await lockShip(app, incident, envGuess, `ship --to ${envGuess}`);
+    lock = await lockShip(app, incident, envGuess, `ship --to ${envGuess}`, (l) => out.info(l));
     for (const l of lock.tookOver) out.warn(`Took over lock ${l.id} from pid ${l.pid} (${l.command}, since ${l.since}): that process is no longer running.`);
     // Read the record again under the lock: a run that just finished may have changed it.
     let current = (await (await app.store()).getIncident(incident.id)) ?? incident;

@@ -1,28 +1,28 @@
-// firebreak unlock <lock id>: releases a ship/rollback lock whose run is gone for good.
+// firebreak unlock <lock id>: releases a ship/rollback lock (a lease in the store) whose run is gone for good.
 // Without an id it lists the locks held. A lock is only ever released by its id, so nobody frees
 // a lock that a running deploy still holds by accident.
 
 import type { CommandInput } from "../run-command.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
-import { listLocks, lockDir, releaseById } from "../../ship/lock.js";
+import { listLocks, releaseById } from "../../ship/lock.js";
 
 export async function run({ app, out, args }: CommandInput): Promise<number> {
-  const dir = lockDir(await app.git.commonDir());
+  const store = await app.store();
   const id = args[0];
   if (!id) {
-    const locks = (await listLocks(dir)).map(({ file: _f, ...l }) => l);
+    const locks = await listLocks(store);
     out.data({ locks });
     if (locks.length === 0) out.line("No ship or rollback lock is held.");
-    for (const l of locks) out.line(`  ${l.id}  ${l.name}  firebreak ${l.command} for ${l.ticket}, by ${l.actor} (pid ${l.pid} on ${l.host}) since ${l.since}`);
+    for (const l of locks)
+      out.line(`  ${l.id}  ${l.name}  firebreak ${l.command} for ${l.ticket}, by ${l.actor} (pid ${l.pid} on ${l.host}) since ${l.since}${l.deploy ? `, deploying (process group ${l.deploy.pgid} on ${l.deploy.host})` : ""}`);
     out.next(locks.length ? `firebreak unlock ${locks[0]!.id}   # only if that run is gone for good` : "firebreak status");
     return EXIT.ok;
   }
   if (!/^lk_[0-9a-f]{8}$/.test(id)) throw E.usage(`${JSON.stringify(id)} is not a lock id (lk_ and 8 hex digits).`, "firebreak unlock   # lists the locks held");
-  const released = await releaseById(dir, id);
+  const released = await releaseById(store, id);
   if (released.length === 0)
     throw new FirebreakError({ code: "NO_SUCH_LOCK", message: `No lock ${id} is held.`, next: "firebreak unlock   # lists the locks held", exit: EXIT.refused });
   const actor = await app.actor();
-  const store = await app.store();
   const incident = await store.findByTicket(released[0]!.ticket);
   if (incident)
     await store.appendEvent(incident.id, {
