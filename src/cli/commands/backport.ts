@@ -24,7 +24,7 @@ import { OfflineBackportPrs } from "../../backport/offline-pr.js";
 import { backportRoot } from "../../backport/repo-root.js";
 import { branchFacts } from "../../backport/suggest.js";
 import { defaultShort, resolveTargets, suggestTargets } from "../../backport/targets.js";
-import { acquireLocks, lockDir, type HeldLock } from "../../ship/lock.js";
+import { acquireLocks, type HeldLock } from "../../ship/lock.js";
 import { abortBackports, continueBackports, planBackport, runBackport, type BackportDeps, type BackportRequest, type TargetOutcome } from "../../workflow/backport.js";
 import type { PlanRow } from "../../backport/engine.js";
 
@@ -108,7 +108,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
   // One run per incident (or per fix commit on its own) and per target: two at once would pick,
   // push and number PRs over each other.
-  const lock = mode === "plan" ? null : await takeLock(app, out, git, [`backport-${incident ? incident.ticket : (userCommits[0] ?? pending?.fixCommits[0] ?? ticket)}`, ...targets.map((t) => `backport-target-${t.short}`)], ticket);
+  const lock = mode === "plan" ? null : await takeLock(app, out, [`backport-${incident ? incident.ticket : (userCommits[0] ?? pending?.fixCommits[0] ?? ticket)}`, ...targets.map((t) => `backport-target-${t.short}`)], ticket);
   try {
     await fetchAll(git, out, remote, [...targets.map((t) => t.branch), ...(incident ? [incident.base, incident.branch] : [])]);
     const fixCommits = userCommits.length > 0 ? userCommits : pending ? pending.fixCommits : incident ? await incidentFix(out, root, store, incident) : [];
@@ -176,8 +176,9 @@ async function configFor(app: App, root: string, main: string, inConflictWorktre
   return (await loadConfig(main)).config;
 }
 
-async function takeLock(app: App, out: Output, git: Git, names: string[], ticket: string): Promise<HeldLock> {
-  const held = await acquireLocks(lockDir(await git.commonDir()), names, { actor: await app.actor(), command: "backport", ticket }, app.clock.now());
+async function takeLock(app: App, out: Output, names: string[], ticket: string): Promise<HeldLock> {
+  // The locks are leases in the store, shared by every clone and worktree that uses it.
+  const held = await acquireLocks(await app.store(), names, { actor: await app.actor(), command: "backport", ticket }, app.clock.now());
   for (const l of held.tookOver) out.info(`Took over the lock ${l.name} of a firebreak ${l.command} that is gone (pid ${l.pid} on ${l.host}).`);
   return held;
 }
