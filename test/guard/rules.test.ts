@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GitFixture } from "../helpers/git-fixture.js";
-import { guard, hotfixRepo, rulesHit } from "./fixture.js";
+import { GOOD_FIX, guard, hotfixRepo, rulesHit } from "./fixture.js";
 
 let fx: GitFixture;
 beforeEach(() => {
@@ -103,6 +103,43 @@ describe("churn", () => {
       ["src/application.js", "warn", "renamed or moved from src/app.js"],
       ["src/util.js", "warn", "1 formatting-only hunk (whitespace changes)"],
     ]);
+    expect(r.blocked).toBe(false);
+  });
+});
+
+describe("a formatting-only change (axios \"style: '()=>' → '() =>'\")", () => {
+  // Four lib files and seven test files, as in axios, where only the arrow's spacing changed.
+  const lib: Record<string, string> = {
+    "lib/adapters/fetch.js": "const isFetchSupported = typeof fetch === 'function';\nconst test = (fn, ...args)=>{\n  try {\n    return !!fn(...args);\n  } catch (e) {\n    return false;\n  }\n};\nexport default isFetchSupported && (async (config)=>{\n  return test(()=>config);\n});\n",
+    "lib/helpers/composeSignals.js": "const composeSignals = (signals, timeout)=>{\n  let controller = new AbortController();\n  const unsubscribe = ()=>{\n    signals.forEach(signal => signal.removeEventListener('abort', onabort));\n  };\n  return controller.signal;\n};\nexport default composeSignals;\n",
+    "lib/helpers/trackStream.js": "export const streamChunk = function* (chunk, chunkSize) {\n  yield chunk;\n};\nexport const trackStream = (stream, chunkSize, onProgress, onFinish)=>{\n  return stream;\n};\n",
+    "lib/helpers/progressEventReducer.js": "export const progressEventReducer = (listener, isDownloadStream, freq = 3)=>{\n  let bytesNotified = 0;\n  return (e)=>{\n    bytesNotified = e.loaded;\n  };\n};\n",
+  };
+  const tests: Record<string, string> = {};
+  for (const name of ["fetch", "http", "xhr", "composeSignals", "trackStream", "progressEventReducer", "headers"])
+    tests[`test/unit/adapters/${name}.js`] = `describe('${name}', ()=>{\n  it('works', async ()=>{\n    assert.ok(true);\n  });\n});\n`;
+  const spaced = (text: string) => text.replaceAll(")=>", ") =>");
+
+  it("blocks on churn (whatever the level's warn) and does not count the test edits as a regression test", async () => {
+    rebase({ ...lib, ...tests });
+    for (const [p, c] of Object.entries({ ...lib, ...tests })) fx.write(p, spaced(c));
+    fx.git("checkout", "-q", "HEAD", "--", ...Object.keys(GOOD_FIX)); // only the formatting remains
+    const r = await guard(fx);
+    const block = r.findings.find((f) => f.rule === "churn" && f.severity === "block");
+    expect(block?.message).toBe("the change outside tests is formatting only (4 files, whitespace changes only): it fixes nothing");
+    const regression = r.findings.find((f) => f.rule === "regression-test");
+    expect(regression?.severity).toBe("block");
+    expect(regression?.message).toMatch(/^test files changed in formatting only \(test\/unit\/adapters\/composeSignals\.js, .*4 more\): no regression test$/);
+    expect(r.blocked).toBe(true);
+  });
+
+  it("a real fix beside formatting hunks only warns, and a real test edit is a regression test", async () => {
+    rebase({ ...lib, ...tests });
+    fx.write("lib/helpers/composeSignals.js", spaced(lib["lib/helpers/composeSignals.js"]!).replace("let controller", "// ENG-1234: abort listeners leaked because unsubscribe never ran\n  let controller"));
+    fx.write("test/unit/adapters/composeSignals.js", tests["test/unit/adapters/composeSignals.js"]! + "it('unsubscribes', () => {});\n");
+    const r = await guard(fx);
+    expect(r.findings.filter((f) => f.rule === "churn").map((f) => f.severity)).toEqual(["warn"]);
+    expect(rulesHit(r)).not.toContain("regression-test");
     expect(r.blocked).toBe(false);
   });
 });
