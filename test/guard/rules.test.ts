@@ -159,6 +159,24 @@ describe("spread", () => {
   });
 });
 
+describe("spread on express's shape: lib/response.js fixed, History.md longer", () => {
+  it("names the changelog as the odd file out, not the fix", async () => {
+    rebase({
+      "History.md": "4.19.2 / 2024-03-25\n==========\n\n  * Improved fix for open redirect allow list bypass\n",
+      "lib/response.js": "res.send = function send(body) {\n  var chunk = body;\n  var encoding;\n  var req = this.req;\n  return this;\n};\n",
+      "package-lock.json": "{}\n",
+    });
+    fx.git("checkout", "-q", "HEAD", "--", ...Object.keys(GOOD_FIX));
+    fx.write("lib/response.js", "res.send = function send(body) {\n  var chunk = body;\n  // ENG-1234: a null body was sent as the string 'null' because typeof null is 'object'\n  if (chunk === null) chunk = '';\n  var encoding;\n  var req = this.req;\n  return this;\n};\n");
+    fx.write("History.md", "unreleased\n==========\n\n  * Fix `res.send(null)` to send an empty body\n    - previously sent the string \"null\"\n    - matches `res.json(null)` semantics\n    - see the 4.x line\n\n4.19.2 / 2024-03-25\n==========\n\n  * Improved fix for open redirect allow list bypass\n");
+    fx.write("test/res.send.js", "it('should send an empty body for null', function (done) {\n  request(app).get('/').expect(200, '', done);\n});\n");
+    const r = await guard(fx);
+    expect(r.findings.filter((f) => f.rule === "spread").map((f) => [f.file, f.message])).toEqual([
+      ["History.md", "in (root), away from the rest of the change in lib"],
+    ]);
+  });
+});
+
 describe("public-api", () => {
   it("passes when an existing export changes", async () => {
     fx.write("src/auth.js", "export function check(token) {\n  // ENG-1234 because\n  return token.length > 0;\n}\n");
