@@ -189,6 +189,52 @@ describe("public-api", () => {
   });
 });
 
+describe("public-api on axios's and express's shapes", () => {
+  const names = ["Axios", "AxiosError", "CanceledError", "isCancel", "CancelToken", "VERSION", "all", "Cancel", "isAxiosError", "spread", "toFormData", "AxiosHeaders", "HttpStatusCode", "formToJSON", "getAdapter", "mergeConfig"];
+  const axiosIndex = (list: string[]) =>
+    "import axios from './lib/axios.js';\n\n// This module is intended to unwrap Axios default export as named.\nconst {\n" +
+    list.map((n) => `  ${n}`).join(",\n") + "\n} = axios;\n\nexport {\n  axios as default,\n" + list.map((n) => `  ${n}`).join(",\n") + "\n}\n";
+  const dts = (extra: string) =>
+    "export interface AxiosInstance extends Axios {\n  defaults: Omit<AxiosDefaults, 'headers'>;\n}\n\nexport interface AxiosStatic extends AxiosInstance {\n" + extra +
+    "  Cancel: CancelStatic;\n  CancelToken: CancelTokenStatic;\n  isCancel(value: any): value is Cancel;\n  all<T>(values: Array<T | Promise<T>>): Promise<T[]>;\n}\n\ndeclare const axios: AxiosStatic;\n\nexport default axios;\n";
+  const dcts = (extra: string) =>
+    "declare namespace axios {\n  type AxiosHeaderValue = AxiosHeaders | string | string[] | number | boolean | null;\n" + extra +
+    "  interface AxiosRequestConfig<D = any> {\n    url?: string;\n    headers?: RawAxiosRequestHeaders;\n  }\n}\n\ndeclare const axios: axios.AxiosStatic;\n\nexport = axios;\n";
+  const utils = (extra: string) =>
+    "'use strict';\n\nfunction isAbsoluteURL(url) {\n  return /^([a-z][a-z\\d+\\-.]*:)?\\/\\//i.test(url);\n}\n\nmodule.exports = {\n  isAbsoluteURL: isAbsoluteURL,\n" + extra + "  etag: createETagGenerator({ weak: false }),\n};\n";
+
+  it("finds exports added inside a multi-line export list, a declaration file and module.exports = { … }", async () => {
+    rebase({ "index.js": axiosIndex(names), "index.d.ts": dts(""), "index.d.cts": dcts(""), "lib/utils.js": utils("") });
+    fx.write("index.js", axiosIndex([...names.slice(0, 15), "FetchAdapter", "create", ...names.slice(15)]));
+    fx.write("index.d.ts", dts("  create(config?: CreateAxiosDefaults): AxiosInstance;\n"));
+    fx.write("index.d.cts", dcts("  type FetchAdapter = (config: InternalAxiosRequestConfig) => AxiosPromise;\n"));
+    fx.write("lib/utils.js", utils("  compileTrust: compileTrust,\n  setCharset(type, charset) {\n    return type;\n  },\n"));
+    const r = await guard(fx);
+    expect(r.findings.filter((f) => f.rule === "public-api").map((f) => [f.file, f.message])).toEqual([
+      ["index.d.cts", "new export: axios.FetchAdapter"],
+      ["index.d.ts", "new export: AxiosStatic.create"],
+      ["index.js", "new exports: FetchAdapter, create"],
+      ["lib/utils.js", "new exports: compileTrust, setCharset"],
+    ]);
+  });
+
+  it("finds export default, exports.x and module.exports additions, and stays quiet when an entry only moves", async () => {
+    rebase({
+      "lib/express.js": "'use strict';\n\nexports = module.exports = createApplication;\n\nexports.application = proto;\nexports.request = req;\n",
+      "lib/adapters/fetch.js": "const isFetchSupported = typeof fetch === 'function';\n",
+      "index.js": axiosIndex(names),
+    });
+    fx.write("lib/express.js", "'use strict';\n\nexports = module.exports = createApplication;\n\nexports.application = proto;\nexports.request = req;\nexports.text = bodyParser.text;\n");
+    fx.write("lib/adapters/fetch.js", "const isFetchSupported = typeof fetch === 'function';\n\nexport default isFetchSupported && (async (config) => {\n  return config;\n});\n");
+    fx.write("index.js", axiosIndex([...names].reverse()));
+    const r = await guard(fx);
+    expect(r.findings.filter((f) => f.rule === "public-api").map((f) => [f.file, f.message])).toEqual([
+      ["lib/adapters/fetch.js", "new export: default"],
+      ["lib/express.js", "new export: text"],
+    ]);
+  });
+});
+
 describe("infrastructure", () => {
   it("passes when no CI or deploy file is touched", async () => {
     expect(rulesHit(await guard(fx))).not.toContain("infrastructure");
