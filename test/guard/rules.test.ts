@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GitFixture } from "../helpers/git-fixture.js";
+import { renderGuardReport } from "../../src/guard/render-report.js";
 import { GOOD_FIX, guard, hotfixRepo, rulesHit } from "./fixture.js";
 
 let fx: GitFixture;
@@ -131,6 +132,9 @@ describe("a formatting-only change (axios \"style: '()=>' → '() =>'\")", () =>
     expect(regression?.severity).toBe("block");
     expect(regression?.message).toMatch(/^test files changed in formatting only \(test\/unit\/adapters\/composeSignals\.js, .*4 more\): no regression test$/);
     expect(r.blocked).toBe(true);
+    const text = renderGuardReport(r, { color: false }).join("\n");
+    expect(text).toContain("Blocked by regression-test, churn. To fix:");
+    expect(text).toContain("  churn: Make the fix itself; leave formatting for a normal release.");
   });
 
   it("a real fix beside formatting hunks only warns, and a real test edit is a regression test", async () => {
