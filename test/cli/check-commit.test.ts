@@ -138,6 +138,13 @@ describe("firebreak check on an axios-shaped clone without node_modules", () => 
     expect(checks.detail).toBe("passed: test; failed: build; no command: typecheck");
     const text = await firebreak(fx.work, ["status"]);
     expect(text.stdout).toContain("Tests, type check and build pass (passed: test; failed: build; no command: typecheck)");
+    // The ship gate reads the same record: CI is not green.
+    fx.git("add", "-A");
+    expect((await firebreak(fx.work, ["commit", "--what", "protocol-relative URLs taken as absolute", "--root-cause", "the scheme was optional"])).code).toBe(0);
+    expect((await firebreak(fx.work, ["pr"])).code).toBe(0);
+    const dry = await firebreak(fx.work, ["ship", "--dry-run", "--json"]);
+    expect(dry.code).toBe(5);
+    expect(dry.json().gate.items.find((i: { id: string }) => i.id === "ci-green")).toMatchObject({ met: false });
   });
 
   it("when no check can start, says the dependencies are likely not installed and names npm ci", async () => {
