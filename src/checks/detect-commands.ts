@@ -61,3 +61,12 @@ function readPackageJson(repoRoot: string): Record<string, unknown> | null {
     return null;
   }
 }
+
+/** The command that installs the project's dependencies as its lock file pins them; null without package.json. */
+export function installCommand(repoRoot: string): string | null {
+  const pkg = readPackageJson(repoRoot);
+  if (!pkg) return null;
+  const pm = detectPackageManager(repoRoot, pkg);
+  if (pm === "npm") return existsSync(join(repoRoot, "package-lock.json")) || existsSync(join(repoRoot, "npm-shrinkwrap.json")) ? "npm ci" : "npm install";
+  return `${pm} install`;
+}

@@ -18,6 +18,8 @@ export interface CheckResult {
   durationMs: number;
   logPath: string | null; // null when nothing ran
   reason?: string;
+  /** A failed check whose command or script was not found (exit 127): it never really ran. */
+  notFound?: boolean;
 }
 
 export type CheckEvent =
@@ -36,8 +38,9 @@ export interface RunChecksOptions {
 }
 
 // What package managers and shells print when the script or program is not there.
-// Exit code 127 is the shell's "command not found".
-const MISSING = /Missing script:|ERR_PNPM_NO_SCRIPT|Command "[^"]+" not found|error Command .* not found|Script not found/i;
+// Exit code 127 is the shell's "command not found". Such a check failed (it is configured, so it
+// was meant to run); "missing" is only a check with no command at all.
+const NOT_FOUND = /Missing script:|ERR_PNPM_NO_SCRIPT|Command "[^"]+" not found|error Command .* not found|Script not found/i;
 
 /** Refuses --only/--skip names that are not checks, and skips without a reason. */
 export function validateSelection(checks: Array<{ name: string }>, opts: Pick<RunChecksOptions, "only" | "skip">): void {
@@ -93,7 +96,8 @@ export async function runCheck(check: { name: string; command: string | null }, 
   if (opts.signal?.aborted) Object.assign(result, { status: "interrupted", reason: "stopped by the user" });
   else if (r.timedOut) Object.assign(result, { status: "timed-out", reason: `no result after ${formatDuration(opts.timeoutMs)}` });
   else if (r.code === 0) result.status = "passed";
-  else if (r.code === 127 || MISSING.test(r.stdout + "\n" + r.stderr)) Object.assign(result, { status: "missing", reason: firstMatch(r.stdout + "\n" + r.stderr) });
+  else if (r.code === 127 || NOT_FOUND.test(r.stdout + "\n" + r.stderr))
+    Object.assign(result, { status: "failed", notFound: true, reason: `command not found (exit code ${r.code}): ${firstMatch(r.stdout + "\n" + r.stderr)}` });
   else Object.assign(result, { status: "failed", reason: r.code === null ? `killed by ${r.signal}` : `exit code ${r.code}` });
   log.write(`\n[firebreak] ${result.status}${result.reason ? `: ${result.reason}` : ""} (${formatDuration(result.durationMs)})\n`);
   await closeStream(log);
@@ -101,7 +105,7 @@ export async function runCheck(check: { name: string; command: string | null }, 
 }
 
 function firstMatch(text: string): string {
-  const line = text.split("\n").find((l) => MISSING.test(l) || /not found/.test(l));
+  const line = text.split("\n").find((l) => NOT_FOUND.test(l) || /not found/.test(l));
   return (line ?? "command not found").trim().slice(0, 200);
 }
 

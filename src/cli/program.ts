@@ -131,6 +131,7 @@ program
   .option("--reason <text>", "why the --allow or --skip before it is needed; recorded and shown in the PR", collect)
   .option("--only <checks>", "run only these checks, e.g. test")
   .option("--checks-only", "skip the guard and run only the checks")
+  .option("--guard-only", "run and record the guard only; no check runs (for CI)")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("check"));
 

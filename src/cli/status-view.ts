@@ -17,11 +17,12 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
   const tail = events.slice(-Math.max(0, tailCount));
   const next = items.find((i) => i.state === "next");
   const notices = statusNotices(incident, events, now);
+  const ran = checksRan(events);
 
   out.data({
     incident,
     timeLeft: left,
-    checklist: items.map((i) => ({ id: i.item.id, label: i.item.label, state: i.state, command: i.item.command })),
+    checklist: items.map((i) => ({ id: i.item.id, label: i.item.label, state: i.state, command: i.item.command, ...(i.item.id === "checks" && ran ? { detail: ran } : {}) })),
     next: next ? { id: next.item.id, command: next.item.command } : null,
     notices,
     tail,
@@ -39,7 +40,7 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
   }
   out.line("");
   for (const { item, state } of items) {
-    const text = `${MARK[state]} ${item.label}${state === "waived" ? " (waived)" : state === "not-needed" ? ` (not needed at ${incident.priority})` : ""}`;
+    const text = `${MARK[state]} ${item.label}${state === "waived" ? " (waived)" : state === "not-needed" ? ` (not needed at ${incident.priority})` : item.id === "checks" && ran ? ` (${ran})` : ""}`;
     out.line(`  ${state === "done" ? out.green(text) : state === "next" ? out.bold(text) : state === "not-needed" ? out.dim(text) : text}`);
   }
   if (tail.length > 0) {
@@ -52,4 +53,18 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
   if (rolledBack) out.next(rolledBack.command);
   else if (next) out.next(next.item.command);
   else out.line("Every item at this level is done.");
+}
+
+/** Which checks the latest run ran and which it could not: "passed: test; failed: build; no command: typecheck". */
+function checksRan(events: TimelineEvent[]): string | null {
+  const last = [...events].reverse().find((e) => e.kind === "checks.passed" || e.kind === "checks.failed");
+  if (!last) return null;
+  const list = (k: string) => (Array.isArray(last.data[k]) ? (last.data[k] as unknown[]).map(String) : []);
+  const parts = [
+    ["passed", list("passed")],
+    ["failed", list("failed")],
+    ["no command", list("missing")],
+    ["skipped", list("skipped")],
+  ] as const;
+  return parts.filter(([, names]) => names.length > 0).map(([what, names]) => `${what}: ${names.join(", ")}`).join("; ") || null;
 }

@@ -37,4 +37,6 @@ export interface ChangeSet {
   files: FileChange[];
   /** package.json files in the change, by path. */
   manifests: Record<string, ManifestContents>;
+  /** The text after the change of the JS/TS files whose changed lines need it (see guard/exports.ts), by path. */
+  sources?: Record<string, string>;
 }

@@ -85,10 +85,10 @@ export function runGuard(changes: ChangeSet, opts: GuardOptions): GuardReport {
   for (const rule of GUARD_RULES) {
     const setting = level.rules[rule];
     if (setting === "off") continue;
-    for (const hit of RULES[rule](ctx)) {
-      const finding: Finding = { rule, severity: setting, ...hit };
+    for (const { blocks, ...hit } of RULES[rule](ctx)) {
+      const finding: Finding = { rule, severity: blocks ? "block" : setting, ...hit };
       const reason = reasons.get(rule);
-      if (setting === "block" && reason !== undefined) finding.allowed = reason;
+      if (finding.severity === "block" && reason !== undefined) finding.allowed = reason;
       findings.push(finding);
     }
   }

@@ -9,6 +9,7 @@ import type { RunResult } from "../adapters/process.js";
 import { E } from "../errors.js";
 import type { ChangeSet, FileChange, ManifestContents } from "./changeset.js";
 import { DEFAULT_TEST_PATTERNS } from "./defaults.js";
+import { JS_TS, needsWholeText } from "./exports.js";
 import { matchesAny } from "./glob.js";
 import { parsePatch, parseRawNumstat } from "./parse-diff.js";
 
@@ -95,8 +96,19 @@ export async function readChangeSet(cwd: string, base: string, opts: ReadChangeS
       }),
   );
 
+  // Only the few files whose changed lines could sit inside a multi-line export list are read.
+  const sources: Record<string, string> = {};
+  await Promise.all(
+    files
+      .filter((f) => !f.isTest && !f.binary && f.hunks.length > 0 && f.status !== "deleted" && f.status !== "untracked" && JS_TS.test(f.path) && needsWholeText(f.path, f.hunks))
+      .map(async (f) => {
+        const text = await readFile(join(root, f.path), "utf8").catch(() => null);
+        if (text !== null) sources[f.path] = text;
+      }),
+  );
+
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { base, mergeBase, root, files, manifests };
+  return { base, mergeBase, root, files, manifests, sources };
 }
 
 async function readUntracked(root: string, path: string, testPatterns: readonly string[]): Promise<FileChange> {

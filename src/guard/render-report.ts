@@ -35,7 +35,7 @@ export function renderGuardReport(report: GuardReport, opts: { color: boolean })
   if (blocking.length) {
     lines.push("", c.bold(c.red(`Blocked by ${blocking.join(", ")}. To fix:`)));
     for (const rule of blocking) {
-      const remedy = report.findings.find((f) => f.rule === rule)!.remedy;
+      const remedy = report.findings.find((f) => f.rule === rule && f.severity === "block" && f.allowed === undefined)!.remedy;
       lines.push(`  ${rule}: ${remedy}`);
       lines.push(`    or override: firebreak check --allow ${rule} --reason "<why this is needed>"`);
     }

@@ -27,7 +27,7 @@ const isAlive = (pid: number) => {
 };
 
 describe("runChecks", () => {
-  it("passes, fails, times out and reports a missing script, each with its own log", async () => {
+  it("passes, fails, times out, fails a configured command that is not found, and reports a check with no command", async () => {
     const results = await runChecks(
       [
         { name: "test", command: "npm run test" },
@@ -41,7 +41,7 @@ describe("runChecks", () => {
     expect(results.map((r) => [r.name, r.status])).toEqual([
       ["test", "passed"],
       ["typecheck", "failed"],
-      ["build", "missing"],
+      ["build", "failed"],
       ["hang", "timed-out"],
       ["lint", "missing"],
     ]);
@@ -49,10 +49,17 @@ describe("runChecks", () => {
     expect(readFileSync(results[0]!.logPath!, "utf8")).toContain("all good");
     expect(readFileSync(join(dir, "logs", "typecheck.log"), "utf8")).toContain("type error in a.ts");
     expect(results[2]!.reason).toMatch(/Missing script/);
+    expect(results[2]!.notFound).toBe(true);
     expect(results[4]!.logPath).toBeNull();
     // The whole process group was stopped: the shell's sleep does not outlive the time limit.
     const pid = Number(readFileSync(join(dir, "hang.pid"), "utf8"));
     expect(isAlive(pid)).toBe(false);
+  });
+
+  it("a program the shell cannot find (exit 127) is a failure, not a missing check", async () => {
+    const results = await runChecks([{ name: "build", command: "gulp-not-installed-here clear && rollup -c" }], opts());
+    expect(results[0]).toMatchObject({ name: "build", status: "failed", exitCode: 127, notFound: true });
+    expect(results[0]!.reason).toMatch(/command not found \(exit code 127\): .*gulp-not-installed-here.*not found/);
   });
 
   it("honours --only and --skip with a reason, and refuses unknown names", async () => {

@@ -1,5 +1,7 @@
 // firebreak check and commit, end to end on a real repository.
 
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { firebreak } from "../helpers/cli.js";
@@ -95,6 +97,107 @@ describe("firebreak check", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const log = (await firebreak(fx.work, ["log", "--json"])).json();
     expect(log.events.find((e: { kind: string }) => e.kind === "check.skipped").data).toMatchObject({ name: "build", reason: "build runs in CI only" });
+  });
+});
+
+describe("firebreak check on an axios-shaped clone without node_modules", () => {
+  // axios's own scripts: the build calls gulp and rollup, which only node_modules provides.
+  function axiosClone(scripts: Record<string, string>) {
+    fx.commit("chore: axios-shaped package", {
+      "package.json": JSON.stringify({ name: "axios", version: "1.7.2", type: "module", main: "index.js", scripts, devDependencies: { gulp: "^4.0.2", rollup: "^2.79.1", mocha: "^10.3.0" } }, null, 2) + "\n",
+      "package-lock.json": JSON.stringify({ name: "axios", version: "1.7.2", lockfileVersion: 3, requires: true, packages: {} }, null, 2) + "\n",
+      "lib/helpers/isAbsoluteURL.js": "export default function isAbsoluteURL(url) {\n  return /^([a-z][a-z\\d+\\-.]*:)?\\/\\//i.test(url);\n}\n",
+    });
+    fx.git("push", "-q", "origin", "main");
+  }
+  function axiosFix() {
+    fx.write("lib/helpers/isAbsoluteURL.js", "export default function isAbsoluteURL(url) {\n  // ENG-1234: protocol-relative URLs were taken as absolute because the scheme was optional\n  return /^[a-z][a-z\\d+\\-.]*:\\/\\//i.test(url);\n}\n");
+    fx.write("test/unit/helpers/isAbsoluteURL.js", "import assert from 'assert';\nassert.strictEqual(isAbsoluteURL('//example.com'), false);\n");
+  }
+
+  it("a build that cannot start (sh: gulp: not found, exit 127) fails the check; status says which ran", async () => {
+    axiosClone({ test: "node -e 0", build: "gulp clear && cross-env NODE_ENV=production rollup -c -m" });
+    await startIncident();
+    axiosFix();
+    const r = await firebreak(fx.work, ["check"]);
+    expect(r.code, r.stdout + r.stderr).toBe(5);
+    expect(r.stdout).not.toContain("the checks pass");
+    expect(r.stdout).toMatch(/build\s+failed/);
+    expect(r.stdout).toMatch(/gulp: not found/);
+    const json = (await firebreak(fx.work, ["check", "--json"])).json();
+    expect(json.ok).toBe(false);
+    expect(json.checks.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+      ["test", "passed"],
+      ["typecheck", "missing"],
+      ["build", "failed"],
+    ]);
+    expect(json.checks[2].exitCode).toBe(127);
+    const s = (await firebreak(fx.work, ["status", "--json"])).json();
+    const checks = s.checklist.find((i: { id: string }) => i.id === "checks");
+    expect(checks.state).not.toBe("done");
+    expect(checks.detail).toBe("passed: test; failed: build; no command: typecheck");
+    const text = await firebreak(fx.work, ["status"]);
+    expect(text.stdout).toContain("Tests, type check and build pass (passed: test; failed: build; no command: typecheck)");
+    // The ship gate reads the same record: CI is not green.
+    fx.git("add", "-A");
+    expect((await firebreak(fx.work, ["commit", "--what", "protocol-relative URLs taken as absolute", "--root-cause", "the scheme was optional"])).code).toBe(0);
+    expect((await firebreak(fx.work, ["pr"])).code).toBe(0);
+    const dry = await firebreak(fx.work, ["ship", "--dry-run", "--json"]);
+    expect(dry.code).toBe(5);
+    expect(dry.json().gate.items.find((i: { id: string }) => i.id === "ci-green")).toMatchObject({ met: false });
+  });
+
+  it("when no check can start, says the dependencies are likely not installed and names npm ci", async () => {
+    axiosClone({ test: "npm run test:mocha", "test:mocha": "mocha test/unit/**/*.js --timeout 10000", build: "gulp clear && rollup -c -m" });
+    await startIncident();
+    axiosFix();
+    const r = await firebreak(fx.work, ["check"]);
+    expect(r.code, r.stdout + r.stderr).toBe(5);
+    expect(r.stdout).toContain("No check could start: the command was not found.");
+    expect(r.stdout).toContain("The dependencies are likely not installed.");
+    expect(r.stdout + r.stderr).toMatch(/Next: npm ci {3}# then: firebreak check/);
+  });
+
+  it("a passing run names the checks that ran and the one with no command", async () => {
+    axiosClone({ test: "node -e 0", build: "node -e 0" });
+    await startIncident();
+    axiosFix();
+    const r = await firebreak(fx.work, ["check"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("the checks pass (ran: test, build; no command for typecheck)");
+    const s = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(s.checklist.find((i: { id: string }) => i.id === "checks")).toMatchObject({ state: "done", detail: "passed: test, build; no command: typecheck" });
+  });
+});
+
+describe("firebreak check --guard-only", () => {
+  it("records the guard, runs no check, and works with --json", async () => {
+    setup({ test: "node -e \"require('fs').writeFileSync('test.ran', '')\"" });
+    await startIncident();
+    writeFix();
+    const r = await firebreak(fx.work, ["check", "--guard-only"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("no check ran (--guard-only)");
+    expect(existsSync(join(fx.work, "test.ran"))).toBe(false);
+    const json = await firebreak(fx.work, ["check", "--guard-only", "--json"]);
+    expect(json.code).toBe(0);
+    expect(json.json()).toMatchObject({ guard: { blocked: false }, checks: [], ok: true });
+    const s = (await firebreak(fx.work, ["status", "--json"])).json();
+    const state = (id: string) => s.checklist.find((i: { id: string }) => i.id === id)?.state;
+    expect(state("guard")).toBe("done");
+    expect(state("checks")).not.toBe("done");
+    const log = (await firebreak(fx.work, ["log", "--json"])).json();
+    expect(log.events.some((e: { kind: string }) => e.kind.startsWith("check"))).toBe(false);
+  });
+
+  it("blocks with exit 5 and --json output when the guard blocks, and refuses --checks-only beside it", async () => {
+    setup({ test: "node -e 0" });
+    await startIncident();
+    fx.write("src/auth.js", "export function check(t) { return t.exp > Date.now() / 1000; }\n");
+    const r = await firebreak(fx.work, ["check", "--guard-only", "--json"]);
+    expect(r.code).toBe(5);
+    expect(r.json().guard.findings.map((f: { rule: string }) => f.rule)).toContain("regression-test");
+    expect((await firebreak(fx.work, ["check", "--guard-only", "--checks-only"])).code).toBe(2);
   });
 });
 

@@ -11,7 +11,7 @@ import { resolveIncident } from "../../app/resolve-incident.js";
 import { readChangeSet } from "../../guard/read-diff.js";
 import { runGuard, type GuardReport } from "../../guard/guard.js";
 import { renderGuardReport } from "../../guard/render-report.js";
-import { detectCheckCommands } from "../../checks/detect-commands.js";
+import { detectCheckCommands, installCommand } from "../../checks/detect-commands.js";
 import { runChecks, type CheckResult } from "../../checks/run-checks.js";
 import { renderCheckProgress, renderCheckSummary } from "../../checks/progress.js";
 import { E, EXIT } from "../../errors.js";
@@ -25,6 +25,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const actor = await app.actor();
   const store = await app.store();
   const record = (kind: string, data: Record<string, unknown>) => store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, kind, data });
+
+  if (opts.guardOnly && opts.checksOnly) throw E.usage("--guard-only and --checks-only cannot go together: the first runs no checks, the second no guard.", "firebreak check --guard-only");
 
   // 1. Guard, unless only checks were asked for.
   let guard: GuardReport | null = null;
@@ -47,6 +49,13 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       out.line(out.red("The guard blocked this change; the checks did not run."));
       out.next('shrink the change, or override with a reason: firebreak check --allow <rule> --reason "…"');
       return EXIT.blocked;
+    }
+    if (opts.guardOnly) {
+      out.data({ guard, checks: [], ok: true });
+      out.line("");
+      out.success(`${incident.ticket}: the change is minimal${guard.allowed.length ? " (with recorded overrides)" : ""}; no check ran (--guard-only).`);
+      out.next("firebreak check --checks-only   # runs test, typecheck and build");
+      return EXIT.ok;
     }
   }
 
@@ -83,8 +92,17 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const passed = results.filter((r) => r.status === "passed");
   // "Checks passed" needs at least one check that really ran: nothing run proves nothing.
   const ok = failed.length === 0 && passed.length > 0;
+  const missing = results.filter((r) => r.status === "missing").map((r) => r.name);
+  const skipped = results.filter((r) => r.status === "skipped").map((r) => r.name);
   const tree = await workTreeId(app.git, reviewFiles);
-  await record(ok ? "checks.passed" : "checks.failed", { passed: passed.map((r) => r.name), failed: failed.map((r) => r.name), tree, summary: ok ? "checks passed" : "checks did not pass" });
+  await record(ok ? "checks.passed" : "checks.failed", {
+    passed: passed.map((r) => r.name),
+    failed: failed.map((r) => r.name),
+    missing,
+    skipped,
+    tree,
+    summary: ok ? `checks passed (ran: ${passed.map((r) => r.name).join(", ")})` : "checks did not pass",
+  });
 
   // 3. Summary.
   out.data({ guard, checks: results, ok });
@@ -95,12 +113,25 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     out.next("firebreak check");
     return EXIT.blocked;
   }
-  if (!ok) {
-    out.line(out.red(failed.length ? `Failed: ${failed.map((r) => r.name).join(", ")}. Each log is listed above.` : "No check ran: configure checks.test (and typecheck, build) in .firebreak.yml."));
-    out.next(failed.length ? `read the log, fix it, then: firebreak check${guard ? "" : " --checks-only"}` : "firebreak init --stdout   # shows the checks section");
+  const again = `firebreak check${guard ? "" : " --checks-only"}`;
+  if (!ok && failed.length > 0 && failed.every((r) => r.notFound)) {
+    // Every failure is "command not found": the tools are not there, not the fix that is wrong.
+    const install = installCommand(root);
+    out.line(out.red(`${failed.length === results.filter((r) => r.logPath).length ? "No check could start" : `${failed.map((r) => r.name).join(", ")} could not start`}: the command was not found.`));
+    for (const r of failed) out.line(`  ${r.name}: ${r.reason ?? "exit code 127"}`);
+    out.line(install ? "The dependencies are likely not installed." : "The tools the checks call are likely not installed.");
+    out.next(install ? `${install}   # then: ${again}` : `install what the checks call (see each log above), then: ${again}`);
     return EXIT.blocked;
   }
-  out.success(`${incident.ticket}: the change is minimal${guard?.allowed.length ? " (with recorded overrides)" : ""} and the checks pass.`);
+  if (!ok) {
+    out.line(out.red(failed.length ? `Failed: ${failed.map((r) => r.name).join(", ")}. Each log is listed above.` : "No check ran: configure checks.test (and typecheck, build) in .firebreak.yml."));
+    out.next(failed.length ? `read the log, fix it, then: ${again}` : "firebreak init --stdout   # shows the checks section");
+    return EXIT.blocked;
+  }
+  const notRun = [...(missing.length ? [`no command for ${missing.join(", ")}`] : []), ...(skipped.length ? [`skipped ${skipped.join(", ")}`] : [])];
+  out.success(
+    `${incident.ticket}: ${guard ? `the change is minimal${guard.allowed.length ? " (with recorded overrides)" : ""} and ` : ""}the checks pass (ran: ${passed.map((r) => r.name).join(", ")}${notRun.length ? `; ${notRun.join("; ")}` : ""}).`,
+  );
   out.next('confirm what you verified (firebreak confirm fixed), then: firebreak commit --root-cause "…"');
   return EXIT.ok;
 }

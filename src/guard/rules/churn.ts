@@ -1,6 +1,6 @@
 // Renames, moves and formatting-only hunks: noise that hides the fix from reviewers.
 
-import type { Hunk } from "../changeset.js";
+import type { FileChange, Hunk } from "../changeset.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const churn: Rule = (ctx) => {
@@ -18,8 +18,23 @@ export const churn: Rule = (ctx) => {
       });
     }
   }
+  // A change whose every non-test file only moves whitespace fixes nothing: it blocks.
+  const formattingOnly = ctx.code.length > 0 && ctx.code.every(isFormattingOnly);
+  if (formattingOnly) {
+    hits.push({
+      message: `the change outside tests is formatting only (${ctx.code.length} file${ctx.code.length === 1 ? "" : "s"}, whitespace changes only): it fixes nothing`,
+      remedy: "Make the fix itself; leave formatting for a normal release.",
+      blocks: true,
+    });
+  }
   return hits;
 };
+
+/** Every hunk of the file changes whitespace only (a file added, deleted or binary is never formatting). */
+export function isFormattingOnly(f: FileChange): boolean {
+  if (f.binary || f.hunks.length === 0 || (f.status !== "modified" && f.status !== "renamed")) return false;
+  return f.hunks.every(isWhitespaceOnly) || squash(f.hunks.flatMap((h) => h.removed)) === squash(f.hunks.flatMap((h) => h.added));
+}
 
 const squash = (lines: string[]) => lines.join("").replace(/\s+/g, "");
 

@@ -1,9 +1,10 @@
-// New exported symbols in JS/TS smell of a feature, not a fix.
+// New exported symbols in JS/TS smell of a feature, not a fix: in export lists over many lines,
+// CommonJS objects and declaration files too (see ../exports.ts).
 
 import type { FileChange } from "../changeset.js";
+import { exportsOf, JS_TS, textBefore } from "../exports.js";
 import type { Rule, RuleHit } from "./rule.js";
 
-const JS_TS = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const DECLARATION =
   /^\s*export\s+(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?|class|const|let|var|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)/;
 const DEFAULT = /^\s*export\s+default\b/;
@@ -29,7 +30,17 @@ export function exportedNames(line: string): string[] {
   return [];
 }
 
-export function newExports(f: FileChange): string[] {
+/**
+ * The names the change starts exporting. With the file's whole text (or a new file, whose text is
+ * its added lines) the exports before and after are compared; otherwise line by line.
+ */
+export function newExports(f: FileChange, textAfter?: string): string[] {
+  const whole = f.status === "added" || f.status === "untracked" ? f.addedLines.join("\n") : textAfter;
+  const before = whole === undefined ? null : f.status === "added" || f.status === "untracked" ? "" : textBefore(whole, f.hunks);
+  if (whole !== undefined && before !== null) {
+    const old = exportsOf(before, f.oldPath ?? f.path);
+    return [...exportsOf(whole, f.path)].filter((name) => !old.has(name));
+  }
   const removed = new Set(f.hunks.flatMap((h) => h.removed.flatMap(exportedNames)));
   const added = new Set(f.addedLines.flatMap(exportedNames));
   return [...added].filter((name) => !removed.has(name));
@@ -39,7 +50,7 @@ export const publicApi: Rule = (ctx) => {
   const hits: RuleHit[] = [];
   for (const f of ctx.code) {
     if (!JS_TS.test(f.path) || f.status === "deleted") continue;
-    const names = newExports(f);
+    const names = newExports(f, ctx.changes.sources?.[f.path]);
     if (names.length) {
       hits.push({
         file: f.path,

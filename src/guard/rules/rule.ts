@@ -18,6 +18,8 @@ export interface RuleHit {
   file?: string;
   message: string;
   remedy: string;
+  /** Blocks even where the level only warns on this rule (never where it is off). */
+  blocks?: true;
 }
 
 export type Rule = (ctx: RuleContext) => RuleHit[];
