@@ -11,11 +11,15 @@ import type { EffectRecord, Incident, NewEvent, NewIncident, TimelineEvent } fro
 import { inWriteTransaction, type Backend } from "./backend.js";
 import { effectDone, effectExists, effectUnknown } from "./effect-errors.js";
 import { checkChain, checkHead, eventHash, toJsonValue } from "./hash-chain.js";
+import { redact, redactDeep } from "../redact.js";
 import { toEffect, toEvent, toIncident } from "./rows.js";
 import type { Database } from "./schema.js";
 
 type Trx = Kysely<Database>;
 const INACTIVE = ["resolved", "abandoned"] as const;
+
+/** What the store keeps of a value: plain JSON with every secret (and every form of one) masked. */
+const keep = <T>(value: T): T => toJsonValue(redactDeep(value));
 
 export class KyselyStore implements Store {
   readonly #b: Backend;
@@ -41,7 +45,7 @@ export class KyselyStore implements Store {
 
   async createIncident(input: NewIncident, first: NewEvent): Promise<Incident> {
     const now = this.#now();
-    const incident: Incident = toJsonValue({
+    const incident: Incident = keep({
       id: `inc_${randomUUID().replaceAll("-", "")}`,
       ticket: input.ticket,
       title: input.title,
@@ -135,7 +139,7 @@ export class KyselyStore implements Store {
       const next: Incident = {
         ...current,
         status: patch.status ?? current.status,
-        data: toJsonValue({ ...current.data, ...(patch.data ?? {}) }),
+        data: keep({ ...current.data, ...(patch.data ?? {}) }),
         updatedAt: this.#now(),
       };
       await trx
@@ -200,7 +204,7 @@ export class KyselyStore implements Store {
         incidentId,
         key,
         state: "intent",
-        intent: toJsonValue(intent),
+        intent: keep(intent),
         result: null,
         startedAt: this.#now(),
         finishedAt: null,
@@ -235,7 +239,7 @@ export class KyselyStore implements Store {
       const record: EffectRecord = {
         ...current,
         state: outcome.state,
-        result: outcome.result === null ? null : toJsonValue(outcome.result),
+        result: outcome.result === null ? null : keep(outcome.result),
         finishedAt: this.#now(),
       };
       await trx
@@ -291,9 +295,11 @@ export class KyselyStore implements Store {
       seq: last ? Number(last.seq) + 1 : 1,
       at: event.at,
       recordedAt: this.#now(),
-      actor: event.actor,
+      actor: redact(event.actor),
       kind: event.kind,
-      data: toJsonValue(event.data ?? {}),
+      // Redacted here, before hashing: a secret that reached the chain could never be removed
+      // without breaking `log --verify`.
+      data: keep(event.data ?? {}),
     };
     const prevHash = last?.hash ?? "";
     const stored: TimelineEvent = { ...content, prevHash, hash: eventHash(prevHash, content) };
