@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { currentSecrets, formsOf, isSpecific, redact, registerCredentialPair, registerSecret, SecretSet, withSecrets } from "../../src/redact.js";
 import { redactLines } from "../../src/redact-lines.js";
 import { runChecks } from "../../src/checks/run-checks.js";
+import { runChecksLive } from "../../src/checks/live-view.js";
 import { openStore } from "../../src/store/open-store.js";
 import { BACKENDS, event, newIncident } from "../store/backends.js";
 
@@ -146,6 +147,45 @@ describe("check logs", () => {
       expect(events.join("")).not.toContain(leak);
     }
     expect(statSync(results[0]!.logPath!).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("the live check view", () => {
+  let dir = "";
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("shows a test's output and its failure redacted", async () => {
+    dir = mkdtempSync(join(tmpdir(), "firebreak-live-"));
+    const token = "Smtp-LiveView-Canary-0123456789";
+    writeFileSync(join(dir, "leaky-test.sh"), `echo "password is ${"$"}LEAKY"; echo "b64 $(printf %s "$LEAKY" | base64)"; exit 1\n`);
+    const shown: string[] = [];
+    // Captured, and not passed on: the view's lines would only clutter the test run's output.
+    const capture = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      shown.push(String(chunk));
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof process.stdout.write;
+    const [out, err] = [process.stdout.write, process.stderr.write];
+    process.stdout.write = capture;
+    process.stderr.write = capture;
+    process.env.LEAKY = token;
+    let results: Awaited<ReturnType<typeof runChecksLive>> = [];
+    try {
+      results = await withSecrets(new SecretSet(), () => {
+        registerSecret(token);
+        return runChecksLive([{ name: "test", command: "sh leaky-test.sh" }], { cwd: dir, logDir: join(dir, "logs"), timeoutMs: 20_000, renderer: "simple" });
+      });
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+      delete process.env.LEAKY;
+    }
+    const all = shown.join("");
+    expect(results[0]?.status, all + JSON.stringify(results)).toBe("failed");
+    expect(all).toContain("password is ****");
+    expect(all).not.toContain(token);
+    expect(all).not.toContain(Buffer.from(token).toString("base64").slice(0, 16));
   });
 });
 
