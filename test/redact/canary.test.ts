@@ -107,6 +107,8 @@ echo "basic: $(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\\n'
     svc.start("v1.4.2");
 
     await ok(["start", TICKET, "Expired tokens accepted", "--priority", "P0"]);
+    // Someone pastes what Slack answered into the impact note: it reaches the PR, the messages and the review.
+    await ok(["note", "--impact", `Slack alerts fail: Cannot POST ${new URL(slack.value).pathname}`]);
     fx.write("src/auth.js", "export function check(t) {\n  return t.exp > Date.now() / 1000;\n}\n");
     fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\n');
     await ok(["check"]);
@@ -125,6 +127,7 @@ echo "basic: $(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\\n'
     await ok(["log", "--verify"]);
     await ok(["status", "--json"]);
     await ok(["review", "--write", "--html"]);
+    await ok(["announce", "--stage", "monitoring", "--preview", "--out", "previews"]);
   }, 300_000);
 
   afterAll(async () => {
@@ -144,6 +147,14 @@ echo "basic: $(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\\n'
     expect(svc.deploys()).toHaveLength(1);
   });
 
+  it("what goes out to the services carries no secret in its body", () => {
+    const bodies = Object.fromEntries(rx.requests.map((r, i) => [`body of request ${i + 1} (${r.method} to ${r.path.slice(0, 12)}…)`, r.body]));
+    expect(Object.keys(bodies).length).toBeGreaterThan(3);
+    expect(Object.values(bodies).join("")).toContain("Slack alerts fail: Cannot POST ****");
+    const found = scanCanaries(canaries, { strings: bodies });
+    expect(found, describeOccurrences(found)).toEqual([]);
+  });
+
   it("no form of any canary is in stdout, stderr or --json of any command", () => {
     const found = scanCanaries(canaries, { strings: outputs });
     expect(found, describeOccurrences(found)).toEqual([]);
@@ -155,6 +166,8 @@ echo "basic: $(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\\n'
     expect(written.some((f) => /logs\/.*test\.log$/.test(f))).toBe(true);
     expect(written.some((f) => /logs\/.*\.log$/.test(f) && !f.includes("test.log"))).toBe(true); // the deploy log
     expect(written.some((f) => f.endsWith(`${TICKET}.md`))).toBe(true);
+    expect(written.some((f) => f.includes("status-site"))).toBe(true);
+    expect(written.some((f) => f.includes("previews"))).toBe(true);
     const found = scanCanaries(canaries, { files: written });
     expect(found, describeOccurrences(found)).toEqual([]);
   });
