@@ -2,6 +2,8 @@
 // run. The CLI prints these without a stack (stacks only with --debug) and exits with the code
 // listed here; the README documents the same table.
 
+import { redact } from "./redact.js";
+
 export const EXIT = {
   ok: 0,
   unexpected: 1, // a bug or an unknown failure: run again with --debug and report it
@@ -32,13 +34,14 @@ export class FirebreakError extends Error {
   readonly exit: ExitCode;
   readonly details: string[];
   constructor(info: ErrorInfo, options?: { cause?: unknown }) {
-    super(info.message, options);
+    // An error's text may quote an outside answer; it is masked here as well as where it is shown.
+    super(redact(info.message), options);
     this.name = "FirebreakError";
     this.code = info.code;
-    this.why = info.why;
-    this.next = info.next;
+    this.why = info.why === undefined ? undefined : redact(info.why);
+    this.next = info.next === undefined ? undefined : redact(info.next);
     this.exit = info.exit;
-    this.details = info.details ?? [];
+    this.details = (info.details ?? []).map(redact);
   }
   toJSON(): Omit<ErrorInfo, "exit"> & { exit: number } {
     return { code: this.code, message: this.message, why: this.why, next: this.next, exit: this.exit, details: this.details };

@@ -8,7 +8,7 @@ import type { Config } from "../config/schema.js";
 import { resolveSecret, type Secret } from "../config/secrets.js";
 import type { EffectRecord, Incident } from "../domain/types.js";
 import { AmbiguousOutcome, effect, type EffectDeps, type EffectOutcome, type EffectSpec } from "../workflow/effect.js";
-import { registerSecret } from "../redact.js";
+import { registerCredentialPair, registerSecret } from "../redact.js";
 import { EXIT, FirebreakError } from "../errors.js";
 import type { NotifyContext } from "../adapters/notify/context.js";
 import { postSlackApi, postSlackWebhook } from "../adapters/notify/slack.js";
@@ -299,6 +299,8 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
   if (addresses.length === 0) throw new FirebreakError({ code: "NO_RECIPIENTS", message: "E-mail: no valid recipient address.", next: "fill notify.email.to or the file named by notify.email.recipientsFile", exit: EXIT.config });
   const content = { ...(await renderEmail(ctx.view, ctx.repoRoot)), from: cfg.from, replyTo: cfg.replyTo };
   const password = cfg.smtp.password ? secret(ctx, cfg.smtp.password, "notify.email.smtp.password") : undefined;
+  // The server may echo the AUTH exchange: the base64 of user and password together.
+  if (password) registerCredentialPair(cfg.smtp.user, password.reveal());
 
   const prefix = `${effectKey(ctx.stage, "email")}:`;
   const byHash = new Map(addresses.map((a) => [addressHash(a), a]));

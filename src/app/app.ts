@@ -63,7 +63,10 @@ export class App {
   loadConfig(): Promise<{ config: Config; file: string | null; warnings: string[] }> {
     this.configPromise ??= (async () => {
       const { loadConfig } = await import("../config/load.js");
-      return loadConfig(await this.repoRoot());
+      const { registerConfigSecrets } = await import("../config/register-secrets.js");
+      const loaded = await loadConfig(await this.repoRoot());
+      registerConfigSecrets(loaded.config, this.env);
+      return loaded;
     })();
     return this.configPromise;
   }

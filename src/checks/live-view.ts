@@ -4,6 +4,7 @@
 import { Listr } from "listr2";
 import type { CheckResult, RunChecksOptions } from "./run-checks.js";
 import { formatDuration, runCheck, validateSelection } from "./run-checks.js";
+import { redact } from "../redact.js";
 
 export interface LiveViewOptions extends RunChecksOptions {
   /** "default" on a terminal; "simple" or "silent" elsewhere (tests). */
@@ -15,21 +16,22 @@ export async function runChecksLive(checks: Array<{ name: string; command: strin
   const results: CheckResult[] = [];
   const list = new Listr(
     checks.map((check) => ({
-      title: check.command ? `${check.name}: ${check.command}` : check.name,
+      // Output reaches the view already redacted (run-checks.ts); the titles are redacted here.
+      title: redact(check.command ? `${check.name}: ${check.command}` : check.name),
       task: async (_ctx: unknown, task: { title: string; output: string; skip: (m?: string) => void }) => {
         const result = await runCheck(check, {
           ...opts,
           onEvent: (e) => {
-            if (e.type === "output") task.output = e.chunk.trimEnd().split("\n").pop() ?? "";
+            if (e.type === "output") task.output = redact(e.chunk.trimEnd().split(/\r?\n|\r/).pop() ?? "");
             opts.onEvent?.(e);
           },
         });
         results.push(result);
         opts.onEvent?.({ type: "end", result });
         const time = result.logPath ? ` (${formatDuration(result.durationMs)})` : "";
-        if (result.status === "skipped" || result.status === "missing") return task.skip(`${check.name} ${result.status}: ${result.reason ?? ""}`);
-        task.title = `${check.name} ${result.status}${time}${result.logPath && result.status !== "passed" ? ` log: ${result.logPath}` : ""}`;
-        if (result.status !== "passed") throw new Error(`${check.name} ${result.status}${result.reason ? `: ${result.reason}` : ""}`);
+        if (result.status === "skipped" || result.status === "missing") return task.skip(redact(`${check.name} ${result.status}: ${result.reason ?? ""}`));
+        task.title = redact(`${check.name} ${result.status}${time}${result.logPath && result.status !== "passed" ? ` log: ${result.logPath}` : ""}`);
+        if (result.status !== "passed") throw new Error(redact(`${check.name} ${result.status}${result.reason ? `: ${result.reason}` : ""}`));
       },
     })),
     {

@@ -3,12 +3,13 @@
 
 import type { CheckEvent, CheckResult } from "./run-checks.js";
 import { formatDuration } from "./run-checks.js";
+import { redact } from "../redact.js";
 
 /** The line to print for an event, or null (output chunks go to the log file, not the screen). */
 export function renderCheckProgress(e: CheckEvent): string | null {
-  if (e.type === "start") return `[${e.name}] $ ${e.command}`;
+  if (e.type === "start") return redact(`[${e.name}] $ ${e.command}`);
   if (e.type === "output") return null;
-  return `[${e.result.name}] ${describe(e.result)}`;
+  return redact(`[${e.result.name}] ${describe(e.result)}`);
 }
 
 function describe(r: CheckResult): string {
@@ -30,5 +31,5 @@ function describe(r: CheckResult): string {
 export function renderCheckSummary(results: CheckResult[]): string[] {
   const w = Math.max(5, ...results.map((r) => r.name.length));
   const rows = results.map((r) => `${r.name.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.logPath ? formatDuration(r.durationMs) : "-").padEnd(8)}  ${r.logPath ?? r.reason ?? ""}`);
-  return [`${"CHECK".padEnd(w)}  ${"STATUS".padEnd(11)}  ${"TIME".padEnd(8)}  LOG`, ...rows];
+  return [`${"CHECK".padEnd(w)}  ${"STATUS".padEnd(11)}  ${"TIME".padEnd(8)}  LOG`, ...rows.map(redact)];
 }

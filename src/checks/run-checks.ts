@@ -7,6 +7,8 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { runShell } from "../adapters/process.js";
 import { E } from "../errors.js";
+import { redact } from "../redact.js";
+import { redactLines } from "../redact-lines.js";
 
 export type CheckStatus = "passed" | "failed" | "timed-out" | "skipped" | "missing" | "interrupted";
 
@@ -70,11 +72,18 @@ export async function runCheck(check: { name: string; command: string | null }, 
   if (opts.only && !opts.only.includes(check.name)) return { ...base, status: "skipped", reason: `not in --only ${opts.only.join(",")}` };
   if (check.command === null) return { ...base, status: "missing", reason: "no command configured and no package.json script found" };
 
-  mkdirSync(opts.logDir, { recursive: true });
+  // Logs hold what a test printed, which may be a secret from the environment: only the owner
+  // reads them, and every line is redacted before it is written or shown.
+  mkdirSync(opts.logDir, { recursive: true, mode: 0o700 });
   const logPath = join(opts.logDir, `${check.name.replace(/[^\w.-]+/g, "_")}.log`);
-  const log = createWriteStream(logPath);
-  log.write(`$ ${check.command}\n`);
-  opts.onEvent?.({ type: "start", name: check.name, command: check.command, logPath });
+  const log = createWriteStream(logPath, { mode: 0o600 });
+  const command = redact(check.command);
+  log.write(`$ ${command}\n`);
+  opts.onEvent?.({ type: "start", name: check.name, command, logPath });
+  const lines = redactLines((chunk) => {
+    log.write(chunk);
+    opts.onEvent?.({ type: "output", name: check.name, chunk });
+  });
   let r;
   try {
     r = await runShell(check.command, {
@@ -82,16 +91,15 @@ export async function runCheck(check: { name: string; command: string | null }, 
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
       env: { CI: process.env.CI ?? "1", FORCE_COLOR: "0" },
-      onOutput: (chunk) => {
-        log.write(chunk);
-        opts.onEvent?.({ type: "output", name: check.name, chunk });
-      },
+      onOutput: (chunk) => lines.push(chunk),
     });
   } catch (e) {
-    log.write(`\n[firebreak] could not start: ${(e as Error).message}\n`);
+    const why = redact((e as Error).message);
+    log.write(`\n[firebreak] could not start: ${why}\n`);
     await closeStream(log);
-    return { ...base, status: "failed", logPath, reason: `could not start: ${(e as Error).message}` };
+    return { ...base, status: "failed", logPath, reason: `could not start: ${why}` };
   }
+  lines.flush();
   const result: CheckResult = { ...base, exitCode: r.code, durationMs: r.durationMs, logPath, status: "passed" };
   if (opts.signal?.aborted) Object.assign(result, { status: "interrupted", reason: "stopped by the user" });
   else if (r.timedOut) Object.assign(result, { status: "timed-out", reason: `no result after ${formatDuration(opts.timeoutMs)}` });
@@ -106,7 +114,7 @@ export async function runCheck(check: { name: string; command: string | null }, 
 
 function firstMatch(text: string): string {
   const line = text.split("\n").find((l) => NOT_FOUND.test(l) || /not found/.test(l));
-  return (line ?? "command not found").trim().slice(0, 200);
+  return redact((line ?? "command not found").trim()).slice(0, 200);
 }
 
 function closeStream(s: NodeJS.WritableStream): Promise<void> {

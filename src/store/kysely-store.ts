@@ -11,6 +11,7 @@ import type { EffectRecord, Incident, NewEvent, NewIncident, TimelineEvent } fro
 import { inWriteTransaction, type Backend } from "./backend.js";
 import { effectDone, effectExists, effectUnknown, leaseLost } from "./effect-errors.js";
 import { checkChain, checkHead, eventHash, toJsonValue } from "./hash-chain.js";
+import { redact, redactDeep } from "../redact.js";
 import { toEffect, toEvent, toIncident, toLease } from "./rows.js";
 import type { Database, LeasesTable } from "./schema.js";
 
@@ -23,6 +24,9 @@ class LeaseHeld extends Error {
   }
 }
 const INACTIVE = ["resolved", "abandoned"] as const;
+
+/** What the store keeps of a value: plain JSON with every secret (and every form of one) masked. */
+const keep = <T>(value: T): T => toJsonValue(redactDeep(value));
 
 export class KyselyStore implements Store {
   readonly #b: Backend;
@@ -48,7 +52,7 @@ export class KyselyStore implements Store {
 
   async createIncident(input: NewIncident, first: NewEvent): Promise<Incident> {
     const now = this.#now();
-    const incident: Incident = toJsonValue({
+    const incident: Incident = keep({
       id: `inc_${randomUUID().replaceAll("-", "")}`,
       ticket: input.ticket,
       title: input.title,
@@ -142,7 +146,7 @@ export class KyselyStore implements Store {
       const next: Incident = {
         ...current,
         status: patch.status ?? current.status,
-        data: toJsonValue({ ...current.data, ...(patch.data ?? {}) }),
+        data: keep({ ...current.data, ...(patch.data ?? {}) }),
         updatedAt: this.#now(),
       };
       await trx
@@ -208,7 +212,7 @@ export class KyselyStore implements Store {
         incidentId,
         key,
         state: "intent",
-        intent: toJsonValue(intent),
+        intent: keep(intent),
         result: null,
         startedAt: this.#now(),
         finishedAt: null,
@@ -243,7 +247,7 @@ export class KyselyStore implements Store {
       const record: EffectRecord = {
         ...current,
         state: outcome.state,
-        result: outcome.result === null ? null : toJsonValue(outcome.result),
+        result: outcome.result === null ? null : keep(outcome.result),
         finishedAt: this.#now(),
       };
       await trx
@@ -383,9 +387,11 @@ export class KyselyStore implements Store {
       seq: last ? Number(last.seq) + 1 : 1,
       at: event.at,
       recordedAt: this.#now(),
-      actor: event.actor,
+      actor: redact(event.actor),
       kind: event.kind,
-      data: toJsonValue(event.data ?? {}),
+      // Redacted here, before hashing: a secret that reached the chain could never be removed
+      // without breaking `log --verify`.
+      data: keep(event.data ?? {}),
     };
     const prevHash = last?.hash ?? "";
     const stored: TimelineEvent = { ...content, prevHash, hash: eventHash(prevHash, content) };

@@ -2,7 +2,7 @@
 // from the environment and registered for redaction, and failures as messages a person can act on.
 
 import { resolveSecret } from "../config/secrets.js";
-import { registerSecret } from "../redact.js";
+import { redact, registerSecret, safeExcerpt } from "../redact.js";
 import { EXIT, FirebreakError } from "../errors.js";
 
 export interface HttpResponse {
@@ -69,17 +69,17 @@ export async function httpRequest(req: { method?: string; url: string; headers?:
 /** GET a JSON document; an HttpFailure for a non-2xx status or a body that is not JSON. */
 export async function getJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
   const res = await httpRequest({ url, headers: { accept: "application/json", ...headers }, timeoutMs });
-  if (res.status < 200 || res.status > 299) throw new HttpFailure(`HTTP ${res.status}: ${res.body.slice(0, 200)}`, res.status);
+  if (res.status < 200 || res.status > 299) throw new HttpFailure(`HTTP ${res.status}: ${safeExcerpt(res.body, 200)}`, res.status);
   try {
     return JSON.parse(res.body) as unknown;
   } catch {
-    throw new HttpFailure(`the answer is not JSON: ${res.body.slice(0, 120)}`);
+    throw new HttpFailure(`the answer is not JSON: ${safeExcerpt(res.body, 120)}`);
   }
 }
 
 /** GET a text page (a /metrics exposition); an HttpFailure for a non-2xx status. */
 export async function getText(url: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
   const res = await httpRequest({ url, headers: { accept: "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.9,*/*;q=0.1", ...headers }, timeoutMs });
-  if (res.status < 200 || res.status > 299) throw new HttpFailure(`HTTP ${res.status} from ${url}`, res.status);
+  if (res.status < 200 || res.status > 299) throw new HttpFailure(redact(`HTTP ${res.status} from ${url}`), res.status);
   return res.body;
 }

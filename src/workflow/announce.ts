@@ -4,6 +4,7 @@
 // nothing twice. `ship` and `verify` call announceStage() for the stages notify.auto names.
 
 import { mkdir, writeFile } from "node:fs/promises";
+import { redact } from "../redact.js";
 import { dirname, join, resolve } from "node:path";
 import type { App } from "../app/app.js";
 import type { Config } from "../config/schema.js";
@@ -186,7 +187,7 @@ export async function previewStage(app: App, incident: Incident, stage: Stage, o
       for (const [name, text] of Object.entries(files)) {
         const file = join(dir, name);
         await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, text);
+        await writeFile(file, redact(text));
         written.push(file);
       }
     }

@@ -6,11 +6,13 @@
 //   Statuspage v1           POST/PATCH/GET /statuspage/v1/pages/{page}/incidents[/{id}] (Authorization: OAuth <key>)
 //   generic webhook         POST /hook/…                  any JSON                   → 204
 // plus an SMTP server (smtp-server) whose messages are parsed with mailparser.
-// A test can queue special answers for a path prefix (a 429, a 404, a request that never answers).
+// A test can queue special answers for a path prefix (a 429, a 404, a request that never answers),
+// or have every request under a prefix refused with an error that echoes the request's method,
+// path, headers and body back (as many real services' error pages do): echoErrors().
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { SMTPServer, type SMTPServerAuthentication } from "smtp-server";
 import { simpleParser, type ParsedMail } from "mailparser";
 
 export interface Received {
@@ -38,6 +40,7 @@ export class Receivers {
   readonly slackToken = "xoxb-test-0123456789abcdef";
   private server: Server | null = null;
   private specials: { prefix: string; answer: Special; method?: string }[] = [];
+  private echoes: { prefix: string; status: number }[] = [];
   private hanging: ServerResponse[] = [];
   private incidents = new Map<string, any>();
   private ts = 1_700_000_000;
@@ -45,6 +48,11 @@ export class Receivers {
   /** The next request whose path starts with `prefix` (and, when given, uses `method`) gets `answer` instead of the normal one. */
   answerNext(prefix: string, answer: Special, method?: string): void {
     this.specials.push({ prefix, answer, ...(method ? { method } : {}) });
+  }
+
+  /** Every request under `prefix` from now on is answered `status` with the request echoed in the body. */
+  echoErrors(prefix: string, status: number): void {
+    this.echoes.push({ prefix, status });
   }
 
   to(prefix: string): Received[] {
@@ -65,6 +73,11 @@ export class Receivers {
         }
         const r: Received = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, json, at: Date.now() };
         this.requests.push(r);
+        const echo = this.echoes.find((e) => r.path.startsWith(e.prefix));
+        if (echo) {
+          res.writeHead(echo.status, { "content-type": "text/plain" }).end(`Cannot ${r.method} ${r.path}\nheaders: ${JSON.stringify(r.headers)}\nbody: ${r.body}`);
+          return;
+        }
         const i = this.specials.findIndex((s) => r.path.startsWith(s.prefix) && (s.method === undefined || s.method === r.method));
         if (i >= 0) {
           const answer = this.specials.splice(i, 1)[0]!.answer;
@@ -177,15 +190,29 @@ export interface Mail {
   parsed: ParsedMail;
 }
 
-/** An SMTP server on 127.0.0.1 that keeps each message with its envelope. */
+/**
+ * An SMTP server on 127.0.0.1 that keeps each message with its envelope. With `echoAuth` it
+ * refuses every login with a reply that echoes the credentials as the client sent them (the
+ * base64 of AUTH PLAIN's "\0user\0password", and the password's own base64 as in AUTH LOGIN).
+ */
 export class MailServer {
   readonly messages: Mail[] = [];
   port = 0;
   private server: SMTPServer | null = null;
+  constructor(private readonly opts: { echoAuth?: boolean } = {}) {}
 
   async start(): Promise<void> {
+    const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
     this.server = new SMTPServer({
-      authOptional: true,
+      authOptional: !this.opts.echoAuth,
+      ...(this.opts.echoAuth
+        ? {
+            allowInsecureAuth: true,
+            authMethods: ["PLAIN", "LOGIN"],
+            onAuth: (auth: SMTPServerAuthentication, _session: unknown, callback: (e: Error) => void) =>
+              callback(new Error(`5.7.8 Authentication failed for ${b64(`\0${auth.username ?? ""}\0${auth.password ?? ""}`)} (${b64(auth.password ?? "")})`)),
+          }
+        : {}),
       disabledCommands: ["STARTTLS"],
       logger: false,
       onData: (stream, session, callback) => {

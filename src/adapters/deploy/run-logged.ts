@@ -23,7 +23,7 @@ function lineSplitter(io: DeployIO, quiet: boolean): { push(chunk: string): void
   let rest = "";
   const emit = (l: string) => {
     const text = redact(l);
-    appendFileSync(io.logFile, text + "\n");
+    appendFileSync(io.logFile, text + "\n", { mode: 0o600 });
     if (!quiet) io.line(text);
   };
   return {
@@ -41,8 +41,8 @@ function lineSplitter(io: DeployIO, quiet: boolean): { push(chunk: string): void
 
 async function logged(kind: "argv" | "shell", program: string, args: readonly string[], io: DeployIO, o: LoggedRun): Promise<RunResult> {
   const shown = kind === "shell" ? program : [program, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
-  if (!o.quiet) io.announce(`$ ${shown}`);
-  appendFileSync(io.logFile, redact(`$ ${shown}\n`));
+  if (!o.quiet) io.announce(redact(`$ ${shown}`));
+  appendFileSync(io.logFile, redact(`$ ${shown}\n`), { mode: 0o600 });
   const split = lineSplitter(io, Boolean(o.quiet));
   // A status probe is read through a pipe; a deploy writes to the spool (see DeployIO.spool).
   const spooled = io.spool && !o.quiet ? { spool: io.spool, onSpawn: (pid: number) => io.started?.(pid) } : {};

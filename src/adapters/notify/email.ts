@@ -6,7 +6,7 @@
 import { createTransport, type Transporter } from "nodemailer";
 import type { Secret } from "../../config/secrets.js";
 import { AmbiguousOutcome } from "../../workflow/effect.js";
-import { redact } from "../../redact.js";
+import { redact, safeExcerpt } from "../../redact.js";
 import { notifyError } from "./http.js";
 
 export interface SmtpSettings {
@@ -74,9 +74,9 @@ export async function sendBatch(transport: Transporter, content: EmailContent, r
       bcc: recipients,
       envelope: { from: bareAddress(from), to: recipients },
       ...(content.replyTo ? { replyTo: headerSafe(content.replyTo, 320) } : {}),
-      subject: headerSafe(content.subject),
-      text: content.text,
-      html: content.html,
+      subject: headerSafe(redact(content.subject)),
+      text: redact(content.text),
+      html: redact(content.html),
       disableFileAccess: true,
       disableUrlAccess: true,
     });
@@ -87,7 +87,7 @@ export async function sendBatch(transport: Transporter, content: EmailContent, r
     return { messageId: String(info.messageId ?? ""), accepted: raw ? recipients.length : accepted, rejected, ...(raw ? { raw } : {}) };
   } catch (e) {
     const err = e as SmtpError;
-    const reason = redact(headerSafe(err.response ?? err.message, 200));
+    const reason = headerSafe(safeExcerpt(err.response ?? err.message, 200), 200);
     if (typeof err.responseCode === "number")
       throw notifyError("E-mail", `the SMTP server refused the message (${reason}); nothing was sent`, "check notify.email (from, smtp) and the recipients, then run the same command again");
     // Lost while the message itself was being handed over: it may have been accepted.

@@ -9,7 +9,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { EXIT, FirebreakError } from "../../errors.js";
 import { AmbiguousOutcome } from "../../workflow/effect.js";
-import { redact } from "../../redact.js";
+import { redact, redactDeep, safeExcerpt } from "../../redact.js";
 import type { Secret } from "../../config/secrets.js";
 
 export interface HttpAnswer {
@@ -45,7 +45,9 @@ export function send(call: HttpCall): Promise<HttpAnswer> {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
     return Promise.reject(notifyError(call.service, `the configured URL must be http(s), not ${url.protocol}`));
-  const body = call.json === undefined ? undefined : Buffer.from(JSON.stringify(call.json));
+  // What goes out is redacted too: a message is built from the record, but nothing may carry a
+  // secret to a channel people read.
+  const body = call.json === undefined ? undefined : Buffer.from(JSON.stringify(redactDeep(call.json)));
   const headers: Record<string, string> = { "user-agent": "firebreak", accept: "application/json", ...call.headers };
   if (body) {
     headers["content-type"] ??= "application/json; charset=utf-8";
@@ -132,8 +134,7 @@ export async function sendWithRetry(call: HttpCall, rules: RetryRules): Promise<
 
 /** A short, safe excerpt of a service's answer for an error message. */
 export function excerpt(body: string): string {
-  const one = body.replace(/\s+/g, " ").trim();
-  return redact(one.length > 200 ? one.slice(0, 200) + "…" : one);
+  return safeExcerpt(body, 200);
 }
 
 /**

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { LinearClient } from "@linear/sdk";
 import type { Secret } from "../../config/secrets.js";
 import { EXIT, FirebreakError } from "../../errors.js";
-import { redact } from "../../redact.js";
+import { safeExcerpt } from "../../redact.js";
 import { AmbiguousOutcome } from "../../workflow/effect.js";
 import { keyMarker, type NewTrackerIssue, type Tracker, type TrackerComment, type TrackerItem } from "./port.js";
 
@@ -58,7 +58,7 @@ function readLinearFailure(e: unknown): LinearFailure {
     answered,
     status: err.status,
     type: err.type,
-    message: redact(messages.trim() || String(e)),
+    message: safeExcerpt(messages.trim() || String(e), 300),
     notFound: /not found|could not find|does not exist/i.test(messages),
     duplicate: /already exists|duplicate|unique constraint/i.test(messages),
   };
