@@ -4,7 +4,7 @@
 // announcement channels are real HTTP/SMTP receivers on 127.0.0.1. Every process started here is
 // stopped by cleanup().
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "vitest";
@@ -16,7 +16,7 @@ export const TICKET = "ENG-1234";
 
 // The team's deploy: log the start, take `seconds`, make the version live, log the end. A signal
 // it receives is logged too (the deploy was stopped, not finished).
-const DEPLOY = `import { appendFileSync, writeFileSync } from "node:fs";
+const DEPLOY = `import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 const [dir, seconds] = process.argv.slice(2);
 const version = process.env.FIREBREAK_VERSION;
 const flag = process.env.FEATURE_FIX_ENABLED ?? "";
@@ -25,10 +25,29 @@ for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(s, () => { line("sto
 line("start");
 console.log("deploying " + version);
 await new Promise((r) => setTimeout(r, Number(seconds) * 1000));
+// A test holds the deploy mid-run while a file "hold" exists (bounded).
+for (let i = 0; i < 1200 && existsSync(dir + "/hold"); i++) await new Promise((r) => setTimeout(r, 100));
 writeFileSync(dir + "/live", version + "\\n");
 line("end");
 console.log("deployed " + version);
 `;
+
+// A step a test can hold mid-run (a check's test command, a git hook): it writes its pid to
+// <dir>/<name>.pids, then waits while <dir>/hold exists (bounded).
+const HOLD = `import { appendFileSync, existsSync } from "node:fs";
+const [dir, name] = process.argv.slice(2);
+appendFileSync(dir + "/" + name + ".pids", process.pid + "\\n");
+for (let i = 0; i < 1200 && existsSync(dir + "/hold"); i++) await new Promise((r) => setTimeout(r, 100));
+`;
+
+/** Makes every push to `origin` wait in a pre-receive hook while <dir>/hold exists. */
+export function holdPushes(origin: string, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "hold.mjs"), HOLD);
+  const hook = join(origin, "hooks", "pre-receive");
+  writeFileSync(hook, `#!/bin/sh\ncat >/dev/null\nexec "${process.execPath}" "${dir}/hold.mjs" "${dir}" hook\n`);
+  chmodSync(hook, 0o755);
+}
 
 const STATUS = `import { existsSync, readFileSync } from "node:fs";
 const f = process.argv[2] + "/live";
@@ -55,6 +74,8 @@ export interface WorldOptions {
   autoAnnounce?: boolean;
   /** More .firebreak.yml (top-level keys). */
   extraConfig?: (w: { root: string; deployDir: string }) => string;
+  /** The check's test command (default: node -e 0). */
+  checks?: (w: { deployDir: string }) => string;
   /** Extra environment for every run (secrets). */
   env?: Record<string, string>;
 }
@@ -74,6 +95,11 @@ export interface World {
   events(): Promise<{ seq: number; kind: string; hash: string; data: Record<string, any> }[]>;
   effects(): { key: string; state: string }[];
   dbPath: string;
+  /** Holds the deploy (and every hold.mjs step) mid-run until release(). */
+  hold(): void;
+  release(): void;
+  /** Pids hold.mjs steps named `name` wrote. */
+  held(name: string): number[];
   cleanup(): Promise<void>;
 }
 
@@ -101,6 +127,7 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
   mkdirSync(deployDir, { recursive: true });
   writeFileSync(join(deployDir, "deploy.mjs"), DEPLOY);
   writeFileSync(join(deployDir, "status.mjs"), STATUS);
+  writeFileSync(join(deployDir, "hold.mjs"), HOLD);
   writeFileSync(join(deployDir, "live"), "v1.4.2\n");
   writeFileSync(join(fx.root, "recipients.txt"), "ana@customer.test\nbo@customer.test\ncy@customer.test\n");
   const env: Record<string, string> = {
@@ -171,7 +198,17 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
         db.close();
       }
     },
+    hold: () => writeFileSync(join(deployDir, "hold"), ""),
+    release: () => rmSync(join(deployDir, "hold"), { force: true }),
+    held: (name) => (existsSync(join(deployDir, `${name}.pids`)) ? readFileSync(join(deployDir, `${name}.pids`), "utf8").split("\n").filter(Boolean).map(Number) : []),
     async cleanup() {
+      w.release();
+      for (const pid of [...w.held("check"), ...w.held("hook")])
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
       // A deploy that outlived the test's runs is stopped with its whole group.
       for (const d of w.deploys())
         if (d.end === null)
@@ -189,7 +226,7 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
     const notify = opts.channels?.length ? `notify:\n${opts.autoAnnounce ? "  auto: { ship: monitoring }\n" : ""}${channelsYaml(opts.channels, fx.root, rx, mail)}` : "";
     const deployCmd = `node ${deployDir}/deploy.mjs ${deployDir} ${opts.deploySeconds ?? 0}`;
     const config =
-      `checks:\n  test: "node -e 0"\n` +
+      `checks:\n  test: ${JSON.stringify(opts.checks?.({ deployDir }) ?? "node -e 0")}\n` +
       `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(deployCmd)}\n    status: ${JSON.stringify(`node ${deployDir}/status.mjs ${deployDir}`)}\n` +
       notify +
       (opts.extraConfig?.({ root: fx.root, deployDir }) ?? "");
