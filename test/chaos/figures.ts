@@ -34,9 +34,13 @@ declare module "vitest" {
   }
 }
 
-/** Adds the row to the table, then fails the test when any figure is not zero. */
-export function report(row: Row): void {
-  appendFileSync(inject("chaosFigures"), JSON.stringify(row) + "\n");
-  const bad = Object.fromEntries(Object.entries(row).filter(([k, v]) => typeof v === "number" && !INFORMATIONAL.includes(k as Figure) && v !== 0));
-  expect(bad, `${row.group} / ${row.scenario}\n${(row.notes ?? []).join("\n")}`).toEqual({});
+/** Adds the rows to the table, then fails the test when any figure is not zero. */
+export function report(...rows: Row[]): void {
+  for (const row of rows) appendFileSync(inject("chaosFigures"), JSON.stringify(row) + "\n");
+  const bad = rows.flatMap((row) =>
+    Object.entries(row)
+      .filter(([k, v]) => typeof v === "number" && !INFORMATIONAL.includes(k as Figure) && v !== 0)
+      .map(([k, v]) => `${row.group} / ${row.scenario}: ${COLUMNS[k as Figure]} ${v}\n  ${(row.notes ?? []).join("\n  ")}`),
+  );
+  expect(bad).toEqual([]);
 }
