@@ -18,6 +18,7 @@ export const COLUMNS = {
   bothProceeded: "both proceeded",
   unnamedHolder: "holder unnamed",
   childrenLeft: "children left",
+  notRecorded: "not recorded",
   notResumable: "not resumable",
   held: "held for a person",
 } as const;

@@ -1,7 +1,8 @@
 // INT, TERM and HUP (Ctrl-C, a kill, a dropped SSH session) while a command has a child at work:
 // check's test command, ship's deploy, verify's smoke test, backport's push (held in the origin's
-// hook). Counted: children still running after firebreak exited, a firebreak that did not exit,
-// and whether the same command run again completes.
+// hook). Counted: children still running after firebreak exited (or a firebreak that did not
+// exit), an interruption that left nothing on the record, and whether the same command run again
+// completes.
 
 import { afterEach, describe, it } from "vitest";
 import { createServer, type Server } from "node:http";
@@ -44,6 +45,11 @@ interface Case {
 
 async function measure(command: string, signal: Sig, c: Case): Promise<void> {
   const run = await c.start();
+  const events = async () => {
+    const r = await spawnCli(run.cwd, ["log", "--json", "ENG-1234"], run.env).done;
+    return r.code === 0 ? (r.json().events as unknown[]).length : -1;
+  };
+  const before = await events();
   run.stop(signal);
   const notes: string[] = [];
   const ended = await Promise.race([run.done, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
@@ -57,6 +63,9 @@ async function measure(command: string, signal: Sig, c: Case): Promise<void> {
   const left = run.pids().filter(alive);
   strays.push(...left);
   if (left.length) notes.push(`left running: pids ${left.join(", ")}`);
+  // What was interrupted goes on the record: at least one event written after the signal.
+  const notRecorded = ended !== null && (await events()) <= before ? 1 : 0;
+  if (notRecorded) notes.push(`nothing recorded after ${signal}`);
   c.release();
   if (ended === null) await run.done;
   let completed = false;
@@ -67,7 +76,7 @@ async function measure(command: string, signal: Sig, c: Case): Promise<void> {
     completed = r.code === 0;
     if (!completed) notes.push(`again: exit ${r.code}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
   }
-  report({ group: "signals", scenario: `${signal} during ${command}`, runs, childrenLeft: left.length + keptRunning, notResumable: completed ? 0 : 1, notes });
+  report({ group: "signals", scenario: `${signal} during ${command}`, runs, childrenLeft: left.length + keptRunning, notRecorded, notResumable: completed ? 0 : 1, notes });
 }
 
 const pidsOf = (file: string) => () => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number) : []);
