@@ -8,7 +8,7 @@ import { report } from "./figures.js";
 import { holdPushes, makeWorld, TICKET, type World } from "./world.js";
 import { spawnCli, waitFor, within, type Running } from "./proc.js";
 import { gitIn } from "../helpers/git-fixture.js";
-import { makeCliFixture, type CliFixture } from "../backport/cli-fixture.js";
+import { HOTFIX, makeCliFixture, type CliFixture } from "../backport/cli-fixture.js";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const NAMES_HOLDER = /locked by .*(pid \d+|run by)/s;
@@ -59,27 +59,35 @@ describe("two runs at once", () => {
     });
   });
 
-  it("two clones on one store racing ship", async () => {
-    w = await makeWorld({ stage: "ready" });
-    const world = w;
-    const clone = join(world.fx.root, "clone2");
-    gitIn(world.fx.root, ["clone", "-q", world.fx.origin, clone]);
-    const branch = world.fx.git("rev-parse", "--abbrev-ref", "HEAD");
+  /** A second clone of the origin on the incident's branch: another person's checkout. */
+  const secondClone = (root: string, origin: string, branch: string): string => {
+    const clone = join(root, "clone2");
+    gitIn(root, ["clone", "-q", origin, clone]);
     gitIn(clone, ["checkout", "-q", branch]);
     gitIn(clone, ["config", "user.name", "Other Author"]);
     gitIn(clone, ["config", "user.email", "other@example.test"]);
+    return clone;
+  };
+
+  it.each([
+    ["ship", ["ship", "--no-verify"], "ready"],
+    ["rollback", ["rollback", "--strategy", "previous"], "shipped"],
+  ] as const)("two clones on one store racing %s", async (name, args, stage) => {
+    w = await makeWorld({ stage });
+    const world = w;
+    const clone = secondClone(world.fx.root, world.fx.origin, world.fx.git("rev-parse", "--abbrev-ref", "HEAD"));
     const shared = { ...world.env, FIREBREAK_DB: world.dbPath };
     world.hold();
-    const first = spawnCli(world.fx.work, ["ship", "--no-verify"], shared);
+    const first = spawnCli(world.fx.work, [...args], shared);
     running.push(first);
     await waitFor(() => world.deploys().length > 0, 90_000);
-    const b = await second(spawnCli(clone, ["ship", "--no-verify"], shared), () => world.deploys().length > 1);
+    const b = await second(spawnCli(clone, [...args], shared), () => world.deploys().length > 1);
     world.release();
     const a = await first.done;
     await waitFor(() => world.deploys().every((d) => d.end !== null), 30_000);
     report({
       group: "races",
-      scenario: "two clones, one store: ship",
+      scenario: `two clones, one store: ${name}`,
       runs: 2,
       bothProceeded: b.proceeded ? 1 : 0,
       unnamedHolder: b.named ? 0 : 1,
@@ -88,17 +96,20 @@ describe("two runs at once", () => {
     });
   });
 
-  it("two processes racing backport in one clone", async () => {
+  it.each(["two processes", "two clones, one store"] as const)("%s racing backport", async (how) => {
     bp = await makeCliFixture();
     const fx = bp;
+    fx.git("push", "-q", "origin", HOTFIX);
+    const otherCwd = how === "two processes" ? fx.work : secondClone(fx.root, fx.origin, HOTFIX);
+    const shared = { FIREBREAK_DB: join(fx.work, ".git", "firebreak", "firebreak.db") };
     const dir = join(fx.root, "hold");
     holdPushes(fx.origin, dir);
     const pids = () => (existsSync(join(dir, "hook.pids")) ? readFileSync(join(dir, "hook.pids"), "utf8").split("\n").filter(Boolean).length : 0);
     writeFileSync(join(dir, "hold"), "");
-    const first = spawnCli(fx.work, ["backport"]);
+    const first = spawnCli(fx.work, ["backport"], shared);
     running.push(first);
     await waitFor(() => pids() > 0, 90_000);
-    const b = await second(spawnCli(fx.work, ["backport"]), () => pids() > 1);
+    const b = await second(spawnCli(otherCwd, ["backport"], shared), () => pids() > 1);
     rmSync(join(dir, "hold"), { force: true });
     const a = await first.done;
     const bEnd = await within(running[running.length - 1]!, 60_000);
@@ -106,7 +117,7 @@ describe("two runs at once", () => {
     const numbers = new Set(prs.map((p) => p.number)).size;
     report({
       group: "races",
-      scenario: "two processes: backport",
+      scenario: `${how}: backport`,
       runs: 2,
       bothProceeded: b.proceeded ? 1 : 0,
       unnamedHolder: b.named ? 0 : 1,
