@@ -4,5 +4,6 @@
 import { killMatrix } from "./matrix.js";
 import { announce, followups } from "./subjects.js";
 
-await killMatrix(announce);
+await killMatrix(announce("identified"));
+await killMatrix(announce("resolved", ["investigating"]));
 await killMatrix(followups);

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { makeWorld, resetReceivers, type World, type WorldOptions } from "./world.js";
+import { makeWorld, resetReceivers, saveReceivers, type World, type WorldOptions } from "./world.js";
 import type { Subject, Target } from "./kill-matrix.js";
 import { makeCliFixture, TICKET as BP_TICKET } from "../backport/cli-fixture.js";
 import { ALL_CHANNELS, setupAnnounce } from "../announce/fixture.js";
@@ -68,15 +68,23 @@ export const backport: Subject = {
   },
 };
 
-export const announce: Subject = {
-  group: "kill -9: announce",
-  command: ["announce", "--stage", "identified"],
+/** A stage announced on every channel; `after` stages were sent before (a later stage updates them). */
+export const announce = (stage: string, after: string[] = []): Subject => ({
+  group: `kill -9: announce --stage ${stage}${after.length ? ` (after ${after.join(", ")})` : ""}`,
+  command: ["announce", "--stage", stage],
   unaskable: UNASKABLE,
   async make() {
     const f = await setupAnnounce({ notify: ALL_CHANNELS });
+    for (const earlier of after) {
+      const r = await f.cli(["announce", "--stage", earlier]);
+      if (r.code !== 0) throw new Error(`announce --stage ${earlier}: ${r.stderr}`);
+    }
+    // Counted from here on.
+    const saved = saveReceivers(f.rx);
+    resetReceivers(f.rx, f.mail, saved);
     return {
       root: f.fx.root,
-      resetWorld: () => resetReceivers(f.rx, f.mail),
+      resetWorld: () => resetReceivers(f.rx, f.mail, saved),
       run: (args, env) => f.cli(args, env),
       witnesses() {
         const counts: Record<string, number> = {};
@@ -85,7 +93,7 @@ export const announce: Subject = {
         for (const m of f.mail.messages) for (const to of m.to) add(`mail to ${to}`);
         counts["statuspage incidents"] = f.rx.incidentsOnPage().length;
         const page = join(f.statusDir, "index.html");
-        counts["status page shows identified"] = existsSync(page) && /identified/i.test(readFileSync(page, "utf8")) ? 1 : 0;
+        counts[`status page shows ${stage}`] = existsSync(page) && new RegExp(stage, "i").test(readFileSync(page, "utf8")) ? 1 : 0;
         counts["stray files in the status page folder"] = existsSync(f.statusDir) ? readdirSync(f.statusDir).filter((n) => n.endsWith(".tmp")).length : 0;
         return counts;
       },
@@ -93,6 +101,20 @@ export const announce: Subject = {
       effects: () => effectsIn(join(f.fx.work, ".git", "firebreak", "firebreak.db")),
       cleanup: () => f.cleanup(),
     };
+  },
+});
+
+/** pr after a further fix commit: the push of the new head and the PR's update. */
+export const prUpdate: Subject = {
+  group: "kill -9: pr (update)",
+  command: ["pr"],
+  async make() {
+    const w = await makeWorld({ stage: "pr" });
+    w.fx.write("src/auth.js", "export function check(t) {\n  return typeof t.exp === \"number\" && t.exp > Date.now() / 1000;\n}\n");
+    await w.ok(["check"]);
+    w.fx.git("add", "-A");
+    await w.ok(["commit", "--what", "a token without exp got 200", "--root-cause", "exp was not checked for presence"]);
+    return worldTarget(w);
   },
 };
 

@@ -258,12 +258,19 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
   return w;
 }
 
-/** Forgets what the receivers saw, as if they had just started (a restored fixture's world). */
-export function resetReceivers(rx: Receivers, mail: MailServer): void {
+/**
+ * Forgets the requests and mails the receivers saw, and puts back the Statuspage incidents they
+ * held when `saved` was taken (saveReceivers), as a restored fixture's world would be.
+ */
+export function resetReceivers(rx: Receivers, mail: MailServer, saved: Map<string, unknown> = new Map()): void {
   rx.requests.length = 0;
-  (rx as unknown as { incidents: Map<string, unknown> }).incidents.clear();
+  const incidents = (rx as unknown as { incidents: Map<string, unknown> }).incidents;
+  incidents.clear();
+  for (const [k, v] of saved) incidents.set(k, structuredClone(v));
   mail.messages.length = 0;
 }
+
+export const saveReceivers = (rx: Receivers): Map<string, unknown> => structuredClone((rx as unknown as { incidents: Map<string, unknown> }).incidents);
 
 /** Pairs of deploys whose [start, end] intervals overlap; a deploy that never ended runs on. */
 export function overlaps(ds: DeployRecord[]): number {
