@@ -156,9 +156,13 @@ export async function applyPullRequest(deps: PrDeps, plan: PrPlan): Promise<PrOu
   }
 
   let updated = false;
-  if (pr.title !== plan.title || pr.body !== plan.body) {
+  const updateKey = `pr.update:${digest(plan.title, plan.body)}`;
+  // An update an earlier run began (killed before it recorded the result) is settled even when the
+  // PR already reads right, or its journal row would stay unfinished for good.
+  const unfinished = (await store.getEffect(id, updateKey))?.state;
+  if (pr.title !== plan.title || pr.body !== plan.body || (unfinished !== undefined && unfinished !== "done")) {
     const current = pr;
-    await effect(deps, id, `pr.update:${digest(plan.title, plan.body)}`, {
+    await effect(deps, id, updateKey, {
       kind: "pr.updated",
       intent: { number, title: plan.title },
       reconcile: async () => {

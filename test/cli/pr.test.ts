@@ -3,6 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
+import Database from "better-sqlite3";
 import { makeRepo, gitIn, type GitFixture } from "../helpers/git-fixture.js";
 import { firebreak } from "../helpers/cli.js";
 
@@ -72,5 +74,26 @@ describe("firebreak pr (git forge)", () => {
     const r = await firebreak(fx.work, ["approve"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--by");
+  });
+
+  it("an update killed after the forge took it: the re-run settles it from the PR, leaving no journal row unfinished", async () => {
+    expect((await firebreak(fx.work, ["pr"])).code).toBe(0);
+    // A new fact changes the PR body: the next pr updates it, under a key named after the new text.
+    expect((await firebreak(fx.work, ["note", "--impact", "every user with an expired session kept access for 3 hours"])).code).toBe(0);
+    const plan = (await firebreak(fx.work, ["pr", "--dry-run", "--json"])).json();
+    const key = `pr.update:${createHash("sha256").update(`${plan.title}\0${plan.body}`).digest("hex").slice(0, 12)}`;
+    const killed = await firebreak(fx.work, ["pr"], { env: { FIREBREAK_CRASH_AT: `${key}:after-perform` } });
+    expect(killed.signal, killed.stderr).toBe("SIGKILL");
+
+    const again = await firebreak(fx.work, ["pr"]);
+    expect(again.code, again.stderr).toBe(0);
+    const db = new Database(join(fx.work, ".git", "firebreak", "firebreak.db"), { readonly: true });
+    try {
+      expect(db.prepare("select state from effects where key = ?").get(key)).toEqual({ state: "done" });
+    } finally {
+      db.close();
+    }
+    const updated = (await firebreak(fx.work, ["log", "--json"])).json().events.filter((e: { kind: string }) => e.kind === "pr.updated");
+    expect(updated).toEqual([expect.objectContaining({ data: expect.objectContaining({ key, reconciled: true }) })]);
   });
 });

@@ -1,0 +1,144 @@
+// What each kill -9 matrix runs: a fresh fixture per kill point, made ready for one command.
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { makeWorld, resetReceivers, saveReceivers, type World, type WorldOptions } from "./world.js";
+import type { Subject, Target } from "./kill-matrix.js";
+import { makeCliFixture, TICKET as BP_TICKET } from "../backport/cli-fixture.js";
+import { ALL_CHANNELS, setupAnnounce } from "../announce/fixture.js";
+import { makeIncident, shipAndVerify } from "../review/fixture.js";
+
+// A chat webhook and SMTP cannot be asked whether a message arrived.
+export const UNASKABLE = /^announce:[^:]+:(slack|teams|webhook|email)/;
+
+function effectsIn(dbPath: string): { key: string; state: string }[] {
+  if (!existsSync(dbPath)) return [];
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("select key, state from effects").all() as { key: string; state: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+export const worldTarget = (w: World): Target => ({
+  root: w.fx.root,
+  resetWorld: () => resetReceivers(w.rx, w.mail),
+  run: (args, env) => w.cli(args, { env: env ?? {} }),
+  witnesses: () => w.witnesses(),
+  events: () => w.events(),
+  effects: () => w.effects(),
+  cleanup: () => w.cleanup(),
+});
+
+export const SHIP_WORLD: WorldOptions = { stage: "ready", channels: ["slack", "statuspage", "staticPage", "email"], autoAnnounce: true };
+
+export const ship: Subject = { group: "kill -9: ship", command: ["ship", "--no-verify"], make: async () => worldTarget(await makeWorld(SHIP_WORLD)), unaskable: UNASKABLE };
+
+const FLAG = `rollback:\n  flag:\n    env: { name: FEATURE_FIX_ENABLED, value: "false" }\n`;
+export const rollback = (strategy: "revert" | "previous" | "flag"): Subject => ({
+  group: `kill -9: rollback --strategy ${strategy}`,
+  command: ["rollback", "--strategy", strategy, "--reason", "error rate up"],
+  make: async () => worldTarget(await makeWorld({ stage: "shipped", ...(strategy === "flag" ? { extraConfig: () => FLAG } : {}) })),
+});
+
+export const pr: Subject = { group: "kill -9: pr", command: ["pr"], make: async () => worldTarget(await makeWorld({ stage: "fixed" })) };
+
+export const backport: Subject = {
+  group: "kill -9: backport",
+  command: ["backport"],
+  async make() {
+    const fx = await makeCliFixture();
+    return {
+      root: fx.root,
+      run: (args, env) => fx.cli(args, env),
+      witnesses() {
+        const counts: Record<string, number> = {};
+        for (const p of fx.pushes()) counts[`push ${p}`] = (counts[`push ${p}`] ?? 0) + 1;
+        const prs = Object.values(fx.prs());
+        counts["backport PRs"] = prs.length;
+        counts["backport PR numbers"] = new Set(prs.map((p) => p.number)).size;
+        return counts;
+      },
+      events: async () => (await fx.cli(["log", "--json", BP_TICKET])).json().events,
+      effects: () => effectsIn(join(fx.work, ".git", "firebreak", "firebreak.db")),
+      cleanup: async () => fx.cleanup(),
+    };
+  },
+};
+
+/** A stage announced on every channel; `after` stages were sent before (a later stage updates them). */
+export const announce = (stage: string, after: string[] = []): Subject => ({
+  group: `kill -9: announce --stage ${stage}${after.length ? ` (after ${after.join(", ")})` : ""}`,
+  command: ["announce", "--stage", stage],
+  unaskable: UNASKABLE,
+  async make() {
+    const f = await setupAnnounce({ notify: ALL_CHANNELS });
+    for (const earlier of after) {
+      const r = await f.cli(["announce", "--stage", earlier]);
+      if (r.code !== 0) throw new Error(`announce --stage ${earlier}: ${r.stderr}`);
+    }
+    // Counted from here on.
+    const saved = saveReceivers(f.rx);
+    resetReceivers(f.rx, f.mail, saved);
+    return {
+      root: f.fx.root,
+      resetWorld: () => resetReceivers(f.rx, f.mail, saved),
+      run: (args, env) => f.cli(args, env),
+      witnesses() {
+        const counts: Record<string, number> = {};
+        const add = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
+        for (const r of f.rx.requests) if (r.method !== "GET") add(`${r.path.split("/")[1]} ${r.method}`);
+        for (const m of f.mail.messages) for (const to of m.to) add(`mail to ${to}`);
+        counts["statuspage incidents"] = f.rx.incidentsOnPage().length;
+        const page = join(f.statusDir, "index.html");
+        counts[`status page shows ${stage}`] = existsSync(page) && new RegExp(stage, "i").test(readFileSync(page, "utf8")) ? 1 : 0;
+        counts["stray files in the status page folder"] = existsSync(f.statusDir) ? readdirSync(f.statusDir).filter((n) => n.endsWith(".tmp")).length : 0;
+        return counts;
+      },
+      events: async () => (await f.cli(["log", "--json"])).json().events,
+      effects: () => effectsIn(join(f.fx.work, ".git", "firebreak", "firebreak.db")),
+      cleanup: () => f.cleanup(),
+    };
+  },
+});
+
+/** pr after a further fix commit: the push of the new head and the PR's update. */
+export const prUpdate: Subject = {
+  group: "kill -9: pr (update)",
+  command: ["pr"],
+  async make() {
+    const w = await makeWorld({ stage: "pr" });
+    w.fx.write("src/auth.js", "export function check(t) {\n  return typeof t.exp === \"number\" && t.exp > Date.now() / 1000;\n}\n");
+    await w.ok(["check"]);
+    w.fx.git("add", "-A");
+    await w.ok(["commit", "--what", "a token without exp got 200", "--root-cause", "exp was not checked for presence"]);
+    return worldTarget(w);
+  },
+};
+
+export const followups: Subject = {
+  group: "kill -9: followups",
+  command: ["followups"],
+  async make() {
+    const f = await makeIncident();
+    await f.ok(["action", "add", "Alert on token expiry errors", "--owner", "dana", "--due", "2026-12-01", "--kind", "monitoring"]);
+    await f.ok(["action", "add", "Remove the temporary cache bypass", "--owner", "raj", "--due", "2026-12-03"]);
+    await shipAndVerify(f);
+    const file = join(f.fx.work, ".git", "firebreak", "followups", "ENG-1234.md");
+    return {
+      root: f.fx.root,
+      run: (args, env) => f.fb(args, { env: env ?? {} }),
+      witnesses() {
+        const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+        const counts: Record<string, number> = {};
+        for (const h of text.split("\n").filter((l) => l.startsWith("## "))) counts[h] = (counts[h] ?? 0) + 1;
+        return counts;
+      },
+      events: async () => (await f.fb(["log", "--json"])).json().events,
+      effects: () => effectsIn(join(f.fx.work, ".git", "firebreak", "firebreak.db")),
+      cleanup: async () => f.fx.cleanup(),
+    };
+  },
+};
