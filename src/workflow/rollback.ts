@@ -253,8 +253,10 @@ const flag: Step = async (app, deps, incident, _release, current, deployer, o) =
     target: { env: "production", version: current.version, sha: current.sha, ticket: incident.ticket },
     command: "firebreak rollback --strategy flag",
     action: (t, io) => setEnv.call(deployer, env.name, env.value, current, t, io),
-    // Setting the same value again changes nothing: a re-run may do it again.
-    reconcile: async () => false,
-  }, { say: say(o) });
+    // Setting a variable through a deployer redeploys or restarts production (a command deployer
+    // runs the whole deploy again), and no deployer's status shows the variable: an interrupted
+    // run is settled by a person (--confirm-deployed or --redeploy), never repeated by itself.
+    reconcile: async () => "unknown",
+  }, { say: say(o), redeploy: o.redeploy, confirmDeployed: o.confirmDeployed });
   return { key: `flag:${current.version}`, version: current.version, summary: `${env.name}=${env.value} set through ${deployer.type}`, deployment: d.result };
 };

@@ -97,6 +97,21 @@ describe("firebreak rollback", () => {
     expect(await f.svc.version()).toBe("v1.4.3");
   });
 
+  it("flag: killed after the variable was set, the re-run asks instead of deploying production again", async () => {
+    const { f } = await shipped((svc) => `${commandDeploy(svc)}rollback:\n  flag:\n    env: { name: FEATURE_FIX_ENABLED, value: "false" }\n`);
+    const killed = await f.cli(["rollback", "--strategy", "flag", "--reason", "turn the new check off"], { FIREBREAK_CRASH_AT: "rollback.flag:v1.4.3:after-perform" });
+    expect(killed.code).not.toBe(0);
+    expect(await f.svc.flag()).toBe("false");
+    const deploys = f.svc.deploys().length;
+    const again = await f.cli(["rollback", "--strategy", "flag", "--reason", "turn the new check off"]);
+    expect(again.code, again.stdout + again.stderr).not.toBe(0);
+    expect(again.stderr).toContain("--confirm-deployed");
+    expect(f.svc.deploys()).toHaveLength(deploys); // no second production deploy
+    const settled = await f.cli(["rollback", "--strategy", "flag", "--reason", "turn the new check off", "--confirm-deployed"]);
+    expect(settled.code, settled.stdout + settled.stderr).toBe(0);
+    expect(f.svc.deploys()).toHaveLength(deploys);
+  });
+
   it("revert whose push reached origin but reported an error: the re-run finds that revert and does not revert twice", async () => {
     const { f, merge } = await shipped();
     // origin takes the push, then the connection drops (once): the client sees a failed push.
