@@ -12,6 +12,7 @@ import type { Clock, Store } from "../ports.js";
 import { E, FirebreakError } from "../errors.js";
 import { redactDeep } from "../redact.js";
 import { crashPoint } from "./crash-point.js";
+import { throwIfInterrupted } from "../adapters/process.js";
 
 export type EffectResult = Record<string, unknown>;
 
@@ -79,6 +80,8 @@ export async function effect<R extends EffectResult>(
     await store.clearIntent(incidentId, key, ev("effect.retry", { key, reason: seen === null ? "not found in the world" : "forced" }));
   }
 
+  // Once Firebreak has been told to stop (SIGINT, SIGTERM, SIGHUP), no new effect begins.
+  throwIfInterrupted();
   await store.recordIntent(incidentId, key, redactDeep(spec.intent ?? {}), ev("effect.intent", { key, ...(spec.intent ?? {}) }));
   crashPoint(key, "after-intent");
   let result: R;
