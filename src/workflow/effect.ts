@@ -73,7 +73,7 @@ export async function effect<R extends EffectResult>(
     }
     if (seen === "unknown" && !opts.force) {
       if (existing.state !== "possibly-done")
-        await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key }));
+        await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, ...(spec.settle ? { settle: spec.settle } : {}) }));
       throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
     }
     // The world says it never happened (or a person said to go ahead): clear and perform.
@@ -89,7 +89,7 @@ export async function effect<R extends EffectResult>(
     result = await spec.perform();
   } catch (e) {
     if (e instanceof AmbiguousOutcome) {
-      await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, error: e.message }));
+      await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, error: e.message, ...(spec.settle ? { settle: spec.settle } : {}) }));
       throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
     }
     // A clean failure: it did not happen, so the intent is cleared and a re-run may try again.
