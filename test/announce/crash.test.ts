@@ -195,3 +195,21 @@ describe("the static page written as one step", () => {
     await noGap(f);
   });
 });
+
+describe("a failed read is a clean failure", () => {
+  it("Statuspage's search answers 500: nothing was posted, so the channel failed (not 'possibly sent') and the re-run just sends", async () => {
+    f = await setupAnnounce({ notify: NOTIFY });
+    f.rx.answerNext("/statuspage/v1/pages/page1/incidents", { status: 500, body: "internal error" }, "GET");
+    const failed = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage", "--json"]);
+    expect(failed.code).toBe(9);
+    expect(failed.json().outcomes[0].state, failed.stdout + failed.stderr).toBe("failed");
+    expect(failed.stdout + failed.stderr).toContain("could not be read (HTTP 500)");
+    expect(f.rx.to("/statuspage/").filter((r) => r.method === "POST")).toHaveLength(0);
+
+    const again = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage", "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().outcomes[0].state).toBe("sent");
+    expect(f.rx.incidentsOnPage()).toHaveLength(1);
+    await noGap(f);
+  });
+});
