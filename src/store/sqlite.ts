@@ -2,7 +2,7 @@
 // writer; synchronous=FULL makes a committed event survive power loss; busy_timeout makes a second
 // process wait for the write lock instead of failing at once.
 
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
@@ -33,6 +33,9 @@ function queueFor(file: string) {
 export function openSqliteBackend(path: string): Backend {
   const file = resolve(path);
   let raw: BetterSqlite3.Database;
+  // A file of 0 bytes is what a crash, a full disk or a bad copy leaves: the record it held is gone,
+  // and opening it would silently start an empty one. Only a file that does not exist yet is new.
+  if (existsSync(file) && statSync(file).size === 0) throw storeDamaged(file, "it is empty (0 bytes), so the record it held is missing");
   try {
     mkdirSync(dirname(file), { recursive: true });
     raw = new BetterSqlite3(file);
@@ -47,11 +50,19 @@ export function openSqliteBackend(path: string): Backend {
       { cause: e },
     );
   }
-  // busy_timeout first: switching to WAL needs a lock another process may be holding.
-  raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  raw.pragma("journal_mode = WAL");
-  raw.pragma("synchronous = FULL");
-  raw.pragma("foreign_keys = ON");
+  try {
+    // busy_timeout first: switching to WAL needs a lock another process may be holding.
+    raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    raw.pragma("journal_mode = WAL");
+    raw.pragma("synchronous = FULL");
+    raw.pragma("foreign_keys = ON");
+    raw.prepare("select count(*) from sqlite_master").get();
+  } catch (e) {
+    raw.close();
+    const code = (e as { code?: string }).code ?? "";
+    if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) throw storeDamaged(file, (e as Error).message);
+    throw e;
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   return {
     kind: "sqlite",
@@ -63,4 +74,15 @@ export function openSqliteBackend(path: string): Backend {
     lockMigrations: async () => undefined,
     serializeWrites: queueFor(file),
   };
+}
+
+/** A database file that is not a readable record: said with its path and how to get the record back. */
+export function storeDamaged(file: string, reason: string): FirebreakError {
+  return new FirebreakError({
+    code: "STORE_DAMAGED",
+    message: `The record ${file} cannot be read: ${reason}.`,
+    why: "Every incident, its timeline and its effect journal live in this file; Firebreak never overwrites or silently replaces a damaged record.",
+    next: `restore it from a backup (cp <backup> ${file}); or keep it as evidence and start an empty record: mv ${file} ${file}.damaged`,
+    exit: EXIT.integrity,
+  });
 }
