@@ -7,7 +7,7 @@ import { Output } from "./output.js";
 import { App } from "../app/app.js";
 import { registerEnvSecrets } from "../redact.js";
 import { exitForSignal, watchSignals } from "../app/signals.js";
-import { FirebreakError } from "../errors.js";
+import { EXIT, FirebreakError } from "../errors.js";
 import { shq } from "./format.js";
 
 export interface GlobalFlags {
@@ -44,12 +44,24 @@ export async function runCommand(load: () => Promise<CommandModule>, actionArgs:
     // exits 0; any other outcome after a signal exits with the signal's code.
     process.exitCode = signals.signal && (code ?? 0) !== 0 ? exitForSignal(signals.signal) : (code ?? 0);
   } catch (e) {
-    process.exitCode = out.error(signals.signal ? interrupted(signals.signal, e) : e);
+    process.exitCode = out.error(signals.signal ? interrupted(signals.signal, e) : readOnlyRecord(e));
   } finally {
     if (signals.signal) await recordInterruption(app, signals.signal).catch(() => undefined);
     signals.dispose();
     await app.close().catch(() => undefined);
   }
+}
+
+/** A write to a record opened read-only (store/sqlite.ts) is refused in words, not as a crash. */
+function readOnlyRecord(e: unknown): unknown {
+  if ((e as { code?: string } | null)?.code !== "SQLITE_READONLY") return e;
+  return new FirebreakError({
+    code: "STORE_READ_ONLY",
+    message: "The record cannot be written here: its file or folder is read-only for this user, so nothing was changed.",
+    why: "Reading commands (status, list, log) work on a read-only record; this one needs to write.",
+    next: `run it where the record is writable, or as the user who owns it: ${typed()}`,
+    exit: EXIT.refused,
+  });
 }
 
 /** The command line as typed, to run again. */

@@ -20,7 +20,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       ? (await import("./sqlite.js")).openSqliteBackend(opts.sqlitePath)
       : (await import("./postgres.js")).openPostgresBackend(opts.postgresUrl, opts.schema);
   try {
-    await migrate(backend, () => clock.now());
+    // A read-only record is read as it is: bringing its schema up to date would be a write.
+    if (!backend.readOnly) await migrate(backend, () => clock.now());
   } catch (e) {
     await backend.db.destroy().catch(() => undefined);
     if (isFirebreakError(e)) throw e;
