@@ -118,3 +118,39 @@ describe("a signal during verify", () => {
     }
   }, 60_000);
 });
+
+describe("a signal during ship", () => {
+  it("SIGTERM while the deploy runs: the deploy's group is stopped, the deploy is possibly done, the interruption is on the timeline, exit 143", async () => {
+    const { makeShipFixture } = await import("../ship/fixture.js");
+    const f = await makeShipFixture({
+      config: (svc) => {
+        writeFileSync(join(svc.dir, "hang.mjs"), HANG);
+        return `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(`node ${svc.dir}/hang.mjs ${join(svc.dir, "pids.txt")} && ${svc.deployCommand}`)}\n`;
+      },
+    });
+    const deployPids = () => (existsSync(join(f.svc.dir, "pids.txt")) ? readFileSync(join(f.svc.dir, "pids.txt"), "utf8").split("\n").filter(Boolean).map(Number) : []);
+    try {
+      const child = spawn(process.execPath, [CLI, "ship"], { cwd: f.fx.work, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" }, stdio: ["ignore", "pipe", "pipe"] });
+      running = child;
+      let stderr = "";
+      child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+      const closed = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+      for (let i = 0; i < 400 && deployPids().length < 2; i++) await sleep(50);
+      expect(deployPids(), stderr).toHaveLength(2);
+
+      child.kill("SIGTERM");
+      expect(await closed, stderr).toBe(143);
+      running = undefined;
+      expect(stderr).toContain("Stopped by SIGTERM");
+      expect(stderr).toContain("firebreak ship --to production --confirm-deployed");
+      for (let i = 0; i < 100 && deployPids().some(alive); i++) await sleep(50);
+      expect(deployPids().filter(alive)).toEqual([]);
+      const log = (await f.cli(["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
+      expect(log.some((e) => e.kind === "effect.possibly-done" && e.data.key === "deploy.production:v1.4.3")).toBe(true);
+      expect(log.find((e) => e.kind === "command.interrupted")?.data).toMatchObject({ signal: "SIGTERM", command: "firebreak ship" });
+    } finally {
+      for (const pid of deployPids()) kill(pid);
+      f.cleanup();
+    }
+  }, 90_000);
+});
