@@ -15,6 +15,9 @@ export const EXIT = {
   config: 7, // .firebreak.yml is invalid
   integrity: 8, // the record failed verification (tampered timeline)
   external: 9, // git, a forge or another outside system failed
+  hungUp: 129, // stopped by SIGHUP (the terminal went away): what was interrupted is recorded
+  interrupted: 130, // stopped by SIGINT (Ctrl-C): what was interrupted is recorded
+  terminated: 143, // stopped by SIGTERM: what was interrupted is recorded
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -15,8 +15,9 @@ export interface RunOptions {
   onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
   signal?: AbortSignal;
   /**
-   * A deploy-like command that changes the world: interruptChildren() forwards Ctrl-C / SIGTERM to
-   * it (its whole process group for a shell command), and none starts once Firebreak is stopping.
+   * A deploy-like command that changes the world: interruptChildren() forwards the signal to it,
+   * and none starts once Firebreak is stopping. Shell commands (the team's own: checks, deploys)
+   * are always treated so, in their whole process group.
    */
   interruptible?: boolean;
   /**
@@ -59,9 +60,13 @@ interface LiveChild {
 }
 const live = new Set<LiveChild>();
 let stopping: NodeJS.Signals | null = null;
+const stop = new AbortController();
 
 /** The signal Firebreak was stopped with, or null. */
 export const stoppedBy = (): NodeJS.Signals | null => stopping;
+
+/** Aborted when Firebreak is told to stop (app/signals.ts): long waits and loops listen to it. */
+export const stopSignal = (): AbortSignal => stop.signal;
 
 /** Throws Interrupted when Firebreak has been told to stop: called between steps that change the world. */
 export function throwIfInterrupted(): void {
@@ -69,7 +74,7 @@ export function throwIfInterrupted(): void {
 }
 
 /**
- * Forwards `sig` to every interruptible child (and from now on refuses to start one), then waits
+ * Forwards `sig` to every interruptible or shell child (and from now on refuses to start one), then waits
  * for them to exit: at most `graceMs`, after which they are killed (SIGKILL).
  */
 export async function interruptChildren(sig: NodeJS.Signals, graceMs = 10_000): Promise<void> {
@@ -79,6 +84,8 @@ export async function interruptChildren(sig: NodeJS.Signals, graceMs = 10_000): 
     c.interruptedBy ??= sig;
     c.kill(sig);
   }
+  // After the signal itself went to the children, so they see the one that was sent.
+  if (!stop.signal.aborted) stop.abort(sig);
   if (children.length === 0) return;
   let timer: NodeJS.Timeout | undefined;
   const gone = Promise.all(children.map((c) => c.closed)).then(() => true);
@@ -104,7 +111,7 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
   const started = Date.now();
   // Loaded on first use: `firebreak status` usually needs no process, and this module costs start-up.
   const { spawn } = await import("node:child_process");
-  if (opts.interruptible && stopping) throw new Interrupted(stopping);
+  if ((opts.interruptible || shell) && stopping) throw new Interrupted(stopping);
   const own = shell || Boolean(opts.spool);
   const spoolFd = opts.spool ? openSync(opts.spool, "a", 0o600) : undefined;
   return new Promise((resolve, reject) => {
@@ -163,10 +170,14 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
           setTimeout(() => killTree("SIGKILL"), 2000).unref();
         }, opts.timeoutMs)
       : undefined;
-    const onAbort = () => killTree("SIGTERM");
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
     let markClosed = () => {};
-    const tracked: LiveChild | null = opts.interruptible ? { kill: killTree, closed: new Promise<void>((r) => (markClosed = r)) } : null;
+    // The team's commands run in their own group, out of reach of a terminal's Ctrl-C or a
+    // signal sent to Firebreak alone: they are tracked so interruptChildren() can stop them.
+    const tracked: LiveChild | null = opts.interruptible || shell ? { kill: killTree, closed: new Promise<void>((r) => (markClosed = r)) } : null;
+    const onAbort = () => {
+      if (!tracked?.interruptedBy) killTree("SIGTERM");
+    };
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
     if (tracked) live.add(tracked);
     let settled = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {

@@ -26,6 +26,8 @@ export class App {
   private storePromise: Promise<Store> | undefined;
   private configPromise: Promise<{ config: Config; file: string | null; warnings: string[] }> | undefined;
   private rootCache: string | undefined;
+  /** The incident this command resolved, if any: where an interruption is recorded. */
+  incidentInView: { id: string; ticket: string } | undefined;
   private actorCache: string | undefined;
   /**
    * The lock this run holds (ship, rollback), if any: every effect's intent is then fenced by it,

@@ -33,5 +33,7 @@ export async function findIncident(finder: IncidentFinder, ticket: string | unde
 
 export async function resolveIncident(app: App, ticket?: string): Promise<Incident> {
   const branch = !ticket && (await app.git.isRepo()) ? await app.git.currentBranch() : null;
-  return findIncident(await app.store(), ticket, branch);
+  const incident = await findIncident(await app.store(), ticket, branch);
+  app.incidentInView = incident;
+  return incident;
 }

@@ -8,6 +8,8 @@ const argv = process.argv.slice(2);
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    // After SIGHUP the terminal is gone: the run still unwinds and records (app/signals.ts).
+    if (e.code === "EIO") return;
     throw e;
   });
 }

@@ -2,6 +2,7 @@
 
 import { createInterface } from "node:readline/promises";
 import { CRITERIA } from "../domain/criteria.js";
+import { stopSignal } from "../adapters/process.js";
 
 export async function askCriteria(): Promise<{ criteria: string[]; productionBroken: boolean; deadline: boolean }> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -10,7 +11,7 @@ export async function askCriteria(): Promise<{ criteria: string[]; productionBro
     CRITERIA.forEach((c, i) => process.stderr.write(`  ${String(i + 1).padStart(2)}  [${c.level}] ${c.label}\n`));
     process.stderr.write("   0  none of these: production is not broken and there is no deadline\n");
     for (let attempt = 0; attempt < 5; attempt++) {
-      const answer = (await rl.question("> ")).trim();
+      const answer = (await rl.question("> ", { signal: stopSignal() })).trim();
       if (answer === "0") return { criteria: [], productionBroken: false, deadline: false };
       const picks = answer.split(/[\s,]+/).filter(Boolean).map(Number);
       if (picks.length > 0 && picks.every((n) => Number.isInteger(n) && n >= 1 && n <= CRITERIA.length)) {
@@ -28,7 +29,8 @@ export async function askCriteria(): Promise<{ criteria: string[]; productionBro
 export async function askText(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return (await rl.question(`${question} `)).trim();
+    // SIGTERM or SIGHUP while waiting for an answer ends the wait: the run unwinds and records it.
+    return (await rl.question(`${question} `, { signal: stopSignal() })).trim();
   } finally {
     rl.close();
   }

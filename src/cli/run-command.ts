@@ -6,6 +6,9 @@ import { resolve } from "node:path";
 import { Output } from "./output.js";
 import { App } from "../app/app.js";
 import { registerEnvSecrets } from "../redact.js";
+import { exitForSignal, watchSignals } from "../app/signals.js";
+import { EXIT, FirebreakError } from "../errors.js";
+import { shq } from "./format.js";
 
 export interface GlobalFlags {
   json?: boolean;
@@ -32,13 +35,64 @@ export async function runCommand(load: () => Promise<CommandModule>, actionArgs:
   registerEnvSecrets();
   const out = new Output({ json: Boolean(opts.json), debug: Boolean(opts.debug) });
   const app = new App({ cwd: opts.dir ? resolve(opts.dir) : process.cwd(), db: opts.db });
+  // Every command stops the same way on SIGINT, SIGTERM and SIGHUP (app/signals.ts).
+  const signals = watchSignals((l) => out.warn(l));
   try {
     const mod = await load();
     const code = await mod.run({ app, out, args, opts });
-    process.exitCode = code ?? 0;
+    // A run that still finished its job (Ctrl-C ending verify's optional watch after "verified")
+    // exits 0; any other outcome after a signal exits with the signal's code.
+    process.exitCode = signals.signal && (code ?? 0) !== 0 ? exitForSignal(signals.signal) : (code ?? 0);
   } catch (e) {
-    process.exitCode = out.error(e);
+    process.exitCode = out.error(signals.signal ? interrupted(signals.signal, e) : readOnlyRecord(e));
   } finally {
+    if (signals.signal) await recordInterruption(app, signals.signal).catch(() => undefined);
+    signals.dispose();
     await app.close().catch(() => undefined);
   }
+}
+
+/** A write to a record opened read-only (store/sqlite.ts) is refused in words, not as a crash. */
+function readOnlyRecord(e: unknown): unknown {
+  if ((e as { code?: string } | null)?.code !== "SQLITE_READONLY") return e;
+  return new FirebreakError({
+    code: "STORE_READ_ONLY",
+    message: "The record cannot be written here: its file or folder is read-only for this user, so nothing was changed.",
+    why: "Reading commands (status, list, log) work on a read-only record; this one needs to write.",
+    next: `run it where the record is writable, or as the user who owns it: ${typed()}`,
+    exit: EXIT.refused,
+  });
+}
+
+/** The command line as typed, to run again. */
+const typed = (): string => ["firebreak", ...process.argv.slice(2).map(shq)].join(" ");
+
+/** What unwound a run that was told to stop, said as an interruption with its exit code. */
+function interrupted(sig: NodeJS.Signals, e: unknown): FirebreakError {
+  const exit = exitForSignal(sig);
+  if (e instanceof FirebreakError) {
+    if (e.code === "INTERRUPTED") return e; // ship and rollback say it in their own words
+    return new FirebreakError({ code: "INTERRUPTED", message: `Stopped by ${sig}: ${e.message}`, why: e.why, next: e.next ?? typed(), exit, details: e.details });
+  }
+  return new FirebreakError({
+    code: "INTERRUPTED",
+    message: `Stopped by ${sig}: the running commands were stopped and nothing new was started.`,
+    why: `What was interrupted is on the timeline; a step already recorded as done is not repeated (${e instanceof Error ? e.message : String(e)}).`,
+    next: typed(),
+    exit,
+  });
+}
+
+/** Puts the interruption on the timeline of the incident the command was working on. */
+async function recordInterruption(app: App, sig: NodeJS.Signals): Promise<void> {
+  const incident = app.incidentInView;
+  if (!incident) return;
+  const store = await app.store();
+  const command = typed();
+  await store.appendEvent(incident.id, {
+    at: app.clock.now().toISOString(),
+    actor: await app.actor(),
+    kind: "command.interrupted",
+    data: { command, signal: sig, summary: `${command} stopped by ${sig}` },
+  });
 }

@@ -2,11 +2,11 @@
 // rules. Every problem is reported at once as `.firebreak.yml:LINE:COL key.path: message`, so
 // a person fixes the file in one pass instead of one error per run.
 
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { exists } from "./path-exists.js";
 import { join } from "node:path";
 import * as z from "zod";
-import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isSeq, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { E } from "../errors.js";
 import { run } from "../adapters/process.js";
 import { CONFIG_FILE, ConfigSchema, defaultConfig, type Config } from "./schema.js";
@@ -26,6 +26,9 @@ export async function loadConfig(repoRoot: string): Promise<LoadedConfig> {
   const file = join(repoRoot, CONFIG_FILE);
   let text: string;
   try {
+    // Checked before reading: a config is a page of settings, and parsing megabytes takes minutes.
+    const { size } = await stat(file);
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(CONFIG_FILE, size);
     text = await readFile(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
@@ -42,6 +45,7 @@ export async function loadConfig(repoRoot: string): Promise<LoadedConfig> {
 
 /** Parses config text. `label` is the name problems start with. Throws E.config with every problem. */
 export function parseConfigText(text: string, label: string = CONFIG_FILE): { config: Config; warnings: string[] } {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw tooLarge(label, Buffer.byteLength(text));
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   const at = (offset: number | undefined) => {
@@ -61,6 +65,17 @@ export function parseConfigText(text: string, label: string = CONFIG_FILE): { co
     const prefix = at(locate(doc, path, key));
     return path.length ? `${prefix} ${formatPath(path)}:` : prefix;
   };
+
+  // A key such as __proto__ or constructor would reach the object's prototype, not a setting.
+  const reserved: string[] = [];
+  visit(doc, {
+    Pair(_k, pair) {
+      const key = isScalar(pair.key) ? pair.key.value : null;
+      if (typeof key === "string" && RESERVED_KEYS.has(key))
+        reserved.push(`${at((pair.key as Node).range?.[0])} ${JSON.stringify(key)} is a reserved name, not a setting: remove it`);
+    },
+  });
+  if (reserved.length > 0) throw E.config(label, reserved);
 
   let raw: unknown;
   try {
@@ -112,6 +127,15 @@ export function parseConfigText(text: string, label: string = CONFIG_FILE): { co
   }
   return { config: parsed.data, warnings };
 }
+
+/** The largest .firebreak.yml read (256 KB): a config is a page of settings. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
+const tooLarge = (label: string, size: number) =>
+  E.config(label, [`${label} is ${Math.round(size / 1024)} KB; the limit is ${MAX_CONFIG_BYTES / 1024} KB (a config is a page of settings: keep long lists in files it names, such as notify.email.recipientsFile)`]);
+
+/** Names an object already has (constructor, toString, __proto__…): never a setting. */
+const RESERVED_KEYS = new Set(["__proto__", "prototype", ...Object.getOwnPropertyNames(Object.prototype)]);
 
 // --- positions -----------------------------------------------------------------------------
 
@@ -172,7 +196,7 @@ function unknownKeys(schema: z.ZodType, value: unknown, path: Path): PathProblem
   if (def.type !== "object" || !def.shape || !isPlainObject(value)) return out;
   const valid = Object.keys(def.shape);
   for (const [k, v] of Object.entries(value)) {
-    const child = def.shape[k];
+    const child = Object.hasOwn(def.shape, k) ? def.shape[k] : undefined;
     if (child) out.push(...unknownKeys(child, v, [...path, k]));
     else if (!def.catchall) out.push({ path: [...path, k], message: `${unknownKeyMessage(k, valid)}: ignored` });
   }
@@ -184,7 +208,7 @@ function validKeysAt(path: Path): string[] {
   for (const seg of path) {
     if (!schema) return [];
     const def = core(schema);
-    schema = def.type === "array" ? def.element : def.shape?.[String(seg)];
+    schema = def.type === "array" ? def.element : def.shape && Object.hasOwn(def.shape, String(seg)) ? def.shape[String(seg)] : undefined;
   }
   const shape = schema ? core(schema).shape : undefined;
   return shape ? Object.keys(shape) : [];

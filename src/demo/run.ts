@@ -13,6 +13,7 @@ import { Traffic } from "./traffic.js";
 import { startReceiver, type Receiver } from "./receiver.js";
 import { Runner } from "./runner.js";
 import { FirebreakError, EXIT } from "../errors.js";
+import { exitForSignal } from "../app/signals.js";
 import { summarize, type DemoSummary } from "./summary.js";
 import { stopSamplersIn } from "../workflow/baseline-sampler.js";
 
@@ -88,15 +89,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let sb: Sandbox | undefined;
   let failed = false;
   // Ctrl-C mid-demo still stops the sandbox service and the traffic (the finally below would not run).
-  const onSignal = () => {
+  const onSignal = (sig: NodeJS.Signals) => {
     void traffic?.stop();
     if (sb) stopService(sb);
     void receiver?.close();
     o.write(`\nStopped. ${sb ? `The sandbox is left at ${sb.root}.` : ""}\n`);
-    process.exit(130);
+    process.exit(exitForSignal(sig));
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  process.once("SIGHUP", onSignal);
   // `firebreak demo | head` ends the process on the spot (EPIPE): the service must not outlive it.
   const onExit = () => {
     if (sb) stopService(sb);
@@ -135,6 +137,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
     process.off("exit", onExit);
     await traffic?.stop();
     if (sb) stopService(sb);

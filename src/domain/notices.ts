@@ -6,7 +6,7 @@ import type { Incident, TimelineEvent } from "./types.js";
 import { LEVELS } from "./levels.js";
 
 export interface Notice {
-  id: "review-after-deploy" | "inform-now" | "post-incident-review" | "rolled-back" | "verdict-taken-back";
+  id: "review-after-deploy" | "inform-now" | "post-incident-review" | "rolled-back" | "verdict-taken-back" | "unfinished-effect";
   text: string;
   command: string;
   overdue?: boolean;
@@ -18,7 +18,7 @@ export const REVIEW_DUE_HOURS = 72;
 export function statusNotices(incident: Incident, events: TimelineEvent[], now: Date): Notice[] {
   const first = (kind: string) => events.find((e) => e.kind === kind);
   const has = (kind: string) => first(kind) !== undefined;
-  const notices: Notice[] = [];
+  const notices: Notice[] = [...unfinishedEffects(events)];
 
   // A P0 may ship on a recorded waiver; the review it skipped is still owed afterwards.
   const waived = [...events].reverse().find((e) => e.kind === "approval.waived");
@@ -78,4 +78,43 @@ export function statusNotices(incident: Incident, events: TimelineEvent[], now: 
     });
   }
   return notices;
+}
+
+/**
+ * Effects a run started and never recorded as done (it was killed, or the outcome is unknown):
+ * each is said as such, with the command that settles it. Read from the journal's own events:
+ * effect.intent opens a key; its done event (which carries the key), effect.failed or
+ * effect.retry closes it; effect.possibly-done marks it unknown, with how to settle it.
+ */
+export function unfinishedEffects(events: TimelineEvent[]): Notice[] {
+  const open = new Map<string, { state: "intent" | "possibly-done"; settle?: string }>();
+  for (const e of events) {
+    const key = typeof e.data.key === "string" ? e.data.key : null;
+    if (!key) continue;
+    if (e.kind === "effect.intent") open.set(key, { state: "intent" });
+    else if (e.kind === "effect.possibly-done") open.set(key, { state: "possibly-done", ...(typeof e.data.settle === "string" ? { settle: e.data.settle } : {}) });
+    else if (e.kind === "effect.failed" || e.kind === "effect.retry" || open.has(key)) open.delete(key);
+  }
+  return [...open].map(([key, o]) => ({
+    id: "unfinished-effect" as const,
+    text:
+      o.state === "intent"
+        ? `unfinished: ${key} was started by a run that stopped before recording the result`
+        : `possibly done, unconfirmed: ${key} (the outcome could not be checked; it is never repeated without asking)`,
+    command: o.state === "intent" ? `${rerunCommand(key)}   # asks the world whether it happened, then finishes it` : (o.settle ?? `check by hand whether it happened, then: ${rerunCommand(key)}`),
+  }));
+}
+
+/** The command that takes an effect up again, from its journal key. */
+function rerunCommand(key: string): string {
+  const announce = /^announce:([a-z]+):/.exec(key);
+  if (announce) return `firebreak announce --stage ${announce[1]}`;
+  const deploy = /^deploy\.([a-z]+):/.exec(key);
+  if (deploy) return `firebreak ship --to ${deploy[1]}`;
+  if (key.startsWith("release.")) return "firebreak ship --to production";
+  if (key.startsWith("rollback.")) return "firebreak rollback";
+  if (key.startsWith("pr.")) return "firebreak pr";
+  if (key.startsWith("backport")) return "firebreak backport";
+  if (key.startsWith("git.")) return "firebreak start";
+  return "the command that started it, again";
 }

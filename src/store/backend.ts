@@ -17,6 +17,8 @@ export interface Backend {
   lockMigrations(trx: Kysely<Database>): Promise<void>;
   /** Queues this process's write transactions when the engine would otherwise block the thread. */
   serializeWrites?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Opened read-only (the file or its folder cannot be written here): reads work, writes are refused. */
+  readOnly?: boolean;
 }
 
 /**

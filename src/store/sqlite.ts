@@ -2,8 +2,9 @@
 // writer; synchronous=FULL makes a committed event survive power loss; busy_timeout makes a second
 // process wait for the write lock instead of failing at once.
 
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { FirebreakError, EXIT } from "../errors.js";
@@ -33,9 +34,15 @@ function queueFor(file: string) {
 export function openSqliteBackend(path: string): Backend {
   const file = resolve(path);
   let raw: BetterSqlite3.Database;
+  // A file of 0 bytes is what a crash, a full disk or a bad copy leaves: the record it held is gone,
+  // and opening it would silently start an empty one. Only a file that does not exist yet is new.
+  if (existsSync(file) && statSync(file).size === 0) throw storeDamaged(file, "it is empty (0 bytes), so the record it held is missing");
+  // A read-only checkout (a mounted snapshot, another user's repository) still answers status, list
+  // and log: the record is opened read-only and only a write is refused.
+  const readOnly = existsSync(file) && !(canWrite(file) && canWrite(dirname(file)));
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    raw = new BetterSqlite3(file);
+    if (!readOnly) mkdirSync(dirname(file), { recursive: true });
+    raw = readOnly ? openCopy(file) : new BetterSqlite3(file);
   } catch (e) {
     throw new FirebreakError(
       {
@@ -47,11 +54,21 @@ export function openSqliteBackend(path: string): Backend {
       { cause: e },
     );
   }
-  // busy_timeout first: switching to WAL needs a lock another process may be holding.
-  raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  raw.pragma("journal_mode = WAL");
-  raw.pragma("synchronous = FULL");
-  raw.pragma("foreign_keys = ON");
+  try {
+    // busy_timeout first: switching to WAL needs a lock another process may be holding.
+    raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    if (!readOnly) {
+      raw.pragma("journal_mode = WAL");
+      raw.pragma("synchronous = FULL");
+      raw.pragma("foreign_keys = ON");
+    }
+    raw.prepare("select count(*) from sqlite_master").get();
+  } catch (e) {
+    raw.close();
+    const code = (e as { code?: string }).code ?? "";
+    if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) throw storeDamaged(file, (e as Error).message);
+    throw e;
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   return {
     kind: "sqlite",
@@ -62,5 +79,42 @@ export function openSqliteBackend(path: string): Backend {
     // begin immediate already holds the database's only write lock.
     lockMigrations: async () => undefined,
     serializeWrites: queueFor(file),
+    readOnly,
   };
+}
+
+/**
+ * A read-only record is read from a private copy: SQLite cannot open a WAL database read-only when
+ * its shared-memory file cannot be created beside it. The copy refuses writes (query_only) and is
+ * removed when the process exits.
+ */
+function openCopy(file: string): BetterSqlite3.Database {
+  const dir = mkdtempSync(join(tmpdir(), "firebreak-read-only-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const copy = join(dir, "firebreak.db");
+  copyFileSync(file, copy);
+  if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+  const db = new BetterSqlite3(copy);
+  db.pragma("query_only = ON");
+  return db;
+}
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A database file that is not a readable record: said with its path and how to get the record back. */
+export function storeDamaged(file: string, reason: string): FirebreakError {
+  return new FirebreakError({
+    code: "STORE_DAMAGED",
+    message: `The record ${file} cannot be read: ${reason}.`,
+    why: "Every incident, its timeline and its effect journal live in this file; Firebreak never overwrites or silently replaces a damaged record.",
+    next: `restore it from a backup (cp <backup> ${file}); or keep it as evidence and start an empty record: mv ${file} ${file}.damaged`,
+    exit: EXIT.integrity,
+  });
 }

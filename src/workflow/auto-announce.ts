@@ -13,7 +13,10 @@ export async function announceAfter(app: App, incident: Incident, after: "ship" 
   for (const stage of stages) {
     try {
       const r = await announceStage(app, incident, stage, { out });
-      for (const o of r.outcomes) say(`  ${o.state === "failed" ? "✖" : "✔"} ${o.channel}: ${o.summary}`);
+      for (const o of r.outcomes) {
+        say(`  ${o.state === "failed" ? "✖" : o.state === "possibly-sent" ? "?" : "✔"} ${o.channel}: ${o.summary}`);
+        if (o.state === "possibly-sent" && o.next) say(`      → ${o.next}`);
+      }
       if (r.failed) say(`Some channels failed; retry them with: ${announceCommand(incident, stage)}`);
     } catch (e) {
       say(`The ${stage} announcement did not go out (${(e as Error).message}); send it with: ${announceCommand(incident, stage)}`);

@@ -12,6 +12,7 @@ import type { Clock, Fence, Store } from "../ports.js";
 import { E, FirebreakError } from "../errors.js";
 import { redactDeep } from "../redact.js";
 import { crashPoint } from "./crash-point.js";
+import { throwIfInterrupted } from "../adapters/process.js";
 
 export type EffectResult = Record<string, unknown>;
 
@@ -74,13 +75,15 @@ export async function effect<R extends EffectResult>(
     }
     if (seen === "unknown" && !opts.force) {
       if (existing.state !== "possibly-done")
-        await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key }));
+        await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, ...(spec.settle ? { settle: spec.settle } : {}) }));
       throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
     }
     // The world says it never happened (or a person said to go ahead): clear and perform.
     await store.clearIntent(incidentId, key, ev("effect.retry", { key, reason: seen === null ? "not found in the world" : "forced" }), fence);
   }
 
+  // Once Firebreak has been told to stop (SIGINT, SIGTERM, SIGHUP), no new effect begins.
+  throwIfInterrupted();
   await store.recordIntent(incidentId, key, redactDeep(spec.intent ?? {}), ev("effect.intent", { key, ...(spec.intent ?? {}) }), fence);
   crashPoint(key, "after-intent");
   let result: R;
@@ -88,7 +91,7 @@ export async function effect<R extends EffectResult>(
     result = await spec.perform();
   } catch (e) {
     if (e instanceof AmbiguousOutcome) {
-      await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, error: e.message }));
+      await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, error: e.message, ...(spec.settle ? { settle: spec.settle } : {}) }));
       throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
     }
     // A clean failure: it did not happen, so the intent is cleared and a re-run may try again.

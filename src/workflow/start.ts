@@ -39,13 +39,20 @@ export interface StartPlan {
   warnings: string[];
 }
 
-const MAX_TITLE = 200;
+export const MAX_TITLE = 200;
 
-/** A title is people's text: kept as typed, but on one line and bounded. */
+// Characters nobody sees but that change what is read: direction overrides and isolates (an RTL
+// override makes "txt.exe" read as "exe.txt"), zero-width marks, C1 controls. They are removed
+// from a title before it reaches branch names, tags, commit messages and announcements.
+const UNSEEN = /[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** A title is people's text: kept as typed, but on one line, without unseen characters. */
 export function cleanTitle(raw: string): string {
-  const one = raw.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
-  return one.length > MAX_TITLE ? one.slice(0, MAX_TITLE - 1) + "…" : one;
+  return raw.replace(UNSEEN, "").replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
 }
+
+/** The unseen characters a title holds, as U+XXXX, to say what was removed. */
+export const unseenIn = (raw: string): string[] => [...new Set(raw.match(UNSEEN) ?? [])].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
 
 export async function planStart(app: App, req: StartRequest): Promise<StartPlan> {
   const config: Config = await app.config();
@@ -53,8 +60,13 @@ export async function planStart(app: App, req: StartRequest): Promise<StartPlan>
   validateTicket(req.ticket, config.ticket.pattern);
   const title = cleanTitle(req.title ?? "");
   if (!title) throw E.usage("A title is required: what is broken, in a few words.", `firebreak start ${req.ticket} "Fix auth bypass on expired tokens" --priority P1`);
+  if (title.length > MAX_TITLE)
+    throw E.usage(`The title is ${title.length} characters; the limit is ${MAX_TITLE}: it becomes the branch name, the tag's message and every announcement's headline.`, `firebreak start ${req.ticket} "<what is broken, in a few words>" --priority P1   # put the details in: firebreak note "…"`);
 
   const warnings: string[] = [];
+  const unseen = unseenIn(req.title ?? "");
+  if (unseen.length)
+    warnings.push(`Removed ${unseen.join(", ")} from the title: invisible or direction-changing characters would make tags, commit messages and announcements read differently from what they hold.`);
   let priority: Priority;
   if (req.criteria.length > 0) {
     const t = triage({ criteria: req.criteria, productionBroken: true });

@@ -259,6 +259,16 @@ function describeBaseline(b: MetricBaseline): string {
   return b.how === "fraction" ? `${(b.bad / b.total) * 100}% (configured)` : `${rate} of ${Math.round(b.total)} ${b.total === b.seconds ? "seconds" : "requests"}`;
 }
 
+/** A source whose every read fails with `why`: what the watch sees of a metric it cannot judge. */
+function unreadableSource(src: MetricSource, why: string): MetricSource {
+  const fail = async (): Promise<never> => {
+    throw new Error(why);
+  };
+  return src.kind === "windowed"
+    ? { kind: "windowed", exposure: src.exposure, describes: src.describes, window: fail }
+    : { kind: "cumulative", exposure: src.exposure, describes: src.describes, read: fail, between: (a, b) => src.between(a, b) };
+}
+
 export async function baselineFor(
   m: MetricConfig,
   index: number,
@@ -482,16 +492,28 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
     const wallDeploy = new Date(deployAt.getTime() + wallOffsetMs);
     const watched: WatchedMetric[] = [];
     for (const [m, i] of metricIdx) {
-      const source = createSource(m, i, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, deployAt: wallDeploy });
-      const baseline = await baselineFor(m, i, source, {
-        captured,
-        deployAt,
-        deployedAt,
-        discoveredAt: incident ? new Date(incident.discoveredAt) : undefined,
-        intervalSeconds: settings.intervalSeconds,
-        wallOffsetMs,
-        maxAgeMinutes: cfg.baselineMaxAgeMinutes,
-      });
+      let source = createSource(m, i, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, deployAt: wallDeploy });
+      let baseline: MetricBaseline;
+      try {
+        baseline = await baselineFor(m, i, source, {
+          captured,
+          deployAt,
+          deployedAt,
+          discoveredAt: incident ? new Date(incident.discoveredAt) : undefined,
+          intervalSeconds: settings.intervalSeconds,
+          wallOffsetMs,
+          maxAgeMinutes: cfg.baselineMaxAgeMinutes,
+        });
+      } catch (e) {
+        if (e instanceof FirebreakError) throw e; // a configuration problem
+        // Its history could not be read (Sentry answered 500, Prometheus was down): this metric
+        // cannot be judged in this watch. Its reads count as failed, like any unreadable source,
+        // so a watch where nothing can be read ends early as inconclusive, on the record.
+        const why = `its baseline could not be read: ${(e as Error).message}`;
+        notes.push(`${m.name}: ${why}.`);
+        baseline = baselineFromFraction(m.baseline.fraction ?? 0.01);
+        source = unreadableSource(source, why);
+      }
       watched.push({ name: m.name, source, baseline });
     }
     const plan: WatchPlan = { deployAt, settings, metrics: [], notes };

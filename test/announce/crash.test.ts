@@ -5,8 +5,8 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { setupAnnounce, timeline, type AnnounceFixture } from "./fixture.js";
 
 let f: AnnounceFixture | null = null;
@@ -173,6 +173,43 @@ describe("kill -9 between sending and recording", () => {
     const third = await f.cli(["announce", "--stage", "resolved", "--channel", "email"]);
     expect(third.stdout).toMatch(/\? email\s+POSSIBLY SENT: resolved e-mail: 1 already sent earlier, 2 possibly sent/);
     expect(f.mail.messages).toHaveLength(2);
+    await noGap(f);
+  });
+});
+
+describe("the static page written as one step", () => {
+  it("kill -9 between its two renames: the re-run publishes the whole page, and no temporary file is left in the public folder", async () => {
+    f = await setupAnnounce({ notify: "\n  staticPage:\n    dir: $ROOT/status-site\n" });
+    const site = f.statusDir;
+    const killed = await f.cli(["announce", "--stage", "identified"], { FIREBREAK_CRASH_AT: "static-page:between-renames" });
+    expect(killed.signal, killed.stderr).toBe("SIGKILL");
+
+    const again = await f.cli(["announce", "--stage", "identified"]);
+    expect(again.code, again.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(site, "status.json"), "utf8")) as { incidents: Array<{ updates: Array<{ stage: string }> }> };
+    expect(doc.incidents[0]!.updates.map((u) => u.stage)).toEqual(["identified"]);
+    // The public page itself shows the update that the record says went out.
+    expect(readFileSync(join(site, "index.html"), "utf8")).toMatch(/identified/i);
+    expect(readdirSync(site).sort()).toEqual(["index.html", "status.json"]);
+    expect(readdirSync(dirname(site)).filter((n) => n.includes("firebreak-"))).toEqual([]);
+    await noGap(f);
+  });
+});
+
+describe("a failed read is a clean failure", () => {
+  it("Statuspage's search answers 500: nothing was posted, so the channel failed (not 'possibly sent') and the re-run just sends", async () => {
+    f = await setupAnnounce({ notify: NOTIFY });
+    f.rx.answerNext("/statuspage/v1/pages/page1/incidents", { status: 500, body: "internal error" }, "GET");
+    const failed = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage", "--json"]);
+    expect(failed.code).toBe(9);
+    expect(failed.json().outcomes[0].state, failed.stdout + failed.stderr).toBe("failed");
+    expect(failed.stdout + failed.stderr).toContain("could not be read (HTTP 500)");
+    expect(f.rx.to("/statuspage/").filter((r) => r.method === "POST")).toHaveLength(0);
+
+    const again = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage", "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().outcomes[0].state).toBe("sent");
+    expect(f.rx.incidentsOnPage()).toHaveLength(1);
     await noGap(f);
   });
 });

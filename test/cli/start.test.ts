@@ -119,8 +119,8 @@ describe("hostile values", () => {
     expect(fx.git("branch", "--list", "hotfix/*")).toBe("");
   });
 
-  it("titles with shell metacharacters, newlines, unicode and 10 kB become a safe, bounded branch", async () => {
-    const title = "$(touch pwned) `id` Überweisung\nschlägt fehl ✓ " + "x".repeat(10_000);
+  it("titles with shell metacharacters, newlines and unicode become a safe, bounded branch", async () => {
+    const title = "$(touch pwned) `id` Überweisung\nschlägt fehl ✓ " + "x".repeat(150);
     const r = await firebreak(fx.work, ["start", "ENG-42", title, "--priority", "P1", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const { incident } = r.json();
@@ -137,5 +137,23 @@ describe("hostile values", () => {
     expect(r.code).not.toBe(0);
     expect(existsSync(join(fx.work, "pwned"))).toBe(false);
     expect(existsSync(join(fx.root, "pwned"))).toBe(false);
+  });
+});
+
+describe("what a title may hold", () => {
+  it("a right-to-left override is removed before it reaches the branch, the record and the tag, and the person is told", async () => {
+    const r = await firebreak(fx.work, ["start", "ENG-1234", "Invoice \u202Efdp.exe\u202C leaks", "--priority", "P1", "--no-push"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("Removed U+202E, U+202C from the title");
+    const s = (await firebreak(fx.work, ["status", "--json"])).json();
+    expect(s.incident.title).toBe("Invoice fdp.exe leaks");
+    expect(s.incident.branch).not.toMatch(/[\u202a-\u202e]/);
+  });
+
+  it("a title over 200 characters is refused with its length, not cut silently", async () => {
+    const r = await firebreak(fx.work, ["start", "ENG-1234", "x".repeat(5000), "--priority", "P1", "--no-push"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("The title is 5000 characters; the limit is 200");
+    expect((await firebreak(fx.work, ["list", "--json"])).stdout).not.toContain("xxxx");
   });
 });

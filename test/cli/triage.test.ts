@@ -61,3 +61,18 @@ describe("firebreak triage", () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe("triage --input with wrong types", () => {
+  it('{"productionBroken":"yes"} is refused with every problem named, never read as "not an emergency"', async () => {
+    const r = await firebreak(fx.work, ["triage", "--input", '{"productionBroken":"yes","deadline":1,"urgent":true}']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain("Not an emergency");
+    expect(r.stderr).toContain("--input has 3 problems");
+    expect(r.stderr).toContain('productionBroken: expected true or false, got "yes"');
+    expect(r.stderr).toContain("deadline: expected true or false, got 1");
+    expect(r.stderr).toContain("unknown key urgent");
+    const list = await firebreak(fx.work, ["triage", "--input", "[1]"]);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain("expected a JSON object");
+  });
+});

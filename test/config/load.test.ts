@@ -244,3 +244,31 @@ backport:
     }).toThrow(TypeError);
   });
 });
+
+describe("keys and sizes a config must not have", () => {
+  const problemsOf = async (text: string): Promise<{ exit: number; details: string[] }> => {
+    try {
+      await loadConfig(repoWith(text));
+    } catch (e) {
+      if (e instanceof FirebreakError) return { exit: e.exit, details: e.details };
+      throw e;
+    }
+    return { exit: 0, details: [] };
+  };
+
+  it("constructor, toString and __proto__ are refused with their line, exit 7, not an unexpected error", async () => {
+    const r = await problemsOf("checks:\n  constructor: 1\n  toString: x\n__proto__: { a: 1 }\n");
+    expect(r.exit).toBe(EXIT.config);
+    expect(r.details).toEqual([
+      '.firebreak.yml:2:3 "constructor" is a reserved name, not a setting: remove it',
+      '.firebreak.yml:3:3 "toString" is a reserved name, not a setting: remove it',
+      '.firebreak.yml:4:1 "__proto__" is a reserved name, not a setting: remove it',
+    ]);
+  });
+
+  it("a config over 256 KB is refused before it is parsed, with its size", async () => {
+    const r = await problemsOf(`ticket:\n  pattern: "^[A-Z]+-\\\\d+$"\n# ${"x".repeat(300_000)}\n`);
+    expect(r.exit).toBe(EXIT.config);
+    expect(r.details[0]).toMatch(/is 293 KB; the limit is 256 KB/);
+  });
+});

@@ -64,8 +64,9 @@ export function send(call: HttpCall): Promise<HttpAnswer> {
       clearTimeout(timer);
       req.destroy();
       const what = e.message === "timeout" ? `no answer within ${Math.round(call.timeoutMs / 1000)} s` : `the connection failed (${(e as NodeJS.ErrnoException).code ?? e.message})`;
+      // A GET changes nothing: when it fails, nothing happened, whenever it failed.
       reject(
-        sent
+        sent && call.method !== "GET"
           ? new AmbiguousOutcome(redact(`${call.service}: the request was sent but ${what}, so it may have been delivered`))
           : notifyError(call.service, `${what}; nothing was sent`, "check the service and the network, then run the same command again"),
       );

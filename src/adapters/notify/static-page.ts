@@ -1,11 +1,13 @@
 // The static status page: status.json (the record of public updates, every incident on the page)
 // and index.html rendered from it, written to a folder ready for any static host. Both are written
-// to a temporary file and renamed, so a host never serves half a file. Writing the same update
-// twice changes nothing: an update is keyed by incident and stage.
+// beside the folder and renamed in, status.json last, so a host never serves half a file and a
+// re-run never takes a half-written page for a published one. Writing the same update twice
+// changes nothing: an update is keyed by incident and stage.
 
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, FirebreakError } from "../../errors.js";
+import { crashPoint } from "../../workflow/crash-point.js";
 
 export interface StaticUpdate {
   stage: string;
@@ -78,14 +80,41 @@ export function mergeUpdate(doc: StatusDocument | null, pageName: string, incide
   };
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
+/**
+ * Writes the page as one step. Both files are rendered first and written to a folder beside the
+ * public one (a static host never lists it), then index.html is renamed into place and status.json
+ * last: status.json is what a re-run reads to learn whether the update went out, so it never says
+ * "updated" while index.html is still the old page. Both are read back before the caller records it.
+ */
 export async function writeStatusPage(dir: string, doc: StatusDocument, html: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeAtomic(join(dir, "status.json"), JSON.stringify(doc, null, 2) + "\n");
-  await writeAtomic(join(dir, "index.html"), html);
+  await removeStrayTemps(dir);
+  const json = JSON.stringify(doc, null, 2) + "\n";
+  const staging = await mkdtemp(join(dirname(resolve(dir)), `.${basename(resolve(dir))}.firebreak-`));
+  try {
+    await writeFile(join(staging, "index.html"), html);
+    await writeFile(join(staging, "status.json"), json);
+    await rename(join(staging, "index.html"), join(dir, "index.html"));
+    crashPoint("static-page", "between-renames");
+    await rename(join(staging, "status.json"), join(dir, "status.json"));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  const [readHtml, readJson] = await Promise.all([readFile(join(dir, "index.html"), "utf8"), readFile(join(dir, "status.json"), "utf8")]);
+  if (readHtml !== html || readJson !== json)
+    throw new FirebreakError({
+      code: "STATUS_PAGE_CHANGED",
+      message: `${dir} changed while the status page was being written (another writer?), so the update is not recorded as published.`,
+      next: "run the same command again",
+      exit: EXIT.external,
+    });
+}
+
+/** Temporary files an older version left inside the public folder after a crash. */
+async function removeStrayTemps(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[]))
+    if (/^(status\.json|index\.html)\.tmp-\d+$/.test(name)) await rm(join(dir, name), { force: true });
+  const parent = dirname(resolve(dir));
+  const prefix = `.${basename(resolve(dir))}.firebreak-`;
+  for (const name of await readdir(parent).catch(() => [] as string[])) if (name.startsWith(prefix)) await rm(join(parent, name), { recursive: true, force: true });
 }

@@ -50,6 +50,9 @@ async function call(t: StatuspageTarget, ctx: NotifyContext, method: HttpCall["m
   );
   if (answer.status === 401 || answer.status === 403)
     throw notifyError("Statuspage", `refused the API key (HTTP ${answer.status}); nothing was posted`, "check the key named by notify.statuspage.apiKey and notify.statuspage.pageId");
+  // A failed read changed nothing on the page: a clean failure, never "possibly sent".
+  if ((answer.status < 200 || answer.status >= 300) && method === "GET")
+    throw notifyError("Statuspage", `could not be read (HTTP ${answer.status}); nothing was posted`, "check Statuspage's status, then run the same command again");
   if (answer.status < 200 || answer.status >= 300) failFromStatus("Statuspage", answer);
   try {
     return JSON.parse(answer.body) as unknown;

@@ -6,7 +6,8 @@ import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { announceStage, previewStage, announceCommand, configuredChannels } from "../../workflow/announce.js";
 import { parseStage, stageFromRecord, STAGES, type Stage } from "../../announce/stages.js";
-import { EXIT } from "../../errors.js";
+import { E, EXIT } from "../../errors.js";
+import { cleanTitle, MAX_TITLE, unseenIn } from "../../workflow/start.js";
 import { splitList } from "../format.js";
 import { publicText } from "../../announce/model.js";
 
@@ -20,7 +21,10 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const command = announceCommand(incident, stage);
 
   // The words customers read are set once and kept on the record for every later stage.
-  const publicTitle = typeof opts.publicTitle === "string" ? opts.publicTitle.trim() : "";
+  // Customers read it: the same cleaning and bound as an incident's title.
+  const publicTitle = typeof opts.publicTitle === "string" ? cleanTitle(opts.publicTitle) : "";
+  if (publicTitle.length > MAX_TITLE) throw E.usage(`--public-title is ${publicTitle.length} characters; the limit is ${MAX_TITLE}.`, 'firebreak announce --public-title "<a few words>" --public-summary "<the details>"');
+  if (typeof opts.publicTitle === "string" && unseenIn(opts.publicTitle).length) out.warn(`Removed ${unseenIn(opts.publicTitle).join(", ")} from --public-title: invisible or direction-changing characters.`);
   const publicSummary = typeof opts.publicSummary === "string" ? opts.publicSummary.trim() : "";
   if (publicTitle || publicSummary) {
     const now = publicText(incident);

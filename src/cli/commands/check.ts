@@ -15,6 +15,7 @@ import { detectCheckCommands, installCommand } from "../../checks/detect-command
 import { runChecks, type CheckResult } from "../../checks/run-checks.js";
 import { renderCheckProgress, renderCheckSummary } from "../../checks/progress.js";
 import { E, EXIT } from "../../errors.js";
+import { stopSignal } from "../../adapters/process.js";
 import { isInteractive, splitList } from "../format.js";
 import type { Output } from "../output.js";
 
@@ -64,18 +65,16 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const skip = pairReasons(process.argv).skips;
   const only = splitList(opts.only);
   const logDir = join(await app.git.commonDir(), "firebreak", "logs", incident.ticket, app.clock.now().toISOString().replace(/[:.]/g, "-"));
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on("SIGINT", onSigint);
   let results: CheckResult[];
-  try {
+  {
+    // SIGINT, SIGTERM or SIGHUP stops the running check's whole group (app/signals.ts); it and the rest are "interrupted".
     const runOpts = {
       cwd: root,
       logDir,
       timeoutMs: config.checks.timeoutSeconds * 1000,
       only: only.length ? only : undefined,
       skip,
-      signal: controller.signal,
+      signal: stopSignal(),
     };
     if (isInteractive() && !out.json) {
       const { runChecksLive } = await import("../../checks/live-view.js");
@@ -83,8 +82,6 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     } else {
       results = await runChecks(commands, { ...runOpts, onEvent: (e) => { const l = renderCheckProgress(e); if (l) out.info(l); } });
     }
-  } finally {
-    process.off("SIGINT", onSigint);
   }
   for (const r of results)
     await record(`check.${r.status}`, { name: r.name, command: r.command, status: r.status, exitCode: r.exitCode, durationMs: r.durationMs, logPath: r.logPath, reason: r.reason, summary: `${r.name} ${r.status}` });

@@ -129,10 +129,14 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     const fresh = outcome.deployHow !== "replayed";
     const config = await app.config();
     const verifiable = config.verify.smoke.length > 0 || config.verify.metrics.length > 0;
-    if (outcome.env === "production" && fresh) await announceAfter(app, current, "ship", out);
-    // ship verifies what it just deployed, unless told not to, there is nothing to check, or the
-    // person pressed Ctrl-C after the deploy had finished.
-    if (fresh && verifiable && opts.verify !== false && !guard.signal) {
+    // The announcements belong to the ship: a re-run after a run killed past the deploy finishes
+    // them (each channel's journal entry replays what went out and settles what was cut off).
+    if (outcome.env === "production") await announceAfter(app, current, "ship", out);
+    // ship verifies what it just deployed (or what an earlier run deployed and never got a verdict
+    // on), unless told not to, there is nothing to check, or a signal came after the deploy.
+    const latest = (await (await app.store()).getIncident(incident.id)) ?? current;
+    const verdict = (latest.data.verification as Record<string, { outcome?: unknown }> | undefined)?.[outcome.env]?.outcome;
+    if ((fresh || verdict === undefined) && verifiable && opts.verify !== false && !guard.signal) {
       await lock.release();
       out.line("");
       out.info(`Verifying ${outcome.version} on ${outcome.env}…`);

@@ -11,6 +11,7 @@ import { PRIORITIES } from "../../domain/types.js";
 import { E, EXIT } from "../../errors.js";
 import { isInteractive, splitList, utc } from "../format.js";
 import { askCriteria } from "../prompts.js";
+import * as z from "zod";
 
 interface TriageInput {
   criteria: string[];
@@ -85,22 +86,40 @@ async function readInput(opts: Record<string, unknown>): Promise<TriageInput> {
 }
 
 function parseJsonInput(source: string): TriageInput {
-  const text = source === "-" ? readFileSync(0, "utf8") : source.trimStart().startsWith("{") ? source : readFileSync(source, "utf8");
+  const text = source === "-" ? readFileSync(0, "utf8") : /^\s*[{[]/.test(source) ? source : readFileSync(source, "utf8");
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
     throw E.usage(`--input is not valid JSON: ${(e as Error).message}`, `firebreak triage --input '{"criteria":["auth-bypass"]}'`);
   }
-  const o = (raw ?? {}) as Record<string, unknown>;
-  const criteria = Array.isArray(o.criteria) ? o.criteria.map(String) : splitList(o.criteria);
+  const parsed = TriageJson.safeParse(raw);
+  if (!parsed.success)
+    throw E.usage(
+      `--input has ${parsed.error.issues.length} problem${parsed.error.issues.length === 1 ? "" : "s"}: nothing was decided from it.`,
+      `firebreak triage --input '{"criteria":["auth-bypass"],"productionBroken":true}'   # or: firebreak triage --list`,
+      parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(the input)"}: ${i.message}`),
+    );
+  const o = parsed.data;
+  const criteria = Array.isArray(o.criteria) ? o.criteria : splitList(o.criteria);
   return {
     criteria,
-    productionBroken: typeof o.productionBroken === "boolean" ? o.productionBroken : criteria.length > 0 ? true : undefined,
+    productionBroken: o.productionBroken ?? (criteria.length > 0 ? true : undefined),
     deadline: o.deadline === true,
-    discovered: typeof o.discovered === "string" ? o.discovered : undefined,
+    discovered: o.discovered,
   };
 }
+
+// A wrong type must not be read as "no": {"productionBroken":"yes"} once answered "Not an emergency".
+const TriageJson = z.strictObject(
+  {
+    criteria: z.union([z.array(z.string({ error: "each criterion is an id (a string)" })), z.string()], { error: 'expected a list of criterion ids, e.g. ["auth-bypass"]' }).optional(),
+    productionBroken: z.boolean({ error: (i) => `expected true or false, got ${JSON.stringify(i.input)}` }).optional(),
+    deadline: z.boolean({ error: (i) => `expected true or false, got ${JSON.stringify(i.input)}` }).optional(),
+    discovered: z.string({ error: 'expected a time such as "2026-03-01T09:30Z" or "40m ago"' }).optional(),
+  },
+  { error: (i) => (i.code === "unrecognized_keys" ? `unknown key${i.keys.length === 1 ? "" : "s"} ${i.keys.join(", ")} (valid: criteria, productionBroken, deadline, discovered)` : "expected a JSON object") },
+);
 
 async function calendarFor(app: CommandInput["app"]): Promise<WorkCalendar> {
   if (!(await app.git.isRepo())) return DEFAULT_CALENDAR;

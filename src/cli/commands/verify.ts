@@ -11,6 +11,7 @@ import { parseWhen } from "../../domain/deadline.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
 import { afterWhat } from "../../verify/watch.js";
 import { redact } from "../../redact.js";
+import { stopSignal } from "../../adapters/process.js";
 import { captureBaseline, reachOf, settingsOf, verifyDeploy, type VerifyOutcome, type WatchPlan } from "../../workflow/verify.js";
 import { describeReach } from "../../verify/reach.js";
 import { describeSmoke } from "../../verify/smoke.js";
@@ -128,13 +129,12 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const live = interactive ? new LiveBlock(process.stderr, redact) : null;
   const plain = plainProgress(10);
   const hook = rollbackHook();
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on("SIGINT", onSigint);
+  // SIGINT, SIGTERM or SIGHUP ends the watch; what was seen is recorded (app/signals.ts).
+  const stop = stopSignal();
   let result: VerifyOutcome;
   let toldVerified = false;
   const where = incident ? `${incident.ticket} on ${env}` : env;
-  try {
+  {
     result = await verifyDeploy(app, incident, {
       env,
       ...(windowMinutes !== undefined ? { windowMinutes } : {}),
@@ -153,7 +153,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
         out.info(`Watching on until ${windowText(end)} ${afterWhat(early)} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
       },
       ...(hook && incident ? { onRegression: async (reason: string) => void (await hook(app, incident, { reason: `verify: ${reason}`, auto: true, out })) } : {}),
-      signal: controller.signal,
+      signal: stop,
       onSmoke: (r) => out.info(describeSmoke(r)),
       onPlan: (plan) => showPlan(out, plan),
       onTick: (view) => {
@@ -161,8 +161,6 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
         else for (const l of plain(view)) out.info(l);
       },
     });
-  } finally {
-    process.off("SIGINT", onSigint);
   }
 
   out.data(result);
@@ -174,7 +172,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     else out.line(`${out.yellow("!")} After the rollback of ${where}: no verdict on the version production went back to before the window ended.`);
   } else if (result.unreadable) out.line(`${out.yellow("!")} Inconclusive on ${where}: verify stopped before the window ended, because every metric's last ${result.unreadable.failedReads} reads failed.`);
   else if (result.outcome === "verified" && toldVerified)
-    out.success(controller.signal.aborted ? `Stopped watching ${where}; it stays verified.` : `${where} stayed healthy to the end of the window: still verified.`);
+    out.success(stop.aborted ? `Stopped watching ${where}; it stays verified.` : `${where} stayed healthy to the end of the window: still verified.`);
   else if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} ${afterWhat(result)}` : ""}.`);
   else if (result.outcome === "regression" && toldVerified) out.line(`${out.red("✖")} Regression on ${where} after it was verified: it began later.`);
   else if (result.outcome === "inconclusive" && toldVerified) out.line(`${out.yellow("!")} Inconclusive on ${where}: it was verified, but the rate has risen since.`);
