@@ -4,11 +4,11 @@
 
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { FirebreakError, EXIT } from "../errors.js";
 import type { Backend } from "./backend.js";
 import type { Database } from "./schema.js";
+import { openSqlite, type SqliteHandle } from "./sqlite-driver.js";
 
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
@@ -32,10 +32,10 @@ function queueFor(file: string) {
 
 export function openSqliteBackend(path: string): Backend {
   const file = resolve(path);
-  let raw: BetterSqlite3.Database;
+  let raw: SqliteHandle;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    raw = new BetterSqlite3(file);
+    raw = openSqlite(file);
   } catch (e) {
     throw new FirebreakError(
       {
@@ -52,7 +52,7 @@ export function openSqliteBackend(path: string): Backend {
   raw.pragma("journal_mode = WAL");
   raw.pragma("synchronous = FULL");
   raw.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw as unknown as SqliteDatabase }) });
   return {
     kind: "sqlite",
     db,

@@ -75,6 +75,10 @@ describe("firebreak demo", () => {
       const count = (kind: string) => events.filter((e) => e.kind === kind).length;
       expect(count("release.tagged")).toBe(1);
       expect(count("deploy.production.done")).toBe(1);
+      // What the README says the demo ends with: every checklist item done but the review meeting.
+      const status = JSON.parse(execFileSync(process.execPath, [ENTRY, "status", "--json"], { cwd: join(summary.sandbox, "api"), encoding: "utf8" }));
+      const open = status.checklist.filter((i: { state: string }) => !["done", "waived", "not-needed"].includes(i.state)).map((i: { id: string }) => i.id);
+      expect(open).toEqual(["review"]);
     } finally {
       rmSync(summary.sandbox, { recursive: true, force: true });
     }
