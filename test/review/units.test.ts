@@ -5,6 +5,7 @@ import { mergeBlocks, parseBlocks } from "../../src/review/edit-blocks.js";
 import { fold, icsText, isEmail } from "../../src/review/ics.js";
 import { csvCell } from "../../src/review/incident-log.js";
 import { metricSeriesSvg } from "../../src/review/metric-chart.js";
+import { phaseTimelineSvg } from "../../src/review/charts.js";
 import { reviewEvents } from "../../src/review/curate.js";
 import { blockHtml } from "../../src/review/html.js";
 import { checkXml } from "./xml.js";
@@ -78,6 +79,16 @@ describe("charts and HTML of people's text", () => {
     for (const part of ['data-part="baseline-band"', 'data-part="regression-line"', 'data-marker="deploy"', 'data-marker="verdict"', 'data-part="series"']) expect(svg).toContain(part);
     expect(svg).toContain("regression, rolled back +5 s");
     expect(svg).not.toContain("<rect x=\"80\""); // no before/after bars
+  });
+
+  it("a short incident keeps one dot per phase: the axis ends after the last phase, the deadline named off-scale", () => {
+    const milestones = { detected: "2026-11-27T14:00:00Z", branch: "2026-11-27T14:01:00Z", pr: "2026-11-27T14:03:00Z", deployed: "2026-11-27T14:05:00Z", verified: "2026-11-27T14:05:20Z" };
+    const svg = phaseTimelineSvg({ ticket: "ENG-1", milestones: milestones as never, deadlineAt: "2026-11-27T16:00:00Z", now: "2026-11-27T14:10:00Z" });
+    const dots = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(dots).toHaveLength(5);
+    for (let i = 1; i < dots.length; i++) expect(dots[i]! - dots[i - 1]!).toBeGreaterThanOrEqual(12);
+    expect(svg).not.toContain('data-part="deadline"');
+    expect(svg).toContain("deadline 16:00, 1h 54m after the last phase →");
   });
 
   it("shows each effect once on the review's timeline: no journal rows, one 'verified' per deploy", () => {
