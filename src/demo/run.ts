@@ -3,7 +3,7 @@
 // fix → check → commit → pr → waive → ship → verify → announce → backport → review.
 
 import { createServer } from "node:net";
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -40,11 +40,10 @@ const E = {
     }),
 };
 
-/** Copies the review (with its charts), the messages and the status page to a fixed folder. */
+/** Copies the review (with its charts), the messages and the status page to a folder of this run's own. */
 function keepOutputs(files: DemoSummary["files"]): DemoSummary["files"] {
-  const dir = join(tmpdir(), "firebreak-demo-output");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  // Per run: two demos at once (or one after another) never mix or delete each other's files.
+  const dir = mkdtempSync(join(tmpdir(), "firebreak-demo-output-"));
   return files.map((f) => {
     const to = join(dir, basename(f.path));
     copyFileSync(f.path, to);
@@ -167,6 +166,8 @@ async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void
   ]);
   await run.firebreak(["confirm", "fixed", "--note", "the regression test gets 401 for tok-expired-bob"]);
   await run.firebreak(["confirm", "happy-path", "--note", "tok-alice still gets her profile"]);
+  await run.firebreak(["confirm", "edge-cases", "--note", "a token expiring this second and one without exp both get 401"]);
+  await run.firebreak(["confirm", "no-regressions", "--note", "the whole suite passes; other routes answer as before"]);
   await run.firebreak(["pr"]);
   await run.firebreak(["waive", "approval", "--reason", "P0 security fix at night; review after deploy"]);
   await run.firebreak(["confirm", "oncall-notified", "--note", "paged the on-call lead"]);

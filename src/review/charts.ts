@@ -1,9 +1,9 @@
 // The review's pictures, as standalone SVG drawn here (no chart library): the phases of the
-// release on a time axis with the deadline line, and a before/after bar chart per verified metric.
+// release on a time axis with the deadline line (each watched metric over time is in metric-chart.ts).
 // Every piece of text in them passes through xml() so a title or metric name cannot become markup.
 
 import { formatDuration } from "../domain/deadline.js";
-import type { MetricFigure, Milestones } from "./record.js";
+import type { Milestones } from "./record.js";
 
 export const xml = (s: string) =>
   s
@@ -42,9 +42,20 @@ export function phaseTimelineSvg(input: { ticket: string; milestones: Milestones
   const t0 = Date.parse(input.milestones.detected);
   const lastAt = Math.max(...reached.map((p) => Date.parse(p.at)));
   const deadline = Date.parse(input.deadlineAt);
-  const end = Math.max(lastAt, deadline, t0 + 60_000);
-  const span = (end - t0) * 1.06;
+  // An incident over in a fraction of its deadline would shrink to one dot on an axis that runs
+  // to the deadline: the axis then ends after the last phase and the deadline is named off-scale.
+  const deadlineOnAxis = deadline <= lastAt || lastAt - t0 >= 0.15 * (deadline - t0);
+  const end = deadlineOnAxis ? Math.max(lastAt, deadline, t0 + 60_000) : Math.max(lastAt, t0 + 60_000);
+  const span = (end - t0) * (deadlineOnAxis ? 1.06 : 1.12);
   const x = (t: number) => round(left + ((t - t0) / span) * (right - left));
+  // Phases seconds apart still get a dot each.
+  const dotX: number[] = [];
+  for (const p of reached) dotX.push(round(Math.max(x(Date.parse(p.at)), (dotX.at(-1) ?? -Infinity) + 12)));
+  /** Where a centred label of `text` fits inside the chart (none is cut off at either edge). */
+  const fit = (cx: number, text: string) => {
+    const half = textWidth(text, 11) / 2 + 2;
+    return round(Math.min(W - 4 - half, Math.max(4 + half, cx)));
+  };
 
   const parts: string[] = [];
   parts.push(`<text x="${left}" y="24" font-size="15" font-weight="600" fill="#1f2933">${xml(`${input.ticket}: from detection to verified (UTC)`)}</text>`);
@@ -54,9 +65,9 @@ export function phaseTimelineSvg(input: { ticket: string; milestones: Milestones
   for (let k = 0; k < reached.length; k++) {
     const p = reached[k]!;
     const next = reached[k + 1];
-    const x1 = x(Date.parse(p.at));
+    const x1 = dotX[k]!;
     if (next) {
-      const x2 = Math.max(x(Date.parse(next.at)), x1 + 2);
+      const x2 = dotX[k + 1]!;
       const ms = Date.parse(next.at) - Date.parse(p.at);
       parts.push(`<rect x="${x1}" y="${barY}" width="${round(x2 - x1)}" height="${barH}" rx="3" fill="${COLORS[p.i]}"><title>${xml(`${p.label} → ${next.label}: ${formatDuration(ms)}`)}</title></rect>`);
       if (x2 - x1 > 44) parts.push(`<text x="${round((x1 + x2) / 2)}" y="${barY + 17}" font-size="11" fill="#fff" text-anchor="middle">${xml(formatDuration(ms))}</text>`);
@@ -65,45 +76,34 @@ export function phaseTimelineSvg(input: { ticket: string; milestones: Milestones
     // print on top of each other, so a label moves right of the one before it, with a leader line.
     const row = k % 2;
     const labelY = row === 0 ? barY - 10 : barY + barH + 26;
-    const labelX = round(Math.min(right - 40, Math.max(x1, lastLabelX[row]! + LABEL_GAP)));
+    const label = `${p.label} ${hhmm(p.at)}`;
+    const labelX = fit(Math.max(x1, lastLabelX[row]! + LABEL_GAP), label);
     lastLabelX[row] = labelX;
     parts.push(`<circle cx="${x1}" cy="${barY + barH / 2}" r="5" fill="#1f2933"/>`);
     if (labelX !== x1) parts.push(`<line x1="${x1}" y1="${barY + barH / 2}" x2="${labelX}" y2="${row === 0 ? labelY + 3 : labelY - 12}" stroke="#9aa5b1" stroke-width="1"/>`);
-    parts.push(`<text x="${labelX}" y="${labelY}" font-size="11" fill="#1f2933" text-anchor="middle">${xml(`${p.label} ${hhmm(p.at)}`)}</text>`);
+    parts.push(`<text x="${labelX}" y="${labelY}" font-size="11" fill="#1f2933" text-anchor="middle">${xml(label)}</text>`);
   }
   const missing = PHASES.filter((p) => input.milestones[p.key] === undefined).map((p) => p.label);
   if (missing.length) parts.push(`<text x="${left}" y="${H - 12}" font-size="11" fill="#7b8794">${xml(`not reached yet: ${missing.join(", ")}`)}</text>`);
-  const dx = x(deadline);
   const met = reached.some((p) => p.key === "deployed" || p.key === "verified") ? Date.parse((input.milestones.deployed ?? input.milestones.verified)!) <= deadline : Date.parse(input.now) <= deadline;
-  parts.push(`<line x1="${dx}" y1="38" x2="${dx}" y2="${barY + barH + 40}" stroke="${met ? "#2e9e5b" : "#d64545"}" stroke-width="2" stroke-dasharray="6 4"/>`);
-  parts.push(`<text x="${Math.min(dx + 4, right - 110)}" y="48" font-size="11" fill="${met ? "#2e9e5b" : "#d64545"}">${xml(`deadline ${hhmm(input.deadlineAt)}`)}</text>`);
+  const color = met ? "#2e9e5b" : "#d64545";
+  if (deadlineOnAxis) {
+    // The line runs through the bar only, between the two rows of phase labels; its label sits
+    // above its top end, so no text is ever crossed by it.
+    const dx = x(deadline);
+    const text = `deadline ${hhmm(input.deadlineAt)}`;
+    parts.push(`<line x1="${dx}" y1="${barY - 6}" x2="${dx}" y2="${barY + barH + 10}" stroke="${color}" stroke-width="2" stroke-dasharray="6 4" data-part="deadline"/>`);
+    parts.push(`<text x="${fit(dx, text)}" y="46" font-size="11" fill="${color}" text-anchor="middle">${xml(text)}</text>`);
+  } else {
+    const text = `deadline ${hhmm(input.deadlineAt)}, ${formatDuration(deadline - lastAt)} after the last phase →`;
+    parts.push(`<text x="${right}" y="46" font-size="11" fill="${color}" text-anchor="end">${xml(text)}</text>`);
+  }
   return svg(W, H, `Phases of ${input.ticket} with the deadline`, parts);
 }
 
-/** Two bars, before and after the fix, for one verified metric. */
-export function metricSvg(m: MetricFigure): string {
-  const W = 360;
-  const H = 220;
-  const base = 180;
-  const top = 48;
-  const max = Math.max(m.before, m.after, 0) || 1;
-  const h = (v: number) => round((Math.max(v, 0) / max) * (base - top));
-  const unit = m.unit ? ` ${m.unit}` : "";
-  const bars = [
-    { label: "before", v: m.before, x: 80, color: "#9aa5b1" },
-    { label: "after", v: m.after, x: 210, color: m.after <= m.before ? "#2e9e5b" : "#d64545" },
-  ];
-  const parts = [`<text x="16" y="24" font-size="14" font-weight="600" fill="#1f2933">${xml(m.name)}</text>`];
-  parts.push(`<line x1="40" y1="${base}" x2="${W - 20}" y2="${base}" stroke="#cbd2d9" stroke-width="1"/>`);
-  for (const b of bars) {
-    parts.push(`<rect x="${b.x}" y="${round(base - h(b.v))}" width="70" height="${h(b.v)}" fill="${b.color}"><title>${xml(`${b.label}: ${b.v}${unit}`)}</title></rect>`);
-    parts.push(`<text x="${b.x + 35}" y="${round(base - h(b.v) - 6)}" font-size="12" fill="#1f2933" text-anchor="middle">${xml(`${fmt(b.v)}${unit}`)}</text>`);
-    parts.push(`<text x="${b.x + 35}" y="${base + 18}" font-size="12" fill="#52606d" text-anchor="middle">${b.label}</text>`);
-  }
-  return svg(W, H, `${m.name} before and after the fix`, parts);
-}
+/** A generous estimate of a label's width in the chart's sans-serif font (no layout engine here). */
+const textWidth = (s: string, size: number) => s.length * size * 0.62;
 
-const fmt = (v: number) => (Math.abs(v) >= 100 ? String(Math.round(v)) : String(Number(v.toPrecision(3))));
 
 function svg(w: number, h: number, label: string, parts: string[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${xml(label)}" ${FONT}>\n<title>${xml(label)}</title>\n<rect width="${w}" height="${h}" fill="#ffffff"/>\n${parts.join("\n")}\n</svg>\n`;

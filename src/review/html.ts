@@ -13,10 +13,18 @@ const link = (url: string | undefined, text: string) => {
   return href ? `<a href="${href}">${h(text)}</a>` : h(text);
 };
 
-/** Inline Markdown → HTML: backslash escapes, the entities Markdown escaping writes, and **bold**. */
-function inline(md: string): string {
+/**
+ * Inline Markdown → HTML: backslash escapes, the entities Markdown escaping writes, **bold** and
+ * _emphasis_ / *emphasis* (an underscore inside a word, snake_case, stays text, as in CommonMark).
+ * The joiner Markdown escaping puts after "@" (so chat does not notify) is dropped: a page notifies
+ * no one, and the invisible character would travel with "branch@sha" when copied.
+ */
+function inline(source: string): string {
+  const md = source.replace(/@\u200d/g, "@");
   let out = "";
   let bold = false;
+  let em: string | null = null;
+  const word = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
   for (let i = 0; i < md.length; i++) {
     const c = md[i]!;
     if (c === "\\" && i + 1 < md.length && /[!-/:-@[-`{-~]/.test(md[i + 1]!)) {
@@ -25,6 +33,9 @@ function inline(md: string): string {
       out += bold ? "</strong>" : "<strong>";
       bold = !bold;
       i++;
+    } else if ((c === "_" || c === "*") && (em === c ? !word(md[i + 1]) || c === "*" : em === null && (!word(md[i - 1]) || c === "*") && md.indexOf(c, i + 2) > i)) {
+      out += em ? "</em>" : "<em>";
+      em = em ? null : c;
     } else if (c === "&") {
       const m = /^&(amp|lt|gt|quot|#39);/.exec(md.slice(i));
       if (m) {
@@ -33,7 +44,7 @@ function inline(md: string): string {
       } else out += h(c);
     } else out += h(c);
   }
-  return bold ? out + "</strong>" : out;
+  return out + (em ? "</em>" : "") + (bold ? "</strong>" : "");
 }
 
 /** A block of people's Markdown → HTML. HTML comments are dropped; anything else is text. */

@@ -1,6 +1,7 @@
 // The post-incident review as data, built only from the record (incident, timeline, actions).
 // Markdown (a template the team can replace), HTML and the charts are all drawn from this one view.
 
+import { reviewEvents } from "./curate.js";
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import { describeEvent } from "../cli/describe-event.js";
 import { formatDuration } from "../domain/deadline.js";
@@ -132,8 +133,7 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
     ...(review.scheduled ? { meeting: utcMinutes(review.scheduled.at) } : {}),
     summaryLines,
     // In the order things happened: a note written later with --at takes its place in time.
-    // The review's own "written" events are left out: each would change the file it is in.
-    timeline: events.filter((e) => e.kind !== "review.written").sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.seq - b.seq).map((e) => ({ at: utcSeconds(e.at), actor: e.actor, text: describeEvent(e) })),
+    timeline: reviewEvents(events).map((e) => ({ at: utcSeconds(e.at), actor: e.actor, text: describeEvent(e) })),
     impact: { rows: impactRows, ...(impactNote ? { note: impactNote } : {}) },
     ...(rootCause ? { rootCause } : {}),
     commits,

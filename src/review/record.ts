@@ -86,6 +86,13 @@ export interface MetricFigure {
   before: number;
   after: number;
   unit?: string;
+  /** What verify watched: [seconds after the deploy, value] tick by tick (absent in older records). */
+  series?: Array<[number, number]>;
+  limits?: { tolerance: number; regressionRatio: number };
+  /** Seconds after the deploy: the verdict, and its kind; a rollback when one followed. */
+  verdictAfter?: number;
+  verdict?: string;
+  rollback?: string;
 }
 
 /** Before/after figures: data.verification.metrics (list or map), then the verify.* events' data.metrics. */
@@ -99,9 +106,20 @@ export function readMetrics(incident: Incident, events: readonly TimelineEvent[]
       const before = num(m.before) ?? num(m.baseline) ?? num(m.beforeRate) ?? num(m.beforeValue);
       const after = num(m.after) ?? num(m.current) ?? num(m.afterRate) ?? num(m.afterValue);
       if (!name || before === undefined || after === undefined || out.has(name)) continue;
-      out.set(name, { name, before, after, ...(str(m.unit) ? { unit: str(m.unit) } : {}) });
+      const series = Array.isArray(m.series) ? (m.series as unknown[]).filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number") : [];
+      const limits = isObj(m.limits) && num(m.limits.tolerance) !== undefined && num(m.limits.regressionRatio) !== undefined ? { tolerance: num(m.limits.tolerance)!, regressionRatio: num(m.limits.regressionRatio)! } : undefined;
+      out.set(name, { name, before, after, ...(str(m.unit) ? { unit: str(m.unit) } : {}), ...(series.length ? { series } : {}), ...(limits ? { limits } : {}), ...verdictOf });
     }
   };
+  const verdictOf: Pick<MetricFigure, "verdictAfter" | "verdict" | "rollback"> = {};
+  const last = [...allOf(events, (k) => /^verify\.production\.(verified|regression|inconclusive)$/.test(k))].pop();
+  if (last) {
+    const after = num(last.data.decidedAfterSeconds);
+    if (after !== undefined) verdictOf.verdictAfter = after;
+    verdictOf.verdict = last.kind.split(".")[2];
+    const rb = str(last.data.rollback);
+    if (rb && rb !== "none" && rb !== "disabled" && rb !== "unavailable") verdictOf.rollback = rb;
+  }
   const v = incident.data.verification;
   if (isObj(v)) {
     take(v.metrics);

@@ -6,7 +6,8 @@ import { basename, join } from "node:path";
 import { EXIT, FirebreakError } from "../errors.js";
 import { parseTemplate, renderTemplate } from "../render/template.js";
 import { OVERRIDE_DIR } from "../render/templates/index.js";
-import { metricSvg, phaseTimelineSvg, slug } from "./charts.js";
+import { phaseTimelineSvg, slug } from "./charts.js";
+import { metricSeriesSvg } from "./metric-chart.js";
 import { mergeBlocks, parseBlocks } from "./edit-blocks.js";
 import { renderReviewHtml } from "./html.js";
 import type { ReviewModel } from "./model.js";
@@ -62,7 +63,7 @@ export async function renderReview(opts: { model: ReviewModel; repoRoot: string 
       let s = slug(m.name);
       while (used.has(s)) s += "-x";
       used.add(s);
-      charts.push({ file: `${opts.base}.metric-${s}.svg`, name: m.name, svg: metricSvg(m) });
+      charts.push({ file: `${opts.base}.metric-${s}.svg`, name: m.name, svg: metricSeriesSvg(m) });
     }
   }
   const t = await loadReviewTemplate(opts.repoRoot);

@@ -85,7 +85,7 @@ _Nothing released yet: no pull request, tag, deploy or verification on the recor
 {{/resolution.empty}}
 {{#charts.metrics}}
 
-![{{name}} before and after the fix]({{file}})
+![{{name}} over time: baseline, deploy, verdict]({{file}})
 {{/charts.metrics}}
 
 ## What Went Well

@@ -4,9 +4,9 @@
 // moves a tag, since people and deploys may already use it.
 
 import type { Git } from "../adapters/git/git.js";
-import { assertSafeRemoteName } from "../adapters/git/safety.js";
+import { assertSafeRemoteName, assertSafeRev } from "../adapters/git/safety.js";
 import { E, EXIT, FirebreakError } from "../errors.js";
-import { nextPatch, parseVersion, type NextVersion } from "../domain/version.js";
+import { compareVersions, latestRelease, nextPatch, parseVersion, type NextVersion, type SemVer } from "../domain/version.js";
 import { effect, type EffectDeps } from "../workflow/effect.js";
 
 /** Every tag on the remote and the commit it points at (annotated tags peeled). */
@@ -43,10 +43,46 @@ export interface VersionSettings {
   tagPrefix: "auto" | "v" | "";
 }
 
-/** The next patch after the latest release tag that `head` (production's commit) contains. */
+/** The commits local tags point at (annotated tags peeled): all of them, or those `merged` contains. */
+async function localTaggedCommits(git: Git, merged?: string): Promise<Set<string>> {
+  const args = ["for-each-ref", "--format=%(objectname) %(*objectname)", ...(merged ? [`--merged=${merged}`] : []), "refs/tags"];
+  const out = await git.git(args);
+  const shas = new Set<string>();
+  for (const line of out.split("\n")) {
+    const [direct, peeled] = line.trim().split(" ");
+    if (peeled) shas.add(peeled);
+    else if (direct) shas.add(direct);
+  }
+  return shas;
+}
+
+/**
+ * The next patch after the latest release tag that `head` (production's commit) contains.
+ * Asked of git in two calls whatever the number of tags (a repository with 300 releases took one
+ * process per tag before): the local tags `head` contains, and every local tag. Only a remote tag
+ * whose commit no local tag points at is asked about on its own, newest first, and only while it
+ * could still be the latest release.
+ */
 export async function computeNextVersion(git: Git, tags: Map<string, string>, head: string, s: VersionSettings): Promise<NextVersion> {
+  assertSafeRev(head);
+  const [inHead, local] = await Promise.all([localTaggedCommits(git, head), localTaggedCommits(git)]);
   const reachable: string[] = [];
-  for (const [name, sha] of tags) if (parseVersion(name) && (await contains(git, head, sha))) reachable.push(name);
+  const unknown: { name: string; sha: string; version: SemVer }[] = [];
+  for (const [name, sha] of tags) {
+    const version = parseVersion(name);
+    if (!version) continue;
+    if (inHead.has(sha)) reachable.push(name);
+    else if (!local.has(sha) && version.pre === null) unknown.push({ name, sha, version });
+  }
+  const latest = latestRelease(reachable);
+  unknown.sort((a, b) => compareVersions(b.version, a.version));
+  for (const t of unknown) {
+    if (latest && compareVersions(t.version, latest.version) <= 0) break;
+    if (await contains(git, head, t.sha)) {
+      reachable.push(t.name);
+      break;
+    }
+  }
   return nextPatch({ reachable, allTags: [...tags.keys()], firstVersion: s.firstVersion, tagPrefix: s.tagPrefix });
 }
 

@@ -4,10 +4,10 @@
 // this reader does not know) returns null and the caller takes the full path instead.
 
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import type { IncidentFinder } from "../app/resolve-incident.js";
 import { toEvent, toIncident } from "./rows.js";
+import { openSqlite, type SqliteHandle } from "./sqlite-driver.js";
 
 /** The schema version this reader was written for; a test pins it to the migrations' latest. */
 export const READER_SCHEMA_VERSION = 3;
@@ -19,11 +19,10 @@ export interface SqliteReader extends IncidentFinder {
 
 export function openSqliteReader(path: string): SqliteReader | null {
   if (!existsSync(path)) return null;
-  // better-sqlite3 is CommonJS and native: load it the way the full store does, without Kysely.
-  const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3");
-  let db: import("better-sqlite3").Database;
+  // The same driver as the full store, without Kysely.
+  let db: SqliteHandle;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openSqlite(path, { readonly: true, fileMustExist: true });
     db.pragma("busy_timeout = 5000");
     const row = db.prepare("select max(version) as v from firebreak_migrations").get() as { v: number | null } | undefined;
     if (row?.v !== READER_SCHEMA_VERSION) {

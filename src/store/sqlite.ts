@@ -5,11 +5,11 @@
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { FirebreakError, EXIT } from "../errors.js";
 import type { Backend } from "./backend.js";
 import type { Database } from "./schema.js";
+import { openSqlite, type SqliteHandle } from "./sqlite-driver.js";
 
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
@@ -33,7 +33,7 @@ function queueFor(file: string) {
 
 export function openSqliteBackend(path: string): Backend {
   const file = resolve(path);
-  let raw: BetterSqlite3.Database;
+  let raw: SqliteHandle;
   // A file of 0 bytes is what a crash, a full disk or a bad copy leaves: the record it held is gone,
   // and opening it would silently start an empty one. Only a file that does not exist yet is new.
   if (existsSync(file) && statSync(file).size === 0) throw storeDamaged(file, "it is empty (0 bytes), so the record it held is missing");
@@ -42,7 +42,7 @@ export function openSqliteBackend(path: string): Backend {
   const readOnly = existsSync(file) && !(canWrite(file) && canWrite(dirname(file)));
   try {
     if (!readOnly) mkdirSync(dirname(file), { recursive: true });
-    raw = readOnly ? openCopy(file) : new BetterSqlite3(file);
+    raw = readOnly ? openCopy(file) : openSqlite(file);
   } catch (e) {
     throw new FirebreakError(
       {
@@ -69,7 +69,7 @@ export function openSqliteBackend(path: string): Backend {
     if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) throw storeDamaged(file, (e as Error).message);
     throw e;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw as unknown as SqliteDatabase }) });
   return {
     kind: "sqlite",
     db,
@@ -88,13 +88,13 @@ export function openSqliteBackend(path: string): Backend {
  * its shared-memory file cannot be created beside it. The copy refuses writes (query_only) and is
  * removed when the process exits.
  */
-function openCopy(file: string): BetterSqlite3.Database {
+function openCopy(file: string): SqliteHandle {
   const dir = mkdtempSync(join(tmpdir(), "firebreak-read-only-"));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const copy = join(dir, "firebreak.db");
   copyFileSync(file, copy);
   if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-  const db = new BetterSqlite3(copy);
+  const db = openSqlite(copy);
   db.pragma("query_only = ON");
   return db;
 }

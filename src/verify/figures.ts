@@ -65,6 +65,10 @@ export interface MetricRecord {
   interval: [number, number | null];
   figure: string;
   notes?: string[];
+  /** [seconds after the deploy, bad events per minute since the warm-up], tick by tick */
+  series?: Array<[number, number]>;
+  /** up to tolerance × the baseline is normal; regressionRatio × is the regression being tested for */
+  limits?: { tolerance: number; regressionRatio: number };
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? Number(x.toPrecision(4)) : null);

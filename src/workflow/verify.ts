@@ -362,7 +362,24 @@ function rollbackVerdict(outcome: VerifyOutcomeKind, version: string | undefined
   return `${what}: no verdict yet`;
 }
 
+/** Points kept per metric: enough for a chart's line, small enough for the record. */
+const SERIES_POINTS = 120;
+
 export async function verifyDeploy(app: App, incident: Incident | null, req: VerifyRequest): Promise<VerifyOutcome> {
+  // Each metric's bad events per minute since the warm-up, tick by tick: the review (and the
+  // dashboard) draw it against the baseline. Halved in density whenever it outgrows SERIES_POINTS.
+  const series = new Map<string, Array<[number, number]>>();
+  let limits: { tolerance: number; regressionRatio: number } | null = null;
+  const collectSeries = (view: WatchView) => {
+    limits = { tolerance: view.settings.tolerance, regressionRatio: view.settings.regressionRatio };
+    for (const m of view.metrics) {
+      if (m.rate.after === null) continue;
+      const pts = series.get(m.name) ?? [];
+      pts.push([Math.round(view.elapsed * 10) / 10, Number((m.rate.after * 60).toPrecision(4))]);
+      series.set(m.name, pts.length > SERIES_POINTS ? pts.filter((_, i) => i % 2 === 1) : pts);
+    }
+  };
+  const withSeries = (m: MetricRecord): MetricRecord => (series.get(m.name)?.length ? { ...m, series: series.get(m.name)!.slice(), ...(limits ? { limits } : {}) } : m);
   const cfg = (await app.config()).verify;
   const env = req.env;
   const smokeTests = cfg.smoke.filter((t) => smokeAppliesTo(t, env));
@@ -416,7 +433,7 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
     if (earlyRecorded && r.outcome === "verified" && req.signal?.aborted) summary += `; the watch after it was stopped by hand ${duration(r.view.elapsed)} ${afterWhat(settings)}`;
     if (smoke.length) summary += ` (${smokeSummary(smoke)})`;
     if (ofRollback) summary = `${rollbackVerdict(r.outcome, rolledBackTo)}: ${summary}`;
-    const metrics = r.view.metrics.map(metricRecord);
+    const metrics = r.view.metrics.map((m) => withSeries(metricRecord(m)));
     return { summary, reason, figures: metrics.map((m) => m.figure), metrics, decidedAfterSeconds: Math.round(r.decidedAt), ...(unreadable ? { unreadable } : {}) };
   };
 
@@ -531,7 +548,11 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
       earlyRecorded = await record({ ...v, outcome: "verified", rollback: "none" });
       await req.onVerified?.({ env, ...v, outcome: "verified", smoke, rollback: "none", recorded: earlyRecorded, ...(settings.fromWatchStart ? { fromWatchStart: true } : {}), ...(ofRollback ? { ofRollback } : {}) });
     };
-    result = await watch({ settings, metrics: watched, deployAt: wallDeploy, signal: req.signal, onTick: req.onTick, ...(settings.keepWatching ? { onVerified } : {}) });
+    const onTick = (view: WatchView) => {
+      collectSeries(view);
+      req.onTick?.(view);
+    };
+    result = await watch({ settings, metrics: watched, deployAt: wallDeploy, signal: req.signal, onTick, ...(settings.keepWatching ? { onVerified } : {}) });
     const v = concludeWatch(result);
     outcome = result.outcome;
     ({ decidedAfterSeconds, summary, reason } = v);
@@ -539,7 +560,7 @@ export async function verifyDeploy(app: App, incident: Incident | null, req: Ver
   }
 
   if (ofRollback && result === null) summary = `${rollbackVerdict(outcome, rolledBackTo)}: ${summary}`;
-  const metrics = result ? result.view.metrics.map(metricRecord) : [];
+  const metrics = result ? result.view.metrics.map((m) => withSeries(metricRecord(m))) : [];
   const figures = metrics.map((m) => m.figure);
 
   // 3. Rollback, decided before recording so the record says what was done about it.

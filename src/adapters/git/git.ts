@@ -149,12 +149,17 @@ export class Git {
    */
   private async checkRemote(remote: string): Promise<void> {
     assertSafeRemoteName(remote);
+    // Firebreak never changes a remote's configuration, so one check per remote and run is
+    // enough (a ship contacts origin a dozen times; each check is three git processes).
+    if (this.checkedRemotes.has(remote)) return;
     if (!(await this.remotes()).includes(remote)) throw unknownRemote(remote);
     for (const kind of [[], ["--push"]]) {
       const urls = await this.git(["remote", "get-url", "--all", ...kind, "--end-of-options", remote], { remote });
       for (const url of urls.split("\n").filter((l) => l.length > 0)) assertSafeRemoteUrl(url);
     }
+    this.checkedRemotes.add(remote);
   }
+  private readonly checkedRemotes = new Set<string>();
 
   /** The branch a remote's HEAD points at: local refs/remotes/<r>/HEAD, else asked over the network, else null. */
   async remoteDefaultBranch(remote: string): Promise<string | null> {

@@ -56,10 +56,16 @@ export async function assertSafeRef(name: string, what = "branch name"): Promise
   assertNotOption(name, what);
   const problem = refSyntaxProblem(name);
   if (problem) throw E.unsafeValue(what, name, problem);
+  if (acceptedRefs.has(name)) return;
   // A neutral cwd: inside a repository `--branch` would expand `@{-N}` from its reflog.
   const r = await run("git", ["check-ref-format", "--branch", name], { cwd: tmpdir(), env: { LC_ALL: "C" } });
   if (r.code !== 0 || r.stdout.trim() !== name) throw E.unsafeValue(what, name, "git check-ref-format rejects it as a branch name");
+  acceptedRefs.add(name);
 }
+
+// git's answer depends on the name alone (the cwd is neutral), so a name it accepted once is not
+// asked about again in the same run: a ship checks the same branch and tag names many times.
+const acceptedRefs = new Set<string>();
 
 /**
  * A revision to start from or compare with (`origin/main`, a tag, a sha). Checked for shape only;
