@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { Output } from "./output.js";
 import { App } from "../app/app.js";
 import { registerEnvSecrets } from "../redact.js";
+import { PromptInterrupted } from "./prompts.js";
 
 export interface GlobalFlags {
   json?: boolean;
@@ -37,6 +38,12 @@ export async function runCommand(load: () => Promise<CommandModule>, actionArgs:
     const code = await mod.run({ app, out, args, opts });
     process.exitCode = code ?? 0;
   } catch (e) {
+    if (e instanceof PromptInterrupted) {
+      // Ctrl-C at a question ends the command like Ctrl-C anywhere in a shell: quietly, 130.
+      process.stderr.write("\n");
+      process.exitCode = 130;
+      return;
+    }
     process.exitCode = out.error(e);
   } finally {
     await app.close().catch(() => undefined);
