@@ -37,6 +37,8 @@ const program = new Command("firebreak")
   .option("--db <path>", "SQLite database file (default: .git/firebreak/firebreak.db; env FIREBREAK_DB, or FIREBREAK_DATABASE_URL for PostgreSQL)")
   .option("-C, --dir <path>", "run as if started in <path>")
   .showHelpAfterError("(run with --help for usage)")
+  // Every subcommand's --help lists --json, --db and -C too: they work after any command.
+  .configureHelp({ showGlobalOptions: true })
   // Usage mistakes exit 2, as documented; help and version exit 0.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .addHelpText(
@@ -132,6 +134,7 @@ program
   .option("--only <checks>", "run only these checks, e.g. test")
   .option("--checks-only", "skip the guard and run only the checks")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .option("--reopen", "go on with an incident that was already shipped (recorded on the timeline)")
   .action(act("check"));
 
 program
@@ -141,6 +144,7 @@ program
   .option("--what <text>", "what was broken, as users saw it")
   .option("--brief <text>", "the subject after 'fix: ' (default: the incident title)")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .option("--reopen", "go on with an incident that was already shipped (recorded on the timeline)")
   .action(act("commit"));
 
 program
@@ -150,6 +154,7 @@ program
   .option("--reviewer <login>", "request a review (repeatable, or comma-separated)", collect)
   .option("--dry-run", "print the title, labels and body; push and open nothing")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .option("--reopen", "go on with an incident that was already shipped (recorded on the timeline)")
   .action(act("pr"));
 
 program

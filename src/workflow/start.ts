@@ -8,7 +8,7 @@ import type { Incident, Priority } from "../domain/types.js";
 import { hotfixBranch, validateTicket } from "../domain/naming.js";
 import { parsePriority, LEVELS } from "../domain/levels.js";
 import { triage } from "../domain/triage.js";
-import { computeDeadline, parseWhen } from "../domain/deadline.js";
+import { computeDeadline, parseDiscovered } from "../domain/deadline.js";
 import { assertSafeRef } from "../adapters/git/safety.js";
 import { E } from "../errors.js";
 import { effect } from "./effect.js";
@@ -70,8 +70,7 @@ export async function planStart(app: App, req: StartRequest): Promise<StartPlan>
 
   const now = app.clock.now();
   const cal = config.calendar;
-  const discoveredAt = req.discovered ? parseWhen(req.discovered, now, cal.timeZone) : now;
-  if (discoveredAt.getTime() > now.getTime() + 60_000) throw E.usage(`--discovered ${req.discovered} is in the future.`);
+  const discoveredAt = req.discovered ? parseDiscovered(req.discovered, now, cal.timeZone) : now;
   const deadlineAt = computeDeadline(priority, discoveredAt, { timeZone: cal.timeZone, workDays: cal.workDays, holidays: cal.holidays });
 
   const remote = config.production.remote;

@@ -8,6 +8,7 @@ import { untrackedReviewFiles } from "../../workflow/review-files.js";
 import type { App } from "../../app/app.js";
 import type { Incident } from "../../domain/types.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
+import { refuseIfShipped } from "../../workflow/shipped.js";
 import { readChangeSet } from "../../guard/read-diff.js";
 import { runGuard, type GuardReport } from "../../guard/guard.js";
 import { renderGuardReport } from "../../guard/render-report.js";
@@ -19,7 +20,7 @@ import { isInteractive, splitList } from "../format.js";
 import type { Output } from "../output.js";
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
-  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const incident = await refuseIfShipped(app, await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined), "check", Boolean(opts.reopen));
   const config = await app.config();
   const root = await app.repoRoot();
   const actor = await app.actor();
