@@ -83,6 +83,7 @@ program
   .option("--discovered <when>", "when it was discovered: 14:23, '2026-11-27 14:23' or ISO (default now)")
   .option("--base <branch>", "production branch (default from .firebreak.yml, else the remote's HEAD)")
   .option("--no-push", "do not publish the hotfix branch yet")
+  .option("--carry-config", "production on the remote lacks this .firebreak.yml: commit it onto the hotfix branch (the guard leaves it out)")
   .option("--dry-run", "print the plan and change nothing")
   .action(act("start"));
 

@@ -115,6 +115,8 @@ async function guardChange(app: App, incident: Incident, out: Output, leaveOut: 
   if (!(await app.git.refExists(baseRef))) throw E.unknownBase(incident.remote, incident.base);
   const changes = await readChangeSet(root, baseRef, { testPatterns: config.guard.testPatterns });
   changes.files = changes.files.filter((f) => !(f.status === "untracked" && leaveOut.includes(f.path)));
+  // A config carried with start --carry-config is the team's tooling, not part of the fix.
+  if (typeof incident.data.carriedConfig === "string") changes.files = changes.files.filter((f) => f.path !== incident.data.carriedConfig);
   if (changes.files.length === 0)
     throw E.usage(`Nothing has changed against ${incident.remote}/${incident.base} yet.`, "make the fix and add a regression test, then: firebreak check");
   return runGuard(changes, { priority: incident.priority, ticket: incident.ticket, config: config.guard as never, allows: pairReasons(process.argv).allows });
