@@ -71,6 +71,14 @@ export const E = {
       next: "cd into your project's checkout, or run: git init",
       exit: EXIT.refused,
     }),
+  noRecordHere: (dir: string) =>
+    new FirebreakError({
+      code: "NOT_A_REPO",
+      message: `${dir} is not inside a git repository, so there is no incident record here; nothing was read or written.`,
+      why: "Firebreak keeps the record in the repository's .git/firebreak/, shared by its worktrees.",
+      next: "cd into your project's checkout and run the same command again   # or name a record: --db PATH",
+      exit: EXIT.refused,
+    }),
   dirtyTree: (files: string[]) =>
     new FirebreakError({
       code: "DIRTY_TREE",

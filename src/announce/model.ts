@@ -18,7 +18,7 @@ export interface AnnouncementView {
   title: string;
   /** What customers read (email, status pages): `announce --public-title`, else the title. */
   publicTitle: string;
-  /** What customers read as "what happened": `announce --public-summary`, else the impact. */
+  /** What customers read as "what happened": `announce --public-summary`, else nothing (never the internal impact). */
   publicSummary: string;
   priority: string;
   levelKind: string;
@@ -164,7 +164,8 @@ export function buildAnnouncement(incident: Incident, events: readonly TimelineE
     ticket: incident.ticket,
     title: incident.title,
     publicTitle: publicText(incident).title || incident.title,
-    publicSummary: publicText(incident).summary || prose(incident.data.impact),
+    // Never the internal impact note: customers read only words written for them.
+    publicSummary: publicText(incident).summary,
     priority: incident.priority,
     levelKind: level.kind,
     status: incident.status,

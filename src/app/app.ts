@@ -55,6 +55,8 @@ export class App {
   store(): Promise<Store> {
     this.storePromise ??= (async () => {
       const commonDir = (await this.git.isRepo()) ? await this.git.commonDir() : null;
+      // Outside a repository there is no record to read, and none is made up in the current folder.
+      if (!commonDir && !this.dbFlag && !this.env.FIREBREAK_DB && !this.env.FIREBREAK_DATABASE_URL) throw E.noRecordHere(this.cwd);
       const where = locateDb({ db: this.dbFlag, env: this.env, gitCommonDir: commonDir, cwd: this.cwd });
       const { openStore } = await import("../store/open-store.js");
       return openStore({ ...where, clock: this.clock });

@@ -37,6 +37,8 @@ const program = new Command("firebreak")
   .option("--db <path>", "SQLite database file (default: .git/firebreak/firebreak.db; env FIREBREAK_DB, or FIREBREAK_DATABASE_URL for PostgreSQL)")
   .option("-C, --dir <path>", "run as if started in <path>")
   .showHelpAfterError("(run with --help for usage)")
+  // Every subcommand's --help lists --json, --db and -C too: they work after any command.
+  .configureHelp({ showGlobalOptions: true })
   // Usage mistakes exit 2, as documented; help and version exit 0.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .addHelpText(
@@ -81,6 +83,7 @@ program
   .option("--discovered <when>", "when it was discovered: 14:23, '2026-11-27 14:23' or ISO (default now)")
   .option("--base <branch>", "production branch (default from .firebreak.yml, else the remote's HEAD)")
   .option("--no-push", "do not publish the hotfix branch yet")
+  .option("--carry-config", "production on the remote lacks this .firebreak.yml: commit it onto the hotfix branch (the guard leaves it out)")
   .option("--dry-run", "print the plan and change nothing")
   .action(act("start"));
 
@@ -133,6 +136,7 @@ program
   .option("--checks-only", "skip the guard and run only the checks")
   .option("--guard-only", "run and record the guard only; no check runs (for CI)")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .option("--reopen", "go on with an incident that was already shipped (recorded on the timeline)")
   .action(act("check"));
 
 program
@@ -142,6 +146,7 @@ program
   .option("--what <text>", "what was broken, as users saw it")
   .option("--brief <text>", "the subject after 'fix: ' (default: the incident title)")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .option("--reopen", "go on with an incident that was already shipped (recorded on the timeline)")
   .action(act("commit"));
 
 program
@@ -151,6 +156,7 @@ program
   .option("--reviewer <login>", "request a review (repeatable, or comma-separated)", collect)
   .option("--dry-run", "print the title, labels and body; push and open nothing")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+  .option("--reopen", "go on with an incident that was already shipped (recorded on the timeline)")
   .action(act("pr"));
 
 program

@@ -4,6 +4,27 @@ import { createInterface } from "node:readline/promises";
 import { CRITERIA } from "../domain/criteria.js";
 import { stopSignal } from "../adapters/process.js";
 
+/** Ctrl-C at a question: the person chose to stop, which is no error. run-command exits 130, quietly. */
+export class PromptInterrupted extends Error {
+  constructor() {
+    super("interrupted at a question");
+    this.name = "PromptInterrupted";
+  }
+}
+
+/**
+ * readline rejects a pending question with an AbortError when Ctrl-C closes it, or when SIGTERM or
+ * SIGHUP stops the run (stopSignal): the wait ends and the run unwinds.
+ */
+async function question(rl: ReturnType<typeof createInterface>, text: string): Promise<string> {
+  try {
+    return await rl.question(text, { signal: stopSignal() });
+  } catch (e) {
+    if ((e as { code?: string; name?: string }).code === "ABORT_ERR" || (e as Error).name === "AbortError") throw new PromptInterrupted();
+    throw e;
+  }
+}
+
 export async function askCriteria(): Promise<{ criteria: string[]; productionBroken: boolean; deadline: boolean }> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -11,7 +32,7 @@ export async function askCriteria(): Promise<{ criteria: string[]; productionBro
     CRITERIA.forEach((c, i) => process.stderr.write(`  ${String(i + 1).padStart(2)}  [${c.level}] ${c.label}\n`));
     process.stderr.write("   0  none of these: production is not broken and there is no deadline\n");
     for (let attempt = 0; attempt < 5; attempt++) {
-      const answer = (await rl.question("> ", { signal: stopSignal() })).trim();
+      const answer = (await question(rl, "> ")).trim();
       if (answer === "0") return { criteria: [], productionBroken: false, deadline: false };
       const picks = answer.split(/[\s,]+/).filter(Boolean).map(Number);
       if (picks.length > 0 && picks.every((n) => Number.isInteger(n) && n >= 1 && n <= CRITERIA.length)) {
@@ -26,11 +47,10 @@ export async function askCriteria(): Promise<{ criteria: string[]; productionBro
   }
 }
 
-export async function askText(question: string): Promise<string> {
+export async function askText(text: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    // SIGTERM or SIGHUP while waiting for an answer ends the wait: the run unwinds and records it.
-    return (await rl.question(`${question} `, { signal: stopSignal() })).trim();
+    return (await question(rl, `${text} `)).trim();
   } finally {
     rl.close();
   }

@@ -9,6 +9,7 @@ import { registerEnvSecrets } from "../redact.js";
 import { exitForSignal, watchSignals } from "../app/signals.js";
 import { EXIT, FirebreakError } from "../errors.js";
 import { shq } from "./format.js";
+import { PromptInterrupted } from "./prompts.js";
 
 export interface GlobalFlags {
   json?: boolean;
@@ -44,6 +45,12 @@ export async function runCommand(load: () => Promise<CommandModule>, actionArgs:
     // exits 0; any other outcome after a signal exits with the signal's code.
     process.exitCode = signals.signal && (code ?? 0) !== 0 ? exitForSignal(signals.signal) : (code ?? 0);
   } catch (e) {
+    if (e instanceof PromptInterrupted) {
+      // Ctrl-C at a question ends the command like Ctrl-C anywhere in a shell: quietly, 130.
+      process.stderr.write("\n");
+      process.exitCode = 130;
+      return;
+    }
     process.exitCode = out.error(signals.signal ? interrupted(signals.signal, e) : readOnlyRecord(e));
   } finally {
     if (signals.signal) await recordInterruption(app, signals.signal).catch(() => undefined);

@@ -3,7 +3,9 @@
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import type { Output } from "./output.js";
 import { evaluateChecklist } from "../domain/checklist.js";
-import { timeLeft } from "../domain/deadline.js";
+import { formatDuration, timeLeft } from "../domain/deadline.js";
+import { deadlineOutcome } from "../review/schedule.js";
+import { fixedAt, milestones } from "../review/record.js";
 import { LEVELS } from "../domain/levels.js";
 import { utc } from "./format.js";
 import { describeEvent } from "./describe-event.js";
@@ -18,10 +20,12 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
   const next = items.find((i) => i.state === "next");
   const notices = statusNotices(incident, events, now);
   const ran = checksRan(events);
+  const deadline = deadlineText(incident, events, now);
 
   out.data({
     incident,
     timeLeft: left,
+    deadline: deadline.outcome,
     checklist: items.map((i) => ({ id: i.item.id, label: i.item.label, state: i.state, command: i.item.command, ...(i.item.id === "checks" && ran ? { detail: ran } : {}) })),
     next: next ? { id: next.item.id, command: next.item.command } : null,
     notices,
@@ -32,7 +36,7 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
     ["level", LEVELS[incident.priority].kind],
     ["status", incident.status],
     ["branch", incident.branch],
-    ["deadline", `${utc(incident.deadlineAt)} (${left.overdue ? out.red(left.text) : left.text})`],
+    ["deadline", `${utc(incident.deadlineAt)} (${deadline.outcome ? (deadline.outcome.state === "missed" ? out.red(deadline.text) : deadline.text) : left.overdue ? out.red(left.text) : left.text})`],
   ]);
   if (notices.length > 0) {
     out.line("");
@@ -67,4 +71,18 @@ function checksRan(events: TimelineEvent[]): string | null {
     ["skipped", list("skipped")],
   ] as const;
   return parts.filter(([, names]) => names.length > 0).map(([what, names]) => `${what}: ${names.join(", ")}`).join("; ") || null;
+}
+
+/**
+ * Once the fix is in production the clock has stopped: the deadline was met or missed, and the
+ * time it took counts, not the time left.
+ */
+export function deadlineText(incident: Incident, events: readonly TimelineEvent[], now: Date): { outcome: { state: "met" | "missed"; fixedAt: string; tookMs: number } | null; text: string } {
+  const m = milestones(incident, events);
+  const fixed = fixedAt(m);
+  if (!fixed) return { outcome: null, text: timeLeft(new Date(incident.deadlineAt), now).text };
+  const d = deadlineOutcome(incident, m, now);
+  const tookMs = Date.parse(fixed) - Date.parse(incident.discoveredAt);
+  const state = d.state === "missed" ? "missed" : "met";
+  return { outcome: { state, fixedAt: fixed, tookMs }, text: `${d.text}; fixed in production ${formatDuration(tookMs)} after discovery` };
 }

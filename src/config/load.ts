@@ -36,15 +36,33 @@ export async function loadConfig(repoRoot: string): Promise<LoadedConfig> {
     if (await exists(join(repoRoot, ".firebreak.yaml"))) {
       warnings.push(`.firebreak.yaml is not read: Firebreak reads ${CONFIG_FILE}. Rename it: git mv .firebreak.yaml ${CONFIG_FILE}`);
     }
-    return { config: defaultConfig(), file: null, warnings };
+    const config = defaultConfig();
+    config.production.branch = await remoteHeadBranch(repoRoot, config.production.remote, config.production.branch);
+    return { config, file: null, warnings };
   }
-  const { config, warnings } = parseConfigText(text, CONFIG_FILE);
+  const { config, warnings, productionBranchSet } = parseConfigText(text, CONFIG_FILE);
+  if (!productionBranchSet) config.production.branch = await remoteHeadBranch(repoRoot, config.production.remote, config.production.branch);
   warnings.push(...(await forgeWarnings(repoRoot, config)));
   return { config, file, warnings };
 }
 
+/**
+ * The production branch when .firebreak.yml does not name one: the remote's HEAD as this clone
+ * knows it (git clone records it), else master when the remote has master and no main. Local git
+ * only, so commands that only read never wait on the network.
+ */
+async function remoteHeadBranch(repoRoot: string, remote: string, fallback: string): Promise<string> {
+  const prefix = `refs/remotes/${remote}/`;
+  const head = await run("git", ["symbolic-ref", "--quiet", `${prefix}HEAD`], { cwd: repoRoot });
+  const ref = head.code === 0 ? head.stdout.trim() : "";
+  if (ref.startsWith(prefix) && ref.length > prefix.length) return ref.slice(prefix.length);
+  const has = async (name: string) => (await run("git", ["rev-parse", "--verify", "--quiet", `${prefix}${name}^{commit}`], { cwd: repoRoot })).code === 0;
+  if (!(await has(fallback)) && (await has("master"))) return "master";
+  return fallback;
+}
+
 /** Parses config text. `label` is the name problems start with. Throws E.config with every problem. */
-export function parseConfigText(text: string, label: string = CONFIG_FILE): { config: Config; warnings: string[] } {
+export function parseConfigText(text: string, label: string = CONFIG_FILE): { config: Config; warnings: string[]; productionBranchSet: boolean } {
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw tooLarge(label, Buffer.byteLength(text));
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
@@ -125,7 +143,9 @@ export function parseConfigText(text: string, label: string = CONFIG_FILE): { co
   if (problems.length > 0 || !parsed.success) {
     throw E.config(label, sortByPosition(problems.map((p) => p.text)));
   }
-  return { config: parsed.data, warnings };
+  const production = (data as Record<string, unknown>)["production"];
+  const productionBranchSet = isPlainObject(production) && production["branch"] !== undefined;
+  return { config: parsed.data, warnings, productionBranchSet };
 }
 
 /** The largest .firebreak.yml read (256 KB): a config is a page of settings. */

@@ -12,7 +12,7 @@ import { reviewSections } from "./schema-review.js";
 export { branchNameProblem, canonicalTimeZone } from "./schema-parts.js";
 
 export const CONFIG_FILE = ".firebreak.yml";
-export const DEFAULT_TICKET_PATTERN = "^[A-Z][A-Z0-9]{1,9}-[0-9]{1,9}$";
+export const DEFAULT_TICKET_PATTERN = "^[A-Z][A-Z0-9]{0,9}-[0-9]{1,9}$";
 export const GUARD_RULE_MODES = ["block", "warn", "off"] as const;
 export type GuardRuleMode = (typeof GUARD_RULE_MODES)[number];
 

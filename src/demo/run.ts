@@ -175,7 +175,7 @@ async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void
   if (scenario === "regression") {
     // The bad fix rejects expired tokens (the smoke test passes) but fails every legacy token.
     await run.firebreak(["verify"], [5]);
-    await run.firebreak(["announce", "--stage", "identified", "--public-title", "Profile pages failing for some accounts"]);
+    await run.firebreak(["announce", "--stage", "identified", "--public-title", "Profile pages failing for some accounts", "--public-summary", "Some accounts could not open their profile page after a change; it has been undone."]);
     await run.firebreak(["status"]);
     return;
   }

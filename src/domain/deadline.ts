@@ -129,3 +129,20 @@ export function parseWhen(input: string, now: Date, timeZone: string): Date {
 
   throw invalid();
 }
+
+/** When something was discovered: never after `now` (a minute of clock skew allowed), since the clock runs from it. */
+export function parseDiscovered(input: string, now: Date, timeZone: string, flag = "--discovered"): Date {
+  const at = parseWhen(input, now, timeZone);
+  if (at.getTime() > now.getTime() + 60_000) {
+    throw E.usage(
+      `${flag} ${input} is in the future (it is now ${now.toISOString().slice(0, 16).replace("T", " ")} UTC); the deadline runs from discovery, which has happened.`,
+      `give the time it was discovered, e.g. ${flag} ${toLocalHHMM(now, timeZone)}, or leave ${flag} out for now`,
+    );
+  }
+  return at;
+}
+
+function toLocalHHMM(now: Date, timeZone: string): string {
+  const t = toLocal(now, timeZone);
+  return `${pad2(t.hour)}:${pad2(t.minute)}`;
+}

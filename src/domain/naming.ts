@@ -3,7 +3,7 @@
 
 import { E } from "../errors.js";
 
-export const DEFAULT_TICKET_PATTERN = "^[A-Z][A-Z0-9]{1,9}-[0-9]{1,9}$";
+export const DEFAULT_TICKET_PATTERN = "^[A-Z][A-Z0-9]{0,9}-[0-9]{1,9}$";
 export const MAX_TICKET_LENGTH = 64;
 
 // Letters NFKD leaves alone because they are not base letter + mark.

@@ -98,21 +98,37 @@ function lookup(stack: unknown[], name: string): unknown {
 
 const truthy = (v: unknown) => !(v === undefined || v === null || v === false || v === "" || (Array.isArray(v) && v.length === 0));
 
-function renderNodes(nodes: Node[], stack: unknown[], channel: Channel, out: string[]): void {
+/** Whether the template text so far left a Markdown code span open (backticks on the current line). */
+interface RenderState {
+  inCode: boolean;
+}
+
+function trackCode(text: string, state: RenderState): void {
+  for (const ch of text) {
+    if (ch === "\n") state.inCode = false;
+    else if (ch === "`") state.inCode = !state.inCode;
+  }
+}
+
+function renderNodes(nodes: Node[], stack: unknown[], channel: Channel, out: string[], state: RenderState): void {
   for (const n of nodes) {
-    if (n.t === "text") out.push(n.v);
-    else if (n.t === "var") {
+    if (n.t === "text") {
+      out.push(n.v);
+      trackCode(n.v, state);
+    } else if (n.t === "var") {
       const v = lookup(stack, n.name);
       if (v === undefined || v === null) continue;
-      out.push(escapeFor(channel, typeof v === "object" ? JSON.stringify(v) : String(v)));
+      const text = typeof v === "object" ? JSON.stringify(v) : String(v);
+      // Inside `…` Markdown shows backslashes as typed: there only the span's own end needs care.
+      out.push(channel === "markdown" && state.inCode ? escapeCodeSpan(text) : escapeFor(channel, text));
     } else {
       const v = lookup(stack, n.name);
       if (n.inverted) {
-        if (!truthy(v)) renderNodes(n.children, stack, channel, out);
+        if (!truthy(v)) renderNodes(n.children, stack, channel, out, state);
       } else if (Array.isArray(v)) {
-        for (const item of v) renderNodes(n.children, [...stack, item], channel, out);
+        for (const item of v) renderNodes(n.children, [...stack, item], channel, out, state);
       } else if (truthy(v)) {
-        renderNodes(n.children, typeof v === "object" ? [...stack, v] : stack, channel, out);
+        renderNodes(n.children, typeof v === "object" ? [...stack, v] : stack, channel, out, state);
       }
     }
   }
@@ -120,8 +136,13 @@ function renderNodes(nodes: Node[], stack: unknown[], channel: Channel, out: str
 
 export function renderTemplate(template: string, view: View, channel: Channel, source?: string): string {
   const out: string[] = [];
-  renderNodes(parseTemplate(template, source), [view], channel, out);
+  renderNodes(parseTemplate(template, source), [view], channel, out, { inCode: false });
   return out.join("");
+}
+
+/** A value inside a Markdown code span: one line, and no backtick that could end the span early. */
+function escapeCodeSpan(s: string): string {
+  return s.replace(INVISIBLE, "").replace(/\r?\n|\r/g, " ").replace(/`/g, "'");
 }
 
 // --- escaping --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
 import type { Output } from "../cli/output.js";
 import { EXIT, FirebreakError } from "../errors.js";
-import { buildAnnouncement, type AnnouncementView } from "../announce/model.js";
+import { buildAnnouncement, publicText, type AnnouncementView } from "../announce/model.js";
 import { previewText, renderStatusPage, renderStatusUpdate } from "../announce/render.js";
 import { mergeUpdate } from "../adapters/notify/static-page.js";
 import { sendChannel, type ChannelOutcome, type NotifyConfig, type SendContext } from "../announce/send.js";
@@ -72,6 +72,8 @@ async function view(app: App, incident: Incident, stage: Stage, config: Config):
   return buildAnnouncement(incident, events, stage, { now: app.clock.now(), backportTargets: targets });
 }
 
+const CUSTOMER_CHANNELS = new Set<string>(["email", "statuspage", "statuspage-static"]);
+
 export async function announceStage(app: App, incident: Incident, stage: Stage, opts: AnnounceOptions = {}): Promise<AnnounceResult> {
   if (!(STAGES as readonly string[]).includes(stage)) throw new FirebreakError({ code: "USAGE", message: `"${stage}" is not a stage (valid: ${STAGES.join(", ")}).`, exit: EXIT.usage });
   const config = await app.config();
@@ -116,7 +118,20 @@ export async function announceStage(app: App, incident: Incident, stage: Stage, 
   };
 
   const outcomes: ChannelOutcome[] = [];
-  for (const channel of channels) outcomes.push(await sendChannel(channel, { ...base, resend: resend.includes(channel) }));
+  // At P0/P1 customers read only a summary a person wrote for them; without one their channels wait.
+  const withheld = (incident.priority === "P0" || incident.priority === "P1") && !publicText(incident).summary;
+  for (const channel of channels) {
+    if (withheld && CUSTOMER_CHANNELS.has(channel)) {
+      outcomes.push({
+        channel,
+        state: "failed",
+        summary: `not sent: at ${incident.priority} customers need a public summary, and the internal title and impact never go to them`,
+        next: `firebreak announce --stage ${stage} --channel ${channel} --public-title "<what customers see>" --public-summary "<what happened, for customers>"`,
+      });
+      continue;
+    }
+    outcomes.push(await sendChannel(channel, { ...base, resend: resend.includes(channel) }));
+  }
 
   const resolvedRecorded = await record(app, incident, stage, outcomes);
   return { stage, outcomes, failed: outcomes.some((o) => o.state === "failed"), resolvedRecorded };

@@ -98,7 +98,8 @@ export function buildPrView(incident: Incident, events: readonly TimelineEvent[]
     }
     const c = /^confirm\.(.+)$/.exec(ev.kind);
     if (c?.[1]) {
-      confirmed.set(c[1], [str(d.summary), str(d.note)].filter(Boolean).join(": "));
+      // The label already says what was confirmed; the summary ("the issue was reproduced") would repeat it.
+      confirmed.set(c[1], str(d.note));
       continue;
     }
     if (ev.kind === "commit.created") {
@@ -126,8 +127,8 @@ export function buildPrView(incident: Incident, events: readonly TimelineEvent[]
     priority: incident.priority,
     levelKind: level.kind,
     respondWithin: level.respondWithin,
-    discoveredAt: incident.discoveredAt,
-    deadlineAt: incident.deadlineAt,
+    discoveredAt: forPeople(incident.discoveredAt),
+    deadlineAt: forPeople(incident.deadlineAt),
     branch: incident.branch,
     base: incident.base,
     whatWasBroken: prose(incident.data.whatWasBroken),
@@ -174,4 +175,10 @@ export function readPrSettings(config: Config, env: NodeJS.ProcessEnv = process.
     metrics: config.verify.metrics.map((m) => m.name),
     smokeTests: config.verify.smoke.map((t) => `${t.name} → ${Array.isArray(t.expectStatus) ? t.expectStatus.join("/") : String(t.expectStatus)}`),
   };
+}
+
+/** "2026-11-27 14:23 UTC": what people read in a PR, not an ISO timestamp. */
+function forPeople(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }

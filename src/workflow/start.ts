@@ -8,9 +8,12 @@ import type { Incident, Priority } from "../domain/types.js";
 import { hotfixBranch, validateTicket } from "../domain/naming.js";
 import { parsePriority, LEVELS } from "../domain/levels.js";
 import { triage } from "../domain/triage.js";
-import { computeDeadline, parseWhen } from "../domain/deadline.js";
+import { computeDeadline, parseDiscovered } from "../domain/deadline.js";
 import { assertSafeRef } from "../adapters/git/safety.js";
-import { E } from "../errors.js";
+import { E, EXIT, FirebreakError } from "../errors.js";
+import { CONFIG_FILE } from "../config/schema.js";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { effect } from "./effect.js";
 
 export interface StartRequest {
@@ -21,6 +24,8 @@ export interface StartRequest {
   discovered?: string;
   base?: string;
   push: boolean;
+  /** Commit the local .firebreak.yml onto the hotfix branch when production on the remote lacks it. */
+  carryConfig?: boolean;
 }
 
 export interface StartPlan {
@@ -34,6 +39,7 @@ export interface StartPlan {
   base: string;
   branch: string;
   push: boolean;
+  carryConfig: boolean;
   /** Set when an earlier start of this ticket stopped part-way: apply() finishes it. */
   resume: Incident | null;
   warnings: string[];
@@ -82,8 +88,7 @@ export async function planStart(app: App, req: StartRequest): Promise<StartPlan>
 
   const now = app.clock.now();
   const cal = config.calendar;
-  const discoveredAt = req.discovered ? parseWhen(req.discovered, now, cal.timeZone) : now;
-  if (discoveredAt.getTime() > now.getTime() + 60_000) throw E.usage(`--discovered ${req.discovered} is in the future.`);
+  const discoveredAt = req.discovered ? parseDiscovered(req.discovered, now, cal.timeZone) : now;
   const deadlineAt = computeDeadline(priority, discoveredAt, { timeZone: cal.timeZone, workDays: cal.workDays, holidays: cal.holidays });
 
   const remote = config.production.remote;
@@ -105,7 +110,7 @@ export async function planStart(app: App, req: StartRequest): Promise<StartPlan>
     const dirty = await app.git.statusPorcelain();
     if (dirty.length > 0) throw E.dirtyTree(dirty);
   }
-  return { ticket: req.ticket, title, priority, criteria: req.criteria, discoveredAt, deadlineAt, remote, base, branch, push: req.push, resume, warnings };
+  return { ticket: req.ticket, title, priority, criteria: req.criteria, discoveredAt, deadlineAt, remote, base, branch, push: req.push, carryConfig: Boolean(req.carryConfig), resume, warnings };
 }
 
 export async function applyStart(app: App, plan: StartPlan, progress: (msg: string) => void): Promise<Incident> {
@@ -117,6 +122,10 @@ export async function applyStart(app: App, plan: StartPlan, progress: (msg: stri
   await app.git.fetch(remote, [base]);
   const startPoint = `refs/remotes/${remote}/${base}`;
   if (!(await app.git.refExists(startPoint))) throw E.unknownBase(remote, base);
+
+  // The hotfix branch starts from production on the remote: a config committed only here would vanish.
+  const carried = plan.resume ? null : await configOnlyHere(app, remote, base);
+  if (carried && !plan.carryConfig) throw configNotOnProduction(app, plan, carried.why, await app.git.currentBranch());
 
   const incident =
     plan.resume ??
@@ -156,6 +165,26 @@ export async function applyStart(app: App, plan: StartPlan, progress: (msg: stri
     },
   });
 
+  if (carried) {
+    await effect(deps, incident.id, `git.carry-config:${branch}`, {
+      kind: "config.carried",
+      intent: { branch, file: CONFIG_FILE },
+      reconcile: async () => {
+        const r = await app.git.raw(["cat-file", "blob", `refs/heads/${branch}:${CONFIG_FILE}`]);
+        return r.code === 0 && r.stdout === carried.text ? { branch, sha: await app.git.revParse(`refs/heads/${branch}`) } : null;
+      },
+      perform: async () => {
+        progress(`Committing ${CONFIG_FILE} onto ${branch} (--carry-config)…`);
+        await writeFile(join(await app.repoRoot(), CONFIG_FILE), carried.text);
+        await app.git.git(["add", "--", CONFIG_FILE]);
+        await app.git.git(["commit", "-q", "-m", `chore: Firebreak config (${CONFIG_FILE}), not on ${remote}/${base} yet`, "--", CONFIG_FILE]);
+        return { branch, sha: await app.git.headSha() };
+      },
+    });
+    // The guard leaves it out: it is the team's tooling, not part of the fix.
+    await store.updateIncident(incident.id, { data: { carriedConfig: CONFIG_FILE } });
+  }
+
   if (plan.push) {
     const sha = await app.git.revParse(`refs/heads/${branch}`);
     await effect(deps, incident.id, `git.push:${branch}`, {
@@ -170,4 +199,29 @@ export async function applyStart(app: App, plan: StartPlan, progress: (msg: stri
     });
   }
   return (await store.getIncident(incident.id)) ?? incident;
+}
+
+/** The local .firebreak.yml when production on the remote lacks it or has another version. */
+async function configOnlyHere(app: App, remote: string, base: string): Promise<{ text: string; why: "missing" | "differs" } | null> {
+  const loaded = await app.loadConfig();
+  if (!loaded.file) return null;
+  const text = await readFile(loaded.file, "utf8");
+  const there = await app.git.raw(["cat-file", "blob", `refs/remotes/${remote}/${base}:${CONFIG_FILE}`]);
+  if (there.code !== 0) return { text, why: "missing" };
+  return there.stdout === text ? null : { text, why: "differs" };
+}
+
+function configNotOnProduction(app: App, plan: StartPlan, why: "missing" | "differs", current: string | null): FirebreakError {
+  const { remote, base } = plan;
+  const push = current === base ? `git push ${remote} ${base}` : `git switch ${base} && git push ${remote} ${base}`;
+  return new FirebreakError({
+    code: "CONFIG_NOT_ON_PRODUCTION",
+    message:
+      why === "missing"
+        ? `${CONFIG_FILE} is committed here but ${remote}/${base} does not have it; the hotfix branch starts from ${remote}/${base}, so it would lose the config.`
+        : `${CONFIG_FILE} here differs from the one on ${remote}/${base}; the hotfix branch starts from ${remote}/${base} and would use that one.`,
+    why: "Every step reads the config from the branch it runs on; nothing was started.",
+    next: `${push}   # then the same firebreak start again; or carry it on the hotfix branch (a commit of its own, which the guard leaves out): add --carry-config`,
+    exit: EXIT.refused,
+  });
 }

@@ -47,7 +47,7 @@ const HOSTILE = {
 
 describe("escaping per channel", () => {
   const text = Object.values(HOSTILE).join(" ");
-  const inc = incident({ title: text.slice(0, 190) }, { impact: text, rootCause: text, whatWasBroken: text });
+  const inc = incident({ title: text.slice(0, 190) }, { impact: text, rootCause: text, whatWasBroken: text, public: { title: "", summary: text } });
   const view = buildAnnouncement(inc, [], "identified", { now });
 
   it("Slack mrkdwn: mentions, special mentions and links are inert (& < > escaped, @ broken)", async () => {

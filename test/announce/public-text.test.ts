@@ -31,3 +31,26 @@ describe("announce: the words customers read", () => {
     expect(f.mail.messages.at(-1)!.parsed.subject).toBe("[Resolved] Sign-in problem");
   });
 });
+
+describe("a P1 without a public summary", () => {
+  it("never sends the internal impact to customers: their channels wait, chat goes out, Next names --public-summary", async () => {
+    const { setupAnnounce } = await import("./fixture.js");
+    const g = await setupAnnounce();
+    try {
+      // Undo the fixture's public summary: a fresh incident on another ticket has none.
+      g.fx.git("switch", "-q", "main");
+      const started = await g.cli(["start", "ENG-77", "Tokens leak", "--priority", "P1", "--discovered", "2026-03-02T09:30:00Z", "--no-push"]);
+      expect(started.code, started.stderr).toBe(0);
+      expect((await g.cli(["note", "--impact", "Security audit counter shows expired tokens answered 200 on /profile"])).code).toBe(0);
+      const r = await g.cli(["announce", "--stage", "investigating", "--channel", "email,statuspage-static,webhook", "--public-title", "Sign-in problem"]);
+      expect(r.code).toBe(9);
+      expect(r.stdout).toMatch(/✖ email\s+FAILED: not sent: at P1 customers need a public summary/);
+      expect(r.stdout).toContain('--public-summary "<what happened, for customers>"');
+      expect(g.mail.messages).toHaveLength(0);
+      expect(r.stdout + r.stderr).not.toContain("Security audit counter");
+      expect(r.stdout).toMatch(/✔ webhook\s+sent/); // the team's own channel still goes out
+    } finally {
+      await g.cleanup();
+    }
+  });
+});

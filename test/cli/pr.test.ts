@@ -26,6 +26,17 @@ beforeEach(async () => {
 afterEach(() => fx.cleanup());
 
 describe("firebreak pr (git forge)", () => {
+  it("the body reads as written for people: a confirmation said once, times in UTC words", async () => {
+    expect((await firebreak(fx.work, ["confirm", "reproduced", "--note", "expired token gets 200"])).code).toBe(0);
+    const r = await firebreak(fx.work, ["pr", "--dry-run", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const body: string = r.json().body;
+    expect(body).toContain("Reproduced the issue: expired token gets 200");
+    expect(body).not.toContain("the issue was reproduced");
+    expect(body).toMatch(/discovered \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · deadline \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(body).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+  });
+
   it("--dry-run prints title, labels and body and changes nothing", async () => {
     const r = await firebreak(fx.work, ["pr", "--dry-run", "--json"]);
     expect(r.code, r.stderr).toBe(0);

@@ -68,6 +68,7 @@ describe("firebreak start", () => {
 
   it("refuses a ticket that does not match the configured pattern", async () => {
     fx.commit("config", { ".firebreak.yml": 'ticket:\n  pattern: "^OPS-[0-9]+$"\n' });
+    fx.git("push", "-q", "origin", "main");
     const r = await firebreak(fx.work, ["start", "ENG-1", "Broken", "--priority", "P1"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("^OPS-[0-9]+$");

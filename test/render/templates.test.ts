@@ -8,6 +8,11 @@ import { loadTemplate } from "../../src/render/templates/index.js";
 const ZWJ = "\u200d";
 
 describe("template engine", () => {
+  it("a value inside a Markdown code span is shown as typed, not backslash-escaped", () => {
+    expect(renderTemplate("Carries the fix to `{{target}}`; branch {{target}}.", { target: "4.x" }, "markdown")).toBe("Carries the fix to `4.x`; branch 4\\.x.");
+    expect(renderTemplate("`{{v}}`", { v: "a_b*c`d\ne" }, "markdown")).toBe("`a_b*c'd e`");
+  });
+
   it("renders variables, dotted names, lists, booleans and inverted sections", () => {
     const t = "{{a.b}}|{{#xs}}[{{.}}]{{/xs}}|{{#yes}}Y{{/yes}}{{^no}}N{{/no}}|{{#obj}}{{k}}{{/obj}}|{{^empty}}none{{/empty}}|{{missing}}";
     expect(renderTemplate(t, { a: { b: 1 }, xs: ["p", "q"], yes: true, no: false, obj: { k: "v" }, empty: [] }, "plain")).toBe("1|[p][q]|YN|v|none|");

@@ -8,6 +8,7 @@ import { untrackedReviewFiles } from "../../workflow/review-files.js";
 import type { App } from "../../app/app.js";
 import type { Incident } from "../../domain/types.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
+import { refuseIfShipped } from "../../workflow/shipped.js";
 import { readChangeSet } from "../../guard/read-diff.js";
 import { runGuard, type GuardReport } from "../../guard/guard.js";
 import { renderGuardReport } from "../../guard/render-report.js";
@@ -20,7 +21,7 @@ import { isInteractive, splitList } from "../format.js";
 import type { Output } from "../output.js";
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
-  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const incident = await refuseIfShipped(app, await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined), "check", Boolean(opts.reopen));
   const config = await app.config();
   const root = await app.repoRoot();
   const actor = await app.actor();
@@ -142,6 +143,8 @@ async function guardChange(app: App, incident: Incident, out: Output, leaveOut: 
   if (!(await app.git.refExists(baseRef))) throw E.unknownBase(incident.remote, incident.base);
   const changes = await readChangeSet(root, baseRef, { testPatterns: config.guard.testPatterns });
   changes.files = changes.files.filter((f) => !(f.status === "untracked" && leaveOut.includes(f.path)));
+  // A config carried with start --carry-config is the team's tooling, not part of the fix.
+  if (typeof incident.data.carriedConfig === "string") changes.files = changes.files.filter((f) => f.path !== incident.data.carriedConfig);
   if (changes.files.length === 0)
     throw E.usage(`Nothing has changed against ${incident.remote}/${incident.base} yet.`, "make the fix and add a regression test, then: firebreak check");
   return runGuard(changes, { priority: incident.priority, ticket: incident.ticket, config: config.guard as never, allows: pairReasons(process.argv).allows });

@@ -8,6 +8,7 @@ import type { CommandInput } from "../run-command.js";
 import type { App } from "../../app/app.js";
 import type { Incident } from "../../domain/types.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
+import { refuseIfShipped } from "../../workflow/shipped.js";
 import { renderCommitMessage } from "../../render/commit-message.js";
 import { DEFAULT_TEST_PATTERNS } from "../../guard/defaults.js";
 import { matchesAny } from "../../guard/glob.js";
@@ -16,7 +17,7 @@ import { isInteractive } from "../format.js";
 import { askText } from "../prompts.js";
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
-  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const incident = await refuseIfShipped(app, await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined), "commit", Boolean(opts.reopen));
   const branch = await app.git.currentBranch();
   if (branch !== incident.branch)
     throw E.usage(`You are on ${branch ?? "a detached HEAD"}, not on ${incident.ticket}'s branch.`, `git switch ${incident.branch}`);

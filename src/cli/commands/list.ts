@@ -2,6 +2,7 @@
 
 import type { CommandInput } from "../run-command.js";
 import { timeLeft } from "../../domain/deadline.js";
+import { deadlineText } from "../status-view.js";
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const store = await app.store();
@@ -14,8 +15,10 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     return 0;
   }
   for (const i of incidents) {
-    const left = timeLeft(new Date(i.deadlineAt), now);
-    out.line(`${i.ticket.padEnd(12)} ${i.priority}  ${i.status.padEnd(11)} ${left.text.padEnd(18)} ${i.title}`);
+    // A fix in production stopped the clock: say met or missed rather than a time left.
+    const d = i.status === "open" || i.status === "pr-open" ? null : deadlineText(i, await store.timeline(i.id), now).outcome;
+    const when = d ? `deadline ${d.state}` : timeLeft(new Date(i.deadlineAt), now).text;
+    out.line(`${i.ticket.padEnd(12)} ${i.priority}  ${i.status.padEnd(11)} ${when.padEnd(18)} ${i.title}`);
   }
   out.next(`firebreak status ${incidents[0]!.ticket}`);
   return 0;

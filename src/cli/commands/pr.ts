@@ -4,6 +4,7 @@
 import type { CommandInput } from "../run-command.js";
 import type { App } from "../../app/app.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
+import { refuseIfShipped } from "../../workflow/shipped.js";
 import { createForge } from "../../adapters/forge/create.js";
 import { applyPullRequest, planPullRequest, recordApproval, type PrDeps } from "../../workflow/pr.js";
 import { hotfixHead } from "../../workflow/gate.js";
@@ -20,7 +21,9 @@ async function prDeps(app: App, out: Output): Promise<PrDeps> {
 }
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
-  const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  const found = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
+  // Nothing is pushed for a shipped incident; --dry-run only shows, so it may look.
+  const incident = opts.dryRun ? found : await refuseIfShipped(app, found, "pr", Boolean(opts.reopen));
   const deps = await prDeps(app, out);
   const reviewers = Array.isArray(opts.reviewer) ? (opts.reviewer as string[]).flatMap((r) => splitList(r)) : [];
   const plan = await planPullRequest(deps, incident, { draft: Boolean(opts.draft), reviewers });

@@ -15,6 +15,7 @@ import { askText } from "../prompts.js";
 import { markReviewDone, produceReview, recordImpact, scheduleReview, type ReviewDeps } from "../../workflow/review.js";
 import { readImpactDetails, type ImpactDetails } from "../../review/types.js";
 import { relative } from "node:path";
+import { keepReviewOutOfCommits, reviewCommitSteps } from "../../workflow/review-files.js";
 
 export async function reviewDeps(app: App): Promise<ReviewDeps> {
   const base = await app.effectDeps();
@@ -105,6 +106,13 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     if (r.kept.length) out.line(`  kept people's text in: ${r.kept.join(", ")}`);
     if (r.orphaned.length) out.line(out.yellow(`  kept at the end (the template no longer has them): ${r.orphaned.join(", ")}`));
     if (r.due) out.line(`  due ${utc(r.due)}`);
+    // Never part of a fix commit: git leaves it out until it is added on production on purpose.
+    const kept = await keepReviewOutOfCommits(app, r.paths);
+    if (kept) {
+      result.keptOutOfCommits = kept;
+      out.line(`  kept out of fix commits (listed in .git/info/exclude); it belongs on ${incident.base}, in its own commit:`);
+      out.line(`  ${reviewCommitSteps(incident, kept)}`);
+    }
   }
   out.data(result);
   out.next(nextStep(incident.ticket, opts, write));

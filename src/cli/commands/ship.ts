@@ -70,8 +70,16 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
   if (opts.dryRun) {
     const plan = await planShip(app, incident, req, forge);
+    // A finished ship is not planned again: the real run would only say it is already done.
+    const done = (await (await app.store()).getEffect(incident.id, `deploy.${plan.env}:${plan.version}`))?.state === "done";
+    if (done) {
+      out.data({ dryRun: true, ...planJson(plan), ok: true, alreadyDone: true });
+      out.success(`${incident.ticket}: ${plan.version} is already on ${plan.env} (shipped by an earlier run); ship would change nothing.`);
+      out.next(plan.env === "staging" ? "firebreak verify --env staging   # then: firebreak ship --to production" : "firebreak verify   # if it goes wrong: firebreak rollback");
+      return EXIT.ok;
+    }
     const blocked = !plan.gate.ok || plan.problems.length > 0;
-    out.data({ dryRun: true, ...planJson(plan), ok: !blocked });
+    out.data({ dryRun: true, ...planJson(plan), ok: !blocked, alreadyDone: false });
     out.line(`Plan for ${incident.ticket} → ${plan.env}: nothing has been merged, tagged or deployed.`);
     renderGate(out, plan.gate);
     for (const p of plan.problems) out.line(out.red(`  ✖ ${p}`));

@@ -15,6 +15,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     discovered: typeof opts.discovered === "string" ? opts.discovered : undefined,
     base: typeof opts.base === "string" ? opts.base : undefined,
     push: opts.push !== false,
+    carryConfig: Boolean(opts.carryConfig),
   });
   for (const w of plan.warnings) out.warn(w);
   const left = timeLeft(plan.deadlineAt, app.clock.now());

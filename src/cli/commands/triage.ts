@@ -5,7 +5,7 @@ import type { CommandInput } from "../run-command.js";
 import { CRITERIA } from "../../domain/criteria.js";
 import { LEVELS, requirements } from "../../domain/levels.js";
 import { triage } from "../../domain/triage.js";
-import { computeDeadline, parseWhen, timeLeft } from "../../domain/deadline.js";
+import { computeDeadline, parseDiscovered, timeLeft } from "../../domain/deadline.js";
 import { DEFAULT_CALENDAR, type WorkCalendar } from "../../domain/calendar.js";
 import { PRIORITIES } from "../../domain/types.js";
 import { E, EXIT } from "../../errors.js";
@@ -26,7 +26,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const input = await readInput(opts);
   const calendar = await calendarFor(app);
   const now = app.clock.now();
-  const discoveredAt = input.discovered ? parseWhen(input.discovered, now, calendar.timeZone) : now;
+  const discoveredAt = input.discovered ? parseDiscovered(input.discovered, now, calendar.timeZone) : now;
   const result = triage({ criteria: input.criteria, productionBroken: input.productionBroken, deadline: input.deadline });
 
   if (result.kind === "not-emergency") {
