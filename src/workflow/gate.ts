@@ -69,6 +69,9 @@ export async function gatherGate(app: App, incident: Incident, env: DeployEnv, f
         verifiedAfter: events.some((e) => e.kind === "verify.staging.verified" && e.seq > lastStaging.seq),
       }
     : null;
+  // A person who checked staging by hand (`confirm staging-verified`) vouches for the commit they saw.
+  const confirmed = [...events].reverse().find((e) => e.kind === "confirm.staging-verified" && e.data.sha === headSha);
+  const stagingConfirmed = confirmed ? { by: confirmed.actor, at: confirmed.at } : null;
 
   const approvals = pr && env === "production" ? await forge.listApprovals(pr.number) : [];
   const gate = evaluateGate({
@@ -84,6 +87,7 @@ export async function gatherGate(app: App, incident: Incident, env: DeployEnv, f
     kinds,
     stagingConfigured: deployerConfig(config, "staging") !== null,
     staging,
+    stagingConfirmed,
   });
   return { gate, headSha };
 }
