@@ -119,7 +119,7 @@ program
 program
   .command("confirm")
   .description("tick a manual checklist item on the record")
-  .argument("<item>", "reproduced | fixed | happy-path | edge-cases | no-regressions | oncall-notified | monitoring")
+  .argument("<item>", "reproduced | fixed | happy-path | edge-cases | no-regressions | oncall-notified | monitoring | staging-verified")
   .option("--note <text>", "what was seen")
   .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
   .action(act("confirm"));

@@ -110,9 +110,19 @@ export function renderStarterConfig(d: DetectedProject, opts: { machineTimeZone?
   L.push(
     c("How to deploy, how to verify production, and whom to tell. Secrets as env:NAME,"),
     c("e.g. a Slack webhook: env:SLACK_WEBHOOK_URL."),
-    "# deploy: {}",
-    "# verify: {}",
     "# notify: {}",
+  );
+  blank();
+  L.push(
+    c("P1, P2 and P3 ship to production only after the fix is deployed to staging and verified there."),
+    c("Fill in staging (and production) below, then: firebreak ship --to staging && firebreak verify --env staging."),
+    c("Checked staging by hand instead? Record it: firebreak confirm staging-verified --note \"what you saw\""),
+    "# deploy:",
+    "#   staging: { type: command, command: './scripts/deploy staging' }",
+    "# verify:",
+    "#   baseUrl: { staging: 'https://staging.example.com', production: 'https://example.com' }",
+    "#   smoke:",
+    "#     - { name: health, url: /health, expectStatus: 200 }",
   );
 
   if (d.notes.length) {

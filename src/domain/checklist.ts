@@ -51,8 +51,8 @@ export const CHECKLIST: readonly ChecklistItem[] = Object.freeze([
   }),
   // ci.green is written by ship (and ship --dry-run) when it sees every check green on the hotfix commit.
   item("ci-green", "review", "All CI checks green", ["ci.green"], "firebreak ship --dry-run   # reads the CI checks and records them when green"),
-  item("staging-deployed", "ship", "Deployed to staging", ["deploy.staging.done"], "firebreak ship --to staging", { levels: WITH_STAGING }),
-  item("staging-verified", "ship", "Verified on staging", ["verify.staging.verified"], "firebreak verify --env staging", { levels: WITH_STAGING }),
+  item("staging-deployed", "ship", "Deployed to staging", ["deploy.staging.done", "confirm.staging-verified"], "firebreak ship --to staging   # or, deployed and checked by hand: firebreak confirm staging-verified --note \"…\"", { levels: WITH_STAGING }),
+  item("staging-verified", "ship", "Verified on staging", ["verify.staging.verified", "confirm.staging-verified"], "firebreak verify --env staging   # or, checked by hand: firebreak confirm staging-verified --note \"…\"", { levels: WITH_STAGING }),
   item("monitoring", "ship", "Monitoring configured", ["monitoring.configured", "confirm.monitoring"], "firebreak confirm monitoring"),
   item("oncall-notified", "ship", "On-call told", ["confirm.oncall-notified", "announce.sent"], "firebreak confirm oncall-notified   # or: firebreak announce"),
   item("merged", "ship", "Merged into the production branch", ["release.merged"], "firebreak ship --to production"),

@@ -40,6 +40,8 @@ export interface GateFacts {
    * watch that could not see one must be made able to, or waived at P0.
    */
   watch?: { ratio: number; required: boolean; waiver: Waiver | null; metrics: Array<{ name: string; says: string; canCatch: boolean; fix?: string }> } | null;
+  /** `firebreak confirm staging-verified` for the hotfix head: who checked staging by hand, and when. */
+  stagingConfirmed?: { by: string; at: string } | null;
 }
 
 export interface GateItem {
@@ -150,14 +152,17 @@ export function evaluateGate(f: GateFacts): Gate {
       const head = f.headSha.slice(0, 12);
       const st = f.staging;
       // Staging must run the very commit that ships: a deploy of an earlier commit does not count.
-      const deployed = st !== null && st.sha === f.headSha;
+      const manual = f.stagingConfirmed ?? null;
+      const deployed = (st !== null && st.sha === f.headSha) || manual !== null;
       const toStaging = f.stagingConfigured ? "firebreak ship --to staging" : "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging";
       item({
         id: "staging-deployed",
         label: "Deployed to staging",
         met: deployed,
         detail: deployed
-          ? `${st.version} (${head})`
+          ? st !== null && st.sha === f.headSha
+            ? `${st.version} (${head})`
+            : `${head}, confirmed by ${manual!.by} at ${manual!.at.slice(0, 16).replace("T", " ")} UTC`
           : !f.stagingConfigured
             ? "no staging deployer configured (deploy.staging in .firebreak.yml)"
             : st
@@ -165,13 +170,19 @@ export function evaluateGate(f: GateFacts): Gate {
               : "not yet",
         ...(deployed ? {} : { command: toStaging }),
       });
-      const verified = deployed && st.verifiedAfter;
+      const verified = deployed && ((st !== null && st.sha === f.headSha && st.verifiedAfter) || manual !== null);
       item({
         id: "staging-verified",
         label: "Verified on staging",
         met: verified,
-        detail: verified ? `verified after the staging deploy of ${head}` : deployed ? `not since ${st.version} was deployed to staging` : `not for ${head}`,
-        ...(verified ? {} : { command: deployed ? "firebreak verify --env staging" : `${toStaging}   # then: firebreak verify --env staging` }),
+        detail: verified
+          ? manual && !(st !== null && st.sha === f.headSha && st.verifiedAfter)
+            ? `checked by hand by ${manual.by} at ${manual.at.slice(0, 16).replace("T", " ")} UTC (firebreak confirm staging-verified)`
+            : `verified after the staging deploy of ${head}`
+          : deployed
+            ? `not since ${st!.version} was deployed to staging`
+            : `not for ${head}`,
+        ...(verified ? {} : { command: deployed ? "firebreak verify --env staging" : `${toStaging}   # then: firebreak verify --env staging; or, deployed and checked by hand: firebreak confirm staging-verified --note "…"` }),
       });
     }
     const monitoring = hasAny(f.kinds, "monitoring.configured", "confirm.monitoring");

@@ -79,6 +79,9 @@ export async function gatherGate(app: App, incident: Incident, env: DeployEnv, f
         verifiedAfter: events.some((e) => e.kind === "verify.staging.verified" && e.seq > lastStaging.seq),
       }
     : null;
+  // A person who checked staging by hand (`confirm staging-verified`) vouches for the commit they saw.
+  const confirmed = [...events].reverse().find((e) => e.kind === "confirm.staging-verified" && e.data.sha === headSha);
+  const stagingConfirmed = confirmed ? { by: confirmed.actor, at: confirmed.at } : null;
 
   const approvals = pr && env === "production" ? await forge.listApprovals(pr.number) : [];
   const gate = evaluateGate({
@@ -95,6 +98,7 @@ export async function gatherGate(app: App, incident: Incident, env: DeployEnv, f
     stagingConfigured: deployerConfig(config, "staging") !== null,
     staging,
     ...(env === "production" ? { watch: await watchFacts(app, incident, config) } : {}),
+    stagingConfirmed,
   });
   return { gate, headSha };
 }

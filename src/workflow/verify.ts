@@ -132,7 +132,10 @@ const nothingToVerify = (env: VerifyEnvironment) =>
     code: "VERIFY_NOTHING",
     message: `Nothing to verify ${env} with: verify.smoke and verify.metrics have nothing for ${env}.`,
     why: "A deploy is verified by smoke tests (expected answers) and metrics compared with before the deploy.",
-    next: "add verify.smoke and verify.metrics to .firebreak.yml (docs/verify.md has examples), then: firebreak verify",
+    next:
+      env === "staging"
+        ? 'add verify.baseUrl.staging and verify.smoke to .firebreak.yml (docs/verify.md has examples), then: firebreak verify --env staging   # or, checked by hand: firebreak confirm staging-verified --note "…"'
+        : "add verify.smoke and verify.metrics to .firebreak.yml (docs/verify.md has examples), then: firebreak verify",
     exit: EXIT.config,
   });
 

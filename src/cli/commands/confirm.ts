@@ -1,4 +1,4 @@
-// firebreak confirm reproduced|fixed|happy-path|edge-cases|no-regressions|oncall-notified|monitoring [--note]
+// firebreak confirm reproduced|fixed|happy-path|edge-cases|no-regressions|oncall-notified|monitoring|staging-verified [--note]
 // People tick the manual checklist on the record; the PR's Testing section ticks only these.
 
 import type { CommandInput } from "../run-command.js";
@@ -13,6 +13,7 @@ export const CONFIRMABLE: Record<string, string> = {
   "no-regressions": "nothing new is broken",
   "oncall-notified": "the on-call engineer was told",
   monitoring: "dashboards and alerts for this fix are in place",
+  "staging-verified": "the fix was deployed to staging and checked there by hand",
 };
 
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
@@ -22,14 +23,20 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
   const store = await app.store();
   const note = typeof opts.note === "string" ? opts.note : undefined;
+  // A staging check vouches for one commit: the hotfix head as pushed (a later commit needs its own).
+  let sha: string | undefined;
+  if (item === "staging-verified") {
+    const { hotfixHead } = await import("../../workflow/gate.js");
+    sha = await hotfixHead(app, incident);
+  }
   const event = await store.appendEvent(incident.id, {
     at: app.clock.now().toISOString(),
     actor: await app.actor(),
     kind: `confirm.${item}`,
-    data: { summary: CONFIRMABLE[item], ...(note ? { note } : {}) },
+    data: { summary: CONFIRMABLE[item], ...(note ? { note } : {}), ...(sha ? { sha } : {}) },
   });
   out.data({ event });
-  out.success(`Recorded on ${incident.ticket}: ${CONFIRMABLE[item]} (by ${event.actor}).`);
+  out.success(`Recorded on ${incident.ticket}: ${CONFIRMABLE[item]}${sha ? ` (commit ${sha.slice(0, 12)})` : ""} (by ${event.actor}, ${event.at.slice(0, 16).replace("T", " ")} UTC).`);
   out.next(`firebreak status ${incident.ticket}`);
   return 0;
 }
