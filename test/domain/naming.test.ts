@@ -74,7 +74,7 @@ describe("validateTicket", () => {
   it.each([
     "eng-1234",
     "ENG1234",
-    "E-1",
+    "-1",
     "ENG-",
     "ABCDEFGHIJK-1",
     "ENG-1234567890",

@@ -37,7 +37,7 @@ export async function makePrFixture(opts: { title?: string; rootCause?: string; 
   await store.appendEvent(incident.id, ev("guard.passed", { findings: [], allowed: [{ rule: "size", reason: "the fix needs the whole check rewritten" }], stats: {} }));
   await store.appendEvent(incident.id, ev("check.passed", { name: "test", command: "npm test", durationMs: 4200, logPath: "/tmp/test.log" }));
   await store.appendEvent(incident.id, ev("check.skipped", { name: "build", command: "", durationMs: 0, logPath: "", reason: "no build command configured" }));
-  await store.appendEvent(incident.id, ev("confirm.reproduced", { summary: "an expired token got 200" }));
+  await store.appendEvent(incident.id, ev("confirm.reproduced", { summary: "the issue was reproduced", note: "an expired token got 200" }));
   await store.appendEvent(incident.id, ev("commit.created", { sha, files: [{ path: "src/auth.js", added: 1, deleted: 1 }, { path: "test/auth.test.js", added: 1, deleted: 0 }], testFiles: ["test/auth.test.js"], testCases: ["expired token is refused"] }));
   return {
     fx,

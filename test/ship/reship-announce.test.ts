@@ -37,6 +37,9 @@ const setup = async () => {
   f = await makeShipFixture({
     config: (svc) => commandDeploy(svc) + `notify:\n  auto: { ship: monitoring }\n  staticPage: { dir: status-site, title: "Acme status" }\n  webhook: { url: env:TEAM_HOOK }\n`,
   });
+  // A P0's status page shows only what a person wrote for customers (the internal text never goes out).
+  const kept = await f.cli(["announce", "--preview", "--channel", "webhook", "--public-title", "Sign-in problem", "--public-summary", "Some expired sessions could still open pages."], { TEAM_HOOK: hook.url });
+  expect(kept.code, kept.stderr).toBe(0);
   return { hook, env: { TEAM_HOOK: hook.url }, page: join(f.fx.work, "status-site", "status.json") };
 };
 

@@ -78,10 +78,10 @@ notify:
     expect(r.code, r.stderr).toBe(0);
     expect(await kindsOf(f)).not.toContain("verify.production.verified");
     expect(r.stdout).toContain("Next: firebreak verify");
-    // The PR was merged by ship: `pr` says so instead of asking to reopen it.
+    // The incident is shipped: `pr` says so and names a new incident or --reopen, pushing nothing.
     const pr = await f.cli(["pr"]);
     expect(pr.code).toBe(4);
-    expect(pr.stderr).toContain("was merged by firebreak ship");
-    expect(pr.stderr).toContain("Next: firebreak status ENG-1234");
+    expect(pr.stderr).toContain("ENG-1234 is shipped");
+    expect(pr.stderr).toContain("firebreak pr --reopen -t ENG-1234");
   });
 });
