@@ -120,7 +120,7 @@ echo "basic: $(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\\n'
     await ok(["confirm", "oncall-notified"]);
     await ok(["confirm", "monitoring"]);
     await ok(["ship", "--json"]);
-    await cli(["announce", "--stage", "investigating", "--json"]);
+    await cli(["announce", "--stage", "investigating", "--public-title", "Sign-in problem", "--public-summary", "Some expired sessions could still open pages.", "--json"]);
     await cli(["announce", "--stage", "identified"]);
     await ok(["log"]);
     await ok(["log", "--json"]);
