@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { chmodSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { CLI, firebreak } from "../helpers/cli.js";
 
@@ -26,9 +26,21 @@ function chmodTree(path: string, dirMode: number, fileMode: number): void {
   } else if (st.isFile()) chmodSync(path, fileMode);
 }
 
+/**
+ * The unprivileged user must be able to reach the built CLI: a checkout kept under a private temp
+ * folder (mode 0700) is closed to it, so each folder above the CLI gets the search bit for others.
+ */
+function letReaderReach(file: string): void {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
+}
+
 /** The CLI as a user who may read the repository but not write it. */
 function asReader(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const root = process.getuid?.() === 0;
+  if (root) letReaderReach(CLI);
   const cmd = root ? "setpriv" : process.execPath;
   const argv = root ? ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, CLI, ...args] : [CLI, ...args];
   return new Promise((resolve, reject) => {
