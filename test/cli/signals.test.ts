@@ -97,7 +97,7 @@ describe("a signal during verify", () => {
     const { startApp } = await import("../verify/fixture-app.js");
     const svc = await startApp({ rate: 200, errorFraction: 0.01, slowFraction: 0.02 });
     try {
-      const yml = `verify:\n  baseUrl: { production: "${svc.url}" }\n  warmupSeconds: 60\n  intervalSeconds: 0.5\n  baselineSeconds: 1\n  windowMinutes: 2\n  metrics:\n    - { name: error rate, source: scrape, url: /metrics, bad: 'app_requests_total{status="500"}', total: app_requests_total }\n`;
+      const yml = `verify:\n  baseUrl: { production: "${svc.url}" }\n  warmupSeconds: 60\n  intervalSeconds: 0.5\n  baselineSeconds: 1\n  baselineMaxSeconds: 2\n  windowMinutes: 2\n  metrics:\n    - { name: error rate, source: scrape, url: /metrics, bad: 'app_requests_total{status="500"}', total: app_requests_total }\n`;
       fx.commit("chore: firebreak config", { ".firebreak.yml": yml });
       fx.git("push", "-q", "origin", "main");
       expect((await firebreak(fx.work, ["start", "ENG-1234", "Expired tokens accepted", "--priority", "P1", "--no-push"])).code).toBe(0);
