@@ -107,7 +107,7 @@ describe("a deploy stopped part-way", () => {
     child.kill("SIGHUP");
     const code = await closed;
     running = undefined;
-    expect(code, stderr).toBe(130);
+    expect(code, stderr).toBe(129); // a hangup exits 129, like SIGHUP anywhere (README, exit codes)
     expect(stderr).toContain("Stopped by SIGHUP");
     for (let i = 0; i < 100 && alive(deployPid); i++) await sleep(50);
     expect(alive(deployPid)).toBe(false);
