@@ -112,7 +112,7 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
   // Loaded on first use: `firebreak status` usually needs no process, and this module costs start-up.
   const { spawn } = await import("node:child_process");
   if ((opts.interruptible || shell) && stopping) throw new Interrupted(stopping);
-  const own = shell || Boolean(opts.spool);
+  // Every child leads a process group of its own (see detached below), so the group can be stopped whole.
   const spoolFd = opts.spool ? openSync(opts.spool, "a", 0o600) : undefined;
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
@@ -122,8 +122,9 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
         env: { ...process.env, ...opts.env },
         shell,
         stdio: spoolFd === undefined ? ["pipe", "pipe", "pipe"] : [opts.input === undefined ? "ignore" : "pipe", spoolFd, spoolFd],
-        // Own process group, so a timeout or Ctrl-C can stop the whole tree a shell command starts.
-        detached: own,
+        // Own process group, so a timeout or a signal stops the whole tree a command starts (a
+        // shell's children, a push's hook); Firebreak passes signals on itself (interruptChildren).
+        detached: true,
       });
     } finally {
       if (spoolFd !== undefined) closeSync(spoolFd);
@@ -157,7 +158,7 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
     const poll = opts.spool ? setInterval(drainSpool, 100) : undefined;
     const killTree = (sig: NodeJS.Signals) => {
       try {
-        if (own && child.pid) process.kill(-child.pid, sig);
+        if (child.pid) process.kill(-child.pid, sig);
         else child.kill(sig);
       } catch {
         /* already gone */
@@ -173,12 +174,14 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
     let markClosed = () => {};
     // The team's commands run in their own group, out of reach of a terminal's Ctrl-C or a
     // signal sent to Firebreak alone: they are tracked so interruptChildren() can stop them.
-    const tracked: LiveChild | null = opts.interruptible || shell ? { kill: killTree, closed: new Promise<void>((r) => (markClosed = r)) } : null;
+    // Every child is tracked, git included: a signal that stops Firebreak must not leave a push (and
+    // the hook it runs on the other side) working on after it.
+    const tracked: LiveChild = { kill: killTree, closed: new Promise<void>((r) => (markClosed = r)) };
     const onAbort = () => {
-      if (!tracked?.interruptedBy) killTree("SIGTERM");
+      if (!tracked.interruptedBy) killTree("SIGTERM");
     };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    if (tracked) live.add(tracked);
+    live.add(tracked);
     let settled = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
@@ -187,10 +190,8 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
       if (poll) clearInterval(poll);
       drainSpool();
       opts.signal?.removeEventListener("abort", onAbort);
-      if (tracked) {
-        live.delete(tracked);
-        markClosed();
-      }
+      live.delete(tracked);
+      markClosed();
       resolve({
         code,
         signal,
@@ -212,10 +213,8 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
     child.on("error", (e) => {
       if (timer) clearTimeout(timer);
       if (poll) clearInterval(poll);
-      if (tracked) {
-        live.delete(tracked);
-        markClosed();
-      }
+      live.delete(tracked);
+      markClosed();
       settled = true;
       reject(e);
     });
