@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { EMAIL_ADDRESS } from "../config/schema-notify.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 
 export interface Recipients {
   addresses: string[]; // unique (case-insensitively), in the order first seen
@@ -41,10 +41,9 @@ export async function readRecipients(list: string[] | undefined, file: string | 
         code: "RECIPIENTS_UNREADABLE",
         message: `The recipients file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}).`,
         next: "check notify.email.recipientsFile in .firebreak.yml (a path from the repository root)",
-        exit: EXIT.config,
       });
     }
-    if (text.length > MAX_FILE) throw new FirebreakError({ code: "RECIPIENTS_UNREADABLE", message: `The recipients file ${file} is over 10 MB.`, exit: EXIT.config });
+    if (text.length > MAX_FILE) throw new FirebreakError({ code: "RECIPIENTS_UNREADABLE", message: `The recipients file ${file} is over 10 MB.` });
     text.split(/\r?\n/).forEach((l, i) => {
       const t = l.trim();
       if (t !== "" && !t.startsWith("#")) add(t, i + 1);

@@ -9,7 +9,7 @@ import { resolveSecret, type Secret } from "../config/secrets.js";
 import type { EffectRecord, Incident } from "../domain/types.js";
 import { AmbiguousOutcome, effect, type EffectDeps, type EffectOutcome, type EffectSpec } from "../workflow/effect.js";
 import { registerCredentialPair, registerSecret } from "../redact.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import type { NotifyContext } from "../adapters/notify/context.js";
 import { postSlackApi, postSlackWebhook } from "../adapters/notify/slack.js";
 import { postTeams } from "../adapters/notify/teams.js";
@@ -83,7 +83,6 @@ function notConfigured(channel: NotifyChannel, key: string): FirebreakError {
     code: "CHANNEL_NOT_CONFIGURED",
     message: `${channel} is not configured (no notify.${key} in .firebreak.yml).`,
     next: `add notify.${key} to .firebreak.yml (see docs/announce.md), or leave ${channel} out of --channel`,
-    exit: EXIT.config,
   });
 }
 
@@ -296,7 +295,7 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
   if (!cfg) throw notConfigured("email", "email");
   const { addresses, invalid } = await readRecipients(cfg.to, cfg.recipientsFile, ctx.repoRoot);
   for (const bad of invalid) ctx.progress(`E-mail: ${bad.reason}; left out.`);
-  if (addresses.length === 0) throw new FirebreakError({ code: "NO_RECIPIENTS", message: "E-mail: no valid recipient address.", next: "fill notify.email.to or the file named by notify.email.recipientsFile", exit: EXIT.config });
+  if (addresses.length === 0) throw new FirebreakError({ code: "NO_RECIPIENTS", message: "E-mail: no valid recipient address." });
   const content = { ...(await renderEmail(ctx.view, ctx.repoRoot)), from: cfg.from, replyTo: cfg.replyTo };
   const password = cfg.smtp.password ? secret(ctx, cfg.smtp.password, "notify.email.smtp.password") : undefined;
   // The server may echo the AUTH exchange: the base64 of user and password together.

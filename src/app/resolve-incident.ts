@@ -4,7 +4,7 @@
 import type { Incident } from "../domain/types.js";
 import type { Store } from "../ports.js";
 import type { App } from "./app.js";
-import { E, FirebreakError, EXIT } from "../errors.js";
+import { E, FirebreakError } from "../errors.js";
 
 /** The reads resolution needs: the full Store, or the fast read-only SQLite reader. */
 export type IncidentFinder = Pick<Store, "findByTicket" | "findByBranch" | "listIncidents">;
@@ -26,7 +26,6 @@ export async function findIncident(finder: IncidentFinder, ticket: string | unde
     code: "WHICH_INCIDENT",
     message: `${active.length} incidents are in progress and the checked-out branch belongs to none of them.`,
     next: `name one: firebreak status ${active[0]!.ticket}`,
-    exit: EXIT.usage,
     details: active.map((i) => `${i.ticket} (${i.priority}) ${i.title}`),
   });
 }

@@ -14,14 +14,14 @@
 // timer exits after the grace period plus 30 s.
 
 import { interruptChildren, stoppedBy } from "../adapters/process.js";
-import { EXIT, type ExitCode } from "../errors.js";
+import { EXIT, type ExitCode, type SignalExit } from "../errors.js";
 
 /** The signals handled, and the exit code each one ends a run with (128 + the signal's number). */
 export const SIGNAL_EXIT = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hungUp } as const satisfies Record<string, ExitCode>;
 type Handled = keyof typeof SIGNAL_EXIT;
 const HANDLED = Object.keys(SIGNAL_EXIT) as Handled[];
 
-export const exitForSignal = (sig: NodeJS.Signals): ExitCode => SIGNAL_EXIT[sig as Handled] ?? EXIT.interrupted;
+export const exitForSignal = (sig: NodeJS.Signals): SignalExit => SIGNAL_EXIT[sig as Handled] ?? EXIT.interrupted;
 
 export interface SignalGuard {
   /** The signal received, or null. */

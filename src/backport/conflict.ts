@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, isAbsolute } from "node:path";
-import { EXIT, FirebreakError, E } from "../errors.js";
+import { FirebreakError, E } from "../errors.js";
 import { gitLine, gitOk, gitRaw } from "./git-run.js";
 import { findMarkers } from "./markers.js";
 import { carries } from "./plan.js";
@@ -147,9 +147,7 @@ export const markersLeft = (files: string[], state?: Pick<ConflictState, "target
   new FirebreakError({
     code: "CONFLICT_MARKERS",
     message: `${files.length} line${files.length === 1 ? " still holds" : "s still hold"} conflict markers; nothing was committed.`,
-    why: "A file with <<<<<<< ======= >>>>>>> lines would ship the conflict itself.",
     next: `firebreak backport --continue${state ? ` --to ${state.target.branch} -t ${state.ticket}` : ""}   # after removing the markers in the files listed`,
-    exit: EXIT.conflict,
     details: files.slice(0, 20),
   });
 

@@ -9,7 +9,7 @@
 
 import type { Incident } from "../domain/types.js";
 import type { Store } from "../ports.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { gitOk, gitRaw } from "./git-run.js";
 
 export interface FixCommits {
@@ -65,8 +65,6 @@ export async function fixCommitsOf(cwd: string, store: Store, incident: Incident
   throw new FirebreakError({
     code: "NO_FIX_COMMITS",
     message: `Found no fix commits for ${incident.ticket}: ${incident.branch} has none of its own and ${incident.base} has no merge or commit for it.`,
-    why: "Backport carries the hotfix's commits; there is nothing to carry yet.",
     next: `firebreak commit   # or name them: firebreak backport --commit <sha>`,
-    exit: EXIT.refused,
   });
 }

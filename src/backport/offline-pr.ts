@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Forge, Label, PullRequest } from "../adapters/forge/port.js";
 import { nextOfflinePrNumber } from "../adapters/forge/offline-numbers.js";
 import type { Store } from "../ports.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { backportDir } from "./conflict.js";
 
 /** What the backport step needs from a forge: the GitHub adapter, or the offline one below. */
@@ -68,7 +68,6 @@ export class OfflineBackportPrs implements BackportForge {
         code: "PR_CLOSED",
         message: `The backport pull request for ${input.head} is ${existing.state}${existing.base !== input.base ? ` and targets ${existing.base}` : ""}.`,
         next: `look at ${existing.url}`,
-        exit: EXIT.refused,
       });
     const number = await this.nextNumber();
     const url = join(await this.dir(), `${fileName(input.head)}.md`);
@@ -89,6 +88,6 @@ export class OfflineBackportPrs implements BackportForge {
         return;
       }
     }
-    throw new FirebreakError({ code: "PR_NOT_FOUND", message: `No backport pull request #${number} on the record.`, next: "firebreak backport --plan", exit: EXIT.refused });
+    throw new FirebreakError({ code: "PR_NOT_FOUND", message: `No backport pull request #${number} on the record.`, next: "firebreak backport --plan" });
   }
 }

@@ -7,7 +7,7 @@ import { Output } from "./output.js";
 import { App } from "../app/app.js";
 import { registerEnvSecrets } from "../redact.js";
 import { exitForSignal, watchSignals } from "../app/signals.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { shq } from "./format.js";
 import { PromptInterrupted } from "./prompts.js";
 
@@ -65,9 +65,7 @@ function readOnlyRecord(e: unknown): unknown {
   return new FirebreakError({
     code: "STORE_READ_ONLY",
     message: "The record cannot be written here: its file or folder is read-only for this user, so nothing was changed.",
-    why: "Reading commands (status, list, log) work on a read-only record; this one needs to write.",
     next: `run it where the record is writable, or as the user who owns it: ${typed()}`,
-    exit: EXIT.refused,
   });
 }
 

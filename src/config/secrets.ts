@@ -3,7 +3,7 @@
 // adapter that needs it calls resolveSecret() and gets a Secret that prints as ****.
 
 import { inspect } from "node:util";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 
 export const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/;
 export const ENV_REF_RE = /^env:([A-Z_][A-Z0-9_]*)$/;
@@ -56,9 +56,6 @@ export function resolveSecret(value: string, env: NodeJS.ProcessEnv = process.en
     throw new FirebreakError({
       code: "SECRET_REF_INVALID",
       message: `${field} reads ${JSON.stringify(value)}, which is not a valid environment variable name.`,
-      why: "Names are upper case letters, digits and _ and do not start with a digit.",
-      next: "write it as env:NAME, e.g. env:GITHUB_TOKEN",
-      exit: EXIT.config,
     });
   }
   const v = env[name];
@@ -67,7 +64,6 @@ export function resolveSecret(value: string, env: NodeJS.ProcessEnv = process.en
       code: "SECRET_MISSING",
       message: `The environment variable ${name} is ${v === undefined ? "not set" : "empty"} (${field} reads env:${name}).`,
       next: `export ${name}=…   # then run the same firebreak command again`,
-      exit: EXIT.config,
     });
   }
   return new Secret(v, `env:${name}`);

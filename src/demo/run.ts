@@ -12,7 +12,7 @@ import { sandboxConfig } from "./sandbox-config.js";
 import { Traffic } from "./traffic.js";
 import { startReceiver, type Receiver } from "./receiver.js";
 import { Runner } from "./runner.js";
-import { FirebreakError, EXIT } from "../errors.js";
+import { E } from "../errors.js";
 import { exitForSignal } from "../app/signals.js";
 import { summarize, type DemoSummary } from "./summary.js";
 import { stopSamplersIn } from "../workflow/baseline-sampler.js";
@@ -28,17 +28,6 @@ export interface DemoOptions {
 }
 
 export const TICKET = "ENG-1234";
-
-const E = {
-  demoFailed: (what: string, root: string) =>
-    new FirebreakError({
-      code: "DEMO_STEP_FAILED",
-      message: `The demo stopped: ${what}.`,
-      why: `The sandbox is kept at ${root} with its record and logs.`,
-      next: `cd ${root}/api && firebreak status`,
-      exit: EXIT.unexpected,
-    }),
-};
 
 /** Copies the review (with its charts), the messages and the status page to a folder of this run's own. */
 function keepOutputs(files: DemoSummary["files"]): DemoSummary["files"] {

@@ -8,7 +8,7 @@
 //   {{! comment }}
 // There is no unescaped form on purpose. A tag alone on its line takes the line with it.
 
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 
 export type Channel = "markdown" | "slack" | "html" | "plain";
 export type View = Record<string, unknown>;
@@ -26,7 +26,6 @@ function templateError(source: string, line: number, message: string): Firebreak
     code: "TEMPLATE_INVALID",
     message: `${source}:${line}: ${message}`,
     next: `fix ${source}, or delete it to use the default template`,
-    exit: EXIT.config,
   });
 }
 

@@ -3,7 +3,7 @@
 
 import { lstat, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { parseTemplate, renderTemplate } from "../render/template.js";
 import { OVERRIDE_DIR } from "../render/templates/index.js";
 import { phaseTimelineSvg, slug } from "./charts.js";
@@ -22,7 +22,7 @@ export async function loadReviewTemplate(repoRoot: string | null): Promise<{ tex
     const st = await lstat(join(repoRoot, rel)).catch(() => null);
     if (st) {
       if (!st.isFile() || st.size > MAX_BYTES)
-        throw new FirebreakError({ code: "TEMPLATE_INVALID", message: `${rel} must be a regular file under ${MAX_BYTES / 1024} KB.`, next: `replace ${rel} with the template text, or delete it to use the default`, exit: EXIT.config });
+        throw new FirebreakError({ code: "TEMPLATE_INVALID", message: `${rel} must be a regular file under ${MAX_BYTES / 1024} KB.`, next: `replace ${rel} with the template text, or delete it to use the default` });
       const text = await readFile(join(repoRoot, rel), "utf8");
       parseTemplate(text, rel);
       return { text, source: rel };

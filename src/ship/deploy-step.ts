@@ -11,7 +11,7 @@ import { waitForDeploy } from "./orphan.js";
 import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
 import type { Deployer, Deployment, DeployIO, DeployTarget } from "../adapters/deploy/port.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { throwIfInterrupted } from "../adapters/process.js";
 import { effect, type EffectDeps, type EffectOutcome } from "../workflow/effect.js";
 import { withWorktree } from "./worktree.js";
@@ -82,11 +82,10 @@ export async function runDeployStep(app: App, deps: EffectDeps, incident: Incide
         message: `The deploy of ${version} to ${env} started by an earlier run is still running (process group ${earlier.pgid}, since ${earlier.startedAt}).`,
         why: `Starting another deploy beside it could deploy twice. Its log: ${earlier.log}`,
         next: `wait for it to end, then: ${step.command}   (to stop it instead: kill -TERM -${earlier.pgid})`,
-        exit: EXIT.refused,
       });
   }
   if (o.confirmDeployed && !existing)
-    throw new FirebreakError({ code: "NOTHING_TO_CONFIRM", message: `No interrupted deploy of ${version} to ${env} is waiting to be confirmed.`, next: step.command, exit: EXIT.usage });
+    throw new FirebreakError({ code: "NOTHING_TO_CONFIRM", message: `No interrupted deploy of ${version} to ${env} is waiting to be confirmed.`, next: step.command });
   if (o.confirmDeployed && existing && existing.state !== "done") {
     // A person looked and says it is live: record that, with who said it.
     const result: StepDeployment = { deployer: step.deployer.type, env, version, sha, id: null, url: null, logFile, key: step.key, at: at(), confirmedBy: deps.actor };

@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { DeployMark, Fence, Lease, Store } from "../ports.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { groupAlive, waitForDeploy } from "./orphan.js";
 
 export type LockInfo = Omit<Lease, "token" | "expiresAt">;
@@ -103,9 +103,7 @@ function lockedError(held: Lease): FirebreakError {
   return new FirebreakError({
     code: "LOCKED",
     message: `${what} is locked by \`firebreak ${held.command}\` for ${held.ticket}, run by ${held.actor} (pid ${held.pid} on ${held.host}) since ${held.since}${deploying}.`,
-    why: "Two runs at once could merge, tag or deploy over each other.",
     next: `wait for it to finish; if that run is gone for good: firebreak unlock ${held.id}`,
-    exit: EXIT.refused,
     details: [`lock id: ${held.id}`],
   });
 }
@@ -116,7 +114,6 @@ function stillDeployingError(held: Lease, d: DeployMark): FirebreakError {
     message: `The deploy started by \`firebreak ${held.command}\` (pid ${held.pid}, gone) is still running as process group ${d.pgid} on ${d.host}, since ${d.startedAt}.`,
     why: "Starting anything on this environment beside a running deploy could deploy twice. Its log: " + d.log,
     next: `wait for it to end, then run the same command again (to stop it instead: kill -TERM -${d.pgid})`,
-    exit: EXIT.refused,
     details: [`lock id: ${held.id}`],
   });
 }

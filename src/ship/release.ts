@@ -5,7 +5,7 @@
 
 import type { Git } from "../adapters/git/git.js";
 import { assertSafeRemoteName, assertSafeRev } from "../adapters/git/safety.js";
-import { E, EXIT, FirebreakError } from "../errors.js";
+import { E, FirebreakError } from "../errors.js";
 import { compareVersions, latestRelease, nextPatch, parseVersion, type NextVersion, type SemVer } from "../domain/version.js";
 import { effect, type EffectDeps } from "../workflow/effect.js";
 
@@ -92,7 +92,6 @@ export function tagCollision(tag: string, where: string, other: string, sha: str
     message: `The tag ${tag} already exists ${where} on ${other.slice(0, 12)}, not on ${what} (${sha.slice(0, 12)}).`,
     why: "Firebreak never moves a tag: people, caches and deploys may already use it.",
     next: `git show ${tag}   # see what it is; then pick another version: firebreak ship --tag <version>`,
-    exit: EXIT.refused,
   });
 }
 

@@ -4,7 +4,7 @@
 // DDL is transactional there, so a failed run leaves nothing half-made).
 
 import { sql, type Kysely } from "kysely";
-import { FirebreakError, EXIT } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { inWriteTransaction, type Backend } from "./backend.js";
 
 export interface Migration {
@@ -127,9 +127,6 @@ export async function migrate(backend: Backend, now: () => Date = () => new Date
       throw new FirebreakError({
         code: "STORE_TOO_NEW",
         message: `The database is at schema version ${newest}; this firebreak knows up to ${LATEST_VERSION}.`,
-        why: "A newer firebreak wrote it; an older one could misread the record.",
-        next: "upgrade firebreak (npm install -g firebreak@latest)",
-        exit: EXIT.refused,
       });
     }
     const done: number[] = [];

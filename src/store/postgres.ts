@@ -3,7 +3,7 @@
 
 import pg from "pg";
 import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
-import { FirebreakError, EXIT } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import type { Backend } from "./backend.js";
 import type { Database } from "./schema.js";
 
@@ -14,7 +14,6 @@ export function openPostgresBackend(url: string, schema = "public"): Backend {
     throw new FirebreakError({
       code: "STORE_BAD_SCHEMA",
       message: `"${schema}" is not a usable PostgreSQL schema name: letters, digits and _ only, not starting with a digit.`,
-      exit: EXIT.usage,
     });
   }
   const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 10_000 });
@@ -58,7 +57,6 @@ export function describePostgresError(url: string, e: unknown): FirebreakError {
       code: "STORE_UNAVAILABLE",
       message: `Cannot use the PostgreSQL database at ${where}: ${(e as Error).message}`,
       next: "check store.postgres in .firebreak.yml and that the server is running",
-      exit: EXIT.external,
     },
     { cause: e },
   );

@@ -6,7 +6,7 @@ import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
-import { FirebreakError, EXIT } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import type { Backend } from "./backend.js";
 import type { Database } from "./schema.js";
 import { openSqlite, type SqliteHandle } from "./sqlite-driver.js";
@@ -49,7 +49,6 @@ export function openSqliteBackend(path: string): Backend {
         code: "STORE_UNAVAILABLE",
         message: `Cannot open the SQLite database ${file}: ${(e as Error).message}`,
         next: "check the path and its permissions, or set store.sqlite in .firebreak.yml",
-        exit: EXIT.external,
       },
       { cause: e },
     );
@@ -113,8 +112,6 @@ export function storeDamaged(file: string, reason: string): FirebreakError {
   return new FirebreakError({
     code: "STORE_DAMAGED",
     message: `The record ${file} cannot be read: ${reason}.`,
-    why: "Every incident, its timeline and its effect journal live in this file; Firebreak never overwrites or silently replaces a damaged record.",
     next: `restore it from a backup (cp <backup> ${file}); or keep it as evidence and start an empty record: mv ${file} ${file}.damaged`,
-    exit: EXIT.integrity,
   });
 }

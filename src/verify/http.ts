@@ -3,7 +3,7 @@
 
 import { resolveSecret } from "../config/secrets.js";
 import { redact, registerSecret, safeExcerpt } from "../redact.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 
 export interface HttpResponse {
   status: number;
@@ -29,8 +29,6 @@ export function resolveUrl(url: string, baseUrl: string | undefined, where: stri
     throw new FirebreakError({
       code: "VERIFY_NO_BASE_URL",
       message: `${where} is the path ${url}, and verify.baseUrl has no URL for this environment to put before it.`,
-      next: "add verify.baseUrl.production (and .staging) to .firebreak.yml, e.g. https://api.example.com",
-      exit: EXIT.config,
     });
   return baseUrl.replace(/\/+$/, "") + url;
 }

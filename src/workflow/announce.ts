@@ -10,7 +10,7 @@ import type { App } from "../app/app.js";
 import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
 import type { Output } from "../cli/output.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { buildAnnouncement, publicText, type AnnouncementView } from "../announce/model.js";
 import { previewText, renderStatusPage, renderStatusUpdate } from "../announce/render.js";
 import { mergeUpdate } from "../adapters/notify/static-page.js";
@@ -75,19 +75,17 @@ async function view(app: App, incident: Incident, stage: Stage, config: Config):
 const CUSTOMER_CHANNELS = new Set<string>(["email", "statuspage", "statuspage-static"]);
 
 export async function announceStage(app: App, incident: Incident, stage: Stage, opts: AnnounceOptions = {}): Promise<AnnounceResult> {
-  if (!(STAGES as readonly string[]).includes(stage)) throw new FirebreakError({ code: "USAGE", message: `"${stage}" is not a stage (valid: ${STAGES.join(", ")}).`, exit: EXIT.usage });
+  if (!(STAGES as readonly string[]).includes(stage)) throw new FirebreakError({ code: "USAGE", message: `"${stage}" is not a stage (valid: ${STAGES.join(", ")}).` });
   const config = await app.config();
   const channels = selectChannels(config.notify, opts.channels);
   if (channels.length === 0)
     throw new FirebreakError({
       code: "NO_CHANNELS",
       message: "No channel to announce on: notify in .firebreak.yml configures none.",
-      next: "add notify.slack (or teams, statuspage, staticPage, email, webhook) to .firebreak.yml; see it first with: firebreak announce --preview",
-      exit: EXIT.config,
     });
   const resend = opts.resend ? parseChannels(opts.resend) : [];
   for (const r of resend)
-    if (!channels.includes(r)) throw new FirebreakError({ code: "USAGE", message: `--resend ${r} names a channel this run does not use (${channels.join(", ")}).`, exit: EXIT.usage });
+    if (!channels.includes(r)) throw new FirebreakError({ code: "USAGE", message: `--resend ${r} names a channel this run does not use (${channels.join(", ")}).` });
 
   const deps = await app.effectDeps();
   const store = deps.store;

@@ -10,7 +10,7 @@
 import type { Git } from "../adapters/git/git.js";
 import type { Incident } from "../domain/types.js";
 import type { Label } from "../adapters/forge/port.js";
-import { EXIT, FirebreakError, isFirebreakError } from "../errors.js";
+import { FirebreakError, isFirebreakError } from "../errors.js";
 import { backportAll, continueBackport, planBackports, abortBackport, readConflictState, resolvedCommit, type PlanRow } from "../backport/engine.js";
 import { carries } from "../backport/plan.js";
 import { resolveInstructions } from "../backport/conflict.js";
@@ -332,9 +332,7 @@ export async function abortBackports(
     throw new FirebreakError({
       code: "BACKPORT_RESOLVED",
       message: `--abort would throw away a resolved commit: ${dropped.map((d) => `${d.sha.slice(0, 12)} for ${d.target} (${d.where})`).join("; ")}. Nothing was removed.`,
-      why: "That commit is a person's conflict resolution; it exists nowhere else.",
       next: `${how.keep}   # push it and open the PR; to drop it anyway: ${how.drop}`,
-      exit: EXIT.refused,
       details: dropped.map((d) => `${d.target}: ${d.sha}`),
     });
   }

@@ -9,7 +9,7 @@ import type { Incident, Priority } from "../domain/types.js";
 import type { Git } from "../adapters/git/git.js";
 import type { Forge, Label, PullRequest } from "../adapters/forge/port.js";
 import { readPr } from "../adapters/forge/git-forge.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { renderTemplate } from "../render/template.js";
 import { loadTemplate } from "../render/templates/index.js";
 import { effect, type EffectDeps } from "./effect.js";
@@ -69,10 +69,10 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]{1,100})?$/;
 export async function planPullRequest(deps: PrDeps, incident: Incident, req: PrRequest = {}): Promise<PrPlan> {
   const reviewers = [...new Set((req.reviewers ?? []).map((r) => r.trim().replace(/^@/, "")).filter((r) => r !== ""))];
   for (const r of reviewers)
-    if (!LOGIN.test(r)) throw new FirebreakError({ code: "USAGE", message: `--reviewer ${JSON.stringify(r)} is not a login (letters, digits and -; org/team for a team).`, exit: EXIT.usage });
+    if (!LOGIN.test(r)) throw new FirebreakError({ code: "USAGE", message: `--reviewer ${JSON.stringify(r)} is not a login (letters, digits and -; org/team for a team).` });
 
   const headSha = await deps.git.revParse(`refs/heads/${incident.branch}`).catch(() => {
-    throw new FirebreakError({ code: "NO_BRANCH", message: `The hotfix branch ${incident.branch} does not exist here.`, next: `git fetch ${incident.remote} ${incident.branch}`, exit: EXIT.refused });
+    throw new FirebreakError({ code: "NO_BRANCH", message: `The hotfix branch ${incident.branch} does not exist here.`, next: `git fetch ${incident.remote} ${incident.branch}` });
   });
   const settings = readPrSettings(deps.config);
   const view = buildPrView(incident, await deps.store.timeline(incident.id), settings);
@@ -151,8 +151,8 @@ export async function applyPullRequest(deps: PrDeps, plan: PrPlan): Promise<PrOu
     // Merged by ship is the usual reason: then there is nothing left to do to the PR.
     const merged = (await deps.store.timeline(id)).some((e) => e.kind === "release.merged");
     if (merged)
-      throw new FirebreakError({ code: "PR_MERGED", message: `Pull request #${number} for ${head} was merged by firebreak ship; it cannot change any more.`, next: `firebreak status ${plan.ticket}`, exit: EXIT.refused });
-    throw new FirebreakError({ code: "PR_CLOSED", message: `Pull request #${number} for ${head} is no longer open.`, next: "reopen it on the forge, then run: firebreak pr", exit: EXIT.refused });
+      throw new FirebreakError({ code: "PR_MERGED", message: `Pull request #${number} for ${head} was merged by firebreak ship; it cannot change any more.`, next: `firebreak status ${plan.ticket}` });
+    throw new FirebreakError({ code: "PR_CLOSED", message: `Pull request #${number} for ${head} is no longer open.`, next: "reopen it on the forge, then run: firebreak pr" });
   }
 
   let updated = false;
@@ -221,12 +221,12 @@ export interface ApproveRequest {
 export async function recordApproval(deps: EffectDeps, incident: Incident, req: ApproveRequest): Promise<{ by: string; note: string | null; number: number; sha: string | null }> {
   const pr = readPr(incident);
   if (!pr)
-    throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.`, next: "firebreak pr", exit: EXIT.refused });
+    throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.` });
   const forge = (incident.data.pr as { forge?: string }).forge;
   if (forge === "github")
-    throw new FirebreakError({ code: "APPROVE_ON_FORGE", message: `${incident.ticket}'s pull request is on GitHub: approvals are read from there.`, next: `approve it at ${pr.url}`, exit: EXIT.refused });
+    throw new FirebreakError({ code: "APPROVE_ON_FORGE", message: `${incident.ticket}'s pull request is on GitHub: approvals are read from there.`, next: `approve it at ${pr.url}` });
   const by = req.by.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  if (by === "" || by.length > 100) throw new FirebreakError({ code: "USAGE", message: "--by needs the approver's name (up to 100 characters).", exit: EXIT.usage });
+  if (by === "" || by.length > 100) throw new FirebreakError({ code: "USAGE", message: "--by needs the approver's name (up to 100 characters)." });
   const note = req.note?.replace(/\r\n?/g, "\n").trim() || null;
   const sha = req.sha ?? null;
   await deps.store.appendEvent(incident.id, { at: deps.clock.now().toISOString(), actor: deps.actor, kind: "review.approved", data: { by, note, number: pr.number, ...(sha ? { sha } : {}) } });

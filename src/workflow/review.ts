@@ -11,7 +11,7 @@ import type { Incident } from "../domain/types.js";
 import type { Git } from "../adapters/git/git.js";
 import { validDate } from "../domain/calendar.js";
 import { LEVELS } from "../domain/levels.js";
-import { E, EXIT, FirebreakError } from "../errors.js";
+import { E, FirebreakError } from "../errors.js";
 import { redact } from "../redact.js";
 import { buildReviewModel, utcMinutes, type ReviewModel } from "../review/model.js";
 import { renderReview, type ChartFile } from "../review/render.js";
@@ -174,7 +174,7 @@ export interface ScheduleOutcome {
 
 export async function scheduleReview(deps: ReviewDeps, incident: Incident, req: ScheduleRequest): Promise<ScheduleOutcome> {
   const bad = req.attendees.filter((a) => !isEmail(a));
-  if (bad.length) throw new FirebreakError({ code: "USAGE", message: `--attendees takes e-mail addresses; these are not: ${bad.map((b) => JSON.stringify(b)).join(", ")}.`, next: "firebreak review --schedule 2026-11-29T15:00Z --attendees ana@example.com,raj@example.com", exit: EXIT.usage });
+  if (bad.length) throw new FirebreakError({ code: "USAGE", message: `--attendees takes e-mail addresses; these are not: ${bad.map((b) => JSON.stringify(b)).join(", ")}.`, next: "firebreak review --schedule 2026-11-29T15:00Z --attendees ana@example.com,raj@example.com" });
   const inc = await fresh(deps, incident);
   const state = readReviewState(inc);
   const events = await deps.store.timeline(inc.id);

@@ -13,7 +13,7 @@ import type { Incident } from "../domain/types.js";
 import type { Deployer, Deployment, DeployTarget } from "../adapters/deploy/port.js";
 import { createDeployer } from "../adapters/deploy/create.js";
 import { runTeamCommand } from "../adapters/deploy/run-logged.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { computeNextVersion, localTagSha, remoteTags, tagAndPush } from "../ship/release.js";
 import { runDeployStep, withDeployment, type StepDeployment } from "../ship/deploy-step.js";
 import { defaultStrategy, type RollbackStrategy } from "../ship/rollback-plan.js";
@@ -62,26 +62,24 @@ export async function planRollback(app: App, incident: Incident, o: Pick<Rollbac
   const release = readRelease(incident);
   const current = release ? releaseDeploy(incident, release) : null;
   if (!release || !current)
-    throw new FirebreakError({ code: "NOTHING_SHIPPED", message: `${incident.ticket} has not been deployed to production${release ? ` as ${release.tag} yet` : ""}, so there is nothing to roll back.`, next: `firebreak status ${incident.ticket}`, exit: EXIT.refused });
+    throw new FirebreakError({ code: "NOTHING_SHIPPED", message: `${incident.ticket} has not been deployed to production${release ? ` as ${release.tag} yet` : ""}, so there is nothing to roll back.`, next: `firebreak status ${incident.ticket}` });
   const done = rollbackOf(incident, current.version);
   if (done)
     throw new FirebreakError({
       code: "ALREADY_ROLLED_BACK",
       message: `${incident.ticket}'s release ${current.version} was already rolled back (${done.strategy}${done.version ? ` to ${done.version}` : ""}, by ${done.by}${done.auto ? " automatically" : ""} at ${done.at}), and nothing was shipped since.`,
-      why: "Rolling back again would deploy again under a new key; production is not running the release any more.",
       next: `firebreak status ${incident.ticket}`,
-      exit: EXIT.refused,
     });
   const config = await app.config();
   const deployer = createDeployer(config, "production", app.env);
   if (!deployer)
-    throw new FirebreakError({ code: "NO_DEPLOYER", message: "No production deployer is configured (deploy.production in .firebreak.yml).", next: "add deploy.production to .firebreak.yml, then run the same command again", exit: EXIT.config });
+    throw new FirebreakError({ code: "NO_DEPLOYER", message: "No production deployer is configured (deploy.production in .firebreak.yml)." });
   const strategy = o.strategy ?? defaultStrategy(config, deployer);
   if (strategy === "previous" && !deployer.rollback && !release.previous)
-    throw new FirebreakError({ code: "NO_PREVIOUS", message: `There is no release before ${release.tag} to go back to, and ${deployer.type} has no rollback of its own.`, next: "firebreak rollback --strategy revert", exit: EXIT.refused });
+    throw new FirebreakError({ code: "NO_PREVIOUS", message: `There is no release before ${release.tag} to go back to, and ${deployer.type} has no rollback of its own.` });
   const flag = config.rollback.flag;
   if (strategy === "flag" && !flag?.command && !(flag?.env && deployer.setEnv))
-    throw new FirebreakError({ code: "NO_FLAG", message: "No feature flag is configured for a rollback.", next: "set rollback.flag.command or rollback.flag.env in .firebreak.yml, or: firebreak rollback --strategy revert", exit: EXIT.config });
+    throw new FirebreakError({ code: "NO_FLAG", message: "No feature flag is configured for a rollback." });
   return { strategy, release, current, deployer };
 }
 
@@ -156,7 +154,7 @@ const revert: Step = async (app, deps, incident, release, _current, deployer, o)
         const parents = (await wt.git(["rev-list", "--parents", "--max-count=1", "--end-of-options", release.mergeSha])).trim().split(" ").length - 1;
         const r = await wt.raw(["revert", "--no-commit", ...(parents > 1 ? ["-m", "1"] : []), "--end-of-options", release.mergeSha]);
         if (r.code !== 0)
-          throw new FirebreakError({ code: "REVERT_CONFLICT", message: `The merge ${release.mergeSha.slice(0, 12)} does not revert cleanly on ${base}: later commits changed the same lines.`, next: "firebreak rollback --strategy previous   # or revert by hand", exit: EXIT.conflict, details: r.stderr.split("\n").filter(Boolean).slice(0, 10) });
+          throw new FirebreakError({ code: "REVERT_CONFLICT", message: `The merge ${release.mergeSha.slice(0, 12)} does not revert cleanly on ${base}: later commits changed the same lines.`, details: r.stderr.split("\n").filter(Boolean).slice(0, 10) });
         // The message goes through stdin: the title and the reason are people's text.
         const message = `Revert hotfix ${incident.ticket}: ${incident.title}\n\nThis reverts commit ${release.mergeSha}.\n\nReason: ${o.reason}\nTicket: ${incident.ticket}\n`;
         await wt.git(["commit", "--quiet", "--no-verify", "--file=-"], { input: message });
@@ -201,7 +199,6 @@ const previous: Step = async (app, deps, incident, release, current, deployer, o
       message: prevTag ? `The previous release ${prevTag} is not on ${incident.remote} or in this repository, so there is no commit to redeploy.` : `There is no release before ${release.tag} on the record to redeploy.`,
       why: `${deployer.type} has no rollback of its own, and deploying another commit labelled ${prevTag ?? "as the previous version"} would be wrong.`,
       next: prevTag ? `git fetch --tags ${incident.remote}   # if ${prevTag} should be there; else: firebreak rollback --strategy revert` : "firebreak rollback --strategy revert",
-      exit: EXIT.refused,
     });
   // The platform's rollback does not build the commit: the release's checkout only gives it a
   // working directory, and an unknown previous commit is passed on as unknown (empty).
@@ -238,7 +235,7 @@ const flag: Step = async (app, deps, incident, _release, current, deployer, o) =
         const io = { logFile, announce: (t: string) => say(o)(t), line: (t: string) => say(o)(`  │ ${t}`) };
         const r = await runTeamCommand(cmd, io, { cwd: root, env: { FIREBREAK_TICKET: incident.ticket, FIREBREAK_VERSION: current.version, FIREBREAK_ENV: "production" }, timeoutMs: 600_000 });
         if (r.code !== 0)
-          throw new FirebreakError({ code: "FLAG_FAILED", message: `The feature-flag command failed (exit ${r.code ?? r.signal}).`, why: `The log is in ${logFile}.`, next: "fix it, then run: firebreak rollback --strategy flag", exit: EXIT.external });
+          throw new FirebreakError({ code: "FLAG_FAILED", message: `The feature-flag command failed (exit ${r.code ?? r.signal}).`, why: `The log is in ${logFile}.` });
         return { command: cmd, summary: "feature flag switched off" };
       },
     });

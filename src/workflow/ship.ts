@@ -20,7 +20,7 @@ import { assertSafeRef } from "../adapters/git/safety.js";
 import type { Deployer, Deployment } from "../adapters/deploy/port.js";
 import { createDeployer } from "../adapters/deploy/create.js";
 import { candidateVersion, parseVersion } from "../domain/version.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { throwIfInterrupted } from "../adapters/process.js";
 import type { DeployEnv, Gate } from "../ship/gate.js";
 import { rollbackOf, runningAfterRollback, type RollbackEntry } from "../ship/cycle.js";
@@ -126,7 +126,6 @@ function nothingNewError(incident: Incident, release: ReleaseRecord, rb: Rollbac
     message: `${incident.ticket}'s release ${release.tag} was rolled back (${rb.strategy}, by ${rb.by} at ${rb.at}), and ${incident.branch} has no new commit since.`,
     why: `Shipping now would release the same fix again${running ? ` (production runs ${running})` : ""}. A new release needs a new fix pushed to the hotfix branch.`,
     next: `fix it on ${incident.branch}, then: firebreak commit, firebreak pr, then: firebreak ship`,
-    exit: EXIT.refused,
   });
 }
 
@@ -134,9 +133,6 @@ function prAlreadyMergedError(number: number, earlier: ReleaseRecord | undefined
   return new FirebreakError({
     code: "PR_ALREADY_MERGED",
     message: `Pull request #${number} was already merged${earlier ? ` for the release ${earlier.tag}, which was rolled back` : ""}: it cannot bring in the new fix.`,
-    why: "Merging it again would tag and deploy the earlier merge, not the new commits.",
-    next: "firebreak pr   # a pull request for the new commits; then: firebreak ship",
-    exit: EXIT.refused,
   });
 }
 
@@ -187,9 +183,9 @@ export async function planShip(app: App, incident: Incident, req: ShipRequest, f
   let latestTag: string | null = null;
   if (req.tag) {
     await assertSafeRef(req.tag, "tag name");
-    if (!parseVersion(req.tag)) throw new FirebreakError({ code: "USAGE", message: `--tag ${req.tag} is not a version (MAJOR.MINOR.PATCH, e.g. v1.4.3).`, exit: EXIT.usage });
+    if (!parseVersion(req.tag)) throw new FirebreakError({ code: "USAGE", message: `--tag ${req.tag} is not a version (MAJOR.MINOR.PATCH, e.g. v1.4.3).` });
     if (recorded && recorded.tag !== req.tag && (await store.getEffect(incident.id, `release.tag:${recorded.tag}`)))
-      throw new FirebreakError({ code: "RELEASE_TAGGED", message: `${incident.ticket} is already being released as ${recorded.tag}.`, next: `firebreak ship --to ${env}`, exit: EXIT.refused });
+      throw new FirebreakError({ code: "RELEASE_TAGGED", message: `${incident.ticket} is already being released as ${recorded.tag}.`, next: `firebreak ship --to ${env}` });
   }
   if (recorded && (!req.tag || req.tag === recorded.tag)) {
     tag = recorded.tag;
@@ -241,7 +237,6 @@ export function blockedError(plan: ShipPlan): FirebreakError {
     code: "GATE_BLOCKED",
     message: `${plan.incident.ticket} cannot go to ${plan.env} yet: ${unmet.length} gate item(s) unmet.`,
     next: unmet[0]?.command ?? "firebreak status",
-    exit: EXIT.blocked,
     details: [...unmet.map((i) => `${i.label}: ${i.detail}${i.command ? ` → ${i.command}` : ""}`), ...plan.problems],
   });
 }
@@ -331,9 +326,7 @@ export async function applyShip(app: App, plan: ShipPlan, o: ApplyOptions): Prom
       throw new FirebreakError({
         code: "PRODUCTION_MISSING_FIX",
         message: `${inc.remote}/${inc.base} does not contain the merge ${mergeSha.slice(0, 12)} of #${number}.`,
-        why: "Tagging or deploying now would ship code without the fix.",
         next: `git log --oneline ${inc.remote}/${inc.base} -5   # then run: ${command}`,
-        exit: EXIT.refused,
       });
     sha = mergeSha;
 

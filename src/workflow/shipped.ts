@@ -4,7 +4,7 @@
 
 import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
-import { FirebreakError, EXIT } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { shq } from "../cli/format.js";
 
 const SHIPPED = new Set<Incident["status"]>(["shipped", "verified", "resolved"]);
@@ -29,7 +29,6 @@ export async function refuseIfShipped(app: App, incident: Incident, command: str
       message: `${incident.ticket} is ${incident.status}: its fix${tag ? ` (${tag})` : ""} is already merged into ${incident.base} and deployed, so \`firebreak ${command}\` changed nothing.`,
       why: `A change now would land on ${incident.branch}, which is already merged; it would never reach production that way.`,
       next: `firebreak start <NEW-TICKET> "<what is still broken>" --priority ${incident.priority}   # a further fix is a new incident; or, to go on with this one: firebreak ${command} --reopen -t ${shq(incident.ticket)}`,
-      exit: EXIT.refused,
     });
   }
   const deps = await app.effectDeps();

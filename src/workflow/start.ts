@@ -10,7 +10,7 @@ import { parsePriority, LEVELS } from "../domain/levels.js";
 import { triage } from "../domain/triage.js";
 import { computeDeadline, parseDiscovered } from "../domain/deadline.js";
 import { assertSafeRef } from "../adapters/git/safety.js";
-import { E, EXIT, FirebreakError } from "../errors.js";
+import { E, FirebreakError } from "../errors.js";
 import { CONFIG_FILE } from "../config/schema.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -220,8 +220,6 @@ function configNotOnProduction(app: App, plan: StartPlan, why: "missing" | "diff
       why === "missing"
         ? `${CONFIG_FILE} is committed here but ${remote}/${base} does not have it; the hotfix branch starts from ${remote}/${base}, so it would lose the config.`
         : `${CONFIG_FILE} here differs from the one on ${remote}/${base}; the hotfix branch starts from ${remote}/${base} and would use that one.`,
-    why: "Every step reads the config from the branch it runs on; nothing was started.",
     next: `${push}   # then the same firebreak start again; or carry it on the hotfix branch (a commit of its own, which the guard leaves out): add --carry-config`,
-    exit: EXIT.refused,
   });
 }

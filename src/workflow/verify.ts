@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { App } from "../app/app.js";
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import type { MetricConfig, VerifyConfig, VerifyEnvironment } from "../config/schema-verify.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 import { latestDeploy, readDeploys, rollbackIsLive } from "../domain/deploys.js";
 import { redact, redactDeep } from "../redact.js";
 import { resolveUrl } from "../verify/http.js";
@@ -131,12 +131,10 @@ const nothingToVerify = (env: VerifyEnvironment) =>
   new FirebreakError({
     code: "VERIFY_NOTHING",
     message: `Nothing to verify ${env} with: verify.smoke and verify.metrics have nothing for ${env}.`,
-    why: "A deploy is verified by smoke tests (expected answers) and metrics compared with before the deploy.",
     next:
       env === "staging"
         ? 'add verify.baseUrl.staging and verify.smoke to .firebreak.yml (docs/verify.md has examples), then: firebreak verify --env staging   # or, checked by hand: firebreak confirm staging-verified --note "…"'
         : "add verify.smoke and verify.metrics to .firebreak.yml (docs/verify.md has examples), then: firebreak verify",
-    exit: EXIT.config,
   });
 
 // --- baselines -----------------------------------------------------------------------------
@@ -212,9 +210,7 @@ export async function captureBaseline(app: App, incident: Incident | null, env: 
     throw new FirebreakError({
       code: "VERIFY_BASELINE_FAILED",
       message: `No baseline could be sampled for ${failures.length === 1 ? "a metric" : `${failures.length} metrics`} on ${env}: nothing it showed before the deploy can be compared with.`,
-      why: "A scrape or json source shows only \"now\": after the deploy it is too late to measure the time before it. Nothing was deployed.",
       next: `check that the source answers, then run the same command again (or set verify.metrics[].baseline.fraction to compare with an objective)`,
-      exit: EXIT.external,
       details: failures,
     });
   captured.seconds = Math.max(...Object.values(captured.metrics).map((b) => b.seconds));
@@ -286,9 +282,7 @@ export async function baselineFor(
       throw new FirebreakError({
         code: "VERIFY_STALE_BASELINE",
         message: `${m.name}: the baseline was sampled ${duration(age)} before the deploy (at ${ctx.captured.capturedAt}), more than verify.baselineMaxAgeMinutes (${ctx.maxAgeMinutes} min): it is not compared with.`,
-        why: "Traffic and errors change through the day; an old sample would make a healthy deploy look like a regression, or hide one.",
         next: `before the next deploy: firebreak verify --capture-baseline   # or set verify.metrics[${index}].baseline.fraction (e.g. 0.001)`,
-        exit: EXIT.refused,
       });
   }
   if (captured && src.kind === "cumulative" && !src.history) return captured;
@@ -304,7 +298,6 @@ export async function baselineFor(
         code: "VERIFY_NO_BASELINE",
         message: `${m.name}: the ${m.baseline.minutes} min before the ${m.baseline.before} have no ${src.exposure === "requests" ? "requests" : "data"} in ${m.source}.`,
         next: `check verify.metrics[${index}]'s queries, widen baseline.minutes, or set baseline.fraction (e.g. 0.001)`,
-        exit: EXIT.refused,
       });
   }
   if (m.baseline.fraction !== undefined) return baselineFromFraction(m.baseline.fraction);
@@ -314,7 +307,6 @@ export async function baselineFor(
     message: `${m.name}: nothing was measured before the deploy to compare with (a ${m.source} source has no history).`,
     why: "ship samples scrape and json metrics just before it deploys; this deploy was made without that.",
     next: `before the next deploy run: firebreak verify --capture-baseline   # or set verify.metrics[${index}].baseline.fraction (e.g. 0.001)`,
-    exit: EXIT.refused,
   });
 }
 

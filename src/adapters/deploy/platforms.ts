@@ -10,7 +10,7 @@
 import type { DeployerConfig } from "../../config/schema-ship.js";
 import { resolveSecret, type Secret } from "../../config/secrets.js";
 import { registerSecret } from "../../redact.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import type { Deployer, Deployment, DeployEnv, DeployIO, DeployTarget } from "./port.js";
 import { assertOk, runArgv } from "./run-logged.js";
 
@@ -140,7 +140,7 @@ export class NetlifyDeployer extends CliDeployer {
     const r = await this.exec(this.deployArgs(t), t, io);
     assertOk("netlify deploy", r, io);
     const j = parseJsonObject(r.stdout) as { deploy_id?: string; deploy_url?: string; url?: string; logs?: string } | null;
-    if (!j?.deploy_id) throw new FirebreakError({ code: "DEPLOY_OUTPUT", message: "netlify deploy succeeded but printed no deploy_id.", why: `The log is in ${io.logFile}.`, next: "check the deploy on Netlify; run the same command again to record it", exit: EXIT.external });
+    if (!j?.deploy_id) throw new FirebreakError({ code: "DEPLOY_OUTPUT", message: "netlify deploy succeeded but printed no deploy_id.", why: `The log is in ${io.logFile}.` });
     return this.done(t, io, j.deploy_id, (t.env === "production" ? j.url : j.deploy_url) ?? j.deploy_url ?? null);
   }
   private async deploys(t: DeployTarget, io: DeployIO): Promise<NetlifyDeploy[] | null> {
@@ -162,7 +162,7 @@ export class NetlifyDeployer extends CliDeployer {
       to = list.find((d) => d.id !== current.id && d.state === "ready" && (d.context ?? "production") === "production" && d.published_at)?.id ?? null;
     }
     if (!to || !this.c.site)
-      throw new FirebreakError({ code: "NO_PREVIOUS_DEPLOY", message: "Netlify has no earlier production deploy to restore (or deploy.production.site is not set).", next: "firebreak rollback --strategy revert", exit: EXIT.refused });
+      throw new FirebreakError({ code: "NO_PREVIOUS_DEPLOY", message: "Netlify has no earlier production deploy to restore (or deploy.production.site is not set)." });
     const r = await this.exec(["api", "restoreSiteDeploy", "--data", JSON.stringify({ site_id: this.c.site, deploy_id: to })], t, io);
     assertOk("netlify api restoreSiteDeploy", r, io);
     return this.done({ ...t, version: previous.version, sha: previous.sha }, io, to, null);

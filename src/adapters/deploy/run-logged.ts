@@ -6,7 +6,7 @@
 import { appendFileSync, rmSync } from "node:fs";
 import { run, runShell, type RunResult } from "../process.js";
 import { redact } from "../../redact.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { AmbiguousOutcome } from "../../workflow/effect.js";
 import type { DeployIO } from "./port.js";
 
@@ -52,7 +52,7 @@ async function logged(kind: "argv" | "shell", program: string, args: readonly st
     r = kind === "shell" ? await runShell(program, opts) : await run(program, args, opts);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT")
-      throw new FirebreakError({ code: "DEPLOYER_MISSING", message: `${program} is not installed or not on PATH.`, next: `install the ${program} CLI, then run the same firebreak command again`, exit: EXIT.external });
+      throw new FirebreakError({ code: "DEPLOYER_MISSING", message: `${program} is not installed or not on PATH.`, next: `install the ${program} CLI, then run the same firebreak command again` });
     throw e;
   } finally {
     // Everything in it has been relayed (redacted) to the log: the raw copy goes.
@@ -72,8 +72,6 @@ export function deployFailed(what: string, r: RunResult, io: DeployIO): Firebrea
     code: "DEPLOY_FAILED",
     message: `${what} ${r.timedOut ? "timed out" : `failed (exit ${r.code ?? r.signal})`}.`,
     why: `The full log is in ${io.logFile}.`,
-    next: "fix the cause, then run the same firebreak command again: what was done is not repeated",
-    exit: EXIT.external,
     details: tail,
   });
 }

@@ -5,7 +5,7 @@
 import type { Config } from "../../config/schema.js";
 import { resolveSecret, Secret } from "../../config/secrets.js";
 import { parseGitHubRemote } from "../../config/remote-url.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { registerSecret } from "../../redact.js";
 import type { Store, Clock } from "../../ports.js";
 import { run } from "../process.js";
@@ -43,9 +43,6 @@ export async function resolveGitHubToken(opts: { configToken?: string; env?: Nod
     throw new FirebreakError({
       code: "FORGE_NO_TOKEN",
       message: "forge.type is github, but no GitHub token was found.",
-      why: "Looked at forge.token, GITHUB_TOKEN, GH_TOKEN and `gh auth token`.",
-      next: "export GITHUB_TOKEN=…   # or: gh auth login   (or set forge.type: git to work offline)",
-      exit: EXIT.config,
     });
   }
   registerSecret(secret.reveal());
@@ -64,8 +61,6 @@ export function resolveGitHubRepo(configRepo: string | undefined, remoteUrl: str
   throw new FirebreakError({
     code: "FORGE_NO_REPO",
     message: "Cannot tell which GitHub repository this is: the remote is not on GitHub and forge.repo is not set.",
-    next: "set forge.repo: owner/name in .firebreak.yml",
-    exit: EXIT.config,
   });
 }
 

@@ -9,7 +9,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock, Store } from "../../ports.js";
 import type { Incident } from "../../domain/types.js";
-import { E, EXIT, FirebreakError } from "../../errors.js";
+import { E, FirebreakError } from "../../errors.js";
 import { Git } from "../git/git.js";
 import { tempWorktreeDir } from "../git/temp-worktree.js";
 import { assertSafeRef } from "../git/safety.js";
@@ -40,7 +40,7 @@ export class GitForge implements Forge {
 
   private async byNumber(number: number): Promise<Incident> {
     for (const inc of await this.o.store.listIncidents({ all: true })) if (readPr(inc)?.number === number) return inc;
-    throw new FirebreakError({ code: "PR_NOT_FOUND", message: `No pull request #${number} on the record.`, next: "firebreak pr", exit: EXIT.refused });
+    throw new FirebreakError({ code: "PR_NOT_FOUND", message: `No pull request #${number} on the record.`, next: "firebreak pr" });
   }
 
   /** Where the body is written for people to read. */
@@ -128,7 +128,7 @@ export class GitForge implements Forge {
       const r = await wt.raw(["merge", "--no-ff", "--no-edit", "-m", `Merge ${pr.head} into ${pr.base}: ${pr.title}`, "--end-of-options", head]);
       if (r.code !== 0) {
         await wt.raw(["merge", "--abort"]);
-        throw new FirebreakError({ code: "MERGE_CONFLICT", message: `${pr.head} does not merge cleanly into ${pr.base}.`, next: `git rebase ${remote}/${pr.base}   # on ${pr.head}, then run the same command again`, exit: EXIT.conflict, details: r.stderr.split("\n").filter(Boolean).slice(0, 10) });
+        throw new FirebreakError({ code: "MERGE_CONFLICT", message: `${pr.head} does not merge cleanly into ${pr.base}.`, next: `git rebase ${remote}/${pr.base}   # on ${pr.head}, then run the same command again`, details: r.stderr.split("\n").filter(Boolean).slice(0, 10) });
       }
       const sha = await wt.headSha();
       // Pushed from the repository itself (the worktree shares its objects): a remote URL relative to

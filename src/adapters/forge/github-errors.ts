@@ -2,7 +2,7 @@
 // errors carry the request (headers, body) and are never passed on: only status and GitHub's
 // message, redacted, leave this file.
 
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { redact } from "../../redact.js";
 
 export interface GitHubFailure {
@@ -51,36 +51,35 @@ export const isRateLimited = (f: GitHubFailure) =>
 /** The error to show for a failure `action` ("open the pull request") against `repo`. */
 export function gitHubError(f: GitHubFailure, action: string, repo: string): FirebreakError {
   const details = f.errors.map((x) => redact([x.field, x.code, x.message].filter(Boolean).join(": "))).filter((d) => d !== "");
-  const base = { exit: EXIT.external, details };
+  const base = { details };
   const said = f.message ? `: ${f.message}` : "";
   if (!f.answered)
-    return new FirebreakError({ ...base, code: "FORGE_UNREACHABLE", message: `GitHub did not answer while trying to ${action}${said}.`, next: "check the network (or forge.baseUrl), then run the same firebreak command again: it picks up where it stopped" });
+    return new FirebreakError({ ...base, code: "FORGE_UNREACHABLE", message: `GitHub did not answer while trying to ${action}${said}.` });
   if (isRateLimited(f))
     return new FirebreakError({
       ...base,
       code: "FORGE_RATE_LIMITED",
       message: `GitHub's rate limit stopped the attempt to ${action}.`,
-      why: "Firebreak waited and retried as GitHub asked; the limit has not lifted yet.",
       next: `wait ${f.retryAfter ?? 60} seconds, then run the same firebreak command again`,
     });
   switch (f.status) {
     case 401:
-      return new FirebreakError({ ...base, code: "FORGE_AUTH", message: `GitHub refused the token while trying to ${action}${said}.`, next: "gh auth login   # or export GITHUB_TOKEN with a valid token" });
+      return new FirebreakError({ ...base, code: "FORGE_AUTH", message: `GitHub refused the token while trying to ${action}${said}.` });
     case 403:
-      return new FirebreakError({ ...base, code: "FORGE_FORBIDDEN", message: `The token may not ${action} in ${repo}${said}.`, why: "It needs Pull requests: write and Issues: write (labels) on this repository.", next: "use a token with those permissions (GITHUB_TOKEN or gh auth refresh -s repo), then run the same command again" });
+      return new FirebreakError({ ...base, code: "FORGE_FORBIDDEN", message: `The token may not ${action} in ${repo}${said}.` });
     case 404:
-      return new FirebreakError({ ...base, code: "FORGE_NOT_FOUND", message: `GitHub found nothing to ${action} in ${repo}${said}.`, why: "The repository is wrong, or the token cannot see it (GitHub answers 404 for both).", next: "check forge.repo in .firebreak.yml (owner/name) and the token's access" });
+      return new FirebreakError({ ...base, code: "FORGE_NOT_FOUND", message: `GitHub found nothing to ${action} in ${repo}${said}.` });
     case 405:
-      return new FirebreakError({ ...base, code: "PR_NOT_MERGEABLE", message: `GitHub will not merge: ${f.message || "the pull request is not mergeable"}.`, why: "Branch protection, failing required checks, missing approvals or a conflict.", next: "firebreak status   # see what is missing, fix it, then run the same command again", exit: EXIT.blocked });
+      return new FirebreakError({ ...base, code: "PR_NOT_MERGEABLE", message: `GitHub will not merge: ${f.message || "the pull request is not mergeable"}.` });
     case 409:
-      return new FirebreakError({ ...base, code: "PR_CONFLICT", message: `GitHub reported a conflict while trying to ${action}${said}.`, why: "The branch moved since it was checked, or it conflicts with the base.", next: "git fetch && git rebase the hotfix branch onto the base, push, then run the same command again", exit: EXIT.conflict });
+      return new FirebreakError({ ...base, code: "PR_CONFLICT", message: `GitHub reported a conflict while trying to ${action}${said}.` });
     case 422:
       if (/review(s)? may only be requested from collaborators|not a collaborator/i.test(allText(f)))
-        return new FirebreakError({ ...base, code: "REVIEWER_NOT_COLLABORATOR", message: `GitHub refused a reviewer: ${f.message}.`, next: "pass --reviewer with logins that have access to the repository" });
+        return new FirebreakError({ ...base, code: "REVIEWER_NOT_COLLABORATOR", message: `GitHub refused a reviewer: ${f.message}.` });
       if (/from pull request author/i.test(allText(f)))
-        return new FirebreakError({ ...base, code: "REVIEWER_IS_AUTHOR", message: "The author of a pull request cannot be asked to review it.", next: "pass --reviewer with someone else's login" });
-      return new FirebreakError({ ...base, code: "FORGE_VALIDATION", message: `GitHub rejected the attempt to ${action}${said}.`, next: "read the details below; fix the value in .firebreak.yml or the command line, then run again" });
+        return new FirebreakError({ ...base, code: "REVIEWER_IS_AUTHOR", message: "The author of a pull request cannot be asked to review it." });
+      return new FirebreakError({ ...base, code: "FORGE_VALIDATION", message: `GitHub rejected the attempt to ${action}${said}.` });
     default:
-      return new FirebreakError({ ...base, code: "FORGE_UNAVAILABLE", message: `GitHub failed (HTTP ${f.status}) while trying to ${action}${said}.`, next: "run the same firebreak command again in a minute: nothing is done twice" });
+      return new FirebreakError({ ...base, code: "FORGE_UNAVAILABLE", message: `GitHub failed (HTTP ${f.status}) while trying to ${action}${said}.` });
   }
 }

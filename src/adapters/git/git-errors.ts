@@ -2,7 +2,7 @@
 // English messages are stable; anything not recognised becomes GIT_FAILED with git's own words.
 // Every text taken from git is redacted first: URLs in its messages may carry tokens.
 
-import { E, EXIT, FirebreakError } from "../../errors.js";
+import { E, FirebreakError, type ErrorCode } from "../../errors.js";
 import { redactCredentials } from "./safety.js";
 
 export interface GitFailure {
@@ -26,7 +26,8 @@ export const GIT_CODES = {
   remoteRepoMissing: "REMOTE_REPO_MISSING",
   unsafeTransport: "UNSAFE_TRANSPORT",
   failed: "GIT_FAILED",
-} as const;
+} as const satisfies Record<string, ErrorCode>;
+type GitCode = (typeof GIT_CODES)[keyof typeof GIT_CODES];
 
 const firstLines = (text: string, n = 4): string[] =>
   text
@@ -41,8 +42,6 @@ export const unknownRemote = (remote: string, details: string[] = []): Firebreak
   new FirebreakError({
     code: GIT_CODES.unknownRemote,
     message: `There is no remote named ${remote}.`,
-    next: "git remote -v   # then use one of the names it lists",
-    exit: EXIT.refused,
     details,
   });
 
@@ -51,8 +50,8 @@ export function mapGitError(f: GitFailure): FirebreakError {
   const details = firstLines(stderr);
   const remote = f.remote ?? "origin";
   const has = (re: RegExp) => re.test(stderr);
-  const err = (code: string, message: string, next: string, why?: string, exit: (typeof EXIT)[keyof typeof EXIT] = EXIT.external) =>
-    new FirebreakError({ code, message, why, next, exit, details });
+  // The exit, and a why the code always gives, are the catalogue's (errors/catalogue.ts).
+  const err = (code: GitCode, message: string, next: string) => new FirebreakError({ code, message, next, details });
 
   if (has(/not a git repository/i)) return E.notARepo(f.cwd);
   if (has(/transport '[^']*' not allowed/)) {
@@ -60,8 +59,6 @@ export function mapGitError(f: GitFailure): FirebreakError {
       GIT_CODES.unsafeTransport,
       `The URL of remote ${remote} uses a transport Firebreak never runs.`,
       `git remote -v   # then: git remote set-url ${remote} https://…`,
-      "Transports such as ext:: run programs named in the URL.",
-      EXIT.refused,
     );
   }
   if (has(/could not read (Username|Password)|Authentication failed|Permission denied \(publickey|terminal prompts disabled|HTTP Basic: Access denied|403 Forbidden|returned error: 40[13]/i)) {
@@ -69,7 +66,6 @@ export function mapGitError(f: GitFailure): FirebreakError {
       GIT_CODES.auth,
       `git could not sign in to ${remote}.`,
       `git ls-remote ${remote}   # fix the credential helper, token or ssh key until this works, then run firebreak again`,
-      "Firebreak never asks for passwords: git runs with terminal prompts off.",
     );
   }
   if (has(/Could not resolve host|unable to access|Connection refused|Connection timed out|Network is unreachable|Couldn't connect to server|Operation timed out/i)) {
@@ -84,8 +80,6 @@ export function mapGitError(f: GitFailure): FirebreakError {
       GIT_CODES.pushRejected,
       `${remote} rejected the push: the branch there has commits this checkout does not.`,
       `git fetch ${remote} && firebreak status`,
-      "Firebreak never force-pushes.",
-      EXIT.refused,
     );
   }
   const exists = /(?:a branch named|branch|tag) '([^']+)' already exists/.exec(stderr);
@@ -95,8 +89,6 @@ export function mapGitError(f: GitFailure): FirebreakError {
       kind === "tag" ? GIT_CODES.tagExists : GIT_CODES.branchExists,
       `The ${kind} ${exists[1]} already exists.`,
       `git log --oneline -5 ${exists[1]}   # then: firebreak status`,
-      undefined,
-      EXIT.refused,
     );
   }
   const missingRef = /couldn't find remote ref (\S+)/.exec(stderr);
@@ -105,8 +97,6 @@ export function mapGitError(f: GitFailure): FirebreakError {
       GIT_CODES.unknownRemoteBranch,
       `${remote} has no branch ${missingRef[1]?.replace(/^refs\/heads\//, "")}.`,
       `git ls-remote --heads ${remote}`,
-      undefined,
-      EXIT.refused,
     );
   }
   if (has(/No such remote/)) return unknownRemote(remote, details);
@@ -122,8 +112,6 @@ export function mapGitError(f: GitFailure): FirebreakError {
       GIT_CODES.unknownRevision,
       "git does not know that revision.",
       `git fetch ${remote}   # then check the name with: git log --oneline -1 <revision>`,
-      undefined,
-      EXIT.refused,
     );
   }
   const message = `${command(f.args)} failed${f.code === null ? "" : ` (exit ${f.code})`}${details[0] ? `: ${details[0]}` : "."}`;

@@ -7,7 +7,7 @@
 
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { AmbiguousOutcome } from "../../workflow/effect.js";
 import { redact, redactDeep, safeExcerpt } from "../../redact.js";
 import type { Secret } from "../../config/secrets.js";
@@ -31,7 +31,7 @@ export interface HttpCall {
 const MAX_BODY = 1024 * 1024;
 
 export function notifyError(service: string, message: string, next?: string): FirebreakError {
-  return new FirebreakError({ code: "NOTIFY_FAILED", message: redact(`${service}: ${message}`), next, exit: EXIT.external });
+  return new FirebreakError({ code: "NOTIFY_FAILED", message: redact(`${service}: ${message}`), next });
 }
 
 /** Sends one request. Throws notifyError when it certainly never arrived, AmbiguousOutcome when it may have. */

@@ -6,7 +6,7 @@
 
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { crashPoint } from "../../workflow/crash-point.js";
 
 export interface StaticUpdate {
@@ -42,7 +42,7 @@ export async function readStatus(dir: string): Promise<StatusDocument | null> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
     if (e instanceof SyntaxError)
-      throw new FirebreakError({ code: "STATUS_PAGE_INVALID", message: `${join(dir, "status.json")} is not valid JSON, so the page cannot be updated.`, next: "fix or move the file, then run the same command again", exit: EXIT.external });
+      throw new FirebreakError({ code: "STATUS_PAGE_INVALID", message: `${join(dir, "status.json")} is not valid JSON, so the page cannot be updated.` });
     throw e;
   }
 }
@@ -105,8 +105,6 @@ export async function writeStatusPage(dir: string, doc: StatusDocument, html: st
     throw new FirebreakError({
       code: "STATUS_PAGE_CHANGED",
       message: `${dir} changed while the status page was being written (another writer?), so the update is not recorded as published.`,
-      next: "run the same command again",
-      exit: EXIT.external,
     });
 }
 

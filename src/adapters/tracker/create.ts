@@ -5,7 +5,7 @@
 import type { Config } from "../../config/schema.js";
 import { DEFAULT_ISSUE_PATTERN } from "../../config/schema-review.js";
 import { resolveSecret, Secret } from "../../config/secrets.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { registerSecret } from "../../redact.js";
 import type { Git } from "../git/git.js";
 import { resolveGitHubRepo, resolveGitHubToken } from "../forge/create.js";
@@ -30,11 +30,11 @@ export async function createTracker(ctx: TrackerContext): Promise<Tracker> {
   if (kind === "linear") {
     const teamId = config.tracker.teamId;
     if (!teamId)
-      throw new FirebreakError({ code: "TRACKER_CONFIG", message: "tracker.type is linear, but tracker.teamId is not set.", why: "Follow-ups are opened in one Linear team.", next: "set tracker.teamId in .firebreak.yml (Linear: Settings → Teams → the team → copy its id)", exit: EXIT.config });
+      throw new FirebreakError({ code: "TRACKER_CONFIG", message: "tracker.type is linear, but tracker.teamId is not set." });
     let token: Secret;
     if (config.tracker.token) token = resolveSecret(config.tracker.token, env, "tracker.token");
     else if (env.LINEAR_API_KEY) token = new Secret(env.LINEAR_API_KEY, "env:LINEAR_API_KEY");
-    else throw new FirebreakError({ code: "TRACKER_NO_TOKEN", message: "tracker.type is linear, but no Linear API key was found.", why: "Looked at tracker.token and LINEAR_API_KEY.", next: "export LINEAR_API_KEY=…   # or set tracker.token: env:NAME", exit: EXIT.config });
+    else throw new FirebreakError({ code: "TRACKER_NO_TOKEN", message: "tracker.type is linear, but no Linear API key was found." });
     registerSecret(token.reveal());
     const { LinearTracker } = await import("./linear.js");
     return new LinearTracker({ teamId, token, ...(config.tracker.apiUrl ? { apiUrl: config.tracker.apiUrl } : {}) });

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { LinearClient } from "@linear/sdk";
 import type { Secret } from "../../config/secrets.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { safeExcerpt } from "../../redact.js";
 import { AmbiguousOutcome } from "../../workflow/effect.js";
 import { keyMarker, type NewTrackerIssue, type Tracker, type TrackerComment, type TrackerItem } from "./port.js";
@@ -85,7 +85,6 @@ export class LinearTracker implements Tracker {
       code: auth ? "TRACKER_AUTH" : f.answered ? "TRACKER_REFUSED" : "TRACKER_UNREACHABLE",
       message: `Linear ${f.answered ? "refused" : "did not answer"} the attempt to ${action}: ${f.message}`,
       next: auth ? "export the Linear API key named by tracker.token (e.g. LINEAR_API_KEY), then run the same command again" : "check tracker.teamId and the network, then run the same firebreak command again: nothing is done twice",
-      exit: EXIT.external,
     });
   }
 
@@ -108,7 +107,7 @@ export class LinearTracker implements Tracker {
       const data = await this.gql<Record<string, { success: boolean; issue?: { id: string; identifier: string; url: string }; comment?: { id: string; url: string } }>>(query, { input });
       const p = data[field];
       const made: { id: string; identifier?: string; url: string } | undefined = p?.issue ?? p?.comment;
-      if (!p?.success || !made) throw new FirebreakError({ code: "TRACKER_REFUSED", message: `Linear did not ${action} (success: false).`, next: "check tracker.teamId in .firebreak.yml, then run the same command again", exit: EXIT.external });
+      if (!p?.success || !made) throw new FirebreakError({ code: "TRACKER_REFUSED", message: `Linear did not ${action} (success: false).`, next: "check tracker.teamId in .firebreak.yml, then run the same command again" });
       return { ref: made.identifier ?? made.id, url: made.url, id: made.id };
     } catch (e) {
       if (e instanceof FirebreakError) throw e;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { CommandInput } from "../run-command.js";
 import { detectProject } from "../../config/detect.js";
 import { renderStarterConfig } from "../../config/starter.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const root = await app.repoRoot();
@@ -17,7 +17,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   }
   const file = join(root, ".firebreak.yml");
   if (existsSync(file) && !opts.force)
-    throw new FirebreakError({ code: "CONFIG_EXISTS", message: `${file} already exists; it was left as it is.`, next: "firebreak init --force   # to overwrite it, or: firebreak init --stdout", exit: EXIT.refused });
+    throw new FirebreakError({ code: "CONFIG_EXISTS", message: `${file} already exists; it was left as it is.` });
   writeFileSync(file, text);
   out.data({ file, detected });
   out.success(`Wrote ${file} from what this repository looks like.`);

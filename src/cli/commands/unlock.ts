@@ -21,7 +21,7 @@ export async function run({ app, out, args }: CommandInput): Promise<number> {
   if (!/^lk_[0-9a-f]{8}$/.test(id)) throw E.usage(`${JSON.stringify(id)} is not a lock id (lk_ and 8 hex digits).`, "firebreak unlock   # lists the locks held");
   const released = await releaseById(store, id);
   if (released.length === 0)
-    throw new FirebreakError({ code: "NO_SUCH_LOCK", message: `No lock ${id} is held.`, next: "firebreak unlock   # lists the locks held", exit: EXIT.refused });
+    throw new FirebreakError({ code: "NO_SUCH_LOCK", message: `No lock ${id} is held.` });
   const actor = await app.actor();
   const incident = await store.findByTicket(released[0]!.ticket);
   if (incident)

@@ -27,7 +27,6 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
       code: "NOT_WAIVABLE",
       message: `${incident.ticket} is ${incident.priority}: only a P0 may ship without ${what === "approval" ? "an approval" : WHAT[what]}.`,
       next: what === "approval" ? "firebreak approve --by <reviewer>   # or ask for a review on the forge" : "firebreak ship --dry-run   # the gate says what would make the watch able to",
-      exit: EXIT.refused,
     });
   const store = await app.store();
   const by = await app.actor();

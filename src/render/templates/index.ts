@@ -2,7 +2,7 @@
 
 import { lstat, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { parseTemplate, type Channel } from "../template.js";
 import { PR_BODY, PR_TITLE } from "./pr.js";
 import { SLACK_MESSAGE } from "./slack.js";
@@ -60,7 +60,6 @@ export async function loadTemplate(repoRoot: string | null, name: TemplateName):
           code: "TEMPLATE_INVALID",
           message: `${rel} must be a regular file under ${MAX_BYTES / 1024} KB (a symbolic link or folder is not read).`,
           next: `replace ${rel} with the template text, or delete it to use the default`,
-          exit: EXIT.config,
         });
       }
       const text = await readFile(file, "utf8");

@@ -3,7 +3,7 @@
 // `cumulative: false` each read is already the count since the previous one.
 
 import type { MetricConfig } from "../../config/schema-verify.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { getJson } from "../http.js";
 import { parseJsonPath, readJsonPath, type PathStep } from "../json-path.js";
 import { increments, type Counts, type CumulativeSource, type Reading } from "./source.js";
@@ -18,7 +18,7 @@ export function createJsonSource(m: JsonMetric, url: string, headers: Record<str
     try {
       paths.push([stream, p, parseJsonPath(p)]);
     } catch (e) {
-      throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.${stream}: ${(e as Error).message}.`, next: "fix .firebreak.yml, then run: firebreak config check", exit: EXIT.config });
+      throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.${stream}: ${(e as Error).message}.`, next: "fix .firebreak.yml, then run: firebreak config check" });
     }
   }
   const what = m.bad ? m.bad : `not ${m.good}`;

@@ -8,7 +8,7 @@
 // scrape, and a total one scrape behind its bad count reads as a burst of errors or slow requests.
 
 import type { MetricConfig } from "../../config/schema-verify.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { getJson, HttpFailure } from "../http.js";
 import { parseSelector, seriesKey, type Selector } from "../selector.js";
 import { countsBetween, describeCounts, type CountSelectors } from "./scrape.js";
@@ -64,7 +64,7 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
   try {
     queries = prometheusQueries(m);
   } catch (e) {
-    throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.histogram: ${(e as Error).message}.`, exit: EXIT.config });
+    throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.histogram: ${(e as Error).message}.` });
   }
   const combined = combinedQuery(queries);
   // What a person wrote, for messages: the combined query is ours.
@@ -82,13 +82,13 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
     } catch (e) {
       // Prometheus answers a bad query with 400/422 and {status:"error"}: it will never work, so stop.
       if (e instanceof HttpFailure && (e.status === 400 || e.status === 422))
-        throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: Prometheus refused the query for ${expressions}: ${e.message}`, next: "try the query in Prometheus' expression browser, fix .firebreak.yml, then run the same command again", exit: EXIT.config });
+        throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: Prometheus refused the query for ${expressions}: ${e.message}`, next: "try the query in Prometheus' expression browser, fix .firebreak.yml, then run the same command again" });
       throw e;
     }
     const d = doc as { status?: string; error?: string; data?: { resultType?: string; result?: PromSeries[] } };
     if (d.status !== "success" || !d.data || !Array.isArray(d.data.result)) throw new HttpFailure(`Prometheus answered ${d.status ?? "nothing"}${d.error ? `: ${d.error}` : ""}`);
     if (d.data.resultType !== "vector" && d.data.resultType !== "matrix")
-      throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: ${expressions} returns a ${d.data.resultType}, not series of counters.`, exit: EXIT.config });
+      throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: ${expressions} returns a ${d.data.resultType}, not series of counters.` });
     return { resultType: d.data.resultType, result: d.data.result };
   };
 
@@ -114,7 +114,6 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
         code: "VERIFY_NO_BUCKET",
         message: `${where}: ${m.histogram} has no bucket at the objective ${m.objectiveMs} ms.`,
         next: `set objectiveMs to one of the buckets: ${les.filter(Number.isFinite).sort((a, b) => a - b).map((le) => le * 1000).join(", ")}`,
-        exit: EXIT.config,
       });
   };
 

@@ -3,7 +3,7 @@
 // slower than the objective (its _count minus the bucket whose le is the objective) out of all.
 
 import type { MetricConfig } from "../../config/schema-verify.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { parseExposition, type Series } from "../exposition.js";
 import { getText } from "../http.js";
 import { matches, parseSelector, seriesKey, type Selector } from "../selector.js";
@@ -24,7 +24,7 @@ export function countSelectors(m: { bad?: string; good?: string; total?: string;
     try {
       return parseSelector(text);
     } catch (e) {
-      throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.${key}: ${(e as Error).message}.`, next: "fix .firebreak.yml, then run: firebreak config check", exit: EXIT.config });
+      throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.${key}: ${(e as Error).message}.`, next: "fix .firebreak.yml, then run: firebreak config check" });
     }
   };
   const histogram = parse("histogram", m.histogram);
@@ -72,7 +72,6 @@ export function readingFromSeries(series: readonly Series[], sel: CountSelectors
         message: `${where}: ${selector.name} has no bucket at the objective ${objectiveSeconds * 1000} ms.`,
         why: "Requests over the objective are counted exactly from the bucket whose le is the objective.",
         next: `set objectiveMs to one of the buckets: ${[...les].filter(Number.isFinite).sort((a, b) => a - b).map((le) => le * 1000).join(", ")}`,
-        exit: EXIT.config,
       });
     return reading;
   }
@@ -97,7 +96,6 @@ function missingSeries(where: string, name: string, series: readonly Series[]): 
     code: "VERIFY_NO_SERIES",
     message: `${where}: the page has no series named ${name}.`,
     next: names.length ? `use one of: ${names.join(", ")}` : "check the URL serves Prometheus text (curl it)",
-    exit: EXIT.config,
   });
 }
 

@@ -8,7 +8,7 @@
 import type { MetricConfig } from "../../config/schema-verify.js";
 import { resolveSecret } from "../../config/secrets.js";
 import { registerSecret } from "../../redact.js";
-import { EXIT, FirebreakError } from "../../errors.js";
+import { FirebreakError } from "../../errors.js";
 import { getJson, HttpFailure } from "../http.js";
 import type { Counts, WindowedSource } from "./source.js";
 
@@ -35,9 +35,9 @@ export function createSentrySource(m: SentryMetric, where: string, env: NodeJS.P
       return await getJson(`${base}${path}?${params.toString()}`, headers, timeoutMs);
     } catch (e) {
       if (e instanceof HttpFailure && (e.status === 401 || e.status === 403))
-        throw new FirebreakError({ code: "VERIFY_SENTRY_AUTH", message: `${where}: Sentry refused the token (HTTP ${e.status}).`, next: "give the token the org:read and event:read scopes, then run the same command again", exit: EXIT.external });
+        throw new FirebreakError({ code: "VERIFY_SENTRY_AUTH", message: `${where}: Sentry refused the token (HTTP ${e.status}).` });
       if (e instanceof HttpFailure && (e.status === 400 || e.status === 404))
-        throw new FirebreakError({ code: "VERIFY_SENTRY_QUERY", message: `${where}: Sentry answered HTTP ${e.status} for ${path}: ${e.message}`, next: "check verify.metrics org, project and projectId in .firebreak.yml", exit: EXIT.config });
+        throw new FirebreakError({ code: "VERIFY_SENTRY_QUERY", message: `${where}: Sentry answered HTTP ${e.status} for ${path}: ${e.message}` });
       throw e;
     }
   };
