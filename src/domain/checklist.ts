@@ -62,7 +62,7 @@ export const CHECKLIST: readonly ChecklistItem[] = Object.freeze([
   item("monitoring", "ship", "Monitoring configured", (s) => s.monitoringConfigured !== null || isConfirmed(s, "monitoring"), "firebreak confirm monitoring"),
   item("oncall-notified", "ship", "On-call told", (s) => isConfirmed(s, "oncall-notified") || s.announcements.sent.length > 0, "firebreak confirm oncall-notified   # or: firebreak announce"),
   item("merged", "ship", "Merged into the production branch", (s) => s.merged !== null, "firebreak ship --to production"),
-  item("tagged", "ship", "Patch version tagged and pushed", (s) => s.tagged !== null, "firebreak ship --to production"),
+  item("tagged", "ship", "Patch version tagged and pushed", (s) => s.tags.length > 0, "firebreak ship --to production"),
   item("production-deployed", "ship", "Deployed to production", (s) => deploysTo(s, "production").length > 0, "firebreak ship --to production"),
   item("verified", "verify", "Verified in production (smoke tests and metrics)", (s) => firstVerdict(s, "production", "verified") !== undefined, "firebreak verify"),
   item("announced", "tell", "Resolution announced", (s) => s.announcements.resolved !== null, "firebreak announce --stage resolved"),

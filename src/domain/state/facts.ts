@@ -47,7 +47,7 @@ export function milestonesOf(s: IncidentState): Milestones {
     firstCommit: s.commits[0]?.at,
     pr: s.prOpened?.at,
     merged: s.merged?.at,
-    tagged: s.tagged?.at,
+    tagged: s.tags[0]?.at,
     deployed: deploysTo(s, "production")[0]?.at,
     verified: firstVerdict(s, "production", "verified")?.at,
     regression: firstVerdict(s, "production", "regression")?.at,

@@ -105,10 +105,11 @@ export interface IncidentState {
   confirmations: Confirmation[];
   guard: {
     passed: Mark | null; // the first guard.passed
-    /** Overrides people gave (`check --allow`), from guard.allowed events. */
-    allowed: Array<Mark & { rule: string; reason?: string }>;
-    /** Overrides as the guard's own reports list them (guard.passed/blocked data.allowed). */
-    reported: Array<{ rule: string; reason?: string }>;
+    /**
+     * Overrides in timeline order: "allow" from guard.allowed events (what people gave with
+     * `check --allow`), "report" from the lists in the guard's own reports (guard.passed/blocked).
+     */
+    overrides: Array<{ rule: string; reason?: string; source: "allow" | "report"; seq: number }>;
   };
   checks: { runs: CheckRun[]; summaries: ChecksSummary[] };
   ciGreen: Array<Mark & { sha?: string }>;
@@ -117,7 +118,8 @@ export interface IncidentState {
   approvals: Approval[];
   waivers: Waiver[];
   merged: (Mark & { sha?: string }) | null;
-  tagged: (Mark & { tag?: string }) | null;
+  /** Every release.tagged, in order (the first is when the release was tagged). */
+  tags: Array<Mark & { tag?: string; version?: string; summary?: string }>;
   deploys: DeployEvent[];
   verdicts: VerdictEvent[];
   announcements: { sent: Announcement[]; resolved: Mark | null; failed: Announcement[] };
@@ -138,7 +140,7 @@ export const initialState = (): IncidentState => ({
   branchCreated: null,
   commits: [],
   confirmations: [],
-  guard: { passed: null, allowed: [], reported: [] },
+  guard: { passed: null, overrides: [] },
   checks: { runs: [], summaries: [] },
   ciGreen: [],
   monitoringConfigured: null,
@@ -146,7 +148,7 @@ export const initialState = (): IncidentState => ({
   approvals: [],
   waivers: [],
   merged: null,
-  tagged: null,
+  tags: [],
   deploys: [],
   verdicts: [],
   announcements: { sent: [], resolved: null, failed: [] },
@@ -206,10 +208,10 @@ export function apply(s: IncidentState, e: TimelineEvent): IncidentState {
     case "guard.passed":
     case "guard.blocked":
       if (e.kind === "guard.passed") s.guard.passed ??= mark;
-      for (const a of Array.isArray(d.allowed) ? d.allowed.filter(isObj) : []) if (str(a.rule)) s.guard.reported.push({ rule: str(a.rule)!, ...opt({ reason: str(a.reason) }) });
+      for (const a of Array.isArray(d.allowed) ? d.allowed.filter(isObj) : []) if (str(a.rule)) s.guard.overrides.push({ rule: str(a.rule)!, ...opt({ reason: str(a.reason) }), source: "report", seq: e.seq });
       break;
     case "guard.allowed":
-      if (str(d.rule)) s.guard.allowed.push({ ...mark, rule: str(d.rule)!, ...opt({ reason: str(d.reason) }) });
+      if (str(d.rule)) s.guard.overrides.push({ rule: str(d.rule)!, ...opt({ reason: str(d.reason) }), source: "allow", seq: e.seq });
       break;
     case "checks.passed":
     case "checks.failed":
@@ -235,7 +237,7 @@ export function apply(s: IncidentState, e: TimelineEvent): IncidentState {
       s.merged ??= { ...mark, ...opt({ sha: str(d.sha) }) };
       break;
     case "release.tagged":
-      s.tagged ??= { ...mark, ...opt({ tag: str(d.tag) ?? str(d.version) ?? str(d.summary) }) };
+      s.tags.push({ ...mark, ...opt({ tag: str(d.tag), version: str(d.version), summary: str(d.summary) }) });
       break;
     case "announce.sent":
       s.announcements.sent.push({ ...mark, ...opt({ channel: str(d.channel), stage: str(d.stage), summary: str(d.summary) }) });
