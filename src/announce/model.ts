@@ -6,6 +6,9 @@ import type { Incident, TimelineEvent } from "../domain/types.js";
 import { LEVELS } from "../domain/levels.js";
 import { formatDuration } from "../domain/deadline.js";
 import { STAGE_LABEL, type Stage } from "./stages.js";
+import { incidentState } from "../domain/state/state.js";
+import { deploysTo } from "../domain/state/facts.js";
+import { readPr } from "../domain/state/pr.js";
 
 export interface AnnouncementView {
   stage: Stage;
@@ -114,22 +117,19 @@ const PUBLIC_UPDATE: Record<Stage, string> = {
 
 export function buildAnnouncement(incident: Incident, events: readonly TimelineEvent[], stage: Stage, settings: ModelSettings): AnnouncementView {
   const level = LEVELS[incident.priority];
+  const state = incidentState(events);
   const fixes: string[] = [];
-  let deployed: string | null = null;
-  let version = "";
-  let backported = false;
-  for (const ev of events) {
-    if (ev.kind === "commit.created") {
-      const subject = str(ev.data.subject);
-      if (subject && !fixes.includes(subject)) fixes.push(subject);
-    } else if (ev.kind === "deploy.production.done") {
-      deployed ??= ev.at;
-      version ||= str(ev.data.version) || str(ev.data.tag);
-    } else if (ev.kind === "release.tagged") {
-      version = str(ev.data.tag) || str(ev.data.version) || version;
-    } else if (ev.kind === "backport.done") backported = true;
+  for (const c of state.commits) {
+    const subject = str(c.subject);
+    if (subject && !fixes.includes(subject)) fixes.push(subject);
   }
-  const pr = obj(incident.data.pr);
+  const production = deploysTo(state, "production");
+  const deployed: string | null = production[0]?.at ?? null;
+  // The version is the latest tag; without one, what the first production deploy named.
+  const tagged = state.tags.map((t) => str(t.tag) || str(t.version)).filter((v) => v !== "");
+  const version = tagged.at(-1) ?? production.map((d) => str(d.version) || str(d.tag)).find((v) => v !== "") ?? "";
+  const backported = state.backports.done.length > 0;
+  const pr: { url?: string; number?: number } = readPr(incident) ?? {};
   const ver = readVerification(incident);
   const resolvedIso = stage === "resolved" ? settings.now.toISOString() : null;
   const discovered = new Date(incident.discoveredAt);

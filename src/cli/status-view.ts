@@ -10,16 +10,19 @@ import { LEVELS } from "../domain/levels.js";
 import { utc } from "./format.js";
 import { describeEvent } from "./describe-event.js";
 import { statusNotices } from "../domain/notices.js";
+import { incidentState, type IncidentState } from "../domain/state/state.js";
+import { lastChecks } from "../domain/state/facts.js";
 
 const MARK = { done: "✔", waived: "~", next: "→", todo: "·", "not-needed": "-" } as const;
 
 export function renderStatus(out: Output, incident: Incident, events: TimelineEvent[], now: Date, tailCount: number): void {
-  const items = evaluateChecklist(incident.priority, events.map((e) => e.kind));
+  const state = incidentState(events);
+  const items = evaluateChecklist(incident.priority, state);
   const left = timeLeft(new Date(incident.deadlineAt), now);
   const tail = events.slice(-Math.max(0, tailCount));
   const next = items.find((i) => i.state === "next");
-  const notices = statusNotices(incident, events, now);
-  const ran = checksRan(events);
+  const notices = statusNotices(incident, events, now, state);
+  const ran = checksRan(state);
   const deadline = deadlineText(incident, events, now);
 
   out.data({
@@ -60,15 +63,14 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
 }
 
 /** Which checks the latest run ran and which it could not: "passed: test; failed: build; no command: typecheck". */
-function checksRan(events: TimelineEvent[]): string | null {
-  const last = [...events].reverse().find((e) => e.kind === "checks.passed" || e.kind === "checks.failed");
+function checksRan(state: IncidentState): string | null {
+  const last = lastChecks(state);
   if (!last) return null;
-  const list = (k: string) => (Array.isArray(last.data[k]) ? (last.data[k] as unknown[]).map(String) : []);
   const parts = [
-    ["passed", list("passed")],
-    ["failed", list("failed")],
-    ["no command", list("missing")],
-    ["skipped", list("skipped")],
+    ["passed", last.passed],
+    ["failed", last.failed],
+    ["no command", last.missing],
+    ["skipped", last.skipped],
   ] as const;
   return parts.filter(([, names]) => names.length > 0).map(([what, names]) => `${what}: ${names.join(", ")}`).join("; ") || null;
 }

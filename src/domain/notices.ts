@@ -4,6 +4,8 @@
 
 import type { Incident, TimelineEvent } from "./types.js";
 import { LEVELS } from "./levels.js";
+import { incidentState, type IncidentState } from "./state/state.js";
+import { approvalWaivers, approvalsAfter, deploysTo, firstVerdict, rolledBackNow, verdictsOf } from "./state/facts.js";
 
 export interface Notice {
   id: "review-after-deploy" | "inform-now" | "post-incident-review" | "rolled-back" | "verdict-taken-back" | "unfinished-effect";
@@ -15,59 +17,57 @@ export interface Notice {
 /** The post-incident review is due this long after the fix is verified (SPEC part 9). */
 export const REVIEW_DUE_HOURS = 72;
 
-export function statusNotices(incident: Incident, events: TimelineEvent[], now: Date): Notice[] {
-  const first = (kind: string) => events.find((e) => e.kind === kind);
-  const has = (kind: string) => first(kind) !== undefined;
-  const notices: Notice[] = [...unfinishedEffects(events)];
+export function statusNotices(incident: Incident, events: readonly TimelineEvent[], now: Date, state: IncidentState = incidentState(events)): Notice[] {
+  const s = state;
+  const notices: Notice[] = [...unfinishedEffects(events, s)];
+  const production = deploysTo(s, "production");
+  const firstVerified = firstVerdict(s, "production", "verified");
 
   // A P0 may ship on a recorded waiver; the review it skipped is still owed afterwards.
-  const waived = [...events].reverse().find((e) => e.kind === "approval.waived");
-  if (waived && !events.some((e) => e.kind === "review.approved" && e.seq > waived.seq)) {
-    const shipped = has("deploy.production.done");
-    const by = typeof waived.data.by === "string" ? waived.data.by : waived.actor;
-    const reason = typeof waived.data.reason === "string" ? `: ${waived.data.reason}` : "";
+  const waived = approvalWaivers(s).at(-1);
+  if (waived && approvalsAfter(s, waived.seq).length === 0) {
+    const shipped = production.length > 0;
+    const reason = waived.reason !== undefined ? `: ${waived.reason}` : "";
     notices.push({
       id: "review-after-deploy",
-      text: `review after deploy: ${shipped ? "due" : "due once deployed"} (approval waived by ${by}${reason})`,
+      text: `review after deploy: ${shipped ? "due" : "due once deployed"} (approval waived by ${waived.by}${reason})`,
       command: "firebreak approve --by <reviewer>   # or the approval on the PR",
     });
   }
 
   // After a rollback the checklist's next item is not the point: production runs the old version.
-  const rolledBack = [...events].reverse().find((e) => e.kind === "rollback.done");
-  const rolledBackNow = rolledBack !== undefined && !events.some((e) => e.kind === "deploy.production.done" && e.seq > rolledBack.seq);
-  if (rolledBackNow) {
+  const rolledBack = rolledBackNow(s);
+  if (rolledBack) {
     notices.push({ id: "rolled-back", text: "rolled back: production runs the previous version; the fix needs another try", command: "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship" });
   }
 
   // verify watches on after "verified": a later regression (not rolled back) or a withdrawn verdict
   // means production runs a fix that is no longer known to be good.
-  const verdicts = events.filter((e) => /^verify\.production\.(verified|regression|inconclusive|watched)$/.test(e.kind));
+  const verdicts = verdictsOf(s, "production").filter((v) => v.verdict !== "pending");
   const last = verdicts[verdicts.length - 1];
-  const takenBack = last && last.kind !== "verify.production.verified" && last.kind !== "verify.production.watched" && verdicts.some((e) => e.kind === "verify.production.verified");
-  if (takenBack && !rolledBackNow) {
+  const takenBack = last && last.verdict !== "verified" && last.verdict !== "watched" && firstVerified !== undefined;
+  if (takenBack && !rolledBack) {
     notices.push({
       id: "verdict-taken-back",
-      text: last.kind === "verify.production.regression" ? "regression after the fix was verified: production still runs it" : "verified, then the rate rose without proving a regression: production still runs the fix",
+      text: last.verdict === "regression" ? "regression after the fix was verified: production still runs it" : "verified, then the rate rose without proving a regression: production still runs the fix",
       command: `firebreak rollback -t ${incident.ticket}   # or watch longer: firebreak verify -t ${incident.ticket} --window 60m`,
     });
   }
 
   // A P0 deploys first and announces after: once it is out, telling people is the urgent thing.
   // A message sent, or a person's word that people were told after the deploy, settles it.
-  const deployed = [...events].reverse().find((e) => e.kind === "deploy.production.done");
-  const told = deployed && events.some((e) => e.kind === "announce.sent" || (e.kind === "confirm.oncall-notified" && e.seq > deployed.seq));
-  if (incident.priority === "P0" && deployed && !told && !rolledBackNow) {
-    const stage = has("verify.production.verified") ? "resolved" : "monitoring";
+  const deployed = production.at(-1);
+  const told = deployed && (s.announcements.sent.length > 0 || s.confirmations.some((c) => c.item === "oncall-notified" && c.seq > deployed.seq));
+  if (incident.priority === "P0" && deployed && !told && !rolledBack) {
+    const stage = firstVerified ? "resolved" : "monitoring";
     notices.push({ id: "inform-now", text: "inform now: the fix is deployed and nobody has been told", command: `firebreak announce --stage ${stage}   # no channel configured? firebreak confirm oncall-notified --note "told …"` });
   }
 
-  const verified = first("verify.production.verified");
   const review = (incident.data.review ?? {}) as { due?: unknown; scheduled?: { at?: unknown } };
-  if (LEVELS[incident.priority].reviewRequired && verified && !has("review.done")) {
+  if (LEVELS[incident.priority].reviewRequired && firstVerified && !s.review.done) {
     // The due date the review recorded wins (it may have been set by hand); else 72 h after verification.
     const stored = typeof review.due === "string" ? Date.parse(review.due) : Number.NaN;
-    const due = new Date(Number.isFinite(stored) ? stored : Date.parse(verified.at) + REVIEW_DUE_HOURS * 3_600_000);
+    const due = new Date(Number.isFinite(stored) ? stored : Date.parse(firstVerified.at) + REVIEW_DUE_HOURS * 3_600_000);
     const meeting = typeof review.scheduled?.at === "string" ? `, meeting ${review.scheduled.at.slice(0, 16).replace("T", " ")} UTC` : "";
     const overdue = now.getTime() > due.getTime();
     notices.push({
@@ -82,20 +82,11 @@ export function statusNotices(incident: Incident, events: TimelineEvent[], now: 
 
 /**
  * Effects a run started and never recorded as done (it was killed, or the outcome is unknown):
- * each is said as such, with the command that settles it. Read from the journal's own events:
- * effect.intent opens a key; its done event (which carries the key), effect.failed or
- * effect.retry closes it; effect.possibly-done marks it unknown, with how to settle it.
+ * each is said as such, with the command that settles it. The state reads them from the
+ * journal's own events (see trackJournal in ./state/state.ts).
  */
-export function unfinishedEffects(events: TimelineEvent[]): Notice[] {
-  const open = new Map<string, { state: "intent" | "possibly-done"; settle?: string }>();
-  for (const e of events) {
-    const key = typeof e.data.key === "string" ? e.data.key : null;
-    if (!key) continue;
-    if (e.kind === "effect.intent") open.set(key, { state: "intent" });
-    else if (e.kind === "effect.possibly-done") open.set(key, { state: "possibly-done", ...(typeof e.data.settle === "string" ? { settle: e.data.settle } : {}) });
-    else if (e.kind === "effect.failed" || e.kind === "effect.retry" || open.has(key)) open.delete(key);
-  }
-  return [...open].map(([key, o]) => ({
+export function unfinishedEffects(events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): Notice[] {
+  return [...state.journal.open].map(([key, o]) => ({
     id: "unfinished-effect" as const,
     text:
       o.state === "intent"

@@ -48,7 +48,12 @@ export interface TimelineEvent {
   hash: string;
 }
 
-export type NewEvent = Pick<TimelineEvent, "at" | "actor" | "kind" | "data">;
+/**
+ * An event to append, typed by the event catalogue (src/domain/events): the kind decides the
+ * shape of the data. Stored events (TimelineEvent) keep `kind: string`: a record written by an
+ * older release may hold kinds no longer written.
+ */
+export type { NewEvent } from "./events/catalogue.js";
 
 export type EffectState = "intent" | "done" | "possibly-done";
 

@@ -31,6 +31,12 @@ export const CATALOGUE = {
     why: "Something failed that Firebreak did not expect: a bug, or a failure nobody has seen yet.",
     next: "run the same command with --debug and report the output",
   },
+  EVENT_INVALID: {
+    exit: EXIT.unexpected,
+    why: "Every timeline event must match its entry in the event catalogue (src/domain/events); one did not, so it was not written.",
+    next: "run the command again with --debug and report it: this is a bug in Firebreak",
+    shows: ["why", "next"],
+  },
   USAGE: {
     exit: EXIT.usage,
     why: "A flag or argument is wrong, missing, or contradicts another; nothing was done.",

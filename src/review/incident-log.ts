@@ -6,6 +6,7 @@
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import { countBackports, countRollbacks, fixedAt, milestones } from "./record.js";
 import { deadlineOutcome, reviewStatus } from "./schedule.js";
+import { incidentState } from "../domain/state/state.js";
 
 export interface LogRow {
   ticket: string;
@@ -25,7 +26,8 @@ export interface LogRow {
 }
 
 export function logRow(incident: Incident, events: readonly TimelineEvent[], now: Date): LogRow {
-  const m = milestones(incident, events);
+  const state = incidentState(events);
+  const m = milestones(incident, events, state);
   const d = deadlineOutcome(incident, m, now);
   const r = reviewStatus(incident, events, now);
   return {
@@ -39,8 +41,8 @@ export function logRow(incident: Incident, events: readonly TimelineEvent[], now
     deadline: incident.deadlineAt,
     deadlineResult: d.state,
     deadlineMargin: fixedAt(m) ? d.text : "",
-    rollbacks: countRollbacks(events),
-    backports: countBackports(incident, events),
+    rollbacks: countRollbacks(events, state),
+    backports: countBackports(incident, events, state),
     review: r.status,
     reviewDue: r.due,
   };

@@ -6,10 +6,9 @@ import type { Incident, TimelineEvent } from "../domain/types.js";
 import { describeEvent } from "../cli/describe-event.js";
 import { formatDuration } from "../domain/deadline.js";
 import { LEVELS } from "../domain/levels.js";
+import { incidentState, type IncidentState } from "../domain/state/state.js";
 import {
-  allOf,
   failedChannels,
-  firstOf,
   milestones,
   readDeploys,
   readMetrics,
@@ -69,7 +68,8 @@ const KIND_LABEL: Record<(typeof PREVENTION_KINDS)[number], string> = { test: "T
 const dur = (from: string, to: string) => formatDuration(Date.parse(to) - Date.parse(from));
 
 export function buildReviewModel(incident: Incident, events: readonly TimelineEvent[], now: Date): ReviewModel {
-  const m = milestones(incident, events);
+  const state = incidentState(events);
+  const m = milestones(incident, events, state);
   const level = LEVELS[incident.priority];
   const deadline = deadlineOutcome(incident, m, now);
   const review = readReviewState(incident);
@@ -77,11 +77,11 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
   const actions = readActions(incident);
   const followups = readFollowups(incident);
   const pr = readPrFacts(incident);
-  const tag = readTag(incident, events);
+  const tag = readTag(incident, events, state);
   const deploys = readDeploys(incident, events);
-  const verification = readVerification(incident, events);
-  const metrics = readMetrics(incident, events);
-  const rollbacks = allOf(events, (k) => k === "rollback.done").map((e) => ({ at: utcMinutes(e.at), summary: str(e.data.summary) ?? str(e.data.reason) ?? "rolled back" }));
+  const verification = readVerification(incident, events, state);
+  const metrics = readMetrics(incident, events, state);
+  const rollbacks = state.rollbacks.map((r) => ({ at: utcMinutes(r.at), summary: r.summary ?? r.reason ?? "rolled back" }));
   const whatWasBroken = str(incident.data.whatWasBroken);
   const rootCause = str(incident.data.rootCause);
   const impactNote = str(incident.data.impact);
@@ -111,7 +111,7 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
     { label: "Duration (discovered → verified)", value: duration },
   ];
 
-  const commits = allOf(events, (k) => k === "commit.created").map((e) => ({ short: (str(e.data.sha) ?? "").slice(0, 10), subject: str(e.data.subject) ?? "" }));
+  const commits = state.commits.map((c) => ({ short: c.sha.slice(0, 10), subject: c.subject ?? "" }));
   const followupOf = new Map(followups.items.map((f) => [f.action, f.url]));
 
   return {
@@ -146,7 +146,7 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
       empty: !pr && !tag && deploys.length === 0 && !verification && rollbacks.length === 0,
     },
     metrics,
-    ...wentWellWrong(incident, events, m, deadline, metrics),
+    ...wentWellWrong(incident, state, m, deadline, metrics),
     actions: actions.map((a) => ({ ...a, ...(a.kind ? { kindLabel: KIND_LABEL[a.kind] } : {}), ...(followupOf.has(a.id) ? { followup: followupOf.get(a.id) } : {}) })),
     prevention: PREVENTION_KINDS.map((k) => ({ label: KIND_LABEL[k], items: actions.filter((a) => a.kind === k).map((a) => `${a.text} (${a.id}, ${a.owner}, due ${a.due})`) })),
     milestones: m,
@@ -155,7 +155,7 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
 }
 
 /** The facts that pre-fill What Went Well / What Went Wrong. People edit them afterwards. */
-function wentWellWrong(incident: Incident, events: readonly TimelineEvent[], m: Milestones, deadline: DeadlineOutcome, metrics: MetricFigure[]): { wentWell: string[]; wentWrong: string[] } {
+function wentWellWrong(incident: Incident, s: IncidentState, m: Milestones, deadline: DeadlineOutcome, metrics: MetricFigure[]): { wentWell: string[]; wentWrong: string[] } {
   const well: string[] = [];
   const wrong: string[] = [];
   const level = LEVELS[incident.priority];
@@ -171,23 +171,24 @@ function wentWellWrong(incident: Incident, events: readonly TimelineEvent[], m: 
     (t <= (level.respondWithinHours * 3_600_000) / 2 ? well : wrong).push(line);
   } else wrong.push("No fix commit is on the record.");
 
+  // Each check's latest status, by name.
   const checks = new Map<string, string>();
-  for (const e of events) if (/^check\.[a-z-]+$/.test(e.kind) && str(e.data.name)) checks.set(str(e.data.name)!, e.kind.slice("check.".length));
-  const passed = [...checks].filter(([, s]) => s === "passed").map(([n]) => n);
-  const skipped = allOf(events, (k) => k === "check.skipped").map((e) => `${str(e.data.name) ?? "a check"}${str(e.data.reason) ? ` (${str(e.data.reason)})` : ""}`);
-  const failedOnce = [...new Set(allOf(events, (k) => k === "check.failed" || k === "check.timed-out").map((e) => str(e.data.name) ?? "?"))];
+  for (const r of s.checks.runs) if (r.name) checks.set(r.name, r.status);
+  const passed = [...checks].filter(([, st]) => st === "passed").map(([n]) => n);
+  const skipped = s.checks.runs.filter((r) => r.status === "skipped").map((r) => `${r.name || "a check"}${r.reason ? ` (${r.reason})` : ""}`);
+  const failedOnce = [...new Set(s.checks.runs.filter((r) => r.status === "failed" || r.status === "timed-out").map((r) => r.name || "?"))];
   if (passed.length) well.push(`Checks ran and passed: ${passed.join(", ")}.`);
   if (skipped.length) wrong.push(`Checks skipped: ${[...new Set(skipped)].join("; ")}.`);
   if (failedOnce.length) wrong.push(`Checks failed before passing: ${failedOnce.join(", ")}.`);
 
-  if (firstOf(events, "guard.passed") && !firstOf(events, "guard.allowed")) well.push("The fix stayed minimal: the scope guard passed with no overrides.");
-  const overrides = allOf(events, (k) => k === "guard.allowed").map((e) => `${str(e.data.rule) ?? "rule"}: ${str(e.data.reason) ?? "no reason"}`);
+  const given = s.guard.overrides.filter((o) => o.source === "allow");
+  if (s.guard.passed && given.length === 0) well.push("The fix stayed minimal: the scope guard passed with no overrides.");
+  const overrides = given.map((o) => `${o.rule}: ${o.reason ?? "no reason"}`);
   if (overrides.length) wrong.push(`Guard overrides: ${[...new Set(overrides)].join("; ")}.`);
 
-  const approvals = [...new Set(allOf(events, (k) => k === "review.approved").map((e) => str(e.data.by) ?? e.actor))];
+  const approvals = [...new Set(s.approvals.map((a) => a.by))];
   if (approvals.length) well.push(`Reviewed and approved by ${approvals.join(", ")}.`);
-  for (const w of allOf(events, (k) => k === "approval.waived" || (k.endsWith(".waived") && k !== "approval.waived")))
-    wrong.push(`${w.kind === "approval.waived" ? "Approval" : w.kind.replace(/\.waived$/, "")} waived by ${str(w.data.by) ?? w.actor}${str(w.data.reason) ? `: ${str(w.data.reason)}` : ""}.`);
+  for (const w of s.waivers) wrong.push(`${w.item === "approval" ? "Approval" : w.item} waived by ${w.by}${str(w.reason) ? `: ${str(w.reason)}` : ""}.`);
 
   if (m.verified) {
     const figures = metrics.map((x) => `${x.name} ${x.before} → ${x.after}${x.unit ? ` ${x.unit}` : ""}`);
@@ -195,15 +196,15 @@ function wentWellWrong(incident: Incident, events: readonly TimelineEvent[], m: 
   }
   if (m.regression) wrong.push(`Verification saw a regression at ${utcMinutes(m.regression)}.`);
 
-  const rollbacks = allOf(events, (k) => k === "rollback.done");
-  if (rollbacks.length) wrong.push(`Rolled back ${rollbacks.length === 1 ? "once" : `${rollbacks.length} times`}${rollbacks.map((r) => (str(r.data.reason) ? ` (${str(r.data.reason)})` : "")).join("")}.`);
+  const rollbacks = s.rollbacks;
+  if (rollbacks.length) wrong.push(`Rolled back ${rollbacks.length === 1 ? "once" : `${rollbacks.length} times`}${rollbacks.map((r) => (r.reason ? ` (${r.reason})` : "")).join("")}.`);
   else if (m.verified) well.push("No rollback was needed: the fix was verified in production.");
 
-  const sent = [...new Set(allOf(events, (k) => k === "announce.sent").map((e) => str(e.data.channel) ?? str(e.data.summary) ?? "a channel"))];
+  const sent = [...new Set(s.announcements.sent.map((a) => a.channel ?? a.summary ?? "a channel"))];
   if (sent.length) well.push(`People were told: ${sent.join(", ")}.`);
-  const failed = failedChannels(events);
+  const failed = failedChannels([], s);
   if (failed.length) wrong.push(`Channels that failed: ${failed.join(", ")}.`);
-  const unconfirmed = allOf(events, (k) => k === "effect.possibly-done").map((e) => str(e.data.key) ?? "?").filter((k) => !/^(announce|notify|message)/.test(k));
+  const unconfirmed = s.journal.possiblyDone.map((j) => j.key).filter((k) => !/^(announce|notify|message)/.test(k));
   if (unconfirmed.length) wrong.push(`Steps interrupted with an unconfirmed outcome: ${[...new Set(unconfirmed)].join(", ")}.`);
   return { wentWell: well, wentWrong: wrong };
 }

@@ -3,6 +3,9 @@
 // gives an empty answer, never a crash.
 
 import type { Incident, TimelineEvent } from "../domain/types.js";
+import { incidentState, type IncidentState } from "../domain/state/state.js";
+import { milestonesOf, verdictsOf } from "../domain/state/facts.js";
+import { readPr } from "../domain/state/pr.js";
 
 export type Json = Record<string, unknown>;
 
@@ -19,9 +22,6 @@ const isoOf = (v: unknown): string | undefined => {
   return s && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : undefined;
 };
 
-/** The first event of one of `kinds` (in timeline order). */
-export const firstOf = (events: readonly TimelineEvent[], ...kinds: string[]) => events.find((e) => kinds.includes(e.kind));
-export const allOf = (events: readonly TimelineEvent[], test: (kind: string) => boolean) => events.filter((e) => test(e.kind));
 
 /** When each phase of the release was reached, from the timeline (ISO strings). */
 export interface Milestones {
@@ -36,18 +36,8 @@ export interface Milestones {
   regression?: string;
 }
 
-export function milestones(incident: Incident, events: readonly TimelineEvent[]): Milestones {
-  return {
-    detected: incident.discoveredAt,
-    branch: firstOf(events, "branch.created")?.at,
-    firstCommit: firstOf(events, "commit.created")?.at,
-    pr: firstOf(events, "pr.opened")?.at,
-    merged: firstOf(events, "release.merged")?.at,
-    tagged: firstOf(events, "release.tagged")?.at,
-    deployed: firstOf(events, "deploy.production.done")?.at,
-    verified: firstOf(events, "verify.production.verified")?.at,
-    regression: firstOf(events, "verify.production.regression")?.at,
-  };
+export function milestones(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): Milestones {
+  return { detected: incident.discoveredAt, ...milestonesOf(state) };
 }
 
 /** The moment the fix counts as in production for the deadline: the production deploy, else verification. */
@@ -60,22 +50,22 @@ export interface PrFacts {
   state?: string;
 }
 
+/** The PR as the review shows it, from the one reader of the PR on the record. */
 export function readPrFacts(incident: Incident): PrFacts | null {
-  const pr = incident.data.pr;
-  if (!isObj(pr)) return null;
-  return { number: num(pr.number), url: str(pr.url), title: str(pr.title), state: str(pr.state) };
+  const pr = readPr(incident);
+  return pr && { number: pr.number, url: pr.url, title: pr.title, state: pr.state };
 }
 
 /** The version tag: data.release as a string or {tag|version|name}, else the release.tagged event. */
-export function readTag(incident: Incident, events: readonly TimelineEvent[]): string | undefined {
+export function readTag(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): string | undefined {
   const r = incident.data.release;
   if (typeof r === "string") return r;
   if (isObj(r)) {
     const t = str(r.tag) ?? str(r.version) ?? str(r.name);
     if (t) return t;
   }
-  const ev = firstOf(events, "release.tagged");
-  return ev ? (str(ev.data.tag) ?? str(ev.data.version) ?? str(ev.data.summary)) : undefined;
+  const first = state.tags[0];
+  return first ? (first.tag ?? first.version ?? first.summary) : undefined;
 }
 
 // One reader of data.deploys for every area (verify reads the same facts): see src/domain/deploys.ts.
@@ -96,7 +86,7 @@ export interface MetricFigure {
 }
 
 /** Before/after figures: data.verification.metrics (list or map), then the verify.* events' data.metrics. */
-export function readMetrics(incident: Incident, events: readonly TimelineEvent[]): MetricFigure[] {
+export function readMetrics(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): MetricFigure[] {
   const out = new Map<string, MetricFigure>();
   const take = (src: unknown) => {
     const entries: Array<[string | undefined, unknown]> = Array.isArray(src) ? src.map((x) => [undefined, x]) : isObj(src) ? Object.entries(src) : [];
@@ -112,12 +102,13 @@ export function readMetrics(incident: Incident, events: readonly TimelineEvent[]
     }
   };
   const verdictOf: Pick<MetricFigure, "verdictAfter" | "verdict" | "rollback"> = {};
-  const last = [...allOf(events, (k) => /^verify\.production\.(verified|regression|inconclusive)$/.test(k))].pop();
+  const production = verdictsOf(state, "production");
+  const last = production.filter((v) => v.verdict === "verified" || v.verdict === "regression" || v.verdict === "inconclusive").pop();
   if (last) {
-    const after = num(last.data.decidedAfterSeconds);
+    const after = last.decidedAfterSeconds;
     if (after !== undefined) verdictOf.verdictAfter = after;
-    verdictOf.verdict = last.kind.split(".")[2];
-    const rb = str(last.data.rollback);
+    verdictOf.verdict = last.verdict;
+    const rb = last.rollback;
     if (rb && rb !== "none" && rb !== "disabled" && rb !== "unavailable") verdictOf.rollback = rb;
   }
   const v = incident.data.verification;
@@ -126,7 +117,7 @@ export function readMetrics(incident: Incident, events: readonly TimelineEvent[]
     take(v.figures);
     if (isObj(v.production)) take(v.production.metrics);
   }
-  for (const e of allOf(events, (k) => k.startsWith("verify.production."))) take(e.data.metrics);
+  for (const v of production) take(v.metrics);
   return [...out.values()];
 }
 
@@ -136,10 +127,10 @@ export interface VerificationFacts {
   summary?: string;
 }
 
-export function readVerification(incident: Incident, events: readonly TimelineEvent[]): VerificationFacts | null {
+export function readVerification(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): VerificationFacts | null {
   const v = incident.data.verification;
-  const ev = [...allOf(events, (k) => k === "verify.production.verified" || k === "verify.production.regression")].pop();
-  const fromEvent: VerificationFacts | null = ev ? { outcome: ev.kind.split(".")[2], at: ev.at, summary: str(ev.data.summary) } : null;
+  const ev = verdictsOf(state, "production").filter((x) => x.verdict === "verified" || x.verdict === "regression").pop();
+  const fromEvent: VerificationFacts | null = ev ? { outcome: ev.verdict, at: ev.at, summary: ev.summary } : null;
   if (!isObj(v)) return fromEvent;
   const src = isObj(v.production) ? v.production : v;
   return {
@@ -150,23 +141,22 @@ export function readVerification(incident: Incident, events: readonly TimelineEv
 }
 
 /** Backports done: data.backports entries in a done state, else backport.done events. */
-export function countBackports(incident: Incident, events: readonly TimelineEvent[]): number {
+export function countBackports(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): number {
   const b = incident.data.backports;
   const list = Array.isArray(b) ? b : isObj(b) ? Object.values(b) : [];
   const done = list.filter((x) => isObj(x) && /^(done|merged|picked|pushed|opened|applied)$/i.test(str(x.state) ?? str(x.status) ?? "")).length;
-  return done > 0 ? done : allOf(events, (k) => k === "backport.done").length;
+  return done > 0 ? done : state.backports.done.length;
 }
 
-export const countRollbacks = (events: readonly TimelineEvent[]) => allOf(events, (k) => k === "rollback.done").length;
+export const countRollbacks = (events: readonly TimelineEvent[], state: IncidentState = incidentState(events)) => state.rollbacks.length;
 
 /** Channels that failed to get a message: announce failures and failed or unconfirmed notify effects. */
-export function failedChannels(events: readonly TimelineEvent[]): string[] {
-  const out = new Set<string>();
-  for (const e of events) {
-    const key = str(e.data.key) ?? "";
-    if (/^announce\..*failed$/.test(e.kind) || e.kind === "announce.failed") out.add(str(e.data.channel) ?? str(e.data.summary) ?? e.kind);
-    else if ((e.kind === "effect.failed" || e.kind === "effect.possibly-done") && /^(announce|notify|message)/.test(key))
-      out.add(`${key}${e.kind === "effect.possibly-done" ? " (unconfirmed)" : ""}`);
-  }
-  return [...out];
+export function failedChannels(events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): string[] {
+  const messaging = (key: string) => /^(announce|notify|message)/.test(key);
+  const said = [
+    ...state.announcements.failed.map((a) => ({ seq: a.seq, text: a.channel ?? a.summary ?? "announce.failed" })),
+    ...state.journal.failed.filter((j) => messaging(j.key)).map((j) => ({ seq: j.seq, text: j.key })),
+    ...state.journal.possiblyDone.filter((j) => messaging(j.key)).map((j) => ({ seq: j.seq, text: `${j.key} (unconfirmed)` })),
+  ].sort((a, b) => a.seq - b.seq);
+  return [...new Set(said.map((x) => x.text))];
 }

@@ -6,6 +6,7 @@ import { formatDuration, timeLeft } from "../domain/deadline.js";
 import { LEVELS } from "../domain/levels.js";
 import { fixedAt, milestones, type Milestones } from "./record.js";
 import { readReviewState } from "./types.js";
+import { incidentState } from "../domain/state/state.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -50,7 +51,7 @@ export type ReviewStatus = "not-needed" | "done" | "scheduled" | "written" | "du
 export function reviewStatus(incident: Incident, events: readonly TimelineEvent[], now: Date): { status: ReviewStatus; due: string | null; text: string } {
   const r = readReviewState(incident);
   const due = reviewDueAt(incident, events);
-  const doneEv = events.some((e) => e.kind === "review.done");
+  const doneEv = incidentState(events).review.done !== null;
   if (r.done || doneEv) return { status: "done", due, text: "done" };
   const required = LEVELS[incident.priority].reviewRequired;
   if (!required && !r.path) return { status: "not-needed", due: null, text: "not needed" };

@@ -4,6 +4,7 @@
 // is never repeated silently.
 
 import { mkdir } from "node:fs/promises";
+import type { DeployDoneKind } from "../domain/events/index.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { DeployMark } from "../ports.js";
@@ -18,7 +19,7 @@ import { withWorktree } from "./worktree.js";
 
 export interface DeployStep {
   key: string; // effect key, e.g. deploy.production:v1.4.3
-  kind: string; // timeline kind when done, e.g. deploy.production.done
+  kind: DeployDoneKind | "rollback.deployed" | "rollback.flag-off"; // timeline kind when done, e.g. deploy.production.done
   deployer: Deployer;
   target: Omit<DeployTarget, "cwd">;
   /** What runs: deployer.deploy by default; a rollback or a flag change otherwise. */

@@ -102,7 +102,7 @@ export interface TagRequest {
   sha: string;
   message: string;
   /** Timeline kind when the tag is on the remote: release.tagged, rollback.tagged. */
-  kind: string;
+  kind: "release.tagged" | "rollback.tagged";
   /** "the hotfix merge", "the revert": names `sha` in a collision message. */
   what: string;
 }

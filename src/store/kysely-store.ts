@@ -13,6 +13,7 @@ import { effectDone, effectExists, effectUnknown, leaseLost } from "./effect-err
 import { checkChain, checkHead, eventHash, toJsonValue } from "./hash-chain.js";
 import { redact, redactDeep } from "../redact.js";
 import { toEffect, toEvent, toIncident, toLease } from "./rows.js";
+import { assertKnownEvent } from "./check-event.js";
 import type { Database, LeasesTable } from "./schema.js";
 
 type Trx = Kysely<Database>;
@@ -51,6 +52,7 @@ export class KyselyStore implements Store {
   }
 
   async createIncident(input: NewIncident, first: NewEvent): Promise<Incident> {
+    assertKnownEvent(first);
     const now = this.#now();
     const incident: Incident = keep({
       id: `inc_${randomUUID().replaceAll("-", "")}`,
@@ -141,6 +143,7 @@ export class KyselyStore implements Store {
     patch: { status?: Incident["status"]; data?: Record<string, unknown> },
     event?: NewEvent,
   ): Promise<Incident> {
+    if (event) assertKnownEvent(event);
     return inWriteTransaction(this.#b, async (trx) => {
       const current = toIncident(await this.#lockIncident(trx, id));
       const next: Incident = {
@@ -160,6 +163,7 @@ export class KyselyStore implements Store {
   }
 
   async appendEvent(incidentId: string, event: NewEvent): Promise<TimelineEvent> {
+    assertKnownEvent(event);
     return inWriteTransaction(this.#b, async (trx) => {
       await this.#lockIncident(trx, incidentId);
       return this.#append(trx, incidentId, event);
@@ -201,6 +205,7 @@ export class KyselyStore implements Store {
   }
 
   async recordIntent(incidentId: string, key: string, intent: Record<string, unknown>, event: NewEvent, fence?: Fence): Promise<EffectRecord> {
+    assertKnownEvent(event);
     return inWriteTransaction(this.#b, async (trx) => {
       await this.#lockIncident(trx, incidentId);
       if (fence) await this.#checkFence(trx, key, fence);
@@ -240,6 +245,7 @@ export class KyselyStore implements Store {
     outcome: { state: "done" | "possibly-done"; result: Record<string, unknown> | null },
     event: NewEvent,
   ): Promise<EffectRecord> {
+    assertKnownEvent(event);
     return inWriteTransaction(this.#b, async (trx) => {
       await this.#lockIncident(trx, incidentId);
       const current = toEffect(await this.#requireEffect(trx, incidentId, key, "record its outcome"));
@@ -275,6 +281,7 @@ export class KyselyStore implements Store {
   }
 
   async clearIntent(incidentId: string, key: string, event: NewEvent, fence?: Fence): Promise<void> {
+    assertKnownEvent(event);
     await inWriteTransaction(this.#b, async (trx) => {
       await this.#lockIncident(trx, incidentId);
       if (fence) await this.#checkFence(trx, key, fence);

@@ -9,6 +9,8 @@
 // A kill -9 at any line therefore leaves no duplicate and no gap in the timeline.
 
 import type { Clock, Fence, Store } from "../ports.js";
+import type { NewEvent } from "../domain/types.js";
+import { event, type EffectKind, type EventData, type EventKind } from "../domain/events/index.js";
 import { E, FirebreakError } from "../errors.js";
 import { redactDeep } from "../redact.js";
 import { crashPoint } from "./crash-point.js";
@@ -17,8 +19,8 @@ import { throwIfInterrupted } from "../adapters/process.js";
 export type EffectResult = Record<string, unknown>;
 
 export interface EffectSpec<R extends EffectResult> {
-  /** Timeline kind written when it is done, e.g. "branch.pushed". */
-  kind: string;
+  /** Timeline kind written when it is done, e.g. "branch.pushed" (the catalogue's EffectKind). */
+  kind: EffectKind;
   /** What is about to happen, recorded with the intent (no secrets). */
   intent?: Record<string, unknown>;
   /**
@@ -61,7 +63,10 @@ export async function effect<R extends EffectResult>(
   opts: { force?: boolean } = {},
 ): Promise<EffectOutcome<R>> {
   const { store, clock, actor, fence } = deps;
-  const ev = (kind: string, data: Record<string, unknown>) => ({ at: clock.now().toISOString(), actor, kind, data: redactDeep(data) });
+  const ev = <K extends EventKind>(kind: K, data: EventData<K>): NewEvent => ({ at: clock.now().toISOString(), actor, ...event(kind, redactDeep(data)) });
+  // The done event carries the key and the effect's result, whose fields vary by effect: the
+  // catalogue's schema for the kind is checked by the store when it is appended.
+  const done = (data: Record<string, unknown>) => ev(spec.kind, data as EventData<EffectKind>);
   const existing = await store.getEffect(incidentId, key);
 
   if (existing?.state === "done") return { result: existing.result as R, how: "replayed" };
@@ -70,7 +75,7 @@ export async function effect<R extends EffectResult>(
     // An earlier run wrote the intent and stopped. Ask the world before doing anything.
     const seen = spec.reconcile && !(existing.state === "possibly-done" && opts.force) ? await spec.reconcile() : "unknown";
     if (seen && seen !== "unknown") {
-      await store.recordOutcome(incidentId, key, { state: "done", result: redactDeep(seen) }, ev(spec.kind, { key, ...seen, reconciled: true }));
+      await store.recordOutcome(incidentId, key, { state: "done", result: redactDeep(seen) }, done({ key, ...seen, reconciled: true }));
       return { result: seen, how: "reconciled" };
     }
     if (seen === "unknown" && !opts.force) {
@@ -100,6 +105,6 @@ export async function effect<R extends EffectResult>(
     throw e;
   }
   crashPoint(key, "after-perform");
-  await store.recordOutcome(incidentId, key, { state: "done", result: redactDeep(result) }, ev(spec.kind, { key, ...result }));
+  await store.recordOutcome(incidentId, key, { state: "done", result: redactDeep(result) }, done({ key, ...result }));
   return { result, how: "performed" };
 }

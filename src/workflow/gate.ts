@@ -4,6 +4,7 @@
 // timeline, so `status` ticks them too; nothing in the world changes.
 
 import type { App } from "../app/app.js";
+import { event, type EventData, type EventKind } from "../domain/events/index.js";
 import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
 import type { Forge } from "../adapters/forge/port.js";
@@ -58,8 +59,8 @@ export async function gatherGate(app: App, incident: Incident, env: DeployEnv, f
   const pr = readPr(incident);
   const events = await store.timeline(incident.id);
   const kinds = new Set(events.map((e) => e.kind));
-  const record = async (kind: string, data: Record<string, unknown>) => {
-    await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, kind, data });
+  const record = async <K extends EventKind>(kind: K, data: EventData<K>) => {
+    await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, ...event(kind, data) });
     kinds.add(kind);
   };
 

@@ -3,6 +3,9 @@
 
 import type { Incident, Priority, TimelineEvent } from "../domain/types.js";
 import { LEVELS } from "../domain/levels.js";
+import type { ConfirmItem } from "../domain/events/index.js";
+import { incidentState } from "../domain/state/state.js";
+import { confirmation } from "../domain/state/facts.js";
 import type { Config } from "../config/schema.js";
 import { rollbackPlan } from "../ship/rollback-plan.js";
 import { createDeployer } from "../adapters/deploy/create.js";
@@ -15,7 +18,7 @@ export interface PrSettings {
   smokeTests: string[];
 }
 
-const CONFIRMATIONS: [kind: string, label: string][] = [
+const CONFIRMATIONS: [item: ConfirmItem, label: string][] = [
   ["reproduced", "Reproduced the issue"],
   ["fixed", "Verified the fix"],
   ["happy-path", "Happy path works"],
@@ -55,7 +58,6 @@ export interface PrView {
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v.trim() : "");
-const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
 /** Free text or a {who, severity, userImpact}-like object, as one paragraph. */
 function prose(v: unknown): string {
@@ -76,49 +78,36 @@ function rollbackText(s: PrSettings, ticket: string): string {
 
 export function buildPrView(incident: Incident, events: readonly TimelineEvent[], settings: PrSettings): PrView {
   const level = LEVELS[incident.priority];
+  const state = incidentState(events);
 
+  // The latest result of each check that passed, failed or was skipped (by name, first seen first).
   const checks = new Map<string, { name: string; passed: boolean; status: string }>();
-  const confirmed = new Map<string, string>();
+  for (const r of state.checks.runs) {
+    if (r.status !== "passed" && r.status !== "failed" && r.status !== "skipped") continue;
+    const name = r.name.trim() || "check";
+    const secs = Math.round((r.durationMs ?? 0) / 100) / 10;
+    const status =
+      r.status === "passed" ? `passed${r.durationMs !== undefined ? ` in ${secs} s` : ""}` : r.status === "failed" ? `FAILED${str(r.logPath) ? ` (log: ${str(r.logPath)})` : ""}` : `skipped: ${str(r.reason) || "no reason given"}`;
+    checks.set(name, { name, passed: r.status === "passed", status });
+  }
   const files = new Map<string, { path: string; added: number; deleted: number }>();
   const commits: PrView["commits"] = [];
   const testFiles = new Set<string>();
   const testCases = new Set<string>();
-  const overrides = new Map<string, string>();
-
-  for (const ev of events) {
-    const d = ev.data;
-    const m = /^check\.(passed|failed|skipped)$/.exec(ev.kind);
-    if (m) {
-      const name = str(d.name) || "check";
-      const secs = Math.round(num(d.durationMs) / 100) / 10;
-      const status =
-        m[1] === "passed" ? `passed${d.durationMs !== undefined ? ` in ${secs} s` : ""}` : m[1] === "failed" ? `FAILED${str(d.logPath) ? ` (log: ${str(d.logPath)})` : ""}` : `skipped: ${str(d.reason) || "no reason given"}`;
-      checks.set(name, { name, passed: m[1] === "passed", status });
-      continue;
+  for (const c of state.commits) {
+    const sha = str(c.sha);
+    if (sha) commits.push({ sha, short: sha.slice(0, 10) });
+    for (const f of c.files) {
+      const path = str(f.path);
+      if (!path) continue;
+      const prev = files.get(path) ?? { path, added: 0, deleted: 0 };
+      files.set(path, { path, added: prev.added + f.added, deleted: prev.deleted + f.deleted });
     }
-    const c = /^confirm\.(.+)$/.exec(ev.kind);
-    if (c?.[1]) {
-      // The label already says what was confirmed; the summary ("the issue was reproduced") would repeat it.
-      confirmed.set(c[1], str(d.note));
-      continue;
-    }
-    if (ev.kind === "commit.created") {
-      const sha = str(d.sha);
-      if (sha) commits.push({ sha, short: sha.slice(0, 10) });
-      for (const f of Array.isArray(d.files) ? (d.files as Record<string, unknown>[]) : []) {
-        const path = str(f.path);
-        if (!path) continue;
-        const prev = files.get(path) ?? { path, added: 0, deleted: 0 };
-        files.set(path, { path, added: prev.added + num(f.added), deleted: prev.deleted + num(f.deleted) });
-      }
-      for (const t of Array.isArray(d.testFiles) ? d.testFiles : []) if (str(t)) testFiles.add(str(t));
-      for (const t of Array.isArray(d.testCases) ? d.testCases : []) if (str(t)) testCases.add(str(t));
-      continue;
-    }
-    if (ev.kind === "guard.allowed" && str(d.rule)) overrides.set(str(d.rule), str(d.reason));
-    if (ev.kind === "guard.passed" || ev.kind === "guard.blocked")
-      for (const a of Array.isArray(d.allowed) ? (d.allowed as Record<string, unknown>[]) : []) if (str(a.rule)) overrides.set(str(a.rule), str(a.reason));
+    for (const t of c.testFiles) if (str(t)) testFiles.add(str(t));
+    for (const t of c.testCases) if (str(t)) testCases.add(str(t));
   }
+  const overrides = new Map<string, string>();
+  for (const o of state.guard.overrides) if (str(o.rule)) overrides.set(str(o.rule), str(o.reason));
 
   const fileList = [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
   return {
@@ -141,7 +130,11 @@ export function buildPrView(incident: Incident, events: readonly TimelineEvent[]
     totalAdded: fileList.reduce((n, f) => n + f.added, 0),
     totalDeleted: fileList.reduce((n, f) => n + f.deleted, 0),
     checks: [...checks.values()],
-    confirmations: CONFIRMATIONS.map(([kind, label]) => ({ label, done: confirmed.has(kind), summary: confirmed.get(kind) ?? "" })),
+    // The label already says what was confirmed; the summary ("the issue was reproduced") would repeat it.
+    confirmations: CONFIRMATIONS.map(([item, label]) => {
+      const c = confirmation(state, item);
+      return { label, done: c !== undefined, summary: str(c?.note) };
+    }),
     testFiles: [...testFiles],
     testCases: [...testCases],
     rollback: rollbackText(settings, incident.ticket),

@@ -4,6 +4,7 @@
 // `review`, `actions` and `impactDetails` data keys, each change with its timeline event.
 
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { event as eventBody, type EventData, type EventKind } from "../domain/events/index.js";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Config } from "../config/schema.js";
 import { DEFAULT_REVIEW_DIR } from "../config/schema-review.js";
@@ -34,7 +35,7 @@ async function fresh(deps: ReviewDeps, incident: Incident): Promise<Incident> {
   return (await deps.store.getIncident(incident.id)) ?? incident;
 }
 
-const event = (deps: ReviewDeps, kind: string, data: Record<string, unknown>) => ({ at: deps.clock.now().toISOString(), actor: deps.actor, kind, data });
+const event = <K extends EventKind>(deps: ReviewDeps, kind: K, data: EventData<K>) => ({ at: deps.clock.now().toISOString(), actor: deps.actor, ...eventBody(kind, data) });
 
 // --- impact ------------------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CHECKLIST, checklistFor, evaluateChecklist, type ItemState } from "../../src/domain/checklist.js";
-import { PRIORITIES, type Priority } from "../../src/domain/types.js";
+import { PRIORITIES, type Priority, type TimelineEvent } from "../../src/domain/types.js";
+import type { EventKind } from "../../src/domain/events/index.js";
+import { incidentState } from "../../src/domain/state/state.js";
 
 const ORDER = [
   "triage", "branch", "reproduced", "fix-committed", "guard", "checks", "confirmed-fixed", "happy-path",
@@ -9,18 +11,51 @@ const ORDER = [
   "backported", "review", "followups",
 ];
 
-const everyDoneKind = CHECKLIST.map((i) => i.doneBy[0]!);
+/** The events that complete each item (any one of them), and those that waive it. */
+const DONE_BY: Record<string, EventKind[]> = {
+  triage: ["incident.started"],
+  branch: ["branch.created"],
+  reproduced: ["confirm.reproduced"],
+  "fix-committed": ["commit.created"],
+  guard: ["guard.passed"],
+  checks: ["checks.passed"],
+  "confirmed-fixed": ["confirm.fixed"],
+  "happy-path": ["confirm.happy-path"],
+  "edge-cases": ["confirm.edge-cases"],
+  "no-regressions": ["confirm.no-regressions"],
+  pr: ["pr.opened"],
+  approval: ["review.approved"],
+  "ci-green": ["ci.green"],
+  "staging-deployed": ["deploy.staging.done", "confirm.staging-verified"],
+  "staging-verified": ["verify.staging.verified", "confirm.staging-verified"],
+  monitoring: ["monitoring.configured", "confirm.monitoring"],
+  "oncall-notified": ["confirm.oncall-notified", "announce.sent"],
+  merged: ["release.merged"],
+  tagged: ["release.tagged"],
+  "production-deployed": ["deploy.production.done"],
+  verified: ["verify.production.verified"],
+  announced: ["announce.resolved"],
+  backported: ["backport.done"],
+  review: ["review.done"],
+  followups: ["followups.opened"],
+};
+const WAIVED_BY: Record<string, EventKind[]> = { approval: ["approval.waived"] };
+
+const everyDoneKind: string[] = CHECKLIST.map((i) => DONE_BY[i.id]![0]!);
+/** The incident's state after events of these kinds, in this order (the data as a bare record holds it). */
+const stateOf = (kinds: Iterable<string>) =>
+  incidentState([...kinds].map((kind, i): TimelineEvent => ({ incidentId: "inc_t", seq: i + 1, at: "2026-11-27T10:00:00.000Z", recordedAt: "2026-11-27T10:00:00.000Z", actor: "t", kind, data: {}, prevHash: "", hash: "" })));
 const states = (p: Priority, kinds: Iterable<string>): Record<string, ItemState> =>
-  Object.fromEntries(evaluateChecklist(p, kinds).map((e) => [e.item.id, e.state]));
+  Object.fromEntries(evaluateChecklist(p, stateOf(kinds)).map((e) => [e.item.id, e.state]));
 const nextOf = (p: Priority, kinds: Iterable<string>): string | undefined =>
-  evaluateChecklist(p, kinds).find((e) => e.state === "next")?.item.id;
+  evaluateChecklist(p, stateOf(kinds)).find((e) => e.state === "next")?.item.id;
 
 describe("CHECKLIST", () => {
   it("lists the steps in process order, each with a command and a completing event", () => {
     expect(CHECKLIST.map((i) => i.id)).toEqual(ORDER);
     for (const i of CHECKLIST) {
       expect(i.command).toMatch(/^firebreak /);
-      expect(i.doneBy.length).toBeGreaterThan(0);
+      expect(DONE_BY[i.id]?.length).toBeGreaterThan(0);
       expect(i.label.length).toBeGreaterThan(3);
     }
   });
@@ -85,10 +120,20 @@ describe("evaluateChecklist", () => {
 
   it("everything done: no next, every needed item done", () => {
     for (const p of PRIORITIES) {
-      const s = evaluateChecklist(p, new Set(everyDoneKind));
+      const s = evaluateChecklist(p, stateOf(new Set(everyDoneKind)));
       expect(s.filter((e) => e.state === "next")).toHaveLength(0);
       expect(s.every((e) => e.state === "done" || e.state === "not-needed")).toBe(true);
     }
+  });
+
+  it("each completing event alone ticks its item, and nothing else does", () => {
+    for (const i of CHECKLIST)
+      for (const kind of DONE_BY[i.id]!) {
+        const s = states("P0", [kind]);
+        expect(s[i.id] === "done" || s[i.id] === "not-needed", `${kind} ticks ${i.id}`).toBe(true);
+        const others = CHECKLIST.filter((o) => s[o.id] === "done").map((o) => o.id);
+        expect(others.every((o) => DONE_BY[o]!.includes(kind)), `${kind} ticks only ${others.join(", ")}`).toBe(true);
+      }
   });
 
   it("reads any iterable of kinds, such as a generator over timeline rows", () => {
@@ -100,19 +145,19 @@ describe("evaluateChecklist", () => {
   });
 
   it("has exactly one next item, and it is the first needed one not done, for many event mixes", () => {
-    const pool = [...CHECKLIST.flatMap((i) => [...i.doneBy, ...(i.waivedBy ?? [])]), "note"];
+    const pool: string[] = [...CHECKLIST.flatMap((i) => [...DONE_BY[i.id]!, ...(WAIVED_BY[i.id] ?? [])]), "note"];
     let seed = 42;
     const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 400; round++) {
       const p = PRIORITIES[round % 4]!;
       const kinds = pool.filter(() => rand() < 0.6);
-      const evaluated = evaluateChecklist(p, kinds);
+      const evaluated = evaluateChecklist(p, stateOf(kinds));
       const next = evaluated.filter((e) => e.state === "next");
       const open = evaluated.filter((e) => e.state === "next" || e.state === "todo");
       expect(next.length).toBe(open.length > 0 ? 1 : 0);
       if (open.length > 0) expect(open[0]!.state).toBe("next");
       for (const e of evaluated) {
-        if (e.state === "done") expect(e.item.doneBy.some((k) => kinds.includes(k))).toBe(true);
+        if (e.state === "done") expect(DONE_BY[e.item.id]!.some((k) => kinds.includes(k))).toBe(true);
         if (e.state === "not-needed") expect(e.item.levels).not.toContain(p);
       }
     }

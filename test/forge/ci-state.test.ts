@@ -2,6 +2,7 @@
 // OpenAPI description), and the offline git forge's recorded local checks and real merges.
 
 import { afterEach, describe, expect, it } from "vitest";
+import { event as body, type EventData, type EventKind } from "../../src/domain/events/index.js";
 import { GitHubForge } from "../../src/adapters/forge/github.js";
 import { GitForge } from "../../src/adapters/forge/git-forge.js";
 import { Secret } from "../../src/config/secrets.js";
@@ -74,7 +75,7 @@ describe("git forge CI and merge state", () => {
     const tree = gitIn(fx.fx.work, ["rev-parse", `${head}^{tree}`]);
     const ref = { sha: head, branch: fx.incident.branch };
     expect((await forge.ciState(ref)).state).toBe("none"); // check.passed alone is one check, not the run's verdict
-    const ev = (kind: string, data: Record<string, unknown>) => fx.store.appendEvent(fx.incident.id, { at: "2026-11-27T10:05:00.000Z", actor: "t", kind, data });
+    const ev = <K extends EventKind>(kind: K, data: EventData<K>) => fx.store.appendEvent(fx.incident.id, { at: "2026-11-27T10:05:00.000Z", actor: "t", ...body(kind, data) });
     await ev("checks.failed", { passed: ["build"], failed: ["test"] });
     expect(await forge.ciState(ref)).toMatchObject({ state: "failing", checks: [{ name: "build", state: "success" }, { name: "test", state: "failure" }] });
     // Checks that passed on another change do not count for this commit.

@@ -1,6 +1,7 @@
 // An incident with a hotfix branch and a record worth a PR body, in a real repo and SQLite store.
 
 import { join } from "node:path";
+import { event as body, type EventData, type EventKind } from "../../src/domain/events/index.js";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/ports.js";
@@ -28,7 +29,7 @@ export async function makePrFixture(opts: { title?: string; rootCause?: string; 
   fx.git("switch", "-q", "main");
   const store = await openStore({ sqlitePath: join(fx.root, opts.db ?? "fb.sqlite") });
   const clock = { now: () => new Date(AT) };
-  const ev = (kind: string, data: Record<string, unknown>) => ({ at: AT, actor: "Test Author", kind, data });
+  const ev = <K extends EventKind>(kind: K, data: EventData<K>) => ({ at: AT, actor: "Test Author", ...body(kind, data) });
   let incident = await store.createIncident(
     { ticket: "ENG-1234", title: opts.title ?? "Fix auth bypass on expired tokens", priority: "P1", criteria: [], discoveredAt: AT, deadlineAt: "2026-11-27T14:00:00.000Z", branch, base: "main", remote: "origin" },
     ev("incident.started", {}),

@@ -3,6 +3,7 @@
 // appended through the store API, as those steps would record them.
 
 import { join } from "node:path";
+import { event as body, type EventData, type EventKind } from "../../src/domain/events/index.js";
 import { expect } from "vitest";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { firebreak, type CliResult } from "../helpers/cli.js";
@@ -56,7 +57,7 @@ export async function makeIncident(opts: { ticket?: string; priority?: string; c
 /** What ship and verify record: merge, tag, deploy to production, verification with figures. */
 export async function shipAndVerify(f: IncidentFixture, at: { deployed: string; verified: string } = { deployed: "2026-11-27T15:30:00Z", verified: "2026-11-27T15:45:00Z" }): Promise<void> {
   await f.withStore(async (store, id) => {
-    const ev = (kind: string, when: string, data: Record<string, unknown>) => ({ at: when, actor: "firebreak", kind, data });
+    const ev = <K extends EventKind>(kind: K, when: string, data: EventData<K>) => ({ at: when, actor: "firebreak", ...body(kind, data) });
     await store.appendEvent(id, ev("release.merged", "2026-11-27T15:10:00Z", { sha: "abc1234", summary: "merged into main" }));
     await store.appendEvent(id, ev("release.tagged", "2026-11-27T15:12:00Z", { tag: "v1.4.3", summary: "v1.4.3" }));
     await store.updateIncident(id, { status: "shipped", data: { release: { tag: "v1.4.3", sha: "abc1234" }, deploys: [{ env: "production", at: at.deployed, version: "v1.4.3", url: "https://deploys.example.com/42" }] } }, ev("deploy.production.done", at.deployed, { summary: "v1.4.3 to production" }));

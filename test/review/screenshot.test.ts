@@ -5,6 +5,7 @@
 // REVIEW_SCREENSHOT=path keeps a screenshot of the page for a person to look at.
 
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { event as body, type EventData, type EventKind } from "../../src/domain/events/index.js";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
@@ -39,7 +40,7 @@ describe("the review page in Chromium", () => {
     f = await makeIncident({ priority: "P0", discovered: "2026-11-27T14:00:00Z" });
     await f.ok(["note", "Deployed main@abc1234 and watched the graphs"]);
     await f.withStore(async (store, id) => {
-      const ev = (kind: string, at: string, data: Record<string, unknown>) => ({ at, actor: "firebreak", kind, data });
+      const ev = <K extends EventKind>(kind: K, at: string, data: EventData<K>) => ({ at, actor: "firebreak", ...body(kind, data) });
       await store.appendEvent(id, ev("effect.intent", "2026-11-27T14:30:00Z", { key: "git.push:hotfix/ENG-1234" }));
       await store.appendEvent(id, ev("release.merged", "2026-11-27T14:31:00Z", { sha: "abc1234", summary: "merged into main" }));
       await store.appendEvent(id, ev("release.tagged", "2026-11-27T14:32:00Z", { tag: "v1.4.3", summary: "v1.4.3" }));

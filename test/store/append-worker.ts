@@ -22,7 +22,7 @@ process.stdin.pause();
 try {
   const count = Number(countText);
   for (let i = 1; i <= count; i++) {
-    await store.appendEvent(incidentId, { at: new Date().toISOString(), actor, kind: "note", data: { i } });
+    await store.appendEvent(incidentId, { at: new Date().toISOString(), actor, kind: "note", data: { text: `note ${i}`, i } });
   }
   process.stdout.write("done\n");
 } finally {

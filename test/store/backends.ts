@@ -2,6 +2,7 @@
 // PostgreSQL on 127.0.0.1 in a fresh random schema that is dropped afterwards.
 
 import { mkdtempSync, rmSync } from "node:fs";
+import type { EventKind } from "../../src/domain/events/index.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -120,6 +121,7 @@ export function newIncident(over: Partial<NewIncident> = {}): NewIncident {
   };
 }
 
-export function event(kind: string, data: Record<string, unknown> = {}, at = "2025-03-04T09:20:00.000Z"): NewEvent {
-  return { at, actor: "Dana Lee", kind, data };
+/** An event for store tests; the catalogue checks `data` when it is appended. */
+export function event(kind: EventKind, data: Record<string, unknown> = {}, at = "2025-03-04T09:20:00.000Z"): NewEvent {
+  return { at, actor: "Dana Lee", kind, data } as NewEvent;
 }

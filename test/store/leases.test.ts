@@ -80,27 +80,27 @@ describe.each(BACKENDS)("leases on $name", (factory) => {
     const first = await store.acquireLeases(request("lk_aaaaaaaa"));
     if (!first.ok) throw new Error("not acquired");
     const fence = { token: first.token, names: NAMES };
-    await store.recordIntent(inc.id, "release.tag:v1.4.3", { tag: "v1.4.3" }, event("effect.intent"), fence);
+    await store.recordIntent(inc.id, "release.tag:v1.4.3", { tag: "v1.4.3" }, event("effect.intent", { key: "release.tag:v1.4.3" }), fence);
 
     const second = await store.acquireLeases(request("lk_bbbbbbbb", { canTakeOver: () => true }));
     expect(second.ok).toBe(true);
-    const refused = await store.recordIntent(inc.id, "deploy.production:v1.4.3", {}, event("effect.intent"), fence).catch((e: unknown) => e);
+    const refused = await store.recordIntent(inc.id, "deploy.production:v1.4.3", {}, event("effect.intent", { key: "deploy.production:v1.4.3" }), fence).catch((e: unknown) => e);
     expect(isFirebreakError(refused) && refused.code).toBe("LEASE_LOST");
-    const notCleared = await store.clearIntent(inc.id, "release.tag:v1.4.3", event("effect.retry"), fence).catch((e: unknown) => e);
+    const notCleared = await store.clearIntent(inc.id, "release.tag:v1.4.3", event("effect.retry", { key: "release.tag:v1.4.3" }), fence).catch((e: unknown) => e);
     expect(isFirebreakError(notCleared) && notCleared.code).toBe("LEASE_LOST");
     expect(await store.getEffect(inc.id, "deploy.production:v1.4.3")).toBeUndefined();
     expect((await store.getEffect(inc.id, "release.tag:v1.4.3"))?.state).toBe("intent");
     expect(await store.renewLeases("lk_aaaaaaaa", first.token, "2026-12-05T10:05:00.000Z")).toBe(false);
 
     if (!second.ok) throw new Error("not acquired");
-    await store.recordIntent(inc.id, "deploy.production:v1.4.3", {}, event("effect.intent"), { token: second.token, names: NAMES });
+    await store.recordIntent(inc.id, "deploy.production:v1.4.3", {}, event("effect.intent", { key: "deploy.production:v1.4.3" }), { token: second.token, names: NAMES });
     expect(await store.renewLeases("lk_bbbbbbbb", second.token, "2026-12-05T10:05:00.000Z")).toBe(true);
   });
 
   it("the deploy running under a lease and in an intent is on the record", async () => {
     const inc = await store.createIncident(newIncident(), event("incident.started"));
     expect((await store.acquireLeases(request("lk_aaaaaaaa"))).ok).toBe(true);
-    await store.recordIntent(inc.id, "deploy.production:v1.4.3", { env: "production" }, event("effect.intent"));
+    await store.recordIntent(inc.id, "deploy.production:v1.4.3", { env: "production" }, event("effect.intent", { key: "deploy.production:v1.4.3" }));
     const mark = { pgid: 31337, host: "laptop-1", log: "/tmp/x.log", spool: "/tmp/x.log.out", startedAt: "2026-12-05T10:00:01.000Z" };
     await store.annotateIntent(inc.id, "deploy.production:v1.4.3", { deploy: mark });
     await store.markLeaseDeploy("lk_aaaaaaaa", mark);

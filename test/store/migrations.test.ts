@@ -47,7 +47,7 @@ describe.each(BACKENDS)("migrations on $name", (factory) => {
   it("2 gives a database written before it the head of each timeline, so a cut-off tail shows", async () => {
     const store = await openStore(handle.options);
     const inc = await store.createIncident(newIncident(), event("incident.started"));
-    for (let i = 0; i < 4; i++) await store.appendEvent(inc.id, event("note", { n: i }));
+    for (let i = 0; i < 4; i++) await store.appendEvent(inc.id, event("note", { text: `note ${i}`, n: i }));
     await store.close();
     // Back to how version 1 left it.
     await handle.exec("alter table incidents drop column head_seq", []);

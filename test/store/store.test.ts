@@ -52,7 +52,7 @@ describe.each(BACKENDS)("store on $name", (factory) => {
 
   it("finds the active incident per ticket and lists active ones newest first", async () => {
     const old = await store.createIncident(newIncident(), event("incident.started"));
-    await store.updateIncident(old.id, { status: "resolved" }, event("incident.resolved"));
+    await store.updateIncident(old.id, { status: "resolved" }, event("note", { text: "resolved" }));
     const again = await store.createIncident(newIncident({ branch: "hotfix/ENG-1234-take-2" }), event("incident.started"));
     const other = await store.createIncident(newIncident({ ticket: "ENG-9", branch: "hotfix/ENG-9-x" }), event("incident.started"));
     const gone = await store.createIncident(newIncident({ ticket: "ENG-10", branch: "hotfix/ENG-10-x" }), event("incident.started"));
@@ -95,7 +95,7 @@ describe.each(BACKENDS)("store on $name", (factory) => {
   });
 
   it("refuses to touch an incident that does not exist, writing nothing", async () => {
-    await expect(store.appendEvent("inc_nope", event("note"))).rejects.toMatchObject({ code: "NO_INCIDENT" });
+    await expect(store.appendEvent("inc_nope", event("note", { text: "nobody" }))).rejects.toMatchObject({ code: "NO_INCIDENT" });
     await expect(store.updateIncident("inc_nope", { status: "resolved" })).rejects.toMatchObject({ code: "NO_INCIDENT" });
     expect(await store.timeline("inc_nope")).toEqual([]);
   });
@@ -109,20 +109,20 @@ describe.each(BACKENDS)("store on $name", (factory) => {
     expect(intent).toMatchObject({ state: "intent", result: null, finishedAt: null, intent: { remote: "origin", sha: "abc123" } });
     expect(await store.getEffect(inc.id, key)).toEqual(intent);
 
-    const done = await store.recordOutcome(inc.id, key, { state: "done", result: { pushed: "abc123" } }, event("effect.done", { key }));
+    const done = await store.recordOutcome(inc.id, key, { state: "done", result: { pushed: "abc123" } }, event("branch.pushed", { key }));
     expect(done).toMatchObject({ state: "done", result: { pushed: "abc123" }, startedAt: intent.startedAt });
     expect(done.finishedAt).not.toBeNull();
     expect(await store.getEffect(inc.id, key)).toEqual(done);
 
     // A chat message whose outcome cannot be checked, then proved never sent and forgotten.
     await store.recordIntent(inc.id, "notify.chat", { text: "hi" }, event("effect.intent", { key: "notify.chat" }));
-    const maybe = await store.recordOutcome(inc.id, "notify.chat", { state: "possibly-done", result: null }, event("effect.possibly-done"));
+    const maybe = await store.recordOutcome(inc.id, "notify.chat", { state: "possibly-done", result: null }, event("effect.possibly-done", { key: "notify.chat" }));
     expect(maybe.state).toBe("possibly-done");
     expect((await store.listEffects(inc.id)).map((e) => [e.key, e.state])).toEqual([
       [key, "done"],
       ["notify.chat", "possibly-done"],
     ]);
-    await store.clearIntent(inc.id, "notify.chat", event("effect.cleared", { key: "notify.chat" }));
+    await store.clearIntent(inc.id, "notify.chat", event("effect.retry", { key: "notify.chat" }));
     expect(await store.getEffect(inc.id, "notify.chat")).toBeUndefined();
     // Cleared, it can be started again.
     await store.recordIntent(inc.id, "notify.chat", { text: "hi" }, event("effect.intent", { key: "notify.chat" }));
@@ -130,10 +130,10 @@ describe.each(BACKENDS)("store on $name", (factory) => {
     expect((await store.timeline(inc.id)).map((e) => e.kind)).toEqual([
       "incident.started",
       "effect.intent",
-      "effect.done",
+      "branch.pushed",
       "effect.intent",
       "effect.possibly-done",
-      "effect.cleared",
+      "effect.retry",
       "effect.intent",
     ]);
     expect((await store.verifyTimeline(inc.id)).ok).toBe(true);
@@ -141,8 +141,8 @@ describe.each(BACKENDS)("store on $name", (factory) => {
 
   it("refuses a second intent for the same key and leaves the journal and timeline as they were", async () => {
     const inc = await store.createIncident(newIncident(), event("incident.started"));
-    const first = await store.recordIntent(inc.id, "pr.open", { head: "a" }, event("effect.intent"));
-    const err = await store.recordIntent(inc.id, "pr.open", { head: "b" }, event("effect.intent")).catch((e: unknown) => e);
+    const first = await store.recordIntent(inc.id, "pr.open", { head: "a" }, event("effect.intent", { key: "pr.open" }));
+    const err = await store.recordIntent(inc.id, "pr.open", { head: "b" }, event("effect.intent", { key: "pr.open" })).catch((e: unknown) => e);
     expect(isFirebreakError(err)).toBe(true);
     expect(err).toMatchObject({ code: "EFFECT_EXISTS" });
     expect((err as Error).message).toContain("pr.open");
@@ -152,12 +152,12 @@ describe.each(BACKENDS)("store on $name", (factory) => {
 
   it("refuses outcomes for unknown effects and forgetting a done one", async () => {
     const inc = await store.createIncident(newIncident(), event("incident.started"));
-    await expect(store.recordOutcome(inc.id, "tag.push", { state: "done", result: {} }, event("effect.done"))).rejects.toMatchObject({
+    await expect(store.recordOutcome(inc.id, "tag.push", { state: "done", result: {} }, event("release.tagged", { key: "tag.push", tag: "v1" }))).rejects.toMatchObject({
       code: "EFFECT_UNKNOWN",
     });
-    await store.recordIntent(inc.id, "tag.push", {}, event("effect.intent"));
-    await store.recordOutcome(inc.id, "tag.push", { state: "done", result: { tag: "v1" } }, event("effect.done"));
-    await expect(store.clearIntent(inc.id, "tag.push", event("effect.cleared"))).rejects.toMatchObject({ code: "EFFECT_DONE" });
+    await store.recordIntent(inc.id, "tag.push", {}, event("effect.intent", { key: "tag.push" }));
+    await store.recordOutcome(inc.id, "tag.push", { state: "done", result: { tag: "v1" } }, event("release.tagged", { key: "tag.push", tag: "v1" }));
+    await expect(store.clearIntent(inc.id, "tag.push", event("effect.retry", { key: "tag.push" }))).rejects.toMatchObject({ code: "EFFECT_DONE" });
     expect((await store.getEffect(inc.id, "tag.push"))?.result).toEqual({ tag: "v1" });
     expect(await store.timeline(inc.id)).toHaveLength(3);
   });

@@ -18,7 +18,7 @@ describe.each(BACKENDS)("timeline tamper evidence on $name", (factory) => {
     for (let i = 2; i <= 6; i++) await store.appendEvent(id, event("note", { text: `note ${i}`, n: i }));
     // A second incident, so a check cannot pass by looking at the wrong rows.
     const other = await store.createIncident(newIncident({ ticket: "ENG-2", branch: "hotfix/ENG-2" }), event("incident.started"));
-    await store.appendEvent(other.id, event("note"));
+    await store.appendEvent(other.id, event("note", { text: "another incident" }));
   });
   afterEach(async () => {
     await store?.close();

@@ -9,6 +9,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock, Store } from "../../ports.js";
 import type { Incident } from "../../domain/types.js";
+import { readPr as readPrRecord } from "../../domain/state/pr.js";
 import { E, FirebreakError } from "../../errors.js";
 import { Git } from "../git/git.js";
 import { tempWorktreeDir } from "../git/temp-worktree.js";
@@ -23,10 +24,8 @@ export interface GitForgeOptions {
   remote: string;
 }
 
-export const readPr = (incident: Incident): PullRequest | null => {
-  const pr = incident.data.pr as (PullRequest & { forge?: string }) | undefined;
-  return pr && typeof pr.number === "number" ? pr : null;
-};
+/** The PR on the record, as the forge stored it: the one reader is src/domain/state/pr.ts. */
+export const readPr = (incident: Incident): PullRequest | null => readPrRecord(incident) as PullRequest | null;
 
 export class GitForge implements Forge {
   readonly kind = "git" as const;

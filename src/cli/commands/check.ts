@@ -7,6 +7,7 @@ import { workTreeId } from "../../checks/tree-id.js";
 import { untrackedReviewFiles } from "../../workflow/review-files.js";
 import type { App } from "../../app/app.js";
 import type { Incident } from "../../domain/types.js";
+import { event, type EventData, type EventKind } from "../../domain/events/index.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { refuseIfShipped } from "../../workflow/shipped.js";
 import { readChangeSet } from "../../guard/read-diff.js";
@@ -26,7 +27,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const root = await app.repoRoot();
   const actor = await app.actor();
   const store = await app.store();
-  const record = (kind: string, data: Record<string, unknown>) => store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, kind, data });
+  const record = <K extends EventKind>(kind: K, data: EventData<K>) => store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, ...event(kind, data) });
 
   if (opts.guardOnly && opts.checksOnly) throw E.usage("--guard-only and --checks-only cannot go together: the first runs no checks, the second no guard.", "firebreak check --guard-only");
 

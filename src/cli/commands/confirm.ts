@@ -4,6 +4,7 @@
 import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { E } from "../../errors.js";
+import type { ConfirmItem } from "../../domain/events/index.js";
 
 export const CONFIRMABLE: Record<string, string> = {
   reproduced: "the issue was reproduced",
@@ -32,7 +33,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const event = await store.appendEvent(incident.id, {
     at: app.clock.now().toISOString(),
     actor: await app.actor(),
-    kind: `confirm.${item}`,
+    kind: `confirm.${item as ConfirmItem}`,
     data: { summary: CONFIRMABLE[item], ...(note ? { note } : {}), ...(sha ? { sha } : {}) },
   });
   out.data({ event });

@@ -1,6 +1,7 @@
 // firebreak note "root cause found" [--at 14:30]
 
 import type { CommandInput } from "../run-command.js";
+import { event as eventBody } from "../../domain/events/index.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { parseWhen } from "../../domain/deadline.js";
 import { E } from "../../errors.js";
@@ -15,7 +16,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const zone = (await app.loadConfig().catch(() => null))?.config.calendar.timeZone ?? "UTC";
   const at = typeof opts.at === "string" ? parseWhen(opts.at, now, zone) : now;
   const store = await app.store();
-  const ev = { at: at.toISOString(), actor: await app.actor(), kind: opts.impact ? "impact.noted" : "note", data: { text, summary: text } };
+  const ev = { at: at.toISOString(), actor: await app.actor(), ...eventBody(opts.impact ? "impact.noted" : "note", { text, summary: text }) };
   // --impact also keeps the text as the incident's impact, which the PR, messages and review show.
   const event = opts.impact
     ? (await store.updateIncident(incident.id, { data: { impact: text } }, ev), (await store.timeline(incident.id)).at(-1)!)

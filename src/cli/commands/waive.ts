@@ -4,6 +4,7 @@
 // after the deploy could not catch a regression (low traffic, no baseline), on the record too.
 
 import type { CommandInput } from "../run-command.js";
+import { event as eventBody } from "../../domain/events/index.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { LEVELS } from "../../domain/levels.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
@@ -35,8 +36,8 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const waivers = [...((incident.data.waivers as Waiver[] | undefined) ?? []), waiver];
   const event =
     what === "approval"
-      ? { kind: "approval.waived", data: { by, reason, reviewAfterDeploy: "due", summary: `approval waived by ${by}: ${reason}` } }
-      : { kind: "watch.waived", data: { by, reason, summary: `a watch able to catch a regression waived by ${by}: ${reason}` } };
+      ? eventBody("approval.waived", { by, reason, reviewAfterDeploy: "due", summary: `approval waived by ${by}: ${reason}` })
+      : eventBody("watch.waived", { by, reason, summary: `a watch able to catch a regression waived by ${by}: ${reason}` });
   await store.updateIncident(incident.id, { data: { waivers } }, { at, actor: by, ...event });
   out.data({ waiver });
   out.success(

@@ -1,0 +1,41 @@
+// The incident's own life: started, reopened, notes, the branch, the commits, people's
+// confirmations, interruptions and locks.
+
+import { z } from "zod";
+import { PRIORITIES } from "../types.js";
+import { effectDone, open, sha, summary } from "./parts.js";
+
+/** What `firebreak confirm <item>` can record (the manual checklist). */
+export const CONFIRM_ITEMS = ["reproduced", "fixed", "happy-path", "edge-cases", "no-regressions", "oncall-notified", "monitoring", "staging-verified"] as const;
+export type ConfirmItem = (typeof CONFIRM_ITEMS)[number];
+
+const changedFile = open({ path: z.string(), added: z.number().optional(), deleted: z.number().optional() });
+
+export const INCIDENT_EVENTS = {
+  "incident.started": open({ priority: z.enum(PRIORITIES).optional(), criteria: z.array(z.string()).optional(), summary }),
+  "incident.reopened": open({ summary }),
+  note: open({ text: z.string(), summary }),
+  "impact.noted": open({ text: z.string(), summary }),
+  /** The structured impact (users, revenue…) the review asks for. */
+  "impact.recorded": open({ summary }),
+  "branch.created": effectDone({ branch: z.string().optional() }),
+  "branch.pushed": effectDone({ branch: z.string().optional(), remote: z.string().optional() }),
+  "config.carried": effectDone({}),
+  "commit.created": open({
+    sha,
+    subject: z.string().optional(),
+    files: z.array(changedFile).optional(),
+    testFiles: z.array(z.string()).optional(),
+    testCases: z.array(z.string()).optional(),
+    adopted: z.boolean().optional(),
+    summary,
+  }),
+  "command.interrupted": open({ summary }),
+  "lock.released": open({ summary }),
+} as const;
+
+/** confirm.<item>: a person's word, optionally about one commit. */
+export const confirmEvent = open({ summary, note: z.string().optional(), sha: z.string().optional() });
+export type ConfirmKind = `confirm.${ConfirmItem}`;
+export const CONFIRM_PATTERN = new RegExp(`^confirm\\.(${CONFIRM_ITEMS.join("|")})$`);
+
