@@ -11,7 +11,8 @@
 import type { Clock, Fence, Store } from "../ports.js";
 import { E, FirebreakError } from "../errors.js";
 import { redactDeep } from "../redact.js";
-import { crashPoint } from "./crash-point.js";
+import { crashPoint } from "../crash-point.js";
+import { AmbiguousOutcome } from "../ports/outcome.js";
 import { throwIfInterrupted } from "../adapters/process.js";
 
 export type EffectResult = Record<string, unknown>;
@@ -45,13 +46,8 @@ export interface EffectOutcome<R> {
   how: "performed" | "replayed" | "reconciled";
 }
 
-/** Thrown by adapters when a request may have reached the other side but no answer came back. */
-export class AmbiguousOutcome extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "AmbiguousOutcome";
-  }
-}
+// Adapters throw it; it lives with the ports so they need not import workflow.
+export { AmbiguousOutcome };
 
 export async function effect<R extends EffectResult>(
   deps: EffectDeps,

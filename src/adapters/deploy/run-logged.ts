@@ -7,7 +7,7 @@ import { appendFileSync, rmSync } from "node:fs";
 import { run, runShell, type RunResult } from "../process.js";
 import { redact } from "../../redact.js";
 import { EXIT, FirebreakError } from "../../errors.js";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
 import type { DeployIO } from "./port.js";
 
 export interface LoggedRun {

@@ -5,7 +5,7 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
 import { redact } from "../../redact.js";
 import type { Secret } from "../../config/secrets.js";
 import type { Approval, CiCheck, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "./port.js";

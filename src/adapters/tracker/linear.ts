@@ -9,7 +9,7 @@ import { LinearClient } from "@linear/sdk";
 import type { Secret } from "../../config/secrets.js";
 import { EXIT, FirebreakError } from "../../errors.js";
 import { safeExcerpt } from "../../redact.js";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
 import { keyMarker, type NewTrackerIssue, type Tracker, type TrackerComment, type TrackerItem } from "./port.js";
 
 export const ISSUE_CREATE = `mutation FirebreakIssueCreate($input: IssueCreateInput!) {
