@@ -9,7 +9,7 @@
 
 import type { Git } from "../adapters/git/git.js";
 import type { Incident } from "../domain/types.js";
-import type { Label } from "../adapters/forge/port.js";
+import type { Label } from "../ports/forge.js";
 import { EXIT, FirebreakError, isFirebreakError } from "../errors.js";
 import { backportAll, continueBackport, planBackports, abortBackport, readConflictState, resolvedCommit, type PlanRow } from "../backport/engine.js";
 import { carries } from "../backport/plan.js";

@@ -10,7 +10,7 @@
 
 import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
-import type { Deployer, Deployment, DeployTarget } from "../adapters/deploy/port.js";
+import type { Deployer, Deployment, DeployTarget } from "../ports/deployer.js";
 import { createDeployer } from "../adapters/deploy/create.js";
 import { runTeamCommand } from "../adapters/deploy/run-logged.js";
 import { EXIT, FirebreakError } from "../errors.js";

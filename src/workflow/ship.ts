@@ -13,11 +13,11 @@
 import type { App } from "../app/app.js";
 import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
-import type { Forge, MergeMethod } from "../adapters/forge/port.js";
+import type { Forge, MergeMethod } from "../ports/forge.js";
 import { createForge } from "../adapters/forge/create.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import { assertSafeRef } from "../adapters/git/safety.js";
-import type { Deployer, Deployment } from "../adapters/deploy/port.js";
+import type { Deployer, Deployment } from "../ports/deployer.js";
 import { createDeployer } from "../adapters/deploy/create.js";
 import { candidateVersion, parseVersion } from "../domain/version.js";
 import { EXIT, FirebreakError } from "../errors.js";

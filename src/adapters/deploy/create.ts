@@ -2,7 +2,7 @@
 
 import type { Config } from "../../config/schema.js";
 import type { DeployerConfig } from "../../config/schema-ship.js";
-import type { Deployer, DeployEnv } from "./port.js";
+import type { Deployer, DeployEnv } from "../../ports/deployer.js";
 import { CommandDeployer } from "./command.js";
 import { BeanstalkDeployer, NetlifyDeployer, RailwayDeployer, VercelDeployer } from "./platforms.js";
 

@@ -13,7 +13,7 @@ import { E, EXIT, FirebreakError } from "../../errors.js";
 import { Git } from "../git/git.js";
 import { tempWorktreeDir } from "../git/temp-worktree.js";
 import { assertSafeRef } from "../git/safety.js";
-import type { Approval, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "./port.js";
+import type { Approval, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "../../ports/forge.js";
 
 export interface GitForgeOptions {
   git: Git;

@@ -9,7 +9,7 @@ import { EXIT, FirebreakError } from "../../errors.js";
 import { registerSecret } from "../../redact.js";
 import type { Git } from "../git/git.js";
 import { resolveGitHubRepo, resolveGitHubToken } from "../forge/create.js";
-import type { Tracker } from "./port.js";
+import type { Tracker } from "../../ports/tracker.js";
 import { FileTracker } from "./file.js";
 
 export interface TrackerContext {

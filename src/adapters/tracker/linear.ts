@@ -10,7 +10,8 @@ import type { Secret } from "../../config/secrets.js";
 import { EXIT, FirebreakError } from "../../errors.js";
 import { safeExcerpt } from "../../redact.js";
 import { AmbiguousOutcome } from "../../ports/outcome.js";
-import { keyMarker, type NewTrackerIssue, type Tracker, type TrackerComment, type TrackerItem } from "./port.js";
+import type { NewTrackerIssue, Tracker, TrackerComment, TrackerItem } from "../../ports/tracker.js";
+import { keyMarker } from "./key-marker.js";
 
 export const ISSUE_CREATE = `mutation FirebreakIssueCreate($input: IssueCreateInput!) {
   issueCreate(input: $input) { success issue { id identifier url } }

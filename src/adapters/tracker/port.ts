@@ -1,6 +1,3 @@
-// The port moved to src/ports/tracker.ts (re-exported here for older import paths); what the
-// adapters share stays here.
+// Moved to src/ports/tracker.ts (and keyMarker to key-marker.ts); kept so older import paths still resolve.
 export type * from "../../ports/tracker.js";
-
-/** The hidden line that ties an issue or comment to the effect that made it. */
-export const keyMarker = (key: string) => `<!-- firebreak:${key.replace(/[^A-Za-z0-9:._/-]/g, "_")} -->`;
+export { keyMarker } from "./key-marker.js";
