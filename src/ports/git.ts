@@ -22,6 +22,8 @@ export interface GitResult {
 export interface Git {
   /** The checkout every call runs in. */
   readonly cwd: string;
+  /** The same git in another checkout of this repository (a temporary worktree). */
+  at(cwd: string): Git;
   /** Runs git with the protocol limits and returns whatever happened. Never throws for a git failure. */
   raw(args: readonly string[], opts?: GitRunOptions): Promise<GitResult>;
   /** Runs git and returns stdout; a failure throws the mapped FirebreakError. */

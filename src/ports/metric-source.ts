@@ -3,6 +3,8 @@
 // - cumulative sources show running totals now (a /metrics page, a JSON endpoint): the watch reads
 //   them at each tick and counts the difference, counter resets included.
 
+import type { MetricConfig } from "../config/schema-verify.js";
+
 export interface Counts {
   bad: number;
   /** requests (exposure "requests") or seconds (exposure "seconds": bad events per unit of time) */
@@ -45,3 +47,14 @@ export interface CumulativeSource extends SourceBase, SourceHistory {
 }
 
 export type MetricSource = WindowedSource | CumulativeSource;
+
+/**
+ * Builds the source of each configured metric for one environment (verify.metrics, those that
+ * apply to it), from the composition root. Building may throw for one metric (a missing secret,
+ * a bad URL) while the others still work, so each is built on its own.
+ */
+export interface MetricSourceFactory {
+  readonly metrics: ReadonlyArray<{ metric: MetricConfig; index: number }>;
+  /** `deployAt`: when the deploy happened (Sentry narrows to the release after it). */
+  build(metric: MetricConfig, index: number, opts: { deployAt: Date; timeoutMs?: number }): MetricSource;
+}

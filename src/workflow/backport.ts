@@ -7,7 +7,7 @@
 // no journal: both steps ask the world first (remote branch, PR by head), so a re-run still does
 // nothing twice.
 
-import type { Git } from "../adapters/git/git.js";
+import type { Git } from "../ports/git.js";
 import type { Incident } from "../domain/types.js";
 import type { Label } from "../ports/forge.js";
 import { EXIT, FirebreakError, isFirebreakError } from "../errors.js";

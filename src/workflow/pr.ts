@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
 import type { Incident, Priority } from "../domain/types.js";
-import type { Git } from "../adapters/git/git.js";
+import type { Git } from "../ports/git.js";
 import type { Forge, Label, PullRequest } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import { EXIT, FirebreakError } from "../errors.js";

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import type { Clock, Store } from "../../ports.js";
 import type { Incident } from "../../domain/types.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
-import { Git } from "../git/git.js";
+import { Git as GitCli } from "../git/git.js";
+import type { Git } from "../../ports/git.js";
 import { tempWorktreeDir } from "../git/temp-worktree.js";
 import { assertSafeRef } from "../git/safety.js";
 import type { Approval, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "../../ports/forge.js";
@@ -123,7 +124,7 @@ export class GitForge implements Forge {
     await git.raw(["worktree", "prune"]);
     try {
       await git.git(["worktree", "add", "--detach", "--quiet", "--end-of-options", dir, baseSha]);
-      const wt = new Git(dir);
+      const wt = new GitCli(dir);
       // The message is the value of -m, so nothing in a title can be read as an option.
       const r = await wt.raw(["merge", "--no-ff", "--no-edit", "-m", `Merge ${pr.head} into ${pr.base}: ${pr.title}`, "--end-of-options", head]);
       if (r.code !== 0) {

@@ -39,6 +39,11 @@ export type { GitResult, GitRunOptions };
 export class Git implements GitPort {
   constructor(readonly cwd: string) {}
 
+  /** The same git in another checkout of this repository (a temporary worktree). */
+  at(cwd: string): Git {
+    return new Git(cwd);
+  }
+
   /** Runs git with the protocol limits and returns whatever happened. Never throws for a git failure. */
   async raw(args: readonly string[], opts: GitRunOptions = {}): Promise<GitResult> {
     try {
