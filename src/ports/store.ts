@@ -12,6 +12,9 @@ export interface ChainCheck {
   problem?: { seq: number; reason: "edited" | "deleted" | "reordered" | "inserted" };
 }
 
+/** What finding the incident a command is about needs: the fast read-only `status` reader has just this. */
+export type IncidentFinder = Pick<Store, "findByTicket" | "findByBranch" | "listIncidents">;
+
 /** The store keeps the leases too, so an intent is written only under a lease that is still current. */
 export interface Store extends Locks {
   /** Creates the incident and its first timeline event ("incident.started") in one transaction. */

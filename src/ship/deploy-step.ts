@@ -12,7 +12,7 @@ import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
 import type { Deployer, Deployment, DeployIO, DeployTarget } from "../ports/deployer.js";
 import { EXIT, FirebreakError } from "../errors.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { throwIfInterrupted } from "../stop.js";
 import { effect, type EffectDeps, type EffectOutcome } from "../workflow/effect.js";
 import { withWorktree } from "./worktree.js";
 

@@ -13,7 +13,7 @@ import { E, FirebreakError } from "../errors.js";
 import { redactDeep } from "../redact.js";
 import { crashPoint } from "../crash-point.js";
 import { AmbiguousOutcome } from "../ports/outcome.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { throwIfInterrupted } from "../stop.js";
 
 export type EffectResult = Record<string, unknown>;
 

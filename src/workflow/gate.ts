@@ -8,7 +8,7 @@ import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
 import type { Forge } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
-import { deployerConfig } from "../adapters/deploy/create.js";
+import { deployerConfig } from "../config/deployer-config.js";
 import { evaluateGate, type DeployEnv, type Gate, type GateFacts, type Waiver } from "../ship/gate.js";
 
 export interface GateResult {

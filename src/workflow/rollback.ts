@@ -19,7 +19,7 @@ import { runDeployStep, withDeployment, type StepDeployment } from "../ship/depl
 import { defaultStrategy, type RollbackStrategy } from "../ship/rollback-plan.js";
 import { withWorktree } from "../ship/worktree.js";
 import { rollbackOf } from "../ship/cycle.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { throwIfInterrupted } from "../stop.js";
 import { effect, type EffectDeps } from "./effect.js";
 import { lockShip, readRelease, type ReleaseRecord } from "./ship.js";
 

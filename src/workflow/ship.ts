@@ -21,7 +21,7 @@ import type { Deployer, Deployment } from "../ports/deployer.js";
 import { createDeployer } from "../adapters/deploy/create.js";
 import { candidateVersion, parseVersion } from "../domain/version.js";
 import { EXIT, FirebreakError } from "../errors.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { throwIfInterrupted } from "../stop.js";
 import type { DeployEnv, Gate } from "../ship/gate.js";
 import { rollbackOf, runningAfterRollback, type RollbackEntry } from "../ship/cycle.js";
 import { computeNextVersion, contains, remoteTags, tagAndPush, tagCollision } from "../ship/release.js";
