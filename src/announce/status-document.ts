@@ -7,7 +7,12 @@ import type { StaticIncident, StaticUpdate, StatusDocument } from "../ports/noti
 const MAX_RESOLVED = 20;
 
 /** The page with this incident's update merged in (the latest stage first on the page). */
-export function mergeUpdate(doc: StatusDocument | null, pageName: string, incident: Omit<StaticIncident, "updates" | "createdAt" | "updatedAt" | "resolvedAt" | "status">, update: StaticUpdate): StatusDocument {
+export function mergeUpdate(
+  doc: StatusDocument | null,
+  pageName: string,
+  incident: Omit<StaticIncident, "updates" | "createdAt" | "updatedAt" | "resolvedAt" | "status">,
+  update: StaticUpdate,
+): StatusDocument {
   const incidents = [...(doc?.incidents ?? [])];
   const at = update.at;
   const i = incidents.findIndex((x) => x.id === incident.id);
@@ -25,10 +30,19 @@ export function mergeUpdate(doc: StatusDocument | null, pageName: string, incide
   incidents.unshift(next);
   const open = incidents.filter((x) => x.status !== "resolved");
   const resolved = incidents.filter((x) => x.status === "resolved").slice(0, MAX_RESOLVED);
-  const worst = open.some((x) => x.impact === "critical") ? "critical" : open.some((x) => x.impact === "major") ? "major" : open.length ? "minor" : "none";
+  const worst = open.some((x) => x.impact === "critical")
+    ? "critical"
+    : open.some((x) => x.impact === "major")
+      ? "major"
+      : open.length
+        ? "minor"
+        : "none";
   return {
     page: { name: pageName, updatedAt: at },
-    status: { indicator: worst, description: open.length ? (worst === "critical" ? "Major outage" : "Some systems are affected") : "All systems operational" },
+    status: {
+      indicator: worst,
+      description: open.length ? (worst === "critical" ? "Major outage" : "Some systems are affected") : "All systems operational",
+    },
     incidents: [...open, ...resolved],
   };
 }

@@ -46,7 +46,15 @@ export class Adapters {
   async forge(opts: { git?: Git; log?: (line: string) => void } = {}): Promise<Forge> {
     const { createForge } = await import("../adapters/forge/create.js");
     const [config, store, actor] = [await this.from.config(), await this.from.store(), await this.from.actor()];
-    return createForge({ config, git: (opts.git as GitCli | undefined) ?? this.from.git, store, clock: this.from.clock, actor, env: this.from.env, ...(opts.log ? { log: opts.log } : {}) });
+    return createForge({
+      config,
+      git: (opts.git as GitCli | undefined) ?? this.from.git,
+      store,
+      clock: this.from.clock,
+      actor,
+      env: this.from.env,
+      ...(opts.log ? { log: opts.log } : {}),
+    });
   }
 
   /** The deployer configured for `env` (deploy.<env>), or null when there is none. Its secrets must exist. */

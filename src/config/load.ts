@@ -5,7 +5,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { exists } from "./path-exists.js";
 import { join } from "node:path";
-import * as z from "zod";
+import type * as z from "zod";
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { E } from "../errors.js";
 import { Git } from "../adapters/git/git.js";

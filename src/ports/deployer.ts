@@ -58,7 +58,12 @@ export interface Deployer {
    * The platform's own rollback to the previous version. Absent: the workflow redeploys the
    * previous tag through deploy() instead.
    */
-  rollback?(current: Deployment, previous: { version: string; sha: string; deployment: Deployment | null }, t: DeployTarget, io: DeployIO): Promise<Deployment>;
+  rollback?(
+    current: Deployment,
+    previous: { version: string; sha: string; deployment: Deployment | null },
+    t: DeployTarget,
+    io: DeployIO,
+  ): Promise<Deployment>;
   /** Sets an environment variable on the platform and makes it take effect (a feature flag switched off). */
   setEnv?(name: string, value: string, current: Deployment | null, t: DeployTarget, io: DeployIO): Promise<Deployment>;
 }

@@ -47,7 +47,8 @@ export function createNotifiers(ctx: NotifiersContext): Notifiers {
     slack() {
       const cfg = notify.slack;
       if (!cfg) throw notConfigured("slack", "slack");
-      if (cfg.token && cfg.channel) return new SlackApiNotifier({ apiUrl: cfg.apiUrl, token: secret(cfg.token, "notify.slack.token"), channel: cfg.channel }, net);
+      if (cfg.token && cfg.channel)
+        return new SlackApiNotifier({ apiUrl: cfg.apiUrl, token: secret(cfg.token, "notify.slack.token"), channel: cfg.channel }, net);
       // The schema asks for a webhook when there is no token and channel.
       return new SlackWebhookNotifier(secret(cfg.webhook!, "notify.slack.webhook"), net);
     },
@@ -59,7 +60,10 @@ export function createNotifiers(ctx: NotifiersContext): Notifiers {
     statuspage() {
       const cfg = notify.statuspage;
       if (!cfg) throw notConfigured("statuspage", "statuspage");
-      return new StatuspageApiNotifier({ apiUrl: cfg.apiUrl, apiKey: secret(cfg.apiKey, "notify.statuspage.apiKey"), pageId: cfg.pageId }, net);
+      return new StatuspageApiNotifier(
+        { apiUrl: cfg.apiUrl, apiKey: secret(cfg.apiKey, "notify.statuspage.apiKey"), pageId: cfg.pageId },
+        net,
+      );
     },
     staticPage() {
       const cfg = notify.staticPage;
@@ -79,7 +83,11 @@ export function createNotifiers(ctx: NotifiersContext): Notifiers {
     webhook() {
       const cfg = notify.webhook;
       if (!cfg) throw notConfigured("webhook", "webhook");
-      return new JsonWebhookNotifier(secret(cfg.url, "notify.webhook.url"), cfg.token ? secret(cfg.token, "notify.webhook.token") : undefined, net);
+      return new JsonWebhookNotifier(
+        secret(cfg.url, "notify.webhook.url"),
+        cfg.token ? secret(cfg.token, "notify.webhook.token") : undefined,
+        net,
+      );
     },
   };
 }

@@ -21,4 +21,3 @@ export class EnvSecrets implements Secrets {
     return new Secret(v, `env:${name}`);
   }
 }
-
