@@ -5,6 +5,10 @@
 import type { ChildProcess } from "node:child_process";
 import { closeSync, openSync, readSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { abortStopSignal, Interrupted, markStopping, stoppedBy } from "../stop.js";
+
+// Whether Firebreak is stopping lives in stop.ts, below every layer, so operations can ask it too.
+export { Interrupted, stoppedBy, stopSignal, throwIfInterrupted } from "../stop.js";
 
 export interface RunOptions {
   cwd?: string;
@@ -42,14 +46,6 @@ export interface RunResult {
   interrupted?: NodeJS.Signals;
 }
 
-/** Thrown instead of starting an interruptible command once Firebreak has been told to stop. */
-export class Interrupted extends Error {
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`Firebreak was stopped (${signal}) before this command started`);
-    this.name = "Interrupted";
-  }
-}
-
 // Interruptible children that are running now. A shell command runs in its own process group
 // (so a timeout can stop everything it started); that also means the terminal's Ctrl-C never
 // reaches it, so Firebreak has to pass the signal on itself.
@@ -59,33 +55,20 @@ interface LiveChild {
   closed: Promise<void>;
 }
 const live = new Set<LiveChild>();
-let stopping: NodeJS.Signals | null = null;
-const stop = new AbortController();
-
-/** The signal Firebreak was stopped with, or null. */
-export const stoppedBy = (): NodeJS.Signals | null => stopping;
-
-/** Aborted when Firebreak is told to stop (app/signals.ts): long waits and loops listen to it. */
-export const stopSignal = (): AbortSignal => stop.signal;
-
-/** Throws Interrupted when Firebreak has been told to stop: called between steps that change the world. */
-export function throwIfInterrupted(): void {
-  if (stopping) throw new Interrupted(stopping);
-}
 
 /**
  * Forwards `sig` to every interruptible or shell child (and from now on refuses to start one), then waits
  * for them to exit: at most `graceMs`, after which they are killed (SIGKILL).
  */
 export async function interruptChildren(sig: NodeJS.Signals, graceMs = 10_000): Promise<void> {
-  stopping ??= sig;
+  markStopping(sig);
   const children = [...live];
   for (const c of children) {
     c.interruptedBy ??= sig;
     c.kill(sig);
   }
   // After the signal itself went to the children, so they see the one that was sent.
-  if (!stop.signal.aborted) stop.abort(sig);
+  abortStopSignal(sig);
   if (children.length === 0) return;
   let timer: NodeJS.Timeout | undefined;
   const gone = Promise.all(children.map((c) => c.closed)).then(() => true);
@@ -111,6 +94,7 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
   const started = Date.now();
   // Loaded on first use: `firebreak status` usually needs no process, and this module costs start-up.
   const { spawn } = await import("node:child_process");
+  const stopping = stoppedBy();
   if ((opts.interruptible || shell) && stopping) throw new Interrupted(stopping);
   // Every child leads a process group of its own (see detached below), so the group can be stopped whole.
   const spoolFd = opts.spool ? openSync(opts.spool, "a", 0o600) : undefined;

@@ -5,6 +5,7 @@
 import type { Clock, DeployMark, Fence, Store } from "../ports.js";
 import type { Config } from "../config/schema.js";
 import { Git } from "../adapters/git/git.js";
+import { Adapters } from "./adapters.js";
 import { locateDb } from "./locate-db.js";
 import { systemClock } from "./clock.js";
 import { E } from "../errors.js";
@@ -22,6 +23,8 @@ export class App {
   readonly env: NodeJS.ProcessEnv;
   readonly clock: Clock;
   readonly git: Git;
+  /** Every other adapter, each built from config and the environment on first use. */
+  readonly adapters: Adapters;
   private readonly dbFlag: string | undefined;
   private storePromise: Promise<Store> | undefined;
   private configPromise: Promise<{ config: Config; file: string | null; warnings: string[] }> | undefined;
@@ -41,6 +44,16 @@ export class App {
     this.clock = opts.clock ?? systemClock(this.env);
     this.git = new Git(opts.cwd);
     this.dbFlag = opts.db;
+    this.adapters = new Adapters({
+      cwd: this.cwd,
+      env: this.env,
+      clock: this.clock,
+      git: this.git,
+      config: () => this.config(),
+      repoRoot: () => this.repoRoot(),
+      store: () => this.store(),
+      actor: () => this.actor(),
+    });
   }
 
   /** The repository's top level; a clear error outside a repository. */

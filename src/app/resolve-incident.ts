@@ -2,12 +2,12 @@
 // out, else the only one in progress. Anything else is ambiguous and says how to choose.
 
 import type { Incident } from "../domain/types.js";
-import type { Store } from "../ports.js";
+import type { IncidentFinder } from "../ports/store.js";
 import type { App } from "./app.js";
 import { E, FirebreakError } from "../errors.js";
 
 /** The reads resolution needs: the full Store, or the fast read-only SQLite reader. */
-export type IncidentFinder = Pick<Store, "findByTicket" | "findByBranch" | "listIncidents">;
+export type { IncidentFinder };
 
 export async function findIncident(finder: IncidentFinder, ticket: string | undefined, branch: string | null): Promise<Incident> {
   if (ticket) {

@@ -6,7 +6,7 @@
 
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Forge, Label, PullRequest } from "../adapters/forge/port.js";
+import type { Forge, Label, PullRequest } from "../ports/forge.js";
 import { nextOfflinePrNumber } from "../adapters/forge/offline-numbers.js";
 import type { Store } from "../ports.js";
 import { FirebreakError } from "../errors.js";

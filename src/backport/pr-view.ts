@@ -2,7 +2,7 @@
 // the incident it came from, the commits carried, and how they were picked when a looser method
 // (a person's resolution, whitespace ignored) deserves a reviewer's attention.
 
-import type { PullRequest } from "../adapters/forge/port.js";
+import type { PullRequest } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import type { Incident } from "../domain/types.js";
 import { renderTemplate } from "../render/template.js";

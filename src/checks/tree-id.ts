@@ -5,7 +5,7 @@
 
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Git } from "../adapters/git/git.js";
+import type { Git } from "../ports/git.js";
 
 /** `leaveOut`: untracked paths that are not part of the change (the review: workflow/review-files.ts). */
 export async function workTreeId(git: Git, leaveOut: readonly string[] = []): Promise<string | null> {

@@ -13,9 +13,7 @@ export function splitList(value: unknown): string[] {
     .filter(Boolean);
 }
 
-/** Quotes a value for a command line a person will copy, only when it needs it. */
-export function shq(value: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+// Moved to render/ (operations quote commands too); re-exported for the commands.
+export { shq } from "../render/shell-quote.js";
 
 export const isInteractive = () => process.stdin.isTTY === true && process.stdout.isTTY === true;

@@ -2,7 +2,7 @@
 
 import { createInterface } from "node:readline/promises";
 import { CRITERIA } from "../domain/criteria.js";
-import { stopSignal } from "../adapters/process.js";
+import { stopSignal } from "../stop.js";
 
 /** Ctrl-C at a question: the person chose to stop, which is no error. run-command exits 130, quietly. */
 export class PromptInterrupted extends Error {

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { exists } from "./path-exists.js";
 import { join } from "node:path";
-import { run } from "../adapters/process.js";
+import { Git } from "../adapters/git/git.js";
 import { parseGitHubRemote, redactUrl } from "./remote-url.js";
 
 export type PackageManager = "npm" | "pnpm" | "yarn" | "bun" | "cargo" | "go";
@@ -38,10 +38,11 @@ const SCRIPT_NAMES = {
   build: ["build"],
 } as const;
 
-const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_SSH_COMMAND: process.env["GIT_SSH_COMMAND"] ?? "ssh -o BatchMode=yes" };
+// Over the Git adapter's own safe defaults (no prompts, plain transports only): ssh must not ask either.
+const GIT_ENV = { GIT_SSH_COMMAND: process.env["GIT_SSH_COMMAND"] ?? "ssh -o BatchMode=yes" };
 
 async function git(repoRoot: string, args: string[], timeoutMs = 15_000): Promise<string | null> {
-  const r = await run("git", args, { cwd: repoRoot, env: GIT_ENV, timeoutMs });
+  const r = await new Git(repoRoot).raw(args, { env: GIT_ENV, timeoutMs });
   return r.code === 0 ? r.stdout.trim() : null;
 }
 

@@ -5,10 +5,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { exists } from "./path-exists.js";
 import { join } from "node:path";
-import * as z from "zod";
+import type * as z from "zod";
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { E } from "../errors.js";
-import { run } from "../adapters/process.js";
+import { Git } from "../adapters/git/git.js";
 import { CONFIG_FILE, ConfigSchema, defaultConfig, type Config } from "./schema.js";
 import { findInlineSecrets, type PathProblem } from "./secrets.js";
 import { parseGitHubRemote } from "./remote-url.js";
@@ -53,10 +53,11 @@ export async function loadConfig(repoRoot: string): Promise<LoadedConfig> {
  */
 async function remoteHeadBranch(repoRoot: string, remote: string, fallback: string): Promise<string> {
   const prefix = `refs/remotes/${remote}/`;
-  const head = await run("git", ["symbolic-ref", "--quiet", `${prefix}HEAD`], { cwd: repoRoot });
+  const git = new Git(repoRoot);
+  const head = await git.raw(["symbolic-ref", "--quiet", `${prefix}HEAD`]);
   const ref = head.code === 0 ? head.stdout.trim() : "";
   if (ref.startsWith(prefix) && ref.length > prefix.length) return ref.slice(prefix.length);
-  const has = async (name: string) => (await run("git", ["rev-parse", "--verify", "--quiet", `${prefix}${name}^{commit}`], { cwd: repoRoot })).code === 0;
+  const has = async (name: string) => (await git.raw(["rev-parse", "--verify", "--quiet", `${prefix}${name}^{commit}`])).code === 0;
   if (!(await has(fallback)) && (await has("master"))) return "master";
   return fallback;
 }
@@ -262,7 +263,7 @@ function crossFieldRules(c: Config): (PathProblem & { error?: boolean })[] {
 /** forge.type github needs to know the repository: from forge.repo or a github.com remote. */
 async function forgeWarnings(repoRoot: string, c: Config): Promise<string[]> {
   if (c.forge.type !== "github" || c.forge.repo) return [];
-  const r = await run("git", ["remote", "get-url", "--", c.production.remote], { cwd: repoRoot, env: { GIT_TERMINAL_PROMPT: "0" } });
+  const r = await new Git(repoRoot).raw(["remote", "get-url", "--", c.production.remote]);
   const url = r.code === 0 ? r.stdout.trim() : "";
   if (url && parseGitHubRemote(url)) return [];
   const why = url ? `remote ${c.production.remote} is not on github.com` : `there is no remote named ${c.production.remote}`;

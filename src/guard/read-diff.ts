@@ -4,8 +4,7 @@
 
 import { readFile } from "node:fs/promises";
 import { join, basename } from "node:path";
-import { run } from "../adapters/process.js";
-import type { RunResult } from "../adapters/process.js";
+import { Git, type GitResult } from "../adapters/git/git.js";
 import { E } from "../errors.js";
 import type { ChangeSet, FileChange, ManifestContents } from "./changeset.js";
 import { DEFAULT_TEST_PATTERNS } from "./defaults.js";
@@ -17,13 +16,15 @@ export interface ReadChangeSetOptions {
   testPatterns?: readonly string[];
 }
 
-const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" };
+// Over the Git adapter's own safe defaults (no prompts, English, plain transports only): reading
+// must not take the index lock a person's own git command may be waiting for.
+const GIT_ENV = { GIT_OPTIONAL_LOCKS: "0" };
 // Settings that would change the output format; fixed so a user's gitconfig cannot break parsing.
 const GIT_CONFIG = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false"];
 const DIFF_FLAGS = ["--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-M"];
 
-export async function git(cwd: string, args: string[]): Promise<RunResult> {
-  return run("git", [...GIT_CONFIG, ...args], { cwd, env: GIT_ENV });
+export async function git(cwd: string, args: string[]): Promise<GitResult> {
+  return new Git(cwd).raw([...GIT_CONFIG, ...args], { env: GIT_ENV });
 }
 
 async function gitOk(cwd: string, args: string[], what: string): Promise<string> {

@@ -86,9 +86,9 @@ function lookup(stack: unknown[], name: string): unknown {
   const [first, ...rest] = name.split(".");
   for (let i = stack.length - 1; i >= 0; i--) {
     const ctx = stack[i];
-    if (ctx !== null && typeof ctx === "object" && Object.prototype.hasOwnProperty.call(ctx, first as string)) {
+    if (ctx !== null && typeof ctx === "object" && Object.hasOwn(ctx, first as string)) {
       let v: unknown = (ctx as Record<string, unknown>)[first as string];
-      for (const k of rest) v = v !== null && typeof v === "object" && Object.prototype.hasOwnProperty.call(v, k) ? (v as Record<string, unknown>)[k] : undefined;
+      for (const k of rest) v = v !== null && typeof v === "object" && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
       return v;
     }
   }

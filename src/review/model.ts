@@ -3,7 +3,7 @@
 
 import { reviewEvents } from "./curate.js";
 import type { Incident, TimelineEvent } from "../domain/types.js";
-import { describeEvent } from "../cli/describe-event.js";
+import { describeEvent } from "../render/describe-event.js";
 import { formatDuration } from "../domain/deadline.js";
 import { LEVELS } from "../domain/levels.js";
 import { incidentState, type IncidentState } from "../domain/state/state.js";

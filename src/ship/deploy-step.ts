@@ -11,9 +11,9 @@ import type { DeployMark } from "../ports.js";
 import { waitForDeploy } from "./orphan.js";
 import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
-import type { Deployer, Deployment, DeployIO, DeployTarget } from "../adapters/deploy/port.js";
+import type { Deployer, Deployment, DeployIO, DeployTarget } from "../ports/deployer.js";
 import { FirebreakError } from "../errors.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { throwIfInterrupted } from "../stop.js";
 import { effect, type EffectDeps, type EffectOutcome } from "../workflow/effect.js";
 import { withWorktree } from "./worktree.js";
 

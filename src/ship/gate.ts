@@ -4,7 +4,7 @@
 
 import type { Priority } from "../domain/types.js";
 import { LEVELS } from "../domain/levels.js";
-import type { Approval, CiState } from "../adapters/forge/port.js";
+import type { Approval, CiState } from "../ports/forge.js";
 
 export type DeployEnv = "staging" | "production";
 export const DEPLOY_ENVS: readonly DeployEnv[] = ["staging", "production"];

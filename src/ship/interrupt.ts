@@ -6,7 +6,7 @@
 // command to run next. A second signal stops the command at once (SIGKILL) and exits.
 
 import { exitForSignal, watchSignals, type SignalGuard } from "../app/signals.js";
-import { EXIT, FirebreakError } from "../errors.js";
+import { FirebreakError } from "../errors.js";
 
 export type { SignalGuard };
 

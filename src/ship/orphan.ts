@@ -10,7 +10,7 @@ import { existsSync, readFileSync, appendFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import type { DeployMark } from "../ports.js";
 import { redact } from "../redact.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { throwIfInterrupted } from "../stop.js";
 
 /** Whether any process of group `pgid` still runs on this host. */
 export function groupAlive(pgid: number): boolean {

@@ -3,7 +3,7 @@
 // remote, and on which commit?). A tag found on another commit stops everything: Firebreak never
 // moves a tag, since people and deploys may already use it.
 
-import type { Git } from "../adapters/git/git.js";
+import type { Git } from "../ports/git.js";
 import { assertSafeRemoteName, assertSafeRev } from "../adapters/git/safety.js";
 import { E, FirebreakError } from "../errors.js";
 import { compareVersions, latestRelease, nextPatch, parseVersion, type NextVersion, type SemVer } from "../domain/version.js";

@@ -3,7 +3,7 @@
 // and `ship --dry-run` show it.
 
 import type { Config } from "../config/schema.js";
-import type { Deployer } from "../adapters/deploy/port.js";
+import type { Deployer } from "../ports/deployer.js";
 
 export type RollbackStrategy = "revert" | "previous" | "flag";
 

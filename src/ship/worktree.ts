@@ -5,7 +5,7 @@
 
 import { cp, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { Git } from "../adapters/git/git.js";
+import type { Git } from "../ports/git.js";
 import { TEMP_WORKTREE_NAME, tempWorktreeDir } from "../adapters/git/temp-worktree.js";
 
 // Platform CLIs keep their project link in these (usually git-ignored) folders.
@@ -52,7 +52,7 @@ export async function withWorktree<T>(git: Git, sha: string, fn: (dir: string, w
         if (await stat(from).then((s) => s.isDirectory(), () => false)) await cp(from, join(dir, d), { recursive: true });
       }
     }
-    return await fn(dir, new Git(dir));
+    return await fn(dir, git.at(dir));
   } finally {
     await git.raw(["worktree", "remove", "--force", "--end-of-options", dir]);
     await rm(dir, { recursive: true, force: true });

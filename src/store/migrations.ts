@@ -10,6 +10,7 @@ import { inWriteTransaction, type Backend } from "./backend.js";
 export interface Migration {
   version: number;
   name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema as it was then, which no type describes
   up(db: Kysely<any>, backend: Backend): Promise<void>;
 }
 

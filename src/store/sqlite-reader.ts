@@ -5,7 +5,7 @@
 
 import { existsSync } from "node:fs";
 import type { Incident, TimelineEvent } from "../domain/types.js";
-import type { IncidentFinder } from "../app/resolve-incident.js";
+import type { IncidentFinder } from "../ports/store.js";
 import { toEvent, toIncident } from "./rows.js";
 import { openSqlite, type SqliteHandle } from "./sqlite-driver.js";
 

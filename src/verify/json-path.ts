@@ -42,7 +42,7 @@ export function readJsonPath(value: unknown, path: string | PathStep[]): unknown
       if (!Array.isArray(cur)) return undefined;
       cur = cur[step];
     } else {
-      if (!Object.prototype.hasOwnProperty.call(cur, step)) return undefined;
+      if (!Object.hasOwn(cur, step)) return undefined;
       cur = (cur as Record<string, unknown>)[step];
     }
   }

@@ -72,7 +72,7 @@ function normal(rng: Rng): number {
 
 /** Gamma(shape, scale 1) by Marsaglia and Tsang. */
 export function gamma(rng: Rng, shape: number): number {
-  if (shape < 1) return gamma(rng, shape + 1) * Math.pow(1 - rng(), 1 / shape);
+  if (shape < 1) return gamma(rng, shape + 1) * (1 - rng()) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

@@ -13,7 +13,7 @@ import type { Output } from "../cli/output.js";
 import { FirebreakError } from "../errors.js";
 import { buildAnnouncement, publicText, type AnnouncementView } from "../announce/model.js";
 import { previewText, renderStatusPage, renderStatusUpdate } from "../announce/render.js";
-import { mergeUpdate } from "../adapters/notify/static-page.js";
+import { mergeUpdate } from "../announce/status-document.js";
 import { sendChannel, type ChannelOutcome, type NotifyConfig, type SendContext } from "../announce/send.js";
 import { NOTIFY_CHANNELS, STAGES, parseChannels, type NotifyChannel, type Stage } from "../announce/stages.js";
 

@@ -7,9 +7,9 @@
 // no journal: both steps ask the world first (remote branch, PR by head), so a re-run still does
 // nothing twice.
 
-import type { Git } from "../adapters/git/git.js";
+import type { Git } from "../ports/git.js";
 import type { Incident } from "../domain/types.js";
-import type { Label } from "../adapters/forge/port.js";
+import type { Label } from "../ports/forge.js";
 import { FirebreakError, isFirebreakError } from "../errors.js";
 import { backportAll, continueBackport, planBackports, abortBackport, readConflictState, resolvedCommit, type PlanRow } from "../backport/engine.js";
 import { carries } from "../backport/plan.js";

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import type { App } from "../app/app.js";
 import type { VerifyEnvironment, MetricConfig } from "../config/schema-verify.js";
 import { createSource, metricAppliesTo } from "../verify/sources/create.js";
-import type { Counts, CumulativeSource, Reading } from "../verify/sources/source.js";
+import type { Counts, CumulativeSource, Reading } from "../ports/metric-source.js";
 import { baselineFromBuckets } from "../verify/baseline-window.js";
 import type { MetricBaseline } from "../verify/watch.js";
 

@@ -13,8 +13,9 @@ import type { NewEvent } from "../domain/types.js";
 import { event, type EffectKind, type EventData, type EventKind } from "../domain/events/index.js";
 import { E, FirebreakError } from "../errors.js";
 import { redactDeep } from "../redact.js";
-import { crashPoint } from "./crash-point.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { crashPoint } from "../crash-point.js";
+import { AmbiguousOutcome } from "../ports/outcome.js";
+import { throwIfInterrupted } from "../stop.js";
 
 export type EffectResult = Record<string, unknown>;
 
@@ -47,13 +48,8 @@ export interface EffectOutcome<R> {
   how: "performed" | "replayed" | "reconciled";
 }
 
-/** Thrown by adapters when a request may have reached the other side but no answer came back. */
-export class AmbiguousOutcome extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "AmbiguousOutcome";
-  }
-}
+// Adapters throw it; it lives with the ports so they need not import workflow.
+export { AmbiguousOutcome };
 
 export async function effect<R extends EffectResult>(
   deps: EffectDeps,

@@ -4,7 +4,7 @@
 // (incident data `followups`) and `followups.opened` marks the checklist item.
 
 import type { Incident } from "../domain/types.js";
-import type { Tracker } from "../adapters/tracker/port.js";
+import type { Tracker } from "../ports/tracker.js";
 import { E, FirebreakError } from "../errors.js";
 import { escapeFor } from "../render/template.js";
 import { redact } from "../redact.js";

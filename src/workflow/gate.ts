@@ -7,9 +7,9 @@ import type { App } from "../app/app.js";
 import { event, type EventData, type EventKind } from "../domain/events/index.js";
 import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
-import type { Forge } from "../adapters/forge/port.js";
+import type { Forge } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
-import { deployerConfig } from "../adapters/deploy/create.js";
+import { deployerConfig } from "../config/deployer-config.js";
 import { evaluateGate, type DeployEnv, type Gate, type GateFacts, type Waiver } from "../ship/gate.js";
 
 export interface GateResult {

@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
 import type { Incident, Priority } from "../domain/types.js";
-import type { Git } from "../adapters/git/git.js";
-import type { Forge, Label, PullRequest } from "../adapters/forge/port.js";
+import type { Git } from "../ports/git.js";
+import type { Forge, Label, PullRequest } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import { FirebreakError } from "../errors.js";
 import { renderTemplate } from "../render/template.js";

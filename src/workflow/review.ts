@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Config } from "../config/schema.js";
 import { DEFAULT_REVIEW_DIR } from "../config/schema-review.js";
 import type { Incident } from "../domain/types.js";
-import type { Git } from "../adapters/git/git.js";
+import type { Git } from "../ports/git.js";
 import { validDate } from "../domain/calendar.js";
 import { LEVELS } from "../domain/levels.js";
 import { E, FirebreakError } from "../errors.js";

@@ -10,7 +10,7 @@
 
 import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
-import type { Deployer, Deployment, DeployTarget } from "../adapters/deploy/port.js";
+import type { Deployer, Deployment, DeployTarget } from "../ports/deployer.js";
 import { createDeployer } from "../adapters/deploy/create.js";
 import { runTeamCommand } from "../adapters/deploy/run-logged.js";
 import { FirebreakError } from "../errors.js";
@@ -19,7 +19,7 @@ import { runDeployStep, withDeployment, type StepDeployment } from "../ship/depl
 import { defaultStrategy, type RollbackStrategy } from "../ship/rollback-plan.js";
 import { withWorktree } from "../ship/worktree.js";
 import { rollbackOf } from "../ship/cycle.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { throwIfInterrupted } from "../stop.js";
 import { effect, type EffectDeps } from "./effect.js";
 import { lockShip, readRelease, type ReleaseRecord } from "./ship.js";
 

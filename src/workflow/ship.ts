@@ -13,15 +13,15 @@
 import type { App } from "../app/app.js";
 import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
-import type { Forge, MergeMethod } from "../adapters/forge/port.js";
+import type { Forge, MergeMethod } from "../ports/forge.js";
 import { createForge } from "../adapters/forge/create.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import { assertSafeRef } from "../adapters/git/safety.js";
-import type { Deployer, Deployment } from "../adapters/deploy/port.js";
+import type { Deployer, Deployment } from "../ports/deployer.js";
 import { createDeployer } from "../adapters/deploy/create.js";
 import { candidateVersion, parseVersion } from "../domain/version.js";
 import { FirebreakError } from "../errors.js";
-import { throwIfInterrupted } from "../adapters/process.js";
+import { throwIfInterrupted } from "../stop.js";
 import type { DeployEnv, Gate } from "../ship/gate.js";
 import { rollbackOf, runningAfterRollback, type RollbackEntry } from "../ship/cycle.js";
 import { computeNextVersion, contains, remoteTags, tagAndPush, tagCollision } from "../ship/release.js";

@@ -5,7 +5,7 @@
 import type { App } from "../app/app.js";
 import type { Incident } from "../domain/types.js";
 import { FirebreakError } from "../errors.js";
-import { shq } from "../cli/format.js";
+import { shq } from "../render/shell-quote.js";
 
 const SHIPPED = new Set<Incident["status"]>(["shipped", "verified", "resolved"]);
 

@@ -18,7 +18,7 @@ import { redact, redactDeep } from "../redact.js";
 import { resolveUrl } from "../verify/http.js";
 import { runSmokeTests, smokeAppliesTo, smokeSummary, type SmokeResult } from "../verify/smoke.js";
 import { createSource, metricAppliesTo } from "../verify/sources/create.js";
-import type { MetricSource } from "../verify/sources/source.js";
+import type { MetricSource } from "../ports/metric-source.js";
 import { baselineFromBuckets, baselineFromFraction, sampleBaseline } from "../verify/baseline-window.js";
 import { afterWhat, watch, type MetricBaseline, type WatchedMetric, type WatchResult, type WatchSettings, type WatchView } from "../verify/watch.js";
 import { duration, metricRecord, regressionReason, watchSummary, type MetricRecord } from "../verify/figures.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Incident, TimelineEvent } from "../../src/domain/types.js";
 import { buildAnnouncement } from "../../src/announce/model.js";
 import { renderEmail, renderSlack, renderStatusPage, renderStatusUpdate, renderTeams, renderWebhook } from "../../src/announce/render.js";
-import { mergeUpdate } from "../../src/adapters/notify/static-page.js";
+import { mergeUpdate } from "../../src/announce/status-document.js";
 import { headerSafe } from "../../src/adapters/notify/email.js";
 import { stageFromRecord, parseStage } from "../../src/announce/stages.js";
 

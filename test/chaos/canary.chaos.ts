@@ -7,7 +7,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 import { report } from "./figures.js";
 import { makeWorld, type World } from "./world.js";

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { report } from "./figures.js";
 import { holdPushes, makeWorld, type World } from "./world.js";
-import { alive, spawnCli, waitFor, within } from "./proc.js";
+import { alive, spawnCli, waitFor } from "./proc.js";
 import { makeCliFixture, type CliFixture } from "../backport/cli-fixture.js";
 import type { CliResult } from "../helpers/cli.js";
 

@@ -124,7 +124,7 @@ describe("GitHub forge against GitHub's OpenAPI description", () => {
     server.inject("issues/add-labels", { kind: "could-not-resolve" });
     await run();
     expect(server.requests.filter((r) => r.op === "issues/add-labels").map((r) => r.status)).toEqual([422, 200]);
-    expectOnePr(server, (await planPullRequest({ store: fx.store, git: fx.git, config: fx.config, repoRoot: fx.fx.work } as PrDeps, fx.incident)).body);
+    expectOnePr(server, (await planPullRequest({ ...({} as PrDeps), store: fx.store, git: fx.git, config: fx.config, repoRoot: fx.fx.work } as PrDeps, fx.incident)).body);
   });
 
   it("turns a refused create into an error with a remedy, and never retries a create blindly", async () => {

@@ -4,7 +4,6 @@
 // Not one form of any canary may reach stdout, stderr, --json, the database file or any file
 // Firebreak writes (check and deploy logs, the review, .eml, the status page).
 
-import { execFileSync } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";

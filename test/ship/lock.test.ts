@@ -3,7 +3,7 @@
 // in the store, so the tests hold one the way another run would: through the store.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../src/store/open-store.js";

@@ -4,7 +4,7 @@
 // `status` prints the live version (reconciles an interrupted deploy); `rollback` goes back.
 
 import type { DeployerConfig } from "../../config/schema-ship.js";
-import type { Deployer, Deployment, DeployEnv, DeployIO, DeployTarget } from "./port.js";
+import type { Deployer, Deployment, DeployEnv, DeployIO, DeployTarget } from "../../ports/deployer.js";
 import { assertOk, runTeamCommand } from "./run-logged.js";
 
 type CommandConfig = Extract<DeployerConfig, { type: "command" }>;

@@ -1,14 +1,12 @@
 // Builds the deployer configured for an environment (deploy.staging / deploy.production).
 
 import type { Config } from "../../config/schema.js";
-import type { DeployerConfig } from "../../config/schema-ship.js";
-import type { Deployer, DeployEnv } from "./port.js";
+import { deployerConfig } from "../../config/deployer-config.js";
+import type { Deployer, DeployEnv } from "../../ports/deployer.js";
 import { CommandDeployer } from "./command.js";
 import { BeanstalkDeployer, NetlifyDeployer, RailwayDeployer, VercelDeployer } from "./platforms.js";
 
-export function deployerConfig(config: Config, env: DeployEnv): DeployerConfig | null {
-  return (config.deploy as { staging?: DeployerConfig; production?: DeployerConfig })[env] ?? null;
-}
+export { deployerConfig };
 
 /** The deployer for `env`, or null when none is configured. Secrets are read (and must exist) here. */
 export function createDeployer(config: Config, env: DeployEnv, processEnv: NodeJS.ProcessEnv = process.env): Deployer | null {

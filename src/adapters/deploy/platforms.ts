@@ -11,7 +11,7 @@ import type { DeployerConfig } from "../../config/schema-ship.js";
 import { resolveSecret, type Secret } from "../../config/secrets.js";
 import { registerSecret } from "../../redact.js";
 import { FirebreakError } from "../../errors.js";
-import type { Deployer, Deployment, DeployEnv, DeployIO, DeployTarget } from "./port.js";
+import type { Deployer, Deployment, DeployEnv, DeployIO, DeployTarget } from "../../ports/deployer.js";
 import { assertOk, runArgv } from "./run-logged.js";
 
 type Cfg<T extends string> = Extract<DeployerConfig, { type: T }>;

@@ -7,8 +7,8 @@ import { appendFileSync, rmSync } from "node:fs";
 import { run, runShell, type RunResult } from "../process.js";
 import { redact } from "../../redact.js";
 import { FirebreakError } from "../../errors.js";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
-import type { DeployIO } from "./port.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
+import type { DeployIO } from "../../ports/deployer.js";
 
 export interface LoggedRun {
   cwd: string;

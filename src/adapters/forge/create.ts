@@ -9,8 +9,8 @@ import { FirebreakError } from "../../errors.js";
 import { registerSecret } from "../../redact.js";
 import type { Store, Clock } from "../../ports.js";
 import { run } from "../process.js";
-import type { Git } from "../git/git.js";
-import type { Forge } from "./port.js";
+import type { Git } from "../../ports/git.js";
+import type { Forge } from "../../ports/forge.js";
 import { GitHubForge } from "./github.js";
 import { GitForge } from "./git-forge.js";
 

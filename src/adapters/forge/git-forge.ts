@@ -11,10 +11,11 @@ import type { Clock, Store } from "../../ports.js";
 import type { Incident } from "../../domain/types.js";
 import { readPr as readPrRecord } from "../../domain/state/pr.js";
 import { E, FirebreakError } from "../../errors.js";
-import { Git } from "../git/git.js";
+import { Git as GitCli } from "../git/git.js";
+import type { Git } from "../../ports/git.js";
 import { tempWorktreeDir } from "../git/temp-worktree.js";
 import { assertSafeRef } from "../git/safety.js";
-import type { Approval, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "./port.js";
+import type { Approval, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "../../ports/forge.js";
 
 export interface GitForgeOptions {
   git: Git;
@@ -122,7 +123,7 @@ export class GitForge implements Forge {
     await git.raw(["worktree", "prune"]);
     try {
       await git.git(["worktree", "add", "--detach", "--quiet", "--end-of-options", dir, baseSha]);
-      const wt = new Git(dir);
+      const wt = new GitCli(dir);
       // The message is the value of -m, so nothing in a title can be read as an option.
       const r = await wt.raw(["merge", "--no-ff", "--no-edit", "-m", `Merge ${pr.head} into ${pr.base}: ${pr.title}`, "--end-of-options", head]);
       if (r.code !== 0) {

@@ -5,10 +5,10 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
 import { redact } from "../../redact.js";
 import type { Secret } from "../../config/secrets.js";
-import type { Approval, CiCheck, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "./port.js";
+import type { Approval, CiCheck, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "../../ports/forge.js";
 import { gitHubError, isAlreadyExists, isNotResolvedYet, isPullRequestExists, isTransient, readFailure } from "./github-errors.js";
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);

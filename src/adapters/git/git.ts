@@ -7,6 +7,7 @@ import { E } from "../../errors.js";
 import { run } from "../process.js";
 import { mapGitError, unknownRemote } from "./git-errors.js";
 import { assertSafeRef, assertSafeRemoteName, assertSafeRemoteUrl, assertSafeRev } from "./safety.js";
+import type { Git as GitPort, GitResult, GitRunOptions } from "../../ports/git.js";
 
 const ALLOWED_PROTOCOLS = ["file", "https", "http", "ssh", "git"] as const;
 
@@ -33,23 +34,15 @@ const GIT_ENV: NodeJS.ProcessEnv = {
 
 const NETWORK_TIMEOUT_MS = 120_000;
 
-export interface GitRunOptions {
-  input?: string;
-  /** Extra variables over the safe defaults, e.g. a private GIT_INDEX_FILE or GIT_AUTHOR_*. */
-  env?: NodeJS.ProcessEnv;
-  timeoutMs?: number;
-  /** The remote involved, so a mapped error names it and suggests the right next command. */
-  remote?: string;
-}
+export type { GitResult, GitRunOptions };
 
-export interface GitResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export class Git {
+export class Git implements GitPort {
   constructor(readonly cwd: string) {}
+
+  /** The same git in another checkout of this repository (a temporary worktree). */
+  at(cwd: string): Git {
+    return new Git(cwd);
+  }
 
   /** Runs git with the protocol limits and returns whatever happened. Never throws for a git failure. */
   async raw(args: readonly string[], opts: GitRunOptions = {}): Promise<GitResult> {

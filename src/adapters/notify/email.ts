@@ -5,9 +5,10 @@
 
 import { createTransport, type Transporter } from "nodemailer";
 import type { Secret } from "../../config/secrets.js";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
 import { redact, safeExcerpt } from "../../redact.js";
 import { notifyError } from "./http.js";
+import type { EmailBatchResult, EmailContent, EmailNotifier } from "../../ports/notify/email.js";
 
 export interface SmtpSettings {
   host: string;
@@ -18,13 +19,7 @@ export interface SmtpSettings {
   timeoutMs: number;
 }
 
-export interface EmailContent {
-  from: string;
-  replyTo?: string;
-  subject: string;
-  text: string;
-  html: string;
-}
+export type { EmailContent };
 
 /** One header line: no CR, LF or other control characters, bounded. */
 export function headerSafe(value: string, max = 200): string {
@@ -64,7 +59,7 @@ export function openEmlWriter(): Transporter {
   return createTransport({ streamTransport: true, buffer: true, newline: "unix" });
 }
 
-export async function sendBatch(transport: Transporter, content: EmailContent, recipients: string[]): Promise<{ messageId: string; accepted: number; rejected: number; raw?: Buffer }> {
+export async function sendBatch(transport: Transporter, content: EmailContent, recipients: string[]): Promise<EmailBatchResult> {
   try {
     const from = headerSafe(content.from, 320);
     const info = await transport.sendMail({
@@ -94,5 +89,16 @@ export async function sendBatch(transport: Transporter, content: EmailContent, r
     if (err.command === "DATA" || (err.command === undefined && (err.code === "ETIMEDOUT" || err.code === "ESOCKET")))
       throw new AmbiguousOutcome(`E-mail: the connection was lost while the message was being delivered (${reason}), so it may have been sent`);
     throw notifyError("E-mail", `could not reach the SMTP server (${reason}); nothing was sent`, "check notify.email.smtp (host, port, secure), then run the same command again");
+  }
+}
+
+/** Sends through `transport`: SMTP (openSmtp), or .eml text handed back (openEmlWriter). */
+export class EmailBatches implements EmailNotifier {
+  constructor(private readonly transport: Transporter) {}
+  sendBatch(content: EmailContent, recipients: string[]): Promise<EmailBatchResult> {
+    return sendBatch(this.transport, content, recipients);
+  }
+  close(): void {
+    this.transport.close();
   }
 }

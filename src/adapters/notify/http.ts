@@ -8,7 +8,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { FirebreakError } from "../../errors.js";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
 import { redact, redactDeep, safeExcerpt } from "../../redact.js";
 import type { Secret } from "../../config/secrets.js";
 

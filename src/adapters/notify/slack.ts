@@ -6,11 +6,9 @@
 import type { Secret } from "../../config/secrets.js";
 import { failFromStatus, notifyError, sendWithRetry, excerpt } from "./http.js";
 import type { NotifyContext } from "./context.js";
+import type { SlackMessage, SlackNotifier } from "../../ports/notify/slack.js";
 
-export interface SlackMessage {
-  text: string;
-  blocks: Record<string, unknown>[];
-}
+export type { SlackMessage };
 
 export async function postSlackWebhook(url: Secret, message: SlackMessage, ctx: NotifyContext): Promise<void> {
   const answer = await sendWithRetry({ service: "Slack", method: "POST", url, json: message, timeoutMs: ctx.timeoutMs }, ctx.retry);
@@ -70,5 +68,34 @@ function slackHint(code: string): string {
       return "check the token named by notify.slack.token (it needs the chat:write scope)";
     default:
       return "run the same command again; if it keeps failing, check the Slack app's settings";
+  }
+}
+
+/** notify.slack with a token and a channel: the Web API, which threads later stages under the first. */
+export class SlackApiNotifier implements SlackNotifier {
+  readonly via = "api";
+  constructor(
+    private readonly target: Omit<SlackApiTarget, "threadTs" | "broadcast">,
+    private readonly ctx: NotifyContext,
+  ) {}
+  get channel(): string {
+    return this.target.channel;
+  }
+  post(message: SlackMessage, thread?: { ts: string; broadcast: boolean }): Promise<{ ts: string | null; channel: string }> {
+    return postSlackApi({ ...this.target, ...(thread ? { threadTs: thread.ts, broadcast: thread.broadcast } : {}) }, message, this.ctx);
+  }
+}
+
+/** notify.slack with a webhook only: one message per stage, no thread. */
+export class SlackWebhookNotifier implements SlackNotifier {
+  readonly via = "webhook";
+  readonly channel = null;
+  constructor(
+    private readonly url: Secret,
+    private readonly ctx: NotifyContext,
+  ) {}
+  async post(message: SlackMessage): Promise<{ ts: null; channel: null }> {
+    await postSlackWebhook(this.url, message, this.ctx);
+    return { ts: null, channel: null };
   }
 }

@@ -7,33 +7,10 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { FirebreakError } from "../../errors.js";
-import { crashPoint } from "../../workflow/crash-point.js";
+import { crashPoint } from "../../crash-point.js";
+import type { StaticPageNotifier, StatusDocument } from "../../ports/notify/static-page.js";
 
-export interface StaticUpdate {
-  stage: string;
-  stageLabel: string;
-  body: string;
-  at: string; // ISO
-}
-
-export interface StaticIncident {
-  id: string; // the ticket
-  name: string;
-  status: string; // the latest stage
-  impact: string; // critical | major | minor
-  createdAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  updates: StaticUpdate[];
-}
-
-export interface StatusDocument {
-  page: { name: string; updatedAt: string };
-  status: { indicator: "none" | "minor" | "major" | "critical"; description: string };
-  incidents: StaticIncident[];
-}
-
-const MAX_RESOLVED = 20;
+export type { StaticIncident, StaticUpdate, StatusDocument } from "../../ports/notify/static-page.js";
 
 export async function readStatus(dir: string): Promise<StatusDocument | null> {
   try {
@@ -51,33 +28,6 @@ export async function readStatus(dir: string): Promise<StatusDocument | null> {
 export async function hasUpdate(dir: string, id: string, stage: string): Promise<boolean> {
   const doc = await readStatus(dir);
   return doc?.incidents.some((i) => i.id === id && i.updates.some((u) => u.stage === stage)) ?? false;
-}
-
-/** The page with this incident's update merged in (the latest stage first on the page). */
-export function mergeUpdate(doc: StatusDocument | null, pageName: string, incident: Omit<StaticIncident, "updates" | "createdAt" | "updatedAt" | "resolvedAt" | "status">, update: StaticUpdate): StatusDocument {
-  const incidents = [...(doc?.incidents ?? [])];
-  const at = update.at;
-  const i = incidents.findIndex((x) => x.id === incident.id);
-  const prev = i >= 0 ? incidents[i]! : null;
-  const updates = [update, ...(prev?.updates ?? []).filter((u) => u.stage !== update.stage)];
-  const next: StaticIncident = {
-    ...incident,
-    status: update.stage,
-    createdAt: prev?.createdAt ?? at,
-    updatedAt: at,
-    resolvedAt: update.stage === "resolved" ? at : null,
-    updates,
-  };
-  if (i >= 0) incidents.splice(i, 1);
-  incidents.unshift(next);
-  const open = incidents.filter((x) => x.status !== "resolved");
-  const resolved = incidents.filter((x) => x.status === "resolved").slice(0, MAX_RESOLVED);
-  const worst = open.some((x) => x.impact === "critical") ? "critical" : open.some((x) => x.impact === "major") ? "major" : open.length ? "minor" : "none";
-  return {
-    page: { name: pageName, updatedAt: at },
-    status: { indicator: worst, description: open.length ? (worst === "critical" ? "Major outage" : "Some systems are affected") : "All systems operational" },
-    incidents: [...open, ...resolved],
-  };
 }
 
 /**
@@ -115,4 +65,21 @@ async function removeStrayTemps(dir: string): Promise<void> {
   const parent = dirname(resolve(dir));
   const prefix = `.${basename(resolve(dir))}.firebreak-`;
   for (const name of await readdir(parent).catch(() => [] as string[])) if (name.startsWith(prefix)) await rm(join(parent, name), { recursive: true, force: true });
+}
+
+/** The page in one folder (notify.staticPage.dir, resolved against the repository root). */
+export class StaticPageFolder implements StaticPageNotifier {
+  constructor(
+    private readonly path: string,
+    readonly dir: string,
+  ) {}
+  read(): Promise<StatusDocument | null> {
+    return readStatus(this.path);
+  }
+  hasUpdate(id: string, stage: string): Promise<boolean> {
+    return hasUpdate(this.path, id, stage);
+  }
+  write(doc: StatusDocument, html: string): Promise<void> {
+    return writeStatusPage(this.path, doc, html);
+  }
 }

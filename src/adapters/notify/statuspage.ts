@@ -9,6 +9,7 @@
 import type { Secret } from "../../config/secrets.js";
 import { failFromStatus, notifyError, sendWithRetry, excerpt, type HttpCall } from "./http.js";
 import type { NotifyContext } from "./context.js";
+import type { StatuspageIncident, StatuspageNotifier, StatuspageUpdate } from "../../ports/notify/statuspage.js";
 
 export interface StatuspageTarget {
   apiUrl: string;
@@ -16,25 +17,7 @@ export interface StatuspageTarget {
   pageId: string;
 }
 
-export interface StatuspageIncident {
-  id: string;
-  name: string;
-  status: string;
-  shortlink?: string;
-  created_at?: string;
-  metadata?: Record<string, unknown>;
-  incident_updates?: { status?: string; body?: string; created_at?: string }[];
-}
-
-export interface StatuspageUpdate {
-  name?: string;
-  status: string;
-  body: string;
-  componentIds: string[];
-  components: Record<string, string>;
-  deliverNotifications: boolean;
-  metadata?: Record<string, unknown>;
-}
+export type { StatuspageIncident, StatuspageUpdate };
 
 async function call(t: StatuspageTarget, ctx: NotifyContext, method: HttpCall["method"], path: string, json?: unknown): Promise<unknown> {
   const answer = await sendWithRetry(
@@ -95,4 +78,23 @@ export async function getIncident(t: StatuspageTarget, id: string, ctx: NotifyCo
 export async function searchIncidents(t: StatuspageTarget, q: string, ctx: NotifyContext): Promise<StatuspageIncident[]> {
   const list = await call(t, ctx, "GET", `/incidents?q=${encodeURIComponent(q)}&limit=100`);
   return Array.isArray(list) ? (list as StatuspageIncident[]).filter((i) => i && typeof i.id === "string") : [];
+}
+
+export class StatuspageApiNotifier implements StatuspageNotifier {
+  constructor(
+    private readonly target: StatuspageTarget,
+    private readonly ctx: NotifyContext,
+  ) {}
+  create(update: StatuspageUpdate): Promise<StatuspageIncident> {
+    return createIncident(this.target, update, this.ctx);
+  }
+  update(id: string, update: StatuspageUpdate): Promise<StatuspageIncident> {
+    return updateIncident(this.target, id, update, this.ctx);
+  }
+  get(id: string): Promise<StatuspageIncident> {
+    return getIncident(this.target, id, this.ctx);
+  }
+  search(q: string): Promise<StatuspageIncident[]> {
+    return searchIncidents(this.target, q, this.ctx);
+  }
 }

@@ -5,11 +5,9 @@
 import type { Secret } from "../../config/secrets.js";
 import { failFromStatus, notifyError, sendWithRetry, excerpt } from "./http.js";
 import type { NotifyContext } from "./context.js";
+import type { TeamsMessage, TeamsNotifier } from "../../ports/notify/teams.js";
 
-export interface TeamsMessage {
-  type: "message";
-  attachments: { contentType: "application/vnd.microsoft.card.adaptive"; contentUrl: null; content: Record<string, unknown> }[];
-}
+export type { TeamsMessage };
 
 export async function postTeams(url: Secret, message: TeamsMessage, ctx: NotifyContext): Promise<void> {
   const answer = await sendWithRetry({ service: "Teams", method: "POST", url, json: message, timeoutMs: ctx.timeoutMs }, ctx.retry);
@@ -17,4 +15,14 @@ export async function postTeams(url: Secret, message: TeamsMessage, ctx: NotifyC
   const body = answer.body.trim();
   if (answer.status === 200 && body !== "" && body !== "1" && /error|failed/i.test(body))
     throw notifyError("Teams", `refused the card (${excerpt(body)}); nothing was posted`);
+}
+
+export class TeamsWebhookNotifier implements TeamsNotifier {
+  constructor(
+    private readonly url: Secret,
+    private readonly ctx: NotifyContext,
+  ) {}
+  post(card: TeamsMessage): Promise<void> {
+    return postTeams(this.url, card, this.ctx);
+  }
 }

@@ -4,6 +4,7 @@
 import type { Secret } from "../../config/secrets.js";
 import { failFromStatus, sendWithRetry } from "./http.js";
 import type { NotifyContext } from "./context.js";
+import type { WebhookNotifier } from "../../ports/notify/webhook.js";
 
 export async function postWebhook(url: Secret, token: Secret | undefined, payload: unknown, ctx: NotifyContext): Promise<{ status: number }> {
   const answer = await sendWithRetry(
@@ -12,4 +13,15 @@ export async function postWebhook(url: Secret, token: Secret | undefined, payloa
   );
   if (answer.status < 200 || answer.status >= 300) failFromStatus("Webhook", answer, "check the receiver named by notify.webhook.url, then run the same command again");
   return { status: answer.status };
+}
+
+export class JsonWebhookNotifier implements WebhookNotifier {
+  constructor(
+    private readonly url: Secret,
+    private readonly token: Secret | undefined,
+    private readonly ctx: NotifyContext,
+  ) {}
+  post(payload: unknown): Promise<{ status: number }> {
+    return postWebhook(this.url, this.token, payload, this.ctx);
+  }
 }

@@ -7,9 +7,9 @@ import { DEFAULT_ISSUE_PATTERN } from "../../config/schema-review.js";
 import { resolveSecret, Secret } from "../../config/secrets.js";
 import { FirebreakError } from "../../errors.js";
 import { registerSecret } from "../../redact.js";
-import type { Git } from "../git/git.js";
+import type { Git } from "../../ports/git.js";
 import { resolveGitHubRepo, resolveGitHubToken } from "../forge/create.js";
-import type { Tracker } from "./port.js";
+import type { Tracker } from "../../ports/tracker.js";
 import { FileTracker } from "./file.js";
 
 export interface TrackerContext {

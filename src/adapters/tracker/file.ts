@@ -4,7 +4,8 @@
 
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { keyMarker, type NewTrackerIssue, type Tracker, type TrackerComment, type TrackerItem } from "./port.js";
+import type { NewTrackerIssue, Tracker, TrackerComment, TrackerItem } from "../../ports/tracker.js";
+import { keyMarker } from "./key-marker.js";
 
 export class FileTracker implements Tracker {
   readonly kind = "file" as const;

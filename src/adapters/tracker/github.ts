@@ -5,9 +5,10 @@
 
 import { Octokit } from "@octokit/rest";
 import type { Secret } from "../../config/secrets.js";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
 import { gitHubError, isTransient, readFailure } from "../forge/github-errors.js";
-import { keyMarker, type NewTrackerIssue, type Tracker, type TrackerComment, type TrackerItem } from "./port.js";
+import type { NewTrackerIssue, Tracker, TrackerComment, TrackerItem } from "../../ports/tracker.js";
+import { keyMarker } from "./key-marker.js";
 
 export interface GitHubTrackerOptions {
   owner: string;

@@ -9,8 +9,9 @@ import { LinearClient } from "@linear/sdk";
 import type { Secret } from "../../config/secrets.js";
 import { FirebreakError } from "../../errors.js";
 import { safeExcerpt } from "../../redact.js";
-import { AmbiguousOutcome } from "../../workflow/effect.js";
-import { keyMarker, type NewTrackerIssue, type Tracker, type TrackerComment, type TrackerItem } from "./port.js";
+import { AmbiguousOutcome } from "../../ports/outcome.js";
+import type { NewTrackerIssue, Tracker, TrackerComment, TrackerItem } from "../../ports/tracker.js";
+import { keyMarker } from "./key-marker.js";
 
 export const ISSUE_CREATE = `mutation FirebreakIssueCreate($input: IssueCreateInput!) {
   issueCreate(input: $input) { success issue { id identifier url } }

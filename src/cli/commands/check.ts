@@ -17,7 +17,7 @@ import { detectCheckCommands, installCommand } from "../../checks/detect-command
 import { runChecks, type CheckResult } from "../../checks/run-checks.js";
 import { renderCheckProgress, renderCheckSummary } from "../../checks/progress.js";
 import { E, EXIT } from "../../errors.js";
-import { stopSignal } from "../../adapters/process.js";
+import { stopSignal } from "../../stop.js";
 import { isInteractive, splitList } from "../format.js";
 import type { Output } from "../output.js";
 

@@ -5,7 +5,6 @@
 
 import type { CommandInput } from "../run-command.js";
 import type { App } from "../../app/app.js";
-import type { Output } from "../output.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { parseWhen } from "../../domain/deadline.js";
 import { LEVELS } from "../../domain/levels.js";

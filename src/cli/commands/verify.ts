@@ -11,7 +11,7 @@ import { parseWhen } from "../../domain/deadline.js";
 import { E, EXIT, FirebreakError } from "../../errors.js";
 import { afterWhat } from "../../verify/watch.js";
 import { redact } from "../../redact.js";
-import { stopSignal } from "../../adapters/process.js";
+import { stopSignal } from "../../stop.js";
 import { captureBaseline, reachOf, settingsOf, verifyDeploy, type VerifyOutcome, type WatchPlan } from "../../workflow/verify.js";
 import { describeReach } from "../../verify/reach.js";
 import { describeSmoke } from "../../verify/smoke.js";

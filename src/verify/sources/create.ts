@@ -1,12 +1,12 @@
 // One adapter per source kind, built from a metric's config for one environment.
 
-import type { MetricConfig, VerifyEnvironment } from "../../config/schema-verify.js";
+import type { MetricConfig, VerifyConfig, VerifyEnvironment } from "../../config/schema-verify.js";
 import { resolveHeaders, resolveUrl } from "../http.js";
 import { createJsonSource } from "./json.js";
 import { createPrometheusSource } from "./prometheus.js";
 import { createScrapeSource } from "./scrape.js";
 import { createSentrySource } from "./sentry.js";
-import type { MetricSource } from "./source.js";
+import type { MetricSource, MetricSourceFactory } from "../../ports/metric-source.js";
 
 export interface SourceContext {
   env: VerifyEnvironment;
@@ -32,4 +32,12 @@ export function createSource(m: MetricConfig, index: number, ctx: SourceContext)
     case "json":
       return createJsonSource(m, url, headers, where, ctx.timeoutMs);
   }
+}
+
+/** Every metric that applies to `env`, each built on demand (see MetricSourceFactory). */
+export function createMetricSources(cfg: VerifyConfig, env: VerifyEnvironment, processEnv: NodeJS.ProcessEnv): MetricSourceFactory {
+  return {
+    metrics: cfg.metrics.flatMap((metric, index) => (metricAppliesTo(metric, env) ? [{ metric, index }] : [])),
+    build: (metric, index, opts) => createSource(metric, index, { env, baseUrl: cfg.baseUrl[env], processEnv, ...opts }),
+  };
 }

@@ -1,0 +1,81 @@
+// The forge: where a hotfix branch becomes a pull request people review. Two adapters: GitHub
+// (adapters/forge/github.ts) and plain git (adapters/forge/git-forge.ts, offline, the default). Every
+// call is idempotent or reconcilable: workflow/pr.ts wraps the ones that create things in effects.
+
+export interface PullRequest {
+  number: number;
+  url: string;
+  head: string; // branch name, without owner
+  base: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  state: "open" | "closed" | "merged";
+  labels: string[];
+  requestedReviewers: string[];
+}
+
+export interface Label {
+  name: string;
+  color: string; // six hex digits, no #
+  description: string;
+}
+
+export interface Approval {
+  by: string;
+  at: string; // ISO 8601
+  note?: string;
+  /** The commit the reviewer approved, when the forge says (a later push makes it stale). */
+  commit?: string;
+}
+
+export type MergeMethod = "merge" | "squash" | "rebase";
+
+export interface MergeResult {
+  sha: string; // the commit now at the tip of base
+  merged: boolean;
+}
+
+/** One CI check on a commit: a GitHub check run or commit status, or a recorded local check. */
+export interface CiCheck {
+  name: string;
+  state: "success" | "pending" | "failure";
+  url?: string;
+}
+
+/** green: every check passed; none: nothing reported for the commit. */
+export interface CiState {
+  state: "green" | "pending" | "failing" | "none";
+  checks: CiCheck[];
+  /** Where the answer came from, for people: "GitHub checks and statuses", "recorded local checks". */
+  source: string;
+  /** With state "none": checks passed, but on another change than this commit (offline forge). */
+  staleChecks?: boolean;
+}
+
+export interface MergeState {
+  merged: boolean;
+  /** The merge (or squash/rebase) commit on the base, when merged and known. */
+  sha: string | null;
+}
+
+export interface Forge {
+  /** "github" or "git": shown to people and stored with the PR on the record. */
+  readonly kind: "github" | "git";
+  /** The open PR from `head` into `base`, or null. */
+  findPullRequest(head: string, base: string): Promise<PullRequest | null>;
+  /** Opens a PR. Never opens a second one: after a failure it looks for the first. */
+  openPullRequest(input: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullRequest>;
+  updatePullRequest(number: number, patch: { title: string; body: string }): Promise<PullRequest>;
+  /** Creates the labels that do not exist yet; existing ones are left as the team set them. */
+  ensureLabels(labels: readonly Label[]): Promise<void>;
+  addLabels(number: number, names: readonly string[]): Promise<void>;
+  requestReviewers(number: number, logins: readonly string[]): Promise<void>;
+  /** The latest review of each reviewer that is an approval. */
+  listApprovals(number: number): Promise<Approval[]>;
+  mergePullRequest(number: number, method: MergeMethod): Promise<MergeResult>;
+  /** Whether the PR is merged, asked of the world (reconciles an interrupted merge). */
+  mergeState(number: number): Promise<MergeState>;
+  /** The CI state of a commit (`sha`) on the hotfix branch (`branch`). */
+  ciState(ref: { sha: string; branch: string }): Promise<CiState>;
+}
