@@ -1,6 +1,6 @@
-// Command lines people copy from messages, notes and the PR body.
+// A value as it can be pasted into a shell: left bare when it is safe, single-quoted otherwise.
+// Next steps name tickets and reasons people typed; they must run as shown.
 
-/** Quotes a value for a command line a person will copy, only when it needs it. */
 export function shq(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { DeployMark } from "../ports.js";
 import { waitForDeploy } from "./orphan.js";
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
 import type { Incident } from "../domain/types.js";
 import type { Deployer, Deployment, DeployIO, DeployTarget } from "../ports/deployer.js";
 import { FirebreakError } from "../errors.js";
@@ -38,7 +38,7 @@ export interface DeployOptions {
 
 export type StepDeployment = Deployment & { key: string; at: string; reconciled?: boolean; confirmedBy?: string };
 
-async function logFileFor(app: App, incident: Incident, step: DeployStep): Promise<string> {
+async function logFileFor(app: WorkflowDeps, incident: Incident, step: DeployStep): Promise<string> {
   const dir = join(await app.git.commonDir(), "firebreak", "logs", incident.ticket.replace(/[^A-Za-z0-9._-]/g, "_"));
   await mkdir(dir, { recursive: true });
   const stamp = app.clock.now().toISOString().replace(/[:.]/g, "-");
@@ -46,7 +46,7 @@ async function logFileFor(app: App, incident: Incident, step: DeployStep): Promi
 }
 
 /** Runs `fn` where the deployer works: a clean checkout of the commit, or the repository root. */
-async function inWorkdir<T>(app: App, step: DeployStep, fn: (t: DeployTarget) => Promise<T>): Promise<T> {
+async function inWorkdir<T>(app: WorkflowDeps, step: DeployStep, fn: (t: DeployTarget) => Promise<T>): Promise<T> {
   const root = await app.repoRoot();
   if (step.deployer.workdir === "repo") return fn({ ...step.target, cwd: root });
   return withWorktree(app.git, step.target.sha, (dir) => fn({ ...step.target, cwd: dir }), { copyLinksFrom: root });
@@ -59,13 +59,13 @@ const markOf = (intent: Record<string, unknown> | undefined): DeployMark | null 
 };
 
 /** How long a rerun waits for a deploy a dead run left running: the deployer's own timeout. */
-async function deployTimeoutMs(app: App, env: string): Promise<number> {
+async function deployTimeoutMs(app: WorkflowDeps, env: string): Promise<number> {
   const config = await app.config().catch(() => null);
   const t = (config?.deploy as Record<string, { timeoutSeconds?: number } | undefined> | undefined)?.[env]?.timeoutSeconds;
   return (t ?? 1800) * 1000;
 }
 
-export async function runDeployStep(app: App, deps: EffectDeps, incident: Incident, step: DeployStep, o: DeployOptions): Promise<EffectOutcome<StepDeployment>> {
+export async function runDeployStep(app: WorkflowDeps, deps: EffectDeps, incident: Incident, step: DeployStep, o: DeployOptions): Promise<EffectOutcome<StepDeployment>> {
   const logFile = await logFileFor(app, incident, step);
   const io: DeployIO = { logFile, announce: (t) => o.say(t), line: (t) => o.say(`  │ ${t}`) };
   const { env, version, sha } = step.target;

@@ -6,10 +6,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { redact } from "../redact.js";
 import { dirname, join, resolve } from "node:path";
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
-import type { Output } from "../cli/output.js";
 import { FirebreakError } from "../errors.js";
 import { buildAnnouncement, publicText, type AnnouncementView } from "../announce/model.js";
 import { previewText, renderStatusPage, renderStatusUpdate } from "../announce/render.js";
@@ -23,7 +22,7 @@ export type { Stage } from "../announce/stages.js";
 export interface AnnounceOptions {
   /** Channel names; default notify.channels, else every configured channel. */
   channels?: string[];
-  out?: Output;
+  out?: { info(line: string): void };
   /** Channels whose "possibly sent" message a person has checked and wants sent again. */
   resend?: string[];
 }
@@ -65,7 +64,7 @@ export function autoStages(config: Config, after: "ship" | "verify"): Stage[] {
 
 export const announceCommand = (incident: Incident, stage: Stage) => `firebreak announce --stage ${stage} --ticket ${incident.ticket}`;
 
-async function view(app: App, incident: Incident, stage: Stage, config: Config): Promise<AnnouncementView> {
+async function view(app: WorkflowDeps, incident: Incident, stage: Stage, config: Config): Promise<AnnouncementView> {
   const store = await app.store();
   const events = await store.timeline(incident.id);
   const targets = (config.backport.targets ?? []).map((t) => t.branch);
@@ -74,7 +73,7 @@ async function view(app: App, incident: Incident, stage: Stage, config: Config):
 
 const CUSTOMER_CHANNELS = new Set<string>(["email", "statuspage", "statuspage-static"]);
 
-export async function announceStage(app: App, incident: Incident, stage: Stage, opts: AnnounceOptions = {}): Promise<AnnounceResult> {
+export async function announceStage(app: WorkflowDeps, incident: Incident, stage: Stage, opts: AnnounceOptions = {}): Promise<AnnounceResult> {
   if (!(STAGES as readonly string[]).includes(stage)) throw new FirebreakError({ code: "USAGE", message: `"${stage}" is not a stage (valid: ${STAGES.join(", ")}).` });
   const config = await app.config();
   const channels = selectChannels(config.notify, opts.channels);
@@ -142,7 +141,7 @@ const DELIVERED = new Set(["sent", "already-sent", "confirmed"]);
  * other areas), and, the first time a resolution went out, records announce.resolved and moves a
  * verified incident to resolved, in one write.
  */
-async function record(app: App, incident: Incident, stage: Stage, outcomes: ChannelOutcome[]): Promise<boolean> {
+async function record(app: WorkflowDeps, incident: Incident, stage: Stage, outcomes: ChannelOutcome[]): Promise<boolean> {
   const store = await app.store();
   const now = app.clock.now().toISOString();
   const current = (await store.getIncident(incident.id)) ?? incident;
@@ -179,7 +178,7 @@ export interface PreviewChannel {
 }
 
 /** Every chosen channel rendered, nothing sent; with outDir, each channel's payload written to files there. */
-export async function previewStage(app: App, incident: Incident, stage: Stage, opts: { channels?: string[]; outDir?: string } = {}): Promise<PreviewChannel[]> {
+export async function previewStage(app: WorkflowDeps, incident: Incident, stage: Stage, opts: { channels?: string[]; outDir?: string } = {}): Promise<PreviewChannel[]> {
   const config = await app.config();
   const repoRoot = await app.repoRoot();
   const channels = selectChannels(config.notify, opts.channels, true);

@@ -2,17 +2,15 @@
 // resolved }`). They follow the step's success and never undo it: a channel that fails is
 // reported with the command that retries it, and the step still counts as done.
 
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Incident } from "../domain/types.js";
-import type { Output } from "../cli/output.js";
 import { announceStage, announceCommand, autoStages } from "./announce.js";
 
-export async function announceAfter(app: App, incident: Incident, after: "ship" | "verify", out: Output): Promise<void> {
-  const say = (line: string) => out.info(line);
+export async function announceAfter(app: WorkflowDeps, incident: Incident, after: "ship" | "verify", say: (line: string) => void): Promise<void> {
   const stages = autoStages(await app.config(), after);
   for (const stage of stages) {
     try {
-      const r = await announceStage(app, incident, stage, { out });
+      const r = await announceStage(app, incident, stage, { out: { info: say } });
       for (const o of r.outcomes) {
         say(`  ${o.state === "failed" ? "✖" : o.state === "possibly-sent" ? "?" : "✔"} ${o.channel}: ${o.summary}`);
         if (o.state === "possibly-sent" && o.next) say(`      → ${o.next}`);

@@ -14,7 +14,7 @@ import { existsSync, openSync, closeSync, readdirSync, readFileSync, rmSync } fr
 import { appendFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { VerifyEnvironment, MetricConfig } from "../config/schema-verify.js";
 import { createSource, metricAppliesTo } from "../verify/sources/create.js";
 import type { Counts, CumulativeSource, Reading } from "../ports/metric-source.js";
@@ -39,7 +39,7 @@ interface Line {
 
 const sampled = (m: MetricConfig): boolean => m.source === "scrape" || m.source === "json";
 
-async function files(app: App, env: VerifyEnvironment) {
+async function files(app: WorkflowDeps, env: VerifyEnvironment) {
   const dir = join(await app.git.commonDir(), "firebreak", "sampler");
   return { dir, pid: join(dir, `${env}.pid`), data: join(dir, `${env}.jsonl`), log: join(dir, `${env}.log`) };
 }
@@ -62,7 +62,7 @@ function alive(pid: number): boolean {
 }
 
 /** The metrics of `env` that need a sampled baseline (scrape and json). */
-async function wantedMetrics(app: App, env: VerifyEnvironment) {
+async function wantedMetrics(app: WorkflowDeps, env: VerifyEnvironment) {
   const cfg = (await app.config()).verify;
   return cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env) && sampled(m));
 }
@@ -76,7 +76,7 @@ export interface SamplerState {
  * Starts the background sampler for `env` unless one runs or nothing needs one. `cli` is the
  * firebreak program to run (the running one's entry file); without it nothing is started.
  */
-export async function startSampler(app: App, env: VerifyEnvironment, cli: string | undefined): Promise<SamplerState & { started: boolean }> {
+export async function startSampler(app: WorkflowDeps, env: VerifyEnvironment, cli: string | undefined): Promise<SamplerState & { started: boolean }> {
   if ((await wantedMetrics(app, env)).length === 0 || !cli || !existsSync(cli)) return { running: false, started: false };
   const f = await files(app, env);
   const held = await readPid(f.pid);
@@ -101,7 +101,7 @@ export async function startSampler(app: App, env: VerifyEnvironment, cli: string
 }
 
 /** Stops the sampler for `env` (its pid file is removed; the process sees that, or gets SIGTERM). */
-export async function stopSampler(app: App, env: VerifyEnvironment): Promise<void> {
+export async function stopSampler(app: WorkflowDeps, env: VerifyEnvironment): Promise<void> {
   const f = await files(app, env);
   const held = await readPid(f.pid);
   await rm(f.pid, { force: true });
@@ -138,7 +138,7 @@ const decode = (r: Line["reading"]): Reading => new Map(r.map(([stream, series])
  * The sampler's own loop (`firebreak verify --run-sampler`): reads every sampled metric each
  * interval and appends the readings, until stopped, its repository is gone, or the time is up.
  */
-export async function runSampler(app: App, env: VerifyEnvironment, o: { signal?: AbortSignal; now?: () => number } = {}): Promise<void> {
+export async function runSampler(app: WorkflowDeps, env: VerifyEnvironment, o: { signal?: AbortSignal; now?: () => number } = {}): Promise<void> {
   const now = o.now ?? Date.now;
   const cfg = (await app.config()).verify;
   const f = await files(app, env);
@@ -202,7 +202,7 @@ async function prune(file: string, olderThan: number): Promise<void> {
  * Each sampled metric's baseline from the background readings in the `baseline.minutes` before
  * `until` (wall clock), with when the readings began; null for a metric with fewer than two.
  */
-export async function sampledBaselines(app: App, env: VerifyEnvironment, until: number): Promise<{ baselines: Record<string, MetricBaseline>; since: number } | null> {
+export async function sampledBaselines(app: WorkflowDeps, env: VerifyEnvironment, until: number): Promise<{ baselines: Record<string, MetricBaseline>; since: number } | null> {
   const cfg = (await app.config()).verify;
   const wanted = await wantedMetrics(app, env);
   if (wanted.length === 0) return null;
@@ -232,7 +232,7 @@ function countsBetween(src: CumulativeSource, lines: Line[]): Counts[] {
   return out;
 }
 
-export async function samplerState(app: App, env: VerifyEnvironment): Promise<SamplerState> {
+export async function samplerState(app: WorkflowDeps, env: VerifyEnvironment): Promise<SamplerState> {
   const held = await readPid((await files(app, env)).pid);
   return held && held.host === hostname() && alive(held.pid) ? { running: true, pid: held.pid } : { running: false };
 }

@@ -3,8 +3,8 @@
 // `monitoring.configured` (when verify has metrics configured). Those are observations on the
 // timeline, so `status` ticks them too; nothing in the world changes.
 
-import type { App } from "../app/app.js";
 import { event, type EventData, type EventKind } from "../domain/events/index.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
 import type { Forge } from "../ports/forge.js";
@@ -37,7 +37,7 @@ export function readWaiver(incident: Incident, item: Waiver["item"] = "approval"
 }
 
 /** What the watch after a production deploy could catch, for the gate (verify metrics only). */
-async function watchFacts(app: App, incident: Incident, config: Config): Promise<GateFacts["watch"]> {
+async function watchFacts(app: WorkflowDeps, incident: Incident, config: Config): Promise<GateFacts["watch"]> {
   if (config.verify.metrics.length === 0) return null;
   const { planWatch } = await import("./verify-plan.js");
   const plan = await planWatch(app, incident, "production");
@@ -47,12 +47,12 @@ async function watchFacts(app: App, incident: Incident, config: Config): Promise
 }
 
 /** The hotfix branch's commit: the pushed one when it is pushed (that is what CI ran on), else the local one. */
-export async function hotfixHead(app: App, incident: Incident): Promise<string> {
+export async function hotfixHead(app: WorkflowDeps, incident: Incident): Promise<string> {
   const remote = await app.git.remoteBranchSha(incident.remote, incident.branch).catch(() => null);
   return remote ?? (await app.git.revParse(`refs/heads/${incident.branch}`));
 }
 
-export async function gatherGate(app: App, incident: Incident, env: DeployEnv, forge: Forge, config: Config): Promise<GateResult> {
+export async function gatherGate(app: WorkflowDeps, incident: Incident, env: DeployEnv, forge: Forge, config: Config): Promise<GateResult> {
   const store = await app.store();
   const actor = await app.actor();
   const headSha = await hotfixHead(app, incident);

@@ -5,12 +5,12 @@
 
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname, isAbsolute, posix, relative, resolve, sep } from "node:path";
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Incident } from "../domain/types.js";
 import { reviewPaths, type ReviewPaths } from "./review.js";
 
 /** Untracked files of this incident's review (its .md, .html, .ics and charts), relative to the root. */
-export async function untrackedReviewFiles(app: App, incident: Incident): Promise<string[]> {
+export async function untrackedReviewFiles(app: WorkflowDeps, incident: Incident): Promise<string[]> {
   const root = await app.repoRoot();
   const paths = reviewPaths({ cwd: app.cwd, repoRoot: root, config: await app.config() }, incident);
   const dir = relative(root, paths.dir).split(sep).join("/");
@@ -29,7 +29,7 @@ export async function untrackedReviewFiles(app: App, incident: Incident): Promis
  * in a commit of its own, added with --force; see reviewCommitSteps. Returns the pattern added,
  * or null when the review is outside the repository.
  */
-export async function keepReviewOutOfCommits(app: App, paths: ReviewPaths): Promise<string | null> {
+export async function keepReviewOutOfCommits(app: WorkflowDeps, paths: ReviewPaths): Promise<string | null> {
   const root = await app.repoRoot();
   const dir = relative(root, paths.dir).split(sep).join("/");
   if (dir.startsWith("..") || isAbsolute(dir)) return null;

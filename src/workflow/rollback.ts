@@ -8,7 +8,7 @@
 // fix has been shipped, so production is never redeployed under a fresh key by accident.
 // The verify area calls rollback() directly for an automatic rollback (auto: true).
 
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Incident } from "../domain/types.js";
 import type { Deployer, Deployment, DeployTarget } from "../ports/deployer.js";
 import { createDeployer } from "../adapters/deploy/create.js";
@@ -58,7 +58,7 @@ function releaseDeploy(incident: Incident, release: ReleaseRecord): StepDeployme
 }
 
 /** What is needed before anything runs: a release in production, a strategy that can run here. */
-export async function planRollback(app: App, incident: Incident, o: Pick<RollbackOptions, "strategy">): Promise<{ strategy: RollbackStrategy; release: ReleaseRecord; current: StepDeployment; deployer: Deployer }> {
+export async function planRollback(app: WorkflowDeps, incident: Incident, o: Pick<RollbackOptions, "strategy">): Promise<{ strategy: RollbackStrategy; release: ReleaseRecord; current: StepDeployment; deployer: Deployer }> {
   const release = readRelease(incident);
   const current = release ? releaseDeploy(incident, release) : null;
   if (!release || !current)
@@ -83,7 +83,7 @@ export async function planRollback(app: App, incident: Incident, o: Pick<Rollbac
   return { strategy, release, current, deployer };
 }
 
-export async function rollback(app: App, incident: Incident, o: RollbackOptions): Promise<RollbackResult> {
+export async function rollback(app: WorkflowDeps, incident: Incident, o: RollbackOptions): Promise<RollbackResult> {
   const planned = await planRollback(app, incident, o);
   const lock = await lockShip(app, incident, "production", `rollback --strategy ${planned.strategy}`, say(o));
   try {
@@ -113,7 +113,7 @@ export async function rollback(app: App, incident: Incident, o: RollbackOptions)
 }
 
 type Step = (
-  app: App,
+  app: WorkflowDeps,
   deps: EffectDeps,
   incident: Incident,
   release: ReleaseRecord,
@@ -123,7 +123,7 @@ type Step = (
 ) => Promise<{ key: string; version?: string; summary: string; deployment?: StepDeployment }>;
 
 /** A commit on the branch that says it reverts `sha` (an earlier, interrupted run's revert). */
-async function findRevert(app: App, ref: string, sha: string): Promise<string | null> {
+async function findRevert(app: WorkflowDeps, ref: string, sha: string): Promise<string | null> {
   const out = await app.git.git(["log", "--first-parent", "--max-count=200", "--format=%H", `--grep=This reverts commit ${sha}`, "--fixed-strings", "--end-of-options", ref]);
   return out.split("\n").map((l) => l.trim()).find(Boolean) ?? null;
 }

@@ -10,7 +10,7 @@
 // moves to incident.data.releases, and the merge, tag and deploy keys are new (the head's sha,
 // the next tag), so nothing of the earlier release is replayed as if it were this one.
 
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Config } from "../config/schema.js";
 import type { Incident } from "../domain/types.js";
 import type { Forge, MergeMethod } from "../ports/forge.js";
@@ -112,7 +112,7 @@ export const readReleases = (incident: Incident): ReleaseRecord[] => {
 };
 
 /** True when `headSha` is the hotfix commit that `release` already merged and shipped. */
-async function alreadyReleased(app: App, incident: Incident, release: ReleaseRecord, headSha: string): Promise<boolean> {
+async function alreadyReleased(app: WorkflowDeps, incident: Incident, release: ReleaseRecord, headSha: string): Promise<boolean> {
   if (release.head) return release.head === headSha;
   // Records written before the head was kept: the merge effect's intent, else the merge itself.
   const merge = await (await app.store()).getEffect(incident.id, `release.merge:#${release.number}`);
@@ -144,7 +144,7 @@ export function defaultEnv(incident: Incident, config: Config, stagingDone: bool
 }
 
 /** The environment a ship run targets: --to, else the level's default. */
-export async function resolveEnv(app: App, incident: Incident, to: DeployEnv | undefined): Promise<DeployEnv> {
+export async function resolveEnv(app: WorkflowDeps, incident: Incident, to: DeployEnv | undefined): Promise<DeployEnv> {
   if (to) return to;
   const config = await app.config();
   if (incident.priority === "P0" || !(config.deploy as { staging?: unknown }).staging) return defaultEnv(incident, config, false);
@@ -154,12 +154,12 @@ export async function resolveEnv(app: App, incident: Incident, to: DeployEnv | u
   return defaultEnv(incident, config, events.some((e) => e.kind === "deploy.staging.done" && e.data.sha === head));
 }
 
-export async function shipForge(app: App, log?: (l: string) => void): Promise<Forge> {
+export async function shipForge(app: WorkflowDeps, log?: (l: string) => void): Promise<Forge> {
   const deps = await app.effectDeps();
   return createForge({ config: await app.config(), git: app.git, store: deps.store, clock: deps.clock, actor: deps.actor, env: app.env, log });
 }
 
-export async function planShip(app: App, incident: Incident, req: ShipRequest, forge: Forge): Promise<ShipPlan> {
+export async function planShip(app: WorkflowDeps, incident: Incident, req: ShipRequest, forge: Forge): Promise<ShipPlan> {
   const config = await app.config();
   const store = await app.store();
   const env = await resolveEnv(app, incident, req.to);
@@ -246,7 +246,7 @@ export function blockedError(plan: ShipPlan): FirebreakError {
  * run left running), fences this run's effects with them, and removes the temporary worktrees of
  * runs that died. Releasing the lock ends the fencing.
  */
-export async function lockShip(app: App, incident: Incident, env: DeployEnv, command: string, say: (line: string) => void = () => undefined): Promise<HeldLock> {
+export async function lockShip(app: WorkflowDeps, incident: Incident, env: DeployEnv, command: string, say: (line: string) => void = () => undefined): Promise<HeldLock> {
   const store = await app.store();
   // Loaded first: an earlier deploy's output is shown redacted, and the secrets come with the config.
   const config = await app.config().catch(() => null);
@@ -276,7 +276,7 @@ export interface ApplyOptions {
   confirmDeployed?: boolean;
 }
 
-export async function applyShip(app: App, plan: ShipPlan, o: ApplyOptions): Promise<ShipOutcome> {
+export async function applyShip(app: WorkflowDeps, plan: ShipPlan, o: ApplyOptions): Promise<ShipOutcome> {
   if (!plan.gate.ok || plan.problems.length > 0) throw blockedError(plan);
   const deployer = plan.deployer as Deployer;
   const deps = await app.effectDeps();
@@ -363,7 +363,7 @@ export async function applyShip(app: App, plan: ShipPlan, o: ApplyOptions): Prom
 }
 
 /** Moves a rolled-back release to data.releases, so the new fix is released on its own record. */
-async function supersede(app: App, inc: Incident, old: ReleaseRecord): Promise<void> {
+async function supersede(app: WorkflowDeps, inc: Incident, old: ReleaseRecord): Promise<void> {
   const store = await app.store();
   const fresh = (await store.getIncident(inc.id)) ?? inc;
   if (readRelease(fresh)?.tag !== old.tag) return; // done by an earlier run

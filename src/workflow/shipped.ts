@@ -2,7 +2,7 @@
 // change the fix (check, commit, pr) stop there and say what to do instead, so a late commit
 // never lands on a hotfix branch that was already merged, nor a review in a fix commit.
 
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Incident } from "../domain/types.js";
 import { FirebreakError } from "../errors.js";
 import { shq } from "../render/shell-quote.js";
@@ -20,7 +20,7 @@ function releaseTag(incident: Incident): string | null {
  * Refuses `command` on a shipped incident unless `reopen`; with it, records the reopening (who,
  * when, from which state) and returns the incident as open again.
  */
-export async function refuseIfShipped(app: App, incident: Incident, command: string, reopen: boolean): Promise<Incident> {
+export async function refuseIfShipped(app: WorkflowDeps, incident: Incident, command: string, reopen: boolean): Promise<Incident> {
   if (!isShipped(incident)) return incident;
   const tag = releaseTag(incident);
   if (!reopen) {

@@ -2,7 +2,7 @@
 // record, branch, publish). Each durable step is an effect, so an interrupted start resumes
 // where it stopped instead of refusing or doing anything twice.
 
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Config } from "../config/schema.js";
 import type { Incident, Priority } from "../domain/types.js";
 import { hotfixBranch, validateTicket } from "../domain/naming.js";
@@ -60,7 +60,7 @@ export function cleanTitle(raw: string): string {
 /** The unseen characters a title holds, as U+XXXX, to say what was removed. */
 export const unseenIn = (raw: string): string[] => [...new Set(raw.match(UNSEEN) ?? [])].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
 
-export async function planStart(app: App, req: StartRequest): Promise<StartPlan> {
+export async function planStart(app: WorkflowDeps, req: StartRequest): Promise<StartPlan> {
   const config: Config = await app.config();
   if (!req.ticket) throw E.missingInput("<ticket> (e.g. ENG-1234)", "The ticket id");
   validateTicket(req.ticket, config.ticket.pattern);
@@ -113,7 +113,7 @@ export async function planStart(app: App, req: StartRequest): Promise<StartPlan>
   return { ticket: req.ticket, title, priority, criteria: req.criteria, discoveredAt, deadlineAt, remote, base, branch, push: req.push, carryConfig: Boolean(req.carryConfig), resume, warnings };
 }
 
-export async function applyStart(app: App, plan: StartPlan, progress: (msg: string) => void): Promise<Incident> {
+export async function applyStart(app: WorkflowDeps, plan: StartPlan, progress: (msg: string) => void): Promise<Incident> {
   const store = await app.store();
   const deps = await app.effectDeps();
   const { remote, base } = plan;
@@ -202,7 +202,7 @@ export async function applyStart(app: App, plan: StartPlan, progress: (msg: stri
 }
 
 /** The local .firebreak.yml when production on the remote lacks it or has another version. */
-async function configOnlyHere(app: App, remote: string, base: string): Promise<{ text: string; why: "missing" | "differs" } | null> {
+async function configOnlyHere(app: WorkflowDeps, remote: string, base: string): Promise<{ text: string; why: "missing" | "differs" } | null> {
   const loaded = await app.loadConfig();
   if (!loaded.file) return null;
   const text = await readFile(loaded.file, "utf8");
@@ -211,7 +211,7 @@ async function configOnlyHere(app: App, remote: string, base: string): Promise<{
   return there.stdout === text ? null : { text, why: "differs" };
 }
 
-function configNotOnProduction(app: App, plan: StartPlan, why: "missing" | "differs", current: string | null): FirebreakError {
+function configNotOnProduction(app: WorkflowDeps, plan: StartPlan, why: "missing" | "differs", current: string | null): FirebreakError {
   const { remote, base } = plan;
   const push = current === base ? `git push ${remote} ${base}` : `git switch ${base} && git push ${remote} ${base}`;
   return new FirebreakError({

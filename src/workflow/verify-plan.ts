@@ -4,7 +4,7 @@
 // and the deploy gate show it; at a level where a regression rolls back by itself, a watch that
 // could not catch one is a gate item, not a silent "inconclusive" half an hour later.
 
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Incident } from "../domain/types.js";
 import type { VerifyEnvironment } from "../config/schema-verify.js";
 import { FirebreakError } from "../errors.js";
@@ -37,7 +37,7 @@ export interface VerifyPlan {
 const sampled = (source: string): boolean => source === "scrape" || source === "json";
 
 /** What the background sampler has read so far, as a captured baseline (app clock), if anything. */
-async function fromSampler(app: App, env: VerifyEnvironment, now: Date): Promise<CapturedBaseline | undefined> {
+async function fromSampler(app: WorkflowDeps, env: VerifyEnvironment, now: Date): Promise<CapturedBaseline | undefined> {
   const { sampledBaselines } = await import("./baseline-sampler.js");
   const b = await sampledBaselines(app, env, Date.now());
   if (!b) return undefined;
@@ -46,7 +46,7 @@ async function fromSampler(app: App, env: VerifyEnvironment, now: Date): Promise
 }
 
 /** The plan for a deploy made now, with the baselines at hand. Reads the sources; writes nothing. */
-export async function planWatch(app: App, incident: Incident | null, env: VerifyEnvironment): Promise<VerifyPlan> {
+export async function planWatch(app: WorkflowDeps, incident: Incident | null, env: VerifyEnvironment): Promise<VerifyPlan> {
   const cfg = (await app.config()).verify;
   const settings = settingsOf(cfg);
   const metrics = cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env));
@@ -111,7 +111,7 @@ export async function planWatch(app: App, incident: Incident | null, env: Verify
  * the background sampler read (started by pr) is used when it is enough for the watch; then, or
  * after sampling here, the sampler is stopped.
  */
-export async function ensureBaseline(app: App, incident: Incident, env: VerifyEnvironment, o: { maxAgeSeconds: number; progress?: (msg: string) => void }): Promise<CapturedBaseline | null> {
+export async function ensureBaseline(app: WorkflowDeps, incident: Incident, env: VerifyEnvironment, o: { maxAgeSeconds: number; progress?: (msg: string) => void }): Promise<CapturedBaseline | null> {
   const cfg = (await app.config()).verify;
   const needed = cfg.metrics.some((m) => metricAppliesTo(m, env) && sampled(m.source));
   if (!needed) return null;

@@ -9,7 +9,7 @@
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { App } from "../app/app.js";
+import type { WorkflowDeps } from "./deps.js";
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import type { MetricConfig, VerifyConfig, VerifyEnvironment } from "../config/schema-verify.js";
 import { FirebreakError } from "../errors.js";
@@ -140,12 +140,12 @@ const nothingToVerify = (env: VerifyEnvironment) =>
 // --- baselines -----------------------------------------------------------------------------
 
 /** Where a standalone run (no incident) keeps the baseline it captured. */
-async function baselineFile(app: App, env: VerifyEnvironment): Promise<string> {
+async function baselineFile(app: WorkflowDeps, env: VerifyEnvironment): Promise<string> {
   const dir = join(await app.git.commonDir(), "firebreak");
   return join(dir, `verify-baseline-${env}.json`);
 }
 
-export async function readStandaloneBaseline(app: App, env: VerifyEnvironment): Promise<CapturedBaseline | undefined> {
+export async function readStandaloneBaseline(app: WorkflowDeps, env: VerifyEnvironment): Promise<CapturedBaseline | undefined> {
   try {
     return JSON.parse(await readFile(await baselineFile(app, env), "utf8")) as CapturedBaseline;
   } catch {
@@ -163,7 +163,7 @@ export async function readStandaloneBaseline(app: App, env: VerifyEnvironment): 
  * A metric that could not be sampled at all is an error: a deploy without its baseline could not
  * be verified afterwards, when it is too late to take one.
  */
-export async function captureBaseline(app: App, incident: Incident | null, env: VerifyEnvironment, opts: { progress?: (msg: string) => void } = {}): Promise<CapturedBaseline> {
+export async function captureBaseline(app: WorkflowDeps, incident: Incident | null, env: VerifyEnvironment, opts: { progress?: (msg: string) => void } = {}): Promise<CapturedBaseline> {
   const cfg = (await app.config()).verify;
   const wanted = cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env) && (m.source === "scrape" || m.source === "json"));
   const startedAt = app.clock.now();
@@ -222,7 +222,7 @@ export async function captureBaseline(app: App, incident: Incident | null, env: 
  * verify.baseline, with what the watch could catch with it), or without an incident in
  * .git/firebreak/verify-baseline-<env>.json. `how`: words for where it was sampled.
  */
-export async function keepBaseline(app: App, incident: Incident | null, env: VerifyEnvironment, captured: CapturedBaseline, how: string): Promise<CapturedBaseline> {
+export async function keepBaseline(app: WorkflowDeps, incident: Incident | null, env: VerifyEnvironment, captured: CapturedBaseline, how: string): Promise<CapturedBaseline> {
   const settings = settingsOf((await app.config()).verify);
   const names = Object.keys(captured.metrics);
   const reach = names.map((n) => [n, reachOf(captured.metrics[n]!, settings, names.length)] as const);
@@ -360,7 +360,7 @@ function rollbackVerdict(outcome: VerifyOutcomeKind, version: string | undefined
 /** Points kept per metric: enough for a chart's line, small enough for the record. */
 const SERIES_POINTS = 120;
 
-export async function verifyDeploy(app: App, incident: Incident | null, req: VerifyRequest): Promise<VerifyOutcome> {
+export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null, req: VerifyRequest): Promise<VerifyOutcome> {
   // Each metric's bad events per minute since the warm-up, tick by tick: the review (and the
   // dashboard) draw it against the baseline. Halved in density whenever it outgrows SERIES_POINTS.
   const series = new Map<string, Array<[number, number]>>();

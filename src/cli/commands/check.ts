@@ -1,109 +1,70 @@
 // firebreak check: the minimal-change guard, then the project's checks, then a summary.
 // Every result goes on the timeline, where the PR body and the review read it.
 
-import { join } from "node:path";
 import type { CommandInput } from "../run-command.js";
-import { workTreeId } from "../../checks/tree-id.js";
-import { untrackedReviewFiles } from "../../workflow/review-files.js";
-import type { App } from "../../app/app.js";
-import type { Incident } from "../../domain/types.js";
-import { event, type EventData, type EventKind } from "../../domain/events/index.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
-import { refuseIfShipped } from "../../workflow/shipped.js";
-import { readChangeSet } from "../../guard/read-diff.js";
-import { runGuard, type GuardReport } from "../../guard/guard.js";
+import { check, type CheckOutcome, type CheckProgress, type ChecksRunner } from "../../workflow/check.js";
 import { renderGuardReport } from "../../guard/render-report.js";
-import { detectCheckCommands, installCommand } from "../../checks/detect-commands.js";
-import { runChecks, type CheckResult } from "../../checks/run-checks.js";
 import { renderCheckProgress, renderCheckSummary } from "../../checks/progress.js";
 import { E, EXIT } from "../../errors.js";
 import { stopSignal } from "../../stop.js";
 import { isInteractive, splitList } from "../format.js";
 import type { Output } from "../output.js";
+import { bool, str, type RawOptions } from "./options.js";
 
-export async function run({ app, out, opts }: CommandInput): Promise<number> {
-  const incident = await refuseIfShipped(app, await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined), "check", Boolean(opts.reopen));
-  const config = await app.config();
-  const root = await app.repoRoot();
-  const actor = await app.actor();
-  const store = await app.store();
-  const record = <K extends EventKind>(kind: K, data: EventData<K>) => store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, ...event(kind, data) });
+export interface CheckOptions {
+  ticket?: string;
+  reopen: boolean;
+  guardOnly: boolean;
+  checksOnly: boolean;
+  only: string[];
+  allows: Array<{ rule: string; reason: string }>;
+  skips: Array<{ name: string; reason: string }>;
+}
 
-  if (opts.guardOnly && opts.checksOnly) throw E.usage("--guard-only and --checks-only cannot go together: the first runs no checks, the second no guard.", "firebreak check --guard-only");
+/** --allow, --skip and --reason come from the command line as typed: their order pairs them. */
+export function checkOptions(opts: RawOptions, argv: readonly string[]): CheckOptions {
+  const { allows, skips } = pairReasons(argv);
+  return { ticket: str(opts.ticket), reopen: bool(opts.reopen), guardOnly: bool(opts.guardOnly), checksOnly: bool(opts.checksOnly), only: splitList(opts.only), allows, skips };
+}
 
-  // 1. Guard, unless only checks were asked for.
-  let guard: GuardReport | null = null;
-  const reviewFiles = await untrackedReviewFiles(app, incident);
-  if (reviewFiles.length)
-    out.info(`Not part of the fix: ${reviewFiles.join(", ")} (the post-incident review; commit it on ${incident.base}, not on the hotfix branch).`);
-  if (!opts.checksOnly) {
-    guard = await guardChange(app, incident, out, reviewFiles);
-    for (const a of guard.allowed) await record("guard.allowed", { rule: a.rule, reason: a.reason, count: a.count, summary: `${a.rule} allowed: ${a.reason}` });
-    await record(guard.blocked ? "guard.blocked" : "guard.passed", {
-      findings: guard.findings,
-      allowed: guard.allowed,
-      stats: guard.stats,
-      summary: `${guard.findings.length} finding(s), ${guard.stats.files} file(s), ${guard.stats.lines} line(s) outside tests`,
-    });
-    for (const line of renderGuardReport(guard, { color: out.color })) out.line(line);
-    if (guard.blocked) {
-      out.data({ guard, checks: [] });
-      out.line("");
-      out.line(out.red("The guard blocked this change; the checks did not run."));
-      out.next('shrink the change, or override with a reason: firebreak check --allow <rule> --reason "…"');
-      return EXIT.blocked;
-    }
-    if (opts.guardOnly) {
-      out.data({ guard, checks: [], ok: true });
-      out.line("");
-      out.success(`${incident.ticket}: the change is minimal${guard.allowed.length ? " (with recorded overrides)" : ""}; no check ran (--guard-only).`);
-      out.next("firebreak check --checks-only   # runs test, typecheck and build");
-      return EXIT.ok;
-    }
+export async function run({ app, out, opts: raw }: CommandInput): Promise<number> {
+  const opts = checkOptions(raw, process.argv);
+  const incident = await resolveIncident(app, opts.ticket);
+  // A terminal gets the live view; elsewhere each check's start and end is a line.
+  const live = isInteractive() && !out.json;
+  const runner: ChecksRunner | undefined = live ? async (commands, o) => (await import("../../checks/live-view.js")).runChecksLive(commands, o) : undefined;
+  const result = await check(app, { ...opts, incident, signal: stopSignal() }, (e) => showProgress(out, e, live), runner);
+  return showOutcome(out, result);
+}
+
+function showProgress(out: Output, e: CheckProgress, live: boolean): void {
+  if (e.type === "review-files-left-out") out.info(`Not part of the fix: ${e.files.join(", ")} (the post-incident review; commit it on ${e.base}, not on the hotfix branch).`);
+  else if (e.type === "fetch-failed") out.warn(`Could not fetch ${e.remote}/${e.base} (${e.message}); comparing with the last fetched state.`);
+  else if (e.type === "guard") for (const line of renderGuardReport(e.report, { color: out.color })) out.line(line);
+  else if (!live) {
+    const l = renderCheckProgress(e.event);
+    if (l) out.info(l);
   }
+}
 
-  // 2. Checks.
-  const commands = detectCheckCommands(root, { test: config.checks.test, typecheck: config.checks.typecheck, build: config.checks.build });
-  const skip = pairReasons(process.argv).skips;
-  const only = splitList(opts.only);
-  const logDir = join(await app.git.commonDir(), "firebreak", "logs", incident.ticket, app.clock.now().toISOString().replace(/[:.]/g, "-"));
-  let results: CheckResult[];
-  {
-    // SIGINT, SIGTERM or SIGHUP stops the running check's whole group (app/signals.ts); it and the rest are "interrupted".
-    const runOpts = {
-      cwd: root,
-      logDir,
-      timeoutMs: config.checks.timeoutSeconds * 1000,
-      only: only.length ? only : undefined,
-      skip,
-      signal: stopSignal(),
-    };
-    if (isInteractive() && !out.json) {
-      const { runChecksLive } = await import("../../checks/live-view.js");
-      results = await runChecksLive(commands, runOpts);
-    } else {
-      results = await runChecks(commands, { ...runOpts, onEvent: (e) => { const l = renderCheckProgress(e); if (l) out.info(l); } });
-    }
+function showOutcome(out: Output, result: CheckOutcome): number {
+  const { incident } = result;
+  if (result.kind === "guard-blocked") {
+    out.data({ guard: result.guard, checks: [] });
+    out.line("");
+    out.line(out.red("The guard blocked this change; the checks did not run."));
+    out.next('shrink the change, or override with a reason: firebreak check --allow <rule> --reason "…"');
+    return EXIT.blocked;
   }
-  for (const r of results)
-    await record(`check.${r.status}`, { name: r.name, command: r.command, status: r.status, exitCode: r.exitCode, durationMs: r.durationMs, logPath: r.logPath, reason: r.reason, summary: `${r.name} ${r.status}` });
-  const failed = results.filter((r) => r.status === "failed" || r.status === "timed-out" || r.status === "interrupted");
-  const passed = results.filter((r) => r.status === "passed");
-  // "Checks passed" needs at least one check that really ran: nothing run proves nothing.
-  const ok = failed.length === 0 && passed.length > 0;
-  const missing = results.filter((r) => r.status === "missing").map((r) => r.name);
-  const skipped = results.filter((r) => r.status === "skipped").map((r) => r.name);
-  const tree = await workTreeId(app.git, reviewFiles);
-  await record(ok ? "checks.passed" : "checks.failed", {
-    passed: passed.map((r) => r.name),
-    failed: failed.map((r) => r.name),
-    missing,
-    skipped,
-    tree,
-    summary: ok ? `checks passed (ran: ${passed.map((r) => r.name).join(", ")})` : "checks did not pass",
-  });
-
-  // 3. Summary.
+  if (result.kind === "guard-only") {
+    out.data({ guard: result.guard, checks: [], ok: true });
+    out.line("");
+    out.success(`${incident.ticket}: the change is minimal${result.guard.allowed.length ? " (with recorded overrides)" : ""}; no check ran (--guard-only).`);
+    out.next("firebreak check --checks-only   # runs test, typecheck and build");
+    return EXIT.ok;
+  }
+  const { guard, results, ok, passed, failed, missing, skipped } = result;
   out.data({ guard, checks: results, ok });
   out.line("");
   for (const line of renderCheckSummary(results)) out.line(line);
@@ -113,42 +74,26 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     return EXIT.blocked;
   }
   const again = `firebreak check${guard ? "" : " --checks-only"}`;
-  if (!ok && failed.length > 0 && failed.every((r) => r.notFound)) {
+  if (!ok && failed.length > 0 && results.filter((r) => failed.includes(r.name)).every((r) => r.notFound)) {
     // Every failure is "command not found": the tools are not there, not the fix that is wrong.
-    const install = installCommand(root);
-    out.line(out.red(`${failed.length === results.filter((r) => r.logPath).length ? "No check could start" : `${failed.map((r) => r.name).join(", ")} could not start`}: the command was not found.`));
-    for (const r of failed) out.line(`  ${r.name}: ${r.reason ?? "exit code 127"}`);
+    const install = result.installCommand;
+    out.line(out.red(`${failed.length === results.filter((r) => r.logPath).length ? "No check could start" : `${failed.join(", ")} could not start`}: the command was not found.`));
+    for (const r of results.filter((r) => failed.includes(r.name))) out.line(`  ${r.name}: ${r.reason ?? "exit code 127"}`);
     out.line(install ? "The dependencies are likely not installed." : "The tools the checks call are likely not installed.");
     out.next(install ? `${install}   # then: ${again}` : `install what the checks call (see each log above), then: ${again}`);
     return EXIT.blocked;
   }
   if (!ok) {
-    out.line(out.red(failed.length ? `Failed: ${failed.map((r) => r.name).join(", ")}. Each log is listed above.` : "No check ran: configure checks.test (and typecheck, build) in .firebreak.yml."));
+    out.line(out.red(failed.length ? `Failed: ${failed.join(", ")}. Each log is listed above.` : "No check ran: configure checks.test (and typecheck, build) in .firebreak.yml."));
     out.next(failed.length ? `read the log, fix it, then: ${again}` : "firebreak init --stdout   # shows the checks section");
     return EXIT.blocked;
   }
   const notRun = [...(missing.length ? [`no command for ${missing.join(", ")}`] : []), ...(skipped.length ? [`skipped ${skipped.join(", ")}`] : [])];
   out.success(
-    `${incident.ticket}: ${guard ? `the change is minimal${guard.allowed.length ? " (with recorded overrides)" : ""} and ` : ""}the checks pass (ran: ${passed.map((r) => r.name).join(", ")}${notRun.length ? `; ${notRun.join("; ")}` : ""}).`,
+    `${incident.ticket}: ${guard ? `the change is minimal${guard.allowed.length ? " (with recorded overrides)" : ""} and ` : ""}the checks pass (ran: ${passed.join(", ")}${notRun.length ? `; ${notRun.join("; ")}` : ""}).`,
   );
   out.next('confirm what you verified (firebreak confirm fixed), then: firebreak commit --root-cause "…"');
   return EXIT.ok;
-}
-
-async function guardChange(app: App, incident: Incident, out: Output, leaveOut: readonly string[]): Promise<GuardReport> {
-  const config = await app.config();
-  const root = await app.repoRoot();
-  const baseRef = `refs/remotes/${incident.remote}/${incident.base}`;
-  // Compare with what production is now; offline, the last fetched state still serves.
-  await app.git.fetch(incident.remote, [incident.base]).catch((e: Error) => out.warn(`Could not fetch ${incident.remote}/${incident.base} (${e.message}); comparing with the last fetched state.`));
-  if (!(await app.git.refExists(baseRef))) throw E.unknownBase(incident.remote, incident.base);
-  const changes = await readChangeSet(root, baseRef, { testPatterns: config.guard.testPatterns });
-  changes.files = changes.files.filter((f) => !(f.status === "untracked" && leaveOut.includes(f.path)));
-  // A config carried with start --carry-config is the team's tooling, not part of the fix.
-  if (typeof incident.data.carriedConfig === "string") changes.files = changes.files.filter((f) => f.path !== incident.data.carriedConfig);
-  if (changes.files.length === 0)
-    throw E.usage(`Nothing has changed against ${incident.remote}/${incident.base} yet.`, "make the fix and add a regression test, then: firebreak check");
-  return runGuard(changes, { priority: incident.priority, ticket: incident.ticket, config: config.guard as never, allows: pairReasons(process.argv).allows });
 }
 
 /**
@@ -177,7 +122,6 @@ export function pairReasons(argv: readonly string[]): { allows: Array<{ rule: st
     else if (last && !last.reason) last.reason = value;
     else throw E.usage("Each --reason follows the --allow <rule> or --skip <check> it explains.", 'firebreak check --allow dependencies --reason "CVE-2026-1234 in jsonwebtoken"');
   }
-  for (const a of allows) if (!a.reason.trim()) throw E.usage(`--allow ${a.rule} needs a --reason: it goes on the timeline and into the PR.`, `firebreak check --allow ${a.rule} --reason "<why>"`);
-  for (const k of skips) if (!k.reason.trim()) throw E.usage(`--skip ${k.name} needs a --reason; it is recorded on the timeline.`, `firebreak check --skip ${k.name} --reason "<why>"`);
+  // A flag left without its reason is refused by the check itself, when it comes to use it.
   return { allows, skips };
 }

@@ -139,7 +139,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     const verifiable = config.verify.smoke.length > 0 || config.verify.metrics.length > 0;
     // The announcements belong to the ship: a re-run after a run killed past the deploy finishes
     // them (each channel's journal entry replays what went out and settles what was cut off).
-    if (outcome.env === "production") await announceAfter(app, current, "ship", out);
+    if (outcome.env === "production") await announceAfter(app, current, "ship", (l) => out.info(l));
     // ship verifies what it just deployed (or what an earlier run deployed and never got a verdict
     // on), unless told not to, there is nothing to check, or a signal came after the deploy.
     const latest = (await (await app.store()).getIncident(incident.id)) ?? current;

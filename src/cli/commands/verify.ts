@@ -148,7 +148,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
         out.line("");
         out.success(`Verified ${where}, ${duration(early.decidedAfterSeconds ?? 0)} ${afterWhat(early)}.`);
         for (const f of early.figures) out.line(`  ${out.dim("•")} ${f}`);
-        if (incident && env === "production" && !early.ofRollback) await announceAfter(app, incident, "verify", out);
+        if (incident && env === "production" && !early.ofRollback) await announceAfter(app, incident, "verify", (l) => out.info(l));
         const end = windowMinutes ?? (await app.config()).verify.windowMinutes;
         out.info(`Watching on until ${windowText(end)} ${afterWhat(early)} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
       },
@@ -205,7 +205,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     return result.outcome === "verified" ? EXIT.ok : EXIT.blocked;
   }
   if (result.outcome === "verified") {
-    if (incident && env === "production" && !toldVerified) await announceAfter(app, incident, "verify", out);
+    if (incident && env === "production" && !toldVerified) await announceAfter(app, incident, "verify", (l) => out.info(l));
     // Told already: notify.auto sent it just now, or an earlier announce did (never suggest a second one).
     const events = incident ? await (await app.store()).timeline(incident.id) : [];
     const told = incident !== null && (autoStages(await app.config(), "verify").includes("resolved") || events.some((e) => e.kind === "announce.resolved"));

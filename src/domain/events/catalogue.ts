@@ -61,6 +61,7 @@ export type EffectKind =
   | "branch.created"
   | "branch.pushed"
   | "config.carried"
+  | "commit.created"
   | "pr.opened"
   | "pr.updated"
   | "release.merged"
