@@ -9,12 +9,8 @@ import type { Output } from "../output.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { E, EXIT } from "../../errors.js";
 import type { Gate } from "../../ship/gate.js";
-import { applyShip, blockedError, lockShip, planShip, resolveEnv, shipForge, type ShipPlan } from "../../workflow/ship.js";
-import { ensureBaseline } from "../../workflow/verify-plan.js";
-
-/** A baseline sampled this recently before the deploy is used as it is. */
-const BASELINE_FRESH_SECONDS = 300;
-import { announceAfter } from "../../workflow/auto-announce.js";
+import { blockedError, planShip, shipForge, type ShipPlan } from "../../workflow/ship.js";
+import { ship, shipTarget } from "../../workflow/ship-run.js";
 import { run as runVerify } from "./verify.js";
 import { guardSignals, interruptedError } from "../../ship/interrupt.js";
 
@@ -65,10 +61,10 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   if (to !== undefined && to !== "staging" && to !== "production") throw E.usage(`--to ${to}: use staging or production.`, "firebreak ship --to production");
   if (opts.redeploy && opts.confirmDeployed) throw E.usage("--redeploy and --confirm-deployed contradict each other: pick the one that is true.");
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
-  const forge = await shipForge(app, (l) => out.info(l));
   const req = { to: to as "staging" | "production" | undefined, tag: typeof opts.tag === "string" ? opts.tag : undefined };
 
   if (opts.dryRun) {
+    const forge = await shipForge(app, (l) => out.info(l));
     const plan = await planShip(app, incident, req, forge);
     // A finished ship is not planned again: the real run would only say it is already done.
     const done = (await (await app.store()).getEffect(incident.id, `deploy.${plan.env}:${plan.version}`))?.state === "done";
@@ -88,43 +84,27 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     return blocked ? EXIT.blocked : EXIT.ok;
   }
 
-  // The lock comes first: the plan reads state another run could be changing.
-  const envGuess = await resolveEnv(app, incident, req.to);
+  const envGuess = await shipTarget(app, incident, req.to);
   const command = `firebreak ship --to ${envGuess}`;
   const guard = guardSignals((l) => out.warn(l));
   let deploying = `the ship to ${envGuess}`;
-  let lock: Awaited<ReturnType<typeof lockShip>> | undefined;
   try {
-    lock = await lockShip(app, incident, envGuess, `ship --to ${envGuess}`, (l) => out.info(l));
-    for (const l of lock.tookOver) out.warn(`Took over lock ${l.id} from pid ${l.pid} (${l.command}, since ${l.since}): that process is no longer running.`);
-    // Read the record again under the lock: a run that just finished may have changed it.
-    let current = (await (await app.store()).getIncident(incident.id)) ?? incident;
-    let plan = await planShip(app, current, { ...req, to: envGuess }, forge);
-    const otherwiseOk = plan.problems.length === 0 && plan.gate.items.every((i) => i.met || i.id === "watch");
-    if (otherwiseOk) {
-      // Scraped counters have no history: sample the "before" now, while the old version still runs,
-      // then ask the gate again: it says whether the watch after the deploy could see a regression.
-      const sampled = await ensureBaseline(app, current, plan.env, { maxAgeSeconds: BASELINE_FRESH_SECONDS, progress: (m) => out.info(m) });
-      if (sampled) {
-        current = (await (await app.store()).getIncident(incident.id)) ?? current;
-        plan = await planShip(app, current, { ...req, to: envGuess }, forge);
+    const result = await ship(app, { incident, ...req, redeploy: Boolean(opts.redeploy), confirmDeployed: Boolean(opts.confirmDeployed) }, (e) => {
+      if (e.type === "info") out.info(e.line);
+      else if (e.type === "took-over") out.warn(`Took over lock ${e.lock.id} from pid ${e.lock.pid} (${e.lock.command}, since ${e.lock.since}): that process is no longer running.`);
+      else if (e.type === "releasing") {
+        renderGate(out, e.gate);
+        deploying = e.what;
       }
-    }
-    if (!plan.gate.ok || plan.problems.length > 0) {
+      // From here on nothing changes the world: Ctrl-C behaves as usual again (verify can take minutes).
+      else if (e.type === "deployed") guard.dispose();
+    });
+    const { plan } = result;
+    if (result.status === "blocked") {
       out.data({ ...planJson(plan), ok: false });
       throw blockedError(plan);
     }
-    renderGate(out, plan.gate);
-    deploying = `the ship of ${plan.version} to ${plan.env}`;
-    const outcome = await applyShip(app, plan, {
-      say: (l) => out.info(l),
-      redeploy: Boolean(opts.redeploy),
-      confirmDeployed: Boolean(opts.confirmDeployed),
-      // Again only if the merge and tag took long enough for that sample to age.
-      hooks: { beforeDeploy: async (env) => void (await ensureBaseline(app, current, env, { maxAgeSeconds: BASELINE_FRESH_SECONDS, progress: (m) => out.info(m) })) },
-    });
-    // From here on nothing changes the world: Ctrl-C behaves as usual again (verify can take minutes).
-    guard.dispose();
+    const { outcome } = result;
     out.data({ ...planJson(plan), ok: true, outcome });
     const d = outcome.deployment;
     out.success(`${incident.ticket}: ${outcome.version} is on ${outcome.env}${outcome.deployHow === "replayed" ? " (already done by an earlier run)" : ""}.`);
@@ -134,18 +114,11 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       ["deployed", `${d.version} with ${d.deployer}${d.url ? ` at ${d.url}` : ""}${d.id ? ` (id ${d.id})` : ""}`],
       ["log", d.logFile],
     ]);
-    const fresh = outcome.deployHow !== "replayed";
     const config = await app.config();
     const verifiable = config.verify.smoke.length > 0 || config.verify.metrics.length > 0;
-    // The announcements belong to the ship: a re-run after a run killed past the deploy finishes
-    // them (each channel's journal entry replays what went out and settles what was cut off).
-    if (outcome.env === "production") await announceAfter(app, current, "ship", (l) => out.info(l));
     // ship verifies what it just deployed (or what an earlier run deployed and never got a verdict
     // on), unless told not to, there is nothing to check, or a signal came after the deploy.
-    const latest = (await (await app.store()).getIncident(incident.id)) ?? current;
-    const verdict = (latest.data.verification as Record<string, { outcome?: unknown }> | undefined)?.[outcome.env]?.outcome;
-    if ((fresh || verdict === undefined) && verifiable && opts.verify !== false && !guard.signal) {
-      await lock.release();
+    if (result.needsVerdict && verifiable && opts.verify !== false && !guard.signal) {
       out.line("");
       out.info(`Verifying ${outcome.version} on ${outcome.env}…`);
       return runVerify({ app, out, args: [], opts: { ticket: incident.ticket, env: outcome.env } });
@@ -162,6 +135,5 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     });
   } finally {
     guard.dispose();
-    await lock?.release();
   }
 }

@@ -12,7 +12,7 @@ import { E, EXIT, FirebreakError } from "../../errors.js";
 import { afterWhat } from "../../verify/watch.js";
 import { redact } from "../../redact.js";
 import { stopSignal } from "../../stop.js";
-import { captureBaseline, reachOf, settingsOf, verifyDeploy, type VerifyOutcome, type WatchPlan } from "../../workflow/verify.js";
+import { captureBaseline, reachOf, settingsOf, type WatchPlan } from "../../workflow/verify.js";
 import { describeReach } from "../../verify/reach.js";
 import { describeSmoke } from "../../verify/smoke.js";
 import { duration } from "../../verify/figures.js";
@@ -20,8 +20,7 @@ import { LiveBlock, plainProgress, renderWatch } from "../../verify/live-view.js
 import { isInteractive, shq } from "../format.js";
 import { askText } from "../prompts.js";
 import type { Output } from "../output.js";
-import { announceAfter } from "../../workflow/auto-announce.js";
-import { autoStages } from "../../workflow/announce.js";
+import { verify } from "../../workflow/verify-run.js";
 
 /** What runs a rollback after a regression: ship's rollback workflow. */
 export type RollbackHook = (app: App, incident: Incident, opts: { reason: string; auto: boolean; out?: { info(line: string): void } }) => Promise<unknown>;
@@ -128,40 +127,39 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const interactive = isInteractive() && !out.json;
   const live = interactive ? new LiveBlock(process.stderr, redact) : null;
   const plain = plainProgress(10);
-  const hook = rollbackHook();
   // SIGINT, SIGTERM or SIGHUP ends the watch; what was seen is recorded (app/signals.ts).
   const stop = stopSignal();
-  let result: VerifyOutcome;
-  let toldVerified = false;
   const where = incident ? `${incident.ticket} on ${env}` : env;
-  {
-    result = await verifyDeploy(app, incident, {
+  const run = await verify(
+    app,
+    {
+      incident,
       env,
       ...(windowMinutes !== undefined ? { windowMinutes } : {}),
       ...(since ? { since } : {}),
       rollback: opts.rollback !== false,
       ...(opts.stopAtVerdict ? { keepWatching: false } : opts.keepWatching ? { keepWatching: true } : {}),
-      // With keepWatching, "verified" is said (and announced) when it comes; the watch goes on.
-      onVerified: async (early) => {
-        toldVerified = true;
+      signal: stop,
+    },
+    (e) => {
+      if (e.type === "info") out.info(e.line);
+      else if (e.type === "smoke") out.info(describeSmoke(e.result));
+      else if (e.type === "plan") showPlan(out, e.plan);
+      else if (e.type === "tick") {
+        if (live) live.draw(renderWatch(e.view));
+        else for (const l of plain(e.view)) out.info(l);
+      } else if (e.type === "verified-early") {
+        const early = e.outcome;
         live?.detach();
         out.line("");
         out.success(`Verified ${where}, ${duration(early.decidedAfterSeconds ?? 0)} ${afterWhat(early)}.`);
         for (const f of early.figures) out.line(`  ${out.dim("•")} ${f}`);
-        if (incident && env === "production" && !early.ofRollback) await announceAfter(app, incident, "verify", (l) => out.info(l));
-        const end = windowMinutes ?? (await app.config()).verify.windowMinutes;
-        out.info(`Watching on until ${windowText(end)} ${afterWhat(early)} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
-      },
-      ...(hook && incident ? { onRegression: async (reason: string) => void (await hook(app, incident, { reason: `verify: ${reason}`, auto: true, out })) } : {}),
-      signal: stop,
-      onSmoke: (r) => out.info(describeSmoke(r)),
-      onPlan: (plan) => showPlan(out, plan),
-      onTick: (view) => {
-        if (live) live.draw(renderWatch(view));
-        else for (const l of plain(view)) out.info(l);
-      },
-    });
-  }
+        out.info(`Watching on until ${windowText(e.windowMinutes)} ${afterWhat(early)} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
+      }
+    },
+  );
+  const { result, toldVerified } = run;
+  const hook = rollbackHook();
 
   out.data(result);
   out.line("");
@@ -205,10 +203,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     return result.outcome === "verified" ? EXIT.ok : EXIT.blocked;
   }
   if (result.outcome === "verified") {
-    if (incident && env === "production" && !toldVerified) await announceAfter(app, incident, "verify", (l) => out.info(l));
-    // Told already: notify.auto sent it just now, or an earlier announce did (never suggest a second one).
-    const events = incident ? await (await app.store()).timeline(incident.id) : [];
-    const told = incident !== null && (autoStages(await app.config(), "verify").includes("resolved") || events.some((e) => e.kind === "announce.resolved"));
+    const told = run.announcedResolved;
     out.next(env === "production" ? (incident ? (told ? "firebreak backport   # then: firebreak review --write" : "firebreak announce --stage resolved") : "nothing: the deploy is verified") : "firebreak ship --to production");
     return EXIT.ok;
   }
