@@ -2,6 +2,9 @@
 // (adapters/forge/github.ts) and plain git (adapters/forge/git-forge.ts, offline, the default). Every
 // call is idempotent or reconcilable: workflow/pr.ts wraps the ones that create things in effects.
 
+export type { Approval, CiCheck, CiState } from "../domain/forge-facts.js";
+import type { Approval, CiState } from "../domain/forge-facts.js";
+
 export interface PullRequest {
   number: number;
   url: string;
@@ -21,36 +24,11 @@ export interface Label {
   description: string;
 }
 
-export interface Approval {
-  by: string;
-  at: string; // ISO 8601
-  note?: string;
-  /** The commit the reviewer approved, when the forge says (a later push makes it stale). */
-  commit?: string;
-}
-
 export type MergeMethod = "merge" | "squash" | "rebase";
 
 export interface MergeResult {
   sha: string; // the commit now at the tip of base
   merged: boolean;
-}
-
-/** One CI check on a commit: a GitHub check run or commit status, or a recorded local check. */
-export interface CiCheck {
-  name: string;
-  state: "success" | "pending" | "failure";
-  url?: string;
-}
-
-/** green: every check passed; none: nothing reported for the commit. */
-export interface CiState {
-  state: "green" | "pending" | "failing" | "none";
-  checks: CiCheck[];
-  /** Where the answer came from, for people: "GitHub checks and statuses", "recorded local checks". */
-  source: string;
-  /** With state "none": checks passed, but on another change than this commit (offline forge). */
-  staleChecks?: boolean;
 }
 
 export interface MergeState {

@@ -1,4 +1,4 @@
-// Gathers the deploy gate's facts from the record and the forge, then evaluates it (ship/gate.ts).
+// Gathers the deploy gate's facts from the record and the forge, then evaluates it (domain/gate.ts).
 // What the gate sees for the first time is written down: `ci.green` (per commit) and
 // `monitoring.configured` (when verify has metrics configured). Those are observations on the
 // timeline, so `status` ticks them too; nothing in the world changes.
@@ -10,7 +10,7 @@ import type { Incident } from "../domain/types.js";
 import type { Forge } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import { deployerConfig } from "../config/deployer-config.js";
-import { evaluateGate, type DeployEnv, type Gate, type GateFacts, type Waiver } from "../ship/gate.js";
+import { evaluateGate, type DeployEnv, type Gate, type GateFacts, type Waiver } from "../domain/gate.js";
 
 export interface GateResult {
   gate: Gate;

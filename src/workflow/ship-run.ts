@@ -4,7 +4,7 @@
 // the CLI adds only what belongs to a terminal: signals and the chained `verify`.
 
 import type { Incident } from "../domain/types.js";
-import type { Gate } from "../ship/gate.js";
+import type { Gate } from "../domain/gate.js";
 import type { LockInfo } from "../ship/lock.js";
 import { announceAfter } from "./auto-announce.js";
 import type { WorkflowDeps } from "./deps.js";

@@ -22,7 +22,7 @@ import { createDeployer } from "../adapters/deploy/create.js";
 import { candidateVersion, parseVersion } from "../domain/version.js";
 import { FirebreakError } from "../errors.js";
 import { throwIfInterrupted } from "../stop.js";
-import type { DeployEnv, Gate } from "../ship/gate.js";
+import type { DeployEnv, Gate } from "../domain/gate.js";
 import { rollbackOf, runningAfterRollback, type RollbackEntry } from "../ship/cycle.js";
 import { computeNextVersion, contains, remoteTags, tagAndPush, tagCollision } from "../ship/release.js";
 import { runDeployStep, withDeployment, type StepDeployment } from "../ship/deploy-step.js";

@@ -7,7 +7,7 @@ import { LEVELS } from "../domain/levels.js";
 import type { Incident } from "../domain/types.js";
 import { E, FirebreakError } from "../errors.js";
 import type { Clock, Store } from "../ports.js";
-import type { Waiver } from "../ship/gate.js";
+import type { Waiver } from "../domain/gate.js";
 
 export const WAIVABLE = ["approval", "watch"] as const;
 export type WaivableItem = (typeof WAIVABLE)[number];

@@ -8,7 +8,7 @@ import type { CommandInput } from "../run-command.js";
 import type { Output } from "../output.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { E, EXIT } from "../../errors.js";
-import type { Gate } from "../../ship/gate.js";
+import type { Gate } from "../../domain/gate.js";
 import { blockedError, planShip, shipForge, type ShipPlan } from "../../workflow/ship.js";
 import { ship, shipTarget } from "../../workflow/ship-run.js";
 import { run as runVerify } from "./verify.js";

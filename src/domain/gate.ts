@@ -2,9 +2,9 @@
 // each unmet item with the command that meets it. Pure: the facts are gathered in
 // workflow/gate.ts from the record and the forge.
 
-import type { Priority } from "../domain/types.js";
-import { LEVELS } from "../domain/levels.js";
-import type { Approval, CiState } from "../ports/forge.js";
+import type { Priority } from "./types.js";
+import { LEVELS } from "./levels.js";
+import type { Approval, CiState } from "./forge-facts.js";
 
 export type DeployEnv = "staging" | "production";
 export const DEPLOY_ENVS: readonly DeployEnv[] = ["staging", "production"];
