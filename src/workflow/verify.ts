@@ -360,9 +360,11 @@ function rollbackVerdict(outcome: VerifyOutcomeKind, version: string | undefined
 /** Points kept per metric: enough for a chart's line, small enough for the record. */
 const SERIES_POINTS = 120;
 
-export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null, req: VerifyRequest): Promise<VerifyOutcome> {
-  // Each metric's bad events per minute since the warm-up, tick by tick: the review (and the
-  // dashboard) draw it against the baseline. Halved in density whenever it outgrows SERIES_POINTS.
+/**
+ * Each metric's bad events per minute since the warm-up, tick by tick: the review (and the
+ * dashboard) draw it against the baseline. Halved in density whenever it outgrows SERIES_POINTS.
+ */
+function seriesCollector() {
   const series = new Map<string, Array<[number, number]>>();
   let limits: { tolerance: number; regressionRatio: number } | null = null;
   const collectSeries = (view: WatchView) => {
@@ -375,6 +377,82 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
     }
   };
   const withSeries = (m: MetricRecord): MetricRecord => (series.get(m.name)?.length ? { ...m, series: series.get(m.name)!.slice(), ...(limits ? { limits } : {}) } : m);
+  return { collectSeries, withSeries };
+}
+
+/** What is done about a regression, decided before the verdict is recorded so the record says it. */
+export function rollbackAction(o: { outcome: VerifyOutcomeKind; ofRollback: boolean; allowed: boolean | undefined; autoRollback: boolean; canRunRollback: boolean }): RollbackAction {
+  if (o.outcome !== "regression") return "none";
+  // A regression after a rollback is about the version production went back to: a person decides.
+  if (o.ofRollback) return "ask";
+  if (o.allowed === false) return "disabled";
+  if (o.autoRollback) return o.canRunRollback ? "automatic" : "unavailable";
+  return "ask";
+}
+
+interface WatchContext {
+  cfg: VerifyConfig;
+  env: VerifyEnvironment;
+  processEnv: NodeJS.ProcessEnv;
+  /** The deploy on wall time, as the sources count. */
+  wallDeploy: Date;
+  captured: CapturedBaseline | undefined;
+  deployAt: Date;
+  deployedAt: Date;
+  incident: Incident | null;
+  settings: WatchSettings;
+  wallOffsetMs: number;
+  /** Sentences for people; a metric whose history cannot be read says so here. */
+  notes: string[];
+}
+
+/** Each watched metric with its source and its "before": the baseline the watch compares with. */
+async function watchedMetrics(metricIdx: ReadonlyArray<readonly [MetricConfig, number]>, c: WatchContext): Promise<WatchedMetric[]> {
+  const watched: WatchedMetric[] = [];
+  for (const [m, i] of metricIdx) {
+    let source = createSource(m, i, { env: c.env, baseUrl: c.cfg.baseUrl[c.env], processEnv: c.processEnv, deployAt: c.wallDeploy });
+    let baseline: MetricBaseline;
+    try {
+      baseline = await baselineFor(m, i, source, {
+        captured: c.captured,
+        deployAt: c.deployAt,
+        deployedAt: c.deployedAt,
+        discoveredAt: c.incident ? new Date(c.incident.discoveredAt) : undefined,
+        intervalSeconds: c.settings.intervalSeconds,
+        wallOffsetMs: c.wallOffsetMs,
+        maxAgeMinutes: c.cfg.baselineMaxAgeMinutes,
+      });
+    } catch (e) {
+      if (e instanceof FirebreakError) throw e; // a configuration problem
+      // Its history could not be read (Sentry answered 500, Prometheus was down): this metric
+      // cannot be judged in this watch. Its reads count as failed, like any unreadable source,
+      // so a watch where nothing can be read ends early as inconclusive, on the record.
+      const why = `its baseline could not be read: ${(e as Error).message}`;
+      c.notes.push(`${m.name}: ${why}.`);
+      baseline = baselineFromFraction(m.baseline.fraction ?? 0.01);
+      source = unreadableSource(source, why);
+    }
+    watched.push({ name: m.name, source, baseline });
+  }
+  return watched;
+}
+
+/** What the watch will look at and what it could catch, before it starts: shown to people, kept as data. */
+function watchPlan(watched: WatchedMetric[], c: Pick<WatchContext, "deployAt" | "deployedAt" | "settings" | "captured" | "notes">): WatchPlan {
+  const { notes, settings, captured } = c;
+  const plan: WatchPlan = { deployAt: c.deployAt, settings, metrics: [], notes };
+  if (captured && watched.some((w) => w.baseline.how === "captured"))
+    notes.push(`The sampled baseline ended ${duration(baselineAgeSeconds(captured, c.deployedAt))} before the deploy (sampled for ${duration(captured.seconds)}).`);
+  for (const w of watched) {
+    const reach = reachOf(w.baseline, settings, watched.length);
+    plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(reach ? { reach, expectedSeconds: reach.catchSeconds } : {}) });
+    if (reach) notes.push(`${w.name}: ${describeReach(reach)}${canCatch(reach) ? "" : '; expect "inconclusive" unless the change is large (more traffic, smoke traffic, a longer baseline or --window helps)'}.`);
+  }
+  return plan;
+}
+
+export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null, req: VerifyRequest): Promise<VerifyOutcome> {
+  const { collectSeries, withSeries } = seriesCollector();
   const cfg = (await app.config()).verify;
   const env = req.env;
   const smokeTests = cfg.smoke.filter((t) => smokeAppliesTo(t, env));
@@ -413,6 +491,9 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
     await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, kind: "verify.smoke", data: redactDeep({ env, summary: `${env}: ${smokeSummary(smoke)}`, passed: smoke.every((r) => r.ok), results: smoke }) });
   const smokeFailed = smoke.filter((r) => !r.ok);
 
+  // "verified" reached early and recorded while the watch went on (keepWatching).
+  let earlyRecorded = false;
+
   // A watch's result in words: the summary for the record, the one-line reason, the figures.
   const concludeWatch = (r: WatchResult) => {
     let summary = `${env}: ${watchSummary(r)}`;
@@ -435,7 +516,6 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
   // The verdict on the record. After an early "verified" (keepWatching), the end of the watch is a
   // second entry: `watched` when it stayed healthy, or the regression or withdrawal that came later,
   // which also takes the incident back from verified to shipped.
-  let earlyRecorded = false;
   const record = async (r: {
     outcome: VerifyOutcomeKind;
     summary: string;
@@ -502,40 +582,8 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
     // 2. Metrics: sources, baselines, then the watch.
     const captured = verificationOf(incident)[env]?.baseline ?? (incident ? undefined : await readStandaloneBaseline(app, env));
     const wallDeploy = new Date(deployAt.getTime() + wallOffsetMs);
-    const watched: WatchedMetric[] = [];
-    for (const [m, i] of metricIdx) {
-      let source = createSource(m, i, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, deployAt: wallDeploy });
-      let baseline: MetricBaseline;
-      try {
-        baseline = await baselineFor(m, i, source, {
-          captured,
-          deployAt,
-          deployedAt,
-          discoveredAt: incident ? new Date(incident.discoveredAt) : undefined,
-          intervalSeconds: settings.intervalSeconds,
-          wallOffsetMs,
-          maxAgeMinutes: cfg.baselineMaxAgeMinutes,
-        });
-      } catch (e) {
-        if (e instanceof FirebreakError) throw e; // a configuration problem
-        // Its history could not be read (Sentry answered 500, Prometheus was down): this metric
-        // cannot be judged in this watch. Its reads count as failed, like any unreadable source,
-        // so a watch where nothing can be read ends early as inconclusive, on the record.
-        const why = `its baseline could not be read: ${(e as Error).message}`;
-        notes.push(`${m.name}: ${why}.`);
-        baseline = baselineFromFraction(m.baseline.fraction ?? 0.01);
-        source = unreadableSource(source, why);
-      }
-      watched.push({ name: m.name, source, baseline });
-    }
-    const plan: WatchPlan = { deployAt, settings, metrics: [], notes };
-    if (captured && watched.some((w) => w.baseline.how === "captured"))
-      notes.push(`The sampled baseline ended ${duration(baselineAgeSeconds(captured, deployedAt))} before the deploy (sampled for ${duration(captured.seconds)}).`);
-    for (const w of watched) {
-      const reach = reachOf(w.baseline, settings, watched.length);
-      plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(reach ? { reach, expectedSeconds: reach.catchSeconds } : {}) });
-      if (reach) notes.push(`${w.name}: ${describeReach(reach)}${canCatch(reach) ? "" : '; expect "inconclusive" unless the change is large (more traffic, smoke traffic, a longer baseline or --window helps)'}.`);
-    }
+    const watched = await watchedMetrics(metricIdx, { cfg, env, processEnv: app.env, wallDeploy, captured, deployAt, deployedAt, incident, settings, wallOffsetMs, notes });
+    const plan = watchPlan(watched, { deployAt, deployedAt, settings, captured, notes });
     req.onPlan?.(plan);
     // "verified" goes on the record (and to people) when it is reached; the watch goes on.
     const onVerified = async (early: WatchResult): Promise<void> => {
@@ -559,13 +607,7 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
   const figures = metrics.map((m) => m.figure);
 
   // 3. Rollback, decided before recording so the record says what was done about it.
-  let rollback: RollbackAction = "none";
-  if (outcome === "regression" && ofRollback) rollback = "ask";
-  else if (outcome === "regression") {
-    if (req.rollback === false) rollback = "disabled";
-    else if (incident && cfg.autoRollback[incident.priority]) rollback = req.onRegression ? "automatic" : "unavailable";
-    else rollback = "ask";
-  }
+  const rollback = rollbackAction({ outcome, ofRollback, allowed: req.rollback, autoRollback: incident !== null && Boolean(cfg.autoRollback[incident.priority]), canRunRollback: req.onRegression !== undefined });
 
   const recorded = await record({ outcome, summary, reason, figures, metrics, decidedAfterSeconds, rollback, ...(unreadable ? { unreadable } : {}) });
   if (rollback === "automatic") await req.onRegression!(reason);
