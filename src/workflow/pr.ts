@@ -223,8 +223,9 @@ export async function recordApproval(deps: EffectDeps, incident: Incident, req: 
   if (!pr)
     throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.` });
   const forge = (incident.data.pr as { forge?: string }).forge;
-  if (forge === "github")
-    throw new FirebreakError({ code: "APPROVE_ON_FORGE", message: `${incident.ticket}'s pull request is on GitHub: approvals are read from there.`, next: `approve it at ${pr.url}` });
+  // Only the plain git forge keeps approvals on the record; a hosted forge is where people approve.
+  if (forge !== undefined && forge !== "git")
+    throw new FirebreakError({ code: "APPROVE_ON_FORGE", message: `${incident.ticket}'s pull request is on ${forge === "github" ? "GitHub" : forge}: approvals are read from there.`, next: `approve it at ${pr.url}` });
   const by = req.by.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   if (by === "" || by.length > 100) throw new FirebreakError({ code: "USAGE", message: "--by needs the approver's name (up to 100 characters)." });
   const note = req.note?.replace(/\r\n?/g, "\n").trim() || null;

@@ -11,7 +11,6 @@ import type { Store } from "../../ports.js";
 import type { Config } from "../../config/schema.js";
 import { existsSync, realpathSync } from "node:fs";
 import { resolveIncident } from "../../app/resolve-incident.js";
-import { createForge } from "../../adapters/forge/create.js";
 import { Git } from "../../adapters/git/git.js";
 import { assertSafeRef, assertSafeRev } from "../../adapters/git/safety.js";
 import { backportBranch } from "../../domain/naming.js";
@@ -116,7 +115,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     const deps: BackportDeps = {
       cwd: root,
       git,
-      forge: config.forge.type === "github" ? await createForge({ config, git, store, clock: app.clock, actor: await app.actor(), env: app.env, log: (l) => out.info(l) }) : new OfflineBackportPrs({ cwd: root, store }),
+      // The plain git forge has no pull requests to open: the backport's PR is kept on the record.
+      forge: config.forge.type === "git" ? new OfflineBackportPrs({ cwd: root, store }) : await app.adapters.forge({ git, log: (l) => out.info(l) }),
       remote,
       journal: incident ? { ...(await app.effectDeps()), incident } : null,
       repoRoot: root,
