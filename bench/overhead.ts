@@ -136,7 +136,10 @@ async function main(): Promise<void> {
       );
       const took = ms(t0);
       if (r.code !== 0) throw new Error(`firebreak ${s.args.join(" ")} exited ${r.code}:\n${r.out}`);
-      const calls = counter.take().map(subcommandOf);
+      const lines = counter.take();
+      // BENCH_GIT_LOG=1 lists every git process a command started, without the -c protocol limits.
+      if (process.env.BENCH_GIT_LOG) console.log(`\n# ${s.args.join(" ")}\n${lines.map((l) => `  git ${l.slice(l.indexOf(subcommandOf(l)))}`).join("\n")}`);
+      const calls = lines.map(subcommandOf);
       const by = new Map<string, number>();
       for (const c of calls) by.set(c, (by.get(c) ?? 0) + 1);
       const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([c, k]) => `${c}×${k}`).join(" ");
@@ -165,7 +168,9 @@ async function main(): Promise<void> {
     console.log(`goal: under 10 s in all — ${total < 10_000 ? "met" : "NOT met"}`);
   } finally {
     server.close();
-    rmSync(root, { recursive: true, force: true });
+    // BENCH_KEEP=1 leaves the repository behind for profiling one command by hand.
+    if (process.env.BENCH_KEEP) console.log(`kept: ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
 }
 

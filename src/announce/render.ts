@@ -8,7 +8,7 @@ import { loadTemplate, type TemplateName } from "../render/templates/index.js";
 import type { SlackMessage } from "../adapters/notify/slack.js";
 import type { TeamsMessage } from "../adapters/notify/teams.js";
 import type { StatusDocument } from "../adapters/notify/static-page.js";
-import { headerSafe } from "../adapters/notify/email.js";
+import { headerSafe } from "../adapters/notify/header-safe.js";
 import type { AnnouncementView } from "./model.js";
 import type { NotifyChannel } from "./stages.js";
 

@@ -17,7 +17,6 @@ import { postWebhook } from "../adapters/notify/webhook.js";
 import { createIncident, getIncident, searchIncidents, updateIncident, type StatuspageTarget } from "../adapters/notify/statuspage.js";
 import { hasUpdate, readStatus, writeStatusPage } from "../adapters/notify/static-page.js";
 import { mergeUpdate } from "./status-document.js";
-import { openEmlWriter, openSmtp, sendBatch } from "../adapters/notify/email.js";
 import { mkdir, writeFile } from "node:fs/promises";
 import { renderEmail, renderSlack, renderStatusPage, renderStatusUpdate, renderTeams, renderWebhook } from "./render.js";
 import { readRecipients } from "./recipients.js";
@@ -319,6 +318,8 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
 
   // With outDir each batch becomes an .eml file there instead of an SMTP send.
   const outDir = cfg.outDir ? (isAbsolute(cfg.outDir) ? cfg.outDir : join(ctx.repoRoot, cfg.outDir)) : null;
+  // Loaded here: nodemailer is a third of what ship, verify and announce would otherwise load.
+  const { openEmlWriter, openSmtp, sendBatch } = await import("../adapters/notify/email.js");
   const transport = !batches.length ? null : outDir ? openEmlWriter() : openSmtp({ ...cfg.smtp, password, timeoutMs: ctx.net.timeoutMs });
   let sent = 0;
   let possibly = 0;

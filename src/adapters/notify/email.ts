@@ -21,11 +21,9 @@ export interface SmtpSettings {
 
 export type { EmailContent };
 
-/** One header line: no CR, LF or other control characters, bounded. */
-export function headerSafe(value: string, max = 200): string {
-  const one = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
-  return one.length > max ? one.slice(0, max - 1) + "…" : one;
-}
+// In its own file so the announcement renderer can use it without loading nodemailer.
+import { headerSafe } from "./header-safe.js";
+export { headerSafe };
 
 /** The address inside "Name <address>", or the value itself. */
 export const bareAddress = (from: string): string => /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
