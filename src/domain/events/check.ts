@@ -2,9 +2,9 @@
 
 import { z } from "zod";
 import { open, summary } from "./parts.js";
+import { CHECK_STATUSES, CHECK_PATTERN, type CheckStatusWord, type CheckKind } from "./kinds.js";
+export { CHECK_STATUSES, CHECK_PATTERN, type CheckStatusWord, type CheckKind };
 
-export const CHECK_STATUSES = ["passed", "failed", "timed-out", "skipped", "missing", "interrupted"] as const;
-export type CheckStatusWord = (typeof CHECK_STATUSES)[number];
 
 const allowed = z.array(open({ rule: z.string(), reason: z.string().optional() }));
 const guardResult = open({ findings: z.array(z.unknown()).optional(), allowed: allowed.optional(), stats: z.unknown().optional(), summary });
@@ -31,5 +31,3 @@ export const checkEvent = open({
   reason: z.string().nullable().optional(),
   summary,
 });
-export type CheckKind = `check.${CheckStatusWord}`;
-export const CHECK_PATTERN = new RegExp(`^check\\.(${CHECK_STATUSES.join("|")})$`);

@@ -9,7 +9,8 @@
 // deploy records, verification details) are read beside it, in ./cache.ts.
 
 import type { TimelineEvent } from "../types.js";
-import { CHECK_PATTERN, CONFIRM_PATTERN, DEPLOY_DONE_PATTERN, VERDICT_PATTERN, type ConfirmItem, type EventKind, type Verdict } from "../events/index.js";
+import type { EventKind } from "../events/index.js";
+import { CHECK_PATTERN, CONFIRM_PATTERN, DEPLOY_DONE_PATTERN, VERDICT_PATTERN, type ConfirmItem, type Verdict } from "../events/kinds.js";
 import { isObj, num, str, strings } from "./read.js";
 
 /** Where an event sits on the timeline, for "did this happen after that". */
