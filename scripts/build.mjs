@@ -44,7 +44,7 @@ await Promise.all([
     plugins: [programExternal],
     // The sources are ES modules; in CommonJS import.meta.url is this file's URL.
     define: { "import.meta.url": "__fbImportMetaUrl" },
-    banner: { js: "#!/usr/bin/env node\nconst __fbImportMetaUrl = require(\"node:url\").pathToFileURL(__filename).href;" },
+    banner: { js: '#!/usr/bin/env node\nconst __fbImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   }),
   build({
     ...common,
@@ -55,7 +55,9 @@ await Promise.all([
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     // commander and other CJS packages call require(); ESM output needs a real require.
-    banner: { js: "import { createRequire as __fbCreateRequire } from 'node:module';\nconst require = __fbCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __fbCreateRequire } from 'node:module';\nconst require = __fbCreateRequire(import.meta.url);",
+    },
   }),
 ]);
 writeFileSync(`${out}/package.json`, `${JSON.stringify({ type: "commonjs" })}\n`);

@@ -34,7 +34,10 @@ const program = new Command("firebreak")
   .version(version, "-V, --version")
   .option("--json", "print machine-readable JSON on stdout")
   .option("--debug", "print stack traces for unexpected errors")
-  .option("--db <path>", "SQLite database file (default: .git/firebreak/firebreak.db; env FIREBREAK_DB, or FIREBREAK_DATABASE_URL for PostgreSQL)")
+  .option(
+    "--db <path>",
+    "SQLite database file (default: .git/firebreak/firebreak.db; env FIREBREAK_DB, or FIREBREAK_DATABASE_URL for PostgreSQL)",
+  )
   .option("-C, --dir <path>", "run as if started in <path>")
   .showHelpAfterError("(run with --help for usage)")
   // Every subcommand's --help lists --json, --db and -C too: they work after any command.
@@ -53,7 +56,10 @@ Exit codes: 0 ok · 1 unexpected · 2 usage · 3 not an emergency · 4 refused �
             6 conflict · 7 config invalid · 8 record tampered · 9 git or service failed`,
   );
 
-const act = (name: string) => (...args: unknown[]) => runCommand(commands[name]!, args);
+const act =
+  (name: string) =>
+  (...args: unknown[]) =>
+    runCommand(commands[name]!, args);
 
 program
   .command("init")
@@ -83,7 +89,10 @@ program
   .option("--discovered <when>", "when it was discovered: 14:23, '2026-11-27 14:23' or ISO (default now)")
   .option("--base <branch>", "production branch (default from .firebreak.yml, else the remote's HEAD)")
   .option("--no-push", "do not publish the hotfix branch yet")
-  .option("--carry-config", "production on the remote lacks this .firebreak.yml: commit it onto the hotfix branch (the guard leaves it out)")
+  .option(
+    "--carry-config",
+    "production on the remote lacks this .firebreak.yml: commit it onto the hotfix branch (the guard leaves it out)",
+  )
   .option("--dry-run", "print the plan and change nothing")
   .action(act("start"));
 
@@ -110,11 +119,7 @@ program
   .option("--verify", "check the hash chain: detects edited, deleted or reordered events")
   .action(act("log"));
 
-program
-  .command("list")
-  .description("incidents in progress")
-  .option("--all", "include resolved and abandoned ones")
-  .action(act("list"));
+program.command("list").description("incidents in progress").option("--all", "include resolved and abandoned ones").action(act("list"));
 
 program
   .command("confirm")

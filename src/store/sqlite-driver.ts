@@ -26,7 +26,10 @@ export interface SqliteHandle {
   close(): void;
 }
 
-const wrongAbi = (e: unknown) => /NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|was compiled against a different Node/.test(`${(e as Error)?.message} ${(e as { code?: string })?.code}`);
+const wrongAbi = (e: unknown) =>
+  /NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|was compiled against a different Node/.test(
+    `${(e as Error)?.message} ${(e as { code?: string })?.code}`,
+  );
 
 /**
  * better-sqlite3's native binary, loaded straight from where its install puts it. Its own lookup

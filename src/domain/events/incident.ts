@@ -36,4 +36,3 @@ export const INCIDENT_EVENTS = {
 
 /** confirm.<item>: a person's word, optionally about one commit. */
 export const confirmEvent = open({ summary, note: z.string().optional(), sha: z.string().optional() });
-

@@ -7,7 +7,16 @@ export type CheckStatusWord = (typeof CHECK_STATUSES)[number];
 export type CheckKind = `check.${CheckStatusWord}`;
 export const CHECK_PATTERN = new RegExp(`^check\\.(${CHECK_STATUSES.join("|")})$`);
 
-export const CONFIRM_ITEMS = ["reproduced", "fixed", "happy-path", "edge-cases", "no-regressions", "oncall-notified", "monitoring", "staging-verified"] as const;
+export const CONFIRM_ITEMS = [
+  "reproduced",
+  "fixed",
+  "happy-path",
+  "edge-cases",
+  "no-regressions",
+  "oncall-notified",
+  "monitoring",
+  "staging-verified",
+] as const;
 export type ConfirmItem = (typeof CONFIRM_ITEMS)[number];
 export type ConfirmKind = `confirm.${ConfirmItem}`;
 export const CONFIRM_PATTERN = new RegExp(`^confirm\\.(${CONFIRM_ITEMS.join("|")})$`);

@@ -6,7 +6,6 @@ import { open, summary } from "./parts.js";
 import { VERDICTS, VERDICT_PATTERN, type Verdict, type VerdictKind } from "./kinds.js";
 export { VERDICTS, VERDICT_PATTERN, type Verdict, type VerdictKind };
 
-
 export const VERIFY_EVENTS = {
   "verify.baseline": open({ env: z.string().optional(), metrics: z.unknown().optional(), summary }),
   "verify.smoke": open({ env: z.string().optional(), passed: z.boolean().optional(), results: z.array(z.unknown()).optional(), summary }),
