@@ -37,7 +37,8 @@ Start here:
   firebreak status                      the checklist, what is next and the time left
 
 Exit codes: 0 ok · 1 unexpected · 2 usage · 3 not an emergency · 4 refused · 5 blocked
-            6 conflict · 7 config invalid · 8 record tampered · 9 git or service failed`,
+            6 conflict · 7 config invalid · 8 record tampered · 9 git or service failed
+            129 hung up · 130 interrupted (Ctrl-C) · 143 terminated   (every code: docs/errors.md)`,
   );
 
 // Every area declares its commands in declare/<area>.ts, in one lazy-import style.
