@@ -26,8 +26,10 @@ export interface GateFacts {
   waiver: Waiver | null;
   ci: CiState;
   headSha: string;
-  /** Event kinds on the timeline. */
-  kinds: ReadonlySet<string>;
+  /** Metrics to watch are configured, or a person confirmed the monitoring. */
+  monitoring: boolean;
+  /** A person confirmed on-call was told, or an announcement went out. */
+  oncallTold: boolean;
   stagingConfigured: boolean;
   /**
    * What staging runs: the latest staging deploy (version and commit), and whether a staging
@@ -66,8 +68,6 @@ export interface Gate {
   items: GateItem[];
   ok: boolean;
 }
-
-const hasAny = (kinds: ReadonlySet<string>, ...want: string[]) => want.some((k) => kinds.has(k));
 
 function ciItem(f: GateFacts): GateItem {
   const { ci } = f;
@@ -216,7 +216,7 @@ export function evaluateGate(f: GateFacts): Gate {
             }),
       });
     }
-    const monitoring = hasAny(f.kinds, "monitoring.configured", "confirm.monitoring");
+    const monitoring = f.monitoring;
     item({
       id: "monitoring",
       label: "Monitoring configured",
@@ -224,7 +224,7 @@ export function evaluateGate(f: GateFacts): Gate {
       detail: monitoring ? "configured" : "not confirmed",
       ...(monitoring ? {} : { command: "firebreak confirm monitoring   # or configure verify metrics in .firebreak.yml" }),
     });
-    const told = hasAny(f.kinds, "confirm.oncall-notified", "announce.sent");
+    const told = f.oncallTold;
     item({
       id: "oncall-notified",
       label: "On-call told",

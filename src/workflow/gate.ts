@@ -6,7 +6,9 @@
 import { event, type EventData, type EventKind } from "../domain/events/index.js";
 import type { WorkflowDeps } from "./deps.js";
 import type { Config } from "../config/schema.js";
-import type { Incident } from "../domain/types.js";
+import type { Incident, TimelineEvent } from "../domain/types.js";
+import { incidentState } from "../domain/state/state.js";
+import { isConfirmed } from "../domain/state/facts.js";
 import type { Forge } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import { deployerConfig } from "../config/deployer-config.js";
@@ -67,10 +69,9 @@ export async function gatherGate(app: WorkflowDeps, incident: Incident, env: Dep
   const headSha = await hotfixHead(app, incident);
   const pr = readPr(incident);
   const events = await store.timeline(incident.id);
-  const kinds = new Set(events.map((e) => e.kind));
+  const written: TimelineEvent[] = [];
   const record = async <K extends EventKind>(kind: K, data: EventData<K>) => {
-    await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, ...event(kind, data) });
-    kinds.add(kind);
+    written.push(await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, ...event(kind, data) }));
   };
 
   const ci = await forge.ciState({ sha: headSha, branch: incident.branch });
@@ -81,7 +82,7 @@ export async function gatherGate(app: WorkflowDeps, incident: Incident, env: Dep
       checks: ci.checks.map((c) => c.name),
       summary: `${ci.checks.length} check(s) green on ${headSha.slice(0, 12)}`,
     });
-  if (env === "production" && !kinds.has("monitoring.configured") && verifyHasMetrics(config))
+  if (env === "production" && incidentState(events).monitoringConfigured === null && verifyHasMetrics(config))
     await record("monitoring.configured", {
       source: ".firebreak.yml verify metrics",
       summary: "metrics to watch are configured in .firebreak.yml (verify)",
@@ -101,6 +102,8 @@ export async function gatherGate(app: WorkflowDeps, incident: Incident, env: Dep
   const confirmed = [...events].reverse().find((e) => e.kind === "confirm.staging-verified" && e.data.sha === headSha);
   const stagingConfirmed = confirmed ? { by: confirmed.actor, at: confirmed.at } : null;
 
+  // The record's facts the gate needs, read the way the checklist reads them.
+  const state = incidentState([...events, ...written]);
   const approvals = pr && env === "production" ? await forge.listApprovals(pr.number) : [];
   const gate = evaluateGate({
     ticket: incident.ticket,
@@ -112,7 +115,8 @@ export async function gatherGate(app: WorkflowDeps, incident: Incident, env: Dep
     waiver: readWaiver(incident),
     ci,
     headSha,
-    kinds,
+    monitoring: state.monitoringConfigured !== null || isConfirmed(state, "monitoring"),
+    oncallTold: isConfirmed(state, "oncall-notified") || state.announcements.sent.length > 0,
     stagingConfigured: deployerConfig(config, "staging") !== null,
     staging,
     ...(env === "production" ? { watch: await watchFacts(app, incident, config) } : {}),

@@ -18,7 +18,8 @@ const facts = (over: Partial<GateFacts> = {}): GateFacts => ({
   waiver: null,
   ci: green,
   headSha: HEAD,
-  kinds: new Set(["confirm.monitoring", "confirm.oncall-notified"]),
+  monitoring: true,
+  oncallTold: true,
   stagingConfigured: true,
   staging: { version: "v1.4.3-rc.1", sha: HEAD, verifiedAfter: true },
   ...over,
@@ -52,8 +53,8 @@ describe("evaluateGate", () => {
       { stagingConfigured: false, staging: null, stagingConfirmed: { by: "Sam", at: "2026-12-05T03:20:00Z" } },
       [],
     ],
-    ["monitoring and on-call not recorded", { kinds: new Set() }, ["monitoring", "oncall-notified"]],
-    ["an announcement tells on-call", { kinds: new Set(["monitoring.configured", "announce.sent"]) }, []],
+    ["monitoring and on-call not recorded", { monitoring: false, oncallTold: false }, ["monitoring", "oncall-notified"]],
+    ["on-call told, monitoring not", { monitoring: false }, ["monitoring"]],
     ["P0 needs no staging", { priority: "P0", staging: null, stagingConfigured: false }, []],
     ["P0 without approval or waiver", { priority: "P0", staging: null, approvals: [] }, ["approval"]],
     [
@@ -66,7 +67,11 @@ describe("evaluateGate", () => {
       },
       [],
     ],
-    ["staging itself needs only green CI", { env: "staging", pr: null, approvals: [], kinds: new Set(), staging: null }, []],
+    [
+      "staging itself needs only green CI",
+      { env: "staging", pr: null, approvals: [], monitoring: false, oncallTold: false, staging: null },
+      [],
+    ],
   ])("%s", (_name, over, expected) => {
     expect(unmet(facts(over))).toEqual(expected);
     expect(evaluateGate(facts(over)).ok).toBe(expected.length === 0);
@@ -82,7 +87,7 @@ describe("evaluateGate", () => {
 
   it("every unmet item names the command that meets it", () => {
     const gate = evaluateGate(
-      facts({ pr: null, approvals: [], ci: { ...green, state: "none", checks: [] }, kinds: new Set(), staging: null }),
+      facts({ pr: null, approvals: [], ci: { ...green, state: "none", checks: [] }, monitoring: false, oncallTold: false, staging: null }),
     );
     for (const i of gate.items.filter((x) => !x.met)) expect(i.command, i.id).toMatch(/firebreak |\.firebreak\.yml/);
   });
