@@ -4,7 +4,6 @@
 
 import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
-import { createTracker } from "../../adapters/tracker/create.js";
 import { openFollowups } from "../../workflow/followups.js";
 import { EXIT } from "../../errors.js";
 
@@ -14,8 +13,7 @@ const resendList = (v: unknown): string[] => (Array.isArray(v) ? v : typeof v ==
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
   const incident = await resolveIncident(app, args[0] ?? (typeof opts.ticket === "string" ? opts.ticket : undefined));
   const base = await app.effectDeps();
-  const config = await app.config();
-  const tracker = await createTracker({ config, git: app.git, ticket: incident.ticket, env: app.env });
+  const tracker = await app.adapters.tracker(incident.ticket);
   const r = await openFollowups({ ...base, tracker, progress: (m) => out.info(m) }, incident, { resend: resendList(opts.resend), comment: opts.comment !== false });
   out.data({ ticket: incident.ticket, tracker: tracker.kind, where: tracker.where, ...r });
 

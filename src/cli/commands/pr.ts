@@ -5,7 +5,6 @@ import type { CommandInput } from "../run-command.js";
 import type { App } from "../../app/app.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { refuseIfShipped } from "../../workflow/shipped.js";
-import { createForge } from "../../adapters/forge/create.js";
 import { applyPullRequest, planPullRequest, recordApproval, type PrDeps } from "../../workflow/pr.js";
 import { hotfixHead } from "../../workflow/gate.js";
 import type { Incident } from "../../domain/types.js";
@@ -16,7 +15,7 @@ import type { Output } from "../output.js";
 async function prDeps(app: App, out: Output): Promise<PrDeps> {
   const base = await app.effectDeps();
   const config = await app.config();
-  const forge = await createForge({ config, git: app.git, store: base.store, clock: base.clock, actor: base.actor, env: app.env, log: (l) => out.info(l) });
+  const forge = await app.adapters.forge({ log: (l) => out.info(l) });
   return { ...base, git: app.git, forge, config, repoRoot: await app.repoRoot(), progress: (m) => out.info(m) };
 }
 

@@ -4,7 +4,6 @@
 
 import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
-import { createDeployer } from "../../adapters/deploy/create.js";
 import { E, EXIT } from "../../errors.js";
 import { rollbackPlan, type RollbackStrategy } from "../../ship/rollback-plan.js";
 import { planRollback, rollback } from "../../workflow/rollback.js";
@@ -22,7 +21,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
 
   if (opts.dryRun) {
     const config = await app.config();
-    const options = rollbackPlan(config, createDeployer(config, "production", app.env), planned.release.previous);
+    const options = rollbackPlan(config, await app.adapters.deployer("production"), planned.release.previous);
     out.data({ dryRun: true, strategy: planned.strategy, from: planned.current.version, options });
     out.line(`Rollback plan for ${incident.ticket} (production runs ${planned.current.version}): nothing has been changed.`);
     for (const o of options) out.line(`  ${o.strategy === planned.strategy ? "→" : " "} ${o.strategy}: ${o.available ? o.how : `not available (${o.how})`}`);
