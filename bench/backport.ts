@@ -18,9 +18,17 @@ const TARGETS = 5;
 const ROUNDS = 3;
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CACHE = join(HERE, ".cache", `backport-${FILES}`);
-const ENV = { ...process.env, GIT_AUTHOR_NAME: "Bench", GIT_AUTHOR_EMAIL: "bench@example.test", GIT_COMMITTER_NAME: "Bench", GIT_COMMITTER_EMAIL: "bench@example.test", LC_ALL: "C" };
+const ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "Bench",
+  GIT_AUTHOR_EMAIL: "bench@example.test",
+  GIT_COMMITTER_NAME: "Bench",
+  GIT_COMMITTER_EMAIL: "bench@example.test",
+  LC_ALL: "C",
+};
 
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 }).trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", args, { cwd, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 }).trim();
 const path = (i: number) => `d${String(Math.floor(i / 100)).padStart(4, "0")}/f${String(i % 100).padStart(2, "0")}.txt`;
 const FIX_FILE = path(50_050);
 const lines = (n: number, tag: string) => Array.from({ length: n }, (_, k) => `${tag} line ${k}`).join("\n") + "\n";
@@ -77,16 +85,16 @@ async function main(): Promise<void> {
     git(work, "status", "--porcelain"); // warm the index and the stat cache for everyone
 
     const oursRounds = async (): Promise<number[]> => {
-    const ours: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const t of targets) git(work, "update-ref", "-d", `refs/heads/backport/${t.short}/hotfix-ENG-1`);
-      t0 = process.hrtime.bigint();
-      const res = await backportAll({ cwd: work, fixCommits: [fix], ticket: "ENG-1", targets, push: false });
-      ours.push(ms(t0));
-      const bad = res.filter((x) => x.status !== "done");
-      if (bad.length > 0) throw new Error(`our backport did not finish: ${JSON.stringify(bad)}`);
-    }
-    return ours;
+      const ours: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const t of targets) git(work, "update-ref", "-d", `refs/heads/backport/${t.short}/hotfix-ENG-1`);
+        t0 = process.hrtime.bigint();
+        const res = await backportAll({ cwd: work, fixCommits: [fix], ticket: "ENG-1", targets, push: false });
+        ours.push(ms(t0));
+        const bad = res.filter((x) => x.status !== "done");
+        if (bad.length > 0) throw new Error(`our backport did not finish: ${JSON.stringify(bad)}`);
+      }
+      return ours;
     };
     const ours = await oursRounds();
     // The temporary-index path, which git older than 2.38 uses.
@@ -119,14 +127,23 @@ async function main(): Promise<void> {
 
     const [o, f] = [median(ours), median(floor)];
     const w = oneWorktree * TARGETS;
-    const row = (name: string, v: number, note = "") => console.log(`${name.padEnd(34)} ${(v / 1000).toFixed(3).padStart(8)} s  ${(v / f).toFixed(2).padStart(6)}× floor  ${note}`);
-    console.log(`\n${FILES.toLocaleString("en")} files, ${TARGETS} targets, one small fix; median of ${ROUNDS} rounds (git ${git(work, "version").replace("git version ", "")})`);
+    const row = (name: string, v: number, note = "") =>
+      console.log(`${name.padEnd(34)} ${(v / 1000).toFixed(3).padStart(8)} s  ${(v / f).toFixed(2).padStart(6)}× floor  ${note}`);
+    console.log(
+      `\n${FILES.toLocaleString("en")} files, ${TARGETS} targets, one small fix; median of ${ROUNDS} rounds (git ${git(work, "version").replace("git version ", "")})`,
+    );
     row("ours (backportAll, no push)", o, `rounds: ${ours.map((x) => (x / 1000).toFixed(3)).join(", ")} s`);
-    row("ours, temporary-index path", median(oursIndex), `rounds: ${oursIndex.map((x) => (x / 1000).toFixed(3)).join(", ")} s (git < 2.38)`);
+    row(
+      "ours, temporary-index path",
+      median(oursIndex),
+      `rounds: ${oursIndex.map((x) => (x / 1000).toFixed(3)).join(", ")} s (git < 2.38)`,
+    );
     row("floor: git cherry-pick in checkout", f, `rounds: ${floor.map((x) => (x / 1000).toFixed(3)).join(", ")} s`);
     row("  + switching to each target", f + switching / ROUNDS, "(switch not part of the floor)");
     row("worktree per target", w, `one worktree timed (${(oneWorktree / 1000).toFixed(3)} s) × ${TARGETS}`);
-    console.log(`\ngoal ours ≤ 1.2× floor: ${o / f <= 1.2 ? "met" : "NOT met"} (${(o / f).toFixed(2)}×); worktree/ours ${(w / o).toFixed(1)}×`);
+    console.log(
+      `\ngoal ours ≤ 1.2× floor: ${o / f <= 1.2 ? "met" : "NOT met"} (${(o / f).toFixed(2)}×); worktree/ours ${(w / o).toFixed(1)}×`,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -29,7 +29,9 @@ async function mustRun(args: string[], input?: string): Promise<void> {
 }
 
 function commitStream(branch: string, from: string | null, files: Array<[string, string]>, mark: number, msg: string): string {
-  const parts = [`commit refs/heads/${branch}\nmark :${mark}\ncommitter Bench <bench@example.test> 1700000000 +0000\ndata ${msg.length}\n${msg}\n`];
+  const parts = [
+    `commit refs/heads/${branch}\nmark :${mark}\ncommitter Bench <bench@example.test> 1700000000 +0000\ndata ${msg.length}\n${msg}\n`,
+  ];
   if (from) parts.push(`from ${from}\n`);
   for (const [p, c] of files) parts.push(`M 100644 inline ${p}\ndata ${Buffer.byteLength(c)}\n${c}\n`);
   return parts.join("") + "\n";

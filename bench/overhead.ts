@@ -17,8 +17,15 @@ import { gitCounter, subcommandOf } from "../test/helpers/git-count.js";
 const TAGS = 300;
 const COMMITS = 1200;
 const CLI = resolve("dist/firebreak.js");
-const GIT_ENV = { GIT_AUTHOR_NAME: "Bench", GIT_AUTHOR_EMAIL: "bench@example.test", GIT_COMMITTER_NAME: "Bench", GIT_COMMITTER_EMAIL: "bench@example.test", LC_ALL: "C" };
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: "Bench",
+  GIT_AUTHOR_EMAIL: "bench@example.test",
+  GIT_COMMITTER_NAME: "Bench",
+  GIT_COMMITTER_EMAIL: "bench@example.test",
+  LC_ALL: "C",
+};
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -51,11 +58,17 @@ function history(port: number): string {
   let t = 1_600_000_000;
   const commit = (ref: string, mark: number, from: number | null, msg: string, files: Record<string, string>) => {
     t += 3600;
-    out.push(`commit ${ref}\nmark :${mark}\nauthor Bench <bench@example.test> ${t} +0000\ncommitter Bench <bench@example.test> ${t} +0000\n${data(msg)}${from ? `from :${from}\n` : ""}`);
+    out.push(
+      `commit ${ref}\nmark :${mark}\nauthor Bench <bench@example.test> ${t} +0000\ncommitter Bench <bench@example.test> ${t} +0000\n${data(msg)}${from ? `from :${from}\n` : ""}`,
+    );
     for (const [p, c] of Object.entries(files)) out.push(`M 100644 inline ${p}\n${data(c)}`);
   };
-  const tag = (name: string, mark: number) => out.push(`tag ${name}\nfrom :${mark}\ntagger Bench <bench@example.test> ${t} +0000\n${data(`release ${name}\n`)}`);
-  const initial: Record<string, string> = { "package.json": '{ "name": "bench-app", "version": "1.0.0" }\n', ".firebreak.yml": config(port) };
+  const tag = (name: string, mark: number) =>
+    out.push(`tag ${name}\nfrom :${mark}\ntagger Bench <bench@example.test> ${t} +0000\n${data(`release ${name}\n`)}`);
+  const initial: Record<string, string> = {
+    "package.json": '{ "name": "bench-app", "version": "1.0.0" }\n',
+    ".firebreak.yml": config(port),
+  };
   for (let i = 0; i < 200; i++) initial[`lib/m${i}.js`] = `export const m${i} = ${i};\n`;
   commit("refs/heads/main", 1, null, "initial", initial);
   const mainTags = TAGS - 40;
@@ -71,7 +84,9 @@ function history(port: number): string {
     }
   }
   for (let i = 0; i < 40; i++) {
-    commit("refs/heads/next", COMMITS + 1 + i, i === 0 ? COMMITS - 50 : COMMITS + i, `5.x change ${i}`, { "lib/next.js": `export const v = ${i};\n` });
+    commit("refs/heads/next", COMMITS + 1 + i, i === 0 ? COMMITS - 50 : COMMITS + i, `5.x change ${i}`, {
+      "lib/next.js": `export const v = ${i};\n`,
+    });
     tag(`v5.0.${i}`, COMMITS + 1 + i);
   }
   return out.join("");
@@ -119,7 +134,17 @@ async function main(): Promise<void> {
       { args: ["confirm", "oncall-notified"] },
       { args: ["ship", "--to", "production", "--no-verify"] },
       { args: ["verify"] },
-      { args: ["announce", "--stage", "resolved", "--public-title", "Sign-in fixed", "--public-summary", "Expired sessions are refused again."] },
+      {
+        args: [
+          "announce",
+          "--stage",
+          "resolved",
+          "--public-title",
+          "Sign-in fixed",
+          "--public-summary",
+          "Expired sessions are refused again.",
+        ],
+      },
       { args: ["status"] },
       { args: ["review", "--write", join(root, "review.md"), "--html"] },
     ];
@@ -136,11 +161,27 @@ async function main(): Promise<void> {
       );
       const took = ms(t0);
       if (r.code !== 0) throw new Error(`firebreak ${s.args.join(" ")} exited ${r.code}:\n${r.out}`);
-      const calls = counter.take().map(subcommandOf);
+      const lines = counter.take();
+      // BENCH_GIT_LOG=1 lists every git process a command started, without the -c protocol limits.
+      if (process.env.BENCH_GIT_LOG)
+        console.log(`\n# ${s.args.join(" ")}\n${lines.map((l) => `  git ${l.slice(l.indexOf(subcommandOf(l)))}`).join("\n")}`);
+      const calls = lines.map(subcommandOf);
       const by = new Map<string, number>();
       for (const c of calls) by.set(c, (by.get(c) ?? 0) + 1);
-      const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([c, k]) => `${c}×${k}`).join(" ");
-      rows.push({ cmd: s.args.slice(0, s.args[0] === "ship" || s.args[0] === "verify" ? 3 : 1).filter((a) => a !== "--no-verify").join(" "), ms: took, git: calls.length, top });
+      const top = [...by]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([c, k]) => `${c}×${k}`)
+        .join(" ");
+      rows.push({
+        cmd: s.args
+          .slice(0, s.args[0] === "ship" || s.args[0] === "verify" ? 3 : 1)
+          .filter((a) => a !== "--no-verify")
+          .join(" "),
+        ms: took,
+        git: calls.length,
+        top,
+      });
     }
 
     const nodeRuns: number[] = [];
@@ -161,11 +202,15 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(`${r.cmd.padEnd(24)} ${`${r.ms.toFixed(0)} ms`.padStart(9)} ${String(r.git).padStart(9)}  ${r.top}`);
     console.log(`${"total".padEnd(24)} ${`${(total / 1000).toFixed(2)} s`.padStart(9)} ${String(gits).padStart(9)}`);
     console.log(`\nbaseline, same run: node -e 0 median ${node0.toFixed(1)} ms, git --version median ${git0.toFixed(1)} ms`);
-    console.log(`total = ${(total / node0).toFixed(0)} × node -e 0 over ${rows.length} commands (${(total / rows.length / node0).toFixed(1)} × per command); git processes ≈ ${((gits * git0) / 1000).toFixed(2)} s at git --version's cost`);
+    console.log(
+      `total = ${(total / node0).toFixed(0)} × node -e 0 over ${rows.length} commands (${(total / rows.length / node0).toFixed(1)} × per command); git processes ≈ ${((gits * git0) / 1000).toFixed(2)} s at git --version's cost`,
+    );
     console.log(`goal: under 10 s in all — ${total < 10_000 ? "met" : "NOT met"}`);
   } finally {
     server.close();
-    rmSync(root, { recursive: true, force: true });
+    // BENCH_KEEP=1 leaves the repository behind for profiling one command by hand.
+    if (process.env.BENCH_KEEP) console.log(`kept: ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
 }
 

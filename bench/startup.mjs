@@ -20,7 +20,11 @@ try {
   git(work, "-c", "user.name=b", "-c", "user.email=b@x", "commit", "-q", "--allow-empty", "-m", "init");
   git(work, "push", "-q", "origin", "main");
   const env = { ...process.env, FIREBREAK_ACTOR: "bench", NO_COLOR: "1" };
-  execFileSync(process.execPath, [cli, "start", "ENG-1", "Bench incident", "--priority", "P1", "--no-push"], { cwd: work, env, stdio: "pipe" });
+  execFileSync(process.execPath, [cli, "start", "ENG-1", "Bench incident", "--priority", "P1", "--no-push"], {
+    cwd: work,
+    env,
+    stdio: "pipe",
+  });
 
   const time = (args, cwd) => {
     const t0 = process.hrtime.bigint();

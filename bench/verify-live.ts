@@ -38,7 +38,10 @@ const RUNS = Math.max(1, Number(process.env.VERIFY_LIVE_RUNS ?? 3));
 const CONCURRENCY_SET = process.env.VERIFY_LIVE_CONCURRENCY;
 let CONCURRENCY = 1;
 const CAP_SECONDS = Math.max(1, Number(process.env.VERIFY_LIVE_CAP_MINUTES ?? 10)) * 60;
-const ONLY = (process.env.VERIFY_LIVE_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const ONLY = (process.env.VERIFY_LIVE_ONLY ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 
 interface Scenario {
   key: string;
@@ -57,7 +60,14 @@ const SCENARIOS: Scenario[] = [
   { key: "x2", label: "regression 0.5% → 1% (2×)", before: 0.005, after: () => 0.01, steadyAfter: 0.01, expect: "regression" },
   { key: "x4", label: "regression 0.5% → 2% (4×)", before: 0.005, after: () => 0.02, steadyAfter: 0.02, expect: "regression" },
   { key: "same", label: "no change 0.5%", before: 0.005, after: () => 0.005, steadyAfter: 0.005, expect: "verified" },
-  { key: "spike", label: "warm-up spike 3× for 45 s", before: 0.005, after: (s) => (s < 45 ? 0.015 : 0.005), steadyAfter: 0.005, expect: "verified" },
+  {
+    key: "spike",
+    label: "warm-up spike 3× for 45 s",
+    before: 0.005,
+    after: (s) => (s < 45 ? 0.015 : 0.005),
+    steadyAfter: 0.005,
+    expect: "verified",
+  },
 ];
 
 /**
@@ -67,7 +77,8 @@ const SCENARIOS: Scenario[] = [
  * the warm-up, the scrape interval or the baseline's own noise.
  */
 function boundSeconds(s: Scenario): number {
-  if (s.expect === "regression") return informationBound({ rate: RATE, p0: s.before, k: s.steadyAfter / s.before, alpha: ALPHA, beta: BETA }).rollbackSeconds;
+  if (s.expect === "regression")
+    return informationBound({ rate: RATE, p0: s.before, k: s.steadyAfter / s.before, alpha: ALPHA, beta: BETA }).rollbackSeconds;
   return informationBound({ rate: RATE, p0: s.steadyAfter, k: (RATIO * s.before) / s.steadyAfter, alpha: ALPHA, beta: BETA }).verifySeconds;
 }
 
@@ -145,7 +156,8 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: "bench@example.test",
   GIT_TERMINAL_PROMPT: "0",
 };
-const git = (cwd: string, args: string[]) => execFileSync("git", args, { cwd, env: { ...process.env, ...GIT_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+const git = (cwd: string, args: string[]) =>
+  execFileSync("git", args, { cwd, env: { ...process.env, ...GIT_ENV }, stdio: ["ignore", "pipe", "pipe"] });
 
 function makeSandbox(metricsUrl: string): string {
   const root = mkdtempSync(join(tmpdir(), "firebreak-verify-live-"));
@@ -259,12 +271,24 @@ async function runOne(s: Scenario, index: number, run: number): Promise<RunResul
     say(`${name}: sampling the baseline (verify --capture-baseline)`);
     const cap = await firebreak(work, ["--json", "verify", "--capture-baseline", "--no-incident"], 900);
     if (stopping) return { scenario: s, run, verdict: "error", seconds: null, baselineSeconds: null, note: "stopped" };
-    if (cap.code !== 0) return { scenario: s, run, verdict: "error", seconds: null, baselineSeconds: null, note: `capture exit ${cap.code}: ${cap.stderr.trim().split("\n").pop()}` };
+    if (cap.code !== 0)
+      return {
+        scenario: s,
+        run,
+        verdict: "error",
+        seconds: null,
+        baselineSeconds: null,
+        note: `capture exit ${cap.code}: ${cap.stderr.trim().split("\n").pop()}`,
+      };
     const baselineSeconds = Number(JSON.parse(cap.stdout).baseline?.seconds ?? NaN);
     const deployAt = Date.now();
     ep.deploy(deployAt);
     say(`${name}: baseline ${Math.round(baselineSeconds)} s; deployed; watching (verify --since <deploy> --stop-at-verdict)`);
-    const v = await firebreak(work, ["--json", "verify", "--no-incident", "--since", new Date(deployAt).toISOString(), "--stop-at-verdict"], CAP_SECONDS);
+    const v = await firebreak(
+      work,
+      ["--json", "verify", "--no-incident", "--since", new Date(deployAt).toISOString(), "--stop-at-verdict"],
+      CAP_SECONDS,
+    );
     const wall = (Date.now() - deployAt) / 1000;
     if (v.capped) {
       say(`${name}: no verdict within ${CAP_SECONDS / 60} min; stopped`);
@@ -274,7 +298,14 @@ async function runOne(s: Scenario, index: number, run: number): Promise<RunResul
     try {
       out = JSON.parse(v.stdout);
     } catch {
-      return { scenario: s, run, verdict: "error", seconds: null, baselineSeconds, note: `verify exit ${v.code}: ${v.stderr.trim().split("\n").pop()}` };
+      return {
+        scenario: s,
+        run,
+        verdict: "error",
+        seconds: null,
+        baselineSeconds,
+        note: `verify exit ${v.code}: ${v.stderr.trim().split("\n").pop()}`,
+      };
     }
     const verdict = (out.outcome ?? "error") as Verdict;
     const seconds = typeof out.decidedAfterSeconds === "number" ? out.decidedAfterSeconds : Math.round(wall);
@@ -311,9 +342,12 @@ const median = (xs: number[]) => {
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm run bench:verify-live does).`);
   const chosen = SCENARIOS.filter((s) => ONLY.length === 0 || ONLY.includes(s.key));
-  if (chosen.length === 0) throw new Error(`VERIFY_LIVE_ONLY=${ONLY.join(",")} names no scenario: use ${SCENARIOS.map((s) => s.key).join(", ")}.`);
+  if (chosen.length === 0)
+    throw new Error(`VERIFY_LIVE_ONLY=${ONLY.join(",")} names no scenario: use ${SCENARIOS.map((s) => s.key).join(", ")}.`);
   CONCURRENCY = Math.max(1, CONCURRENCY_SET ? Number(CONCURRENCY_SET) : Math.min(15, chosen.length * RUNS));
-  say(`${chosen.length} scenario(s) × ${RUNS} run(s), ${CONCURRENCY} at once, at ${RATE} requests/s; real time (each run: a baseline of up to 10 min, then a watch of up to ${CAP_SECONDS / 60} min).`);
+  say(
+    `${chosen.length} scenario(s) × ${RUNS} run(s), ${CONCURRENCY} at once, at ${RATE} requests/s; real time (each run: a baseline of up to 10 min, then a watch of up to ${CAP_SECONDS / 60} min).`,
+  );
   // Run 1 of every scenario first, so a stopped run still has a figure for each.
   const jobs: Array<() => Promise<RunResult>> = [];
   for (let run = 0; run < RUNS; run++) for (const s of chosen) jobs.push(() => runOne(s, SCENARIOS.indexOf(s), run));

@@ -43,7 +43,11 @@ const robust: Cell[] = [];
 // Warm-up spikes longer than the allowance period, at the target traffic: a healthy deploy whose
 // errors run at 3× for longer than warmupSeconds (the default 60 s).
 for (const seconds of [75, 90, 120]) {
-  robust.push({ group: "robust", label: `warm-up 3× ${seconds} s`, spec: { rate: 50, p0: 0.005, k: 1, interval: INTERVAL, seconds: WINDOW, spike: 3, spikeSeconds: seconds } });
+  robust.push({
+    group: "robust",
+    label: `warm-up 3× ${seconds} s`,
+    spec: { rate: 50, p0: 0.005, k: 1, interval: INTERVAL, seconds: WINDOW, spike: 3, spikeSeconds: seconds },
+  });
 }
 for (const [rate, p0] of [
   [5, 0.005],
@@ -73,11 +77,23 @@ for (const [label, seconds] of [
 ] as const) {
   const base = { rate: 50, p0: 0.005, interval: INTERVAL, seconds: WINDOW };
   for (const k of [1, 2, 4]) sources.push({ group: "sources", label, baselineSeconds: seconds, spec: { ...base, k } });
-  sources.push({ group: "sources", label: `${label}, fix of a 4× incident`, baselineSeconds: seconds, baselineMultiple: 4, spec: { ...base, k: 1 } });
+  sources.push({
+    group: "sources",
+    label: `${label}, fix of a 4× incident`,
+    baselineSeconds: seconds,
+    baselineMultiple: 4,
+    spec: { ...base, k: 1 },
+  });
 }
 // Bursty counts with a shorter sampled baseline: its dispersion is estimated from fewer buckets.
 for (const seconds of [300, 600]) {
-  for (const k of [1, 2]) sources.push({ group: "sources", label: `scrape automatic ${seconds / 60} min, bursts cv 0.45`, baselineSeconds: seconds, spec: { rate: 50, p0: 0.005, interval: INTERVAL, seconds: WINDOW, k, burstCv: 0.45 } });
+  for (const k of [1, 2])
+    sources.push({
+      group: "sources",
+      label: `scrape automatic ${seconds / 60} min, bursts cv 0.45`,
+      baselineSeconds: seconds,
+      spec: { rate: 50, p0: 0.005, interval: INTERVAL, seconds: WINDOW, k, burstCv: 0.45 },
+    });
 }
 
 const isTarget = (c: Cell): boolean => c.spec.rate === 50 && c.spec.p0 === 0.005;
@@ -140,7 +156,15 @@ function runCell(cell: Cell): { ours: Tally; fixed: Tally; argo: Tally } {
     const baseline = { bad, total, seconds: baselineSeconds, dispersion };
     const samples = deployStream(rng, cell.spec);
 
-    const decider = createDecider({ alpha: ALPHA, beta: BETA, tolerance: TOLERANCE, regressionRatio: RATIO, warmupSeconds: WARMUP, maxWindowSeconds: WINDOW, baseline });
+    const decider = createDecider({
+      alpha: ALPHA,
+      beta: BETA,
+      tolerance: TOLERANCE,
+      regressionRatio: RATIO,
+      warmupSeconds: WARMUP,
+      maxWindowSeconds: WINDOW,
+      baseline,
+    });
     let first: number | undefined;
     let rolledBackAt: number | undefined;
     let o: Outcome = "pending";
@@ -153,9 +177,15 @@ function runCell(cell: Cell): { ours: Tally; fixed: Tally; argo: Tally } {
     const late = cell.spec.lateStart;
     if (late === undefined) record(ours, o === "pending" ? "inconclusive" : o, first);
     else record(ours, o, rolledBackAt, late);
-    const [fo, ft] = runRule(fixedWindowRule({ baseline, windowSeconds: 900, warmupSeconds: WARMUP, tolerance: TOLERANCE, regressionRatio: RATIO }), samples);
+    const [fo, ft] = runRule(
+      fixedWindowRule({ baseline, windowSeconds: 900, warmupSeconds: WARMUP, tolerance: TOLERANCE, regressionRatio: RATIO }),
+      samples,
+    );
     record(fixed, fo, ft, late ?? 0);
-    const [ao, at] = runRule(argoRule({ baseline, intervalSeconds: 60, threshold: 1.5, failureLimit: 3, count: 10, warmupSeconds: WARMUP }), samples);
+    const [ao, at] = runRule(
+      argoRule({ baseline, intervalSeconds: 60, threshold: 1.5, failureLimit: 3, count: 10, warmupSeconds: WARMUP }),
+      samples,
+    );
     record(argo, ao, ao === "regression" || late === undefined ? at : undefined, late ?? 0);
   }
   return { ours, fixed, argo };
@@ -184,7 +214,15 @@ function said(cell: Cell): number {
   // The dispersion the tool would measure: the stream's own, bursts included.
   const { burstCv, rate, interval, p0 } = cell.spec;
   const dispersion = cell.spec.dispersion ?? (burstCv ? 1 + burstCv * burstCv * rate * interval * p0 : 1);
-  const opts = { alpha: ALPHA, beta: BETA, tolerance: TOLERANCE, regressionRatio: RATIO, warmupSeconds: WARMUP, maxWindowSeconds: WINDOW, baseline: { bad: total * cell.spec.p0 * (cell.baselineMultiple ?? 1), total, seconds, dispersion } };
+  const opts = {
+    alpha: ALPHA,
+    beta: BETA,
+    tolerance: TOLERANCE,
+    regressionRatio: RATIO,
+    warmupSeconds: WARMUP,
+    maxWindowSeconds: WINDOW,
+    baseline: { bad: total * cell.spec.p0 * (cell.baselineMultiple ?? 1), total, seconds, dispersion },
+  };
   return watchReach(opts, cell.spec.rate).catchSeconds;
 }
 const unpromised: string[] = [];

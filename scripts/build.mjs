@@ -1,9 +1,15 @@
 // Bundles the CLI into dist/:
-//   firebreak.js   the entry: a few lines that pick the fast status path or the full program
-//   fast-status.js `firebreak status` in one file (one module to load, no commander, no Kysely)
-//   program.js     every command, with each command's code in its own chunk loaded on demand
+//   firebreak.js  the entry, CommonJS: a few lines that pick the fast status path or the full program.
+//                 `firebreak status` (fast-status.ts) is bundled into it and evaluated only when
+//                 status runs: one file to load, no commander, no Kysely.
+//   program.mjs   every command (ESM), with each command's code in its own chunk (chunks/*.mjs)
+//                 loaded on demand
+//   package.json  {"type": "commonjs"}, so node reads firebreak.js as CommonJS
+// Why CommonJS for the entry: before the first line of an ES module entry runs, Node 20 sets up its
+// ESM loader (~12 ms on a 2-core machine, a tenth of `node -e 0`); `status` never needs it, and
+// every other command sets it up anyway when it imports program.mjs.
 import { build } from "esbuild";
-import { rmSync, chmodSync, renameSync } from "node:fs";
+import { rmSync, chmodSync, renameSync, writeFileSync } from "node:fs";
 
 // Build beside dist/ and swap it in, so a CLI run in progress never sees a half-written bundle.
 const out = `dist.tmp-${process.pid}`;
@@ -11,30 +17,50 @@ rmSync(out, { recursive: true, force: true });
 
 const common = {
   bundle: true,
-  format: "esm",
   platform: "node",
   target: "node20",
   sourcemap: "linked",
-  // Native and heavy drivers stay outside the bundle; node resolves them from node_modules.
-  external: ["better-sqlite3", "pg"],
-  // commander and other CJS packages call require(); ESM output needs a real require.
-  banner: { js: "import { createRequire as __fbCreateRequire } from 'node:module';\nconst require = __fbCreateRequire(import.meta.url);" },
+  // pg stays outside the bundle (node resolves it from node_modules), and so does better-sqlite3's
+  // native binary: its JavaScript is bundled and loads the binary itself (store/sqlite-driver.ts),
+  // so `bindings`, its own binary finder, is only needed by the installed package as a fallback.
+  external: ["pg", "bindings"],
   logLevel: "warning",
 };
 
-// The entry keeps its two dynamic imports as they are: they name the files built below.
-const siblingsExternal = {
-  name: "siblings-external",
+// The entry's one dynamic import stays a dynamic import of the program bundle built below.
+const programExternal = {
+  name: "program-external",
   setup(b) {
-    b.onResolve({ filter: /^\.\/(fast-status|program)\.js$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^\.\/program\.js$/ }, () => ({ path: "./program.mjs", external: true }));
   },
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { firebreak: "src/cli/main.ts" }, outdir: out, plugins: [siblingsExternal], banner: { js: "#!/usr/bin/env node" } }),
-  build({ ...common, entryPoints: { "fast-status": "src/cli/fast-status.ts" }, outdir: out }),
-  build({ ...common, entryPoints: { program: "src/cli/program.ts" }, outdir: out, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
+  build({
+    ...common,
+    format: "cjs",
+    entryPoints: { firebreak: "src/cli/main.ts" },
+    outdir: out,
+    plugins: [programExternal],
+    // The sources are ES modules; in CommonJS import.meta.url is this file's URL.
+    define: { "import.meta.url": "__fbImportMetaUrl" },
+    banner: { js: '#!/usr/bin/env node\nconst __fbImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  }),
+  build({
+    ...common,
+    format: "esm",
+    entryPoints: { program: "src/cli/program.ts" },
+    outdir: out,
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    // commander and other CJS packages call require(); ESM output needs a real require.
+    banner: {
+      js: "import { createRequire as __fbCreateRequire } from 'node:module';\nconst require = __fbCreateRequire(import.meta.url);",
+    },
+  }),
 ]);
+writeFileSync(`${out}/package.json`, `${JSON.stringify({ type: "commonjs" })}\n`);
 chmodSync(`${out}/firebreak.js`, 0o755);
 rmSync("dist", { recursive: true, force: true });
 renameSync(out, "dist");

@@ -53,7 +53,10 @@ function debianPackage(pkg, present) {
   try {
     if (!updated) execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
     updated = true;
-    execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", pkg], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", pkg], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   } catch {
     fail(`Debian's ${pkg} (apt-get failed)`, cmd);
   }

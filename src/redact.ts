@@ -175,7 +175,13 @@ export function formsOf(value: string): Set<string> {
       const colon = userinfo.indexOf(":");
       const user = colon >= 0 ? userinfo.slice(0, colon) : userinfo;
       const password = colon >= 0 ? userinfo.slice(colon + 1) : "";
-      const decode = (s: string) => { try { return decodeURIComponent(s); } catch { return s; } };
+      const decode = (s: string) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          return s;
+        }
+      };
       if (password.length >= MIN_SECRET) {
         forms.add(password), primary.add(password);
         forms.add(decode(password)), primary.add(decode(password));
@@ -232,7 +238,9 @@ export function encodedForms(value: string): Set<string> {
   add(whole);
   add(whole.replace(/=+$/, ""));
   for (let k = 0; k < 3; k++) {
-    const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64").replace(/=+$/, "");
+    const b64 = Buffer.concat([Buffer.alloc(k), bytes])
+      .toString("base64")
+      .replace(/=+$/, "");
     // Characters mixing the k leading bytes, or what follows the value, differ from stream to stream.
     const start = k === 0 ? 0 : k === 1 ? 2 : 3;
     const end = Math.floor(((k + bytes.length) * 8) / 6);

@@ -58,7 +58,8 @@ export interface ModelSettings {
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v.trim() : typeof v === "number" && Number.isFinite(v) ? String(v) : "");
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 export function utcText(d: Date | string): string {
   const date = typeof d === "string" ? new Date(d) : d;
@@ -92,7 +93,8 @@ function readVerification(incident: Incident): { verified: boolean; summary: str
   const prod = obj(obj(incident.data.verification).production);
   const figures = (Array.isArray(prod.figures) ? prod.figures : []).map(figureText).filter((s) => s !== "");
   const verdict = str(prod.outcome) || str(prod.verdict) || str(prod.decision) || str(prod.result) || str(prod.status);
-  const verified = incident.status === "verified" || incident.status === "resolved" || /^(verified|confirmed|fix-confirmed|passed|ok)$/i.test(verdict);
+  const verified =
+    incident.status === "verified" || incident.status === "resolved" || /^(verified|confirmed|fix-confirmed|passed|ok)$/i.test(verdict);
   return { verified, summary: str(prod.summary), figures };
 }
 
@@ -115,7 +117,12 @@ const PUBLIC_UPDATE: Record<Stage, string> = {
   resolved: "This incident has been resolved.",
 };
 
-export function buildAnnouncement(incident: Incident, events: readonly TimelineEvent[], stage: Stage, settings: ModelSettings): AnnouncementView {
+export function buildAnnouncement(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  stage: Stage,
+  settings: ModelSettings,
+): AnnouncementView {
   const level = LEVELS[incident.priority];
   const state = incidentState(events);
   const fixes: string[] = [];
@@ -151,8 +158,10 @@ export function buildAnnouncement(incident: Incident, events: readonly TimelineE
   if (stage === "resolved") followUps.push(`Ticket ${incident.ticket} updated with the resolution; docs and runbooks brought up to date`);
 
   let publicUpdate = PUBLIC_UPDATE[stage];
-  if (stage === "resolved" && deployed) publicUpdate = `This incident has been resolved. A fix was deployed at ${utcText(deployed)}${ver.verified ? " and confirmed in production" : ""}.`;
-  else if (stage === "monitoring" && deployed) publicUpdate = `A fix was deployed at ${utcText(deployed)} and we are monitoring the results.`;
+  if (stage === "resolved" && deployed)
+    publicUpdate = `This incident has been resolved. A fix was deployed at ${utcText(deployed)}${ver.verified ? " and confirmed in production" : ""}.`;
+  else if (stage === "monitoring" && deployed)
+    publicUpdate = `A fix was deployed at ${utcText(deployed)} and we are monitoring the results.`;
 
   return {
     stage,

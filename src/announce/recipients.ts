@@ -43,7 +43,8 @@ export async function readRecipients(list: string[] | undefined, file: string | 
         next: "check notify.email.recipientsFile in .firebreak.yml (a path from the repository root)",
       });
     }
-    if (text.length > MAX_FILE) throw new FirebreakError({ code: "RECIPIENTS_UNREADABLE", message: `The recipients file ${file} is over 10 MB.` });
+    if (text.length > MAX_FILE)
+      throw new FirebreakError({ code: "RECIPIENTS_UNREADABLE", message: `The recipients file ${file} is over 10 MB.` });
     text.split(/\r?\n/).forEach((l, i) => {
       const t = l.trim();
       if (t !== "" && !t.startsWith("#")) add(t, i + 1);

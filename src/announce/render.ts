@@ -8,7 +8,7 @@ import { loadTemplate, type TemplateName } from "../render/templates/index.js";
 import type { SlackMessage } from "../adapters/notify/slack.js";
 import type { TeamsMessage } from "../adapters/notify/teams.js";
 import type { StatusDocument } from "../adapters/notify/static-page.js";
-import { headerSafe } from "../adapters/notify/email.js";
+import { headerSafe } from "../adapters/notify/header-safe.js";
 import type { AnnouncementView } from "./model.js";
 import type { NotifyChannel } from "./stages.js";
 
@@ -46,9 +46,13 @@ export async function renderTeams(view: AnnouncementView, repoRoot: string | nul
   const text = await render(repoRoot, "teams.md", view);
   const paragraphs = text.trim().split(/\n{2,}/);
   const body = paragraphs.map((p, i) =>
-    i === 0 ? { type: "TextBlock", text: p, wrap: true, size: "Large", weight: "Bolder" } : { type: "TextBlock", text: p, wrap: true, ...(/^\*\*[^*]+\*\*$/.test(p) ? { spacing: "Medium" } : {}) },
+    i === 0
+      ? { type: "TextBlock", text: p, wrap: true, size: "Large", weight: "Bolder" }
+      : { type: "TextBlock", text: p, wrap: true, ...(/^\*\*[^*]+\*\*$/.test(p) ? { spacing: "Medium" } : {}) },
   );
-  const actions = view.prUrl ? [{ type: "Action.OpenUrl", title: `Pull request${view.prNumber ? ` #${view.prNumber}` : ""}`, url: view.prUrl }] : [];
+  const actions = view.prUrl
+    ? [{ type: "Action.OpenUrl", title: `Pull request${view.prNumber ? ` #${view.prNumber}` : ""}`, url: view.prUrl }]
+    : [];
   return {
     type: "message",
     attachments: [
@@ -75,7 +79,10 @@ export async function renderStatusUpdate(view: AnnouncementView, repoRoot: strin
   return { name, body };
 }
 
-export async function renderEmail(view: AnnouncementView, repoRoot: string | null): Promise<{ subject: string; text: string; html: string }> {
+export async function renderEmail(
+  view: AnnouncementView,
+  repoRoot: string | null,
+): Promise<{ subject: string; text: string; html: string }> {
   return {
     subject: headerSafe(await render(repoRoot, "email-subject.txt", view)),
     text: await render(repoRoot, "email.txt", view),
@@ -132,11 +139,18 @@ export async function renderWebhook(view: AnnouncementView, repoRoot: string | n
 }
 
 /** A channel's message as a person reads it in the terminal (--preview). */
-export async function previewText(channel: NotifyChannel, view: AnnouncementView, repoRoot: string | null): Promise<{ text: string; files: Record<string, string> }> {
+export async function previewText(
+  channel: NotifyChannel,
+  view: AnnouncementView,
+  repoRoot: string | null,
+): Promise<{ text: string; files: Record<string, string> }> {
   switch (channel) {
     case "slack": {
       const m = await renderSlack(view, repoRoot);
-      return { text: m.blocks.map((b) => (b.text as { text: string }).text).join("\n\n"), files: { "slack.json": JSON.stringify(m, null, 2) + "\n" } };
+      return {
+        text: m.blocks.map((b) => (b.text as { text: string }).text).join("\n\n"),
+        files: { "slack.json": JSON.stringify(m, null, 2) + "\n" },
+      };
     }
     case "teams": {
       const m = await renderTeams(view, repoRoot);
@@ -151,7 +165,10 @@ export async function previewText(channel: NotifyChannel, view: AnnouncementView
     }
     case "email": {
       const e = await renderEmail(view, repoRoot);
-      return { text: `Subject: ${e.subject}\n\n${e.text.trim()}`, files: { "email-subject.txt": e.subject + "\n", "email.txt": e.text, "email.html": e.html } };
+      return {
+        text: `Subject: ${e.subject}\n\n${e.text.trim()}`,
+        files: { "email-subject.txt": e.subject + "\n", "email.txt": e.text, "email.html": e.html },
+      };
     }
     case "webhook": {
       const json = JSON.stringify(await renderWebhook(view, repoRoot), null, 2) + "\n";

@@ -17,7 +17,6 @@ import { postWebhook } from "../adapters/notify/webhook.js";
 import { createIncident, getIncident, searchIncidents, updateIncident, type StatuspageTarget } from "../adapters/notify/statuspage.js";
 import { hasUpdate, readStatus, writeStatusPage } from "../adapters/notify/static-page.js";
 import { mergeUpdate } from "./status-document.js";
-import { openEmlWriter, openSmtp, sendBatch } from "../adapters/notify/email.js";
 import { mkdir, writeFile } from "node:fs/promises";
 import { renderEmail, renderSlack, renderStatusPage, renderStatusUpdate, renderTeams, renderWebhook } from "./render.js";
 import { readRecipients } from "./recipients.js";
@@ -87,7 +86,8 @@ function notConfigured(channel: NotifyChannel, key: string): FirebreakError {
   });
 }
 
-const stateOf = (how: EffectOutcome<unknown>["how"]): OutcomeState => (how === "performed" ? "sent" : how === "replayed" ? "already-sent" : "confirmed");
+const stateOf = (how: EffectOutcome<unknown>["how"]): OutcomeState =>
+  how === "performed" ? "sent" : how === "replayed" ? "already-sent" : "confirmed";
 
 /** The result of an earlier stage's send on this channel that carries `field`, oldest first. */
 function earlier(ctx: SendContext, channel: NotifyChannel, field: string): Record<string, unknown> | null {
@@ -128,11 +128,26 @@ async function sendSlack(ctx: SendContext): Promise<ChannelOutcome> {
       intent: { stage: ctx.stage, channel: "slack", via: "api", slackChannel: cfg.channel, ...(threadTs ? { threadTs } : {}) },
       perform: async () => {
         ctx.progress(`Posting the ${ctx.stage} message to Slack${threadTs ? " (in the incident's thread)" : ""}…`);
-        const r = await postSlackApi({ apiUrl: cfg.apiUrl, token, channel: cfg.channel!, threadTs, broadcast: ctx.stage === "resolved" }, message, ctx.net);
-        return { ...base(ctx, "slack", `${ctx.stage} message posted to Slack ${cfg.channel}${threadTs ? " in the incident thread" : ""}`), via: "api", ts: r.ts, slackChannel: r.channel, ...(threadTs ? { threadTs } : {}) };
+        const r = await postSlackApi(
+          { apiUrl: cfg.apiUrl, token, channel: cfg.channel!, threadTs, broadcast: ctx.stage === "resolved" },
+          message,
+          ctx.net,
+        );
+        return {
+          ...base(ctx, "slack", `${ctx.stage} message posted to Slack ${cfg.channel}${threadTs ? " in the incident thread" : ""}`),
+          via: "api",
+          ts: r.ts,
+          slackChannel: r.channel,
+          ...(threadTs ? { threadTs } : {}),
+        };
       },
     });
-    return { channel: "slack", state: stateOf(o.how), summary: String(o.result.summary), ids: { ts: o.result.ts, slackChannel: o.result.slackChannel, threadTs: o.result.threadTs ?? null } };
+    return {
+      channel: "slack",
+      state: stateOf(o.how),
+      summary: String(o.result.summary),
+      ids: { ts: o.result.ts, slackChannel: o.result.slackChannel, threadTs: o.result.threadTs ?? null },
+    };
   }
   const url = secret(ctx, cfg.webhook!, "notify.slack.webhook");
   const o = await run(ctx, "slack", key, {
@@ -183,11 +198,14 @@ async function sendStatuspage(ctx: SendContext): Promise<ChannelOutcome> {
   const created = earlier(ctx, "statuspage", "statuspageId");
   const key = effectKey(ctx.stage, "statuspage");
   const marker = { firebreak: { incident: ctx.incident.id, ticket: ctx.incident.ticket } };
-  const summarise = (verb: string, id: string, link?: string) => `${verb} Statuspage incident ${id} (${ctx.stage})${link ? ` ${link}` : ""}`;
+  const summarise = (verb: string, id: string, link?: string) =>
+    `${verb} Statuspage incident ${id} (${ctx.stage})${link ? ` ${link}` : ""}`;
 
   // Creates on this channel that never got their answer recorded (killed, or a lost answer): any
   // of them may have opened the incident, under the name it had then.
-  const unfinished = ctx.journal.filter((e) => e.key.startsWith("announce:") && e.key.endsWith(":statuspage") && e.state !== "done" && e.intent.action === "create");
+  const unfinished = ctx.journal.filter(
+    (e) => e.key.startsWith("announce:") && e.key.endsWith(":statuspage") && e.state !== "done" && e.intent.action === "create",
+  );
   const names = [...new Set([name, ...unfinished.map((e) => e.intent.name).filter((n): n is string => typeof n === "string" && n !== "")])];
 
   /**
@@ -213,7 +231,13 @@ async function sendStatuspage(ctx: SendContext): Promise<ChannelOutcome> {
       // The page is asked for an incident this run's earlier attempt created (it carries our marker).
       reconcile: async () => {
         const found = await ours(true);
-        return found ? { ...base(ctx, "statuspage", summarise("opened", found.id, found.shortlink)), statuspageId: found.id, shortlink: found.shortlink ?? null } : null;
+        return found
+          ? {
+              ...base(ctx, "statuspage", summarise("opened", found.id, found.shortlink)),
+              statuspageId: found.id,
+              shortlink: found.shortlink ?? null,
+            }
+          : null;
       },
       perform: async () => {
         // Before any create, the page is asked: a create that landed without being recorded (an
@@ -224,17 +248,34 @@ async function sendStatuspage(ctx: SendContext): Promise<ChannelOutcome> {
           // It may carry this stage's update already (the lost create was this stage's): then nothing is posted.
           const full = existing.incident_updates ? existing : await getIncident(target, existing.id, ctx.net);
           if ((full.incident_updates ?? []).some((u) => u.status === ctx.stage))
-            return { ...base(ctx, "statuspage", summarise("found", existing.id, existing.shortlink)), statuspageId: existing.id, shortlink: existing.shortlink ?? null };
+            return {
+              ...base(ctx, "statuspage", summarise("found", existing.id, existing.shortlink)),
+              statuspageId: existing.id,
+              shortlink: existing.shortlink ?? null,
+            };
           ctx.progress(`Updating Statuspage incident ${existing.id} to ${ctx.stage}…`);
           await updateIncident(target, existing.id, update, ctx.net);
-          return { ...base(ctx, "statuspage", summarise("updated", existing.id, existing.shortlink)), statuspageId: existing.id, shortlink: existing.shortlink ?? null };
+          return {
+            ...base(ctx, "statuspage", summarise("updated", existing.id, existing.shortlink)),
+            statuspageId: existing.id,
+            shortlink: existing.shortlink ?? null,
+          };
         }
         ctx.progress(`Opening the incident on Statuspage (${ctx.stage})…`);
         const inc = await createIncident(target, { ...update, name, metadata: marker }, ctx.net);
-        return { ...base(ctx, "statuspage", summarise("opened", inc.id, inc.shortlink)), statuspageId: inc.id, shortlink: inc.shortlink ?? null };
+        return {
+          ...base(ctx, "statuspage", summarise("opened", inc.id, inc.shortlink)),
+          statuspageId: inc.id,
+          shortlink: inc.shortlink ?? null,
+        };
       },
     });
-    return { channel: "statuspage", state: stateOf(o.how), summary: String(o.result.summary), ids: { statuspageId: o.result.statuspageId, shortlink: o.result.shortlink } };
+    return {
+      channel: "statuspage",
+      state: stateOf(o.how),
+      summary: String(o.result.summary),
+      ids: { statuspageId: o.result.statuspageId, shortlink: o.result.shortlink },
+    };
   }
 
   const id = String(created.statuspageId);
@@ -267,7 +308,8 @@ async function sendStatic(ctx: SendContext): Promise<ChannelOutcome> {
   const o = await run(ctx, "statuspage-static", effectKey(ctx.stage, "statuspage-static"), {
     kind: "announce.sent",
     intent: { stage: ctx.stage, channel: "statuspage-static", dir: cfg.dir },
-    reconcile: async () => ((await hasUpdate(dir, ctx.incident.ticket, ctx.stage)) ? { ...base(ctx, "statuspage-static", summary), dir: cfg.dir } : null),
+    reconcile: async () =>
+      (await hasUpdate(dir, ctx.incident.ticket, ctx.stage)) ? { ...base(ctx, "statuspage-static", summary), dir: cfg.dir } : null,
     perform: async () => {
       ctx.progress(`Writing the status page to ${cfg.dir}/…`);
       const doc = mergeUpdate(
@@ -319,6 +361,8 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
 
   // With outDir each batch becomes an .eml file there instead of an SMTP send.
   const outDir = cfg.outDir ? (isAbsolute(cfg.outDir) ? cfg.outDir : join(ctx.repoRoot, cfg.outDir)) : null;
+  // Loaded here: nodemailer is a third of what ship, verify and announce would otherwise load.
+  const { openEmlWriter, openSmtp, sendBatch } = await import("../adapters/notify/email.js");
   const transport = !batches.length ? null : outDir ? openEmlWriter() : openSmtp({ ...cfg.smtp, password, timeoutMs: ctx.net.timeoutMs });
   let sent = 0;
   let possibly = 0;
@@ -339,8 +383,17 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
               file = join(outDir, `${ctx.incident.ticket}-${ctx.stage}-${b.key.slice(prefix.length)}.eml`);
               await writeFile(file, r.raw);
             }
-            const said = file ? `${ctx.stage} e-mail for ${to.length} recipient(s) written to ${file}` : `${ctx.stage} e-mail sent to ${r.accepted} recipient(s)${r.rejected ? `, ${r.rejected} refused by the server` : ""}`;
-            return { ...(file ? { file } : {}), ...base(ctx, "email", said), recipients: to.length, accepted: r.accepted, rejected: r.rejected, messageId: r.messageId };
+            const said = file
+              ? `${ctx.stage} e-mail for ${to.length} recipient(s) written to ${file}`
+              : `${ctx.stage} e-mail sent to ${r.accepted} recipient(s)${r.rejected ? `, ${r.rejected} refused by the server` : ""}`;
+            return {
+              ...(file ? { file } : {}),
+              ...base(ctx, "email", said),
+              recipients: to.length,
+              accepted: r.accepted,
+              rejected: r.rejected,
+              messageId: r.messageId,
+            };
           },
         });
         if (o.how === "replayed") continue;
@@ -365,9 +418,22 @@ async function sendEmail(ctx: SendContext): Promise<ChannelOutcome> {
   const summary = `${ctx.stage} e-mail: ${parts.join(", ") || "nothing to send"}`;
   if (failed) {
     const msg = failed instanceof FirebreakError ? failed.message : failed.message;
-    return { channel: "email", state: "failed", summary: `${summary}${parts.length ? "; " : ""}${msg}`, delivered: sent + already > 0, next: failed instanceof FirebreakError ? failed.next : undefined };
+    return {
+      channel: "email",
+      state: "failed",
+      summary: `${summary}${parts.length ? "; " : ""}${msg}`,
+      delivered: sent + already > 0,
+      next: failed instanceof FirebreakError ? failed.next : undefined,
+    };
   }
-  if (possibly) return { channel: "email", state: "possibly-sent", summary, delivered: sent + already > 0, next: `check the mail server's log; for the batches that did not go out: ${ctx.command} --resend email` };
+  if (possibly)
+    return {
+      channel: "email",
+      state: "possibly-sent",
+      summary,
+      delivered: sent + already > 0,
+      next: `check the mail server's log; for the batches that did not go out: ${ctx.command} --resend email`,
+    };
   return { channel: "email", state: sent ? "sent" : "already-sent", summary };
 }
 
@@ -416,6 +482,11 @@ export async function sendChannel(channel: NotifyChannel, ctx: SendContext): Pro
         next: e.next,
       };
     if (e instanceof FirebreakError) return { channel, state: "failed", summary: e.message, next: e.next };
-    return { channel, state: "failed", summary: `unexpected error: ${e instanceof Error ? e.message : String(e)}`, next: "run the same command with --debug and report the output" };
+    return {
+      channel,
+      state: "failed",
+      summary: `unexpected error: ${e instanceof Error ? e.message : String(e)}`,
+      next: "run the same command with --debug and report the output",
+    };
   }
 }

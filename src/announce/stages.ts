@@ -25,7 +25,10 @@ export function parseChannels(values: string[]): NotifyChannel[] {
   for (const raw of values) {
     const v = raw.trim().toLowerCase();
     if (!(NOTIFY_CHANNELS as readonly string[]).includes(v))
-      throw E.usage(`${JSON.stringify(raw)} is not a channel (valid: ${NOTIFY_CHANNELS.join(", ")}).`, "firebreak announce --channel slack,email");
+      throw E.usage(
+        `${JSON.stringify(raw)} is not a channel (valid: ${NOTIFY_CHANNELS.join(", ")}).`,
+        "firebreak announce --channel slack,email",
+      );
     if (!out.includes(v as NotifyChannel)) out.push(v as NotifyChannel);
   }
   return out;

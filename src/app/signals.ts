@@ -17,7 +17,10 @@ import { interruptChildren, stoppedBy } from "../adapters/process.js";
 import { EXIT, type ExitCode, type SignalExit } from "../errors.js";
 
 /** The signals handled, and the exit code each one ends a run with (128 + the signal's number). */
-export const SIGNAL_EXIT = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hungUp } as const satisfies Record<string, ExitCode>;
+export const SIGNAL_EXIT = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hungUp } as const satisfies Record<
+  string,
+  ExitCode
+>;
 type Handled = keyof typeof SIGNAL_EXIT;
 const HANDLED = Object.keys(SIGNAL_EXIT) as Handled[];
 
@@ -61,7 +64,9 @@ function handler(sig: NodeJS.Signals): void {
   }
   got = sig;
   const graceMs = scope?.graceMs ?? 10_000;
-  say(`${sig}: stopping. Running commands are told to stop (they have ${Math.round(graceMs / 1000)} s); nothing new starts, and what was interrupted is recorded.`);
+  say(
+    `${sig}: stopping. Running commands are told to stop (they have ${Math.round(graceMs / 1000)} s); nothing new starts, and what was interrupted is recorded.`,
+  );
   void interruptChildren(sig, graceMs);
   // If unwinding hangs for any reason, do not keep anyone waiting forever.
   setTimeout(() => process.exit(exitForSignal(sig)), graceMs + 30_000).unref();

@@ -113,7 +113,16 @@ async function pickInWorktree(worktree: string, commits: readonly string[]): Pro
  */
 export async function openConflictWorktree(
   cwd: string,
-  args: { ticket: string; target: BackportTarget; branch: string; tip: string; start: string; commits: string[]; fixCommits: string[]; methods: PickMethod[] },
+  args: {
+    ticket: string;
+    target: BackportTarget;
+    branch: string;
+    tip: string;
+    start: string;
+    commits: string[];
+    fixCommits: string[];
+    methods: PickMethod[];
+  },
 ): Promise<WorktreeOutcome> {
   const worktree = join(await backportDir(cwd), slot(args.target.short));
   if (existsSync(worktree)) await removeWorktree(cwd, worktree);
@@ -171,10 +180,16 @@ export async function continueConflict(cwd: string, short: string): Promise<Work
       await rm(statePath(await backportDir(cwd), short), { force: true });
       return { done: true, sha: branchSha };
     }
-    throw E.usage(`The worktree ${wt} is gone.`, `firebreak backport --abort --to ${state.target.branch} -t ${state.ticket}   # then run firebreak backport again`);
+    throw E.usage(
+      `The worktree ${wt} is gone.`,
+      `firebreak backport --abort --to ${state.target.branch} -t ${state.ticket}   # then run firebreak backport again`,
+    );
   }
   const status = await gitOk(wt, ["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
-  const changed = status.split("\0").filter((f) => f.length > 3).map((f) => f.slice(3));
+  const changed = status
+    .split("\0")
+    .filter((f) => f.length > 3)
+    .map((f) => f.slice(3));
   const left = await findMarkers(wt, [...new Set([...state.files, ...changed, ...(await conflictedFiles(wt))])]);
   if (left.length > 0) throw markersLeft(left, state);
   await gitOk(wt, ["add", "-A"]);
@@ -183,7 +198,8 @@ export async function continueConflict(cwd: string, short: string): Promise<Work
     // Nothing staged against HEAD: the person kept the target's side, so this commit has nothing to add.
     const same = (await gitRaw(wt, ["diff", "--cached", "--quiet", "HEAD"])).code === 0;
     const r = await gitRaw(wt, ["cherry-pick", same ? "--skip" : "--continue"]);
-    if (r.code !== 0) throw E.git(`Committing the resolution failed: ${r.stderr.trim().split("\n")[0] ?? ""}`, `cd ${JSON.stringify(wt)} && git status`);
+    if (r.code !== 0)
+      throw E.git(`Committing the resolution failed: ${r.stderr.trim().split("\n")[0] ?? ""}`, `cd ${JSON.stringify(wt)} && git status`);
     if (same) skipped.push(state.conflictedCommit);
   }
   if (skipped.length > 0) await recordContains(cwd, state.target.branch, skipped);

@@ -6,7 +6,14 @@ import { Git } from "../adapters/git/git.js";
 import { assertSafeRef, assertSafeRemoteName, assertSafeRev } from "../adapters/git/safety.js";
 import { backportBranch } from "../domain/naming.js";
 import { E, isFirebreakError } from "../errors.js";
-import { confirmedContains, continueConflict, openConflictWorktree, readConflictState, resolveInstructions, type ConflictState } from "./conflict.js";
+import {
+  confirmedContains,
+  continueConflict,
+  openConflictWorktree,
+  readConflictState,
+  resolveInstructions,
+  type ConflictState,
+} from "./conflict.js";
 import { gitLine, gitOk, pickMode } from "./git-run.js";
 import { patchFallback } from "./patch-fallback.js";
 import { commitPick, pickOnto, readCommit, type CommitInfo } from "./pick.js";
@@ -38,7 +45,11 @@ interface Prepared {
 
 async function prepare(o: BackportOptions): Promise<Prepared> {
   if (o.fixCommits.length === 0) throw E.usage("No fix commits to backport.");
-  if (o.targets.length === 0) throw E.usage("No backport targets.", "firebreak backport --to release-candidate,develop   # or set backport targets in .firebreak.yml");
+  if (o.targets.length === 0)
+    throw E.usage(
+      "No backport targets.",
+      "firebreak backport --to release-candidate,develop   # or set backport targets in .firebreak.yml",
+    );
   if (o.remote !== undefined) assertSafeRemoteName(o.remote);
   const branches = new Map<string, string>();
   for (const t of o.targets) {
@@ -51,10 +62,12 @@ async function prepare(o: BackportOptions): Promise<Prepared> {
     assertSafeRev(rev, "fix commit");
     const sha = await gitLine(o.cwd, ["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`]);
     const info = await readCommit(o.cwd, sha);
-    if (info.parents.length !== 1) throw E.usage(`${rev} is a ${info.parents.length === 0 ? "root" : "merge"} commit; pass the commits of the fix instead.`);
+    if (info.parents.length !== 1)
+      throw E.usage(`${rev} is a ${info.parents.length === 0 ? "root" : "merge"} commit; pass the commits of the fix instead.`);
     commits.push(info);
   }
-  const remoteHas = o.remote !== undefined && o.push ? await remoteBranches(o.cwd, o.remote, [...branches.values()]) : new Map<string, string>();
+  const remoteHas =
+    o.remote !== undefined && o.push ? await remoteBranches(o.cwd, o.remote, [...branches.values()]) : new Map<string, string>();
   return { commits, remote: o.remote, branches, remoteHas };
 }
 
@@ -91,20 +104,42 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
   const pending = await readConflictState(o.cwd, target.short);
   if (pending) {
     if (pending.ticket === o.ticket) return conflicted(target, pending);
-    return { target, status: "failed", branch, reason: `a backport of ${pending.ticket} to ${target.branch} is still waiting for --continue or --abort` };
+    return {
+      target,
+      status: "failed",
+      branch,
+      reason: `a backport of ${pending.ticket} to ${target.branch} is still waiting for --continue or --abort`,
+    };
   }
   const journal = await o.journalDone?.(target, branch);
   if (journal) return { target, status: "done", branch, sha: journal.sha, reused: true, pushed: o.push };
 
   const tip = await resolveTarget(o.cwd, target.branch, p.remote);
-  if (tip === null) return { target, status: "failed", branch, reason: `the target branch ${target.branch} does not exist${p.remote ? ` (looked for ${p.remote}/${target.branch} and ${target.branch})` : ""}` };
-  const { missing, confirmed } = await stillMissing(o.cwd, target, tip, p.commits.map((c) => c.sha));
+  if (tip === null)
+    return {
+      target,
+      status: "failed",
+      branch,
+      reason: `the target branch ${target.branch} does not exist${p.remote ? ` (looked for ${p.remote}/${target.branch} and ${target.branch})` : ""}`,
+    };
+  const { missing, confirmed } = await stillMissing(
+    o.cwd,
+    target,
+    tip,
+    p.commits.map((c) => c.sha),
+  );
   if (missing.length === 0) return { target, status: "already-contains", branch, ...(confirmed ? { reason: CONFIRMED } : {}) };
 
   const reused = await reuseEarlier(o, p, branch, missing, tip);
   if (reused) return finish(o, p, target, branch, reused, [], true);
   const local = await localBranchSha(o.cwd, branch);
-  if (local !== null) return { target, status: "failed", branch, reason: `the branch ${branch} already exists and does not carry this fix; not overwriting it` };
+  if (local !== null)
+    return {
+      target,
+      status: "failed",
+      branch,
+      reason: `the branch ${branch} already exists and does not carry this fix; not overwriting it`,
+    };
 
   let cur = tip;
   const methods: PickMethod[] = [];
@@ -116,7 +151,14 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
     if (!r.clean) r = await patchFallback(o.cwd, cur, fix, fallback);
     if (!r.clean) {
       const wt = await openConflictWorktree(o.cwd, {
-        ticket: o.ticket, target, branch, tip, start: cur, commits: todo.slice(i).map((c) => c.sha), fixCommits: p.commits.map((c) => c.sha), methods,
+        ticket: o.ticket,
+        target,
+        branch,
+        tip,
+        start: cur,
+        commits: todo.slice(i).map((c) => c.sha),
+        fixCommits: p.commits.map((c) => c.sha),
+        methods,
       });
       if (!wt.done) return conflicted(target, wt.state);
       for (const c of todo.slice(i)) o.onProgress?.({ kind: "commit-picked", target, commit: c.sha, method: "worktree-cherry-pick" });
@@ -130,7 +172,8 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
     methods.push(r.method);
     o.onProgress?.({ kind: "commit-picked", target, commit: fix.sha, method: r.method });
   }
-  if (cur === tip) return { target, status: "already-contains", branch, reason: "the fix's changes are already on the target under other commits" };
+  if (cur === tip)
+    return { target, status: "already-contains", branch, reason: "the fix's changes are already on the target under other commits" };
   // An empty old value: create only, never move a branch someone else just made.
   await gitOk(o.cwd, ["update-ref", "-m", `firebreak backport ${o.ticket}`, `refs/heads/${branch}`, cur, ""]);
   return finish(o, p, target, branch, cur, methods, false);
@@ -139,7 +182,12 @@ async function backportOne(o: BackportOptions, p: Prepared, target: BackportTarg
 const CONFIRMED = "a person's resolution showed the target already has the fix";
 
 /** The fix commits the target lacks: neither in its history nor found there by a person's resolution. */
-async function stillMissing(cwd: string, target: BackportTarget, tip: string, commits: string[]): Promise<{ missing: string[]; confirmed: boolean }> {
+async function stillMissing(
+  cwd: string,
+  target: BackportTarget,
+  tip: string,
+  commits: string[],
+): Promise<{ missing: string[]; confirmed: boolean }> {
   const byGit = await missingCommits(cwd, tip, commits);
   const known = await confirmedContains(cwd, target.branch);
   const missing = byGit.filter((c) => !known.includes(c));
@@ -162,24 +210,45 @@ async function reuseEarlier(o: BackportOptions, p: Prepared, branch: string, mis
 
 type PushOpts = Pick<BackportOptions, "cwd" | "push" | "pushBranch">;
 
-async function finish(o: PushOpts, p: Prepared, target: BackportTarget, branch: string, sha: string, methods: PickMethod[], reused: boolean): Promise<BackportResult> {
+async function finish(
+  o: PushOpts,
+  p: Prepared,
+  target: BackportTarget,
+  branch: string,
+  sha: string,
+  methods: PickMethod[],
+  reused: boolean,
+): Promise<BackportResult> {
   const result: BackportResult = { target, status: "done", branch, sha, pushed: false, ...(reused ? { reused } : { methods }) };
   if (!o.push || p.remote === undefined) return result;
   const there = p.remoteHas.get(branch);
   if (there === sha) return { ...result, pushed: true };
-  if (there !== undefined) return { ...result, status: "failed", reason: `${p.remote} already has ${branch} at ${there.slice(0, 12)}, not ${sha.slice(0, 12)}; Firebreak never force-pushes` };
+  if (there !== undefined)
+    return {
+      ...result,
+      status: "failed",
+      reason: `${p.remote} already has ${branch} at ${there.slice(0, 12)}, not ${sha.slice(0, 12)}; Firebreak never force-pushes`,
+    };
   const push = o.pushBranch ?? (async (i) => new Git(o.cwd).pushBranch(i.remote, i.branch));
   await push({ target, branch, sha, remote: p.remote });
   return { ...result, pushed: true };
 }
 
 /** `firebreak backport --continue` for one target: refuses markers, commits, updates and pushes the branch. */
-export async function continueBackport(o: Omit<BackportOptions, "fixCommits" | "targets" | "ticket"> & { target: BackportTarget }): Promise<BackportResult> {
+export async function continueBackport(
+  o: Omit<BackportOptions, "fixCommits" | "targets" | "ticket"> & { target: BackportTarget },
+): Promise<BackportResult> {
   const state = await readConflictState(o.cwd, o.target.short);
   const out = await continueConflict(o.cwd, o.target.short);
   if (!out.done) return conflicted(o.target, out.state);
   const branch = state?.branch ?? "";
-  if (out.unchanged) return { target: o.target, status: "already-contains", branch, reason: `the resolution left ${o.target.branch} unchanged: it already has the fix` };
+  if (out.unchanged)
+    return {
+      target: o.target,
+      status: "already-contains",
+      branch,
+      reason: `the resolution left ${o.target.branch} unchanged: it already has the fix`,
+    };
   const p: Prepared = { commits: [], remote: o.remote, branches: new Map(), remoteHas: new Map() };
   if (o.push && o.remote !== undefined) p.remoteHas = await remoteBranches(o.cwd, o.remote, [branch]);
   return finish(o, p, o.target, branch, out.sha, [...(state?.methods ?? []), "resolved"], false);
@@ -199,10 +268,25 @@ export async function planBackports(o: Omit<BackportOptions, "push" | "onProgres
   for (const target of o.targets) {
     const branch = p.branches.get(target.short) as string;
     const tip = await resolveTarget(o.cwd, target.branch, p.remote);
-    if (tip === null) { rows.push({ target, branch, status: "missing-target", missing: [] }); continue; }
-    const { missing } = await stillMissing(o.cwd, target, tip, p.commits.map((c) => c.sha));
+    if (tip === null) {
+      rows.push({ target, branch, status: "missing-target", missing: [] });
+      continue;
+    }
+    const { missing } = await stillMissing(
+      o.cwd,
+      target,
+      tip,
+      p.commits.map((c) => c.sha),
+    );
     const pending = await readConflictState(o.cwd, target.short);
-    const status = missing.length === 0 ? "already-contains" : pending?.ticket === o.ticket ? "conflicted" : (await existingBackport(o.cwd, branch, missing, tip)) ? "done" : "needs-backport";
+    const status =
+      missing.length === 0
+        ? "already-contains"
+        : pending?.ticket === o.ticket
+          ? "conflicted"
+          : (await existingBackport(o.cwd, branch, missing, tip))
+            ? "done"
+            : "needs-backport";
     rows.push({ target, branch, status, missing });
   }
   return rows;

@@ -18,7 +18,11 @@ export interface FixCommits {
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const lines = (s: string) => s.split("\n").map((l) => l.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 async function sha(cwd: string, ref: string): Promise<string | null> {
   const r = await gitRaw(cwd, ["rev-parse", "-q", "--verify", "--end-of-options", `${ref}^{commit}`]);
@@ -41,15 +45,31 @@ export async function fixCommitsOf(cwd: string, store: Store, incident: Incident
   for (const ref of [`refs/heads/${incident.branch}`, `refs/remotes/${incident.remote}/${incident.branch}`]) {
     const tip = await sha(cwd, ref);
     if (tip === null) continue;
-    const start = (await startPoint(store, incident)) ?? (baseSha ? (await gitOk(cwd, ["merge-base", "--end-of-options", tip, baseSha])).trim() : null);
+    const start =
+      (await startPoint(store, incident)) ?? (baseSha ? (await gitOk(cwd, ["merge-base", "--end-of-options", tip, baseSha])).trim() : null);
     if (start === null) continue;
     // --first-parent: production merged into the hotfix branch to catch up is not part of the fix.
-    const commits = lines(await gitOk(cwd, ["rev-list", "--reverse", "--no-merges", "--first-parent", "--end-of-options", tip, `^${start}`]));
+    const commits = lines(
+      await gitOk(cwd, ["rev-list", "--reverse", "--no-merges", "--first-parent", "--end-of-options", tip, `^${start}`]),
+    );
     if (commits.length > 0) return { commits, from: `${incident.branch} since ${start.slice(0, 12)}` };
   }
   if (baseSha !== null) {
     // 2. The merge that brought the branch into production.
-    const merges = lines(await gitOk(cwd, ["log", "--merges", "--first-parent", "-n", "500", "--format=%H", "-F", `--grep=${incident.branch}`, "--end-of-options", baseSha]));
+    const merges = lines(
+      await gitOk(cwd, [
+        "log",
+        "--merges",
+        "--first-parent",
+        "-n",
+        "500",
+        "--format=%H",
+        "-F",
+        `--grep=${incident.branch}`,
+        "--end-of-options",
+        baseSha,
+      ]),
+    );
     for (const m of merges) {
       const second = await sha(cwd, `${m}^2`);
       if (second === null) continue;
@@ -58,9 +78,21 @@ export async function fixCommitsOf(cwd: string, store: Store, incident: Incident
     }
     // 3. Squashed or rebased onto production: the ticket trailer.
     const trailer = lines(
-      await gitOk(cwd, ["log", "--reverse", "--no-merges", "-n", "50", "--format=%H", "-E", `--grep=^Ticket: ${escapeRegex(incident.ticket)}$`, "--end-of-options", baseSha]),
+      await gitOk(cwd, [
+        "log",
+        "--reverse",
+        "--no-merges",
+        "-n",
+        "50",
+        "--format=%H",
+        "-E",
+        `--grep=^Ticket: ${escapeRegex(incident.ticket)}$`,
+        "--end-of-options",
+        baseSha,
+      ]),
     );
-    if (trailer.length > 0) return { commits: trailer, from: `the commits on ${incident.base} with the trailer Ticket: ${incident.ticket}` };
+    if (trailer.length > 0)
+      return { commits: trailer, from: `the commits on ${incident.base} with the trailer Ticket: ${incident.ticket}` };
   }
   throw new FirebreakError({
     code: "NO_FIX_COMMITS",

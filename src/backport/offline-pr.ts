@@ -88,6 +88,10 @@ export class OfflineBackportPrs implements BackportForge {
         return;
       }
     }
-    throw new FirebreakError({ code: "PR_NOT_FOUND", message: `No backport pull request #${number} on the record.`, next: "firebreak backport --plan" });
+    throw new FirebreakError({
+      code: "PR_NOT_FOUND",
+      message: `No backport pull request #${number} on the record.`,
+      next: "firebreak backport --plan",
+    });
   }
 }

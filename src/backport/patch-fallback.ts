@@ -24,8 +24,19 @@ export async function patchFallback(cwd: string, onto: string, fix: CommitInfo, 
   return withTempDir(async (dir) => {
     const out = join(dir, "out");
     await gitOk(cwd, [
-      "format-patch", "-1", "--binary", "--no-signature", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
-      "--src-prefix=a/", "--dst-prefix=b/", "--zero-commit", `--output-directory=${out}`, fix.sha,
+      "format-patch",
+      "-1",
+      "--binary",
+      "--no-signature",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      "--no-relative",
+      "--src-prefix=a/",
+      "--dst-prefix=b/",
+      "--zero-commit",
+      `--output-directory=${out}`,
+      fix.sha,
     ]);
     const name = (await readdir(out)).find((f) => f.endsWith(".patch"));
     if (name === undefined) return { clean: false, files: [] };

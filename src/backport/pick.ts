@@ -83,7 +83,13 @@ export async function unmergedPaths(cwd: string, index: string): Promise<string[
 const DIFF_FLAGS = ["--binary", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "--src-prefix=a/", "--dst-prefix=b/"];
 
 /** Applies `patch` to `onto`'s tree in a private index and writes the tree, or lists the conflicts. */
-export async function applyInTempIndex(cwd: string, dir: string, onto: string, patch: string, applyFlags: string[]): Promise<PickOutcome & { unmerged?: boolean }> {
+export async function applyInTempIndex(
+  cwd: string,
+  dir: string,
+  onto: string,
+  patch: string,
+  applyFlags: string[],
+): Promise<PickOutcome & { unmerged?: boolean }> {
   const index = join(dir, "index");
   await rm(index, { force: true });
   await gitOk(cwd, ["read-tree", onto], { index });
@@ -100,9 +106,11 @@ export async function applyInTempIndex(cwd: string, dir: string, onto: string, p
 /** Cherry-picks `fix` (one parent) onto the commit `onto` without a checkout. */
 export async function pickOnto(cwd: string, onto: string, fix: CommitInfo): Promise<PickOutcome> {
   const parent = fix.parents[0];
-  if (fix.parents.length !== 1 || parent === undefined) throw E.usage(`Commit ${fix.sha} is a merge or root commit; backport its commits one by one.`);
+  if (fix.parents.length !== 1 || parent === undefined)
+    throw E.usage(`Commit ${fix.sha} is a merge or root commit; backport its commits one by one.`);
   // An empty commit changes nothing: the result is the target as it is.
-  if (fix.tree === (await gitLine(cwd, ["rev-parse", `${parent}^{tree}`]))) return { clean: true, tree: await gitLine(cwd, ["rev-parse", `${onto}^{tree}`]), method: "index-3way" };
+  if (fix.tree === (await gitLine(cwd, ["rev-parse", `${parent}^{tree}`])))
+    return { clean: true, tree: await gitLine(cwd, ["rev-parse", `${onto}^{tree}`]), method: "index-3way" };
   const mode = await pickMode(cwd);
   if (mode === "merge-base") return mergeTreePick(cwd, onto, parent, fix.sha, true);
   if (mode === "synthetic") return syntheticPick(cwd, onto, parent, fix);
@@ -115,7 +123,16 @@ export async function pickOnto(cwd: string, onto: string, fix: CommitInfo): Prom
 
 // `--merge-base` is passed only when pickMode() says git ≥ 2.40; this machine's git (2.39) lacks it.
 async function mergeTreePick(cwd: string, onto: string, base: string, fix: string, explicitBase: boolean): Promise<PickOutcome> {
-  const r = await gitRaw(cwd, ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ...(explicitBase ? [`--merge-base=${base}`] : []), onto, fix]);
+  const r = await gitRaw(cwd, [
+    "merge-tree",
+    "--write-tree",
+    "--name-only",
+    "--no-messages",
+    "-z",
+    ...(explicitBase ? [`--merge-base=${base}`] : []),
+    onto,
+    fix,
+  ]);
   const [tree = "", ...rest] = r.stdout.split("\0");
   if (r.code === 0) return { clean: true, tree: tree.trim(), method: "merge-tree" };
   if (r.code === 1) return { clean: false, files: [...new Set(rest.filter((f) => f !== ""))] };
@@ -127,9 +144,15 @@ async function mergeTreePick(cwd: string, onto: string, base: string, fix: strin
 // pointed at by a ref, so gc removes them; the result tree is all that is kept.
 async function syntheticPick(cwd: string, onto: string, parent: string, fix: CommitInfo): Promise<PickOutcome> {
   const tree = (rev: string) => gitLine(cwd, ["rev-parse", `${rev}^{tree}`]);
-  const commit = (t: string, parents: string[]) => gitLine(cwd, ["commit-tree", t, ...parents.flatMap((p) => ["-p", p])], {
+  const commit = (t: string, parents: string[]) =>
+    gitLine(cwd, ["commit-tree", t, ...parents.flatMap((p) => ["-p", p])], {
       input: "firebreak backport base\n",
-      env: { GIT_AUTHOR_NAME: "firebreak", GIT_AUTHOR_EMAIL: "firebreak@localhost", GIT_COMMITTER_NAME: "firebreak", GIT_COMMITTER_EMAIL: "firebreak@localhost" },
+      env: {
+        GIT_AUTHOR_NAME: "firebreak",
+        GIT_AUTHOR_EMAIL: "firebreak@localhost",
+        GIT_COMMITTER_NAME: "firebreak",
+        GIT_COMMITTER_EMAIL: "firebreak@localhost",
+      },
     });
   const base = await commit(await tree(parent), []);
   const [ours, theirs] = await Promise.all([commit(await tree(onto), [base]), commit(fix.tree, [base])]);

@@ -33,7 +33,13 @@ const METHOD_TEXT: Record<PickMethod, string> = {
   resolved: "resolved by a person",
 };
 
-export async function buildBackportPrView(cwd: string, incident: Incident | null, ticket: string, fixCommits: readonly string[], result: BackportResult): Promise<BackportPrView> {
+export async function buildBackportPrView(
+  cwd: string,
+  incident: Incident | null,
+  ticket: string,
+  fixCommits: readonly string[],
+  result: BackportResult,
+): Promise<BackportPrView> {
   const commits: BackportPrView["commits"] = [];
   for (const sha of fixCommits) {
     const subject = (await gitOk(cwd, ["log", "-1", "--format=%s", "--end-of-options", sha])).trim();
@@ -49,7 +55,9 @@ export async function buildBackportPrView(cwd: string, incident: Incident | null
     target: result.target.branch,
     branch: result.branch,
     originalPr: pr ? { number: pr.number, url: pr.url, head: pr.head, base: pr.base } : null,
-    incident: incident ? { id: incident.id, ticket: incident.ticket, title: incident.title, priority: incident.priority, status: incident.status } : null,
+    incident: incident
+      ? { id: incident.id, ticket: incident.ticket, title: incident.title, priority: incident.priority, status: incident.status }
+      : null,
     commits,
     how: [...new Set(loose.map((m) => METHOD_TEXT[m]))].join(", "),
     resolved: methods.includes("resolved"),

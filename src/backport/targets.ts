@@ -31,7 +31,8 @@ export interface BranchFacts {
  * their own, ranked by the facts: `4.x`, `v2.x`, `1.4.x`, `1.2`, `v2.0`, `release-1.2`,
  * `release/2.3`, `release-1.x`, `maint-3` (not `release-branch-diagram`).
  */
-const VERSION_LINE = /^(?:(?:release|releases|maint|maintenance|support|stable)[-_/])?v?\d+(?:\.(?:\d+|x))+$|^(?:release|releases|maint|maintenance|support|stable)[-_/]v?\d+(?:[-_.]\d+)*$/;
+const VERSION_LINE =
+  /^(?:(?:release|releases|maint|maintenance|support|stable)[-_/])?v?\d+(?:\.(?:\d+|x))+$|^(?:release|releases|maint|maintenance|support|stable)[-_/]v?\d+(?:[-_.]\d+)*$/;
 const TIERS: RegExp[][] = [
   [/^release[-_/]?candidate$/, /^rc$/],
   [/^develop(ment)?$/, /^dev$/, /^next$/],
@@ -93,7 +94,10 @@ export async function resolveTargets(
     targets = [];
     for (const name of to) {
       await assertSafeRef(name, "--to branch");
-      targets.push(fromConfig.find((t) => t.branch === name) ?? fromConfig.find((t) => t.short === name) ?? { branch: name, short: defaultShort(name) });
+      targets.push(
+        fromConfig.find((t) => t.branch === name) ??
+          fromConfig.find((t) => t.short === name) ?? { branch: name, short: defaultShort(name) },
+      );
     }
   } else {
     targets = fromConfig;
@@ -103,7 +107,9 @@ export async function resolveTargets(
     const found = await suggestions().catch(() => []);
     throw E.usage(
       `No backport targets: pass --to or list them in .firebreak.yml${found.length ? ` (the remote has ${found.join(", ")})` : ""}.`,
-      found.length ? `${planCommand(found)}   # or add backport.targets to .firebreak.yml` : "add backport.targets to .firebreak.yml (branch: the branch to carry the fix to), or: firebreak backport --to <branch>",
+      found.length
+        ? `${planCommand(found)}   # or add backport.targets to .firebreak.yml`
+        : "add backport.targets to .firebreak.yml (branch: the branch to carry the fix to), or: firebreak backport --to <branch>",
     );
   }
   const seen = new Map<string, string>();
@@ -111,7 +117,8 @@ export async function resolveTargets(
     await assertSafeRef(t.branch, "target branch");
     backportBranch(t.short, ticket); // refuses an unsafe short name or ticket before any git runs
     const other = seen.get(t.short);
-    if (other !== undefined && other !== t.branch) throw E.usage(`${other} and ${t.branch} share the short name ${t.short}; set distinct short names in backport.targets.`);
+    if (other !== undefined && other !== t.branch)
+      throw E.usage(`${other} and ${t.branch} share the short name ${t.short}; set distinct short names in backport.targets.`);
     seen.set(t.short, t.branch);
   }
   // The same branch named twice (by branch and by short name) is one target.

@@ -67,6 +67,7 @@ export function installCommand(repoRoot: string): string | null {
   const pkg = readPackageJson(repoRoot);
   if (!pkg) return null;
   const pm = detectPackageManager(repoRoot, pkg);
-  if (pm === "npm") return existsSync(join(repoRoot, "package-lock.json")) || existsSync(join(repoRoot, "npm-shrinkwrap.json")) ? "npm ci" : "npm install";
+  if (pm === "npm")
+    return existsSync(join(repoRoot, "package-lock.json")) || existsSync(join(repoRoot, "npm-shrinkwrap.json")) ? "npm ci" : "npm install";
   return `${pm} install`;
 }

@@ -11,7 +11,10 @@ export interface LiveViewOptions extends RunChecksOptions {
   renderer?: "default" | "simple" | "silent";
 }
 
-export async function runChecksLive(checks: Array<{ name: string; command: string | null }>, opts: LiveViewOptions): Promise<CheckResult[]> {
+export async function runChecksLive(
+  checks: Array<{ name: string; command: string | null }>,
+  opts: LiveViewOptions,
+): Promise<CheckResult[]> {
   validateSelection(checks, opts);
   const results: CheckResult[] = [];
   const list = new Listr(
@@ -22,16 +25,26 @@ export async function runChecksLive(checks: Array<{ name: string; command: strin
         const result = await runCheck(check, {
           ...opts,
           onEvent: (e) => {
-            if (e.type === "output") task.output = redact(e.chunk.trimEnd().split(/\r?\n|\r/).pop() ?? "");
+            if (e.type === "output")
+              task.output = redact(
+                e.chunk
+                  .trimEnd()
+                  .split(/\r?\n|\r/)
+                  .pop() ?? "",
+              );
             opts.onEvent?.(e);
           },
         });
         results.push(result);
         opts.onEvent?.({ type: "end", result });
         const time = result.logPath ? ` (${formatDuration(result.durationMs)})` : "";
-        if (result.status === "skipped" || result.status === "missing") return task.skip(redact(`${check.name} ${result.status}: ${result.reason ?? ""}`));
-        task.title = redact(`${check.name} ${result.status}${time}${result.logPath && result.status !== "passed" ? ` log: ${result.logPath}` : ""}`);
-        if (result.status !== "passed") throw new Error(redact(`${check.name} ${result.status}${result.reason ? `: ${result.reason}` : ""}`));
+        if (result.status === "skipped" || result.status === "missing")
+          return task.skip(redact(`${check.name} ${result.status}: ${result.reason ?? ""}`));
+        task.title = redact(
+          `${check.name} ${result.status}${time}${result.logPath && result.status !== "passed" ? ` log: ${result.logPath}` : ""}`,
+        );
+        if (result.status !== "passed")
+          throw new Error(redact(`${check.name} ${result.status}${result.reason ? `: ${result.reason}` : ""}`));
       },
     })),
     {

@@ -30,6 +30,9 @@ function describe(r: CheckResult): string {
 /** The summary table: one row per check. */
 export function renderCheckSummary(results: CheckResult[]): string[] {
   const w = Math.max(5, ...results.map((r) => r.name.length));
-  const rows = results.map((r) => `${r.name.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.logPath ? formatDuration(r.durationMs) : "-").padEnd(8)}  ${r.logPath ?? r.reason ?? ""}`);
+  const rows = results.map(
+    (r) =>
+      `${r.name.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.logPath ? formatDuration(r.durationMs) : "-").padEnd(8)}  ${r.logPath ?? r.reason ?? ""}`,
+  );
   return [`${"CHECK".padEnd(w)}  ${"STATUS".padEnd(11)}  ${"TIME".padEnd(8)}  LOG`, ...rows.map(redact)];
 }

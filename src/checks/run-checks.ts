@@ -48,8 +48,12 @@ const NOT_FOUND = /Missing script:|ERR_PNPM_NO_SCRIPT|Command "[^"]+" not found|
 export function validateSelection(checks: Array<{ name: string }>, opts: Pick<RunChecksOptions, "only" | "skip">): void {
   const names = new Set(checks.map((c) => c.name));
   const unknown = [...(opts.only ?? []), ...(opts.skip ?? []).map((s) => s.name)].filter((n) => !names.has(n));
-  if (unknown.length) throw E.usage(`Unknown check${unknown.length === 1 ? "" : "s"}: ${unknown.join(", ")}.`, undefined, [`checks: ${[...names].join(", ")}`]);
-  for (const s of opts.skip ?? []) if (s.reason.trim() === "") throw E.usage(`--skip ${s.name} needs a --reason; it is recorded on the timeline.`);
+  if (unknown.length)
+    throw E.usage(`Unknown check${unknown.length === 1 ? "" : "s"}: ${unknown.join(", ")}.`, undefined, [
+      `checks: ${[...names].join(", ")}`,
+    ]);
+  for (const s of opts.skip ?? [])
+    if (s.reason.trim() === "") throw E.usage(`--skip ${s.name} needs a --reason; it is recorded on the timeline.`);
 }
 
 export async function runChecks(checks: Array<{ name: string; command: string | null }>, opts: RunChecksOptions): Promise<CheckResult[]> {
@@ -105,7 +109,11 @@ export async function runCheck(check: { name: string; command: string | null }, 
   else if (r.timedOut) Object.assign(result, { status: "timed-out", reason: `no result after ${formatDuration(opts.timeoutMs)}` });
   else if (r.code === 0) result.status = "passed";
   else if (r.code === 127 || NOT_FOUND.test(r.stdout + "\n" + r.stderr))
-    Object.assign(result, { status: "failed", notFound: true, reason: `command not found (exit code ${r.code}): ${firstMatch(r.stdout + "\n" + r.stderr)}` });
+    Object.assign(result, {
+      status: "failed",
+      notFound: true,
+      reason: `command not found (exit code ${r.code}): ${firstMatch(r.stdout + "\n" + r.stderr)}`,
+    });
   else Object.assign(result, { status: "failed", reason: r.code === null ? `killed by ${r.signal}` : `exit code ${r.code}` });
   log.write(`\n[firebreak] ${result.status}${result.reason ? `: ${result.reason}` : ""} (${formatDuration(result.durationMs)})\n`);
   await closeStream(log);
@@ -128,4 +136,5 @@ export function formatDuration(ms: number): string {
 }
 
 /** Failed, timed out or interrupted checks fail `firebreak check`; skipped and missing ones are reported. */
-export const checksPassed = (results: CheckResult[]) => results.every((r) => r.status === "passed" || r.status === "skipped" || r.status === "missing");
+export const checksPassed = (results: CheckResult[]) =>
+  results.every((r) => r.status === "passed" || r.status === "skipped" || r.status === "missing");

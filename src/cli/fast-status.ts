@@ -1,7 +1,8 @@
 // `firebreak status` without commander, Kysely or migrations: flags parsed with node's parseArgs,
-// one git call for the common dir and the branch, the record read through the read-only SQLite
-// reader. Returns false whenever it cannot be sure (PostgreSQL, unknown flags, no record yet, any
-// error), and the full program then runs the same command the ordinary way.
+// the common dir and the branch read from .git (else one git call through the Git adapter), the
+// record read through the read-only SQLite reader. Returns false whenever it cannot be sure
+// (PostgreSQL, unknown flags, no record yet, any error), and the full program then runs the same
+// command the ordinary way.
 
 import { parseArgs } from "node:util";
 import { resolve, isAbsolute } from "node:path";
@@ -62,10 +63,13 @@ export async function fastStatus(argv: string[]): Promise<boolean> {
   return true;
 }
 
+// The one git call this path may make goes through the Git adapter itself, with its hardening
+// (protocol limits, no prompts, no inherited GIT_DIR and friends, C locale): the same call the full
+// program makes. Reading .git directly (find-git-dir.ts) runs no program at all and gives up on
+// anything unusual. The adapter is bundled in but evaluated only here, so status pays nothing for it.
 async function askGit(cwd: string): Promise<GitLocation | null> {
-  // Loaded only here: child_process alone costs the common case a few milliseconds.
-  const { run } = await import("../adapters/process.js");
-  const git = await run("git", ["rev-parse", "--git-common-dir", "--symbolic-full-name", "HEAD"], { cwd, env: { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } }).catch(() => null);
+  const { Git } = await import("../adapters/git/git.js");
+  const git = await new Git(cwd).raw(["rev-parse", "--git-common-dir", "--symbolic-full-name", "HEAD"]).catch(() => null);
   if (!git || git.code !== 0) return null;
   const [commonDir, headRef] = git.stdout.trim().split("\n");
   if (!commonDir) return null;

@@ -81,7 +81,9 @@ export class Output {
     const err = e instanceof Error ? e : new Error(String(e));
     if (this.json) this.out.write(JSON.stringify({ error: { code: "UNEXPECTED", message: redact(err.message) } }) + "\n");
     const lines = [`${this.red("✖")} Unexpected error: ${err.message}`];
-    lines.push(this.debug && err.stack ? this.dim(err.stack) : `${this.bold("Next:")} run the same command with --debug and report the output`);
+    lines.push(
+      this.debug && err.stack ? this.dim(err.stack) : `${this.bold("Next:")} run the same command with --debug and report the output`,
+    );
     this.err.write(redact(lines.join("\n")) + "\n");
     return EXIT.unexpected;
   }

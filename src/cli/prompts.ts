@@ -34,7 +34,10 @@ export async function askCriteria(): Promise<{ criteria: string[]; productionBro
     for (let attempt = 0; attempt < 5; attempt++) {
       const answer = (await question(rl, "> ")).trim();
       if (answer === "0") return { criteria: [], productionBroken: false, deadline: false };
-      const picks = answer.split(/[\s,]+/).filter(Boolean).map(Number);
+      const picks = answer
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number);
       if (picks.length > 0 && picks.every((n) => Number.isInteger(n) && n >= 1 && n <= CRITERIA.length)) {
         const criteria = picks.map((n) => CRITERIA[n - 1]!.id);
         return { criteria, productionBroken: true, deadline: false };

@@ -77,7 +77,14 @@ function interrupted(sig: NodeJS.Signals, e: unknown): FirebreakError {
   const exit = exitForSignal(sig);
   if (e instanceof FirebreakError) {
     if (e.code === "INTERRUPTED") return e; // ship and rollback say it in their own words
-    return new FirebreakError({ code: "INTERRUPTED", message: `Stopped by ${sig}: ${e.message}`, why: e.why, next: e.next ?? typed(), exit, details: e.details });
+    return new FirebreakError({
+      code: "INTERRUPTED",
+      message: `Stopped by ${sig}: ${e.message}`,
+      why: e.why,
+      next: e.next ?? typed(),
+      exit,
+      details: e.details,
+    });
   }
   return new FirebreakError({
     code: "INTERRUPTED",

@@ -29,7 +29,13 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
     incident,
     timeLeft: left,
     deadline: deadline.outcome,
-    checklist: items.map((i) => ({ id: i.item.id, label: i.item.label, state: i.state, command: i.item.command, ...(i.item.id === "checks" && ran ? { detail: ran } : {}) })),
+    checklist: items.map((i) => ({
+      id: i.item.id,
+      label: i.item.label,
+      state: i.state,
+      command: i.item.command,
+      ...(i.item.id === "checks" && ran ? { detail: ran } : {}),
+    })),
     next: next ? { id: next.item.id, command: next.item.command } : null,
     notices,
     tail,
@@ -39,7 +45,10 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
     ["level", LEVELS[incident.priority].kind],
     ["status", incident.status],
     ["branch", incident.branch],
-    ["deadline", `${utc(incident.deadlineAt)} (${deadline.outcome ? (deadline.outcome.state === "missed" ? out.red(deadline.text) : deadline.text) : left.overdue ? out.red(left.text) : left.text})`],
+    [
+      "deadline",
+      `${utc(incident.deadlineAt)} (${deadline.outcome ? (deadline.outcome.state === "missed" ? out.red(deadline.text) : deadline.text) : left.overdue ? out.red(left.text) : left.text})`,
+    ],
   ]);
   if (notices.length > 0) {
     out.line("");
@@ -72,14 +81,23 @@ function checksRan(state: IncidentState): string | null {
     ["no command", last.missing],
     ["skipped", last.skipped],
   ] as const;
-  return parts.filter(([, names]) => names.length > 0).map(([what, names]) => `${what}: ${names.join(", ")}`).join("; ") || null;
+  return (
+    parts
+      .filter(([, names]) => names.length > 0)
+      .map(([what, names]) => `${what}: ${names.join(", ")}`)
+      .join("; ") || null
+  );
 }
 
 /**
  * Once the fix is in production the clock has stopped: the deadline was met or missed, and the
  * time it took counts, not the time left.
  */
-export function deadlineText(incident: Incident, events: readonly TimelineEvent[], now: Date): { outcome: { state: "met" | "missed"; fixedAt: string; tookMs: number } | null; text: string } {
+export function deadlineText(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  now: Date,
+): { outcome: { state: "met" | "missed"; fixedAt: string; tookMs: number } | null; text: string } {
   const m = milestones(incident, events);
   const fixed = fixedAt(m);
   if (!fixed) return { outcome: null, text: timeLeft(new Date(incident.deadlineAt), now).text };

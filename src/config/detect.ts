@@ -70,7 +70,10 @@ export async function detectProject(repoRoot: string): Promise<DetectedProject> 
 
 async function pickRemote(repoRoot: string): Promise<string | null> {
   const out = await git(repoRoot, ["remote"]);
-  const remotes = (out ?? "").split("\n").map((s) => s.trim()).filter((s) => s && !s.startsWith("-"));
+  const remotes = (out ?? "")
+    .split("\n")
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith("-"));
   return remotes.includes("origin") ? "origin" : (remotes[0] ?? null);
 }
 
@@ -94,7 +97,6 @@ async function productionBranch(repoRoot: string, remote: string | null): Promis
   return { branch: "main", from: "default" };
 }
 
-
 /** The command that runs package.json script `name` with `pm`. */
 export function scriptCommand(pm: PackageManager, name: string): string {
   switch (pm) {
@@ -117,10 +119,18 @@ async function detectPackageManager(
   const pkgPath = join(repoRoot, "package.json");
   if (!(await exists(pkgPath))) {
     if (await exists(join(repoRoot, "Cargo.toml"))) {
-      return { packageManager: "cargo", packageManagerFrom: "Cargo.toml", checks: { test: "cargo test", typecheck: "cargo check", build: "cargo build --release" } };
+      return {
+        packageManager: "cargo",
+        packageManagerFrom: "Cargo.toml",
+        checks: { test: "cargo test", typecheck: "cargo check", build: "cargo build --release" },
+      };
     }
     if (await exists(join(repoRoot, "go.mod"))) {
-      return { packageManager: "go", packageManagerFrom: "go.mod", checks: { test: "go test ./...", typecheck: "go vet ./...", build: "go build ./..." } };
+      return {
+        packageManager: "go",
+        packageManagerFrom: "go.mod",
+        checks: { test: "go test ./...", typecheck: "go vet ./...", build: "go build ./..." },
+      };
     }
     notes.push("no package.json, Cargo.toml or go.mod: write the test, typecheck and build commands yourself");
     return { packageManager: null, packageManagerFrom: null, checks: {} };

@@ -20,7 +20,6 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-
 /** Loads `<repoRoot>/.firebreak.yml`; defaults when it is missing. Throws E.config with every problem. */
 export async function loadConfig(repoRoot: string): Promise<LoadedConfig> {
   const file = join(repoRoot, CONFIG_FILE);
@@ -63,7 +62,10 @@ async function remoteHeadBranch(repoRoot: string, remote: string, fallback: stri
 }
 
 /** Parses config text. `label` is the name problems start with. Throws E.config with every problem. */
-export function parseConfigText(text: string, label: string = CONFIG_FILE): { config: Config; warnings: string[]; productionBranchSet: boolean } {
+export function parseConfigText(
+  text: string,
+  label: string = CONFIG_FILE,
+): { config: Config; warnings: string[]; productionBranchSet: boolean } {
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw tooLarge(label, Buffer.byteLength(text));
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
@@ -153,7 +155,9 @@ export function parseConfigText(text: string, label: string = CONFIG_FILE): { co
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
 const tooLarge = (label: string, size: number) =>
-  E.config(label, [`${label} is ${Math.round(size / 1024)} KB; the limit is ${MAX_CONFIG_BYTES / 1024} KB (a config is a page of settings: keep long lists in files it names, such as notify.email.recipientsFile)`]);
+  E.config(label, [
+    `${label} is ${Math.round(size / 1024)} KB; the limit is ${MAX_CONFIG_BYTES / 1024} KB (a config is a page of settings: keep long lists in files it names, such as notify.email.recipientsFile)`,
+  ]);
 
 /** Names an object already has (constructor, toString, __proto__…): never a setting. */
 const RESERVED_KEYS = new Set(["__proto__", "prototype", ...Object.getOwnPropertyNames(Object.prototype)]);
@@ -241,17 +245,25 @@ function crossFieldRules(c: Config): (PathProblem & { error?: boolean })[] {
   const out: (PathProblem & { error?: boolean })[] = [];
   const p = c.ticket.pattern;
   if (!p.startsWith("^") || !p.endsWith("$")) {
-    out.push({ path: ["ticket", "pattern"], message: "is not anchored with ^ and $, so text around a ticket id would also match (and end up in branch names)" });
+    out.push({
+      path: ["ticket", "pattern"],
+      message: "is not anchored with ^ and $, so text around a ticket id would also match (and end up in branch names)",
+    });
   }
   if (c.forge.type === "git") {
     for (const k of ["repo", "baseUrl", "token"] as const) {
-      if (c.forge[k] !== undefined) out.push({ path: ["forge", k], message: `is ignored while forge.type is git (valid: set forge.type: github to use it)` });
+      if (c.forge[k] !== undefined)
+        out.push({ path: ["forge", k], message: `is ignored while forge.type is git (valid: set forge.type: github to use it)` });
     }
   }
   const seen = new Set<string>();
   (c.backport.targets ?? []).forEach((t, i) => {
     if (t.branch === c.production.branch) {
-      out.push({ path: ["backport", "targets", i, "branch"], message: `is the production branch (${c.production.branch}); the fix is already there`, error: true });
+      out.push({
+        path: ["backport", "targets", i, "branch"],
+        message: `is the production branch (${c.production.branch}); the fix is already there`,
+        error: true,
+      });
     } else if (seen.has(t.branch)) {
       out.push({ path: ["backport", "targets", i, "branch"], message: `${t.branch} is listed twice`, error: true });
     }
@@ -293,4 +305,3 @@ function getIn(v: unknown, path: Path): unknown {
   }
   return cur;
 }
-

@@ -68,8 +68,7 @@ export function describe(v: unknown): string {
   return typeof v;
 }
 
-export const formatPath = (path: Path) =>
-  path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+export const formatPath = (path: Path) => path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 
 export function sortByPosition(lines: string[]): string[] {
   const pos = (l: string) => {

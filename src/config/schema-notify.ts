@@ -28,14 +28,18 @@ const stage = z.enum(STAGES);
 const stages = z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(stage));
 const httpUrl = () => plain().pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }));
 // A deliberately plain check: one address, no display name, nothing a header could be built from.
-export const EMAIL_ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+export const EMAIL_ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const address = () => plain().refine((v) => EMAIL_ADDRESS.test(v), { message: "must be one e-mail address, e.g. status@acme.example" });
 // "Name <addr>" or a bare address, on one line.
 const fromAddress = () =>
-  plain().refine((v) => {
-    const m = /^\s*(?:"?([^"<>\r\n]*)"?\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(v);
-    return m !== null && EMAIL_ADDRESS.test((m[2] ?? m[3]) as string);
-  }, { message: 'must be an address, or "Name <address>", on one line' });
+  plain().refine(
+    (v) => {
+      const m = /^\s*(?:"?([^"<>\r\n]*)"?\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(v);
+      return m !== null && EMAIL_ADDRESS.test((m[2] ?? m[3]) as string);
+    },
+    { message: 'must be an address, or "Name <address>", on one line' },
+  );
 
 const slack = z
   .object({

@@ -4,7 +4,8 @@
 import * as z from "zod";
 import { ENV_REF_RE, type SecretRef } from "./secrets.js";
 
-export const ENV_ONLY_FOR_SECRETS = "env:NAME is only for secrets (forge.token and values under deploy, verify, notify); write the value itself";
+export const ENV_ONLY_FOR_SECRETS =
+  "env:NAME is only for secrets (forge.token and values under deploy, verify, notify); write the value itself";
 
 /** A string in a typed field: never an env: reference (those are for secrets only). */
 export const plain = () =>
@@ -18,7 +19,8 @@ export function branchNameProblem(name: string): string | null {
   if (name.startsWith("-")) return "must not start with - (git would read it as an option)";
   if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(name)) return "must not contain spaces, control characters or any of ~ ^ : ? * [ \\";
   if (name.includes("..") || name.includes("@{") || name.includes("//")) return "must not contain .., @{ or //";
-  if (name === "@" || name.startsWith("/") || name.endsWith("/") || name.endsWith(".")) return "must not be @, start or end with /, or end with .";
+  if (name === "@" || name.startsWith("/") || name.endsWith("/") || name.endsWith("."))
+    return "must not be @, start or end with /, or end with .";
   if (name.split("/").some((c) => c.startsWith(".") || c.endsWith(".lock"))) return "no part may start with . or end with .lock";
   return null;
 }
@@ -33,7 +35,10 @@ export const regexSource = plain().superRefine((v, ctx) => {
   try {
     new RegExp(v);
   } catch (e) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}`,
+    });
   }
 });
 
@@ -62,7 +67,10 @@ export const isoDate = plain().superRefine((v, ctx) => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !d || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
-    ctx.addIssue({ code: "custom", message: "not a calendar date: write YYYY-MM-DD, e.g. 2025-12-25 (quote it if your editor turns it into something else)" });
+    ctx.addIssue({
+      code: "custom",
+      message: "not a calendar date: write YYYY-MM-DD, e.g. 2025-12-25 (quote it if your editor turns it into something else)",
+    });
   }
 });
 
@@ -70,5 +78,7 @@ export const positiveInt = () => z.number().int().min(1);
 
 export const secretRef = z
   .string()
-  .regex(ENV_REF_RE, { message: "a secret is never written in the file: put it in the environment and write env:NAME (e.g. env:GITHUB_TOKEN)" })
+  .regex(ENV_REF_RE, {
+    message: "a secret is never written in the file: put it in the environment and write env:NAME (e.g. env:GITHUB_TOKEN)",
+  })
   .transform((v) => v as SecretRef);

@@ -23,7 +23,9 @@ export const reviewSections = {
       dir: plain()
         .refine((v) => !v.split(/[\\/]/).includes(".."), { message: "must stay inside the repository (no ..)" })
         .optional(),
-      meetingMinutes: positiveInt().max(8 * 60).optional(),
+      meetingMinutes: positiveInt()
+        .max(8 * 60)
+        .optional(),
     })
     .prefault({}),
   tracker: z
@@ -32,7 +34,9 @@ export const reviewSections = {
       teamId: plain().optional(),
       token: secretRef.optional(),
       // Tests and proxies only; Linear's API is https://api.linear.app/graphql.
-      apiUrl: plain().pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })).optional(),
+      apiUrl: plain()
+        .pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }))
+        .optional(),
       issuePattern: regexSource
         .refine((v) => /\((?!\?)/.test(v), { message: "needs one capture group for the issue number, e.g. ^GH-(\\d+)$" })
         .optional(),

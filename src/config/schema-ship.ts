@@ -65,7 +65,13 @@ const beanstalkDeployer = z.object({
   timeoutSeconds,
 });
 
-export const DeployerSchema = z.discriminatedUnion("type", [commandDeployer, vercelDeployer, netlifyDeployer, railwayDeployer, beanstalkDeployer]);
+export const DeployerSchema = z.discriminatedUnion("type", [
+  commandDeployer,
+  vercelDeployer,
+  netlifyDeployer,
+  railwayDeployer,
+  beanstalkDeployer,
+]);
 export type DeployerConfig = z.output<typeof DeployerSchema>;
 
 export const shipSections = {

@@ -29,13 +29,17 @@ const ENVIRONMENTS = ["production", "staging"] as const;
 const target = plain().refine((v) => v.startsWith("/") || /^https?:\/\/[^\s]+$/i.test(v), {
   message: "must be an http(s) URL or a path starting with / (resolved against verify.baseUrl)",
 });
-const absoluteUrl = plain().refine((v) => /^https?:\/\/[^\s]+$/i.test(v), { message: "must be an http(s) URL, e.g. https://api.example.com" });
+const absoluteUrl = plain().refine((v) => /^https?:\/\/[^\s]+$/i.test(v), {
+  message: "must be an http(s) URL, e.g. https://api.example.com",
+});
 
 /** A header value: text, or env:NAME for a secret (never printed or recorded). */
 const headerValue = z
   .string()
   .max(8000)
-  .refine((v) => !v.startsWith("env:") || ENV_REF_RE.test(v), { message: "env: must be followed by a variable name of upper case letters, digits and _ (e.g. env:API_TOKEN)" });
+  .refine((v) => !v.startsWith("env:") || ENV_REF_RE.test(v), {
+    message: "env: must be followed by a variable name of upper case letters, digits and _ (e.g. env:API_TOKEN)",
+  });
 const headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: "is not a header name" }), headerValue).default({});
 const status = z.number().int().min(100).max(599);
 const environments = z.array(z.enum(ENVIRONMENTS)).min(1).optional();
@@ -63,7 +67,11 @@ const baselineWindow = z
   .object({
     /** The window before the deploy (default) or before the incident was discovered. */
     before: z.enum(["deploy", "incident"]).default("deploy"),
-    minutes: z.number().gt(0).max(24 * 60).default(30),
+    minutes: z
+      .number()
+      .gt(0)
+      .max(24 * 60)
+      .default(30),
     /** When nothing was measured before the deploy: compare with this bad fraction (e.g. an SLO of 0.001). */
     fraction: z.number().gt(0).lt(1).optional(),
   })
@@ -112,7 +120,10 @@ const sentryMetric = z.object({
   /** The project slug (for its issues); projectId narrows the event counts. */
   project: plain(),
   projectId: z.number().int().positive().optional(),
-  token: z.string().regex(ENV_REF_RE, { message: "a secret is never written in the file: write env:NAME (e.g. env:SENTRY_AUTH_TOKEN)" }).default("env:SENTRY_AUTH_TOKEN"),
+  token: z
+    .string()
+    .regex(ENV_REF_RE, { message: "a secret is never written in the file: write env:NAME (e.g. env:SENTRY_AUTH_TOKEN)" })
+    .default("env:SENTRY_AUTH_TOKEN"),
   environment: plain().optional(),
   /** Count only this release's errors after the deploy (the baseline counts every release). */
   release: plain().optional(),
@@ -132,22 +143,34 @@ const jsonMetric = z.object({
   cumulative: z.boolean().default(true),
 });
 
-const metric = z
-  .discriminatedUnion("source", [prometheusMetric, scrapeMetric, sentryMetric, jsonMetric])
-  .superRefine((m, ctx) => {
-    if (m.source === "sentry") return;
-    const hasHistogram = "histogram" in m && m.histogram !== undefined;
-    if (hasHistogram) {
-      if (!("objectiveMs" in m) || m.objectiveMs === undefined)
-        ctx.addIssue({ code: "custom", path: ["objectiveMs"], message: "a histogram needs objectiveMs: requests slower than it count as bad" });
-      if (m.bad || m.good || m.total) ctx.addIssue({ code: "custom", path: ["histogram"], message: "use either histogram + objectiveMs, or bad/good and total" });
-      return;
-    }
-    if (!m.bad === !m.good) ctx.addIssue({ code: "custom", path: ["bad"], message: "say what is counted: bad (errors) or good (successes), with total (requests)" });
-    if (m.good && !m.total) ctx.addIssue({ code: "custom", path: ["total"], message: "good needs total: bad events are total − good" });
-    if (m.direction === "lower-is-worse" && !m.good)
-      ctx.addIssue({ code: "custom", path: ["direction"], message: "lower-is-worse needs good and total: the watch counts total − good as bad" });
-  });
+const metric = z.discriminatedUnion("source", [prometheusMetric, scrapeMetric, sentryMetric, jsonMetric]).superRefine((m, ctx) => {
+  if (m.source === "sentry") return;
+  const hasHistogram = "histogram" in m && m.histogram !== undefined;
+  if (hasHistogram) {
+    if (!("objectiveMs" in m) || m.objectiveMs === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["objectiveMs"],
+        message: "a histogram needs objectiveMs: requests slower than it count as bad",
+      });
+    if (m.bad || m.good || m.total)
+      ctx.addIssue({ code: "custom", path: ["histogram"], message: "use either histogram + objectiveMs, or bad/good and total" });
+    return;
+  }
+  if (!m.bad === !m.good)
+    ctx.addIssue({
+      code: "custom",
+      path: ["bad"],
+      message: "say what is counted: bad (errors) or good (successes), with total (requests)",
+    });
+  if (m.good && !m.total) ctx.addIssue({ code: "custom", path: ["total"], message: "good needs total: bad events are total − good" });
+  if (m.direction === "lower-is-worse" && !m.good)
+    ctx.addIssue({
+      code: "custom",
+      path: ["direction"],
+      message: "lower-is-worse needs good and total: the watch counts total − good as bad",
+    });
+});
 
 const level = z.boolean().optional();
 
@@ -185,7 +208,11 @@ export const VerifySchema = z
     baselineSeconds: z.number().min(0.2).max(600).default(10),
     baselineMaxSeconds: z.number().min(0.2).max(3600).default(600),
     /** A captured baseline older than this at the deploy is stale: it is refused, not reused. */
-    baselineMaxAgeMinutes: z.number().gt(0).max(24 * 60).default(30),
+    baselineMaxAgeMinutes: z
+      .number()
+      .gt(0)
+      .max(24 * 60)
+      .default(30),
     autoRollback: z.object({ P0: level, P1: level, P2: level, P3: level }).prefault({}),
   })
   .superRefine((v, ctx) => {

@@ -52,7 +52,9 @@ export const ConfigSchema = z.object({
       repo: plain()
         .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "must be owner/name, e.g. acme/api" })
         .optional(),
-      baseUrl: plain().pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL, e.g. https://github.example.com/api/v3" })).optional(),
+      baseUrl: plain()
+        .pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL, e.g. https://github.example.com/api/v3" }))
+        .optional(),
       token: secretRef.optional(),
     })
     .prefault({}),

@@ -131,7 +131,13 @@ export function inlineSecretKind(value: string, key?: string): { kind: string; e
   if (isEnvRef(value)) return null;
   for (const [re, kind, envName] of TOKEN_PATTERNS) if (re.test(value)) return { kind, envName };
   if (key !== undefined && isSecretKey(key) && looksRandom(value)) {
-    return { kind: `secret in "${key}"`, envName: key.replace(/([a-z])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toUpperCase() };
+    return {
+      kind: `secret in "${key}"`,
+      envName: key
+        .replace(/([a-z])([A-Z])/g, "$1_$2")
+        .replace(/[^A-Za-z0-9]+/g, "_")
+        .toUpperCase(),
+    };
   }
   return null;
 }
@@ -155,7 +161,11 @@ export function findInlineSecrets(root: unknown): PathProblem[] {
       }
       const last = path[path.length - 1];
       const hit = inlineSecretKind(v, typeof last === "string" ? last : undefined);
-      if (hit) out.push({ path, message: `this looks like a ${hit.kind} written into the file: put it in the environment and write env:NAME (e.g. env:${hit.envName})` });
+      if (hit)
+        out.push({
+          path,
+          message: `this looks like a ${hit.kind} written into the file: put it in the environment and write env:NAME (e.g. env:${hit.envName})`,
+        });
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => walk(item, [...path, i]));
     } else if (v !== null && typeof v === "object") {

@@ -76,7 +76,13 @@ export function renderStarterConfig(d: DetectedProject, opts: { machineTimeZone?
   blank();
 
   L.push(c("The project's full checks, run by `firebreak check` before a fix ships (shell commands)."));
-  L.push(c(d.packageManager ? `Detected: ${d.packageManager}${d.packageManagerFrom ? ` (from ${d.packageManagerFrom})` : ""}.` : "Nothing detected: write your commands."));
+  L.push(
+    c(
+      d.packageManager
+        ? `Detected: ${d.packageManager}${d.packageManagerFrom ? ` (from ${d.packageManagerFrom})` : ""}.`
+        : "Nothing detected: write your commands.",
+    ),
+  );
   L.push("checks:");
   for (const kind of ["test", "typecheck", "build"] as const) {
     const cmd = d.checks[kind];
@@ -116,7 +122,7 @@ export function renderStarterConfig(d: DetectedProject, opts: { machineTimeZone?
   L.push(
     c("P1, P2 and P3 ship to production only after the fix is deployed to staging and verified there."),
     c("Fill in staging (and production) below, then: firebreak ship --to staging && firebreak verify --env staging."),
-    c("Checked staging by hand instead? Record it: firebreak confirm staging-verified --note \"what you saw\""),
+    c('Checked staging by hand instead? Record it: firebreak confirm staging-verified --note "what you saw"'),
     "# deploy:",
     "#   staging: { type: command, command: './scripts/deploy staging' }",
     "# verify:",

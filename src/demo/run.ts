@@ -38,7 +38,8 @@ function keepOutputs(files: DemoSummary["files"]): DemoSummary["files"] {
     copyFileSync(f.path, to);
     // The review's Markdown links its SVG charts, which sit next to it.
     if (f.path.endsWith(".md"))
-      for (const svg of readdirSync(dirname(f.path)).filter((n) => n.endsWith(".svg"))) copyFileSync(join(dirname(f.path), svg), join(dir, svg));
+      for (const svg of readdirSync(dirname(f.path)).filter((n) => n.endsWith(".svg")))
+        copyFileSync(join(dirname(f.path), svg), join(dir, svg));
     return { ...f, path: to };
   });
 }
@@ -110,7 +111,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       cwd: sb.work,
       color: o.color,
       write: o.write,
-      env: { FIREBREAK_ACTOR: "dana", DEMO_WEBHOOK_URL: receiver.url, SANDBOX_EXPIRED_TOKEN: "Bearer tok-expired-bob", GIT_TERMINAL_PROMPT: "0" },
+      env: {
+        FIREBREAK_ACTOR: "dana",
+        DEMO_WEBHOOK_URL: receiver.url,
+        SANDBOX_EXPIRED_TOKEN: "Bearer tok-expired-bob",
+        GIT_TERMINAL_PROMPT: "0",
+      },
     });
     try {
       await steps(run, sb, o.scenario);
@@ -144,14 +150,20 @@ async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void
   await run.firebreak(["note", "Security audit counter shows expired tokens answered 200 on /profile", "--impact"]);
   await run.firebreak(["confirm", "reproduced", "--note", "curl with tok-expired-bob gets 200"]);
 
-  run.say(scenario === "fix" ? "edit src/auth.mjs to read `exp`, and add test/auth-expired.test.mjs" : "edit src/auth.mjs (a fix that also demands a scope), and add test/auth-expired.test.mjs");
+  run.say(
+    scenario === "fix"
+      ? "edit src/auth.mjs to read `exp`, and add test/auth-expired.test.mjs"
+      : "edit src/auth.mjs (a fix that also demands a scope), and add test/auth-expired.test.mjs",
+  );
   applyFix(sb, scenario);
 
   await run.firebreak(["check"]);
   await run.firebreak([
     "commit",
-    "--what", "An expired token was accepted on /profile (200 instead of 401)",
-    "--root-cause", "The JWT-style refactor renamed expiresAt to exp; auth.mjs still read expiresAt, which is undefined, so no token ever looked expired",
+    "--what",
+    "An expired token was accepted on /profile (200 instead of 401)",
+    "--root-cause",
+    "The JWT-style refactor renamed expiresAt to exp; auth.mjs still read expiresAt, which is undefined, so no token ever looked expired",
   ]);
   await run.firebreak(["confirm", "fixed", "--note", "the regression test gets 401 for tok-expired-bob"]);
   await run.firebreak(["confirm", "happy-path", "--note", "tok-alice still gets her profile"]);
@@ -164,14 +176,40 @@ async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void
   if (scenario === "regression") {
     // The bad fix rejects expired tokens (the smoke test passes) but fails every legacy token.
     await run.firebreak(["verify"], [5]);
-    await run.firebreak(["announce", "--stage", "identified", "--public-title", "Profile pages failing for some accounts", "--public-summary", "Some accounts could not open their profile page after a change; it has been undone."]);
+    await run.firebreak([
+      "announce",
+      "--stage",
+      "identified",
+      "--public-title",
+      "Profile pages failing for some accounts",
+      "--public-summary",
+      "Some accounts could not open their profile page after a change; it has been undone.",
+    ]);
     await run.firebreak(["status"]);
     return;
   }
   await run.firebreak(["verify"]);
-  await run.firebreak(["announce", "--stage", "resolved", "--public-title", "Signed-out sessions could still load profiles", "--public-summary", "Some expired sign-in sessions could still read profile pages."]);
+  await run.firebreak([
+    "announce",
+    "--stage",
+    "resolved",
+    "--public-title",
+    "Signed-out sessions could still load profiles",
+    "--public-summary",
+    "Some expired sign-in sessions could still read profile pages.",
+  ]);
   await run.firebreak(["backport"]);
-  await run.firebreak(["action", "add", "Alert when an expired token is accepted", "--owner", "dana", "--due", dueIn(7), "--kind", "monitoring"]);
+  await run.firebreak([
+    "action",
+    "add",
+    "Alert when an expired token is accepted",
+    "--owner",
+    "dana",
+    "--due",
+    dueIn(7),
+    "--kind",
+    "monitoring",
+  ]);
   await run.firebreak(["review", "--write", "docs/incidents/ENG-1234.md", "--html"]);
   await run.firebreak(["followups"]);
   await run.firebreak(["approve", "--by", "sam", "--note", "reviewed after the deploy"]);

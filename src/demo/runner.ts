@@ -56,7 +56,12 @@ export class Runner {
 
   /** Reads something from the record for the summary: not shown, not counted as a step. */
   json<T>(args: string[]): T {
-    const stdout = execFileSync(process.execPath, [this.o.entry, ...args, "--json"], { cwd: this.o.cwd, env: { ...process.env, ...this.o.env, NO_COLOR: "1" }, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const stdout = execFileSync(process.execPath, [this.o.entry, ...args, "--json"], {
+      cwd: this.o.cwd,
+      env: { ...process.env, ...this.o.env, NO_COLOR: "1" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     return JSON.parse(stdout) as T;
   }
 

@@ -19,10 +19,20 @@ export interface Sandbox {
   templates: string; // demo/sandbox in the Firebreak package
 }
 
-const IDENTITY = { GIT_AUTHOR_NAME: "Dana Reyes", GIT_AUTHOR_EMAIL: "dana@sandbox.example", GIT_COMMITTER_NAME: "Dana Reyes", GIT_COMMITTER_EMAIL: "dana@sandbox.example" };
+const IDENTITY = {
+  GIT_AUTHOR_NAME: "Dana Reyes",
+  GIT_AUTHOR_EMAIL: "dana@sandbox.example",
+  GIT_COMMITTER_NAME: "Dana Reyes",
+  GIT_COMMITTER_EMAIL: "dana@sandbox.example",
+};
 
 export const git = (cwd: string, args: string[], env: Record<string, string> = {}): string =>
-  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] }).trim();
+  execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
 
 /** demo/sandbox in the installed package, found from this file whether bundled or not. */
 export function templatesDir(): string {
@@ -52,7 +62,15 @@ export const TOKENS = {
 export function buildSandbox(opts: { port: number; config: (s: Sandbox) => string }): Sandbox {
   const templates = templatesDir();
   const root = mkdtempSync(join(tmpdir(), "firebreak-demo-"));
-  const sb: Sandbox = { root, origin: join(root, "origin.git"), work: join(root, "api"), runtime: join(root, "runtime"), out: join(root, "out"), port: opts.port, templates };
+  const sb: Sandbox = {
+    root,
+    origin: join(root, "origin.git"),
+    work: join(root, "api"),
+    runtime: join(root, "runtime"),
+    out: join(root, "out"),
+    port: opts.port,
+    templates,
+  };
   for (const d of [sb.runtime, sb.out, join(root, "ops")]) mkdirSync(d, { recursive: true });
   cpSync(join(templates, "ops"), join(root, "ops"), { recursive: true });
 
@@ -86,7 +104,10 @@ export function buildSandbox(opts: { port: number; config: (s: Sandbox) => strin
   w("commit", "-q", "-m", "docs: changelog for 1.5.0");
   w("switch", "-q", "-c", "develop");
   const readme = join(sb.work, "README.md");
-  writeFileSync(readme, (existsSync(readme) ? readFileSync(readme, "utf8") : "# sandbox-api\n") + "\nNext: profile pictures, then teams.\n");
+  writeFileSync(
+    readme,
+    (existsSync(readme) ? readFileSync(readme, "utf8") : "# sandbox-api\n") + "\nNext: profile pictures, then teams.\n",
+  );
   w("add", "-A");
   w("commit", "-q", "-m", "docs: roadmap");
   w("switch", "-q", "main");

@@ -44,7 +44,10 @@ export async function summarize(
     .then((t) => t.trim())
     .catch(() => null);
 
-  const expiredTokenStatus = await fetch(`http://127.0.0.1:${sb.port}/profile`, { headers: { authorization: "Bearer tok-expired-bob" }, signal: AbortSignal.timeout(2000) })
+  const expiredTokenStatus = await fetch(`http://127.0.0.1:${sb.port}/profile`, {
+    headers: { authorization: "Bearer tok-expired-bob" },
+    signal: AbortSignal.timeout(2000),
+  })
     .then(async (r) => (await r.arrayBuffer(), r.status))
     .catch(() => null);
 

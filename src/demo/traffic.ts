@@ -9,7 +9,17 @@ export interface TrafficCounts {
 }
 
 // One request in nine carries an expired token: that is what the bug lets through.
-const MIX = ["tok-alice", "tok-legacy-carol", "tok-alice", "tok-legacy-carol", "tok-alice", "tok-legacy-carol", "tok-alice", "tok-legacy-carol", "tok-expired-bob"];
+const MIX = [
+  "tok-alice",
+  "tok-legacy-carol",
+  "tok-alice",
+  "tok-legacy-carol",
+  "tok-alice",
+  "tok-legacy-carol",
+  "tok-alice",
+  "tok-legacy-carol",
+  "tok-expired-bob",
+];
 
 export class Traffic {
   readonly counts: TrafficCounts = { sent: 0, byStatus: {}, unanswered: 0 };
@@ -17,7 +27,10 @@ export class Traffic {
   private inFlight = new Set<Promise<void>>();
   private i = 0;
 
-  constructor(private readonly port: number, private readonly perSecond: number) {}
+  constructor(
+    private readonly port: number,
+    private readonly perSecond: number,
+  ) {}
 
   start(): void {
     // Ticks of 50 ms, each sending its share of the per-second rate.
@@ -29,7 +42,10 @@ export class Traffic {
 
   private send(token: string): void {
     this.counts.sent++;
-    const p = fetch(`http://127.0.0.1:${this.port}/profile`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) })
+    const p = fetch(`http://127.0.0.1:${this.port}/profile`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(2000),
+    })
       .then(async (res) => {
         await res.arrayBuffer();
         this.counts.byStatus[res.status] = (this.counts.byStatus[res.status] ?? 0) + 1;

@@ -81,12 +81,10 @@ export function toLocal(date: Date, timeZone: string): LocalTime {
   };
 }
 
-const localAsUtcMs = (l: LocalTime): number =>
-  Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.millisecond);
+const localAsUtcMs = (l: LocalTime): number => Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.millisecond);
 
 /** Zone offset in ms at this instant (local minus UTC): +3_600_000 for Berlin in winter. */
-export const offsetAt = (date: Date, timeZone: string): number =>
-  localAsUtcMs(toLocal(date, timeZone)) - date.getTime();
+export const offsetAt = (date: Date, timeZone: string): number => localAsUtcMs(toLocal(date, timeZone)) - date.getTime();
 
 /**
  * The instant a wall clock in timeZone shows this local time. Uses the zone's own offset for that
@@ -98,9 +96,7 @@ export function fromLocal(local: LocalTime, timeZone: string): Date {
   // Offsets a day either side bracket any transition on this day.
   const before = offsetAt(new Date(wall - DAY_MS), timeZone);
   const after = offsetAt(new Date(wall + DAY_MS), timeZone);
-  const candidates = [wall - before, wall - after].filter(
-    (t) => localAsUtcMs(toLocal(new Date(t), timeZone)) === wall,
-  );
+  const candidates = [wall - before, wall - after].filter((t) => localAsUtcMs(toLocal(new Date(t), timeZone)) === wall);
   if (candidates.length > 0) return new Date(Math.min(...candidates));
   return new Date(wall - before);
 }

@@ -2,15 +2,7 @@
 // P2's "24 hours (next business day)" lands on a business day of the team's calendar.
 
 import { E } from "../errors.js";
-import {
-  addLocalDays,
-  fromLocal,
-  isBusinessDay,
-  toLocal,
-  validDate,
-  type LocalTime,
-  type WorkCalendar,
-} from "./calendar.js";
+import { addLocalDays, fromLocal, isBusinessDay, toLocal, validDate, type LocalTime, type WorkCalendar } from "./calendar.js";
 import { LEVELS } from "./levels.js";
 import type { Priority } from "./types.js";
 
@@ -68,8 +60,7 @@ export const WHEN_FORMS = [
   "14:23 (today in the configured time zone, or yesterday if that is still to come)",
 ];
 
-const ISO_ZONED =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/i;
 const LOCAL_TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 

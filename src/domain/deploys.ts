@@ -17,7 +17,8 @@ export interface DeployFacts {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : undefined;
 const isoOf = (v: unknown): string | undefined => {
   const s = str(v);
   return s && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : undefined;
@@ -51,7 +52,10 @@ export function readDeploys(incident: Incident, events: readonly TimelineEvent[]
   const raw = incident.data.deploys;
   let list: DeployFacts[] = [];
   if (Array.isArray(raw)) list = raw.map((d) => one(d)).filter((d): d is DeployFacts => d !== null);
-  else if (isObj(raw)) list = Object.entries(raw).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => one(x, k)) : [one(v, k)])).filter((d): d is DeployFacts => d !== null);
+  else if (isObj(raw))
+    list = Object.entries(raw)
+      .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => one(x, k)) : [one(v, k)]))
+      .filter((d): d is DeployFacts => d !== null);
   if (list.length > 0) return list;
   return events
     .filter((e) => /^deploy\.[^.]+\.done$/.test(e.kind))

@@ -39,7 +39,12 @@ export interface GateFacts {
    * `required`: a regression rolls back by itself at this level (verify.autoRollback, P0/P1), so a
    * watch that could not see one must be made able to, or waived at P0.
    */
-  watch?: { ratio: number; required: boolean; waiver: Waiver | null; metrics: Array<{ name: string; says: string; canCatch: boolean; fix?: string }> } | null;
+  watch?: {
+    ratio: number;
+    required: boolean;
+    waiver: Waiver | null;
+    metrics: Array<{ name: string; says: string; canCatch: boolean; fix?: string }>;
+  } | null;
   /** `firebreak confirm staging-verified` for the hotfix head: who checked staging by hand, and when. */
   stagingConfirmed?: { by: string; at: string } | null;
 }
@@ -73,7 +78,12 @@ function ciItem(f: GateFacts): GateItem {
     case "green":
       return { ...base, met: true, detail: `${ci.checks.length} check(s) green on ${sha} (${ci.source})` };
     case "pending":
-      return { ...base, met: false, detail: `still running on ${sha}: ${bad.join(", ")}`, command: "firebreak ship --dry-run   # again once the checks finish" };
+      return {
+        ...base,
+        met: false,
+        detail: `still running on ${sha}: ${bad.join(", ")}`,
+        command: "firebreak ship --dry-run   # again once the checks finish",
+      };
     case "failing":
       return {
         ...base,
@@ -85,7 +95,12 @@ function ciItem(f: GateFacts): GateItem {
       return {
         ...base,
         met: false,
-        detail: f.forge === "git" ? (ci.staleChecks ? `no checks recorded for ${sha}: the last run was on a different change` : "no checks recorded yet") : `no check runs or statuses reported for ${sha} (${ci.source})`,
+        detail:
+          f.forge === "git"
+            ? ci.staleChecks
+              ? `no checks recorded for ${sha}: the last run was on a different change`
+              : "no checks recorded yet"
+            : `no check runs or statuses reported for ${sha} (${ci.source})`,
         command: f.forge === "git" ? "firebreak check" : "push the branch so CI runs, then: firebreak ship --dry-run",
       };
   }
@@ -118,8 +133,10 @@ function watchItem(f: GateFacts, w: NonNullable<GateFacts["watch"]>): GateItem {
   const detail = w.metrics.map((m) => `${m.name}: ${m.says}`).join("; ");
   const blind = w.metrics.filter((m) => !m.canCatch);
   if (blind.length === 0) return { id: "watch", label, met: true, waived: false, detail };
-  if (!w.required) return { id: "watch", label, met: true, waived: false, detail: `not required at ${f.priority} without automatic rollback: ${detail}` };
-  if (w.waiver && LEVELS[f.priority].approvalWaivable) return { id: "watch", label, met: true, waived: true, detail: `waived by ${w.waiver.by}: ${w.waiver.reason} (${detail})` };
+  if (!w.required)
+    return { id: "watch", label, met: true, waived: false, detail: `not required at ${f.priority} without automatic rollback: ${detail}` };
+  if (w.waiver && LEVELS[f.priority].approvalWaivable)
+    return { id: "watch", label, met: true, waived: true, detail: `waived by ${w.waiver.by}: ${w.waiver.reason} (${detail})` };
   const fix = blind.find((m) => m.fix)?.fix;
   const waive = LEVELS[f.priority].approvalWaivable ? `firebreak waive watch --reason "<why>"` : null;
   const other = "a longer verify.windowMinutes or smoke traffic, or turn off verify.autoRollback." + f.priority;
@@ -140,7 +157,13 @@ export function evaluateGate(f: GateFacts): Gate {
   if (f.env === "production") {
     item(
       f.pr
-        ? { id: "pr", label: "Pull request opened", met: f.pr.state !== "closed", detail: f.pr.state === "closed" ? `#${f.pr.number} is closed` : `#${f.pr.number} ${f.pr.url}`, ...(f.pr.state === "closed" ? { command: "reopen it on the forge, then: firebreak pr" } : {}) }
+        ? {
+            id: "pr",
+            label: "Pull request opened",
+            met: f.pr.state !== "closed",
+            detail: f.pr.state === "closed" ? `#${f.pr.number} is closed` : `#${f.pr.number} ${f.pr.url}`,
+            ...(f.pr.state === "closed" ? { command: "reopen it on the forge, then: firebreak pr" } : {}),
+          }
         : { id: "pr", label: "Pull request opened", met: false, detail: "no pull request yet", command: "firebreak pr" },
     );
     items.push(approvalItem(f));
@@ -154,7 +177,9 @@ export function evaluateGate(f: GateFacts): Gate {
       // Staging must run the very commit that ships: a deploy of an earlier commit does not count.
       const manual = f.stagingConfirmed ?? null;
       const deployed = (st !== null && st.sha === f.headSha) || manual !== null;
-      const toStaging = f.stagingConfigured ? "firebreak ship --to staging" : "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging";
+      const toStaging = f.stagingConfigured
+        ? "firebreak ship --to staging"
+        : "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging";
       item({
         id: "staging-deployed",
         label: "Deployed to staging",
@@ -182,13 +207,31 @@ export function evaluateGate(f: GateFacts): Gate {
           : deployed
             ? `not since ${st!.version} was deployed to staging`
             : `not for ${head}`,
-        ...(verified ? {} : { command: deployed ? "firebreak verify --env staging" : `${toStaging}   # then: firebreak verify --env staging; or, deployed and checked by hand: firebreak confirm staging-verified --note "…"` }),
+        ...(verified
+          ? {}
+          : {
+              command: deployed
+                ? "firebreak verify --env staging"
+                : `${toStaging}   # then: firebreak verify --env staging; or, deployed and checked by hand: firebreak confirm staging-verified --note "…"`,
+            }),
       });
     }
     const monitoring = hasAny(f.kinds, "monitoring.configured", "confirm.monitoring");
-    item({ id: "monitoring", label: "Monitoring configured", met: monitoring, detail: monitoring ? "configured" : "not confirmed", ...(monitoring ? {} : { command: "firebreak confirm monitoring   # or configure verify metrics in .firebreak.yml" }) });
+    item({
+      id: "monitoring",
+      label: "Monitoring configured",
+      met: monitoring,
+      detail: monitoring ? "configured" : "not confirmed",
+      ...(monitoring ? {} : { command: "firebreak confirm monitoring   # or configure verify metrics in .firebreak.yml" }),
+    });
     const told = hasAny(f.kinds, "confirm.oncall-notified", "announce.sent");
-    item({ id: "oncall-notified", label: "On-call told", met: told, detail: told ? "told" : "not recorded", ...(told ? {} : { command: "firebreak confirm oncall-notified   # or: firebreak announce" }) });
+    item({
+      id: "oncall-notified",
+      label: "On-call told",
+      met: told,
+      detail: told ? "told" : "not recorded",
+      ...(told ? {} : { command: "firebreak confirm oncall-notified   # or: firebreak announce" }),
+    });
     if (f.watch && f.watch.metrics.length > 0) items.push(watchItem(f, f.watch));
   }
   return { env: f.env, priority: f.priority, items, ok: items.every((i) => i.met) };

@@ -8,7 +8,17 @@ export const MAX_TICKET_LENGTH = 64;
 
 // Letters NFKD leaves alone because they are not base letter + mark.
 const FOLD: Record<string, string> = {
-  ß: "ss", æ: "ae", œ: "oe", ø: "o", đ: "d", ð: "d", þ: "th", ł: "l", ı: "i", ħ: "h", ŧ: "t",
+  ß: "ss",
+  æ: "ae",
+  œ: "oe",
+  ø: "o",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ł: "l",
+  ı: "i",
+  ħ: "h",
+  ŧ: "t",
 };
 
 /** A branch-safe slug: lower-case ASCII letters, digits and single dashes; never empty. */
@@ -44,12 +54,12 @@ const shown = (s: string): string => {
  */
 export function refComponentProblem(s: string): string | undefined {
   if (s === "") return "it is empty";
-  if (s.startsWith("-")) return "it starts with \"-\", so a program could read it as an option";
+  if (s.startsWith("-")) return 'it starts with "-", so a program could read it as an option';
   if (/[\u0000-\u0020\u007f]/.test(s)) return "it contains whitespace or control characters";
   if (/[~^:?*[\\\]/@{}'"`$;&|<>()!#%]/.test(s)) return "it contains characters that are not allowed in a branch name";
-  if (s.includes("..")) return "it contains \"..\"";
-  if (s.startsWith(".") || s.endsWith(".")) return "it starts or ends with \".\"";
-  if (s.toLowerCase().endsWith(".lock")) return "it ends with \".lock\"";
+  if (s.includes("..")) return 'it contains ".."';
+  if (s.startsWith(".") || s.endsWith(".")) return 'it starts or ends with "."';
+  if (s.toLowerCase().endsWith(".lock")) return 'it ends with ".lock"';
   if (/[^\u0021-\u007e]/.test(s)) return "it contains non-ASCII characters";
   return undefined;
 }
@@ -92,7 +102,10 @@ export function backportBranch(short: string, ticket: string): string {
   const problem =
     short.length > MAX_TICKET_LENGTH
       ? "it is too long"
-      : short.split("/").map(refComponentProblem).find((p) => p !== undefined);
+      : short
+          .split("/")
+          .map(refComponentProblem)
+          .find((p) => p !== undefined);
   if (problem !== undefined) throw E.unsafeValue("backport target name", short, problem);
   assertSafeTicket(ticket);
   return `backport/${short}/hotfix-${ticket}`;

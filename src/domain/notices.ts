@@ -17,7 +17,12 @@ export interface Notice {
 /** The post-incident review is due this long after the fix is verified (SPEC part 9). */
 export const REVIEW_DUE_HOURS = 72;
 
-export function statusNotices(incident: Incident, events: readonly TimelineEvent[], now: Date, state: IncidentState = incidentState(events)): Notice[] {
+export function statusNotices(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  now: Date,
+  state: IncidentState = incidentState(events),
+): Notice[] {
   const s = state;
   const notices: Notice[] = [...unfinishedEffects(events, s)];
   const production = deploysTo(s, "production");
@@ -38,7 +43,11 @@ export function statusNotices(incident: Incident, events: readonly TimelineEvent
   // After a rollback the checklist's next item is not the point: production runs the old version.
   const rolledBack = rolledBackNow(s);
   if (rolledBack) {
-    notices.push({ id: "rolled-back", text: "rolled back: production runs the previous version; the fix needs another try", command: "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship" });
+    notices.push({
+      id: "rolled-back",
+      text: "rolled back: production runs the previous version; the fix needs another try",
+      command: "fix it, then: firebreak check && firebreak commit && firebreak pr && firebreak ship",
+    });
   }
 
   // verify watches on after "verified": a later regression (not rolled back) or a withdrawn verdict
@@ -49,7 +58,10 @@ export function statusNotices(incident: Incident, events: readonly TimelineEvent
   if (takenBack && !rolledBack) {
     notices.push({
       id: "verdict-taken-back",
-      text: last.verdict === "regression" ? "regression after the fix was verified: production still runs it" : "verified, then the rate rose without proving a regression: production still runs the fix",
+      text:
+        last.verdict === "regression"
+          ? "regression after the fix was verified: production still runs it"
+          : "verified, then the rate rose without proving a regression: production still runs the fix",
       command: `firebreak rollback -t ${incident.ticket}   # or watch longer: firebreak verify -t ${incident.ticket} --window 60m`,
     });
   }
@@ -57,10 +69,15 @@ export function statusNotices(incident: Incident, events: readonly TimelineEvent
   // A P0 deploys first and announces after: once it is out, telling people is the urgent thing.
   // A message sent, or a person's word that people were told after the deploy, settles it.
   const deployed = production.at(-1);
-  const told = deployed && (s.announcements.sent.length > 0 || s.confirmations.some((c) => c.item === "oncall-notified" && c.seq > deployed.seq));
+  const told =
+    deployed && (s.announcements.sent.length > 0 || s.confirmations.some((c) => c.item === "oncall-notified" && c.seq > deployed.seq));
   if (incident.priority === "P0" && deployed && !told && !rolledBack) {
     const stage = firstVerified ? "resolved" : "monitoring";
-    notices.push({ id: "inform-now", text: "inform now: the fix is deployed and nobody has been told", command: `firebreak announce --stage ${stage}   # no channel configured? firebreak confirm oncall-notified --note "told …"` });
+    notices.push({
+      id: "inform-now",
+      text: "inform now: the fix is deployed and nobody has been told",
+      command: `firebreak announce --stage ${stage}   # no channel configured? firebreak confirm oncall-notified --note "told …"`,
+    });
   }
 
   const review = (incident.data.review ?? {}) as { due?: unknown; scheduled?: { at?: unknown } };
@@ -92,7 +109,10 @@ export function unfinishedEffects(events: readonly TimelineEvent[], state: Incid
       o.state === "intent"
         ? `unfinished: ${key} was started by a run that stopped before recording the result`
         : `possibly done, unconfirmed: ${key} (the outcome could not be checked; it is never repeated without asking)`,
-    command: o.state === "intent" ? `${rerunCommand(key)}   # asks the world whether it happened, then finishes it` : (o.settle ?? `check by hand whether it happened, then: ${rerunCommand(key)}`),
+    command:
+      o.state === "intent"
+        ? `${rerunCommand(key)}   # asks the world whether it happened, then finishes it`
+        : (o.settle ?? `check by hand whether it happened, then: ${rerunCommand(key)}`),
   }));
 }
 

@@ -17,10 +17,8 @@ export type TriageResult =
   | { kind: "emergency"; priority: Priority; decidedBy: Criterion[]; all: Criterion[] }
   | { kind: "not-emergency"; message: string; next: string };
 
-export const NOT_EMERGENCY_MESSAGE =
-  "Not an emergency: production is not broken and there is no business deadline.";
-export const NOT_EMERGENCY_NEXT =
-  "Use the normal release process: open a regular pull request and ship it with the next planned release.";
+export const NOT_EMERGENCY_MESSAGE = "Not an emergency: production is not broken and there is no business deadline.";
+export const NOT_EMERGENCY_NEXT = "Use the normal release process: open a regular pull request and ship it with the next planned release.";
 
 const describe = (c: Criterion): string => `${c.id} (${c.level}): ${c.label}`;
 

@@ -53,7 +53,8 @@ export const E = {
       next: `fix ${file}, then run: firebreak config check`,
       details: problems,
     }),
-  tampered: (problem: string) => new FirebreakError({ code: "TIMELINE_TAMPERED", message: `The timeline failed verification: ${problem}.` }),
+  tampered: (problem: string) =>
+    new FirebreakError({ code: "TIMELINE_TAMPERED", message: `The timeline failed verification: ${problem}.` }),
   possiblyDone: (key: string, next: string) =>
     new FirebreakError({
       code: "EFFECT_POSSIBLY_DONE",

@@ -20,7 +20,7 @@ export function renderErrorsDoc(): string {
     "<!-- Generated from src/errors/catalogue.ts and src/errors/exit.ts by `npm run docs:errors`. Do not edit by hand. -->",
     "",
     "Every error Firebreak expects says what happened, why, and the next command to run; it prints no stack",
-    "(`--debug` adds one). With `--json` the error is printed as `{ \"error\": { code, message, why, next, exit, details } }`:",
+    '(`--debug` adds one). With `--json` the error is printed as `{ "error": { code, message, why, next, exit, details } }`:',
     "`code` is one of the codes below, and the process exits with `exit`.",
     "",
     "## Exit codes",
@@ -41,7 +41,9 @@ export function renderErrorsDoc(): string {
     "",
   );
   for (const [code, e] of entries) {
-    const exits = exitsOf(e).map((x) => `${x} (${exitName(x)})`).join(", ");
+    const exits = exitsOf(e)
+      .map((x) => `${x} (${exitName(x)})`)
+      .join(", ");
     lines.push(`### ${code}`, "", `Exit: ${exits}`, "", `**Why:** ${prose(e.why)}`, "", `**Next:** ${command(e.next)}`, "");
   }
   return lines.join("\n");

@@ -60,7 +60,8 @@ export function stripComments(text: string): string {
   return out;
 }
 
-const DECL = /^[ \t]*export\s+(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?|class|const|let|var|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)/gm;
+const DECL =
+  /^[ \t]*export\s+(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?|class|const|let|var|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)/gm;
 const DEFAULT = /^[ \t]*export\s+default\b/m;
 const LIST = /^[ \t]*export\s+(?:type\s+)?\{([^}]*)\}/gm;
 const STAR_AS = /^[ \t]*export\s+\*\s+as\s+([A-Za-z_$][\w$]*)/gm;
@@ -92,7 +93,12 @@ function listNames(body: string): string[] {
     .split(",")
     .map((part) => part.trim().replace(/^type\s+/, ""))
     .filter((part) => part !== "")
-    .map((part) => part.split(/\s+as\s+/).pop()!.trim());
+    .map((part) =>
+      part
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim(),
+    );
 }
 
 /** The top-level keys of the object literal whose body starts at `from` (just after its "{"). */
@@ -130,7 +136,8 @@ function objectKeys(code: string, from: number): string[] {
   return keys;
 }
 
-const HEADER = /^\s*(export\s+)?(declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(function\s*\*?|class|const|let|var|interface|type|enum|namespace|module|global)\b\s*([A-Za-z_$][\w$.]*|'[^']*'|"[^"]*")?/;
+const HEADER =
+  /^\s*(export\s+)?(declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(function\s*\*?|class|const|let|var|interface|type|enum|namespace|module|global)\b\s*([A-Za-z_$][\w$.]*|'[^']*'|"[^"]*")?/;
 const MEMBER = /^\s*(?:(?:readonly|static|public|abstract|get|set|async)\s+)*([A-Za-z_$][\w$]*|'[^']*'|"[^"]*")\s*\??\s*[:(<]/;
 const ENUM_MEMBER = /^\s*([A-Za-z_$][\w$]*|'[^']*'|"[^"]*")\s*(?:=|,|$)/;
 

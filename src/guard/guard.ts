@@ -63,8 +63,13 @@ export interface GuardOptions {
 
 export function runGuard(changes: ChangeSet, opts: GuardOptions): GuardReport {
   for (const a of opts.allows) {
-    if (!isGuardRule(a.rule)) throw E.usage(`--allow ${a.rule}: there is no guard rule with that name.`, undefined, [`rules: ${GUARD_RULES.join(", ")}`]);
-    if (a.reason.trim() === "") throw E.usage(`--allow ${a.rule} needs a --reason: the reason goes on the timeline and into the PR.`, `firebreak check --allow ${a.rule} --reason "<why this is needed>"`);
+    if (!isGuardRule(a.rule))
+      throw E.usage(`--allow ${a.rule}: there is no guard rule with that name.`, undefined, [`rules: ${GUARD_RULES.join(", ")}`]);
+    if (a.reason.trim() === "")
+      throw E.usage(
+        `--allow ${a.rule} needs a --reason: the reason goes on the timeline and into the PR.`,
+        `firebreak check --allow ${a.rule} --reason "<why this is needed>"`,
+      );
   }
   const level = resolveLevel(opts.priority, opts.config);
   const patterns = opts.config?.testPatterns;

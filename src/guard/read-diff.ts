@@ -50,7 +50,8 @@ export async function resolveMergeBase(cwd: string, base: string): Promise<{ roo
     git(cwd, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${base}^{commit}`]),
   ]);
   if (top.code !== 0) throw E.notARepo(cwd);
-  if (verify.code !== 0) throw E.git(`The base "${base}" is not a commit in this repository.`, `git fetch   # then check the name: git rev-parse ${base}`);
+  if (verify.code !== 0)
+    throw E.git(`The base "${base}" is not a commit in this repository.`, `git fetch   # then check the name: git rev-parse ${base}`);
   const root = top.stdout.trim();
   const sha = verify.stdout.trim();
   const mb = await git(root, ["merge-base", "HEAD", sha]);
@@ -101,7 +102,16 @@ export async function readChangeSet(cwd: string, base: string, opts: ReadChangeS
   const sources: Record<string, string> = {};
   await Promise.all(
     files
-      .filter((f) => !f.isTest && !f.binary && f.hunks.length > 0 && f.status !== "deleted" && f.status !== "untracked" && JS_TS.test(f.path) && needsWholeText(f.path, f.hunks))
+      .filter(
+        (f) =>
+          !f.isTest &&
+          !f.binary &&
+          f.hunks.length > 0 &&
+          f.status !== "deleted" &&
+          f.status !== "untracked" &&
+          JS_TS.test(f.path) &&
+          needsWholeText(f.path, f.hunks),
+      )
       .map(async (f) => {
         const text = await readFile(join(root, f.path), "utf8").catch(() => null);
         if (text !== null) sources[f.path] = text;

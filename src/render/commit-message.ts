@@ -18,7 +18,11 @@ const SUBJECT_MAX = 72;
 
 export function commitSubject(brief: string): string {
   // "Fix add returns difference" would become "fix: Fix add…": the prefix already says it.
-  const oneLine = brief.replace(/\s+/g, " ").trim().replace(/^fix(\([^)]*\))?!?:\s*/i, "").replace(/^fix(ed)?\s+(?=\S)/i, "");
+  const oneLine = brief
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^fix(\([^)]*\))?!?:\s*/i, "")
+    .replace(/^fix(ed)?\s+(?=\S)/i, "");
   if (oneLine === "") throw E.usage("The commit needs a brief: the incident title is empty.");
   const subject = `fix: ${oneLine}`;
   return subject.length <= SUBJECT_MAX ? subject : subject.slice(0, SUBJECT_MAX - 1).trimEnd() + "…";
@@ -38,7 +42,10 @@ function paragraph(label: string, text: string | undefined): string | null {
 
 export function renderCommitMessage(input: CommitMessageInput): string {
   // Trailer values must be one line, or git would read the rest as another trailer.
-  for (const [what, v] of [["ticket", input.ticket], ["priority", input.priority]] as const) {
+  for (const [what, v] of [
+    ["ticket", input.ticket],
+    ["priority", input.priority],
+  ] as const) {
     if (!/^[^\s:][^\n\r]*$/.test(v)) throw E.unsafeValue(what, v, "a trailer value must be a single line");
   }
   const parts = [commitSubject(input.brief)];

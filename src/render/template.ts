@@ -13,10 +13,7 @@ import { FirebreakError } from "../errors.js";
 export type Channel = "markdown" | "slack" | "html" | "plain";
 export type View = Record<string, unknown>;
 
-type Node =
-  | { t: "text"; v: string }
-  | { t: "var"; name: string }
-  | { t: "section"; name: string; inverted: boolean; children: Node[] };
+type Node = { t: "text"; v: string } | { t: "var"; name: string } | { t: "section"; name: string; inverted: boolean; children: Node[] };
 
 const TAG = /\{\{\s*([#^/!]?)\s*([^}]*?)\s*\}\}/g;
 const NAME = /^(?:\.|[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)$/;
@@ -52,7 +49,8 @@ export function parseTemplate(text: string, source = "template"): Node[] {
     const span = lineSpan.get(m.index);
     const start = span?.start ?? m.index;
     const end = span?.end ?? m.index + m[0].length;
-    if (kind !== "!" && !NAME.test(name)) throw templateError(source, lineOf(m.index), `"{{${kind}${name}}}" is not a tag: names are letters, digits, _ - and dots`);
+    if (kind !== "!" && !NAME.test(name))
+      throw templateError(source, lineOf(m.index), `"{{${kind}${name}}}" is not a tag: names are letters, digits, _ - and dots`);
     tokens.push({ kind, name, at: start, end });
   }
   const root: Node[] = [];
@@ -70,7 +68,8 @@ export function parseTemplate(text: string, source = "template"): Node[] {
     } else if (tok.kind === "/") {
       const open = stack.pop();
       if (!open) throw templateError(source, lineOf(tok.at), `{{/${tok.name}}} closes nothing`);
-      if (open.name !== tok.name) throw templateError(source, lineOf(tok.at), `{{/${tok.name}}} closes {{#${open.name}}} from line ${open.line}`);
+      if (open.name !== tok.name)
+        throw templateError(source, lineOf(tok.at), `{{/${tok.name}}} closes {{#${open.name}}} from line ${open.line}`);
     } else {
       top().push({ t: "var", name: tok.name });
     }
@@ -141,7 +140,10 @@ export function renderTemplate(template: string, view: View, channel: Channel, s
 
 /** A value inside a Markdown code span: one line, and no backtick that could end the span early. */
 function escapeCodeSpan(s: string): string {
-  return s.replace(INVISIBLE, "").replace(/\r?\n|\r/g, " ").replace(/`/g, "'");
+  return s
+    .replace(INVISIBLE, "")
+    .replace(/\r?\n|\r/g, " ")
+    .replace(/`/g, "'");
 }
 
 // --- escaping --------------------------------------------------------------------------------

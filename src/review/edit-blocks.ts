@@ -46,13 +46,22 @@ export function parseBlocks(text: string): Block[] {
     close.lastIndex = m.index + m[0].length;
     const c = close.exec(text);
     if (!c) continue;
-    out.push({ id, ...(m[2] ? { hash: m[2] } : {}), content: text.slice(m.index + m[0].length, c.index), start: m.index, contentStart: m.index + m[0].length, contentEnd: c.index, end: c.index + c[0].length });
+    out.push({
+      id,
+      ...(m[2] ? { hash: m[2] } : {}),
+      content: text.slice(m.index + m[0].length, c.index),
+      start: m.index,
+      contentStart: m.index + m[0].length,
+      contentEnd: c.index,
+      end: c.index + c[0].length,
+    });
     OPEN.lastIndex = c.index + c[0].length;
   }
   return out;
 }
 
-const marker = (id: string, content: string, hash: string) => `<!-- firebreak:edit ${id} hash=${hash} -->${content}<!-- /firebreak:edit ${id} -->`;
+const marker = (id: string, content: string, hash: string) =>
+  `<!-- firebreak:edit ${id} hash=${hash} -->${content}<!-- /firebreak:edit ${id} -->`;
 
 /** Whether people changed a block since firebreak wrote it. */
 export const isEdited = (b: Block) => b.hash === undefined || contentHash(b.content) !== b.hash;

@@ -33,7 +33,10 @@ function inline(source: string): string {
       out += bold ? "</strong>" : "<strong>";
       bold = !bold;
       i++;
-    } else if ((c === "_" || c === "*") && (em === c ? !word(md[i + 1]) || c === "*" : em === null && (!word(md[i - 1]) || c === "*") && md.indexOf(c, i + 2) > i)) {
+    } else if (
+      (c === "_" || c === "*") &&
+      (em === c ? !word(md[i + 1]) || c === "*" : em === null && (!word(md[i - 1]) || c === "*") && md.indexOf(c, i + 2) > i)
+    ) {
       out += em ? "</em>" : "<em>";
       em = em ? null : c;
     } else if (c === "&") {
@@ -49,7 +52,10 @@ function inline(source: string): string {
 
 /** A block of people's Markdown → HTML. HTML comments are dropped; anything else is text. */
 export function blockHtml(md: string): string {
-  const lines = md.replace(/<!--[\s\S]*?-->/g, "").replace(/\r\n?/g, "\n").split("\n");
+  const lines = md
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/\r\n?/g, "\n")
+    .split("\n");
   const out: string[] = [];
   let list: string[] | null = null;
   let para: string[] = [];
@@ -103,12 +109,21 @@ export function renderReviewHtml({ model: m, blocks, orphans, timelineSvg, metri
   const edit = (id: string) => `<div class="edit" data-firebreak-edit="${h(id)}">\n${blockHtml(blocks.get(id) ?? "")}\n</div>`;
   const inlineSvg = (s: string) => s.replace(/^<\?xml[^>]*>\s*/, "");
   const o: string[] = [];
-  o.push(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">`);
+  o.push(
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">`,
+  );
   o.push(`<title>${h(`Post-incident review: ${m.ticket} ${m.title}`)}</title>\n<style>${CSS}</style>\n</head>\n<body>`);
   o.push(`<h1>${h(`Post-incident review: ${m.ticket} ${m.title}`)}</h1>`);
   o.push(
     `<p class="meta">${h(
-      [`${m.priority} · ${m.level}`, `status ${m.status}`, `discovered ${m.discoveredAt}`, m.reviewDue ? `review due ${m.reviewDue}` : "", m.meeting ? `meeting ${m.meeting}` : "", m.reviewDone ? `review done ${m.reviewDone}` : ""]
+      [
+        `${m.priority} · ${m.level}`,
+        `status ${m.status}`,
+        `discovered ${m.discoveredAt}`,
+        m.reviewDue ? `review due ${m.reviewDue}` : "",
+        m.meeting ? `meeting ${m.meeting}` : "",
+        m.reviewDone ? `review done ${m.reviewDone}` : "",
+      ]
         .filter(Boolean)
         .join(" · "),
     )}</p>`,
@@ -129,8 +144,14 @@ export function renderReviewHtml({ model: m, blocks, orphans, timelineSvg, metri
   const r = m.resolution;
   if (r.pr) o.push(`<li>Pull request ${link(r.pr.url, `#${r.pr.number ?? "?"}`)} ${h(r.pr.title ?? "")}</li>`);
   if (r.tag) o.push(`<li>Release tag <code>${h(r.tag)}</code></li>`);
-  for (const d of r.deploys) o.push(`<li>Deployed to ${h(d.env)}${d.what ? ` (${h(d.what)})` : ""}${d.at ? ` at ${h(d.at)}` : ""}${d.url ? ` · ${link(d.url, d.url)}` : ""}</li>`);
-  if (r.verification) o.push(`<li>Verification: ${h(r.verification.outcome ?? "?")}${r.verification.at ? ` at ${h(r.verification.at)}` : ""}${r.verification.summary ? `: ${h(r.verification.summary)}` : ""}</li>`);
+  for (const d of r.deploys)
+    o.push(
+      `<li>Deployed to ${h(d.env)}${d.what ? ` (${h(d.what)})` : ""}${d.at ? ` at ${h(d.at)}` : ""}${d.url ? ` · ${link(d.url, d.url)}` : ""}</li>`,
+    );
+  if (r.verification)
+    o.push(
+      `<li>Verification: ${h(r.verification.outcome ?? "?")}${r.verification.at ? ` at ${h(r.verification.at)}` : ""}${r.verification.summary ? `: ${h(r.verification.summary)}` : ""}</li>`,
+    );
   for (const x of m.metrics) o.push(`<li>${h(`${x.name}: ${x.before} before → ${x.after} after${x.unit ? ` ${x.unit}` : ""}`)}</li>`);
   for (const b of r.rollbacks) o.push(`<li>Rolled back at ${h(b.at)}: ${h(b.summary)}</li>`);
   if (r.empty) o.push(`<li><em>Nothing released yet: no pull request, tag, deploy or verification on the record.</em></li>`);
@@ -142,7 +163,9 @@ export function renderReviewHtml({ model: m, blocks, orphans, timelineSvg, metri
   if (m.actions.length) {
     o.push(`<table><thead><tr><th>id</th><th>action</th><th>owner</th><th>due</th><th>kind</th><th>follow-up</th></tr></thead><tbody>`);
     for (const a of m.actions)
-      o.push(`<tr><td>${h(a.id)}</td><td>${h(a.text)}</td><td>${h(a.owner)}</td><td>${h(a.due)}</td><td>${h(a.kindLabel ?? "")}</td><td>${a.followup ? link(a.followup, a.followup) : ""}</td></tr>`);
+      o.push(
+        `<tr><td>${h(a.id)}</td><td>${h(a.text)}</td><td>${h(a.owner)}</td><td>${h(a.due)}</td><td>${h(a.kindLabel ?? "")}</td><td>${a.followup ? link(a.followup, a.followup) : ""}</td></tr>`,
+      );
     o.push(`</tbody></table>`);
   } else o.push(`<p><em>None yet.</em></p>`);
   o.push(`<h2>Prevention</h2>\n${edit("prevention")}`);

@@ -48,7 +48,22 @@ export function logRow(incident: Incident, events: readonly TimelineEvent[], now
   };
 }
 
-export const LOG_COLUMNS: ReadonlyArray<keyof LogRow> = ["ticket", "level", "title", "status", "discovered", "deployed", "verified", "deadline", "deadlineResult", "deadlineMargin", "rollbacks", "backports", "review", "reviewDue"];
+export const LOG_COLUMNS: ReadonlyArray<keyof LogRow> = [
+  "ticket",
+  "level",
+  "title",
+  "status",
+  "discovered",
+  "deployed",
+  "verified",
+  "deadline",
+  "deadlineResult",
+  "deadlineMargin",
+  "rollbacks",
+  "backports",
+  "review",
+  "reviewDue",
+];
 
 /** One CSV cell: neutralised against formulas, then quoted when it holds a comma, quote or line break. */
 export function csvCell(value: unknown): string {

@@ -23,7 +23,12 @@ export function metricSeriesSvg(m: MetricFigure): string {
   const unit = m.unit ?? "";
   // Older records have no series: the value after the warm-up, flat from the deploy to the verdict.
   const end0 = m.verdictAfter ?? 60;
-  const series: Array<[number, number]> = m.series?.length ? m.series : [[0, m.after], [Math.max(end0, 1), m.after]];
+  const series: Array<[number, number]> = m.series?.length
+    ? m.series
+    : [
+        [0, m.after],
+        [Math.max(end0, 1), m.after],
+      ];
   const tEnd = Math.max(series.at(-1)![0], m.verdictAfter ?? 0, 1);
   const tStart = -tEnd * 0.2; // room before the deploy for the baseline
   const tolerance = m.limits?.tolerance ?? 1;
@@ -40,12 +45,20 @@ export function metricSeriesSvg(m: MetricFigure): string {
   parts.push(`<text x="16" y="22" font-size="14" font-weight="600" fill="#1f2933">${xml(`${m.name}${unit ? ` (${unit})` : ""}`)}</text>`);
   // Baseline band: from zero to tolerance × the baseline counts as normal (at least 3 px tall).
   const bandTop = Math.min(y(m.before * tolerance), bottom - 3);
-  parts.push(`<rect data-part="baseline-band" x="${left}" y="${bandTop}" width="${right - left}" height="${round(bottom - bandTop)}" fill="#e3f4ea"><title>${xml(`baseline: ${fmt(m.before)} ${unit}`.trim())}</title></rect>`);
-  parts.push(`<line x1="${left}" y1="${y(m.before)}" x2="${right}" y2="${y(m.before)}" stroke="#2e9e5b" stroke-width="1" stroke-dasharray="3 3"/>`);
-  parts.push(`<text x="${left + 4}" y="${round(Math.max(y(m.before) - 4, top + 10))}" font-size="10" fill="#2e7d4f">${xml(`baseline ${fmt(m.before)}`)}</text>`);
+  parts.push(
+    `<rect data-part="baseline-band" x="${left}" y="${bandTop}" width="${right - left}" height="${round(bottom - bandTop)}" fill="#e3f4ea"><title>${xml(`baseline: ${fmt(m.before)} ${unit}`.trim())}</title></rect>`,
+  );
+  parts.push(
+    `<line x1="${left}" y1="${y(m.before)}" x2="${right}" y2="${y(m.before)}" stroke="#2e9e5b" stroke-width="1" stroke-dasharray="3 3"/>`,
+  );
+  parts.push(
+    `<text x="${left + 4}" y="${round(Math.max(y(m.before) - 4, top + 10))}" font-size="10" fill="#2e7d4f">${xml(`baseline ${fmt(m.before)}`)}</text>`,
+  );
   if (ratio) {
     const ry = y(m.before * ratio);
-    parts.push(`<line data-part="regression-line" x1="${left}" y1="${ry}" x2="${right}" y2="${ry}" stroke="#d64545" stroke-width="1" stroke-dasharray="6 4"/>`);
+    parts.push(
+      `<line data-part="regression-line" x1="${left}" y1="${ry}" x2="${right}" y2="${ry}" stroke="#d64545" stroke-width="1" stroke-dasharray="6 4"/>`,
+    );
     const label = `regression ×${fmt(ratio)}`;
     parts.push(`<text x="${right - 4}" y="${round(ry - 4)}" font-size="10" fill="#b83232" text-anchor="end">${xml(label)}</text>`);
   }
@@ -54,7 +67,9 @@ export function metricSeriesSvg(m: MetricFigure): string {
   parts.push(`<text x="${left - 6}" y="${bottom + 4}" font-size="10" fill="#52606d" text-anchor="end">0</text>`);
   parts.push(`<text x="${left - 6}" y="${top + 4}" font-size="10" fill="#52606d" text-anchor="end">${xml(fmt(yMax))}</text>`);
   const endLabel = `+${secs(tEnd)}`;
-  parts.push(`<text x="${fit(x(tEnd), endLabel, 10)}" y="${bottom + 16}" font-size="10" fill="#52606d" text-anchor="middle">${xml(endLabel)}</text>`);
+  parts.push(
+    `<text x="${fit(x(tEnd), endLabel, 10)}" y="${bottom + 16}" font-size="10" fill="#52606d" text-anchor="middle">${xml(endLabel)}</text>`,
+  );
   // Before the deploy: the baseline rate; after it: what verify watched.
   parts.push(`<line x1="${x(tStart)}" y1="${y(m.before)}" x2="${x(0)}" y2="${y(m.before)}" stroke="#52606d" stroke-width="2"/>`);
   const line = [[0, series[0]![1]] as [number, number], ...series].map(([t, v]) => `${x(t)},${y(v)}`).join(" ");
@@ -66,7 +81,9 @@ export function metricSeriesSvg(m: MetricFigure): string {
     const mx = x(t);
     const ly = row === 0 ? 38 : 52;
     parts.push(`<line data-marker="${kind}" x1="${mx}" y1="${ly + 4}" x2="${mx}" y2="${bottom}" stroke="${color}" stroke-width="1.5"/>`);
-    parts.push(`<text data-marker-label="${kind}" x="${fit(mx, text, 11)}" y="${ly}" font-size="11" fill="${color}" text-anchor="middle">${xml(text)}</text>`);
+    parts.push(
+      `<text data-marker-label="${kind}" x="${fit(mx, text, 11)}" y="${ly}" font-size="11" fill="${color}" text-anchor="middle">${xml(text)}</text>`,
+    );
   };
   marker("deploy", 0, "deploy", 0, "#1f2933");
   if (m.verdictAfter !== undefined && m.verdict) {

@@ -64,7 +64,12 @@ export interface ReviewModel {
   generatedAt: string;
 }
 
-const KIND_LABEL: Record<(typeof PREVENTION_KINDS)[number], string> = { test: "Tests", monitoring: "Monitoring", process: "Process", docs: "Docs" };
+const KIND_LABEL: Record<(typeof PREVENTION_KINDS)[number], string> = {
+  test: "Tests",
+  monitoring: "Monitoring",
+  process: "Process",
+  docs: "Docs",
+};
 const dur = (from: string, to: string) => formatDuration(Date.parse(to) - Date.parse(from));
 
 export function buildReviewModel(incident: Incident, events: readonly TimelineEvent[], now: Date): ReviewModel {
@@ -86,7 +91,9 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
   const rootCause = str(incident.data.rootCause);
   const impactNote = str(incident.data.impact);
   const fixed = m.deployed ?? m.verified;
-  const duration = m.verified ? dur(incident.discoveredAt, m.verified) : `${dur(incident.discoveredAt, now.toISOString())} so far (not verified in production yet)`;
+  const duration = m.verified
+    ? dur(incident.discoveredAt, m.verified)
+    : `${dur(incident.discoveredAt, now.toISOString())} so far (not verified in production yet)`;
   const due = reviewDueAt(incident, events);
 
   const summaryLines = [
@@ -140,29 +147,50 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
     resolution: {
       ...(pr ? { pr } : {}),
       ...(tag ? { tag } : {}),
-      deploys: deploys.map((d) => ({ env: d.env, ...(d.at ? { at: utcMinutes(d.at) } : {}), ...(d.what ? { what: d.what } : {}), ...(d.url ? { url: d.url } : {}) })),
+      deploys: deploys.map((d) => ({
+        env: d.env,
+        ...(d.at ? { at: utcMinutes(d.at) } : {}),
+        ...(d.what ? { what: d.what } : {}),
+        ...(d.url ? { url: d.url } : {}),
+      })),
       ...(verification ? { verification: { ...verification, ...(verification.at ? { at: utcMinutes(verification.at) } : {}) } } : {}),
       rollbacks,
       empty: !pr && !tag && deploys.length === 0 && !verification && rollbacks.length === 0,
     },
     metrics,
     ...wentWellWrong(incident, state, m, deadline, metrics),
-    actions: actions.map((a) => ({ ...a, ...(a.kind ? { kindLabel: KIND_LABEL[a.kind] } : {}), ...(followupOf.has(a.id) ? { followup: followupOf.get(a.id) } : {}) })),
-    prevention: PREVENTION_KINDS.map((k) => ({ label: KIND_LABEL[k], items: actions.filter((a) => a.kind === k).map((a) => `${a.text} (${a.id}, ${a.owner}, due ${a.due})`) })),
+    actions: actions.map((a) => ({
+      ...a,
+      ...(a.kind ? { kindLabel: KIND_LABEL[a.kind] } : {}),
+      ...(followupOf.has(a.id) ? { followup: followupOf.get(a.id) } : {}),
+    })),
+    prevention: PREVENTION_KINDS.map((k) => ({
+      label: KIND_LABEL[k],
+      items: actions.filter((a) => a.kind === k).map((a) => `${a.text} (${a.id}, ${a.owner}, due ${a.due})`),
+    })),
     milestones: m,
     generatedAt: utcMinutes(now.toISOString()),
   };
 }
 
 /** The facts that pre-fill What Went Well / What Went Wrong. People edit them afterwards. */
-function wentWellWrong(incident: Incident, s: IncidentState, m: Milestones, deadline: DeadlineOutcome, metrics: MetricFigure[]): { wentWell: string[]; wentWrong: string[] } {
+function wentWellWrong(
+  incident: Incident,
+  s: IncidentState,
+  m: Milestones,
+  deadline: DeadlineOutcome,
+  metrics: MetricFigure[],
+): { wentWell: string[]; wentWrong: string[] } {
   const well: string[] = [];
   const wrong: string[] = [];
   const level = LEVELS[incident.priority];
 
-  if (deadline.state === "met") well.push(`Fixed in production within the deadline of ${level.respondWithin}, ${formatDuration(deadline.marginMs)} to spare.`);
-  else if (deadline.state === "missed") wrong.push(`The ${level.respondWithin} deadline was missed by ${formatDuration(deadline.marginMs)}.`);
-  else if (deadline.state === "overdue") wrong.push(`The ${level.respondWithin} deadline passed ${formatDuration(deadline.marginMs)} ago with no fix in production.`);
+  if (deadline.state === "met")
+    well.push(`Fixed in production within the deadline of ${level.respondWithin}, ${formatDuration(deadline.marginMs)} to spare.`);
+  else if (deadline.state === "missed")
+    wrong.push(`The ${level.respondWithin} deadline was missed by ${formatDuration(deadline.marginMs)}.`);
+  else if (deadline.state === "overdue")
+    wrong.push(`The ${level.respondWithin} deadline passed ${formatDuration(deadline.marginMs)} ago with no fix in production.`);
 
   if (m.firstCommit) {
     const t = Date.parse(m.firstCommit) - Date.parse(incident.discoveredAt);
@@ -175,7 +203,9 @@ function wentWellWrong(incident: Incident, s: IncidentState, m: Milestones, dead
   const checks = new Map<string, string>();
   for (const r of s.checks.runs) if (r.name) checks.set(r.name, r.status);
   const passed = [...checks].filter(([, st]) => st === "passed").map(([n]) => n);
-  const skipped = s.checks.runs.filter((r) => r.status === "skipped").map((r) => `${r.name || "a check"}${r.reason ? ` (${r.reason})` : ""}`);
+  const skipped = s.checks.runs
+    .filter((r) => r.status === "skipped")
+    .map((r) => `${r.name || "a check"}${r.reason ? ` (${r.reason})` : ""}`);
   const failedOnce = [...new Set(s.checks.runs.filter((r) => r.status === "failed" || r.status === "timed-out").map((r) => r.name || "?"))];
   if (passed.length) well.push(`Checks ran and passed: ${passed.join(", ")}.`);
   if (skipped.length) wrong.push(`Checks skipped: ${[...new Set(skipped)].join("; ")}.`);
@@ -188,7 +218,8 @@ function wentWellWrong(incident: Incident, s: IncidentState, m: Milestones, dead
 
   const approvals = [...new Set(s.approvals.map((a) => a.by))];
   if (approvals.length) well.push(`Reviewed and approved by ${approvals.join(", ")}.`);
-  for (const w of s.waivers) wrong.push(`${w.item === "approval" ? "Approval" : w.item} waived by ${w.by}${str(w.reason) ? `: ${str(w.reason)}` : ""}.`);
+  for (const w of s.waivers)
+    wrong.push(`${w.item === "approval" ? "Approval" : w.item} waived by ${w.by}${str(w.reason) ? `: ${str(w.reason)}` : ""}.`);
 
   if (m.verified) {
     const figures = metrics.map((x) => `${x.name} ${x.before} → ${x.after}${x.unit ? ` ${x.unit}` : ""}`);
@@ -197,7 +228,10 @@ function wentWellWrong(incident: Incident, s: IncidentState, m: Milestones, dead
   if (m.regression) wrong.push(`Verification saw a regression at ${utcMinutes(m.regression)}.`);
 
   const rollbacks = s.rollbacks;
-  if (rollbacks.length) wrong.push(`Rolled back ${rollbacks.length === 1 ? "once" : `${rollbacks.length} times`}${rollbacks.map((r) => (r.reason ? ` (${r.reason})` : "")).join("")}.`);
+  if (rollbacks.length)
+    wrong.push(
+      `Rolled back ${rollbacks.length === 1 ? "once" : `${rollbacks.length} times`}${rollbacks.map((r) => (r.reason ? ` (${r.reason})` : "")).join("")}.`,
+    );
   else if (m.verified) well.push("No rollback was needed: the fix was verified in production.");
 
   const sent = [...new Set(s.announcements.sent.map((a) => a.channel ?? a.summary ?? "a channel"))];

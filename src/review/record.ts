@@ -10,7 +10,8 @@ import { readPr } from "../domain/state/pr.js";
 export type Json = Record<string, unknown>;
 
 export const isObj = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
-export const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : undefined);
+export const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : undefined;
 export const num = (v: unknown): number | undefined => {
   if (typeof v === "number" && Number.isFinite(v)) return v;
   if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
@@ -21,7 +22,6 @@ const isoOf = (v: unknown): string | undefined => {
   const s = str(v);
   return s && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : undefined;
 };
-
 
 /** When each phase of the release was reached, from the timeline (ISO strings). */
 export interface Milestones {
@@ -57,7 +57,11 @@ export function readPrFacts(incident: Incident): PrFacts | null {
 }
 
 /** The version tag: data.release as a string or {tag|version|name}, else the release.tagged event. */
-export function readTag(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): string | undefined {
+export function readTag(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  state: IncidentState = incidentState(events),
+): string | undefined {
   const r = incident.data.release;
   if (typeof r === "string") return r;
   if (isObj(r)) {
@@ -86,19 +90,42 @@ export interface MetricFigure {
 }
 
 /** Before/after figures: data.verification.metrics (list or map), then the verify.* events' data.metrics. */
-export function readMetrics(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): MetricFigure[] {
+export function readMetrics(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  state: IncidentState = incidentState(events),
+): MetricFigure[] {
   const out = new Map<string, MetricFigure>();
   const take = (src: unknown) => {
-    const entries: Array<[string | undefined, unknown]> = Array.isArray(src) ? src.map((x) => [undefined, x]) : isObj(src) ? Object.entries(src) : [];
+    const entries: Array<[string | undefined, unknown]> = Array.isArray(src)
+      ? src.map((x) => [undefined, x])
+      : isObj(src)
+        ? Object.entries(src)
+        : [];
     for (const [key, m] of entries) {
       if (!isObj(m)) continue;
       const name = str(m.name) ?? str(m.metric) ?? str(m.label) ?? str(m.id) ?? key;
       const before = num(m.before) ?? num(m.baseline) ?? num(m.beforeRate) ?? num(m.beforeValue);
       const after = num(m.after) ?? num(m.current) ?? num(m.afterRate) ?? num(m.afterValue);
       if (!name || before === undefined || after === undefined || out.has(name)) continue;
-      const series = Array.isArray(m.series) ? (m.series as unknown[]).filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number") : [];
-      const limits = isObj(m.limits) && num(m.limits.tolerance) !== undefined && num(m.limits.regressionRatio) !== undefined ? { tolerance: num(m.limits.tolerance)!, regressionRatio: num(m.limits.regressionRatio)! } : undefined;
-      out.set(name, { name, before, after, ...(str(m.unit) ? { unit: str(m.unit) } : {}), ...(series.length ? { series } : {}), ...(limits ? { limits } : {}), ...verdictOf });
+      const series = Array.isArray(m.series)
+        ? (m.series as unknown[]).filter(
+            (p): p is [number, number] => Array.isArray(p) && typeof p[0] === "number" && typeof p[1] === "number",
+          )
+        : [];
+      const limits =
+        isObj(m.limits) && num(m.limits.tolerance) !== undefined && num(m.limits.regressionRatio) !== undefined
+          ? { tolerance: num(m.limits.tolerance)!, regressionRatio: num(m.limits.regressionRatio)! }
+          : undefined;
+      out.set(name, {
+        name,
+        before,
+        after,
+        ...(str(m.unit) ? { unit: str(m.unit) } : {}),
+        ...(series.length ? { series } : {}),
+        ...(limits ? { limits } : {}),
+        ...verdictOf,
+      });
     }
   };
   const verdictOf: Pick<MetricFigure, "verdictAfter" | "verdict" | "rollback"> = {};
@@ -127,9 +154,15 @@ export interface VerificationFacts {
   summary?: string;
 }
 
-export function readVerification(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): VerificationFacts | null {
+export function readVerification(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  state: IncidentState = incidentState(events),
+): VerificationFacts | null {
   const v = incident.data.verification;
-  const ev = verdictsOf(state, "production").filter((x) => x.verdict === "verified" || x.verdict === "regression").pop();
+  const ev = verdictsOf(state, "production")
+    .filter((x) => x.verdict === "verified" || x.verdict === "regression")
+    .pop();
   const fromEvent: VerificationFacts | null = ev ? { outcome: ev.verdict, at: ev.at, summary: ev.summary } : null;
   if (!isObj(v)) return fromEvent;
   const src = isObj(v.production) ? v.production : v;
@@ -144,7 +177,9 @@ export function readVerification(incident: Incident, events: readonly TimelineEv
 export function countBackports(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): number {
   const b = incident.data.backports;
   const list = Array.isArray(b) ? b : isObj(b) ? Object.values(b) : [];
-  const done = list.filter((x) => isObj(x) && /^(done|merged|picked|pushed|opened|applied)$/i.test(str(x.state) ?? str(x.status) ?? "")).length;
+  const done = list.filter(
+    (x) => isObj(x) && /^(done|merged|picked|pushed|opened|applied)$/i.test(str(x.state) ?? str(x.status) ?? ""),
+  ).length;
   return done > 0 ? done : state.backports.done.length;
 }
 

@@ -22,7 +22,11 @@ export async function loadReviewTemplate(repoRoot: string | null): Promise<{ tex
     const st = await lstat(join(repoRoot, rel)).catch(() => null);
     if (st) {
       if (!st.isFile() || st.size > MAX_BYTES)
-        throw new FirebreakError({ code: "TEMPLATE_INVALID", message: `${rel} must be a regular file under ${MAX_BYTES / 1024} KB.`, next: `replace ${rel} with the template text, or delete it to use the default` });
+        throw new FirebreakError({
+          code: "TEMPLATE_INVALID",
+          message: `${rel} must be a regular file under ${MAX_BYTES / 1024} KB.`,
+          next: `replace ${rel} with the template text, or delete it to use the default`,
+        });
       const text = await readFile(join(repoRoot, rel), "utf8");
       parseTemplate(text, rel);
       return { text, source: rel };
@@ -51,12 +55,29 @@ export interface RenderedReview {
  * `base` is the review's file name without .md (ENG-1234): the charts are named after it.
  * `previous` is the Markdown already on disk, whose edited sections are kept.
  */
-export async function renderReview(opts: { model: ReviewModel; repoRoot: string | null; base: string; previous: string | null; html: boolean; now: Date; charts: boolean }): Promise<RenderedReview> {
+export async function renderReview(opts: {
+  model: ReviewModel;
+  repoRoot: string | null;
+  base: string;
+  previous: string | null;
+  html: boolean;
+  now: Date;
+  charts: boolean;
+}): Promise<RenderedReview> {
   const { model } = opts;
   const charts: ChartFile[] = [];
   let timeline: ChartFile | null = null;
   if (opts.charts) {
-    timeline = { file: `${opts.base}.timeline.svg`, name: "timeline", svg: phaseTimelineSvg({ ticket: model.ticket, milestones: model.milestones, deadlineAt: model.deadlineIso, now: opts.now.toISOString() }) };
+    timeline = {
+      file: `${opts.base}.timeline.svg`,
+      name: "timeline",
+      svg: phaseTimelineSvg({
+        ticket: model.ticket,
+        milestones: model.milestones,
+        deadlineAt: model.deadlineIso,
+        now: opts.now.toISOString(),
+      }),
+    };
     charts.push(timeline);
     const used = new Set<string>();
     for (const m of model.metrics) {
@@ -69,15 +90,34 @@ export async function renderReview(opts: { model: ReviewModel; repoRoot: string 
   const t = await loadReviewTemplate(opts.repoRoot);
   const view = {
     ...model,
-    charts: { timeline: timeline ? { file: basename(timeline.file) } : null, metrics: charts.slice(1).map((c) => ({ file: c.file, name: c.name })) },
+    charts: {
+      timeline: timeline ? { file: basename(timeline.file) } : null,
+      metrics: charts.slice(1).map((c) => ({ file: c.file, name: c.name })),
+    },
   };
   const generated = renderTemplate(t.text, view as unknown as Record<string, unknown>, "markdown", t.source).replace(/\n{3,}/g, "\n\n");
   const merged = mergeBlocks(generated, opts.previous);
   let html: string | null = null;
   if (opts.html) {
     const blocks = new Map(parseBlocks(merged.text).map((b) => [b.id, b.content]));
-    const orphans = parseBlocks(merged.text).filter((b) => merged.orphaned.includes(b.id)).map((b) => ({ id: b.id, content: b.content }));
-    html = renderReviewHtml({ model, blocks, orphans, timelineSvg: timeline?.svg ?? null, metricSvgs: charts.slice(1).map((c) => ({ name: c.name, svg: c.svg })) });
+    const orphans = parseBlocks(merged.text)
+      .filter((b) => merged.orphaned.includes(b.id))
+      .map((b) => ({ id: b.id, content: b.content }));
+    html = renderReviewHtml({
+      model,
+      blocks,
+      orphans,
+      timelineSvg: timeline?.svg ?? null,
+      metricSvgs: charts.slice(1).map((c) => ({ name: c.name, svg: c.svg })),
+    });
   }
-  return { markdown: merged.text, html, charts, kept: merged.kept, refreshed: merged.refreshed, orphaned: merged.orphaned, template: t.source };
+  return {
+    markdown: merged.text,
+    html,
+    charts,
+    kept: merged.kept,
+    refreshed: merged.refreshed,
+    orphaned: merged.orphaned,
+    template: t.source,
+  };
 }

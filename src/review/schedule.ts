@@ -48,7 +48,11 @@ export function deadlineOutcome(incident: Incident, m: Milestones, now: Date): D
 export type ReviewStatus = "not-needed" | "done" | "scheduled" | "written" | "due" | "overdue" | "pending";
 
 /** One word for the incident log and status: where the review stands. */
-export function reviewStatus(incident: Incident, events: readonly TimelineEvent[], now: Date): { status: ReviewStatus; due: string | null; text: string } {
+export function reviewStatus(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  now: Date,
+): { status: ReviewStatus; due: string | null; text: string } {
   const r = readReviewState(incident);
   const due = reviewDueAt(incident, events);
   const doneEv = incidentState(events).review.done !== null;
@@ -72,7 +76,10 @@ export function reviewStatusLine(incident: Incident, events: readonly TimelineEv
   if (!LEVELS[incident.priority].reviewRequired) return null;
   const s = reviewStatus(incident, events, now);
   if (s.status === "done" || s.status === "not-needed") return null;
-  const what = s.status === "written" || s.status === "scheduled" ? "firebreak review --done   # when the meeting is held" : "firebreak review --write";
+  const what =
+    s.status === "written" || s.status === "scheduled"
+      ? "firebreak review --done   # when the meeting is held"
+      : "firebreak review --write";
   if (!s.due) return `Review due ${LEVELS[incident.priority].reviewDueHours} h after the fix is verified: ${what}`;
   const left = timeLeft(new Date(s.due), now);
   const sched = readReviewState(incident).scheduled;

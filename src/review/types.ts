@@ -60,7 +60,17 @@ export function readActions(incident: Incident): ActionItem[] {
     const text = str(a.text);
     if (!id || !text) return [];
     const kind = PREVENTION_KINDS.find((k) => k === a.kind);
-    return [{ id, text, owner: str(a.owner) ?? "", due: str(a.due) ?? "", ...(kind ? { kind } : {}), addedAt: str(a.addedAt) ?? "", addedBy: str(a.addedBy) ?? "" }];
+    return [
+      {
+        id,
+        text,
+        owner: str(a.owner) ?? "",
+        due: str(a.due) ?? "",
+        ...(kind ? { kind } : {}),
+        addedAt: str(a.addedAt) ?? "",
+        addedBy: str(a.addedBy) ?? "",
+      },
+    ];
   });
 }
 

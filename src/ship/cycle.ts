@@ -25,7 +25,11 @@ export function readRollbacks(incident: Incident): RollbackEntry[] {
 
 /** The rollback that took `version` out of production, or null when it was never rolled back. */
 export function rollbackOf(incident: Incident, version: string): RollbackEntry | null {
-  return readRollbacks(incident).filter((r) => r.from === version).pop() ?? null;
+  return (
+    readRollbacks(incident)
+      .filter((r) => r.from === version)
+      .pop() ?? null
+  );
 }
 
 interface DeployEntry {
@@ -40,7 +44,9 @@ interface DeployEntry {
  * release before it (a feature flag switched off leaves the same version running).
  */
 export function runningAfterRollback(incident: Incident, rolledBack: { tag: string; previous: string | null }): string | null {
-  const list = ((incident.data.deploys as Record<string, DeployEntry[]> | undefined)?.production ?? []).filter((d) => d && typeof d.version === "string");
+  const list = ((incident.data.deploys as Record<string, DeployEntry[]> | undefined)?.production ?? []).filter(
+    (d) => d && typeof d.version === "string",
+  );
   const last = list[list.length - 1];
   if (last && last.purpose === "rollback" && last.version !== rolledBack.tag && parseVersion(last.version)) return last.version;
   return rolledBack.previous;

@@ -65,7 +65,13 @@ async function deployTimeoutMs(app: WorkflowDeps, env: string): Promise<number> 
   return (t ?? 1800) * 1000;
 }
 
-export async function runDeployStep(app: WorkflowDeps, deps: EffectDeps, incident: Incident, step: DeployStep, o: DeployOptions): Promise<EffectOutcome<StepDeployment>> {
+export async function runDeployStep(
+  app: WorkflowDeps,
+  deps: EffectDeps,
+  incident: Incident,
+  step: DeployStep,
+  o: DeployOptions,
+): Promise<EffectOutcome<StepDeployment>> {
   const logFile = await logFileFor(app, incident, step);
   const io: DeployIO = { logFile, announce: (t) => o.say(t), line: (t) => o.say(`  │ ${t}`) };
   const { env, version, sha } = step.target;
@@ -86,16 +92,36 @@ export async function runDeployStep(app: WorkflowDeps, deps: EffectDeps, inciden
       });
   }
   if (o.confirmDeployed && !existing)
-    throw new FirebreakError({ code: "NOTHING_TO_CONFIRM", message: `No interrupted deploy of ${version} to ${env} is waiting to be confirmed.`, next: step.command });
+    throw new FirebreakError({
+      code: "NOTHING_TO_CONFIRM",
+      message: `No interrupted deploy of ${version} to ${env} is waiting to be confirmed.`,
+      next: step.command,
+    });
   if (o.confirmDeployed && existing && existing.state !== "done") {
     // A person looked and says it is live: record that, with who said it.
-    const result: StepDeployment = { deployer: step.deployer.type, env, version, sha, id: null, url: null, logFile, key: step.key, at: at(), confirmedBy: deps.actor };
-    await deps.store.recordOutcome(incident.id, step.key, { state: "done", result: { ...result } }, {
+    const result: StepDeployment = {
+      deployer: step.deployer.type,
+      env,
+      version,
+      sha,
+      id: null,
+      url: null,
+      logFile,
+      key: step.key,
       at: at(),
-      actor: deps.actor,
-      kind: step.kind,
-      data: { ...result, summary: `${version} on ${env} (confirmed by ${deps.actor})` },
-    });
+      confirmedBy: deps.actor,
+    };
+    await deps.store.recordOutcome(
+      incident.id,
+      step.key,
+      { state: "done", result: { ...result } },
+      {
+        at: at(),
+        actor: deps.actor,
+        kind: step.kind,
+        data: { ...result, summary: `${version} on ${env} (confirmed by ${deps.actor})` },
+      },
+    );
     return { result, how: "reconciled" };
   }
 
@@ -116,7 +142,20 @@ export async function runDeployStep(app: WorkflowDeps, deps: EffectDeps, inciden
           return "unknown";
         }
         if (live === "unknown") return "unknown";
-        return live ? { deployer: step.deployer.type, env, version, sha, id: null, url: null, logFile, key: step.key, at: at(), summary: `${version} is live on ${env}` } : null;
+        return live
+          ? {
+              deployer: step.deployer.type,
+              env,
+              version,
+              sha,
+              id: null,
+              url: null,
+              logFile,
+              key: step.key,
+              at: at(),
+              summary: `${version} is live on ${env}`,
+            }
+          : null;
       },
       perform: async () => {
         // Stopped (Ctrl-C) before it started: nothing happened, so a re-run simply deploys.
@@ -139,7 +178,12 @@ export async function runDeployStep(app: WorkflowDeps, deps: EffectDeps, inciden
           await Promise.allSettled(notes);
           await app.held?.markDeploy(null).catch(() => undefined);
         }
-        return { ...d, key: step.key, at: at(), summary: `${d.version} on ${env}${d.url ? ` ${d.url}` : ""}${d.id ? ` (id ${d.id})` : ""}` };
+        return {
+          ...d,
+          key: step.key,
+          at: at(),
+          summary: `${d.version} on ${env}${d.url ? ` ${d.url}` : ""}${d.id ? ` (id ${d.id})` : ""}`,
+        };
       },
       settle: `check whether ${version} is live on ${env}. If it is not: ${step.command} --redeploy   If it is: ${step.command} --confirm-deployed`,
     },

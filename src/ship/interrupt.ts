@@ -19,11 +19,17 @@ export function guardSignals(say: (line: string) => void, graceMs = 10_000): Sig
  * The error shown after an interrupted run. `cause` is what unwound the run: a possibly-done
  * effect (the command was stopped part-way) or anything else (stopped between steps).
  */
-export function interruptedError(sig: NodeJS.Signals, cause: unknown, o: { what: string; command: string; ambiguousNext: string }): FirebreakError {
+export function interruptedError(
+  sig: NodeJS.Signals,
+  cause: unknown,
+  o: { what: string; command: string; ambiguousNext: string },
+): FirebreakError {
   const partway = cause instanceof FirebreakError && cause.code === "EFFECT_POSSIBLY_DONE";
   return new FirebreakError({
     code: "INTERRUPTED",
-    message: partway ? `Stopped by ${sig} during ${o.what}: it may have partly happened. The locks are released.` : `Stopped by ${sig}; the locks are released.`,
+    message: partway
+      ? `Stopped by ${sig} during ${o.what}: it may have partly happened. The locks are released.`
+      : `Stopped by ${sig}; the locks are released.`,
     why: partway
       ? "It is recorded as possibly done, so it is never repeated without asking the platform or you first."
       : `Nothing was left half-done: ${cause instanceof Error ? cause.message : String(cause)}.`,

@@ -51,7 +51,9 @@ function alive(pid: number): boolean {
 
 /** A holder that is gone on this host but left its deploy running. */
 const orphanedDeploy = (held: Lease): DeployMark | null =>
-  held.host === hostname() && !alive(held.pid) && held.deploy && held.deploy.host === hostname() && groupAlive(held.deploy.pgid) ? held.deploy : null;
+  held.host === hostname() && !alive(held.pid) && held.deploy && held.deploy.host === hostname() && groupAlive(held.deploy.pgid)
+    ? held.deploy
+    : null;
 
 function takeable(held: Lease, now: Date): boolean {
   if (held.host === hostname()) return !alive(held.pid) && !(held.deploy && held.deploy.host === held.host && groupAlive(held.deploy.pgid));
@@ -59,12 +61,25 @@ function takeable(held: Lease, now: Date): boolean {
   return held.expiresAt !== "" && Date.parse(held.expiresAt) < now.getTime();
 }
 
-export async function acquireLocks(store: Store, names: string[], who: Omit<LockInfo, "id" | "name" | "pid" | "host" | "since" | "deploy">, now: Date, o: LockOptions = {}): Promise<HeldLock> {
+export async function acquireLocks(
+  store: Store,
+  names: string[],
+  who: Omit<LockInfo, "id" | "name" | "pid" | "host" | "since" | "deploy">,
+  now: Date,
+  o: LockOptions = {},
+): Promise<HeldLock> {
   const id = `lk_${randomBytes(4).toString("hex")}`;
   const ttl = o.ttlMs ?? DEFAULT_TTL_MS;
   const holder = { ...who, host: hostname(), pid: process.pid };
   const attempt = () =>
-    store.acquireLeases({ id, names, holder, now: now.toISOString(), expiresAt: new Date(Date.now() + ttl).toISOString(), canTakeOver: (held) => takeable(held, new Date()) });
+    store.acquireLeases({
+      id,
+      names,
+      holder,
+      now: now.toISOString(),
+      expiresAt: new Date(Date.now() + ttl).toISOString(),
+      canTakeOver: (held) => takeable(held, new Date()),
+    });
   let got = await attempt();
   if (!got.ok) {
     const orphan = orphanedDeploy(got.held);
@@ -77,7 +92,10 @@ export async function acquireLocks(store: Store, names: string[], who: Omit<Lock
   }
   const { token } = got;
   // The heartbeat: keeps the lease from expiring while this run lives (it never keeps Node alive).
-  const beat = setInterval(() => void store.renewLeases(id, token, new Date(Date.now() + ttl).toISOString()).catch(() => undefined), Math.max(1000, Math.floor(ttl / 3)));
+  const beat = setInterval(
+    () => void store.renewLeases(id, token, new Date(Date.now() + ttl).toISOString()).catch(() => undefined),
+    Math.max(1000, Math.floor(ttl / 3)),
+  );
   beat.unref();
   let released = false;
   return {

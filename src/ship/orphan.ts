@@ -24,7 +24,8 @@ export function groupAlive(pgid: number): boolean {
 }
 
 /** A deploy recorded on this host whose process group is still running. */
-export const runningHere = (mark: DeployMark | null | undefined): mark is DeployMark => Boolean(mark && mark.host === hostname() && groupAlive(mark.pgid));
+export const runningHere = (mark: DeployMark | null | undefined): mark is DeployMark =>
+  Boolean(mark && mark.host === hostname() && groupAlive(mark.pgid));
 
 const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, "utf8").split(/\r?\n/) : []);
 
@@ -68,7 +69,9 @@ export async function waitForDeploy(mark: DeployMark, o: WaitOptions): Promise<"
   };
   const wasRunning = groupAlive(mark.pgid);
   if (wasRunning)
-    o.say(`The deploy started by an earlier run (process group ${mark.pgid} on ${mark.host}, since ${mark.startedAt}) is still running: waiting for it to end (at most ${Math.round(o.boundMs / 1000)} s). Its log: ${mark.log}`);
+    o.say(
+      `The deploy started by an earlier run (process group ${mark.pgid} on ${mark.host}, since ${mark.startedAt}) is still running: waiting for it to end (at most ${Math.round(o.boundMs / 1000)} s). Its log: ${mark.log}`,
+    );
   const deadline = Date.now() + o.boundMs;
   while (groupAlive(mark.pgid)) {
     relay(false);

@@ -28,8 +28,18 @@ export function rollbackPlan(config: Config, deployer: Deployer | null, previous
       ? `redeploy ${previousTag} through ${via}`
       : "no earlier release tag to redeploy";
   return [
-    { strategy: "revert", available: true, how: `git revert the merge on ${config.production.branch}, push, tag the next patch and deploy it through ${via}`, isDefault: def === "revert" },
-    { strategy: "previous", available: Boolean(deployer?.rollback) || previousTag !== null, how: previousHow, isDefault: def === "previous" },
+    {
+      strategy: "revert",
+      available: true,
+      how: `git revert the merge on ${config.production.branch}, push, tag the next patch and deploy it through ${via}`,
+      isDefault: def === "revert",
+    },
+    {
+      strategy: "previous",
+      available: Boolean(deployer?.rollback) || previousTag !== null,
+      how: previousHow,
+      isDefault: def === "previous",
+    },
     {
       strategy: "flag",
       available: Boolean(flag?.command || (flag?.env && deployer?.setEnv)),

@@ -11,7 +11,6 @@ import { TEMP_WORKTREE_NAME, tempWorktreeDir } from "../adapters/git/temp-worktr
 // Platform CLIs keep their project link in these (usually git-ignored) folders.
 const LINK_DIRS = [".vercel", ".netlify", ".elasticbeanstalk"];
 
-
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -42,14 +41,25 @@ export async function cleanStaleWorktrees(git: Git): Promise<string[]> {
   return removed;
 }
 
-export async function withWorktree<T>(git: Git, sha: string, fn: (dir: string, wt: Git) => Promise<T>, opts: { copyLinksFrom?: string } = {}): Promise<T> {
+export async function withWorktree<T>(
+  git: Git,
+  sha: string,
+  fn: (dir: string, wt: Git) => Promise<T>,
+  opts: { copyLinksFrom?: string } = {},
+): Promise<T> {
   const dir = await tempWorktreeDir("release");
   try {
     await git.git(["worktree", "add", "--detach", "--quiet", "--end-of-options", dir, sha]);
     if (opts.copyLinksFrom) {
       for (const d of LINK_DIRS) {
         const from = join(opts.copyLinksFrom, d);
-        if (await stat(from).then((s) => s.isDirectory(), () => false)) await cp(from, join(dir, d), { recursive: true });
+        if (
+          await stat(from).then(
+            (s) => s.isDirectory(),
+            () => false,
+          )
+        )
+          await cp(from, join(dir, d), { recursive: true });
       }
     }
     return await fn(dir, git.at(dir));

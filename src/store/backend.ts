@@ -27,22 +27,23 @@ export interface Backend {
  * SQLITE_BUSY instead of waiting; BEGIN IMMEDIATE waits (busy_timeout) for the lock up front.
  */
 export function inWriteTransaction<T>(backend: Backend, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  const run = () => backend.db.connection().execute(async (conn) => {
-    await sql.raw(backend.beginWrite).execute(conn);
-    let result: T;
-    try {
-      result = await fn(conn);
-    } catch (e) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
-      throw e;
-    }
-    try {
-      await sql`commit`.execute(conn);
-    } catch (e) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
-      throw e;
-    }
-    return result;
-  });
+  const run = () =>
+    backend.db.connection().execute(async (conn) => {
+      await sql.raw(backend.beginWrite).execute(conn);
+      let result: T;
+      try {
+        result = await fn(conn);
+      } catch (e) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw e;
+      }
+      try {
+        await sql`commit`.execute(conn);
+      } catch (e) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw e;
+      }
+      return result;
+    });
   return backend.serializeWrites ? backend.serializeWrites(run) : run();
 }

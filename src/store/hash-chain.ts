@@ -35,7 +35,9 @@ export function eventHash(prevHash: string, e: HashedContent): string {
     kind: e.kind,
     data: e.data,
   });
-  return createHash("sha256").update(prevHash + content, "utf8").digest("hex");
+  return createHash("sha256")
+    .update(prevHash + content, "utf8")
+    .digest("hex");
 }
 
 /**

@@ -204,7 +204,13 @@ export class KyselyStore implements Store {
     return rows.map(toEffect);
   }
 
-  async recordIntent(incidentId: string, key: string, intent: Record<string, unknown>, event: NewEvent, fence?: Fence): Promise<EffectRecord> {
+  async recordIntent(
+    incidentId: string,
+    key: string,
+    intent: Record<string, unknown>,
+    event: NewEvent,
+    fence?: Fence,
+  ): Promise<EffectRecord> {
     assertKnownEvent(event);
     return inWriteTransaction(this.#b, async (trx) => {
       await this.#lockIncident(trx, incidentId);
@@ -276,7 +282,12 @@ export class KyselyStore implements Store {
       const row = await this.#effectRow(trx, incidentId, key);
       if (!row || row.state === "done") return; // finished meanwhile: nothing in flight to describe
       const intent = { ...toEffect(row).intent, ...toJsonValue(patch) };
-      await trx.updateTable("effects").set({ intent: JSON.stringify(intent) }).where("incident_id", "=", incidentId).where("key", "=", key).execute();
+      await trx
+        .updateTable("effects")
+        .set({ intent: JSON.stringify(intent) })
+        .where("incident_id", "=", incidentId)
+        .where("key", "=", key)
+        .execute();
     });
   }
 
@@ -301,7 +312,23 @@ export class KyselyStore implements Store {
         const tookOver: Lease[] = [];
         const refused: Lease[] = [];
         for (const name of names) {
-          await trx.insertInto("leases").values({ name, holder: null, token: 0, actor: null, command: null, ticket: null, host: null, pid: null, since: null, expires_at: null, deploy: null }).onConflict((oc) => oc.column("name").doNothing()).execute();
+          await trx
+            .insertInto("leases")
+            .values({
+              name,
+              holder: null,
+              token: 0,
+              actor: null,
+              command: null,
+              ticket: null,
+              host: null,
+              pid: null,
+              since: null,
+              expires_at: null,
+              deploy: null,
+            })
+            .onConflict((oc) => oc.column("name").doNothing())
+            .execute();
           let q = trx.selectFrom("leases").selectAll().where("name", "=", name);
           if (this.#b.rowLocks) q = q.forUpdate();
           const row = (await q.executeTakeFirst())!;
@@ -315,18 +342,33 @@ export class KyselyStore implements Store {
         // The refusal names the first name asked for that is held (the incident before the environment).
         const first = req.names.map((n) => refused.find((h) => h.name === n)).find((h) => h);
         if (first) throw new LeaseHeld(first);
-        const top = await trx.selectFrom("leases").select((eb) => eb.fn.max("token").as("top")).executeTakeFirst();
+        const top = await trx
+          .selectFrom("leases")
+          .select((eb) => eb.fn.max("token").as("top"))
+          .executeTakeFirst();
         const token = Number(top?.top ?? 0) + 1;
         const h = req.holder;
         for (const row of seen) {
           // Conditional on the token read above: nobody can have changed the row in between.
           const r = await trx
             .updateTable("leases")
-            .set({ holder: req.id, token, actor: h.actor, command: h.command, ticket: h.ticket, host: h.host, pid: h.pid, since: req.now, expires_at: req.expiresAt, deploy: null })
+            .set({
+              holder: req.id,
+              token,
+              actor: h.actor,
+              command: h.command,
+              ticket: h.ticket,
+              host: h.host,
+              pid: h.pid,
+              since: req.now,
+              expires_at: req.expiresAt,
+              deploy: null,
+            })
             .where("name", "=", row.name)
             .where("token", "=", Number(row.token))
             .executeTakeFirst();
-          if (Number(r.numUpdatedRows) !== 1) throw new LeaseHeld(toLease((await trx.selectFrom("leases").selectAll().where("name", "=", row.name).executeTakeFirst())!));
+          if (Number(r.numUpdatedRows) !== 1)
+            throw new LeaseHeld(toLease((await trx.selectFrom("leases").selectAll().where("name", "=", row.name).executeTakeFirst())!));
         }
         return { ok: true as const, token, tookOver };
       });
@@ -337,19 +379,31 @@ export class KyselyStore implements Store {
   }
 
   async renewLeases(id: string, token: number, expiresAt: string): Promise<boolean> {
-    const r = await inWriteTransaction(this.#b, (trx) => trx.updateTable("leases").set({ expires_at: expiresAt }).where("holder", "=", id).where("token", "=", token).executeTakeFirst());
+    const r = await inWriteTransaction(this.#b, (trx) =>
+      trx.updateTable("leases").set({ expires_at: expiresAt }).where("holder", "=", id).where("token", "=", token).executeTakeFirst(),
+    );
     return Number(r.numUpdatedRows) > 0;
   }
 
   async markLeaseDeploy(id: string, deploy: DeployMark | null): Promise<void> {
-    await inWriteTransaction(this.#b, (trx) => trx.updateTable("leases").set({ deploy: deploy ? JSON.stringify(deploy) : null }).where("holder", "=", id).execute());
+    await inWriteTransaction(this.#b, (trx) =>
+      trx
+        .updateTable("leases")
+        .set({ deploy: deploy ? JSON.stringify(deploy) : null })
+        .where("holder", "=", id)
+        .execute(),
+    );
   }
 
   async releaseLeases(id: string): Promise<Lease[]> {
     return inWriteTransaction(this.#b, async (trx) => {
       const rows = await trx.selectFrom("leases").selectAll().where("holder", "=", id).orderBy("name").execute();
       // The row stays (with its token), so the next acquisition's token is higher still.
-      await trx.updateTable("leases").set({ holder: null, actor: null, command: null, ticket: null, host: null, pid: null, since: null, expires_at: null, deploy: null }).where("holder", "=", id).execute();
+      await trx
+        .updateTable("leases")
+        .set({ holder: null, actor: null, command: null, ticket: null, host: null, pid: null, since: null, expires_at: null, deploy: null })
+        .where("holder", "=", id)
+        .execute();
       return rows.map(toLease);
     });
   }

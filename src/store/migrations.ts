@@ -75,11 +75,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // before it. The incident row keeps the seq and hash of the newest event, written in the same
     // transaction as each append, so a shortened timeline no longer matches its head.
     async up(db) {
-      await db.schema.alterTable("incidents").addColumn("head_seq", "integer", (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable("incidents").addColumn("head_hash", "text", (c) => c.notNull().defaultTo("")).execute();
+      await db.schema
+        .alterTable("incidents")
+        .addColumn("head_seq", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable("incidents")
+        .addColumn("head_hash", "text", (c) => c.notNull().defaultTo(""))
+        .execute();
       await sql`update incidents set
         head_seq = coalesce((select max(t.seq) from timeline_events t where t.incident_id = incidents.id), 0),
-        head_hash = coalesce((select t.hash from timeline_events t where t.incident_id = incidents.id order by t.seq desc limit 1), '')`.execute(db);
+        head_hash = coalesce((select t.hash from timeline_events t where t.incident_id = incidents.id order by t.seq desc limit 1), '')`.execute(
+        db,
+      );
     },
   },
   {
@@ -134,10 +142,7 @@ export async function migrate(backend: Backend, now: () => Date = () => new Date
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
       await m.up(trx, backend);
-      await trx
-        .insertInto("firebreak_migrations")
-        .values({ version: m.version, name: m.name, applied_at: now().toISOString() })
-        .execute();
+      await trx.insertInto("firebreak_migrations").values({ version: m.version, name: m.name, applied_at: now().toISOString() }).execute();
       done.push(m.version);
     }
     return done;

@@ -27,7 +27,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     if (isFirebreakError(e)) throw e;
     if ("sqlitePath" in opts) {
       const code = (e as { code?: string }).code ?? "";
-      if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) throw (await import("./sqlite.js")).storeDamaged(resolve(opts.sqlitePath), (e as Error).message);
+      if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT"))
+        throw (await import("./sqlite.js")).storeDamaged(resolve(opts.sqlitePath), (e as Error).message);
       throw e;
     }
     throw (await import("./postgres.js")).describePostgresError(opts.postgresUrl, e);

@@ -4,8 +4,12 @@
 // Kysely's SqliteDialect make. So a Node upgrade never leaves the record unreadable until someone
 // thinks of `npm rebuild`.
 
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import type BetterSqlite3 from "better-sqlite3";
+import { dirname, join } from "node:path";
+// better-sqlite3's JavaScript is bundled into dist/ (a dozen small files node would otherwise find,
+// read and compile one by one on every run); its native binary stays in node_modules, loaded below.
+import BetterSqlite3 from "better-sqlite3";
 
 const require = createRequire(import.meta.url);
 
@@ -22,13 +26,33 @@ export interface SqliteHandle {
   close(): void;
 }
 
-const wrongAbi = (e: unknown) => /NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|was compiled against a different Node/.test(`${(e as Error)?.message} ${(e as { code?: string })?.code}`);
+const wrongAbi = (e: unknown) =>
+  /NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|was compiled against a different Node/.test(
+    `${(e as Error)?.message} ${(e as { code?: string })?.code}`,
+  );
+
+/**
+ * better-sqlite3's native binary, loaded straight from where its install puts it. Its own lookup
+ * (the `bindings` package) tries a dozen paths and reads stack traces first, which costs
+ * `firebreak status` about 10 ms; when the binary is elsewhere, null hands the job back to it.
+ */
+function nativeBinding(): object | null {
+  let file: string;
+  try {
+    file = join(dirname(require.resolve("better-sqlite3/package.json")), "build", "Release", "better_sqlite3.node");
+  } catch {
+    return null;
+  }
+  return existsSync(file) ? (require(file) as object) : null;
+}
 
 export function openSqlite(file: string, opts: { readonly?: boolean; fileMustExist?: boolean } = {}): SqliteHandle {
-  let Better: typeof BetterSqlite3;
   try {
-    Better = require("better-sqlite3") as typeof BetterSqlite3;
-    return new Better(file, opts) as unknown as SqliteHandle;
+    const addon = nativeBinding();
+    // Without the binary at its usual place, the installed package finds it its own way.
+    const Better = addon ? BetterSqlite3 : (require("better-sqlite3") as typeof BetterSqlite3);
+    // nativeBinding takes the loaded addon object too (better-sqlite3 ≥ 8; the typings say string only).
+    return new Better(file, addon ? { ...opts, nativeBinding: addon as unknown as string } : opts) as unknown as SqliteHandle;
   } catch (e) {
     if (!wrongAbi(e)) throw e;
     const builtIn = loadNodeSqlite();

@@ -41,7 +41,13 @@ export function openSqliteReader(path: string): SqliteReader | null {
     findByTicket: async (ticket: string) => newestWhere("ticket", ticket),
     findByBranch: async (branch: string) => newestWhere("branch", branch),
     listIncidents: async ({ all }: { all: boolean }): Promise<Incident[]> =>
-      (db.prepare(`select * from incidents ${all ? "" : "where status not in ('resolved', 'abandoned')"} order by created_at desc, id desc`).all() as never[]).map(toIncident),
+      (
+        db
+          .prepare(
+            `select * from incidents ${all ? "" : "where status not in ('resolved', 'abandoned')"} order by created_at desc, id desc`,
+          )
+          .all() as never[]
+      ).map(toIncident),
     timeline: async (incidentId: string): Promise<TimelineEvent[]> =>
       (db.prepare("select * from timeline_events where incident_id = ? order by seq").all(incidentId) as never[]).map(toEvent),
     close: () => db.close(),

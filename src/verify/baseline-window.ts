@@ -7,14 +7,24 @@ import { histogramQuantile, type Counts, type CumulativeSource, type Reading } f
 import type { MetricBaseline } from "./watch.js";
 
 /** A baseline from consecutive buckets covering `seconds`. */
-export function baselineFromBuckets(buckets: readonly Counts[], seconds: number, how: MetricBaseline["how"], exposure: "requests" | "seconds"): MetricBaseline {
+export function baselineFromBuckets(
+  buckets: readonly Counts[],
+  seconds: number,
+  how: MetricBaseline["how"],
+  exposure: "requests" | "seconds",
+): MetricBaseline {
   const perBucket = buckets.length ? seconds / buckets.length : seconds;
   const rows = buckets.map((b) => ({ bad: b.bad, total: exposure === "seconds" ? perBucket : b.total }));
   const bad = rows.reduce((a, b) => a + b.bad, 0);
   const total = rows.reduce((a, b) => a + b.total, 0);
   const lat = new Map<number, number>();
   for (const b of buckets) for (const x of b.buckets ?? []) lat.set(x.le, (lat.get(x.le) ?? 0) + x.count);
-  const p99 = lat.size ? histogramQuantile(0.99, [...lat].map(([le, count]) => ({ le, count }))) : undefined;
+  const p99 = lat.size
+    ? histogramQuantile(
+        0.99,
+        [...lat].map(([le, count]) => ({ le, count })),
+      )
+    : undefined;
   return { bad, total, seconds, dispersion: estimateDispersion(rows), how, ...(p99 !== undefined ? { p99 } : {}) };
 }
 

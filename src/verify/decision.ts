@@ -204,7 +204,12 @@ export function decisionModel(opts: DeciderOptions): DecisionModel {
     phi,
     restarts,
     levels,
-    priors: { regression, verified: opts.priors?.verified ?? VERIFIED_PRIOR, interval: opts.priors?.interval ?? DEFAULT_PRIOR, warmup: warmupPrior },
+    priors: {
+      regression,
+      verified: opts.priors?.verified ?? VERIFIED_PRIOR,
+      interval: opts.priors?.interval ?? DEFAULT_PRIOR,
+      warmup: warmupPrior,
+    },
     evidenceAt,
   };
 }
@@ -277,7 +282,8 @@ export function createDecider(opts: DeciderOptions): Decider {
 
   // "Verified" from every sample since the deploy (a regression present from the deploy is in
   // them too), or from the samples after the warm-up, whichever is sure first.
-  const towardVerified = (c: Snapshot): number => (c.n > 0 && c.s < ratio * p0 * c.n ? evidenceAt(c.s, p0 * c.n, ratio, priors.verified) : 0);
+  const towardVerified = (c: Snapshot): number =>
+    c.n > 0 && c.s < ratio * p0 * c.n ? evidenceAt(c.s, p0 * c.n, ratio, priors.verified) : 0;
   const checkVerified = (t: number): Outcome => {
     if (outcome === "pending" && Math.max(towardVerified(all), towardVerified({ s, n })) >= levels.verified) {
       verifiedAt = t;

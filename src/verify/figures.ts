@@ -6,7 +6,8 @@ import { afterWhat, type MetricView, type WatchResult } from "./watch.js";
 
 /** 75 s → "1 min 15 s"; 5400 s → "1 h 30 min". */
 export function duration(seconds: number): string {
-  if (seconds > 0 && seconds < 10 && !Number.isInteger(Math.round(seconds * 10) / 10)) return `${(Math.round(seconds * 10) / 10).toString()} s`;
+  if (seconds > 0 && seconds < 10 && !Number.isInteger(Math.round(seconds * 10) / 10))
+    return `${(Math.round(seconds * 10) / 10).toString()} s`;
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
   if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
@@ -83,7 +84,9 @@ export function metricRecord(v: MetricView): MetricRecord {
     before: Number((v.rate.before * 60).toPrecision(4)),
     after: v.rate.after === null ? null : Number((v.rate.after * 60).toPrecision(4)),
     unit: "per minute",
-    ...(v.fraction ? { fractionBefore: finite(v.fraction.before) ?? 0, fractionAfter: v.fraction.after === null ? null : finite(v.fraction.after) } : {}),
+    ...(v.fraction
+      ? { fractionBefore: finite(v.fraction.before) ?? 0, fractionAfter: v.fraction.after === null ? null : finite(v.fraction.after) }
+      : {}),
     ...(v.p99?.before !== undefined ? { p99MsBefore: Math.round(v.p99.before * 1000) } : {}),
     ...(v.p99?.after !== undefined ? { p99MsAfter: Math.round(v.p99.after * 1000) } : {}),
     ratio: finite(v.state.ratioEstimate),
@@ -120,7 +123,11 @@ export function watchSummary(r: WatchResult): string {
     return `inconclusive: verified ${duration(Math.min(...withdrawn.map((m) => m.state.withdrawn!.verifiedAt)))} ${afterWhat(r.view.settings)}, but since then ${withdrawn.map((m) => `${m.name} ran ${times(m.state.withdrawn!.ratioSince)} the baseline`).join(", ")}, too little to roll back on and too much to leave verified (${duration(r.view.settings.windowSeconds)} window). ${figures}${tail}`;
   if (r.unreadable)
     return `inconclusive: stopped ${duration(r.decidedAt)} ${afterWhat(r.view.settings)}, before the window ended, because every metric's last ${r.unreadable.failedReads} reads failed (${r.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
-  const slow = r.view.metrics.filter((m) => m.outcome !== "verified" && (m.state.expectedSecondsToDecide ?? 0) > r.view.settings.windowSeconds);
-  const why = slow.length ? ` At this traffic ${slow.map((m) => m.name).join(", ")} would need about ${duration(Math.max(...slow.map((m) => m.state.expectedSecondsToDecide ?? 0)))}.` : "";
+  const slow = r.view.metrics.filter(
+    (m) => m.outcome !== "verified" && (m.state.expectedSecondsToDecide ?? 0) > r.view.settings.windowSeconds,
+  );
+  const why = slow.length
+    ? ` At this traffic ${slow.map((m) => m.name).join(", ")} would need about ${duration(Math.max(...slow.map((m) => m.state.expectedSecondsToDecide ?? 0)))}.`
+    : "";
   return `inconclusive when the window ended (${duration(r.view.settings.windowSeconds)}): ${figures}.${why}${tail}`;
 }

@@ -34,13 +34,22 @@ export function resolveUrl(url: string, baseUrl: string | undefined, where: stri
 }
 
 export class HttpFailure extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = "HttpFailure";
   }
 }
 
-export async function httpRequest(req: { method?: string; url: string; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpResponse> {
+export async function httpRequest(req: {
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}): Promise<HttpResponse> {
   let res: Response;
   try {
     res = await fetch(req.url, {
@@ -77,7 +86,11 @@ export async function getJson(url: string, headers: Record<string, string>, time
 
 /** GET a text page (a /metrics exposition); an HttpFailure for a non-2xx status. */
 export async function getText(url: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
-  const res = await httpRequest({ url, headers: { accept: "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.9,*/*;q=0.1", ...headers }, timeoutMs });
+  const res = await httpRequest({
+    url,
+    headers: { accept: "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.9,*/*;q=0.1", ...headers },
+    timeoutMs,
+  });
   if (res.status < 200 || res.status > 299) throw new HttpFailure(redact(`HTTP ${res.status} from ${url}`), res.status);
   return res.body;
 }

@@ -24,8 +24,13 @@ export function metricLine(v: MetricView, view: WatchView): string {
       ? "warming up"
       : `evidence: regression ${pct(v.state.evidence.towardRegression, v.state.thresholds.regression)}%, verified ${pct(v.state.evidence.towardVerified, v.state.thresholds.verified)}%`;
   const expected = v.state.expectedSecondsToDecide;
-  const slow = v.outcome === "pending" && v.dataSeconds > 0 && expected !== undefined && expected > view.settings.windowSeconds ? `; at this traffic a decision needs about ${duration(expected)}` : "";
-  const missed = v.missedReads ? `, ${v.missedReads} missed read${v.missedReads === 1 ? "" : "s"}${v.lastError ? ` (${v.lastError})` : ""}` : "";
+  const slow =
+    v.outcome === "pending" && v.dataSeconds > 0 && expected !== undefined && expected > view.settings.windowSeconds
+      ? `; at this traffic a decision needs about ${duration(expected)}`
+      : "";
+  const missed = v.missedReads
+    ? `, ${v.missedReads} missed read${v.missedReads === 1 ? "" : "s"}${v.lastError ? ` (${v.lastError})` : ""}`
+    : "";
   return `${v.name}:${verdict} ${metricFigure(v)}; ${ratioText(v)}; ${toward}${slow}${missed}`;
 }
 
@@ -58,7 +63,10 @@ export function clipLine(line: string, max: number): string {
 /** Redraws the block in place on a terminal (stderr), leaving the last frame on screen. */
 export class LiveBlock {
   private drawn = 0;
-  constructor(private readonly stream: NodeJS.WritableStream, private readonly redact: (s: string) => string = (s) => s) {}
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly redact: (s: string) => string = (s) => s,
+  ) {}
   draw(lines: string[]): void {
     const width = (this.stream as { columns?: number }).columns ?? 120;
     const clipped = lines.map((l) => clipLine(l, width - 1));

@@ -46,7 +46,10 @@ export function watchReach(opts: DeciderOptions, requestsPerSecond: number): Rea
     }
   }
   // Would a baseline a hundred times as long bring ×ratio within the window?
-  const richer = decisionModel({ ...opts, baseline: { ...opts.baseline, bad: opts.baseline.bad * 100 + 50, total: opts.baseline.total * 100 } });
+  const richer = decisionModel({
+    ...opts,
+    baseline: { ...opts.baseline, bad: opts.baseline.bad * 100 + 50, total: opts.baseline.total * 100 },
+  });
   const baselineLimits = catchSeconds > window && expectedPath(richer, requestsPerSecond, model.ratio, PROMISE_Z).rollbackSeconds <= window;
   return {
     rate: requestsPerSecond,
@@ -73,10 +76,15 @@ const times = (k: number): string => `×${Number(k.toFixed(2))}`;
 export function describeReach(r: Reach): string {
   const win = duration(r.windowSeconds);
   if (canCatch(r)) {
-    const smaller = r.smallest && r.smallest.ratio < r.ratio ? `; ${times(r.smallest.ratio)} within ~${duration(r.smallest.seconds)}` : `; nothing smaller within ${win}`;
+    const smaller =
+      r.smallest && r.smallest.ratio < r.ratio
+        ? `; ${times(r.smallest.ratio)} within ~${duration(r.smallest.seconds)}`
+        : `; nothing smaller within ${win}`;
     return `can catch ${times(r.ratio)} within ~${duration(r.catchSeconds)} of the deploy${smaller}`;
   }
   const why = r.baselineLimits ? "the baseline holds too few bad events to compare with" : "traffic is too low for any test to tell";
-  const instead = r.smallest ? `; only ${times(r.smallest.ratio)} or more within ~${duration(r.smallest.seconds)}` : "; no regression up to ×10 either";
+  const instead = r.smallest
+    ? `; only ${times(r.smallest.ratio)} or more within ~${duration(r.smallest.seconds)}`
+    : "; no regression up to ×10 either";
   return `cannot catch ${times(r.ratio)} within the ${win} window (${why})${instead}`;
 }

@@ -28,7 +28,8 @@ export function parseSelector(text: string): Selector {
   let rest = m[2] ?? "";
   while (rest.trim() !== "") {
     const mm = MATCHER.exec(rest);
-    if (!mm) throw new Error(`cannot read the matchers in "${text}": write label="value", label!="value", label=~"regex" or label!~"regex"`);
+    if (!mm)
+      throw new Error(`cannot read the matchers in "${text}": write label="value", label!="value", label=~"regex" or label!~"regex"`);
     const value = mm[3]!.replace(/\\(.)/g, (_s, c: string) => (c === "n" ? "\n" : c));
     const op = mm[2] as Matcher["op"];
     let re: RegExp | undefined;

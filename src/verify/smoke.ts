@@ -36,7 +36,12 @@ function expectedText(t: SmokeConfig): string {
   const statuses = Array.isArray(t.expectStatus) ? t.expectStatus.join(" or ") : String(t.expectStatus);
   const parts = [statuses];
   if (t.expectBody !== undefined) parts.push(`with ${JSON.stringify(t.expectBody)} in the body`);
-  if (t.expectJson) parts.push(t.expectJson.equals === undefined ? `with ${t.expectJson.path} present` : `with ${t.expectJson.path} = ${JSON.stringify(t.expectJson.equals)}`);
+  if (t.expectJson)
+    parts.push(
+      t.expectJson.equals === undefined
+        ? `with ${t.expectJson.path} present`
+        : `with ${t.expectJson.path} = ${JSON.stringify(t.expectJson.equals)}`,
+    );
   return parts.join(" ");
 }
 
@@ -52,7 +57,8 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 function mismatch(t: SmokeConfig, status: number, body: string): string | null {
   const statuses = Array.isArray(t.expectStatus) ? t.expectStatus : [t.expectStatus];
   if (!statuses.includes(status)) return `expected ${statuses.join(" or ")}, got ${status}${body ? ` (body: ${snippet(body)})` : ""}`;
-  if (t.expectBody !== undefined && !body.includes(t.expectBody)) return `the body does not contain ${JSON.stringify(t.expectBody)} (body: ${snippet(body)})`;
+  if (t.expectBody !== undefined && !body.includes(t.expectBody))
+    return `the body does not contain ${JSON.stringify(t.expectBody)} (body: ${snippet(body)})`;
   if (t.expectJson) {
     let doc: unknown;
     try {
@@ -129,7 +135,9 @@ export async function runSmokeTests(tests: readonly SmokeConfig[], ctx: SmokeCon
 
 export function describeSmoke(r: SmokeResult): string {
   const tries = r.attempts > 1 ? ` after ${r.attempts} attempts` : "";
-  return r.ok ? `✔ ${r.name}: ${r.method} ${r.url} → ${r.status} as expected${tries}` : `✖ ${r.name}: ${r.method} ${r.url}: ${r.reason}${tries}`;
+  return r.ok
+    ? `✔ ${r.name}: ${r.method} ${r.url} → ${r.status} as expected${tries}`
+    : `✖ ${r.name}: ${r.method} ${r.url}: ${r.reason}${tries}`;
 }
 
 export function smokeSummary(results: readonly SmokeResult[]): string {

@@ -47,7 +47,8 @@ export interface WatchSettings {
 }
 
 /** What the watch's times count from, in words: "after the deploy" or "after the watch started". */
-export const afterWhat = (s: Pick<WatchSettings, "fromWatchStart">): string => (s.fromWatchStart ? "after the watch started" : "after the deploy");
+export const afterWhat = (s: Pick<WatchSettings, "fromWatchStart">): string =>
+  s.fromWatchStart ? "after the watch started" : "after the deploy";
 
 export interface MetricView {
   name: string;
@@ -232,7 +233,12 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
       const shown = tr.post.seconds > 0 ? tr.post : tr.since;
       const after = shown.seconds > 0 ? shown.bad / shown.seconds : null;
       const requests = tr.m.source.exposure === "requests";
-      const p99After = shown.buckets.size ? histogramQuantile(0.99, [...shown.buckets].map(([le, count]) => ({ le, count }))) : undefined;
+      const p99After = shown.buckets.size
+        ? histogramQuantile(
+            0.99,
+            [...shown.buckets].map(([le, count]) => ({ le, count })),
+          )
+        : undefined;
       return {
         name: tr.m.name,
         describes: tr.m.source.describes,
@@ -241,8 +247,12 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
         outcome: st.outcome,
         state: st,
         rate: { before: b.bad / Math.max(1e-9, b.seconds), after },
-        ...(requests ? { fraction: { before: b.total > 0 ? b.bad / b.total : 0, after: shown.total > 0 ? shown.bad / shown.total : null } } : {}),
-        ...(b.p99 !== undefined || p99After !== undefined ? { p99: { ...(b.p99 !== undefined ? { before: b.p99 } : {}), ...(p99After !== undefined ? { after: p99After } : {}) } } : {}),
+        ...(requests
+          ? { fraction: { before: b.total > 0 ? b.bad / b.total : 0, after: shown.total > 0 ? shown.bad / shown.total : null } }
+          : {}),
+        ...(b.p99 !== undefined || p99After !== undefined
+          ? { p99: { ...(b.p99 !== undefined ? { before: b.p99 } : {}), ...(p99After !== undefined ? { after: p99After } : {}) } }
+          : {}),
         dataSeconds: shown.seconds,
         missedReads: tr.missed,
         ...(tr.lastError ? { lastError: tr.lastError } : {}),
@@ -265,7 +275,12 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
     const decided = tracks.map((tr) => tr.decider.state().decidedAt ?? lastT);
     return {
       outcome,
-      decidedAt: outcome === "regression" ? Math.min(...tracks.filter((tr) => tr.decider.state().outcome === "regression").map((tr) => tr.decider.state().decidedAt ?? lastT)) : Math.max(0, ...decided),
+      decidedAt:
+        outcome === "regression"
+          ? Math.min(
+              ...tracks.filter((tr) => tr.decider.state().outcome === "regression").map((tr) => tr.decider.state().decidedAt ?? lastT),
+            )
+          : Math.max(0, ...decided),
       view: { ...v, outcome },
       ...(unreadable ? { unreadable } : {}),
     };
@@ -314,14 +329,19 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
     lastT = elapsed();
     if (tracks.length > 0 && tracks.every((tr) => tr.failedInARow >= MAX_FAILED_READS_IN_A_ROW)) {
       // The errors go on the record and to the terminal: a secret in one (a URL's token) is masked.
-      unreadable = { failedReads: Math.min(...tracks.map((tr) => tr.failedInARow)), errors: tracks.map((tr) => ({ name: tr.m.name, error: redact(tr.lastError ?? "no answer") })) };
+      unreadable = {
+        failedReads: Math.min(...tracks.map((tr) => tr.failedInARow)),
+        errors: tracks.map((tr) => ({ name: tr.m.name, error: redact(tr.lastError ?? "no answer") })),
+      };
       opts.onTick?.(view());
       break;
     }
     // The window can end between two reads that all failed: close it on time anyway.
     // A verified metric gets the same last sample: its verdict is checked once more at the end.
     if (lastT >= settings.windowSeconds)
-      for (const tr of tracks) if (["pending", "verified"].includes(tr.decider.state().outcome)) tr.decider.observe({ t: Math.max(lastT, tr.decider.state().elapsed + 1e-6), bad: 0, total: 0 });
+      for (const tr of tracks)
+        if (["pending", "verified"].includes(tr.decider.state().outcome))
+          tr.decider.observe({ t: Math.max(lastT, tr.decider.state().elapsed + 1e-6), bad: 0, total: 0 });
     opts.onTick?.(view());
   }
 

@@ -73,8 +73,14 @@ async function view(app: WorkflowDeps, incident: Incident, stage: Stage, config:
 
 const CUSTOMER_CHANNELS = new Set<string>(["email", "statuspage", "statuspage-static"]);
 
-export async function announceStage(app: WorkflowDeps, incident: Incident, stage: Stage, opts: AnnounceOptions = {}): Promise<AnnounceResult> {
-  if (!(STAGES as readonly string[]).includes(stage)) throw new FirebreakError({ code: "USAGE", message: `"${stage}" is not a stage (valid: ${STAGES.join(", ")}).` });
+export async function announceStage(
+  app: WorkflowDeps,
+  incident: Incident,
+  stage: Stage,
+  opts: AnnounceOptions = {},
+): Promise<AnnounceResult> {
+  if (!(STAGES as readonly string[]).includes(stage))
+    throw new FirebreakError({ code: "USAGE", message: `"${stage}" is not a stage (valid: ${STAGES.join(", ")}).` });
   const config = await app.config();
   const channels = selectChannels(config.notify, opts.channels);
   if (channels.length === 0)
@@ -84,7 +90,8 @@ export async function announceStage(app: WorkflowDeps, incident: Incident, stage
     });
   const resend = opts.resend ? parseChannels(opts.resend) : [];
   for (const r of resend)
-    if (!channels.includes(r)) throw new FirebreakError({ code: "USAGE", message: `--resend ${r} names a channel this run does not use (${channels.join(", ")}).` });
+    if (!channels.includes(r))
+      throw new FirebreakError({ code: "USAGE", message: `--resend ${r} names a channel this run does not use (${channels.join(", ")}).` });
 
   const deps = await app.effectDeps();
   const store = deps.store;
@@ -159,13 +166,19 @@ async function record(app: WorkflowDeps, incident: Incident, stage: Stage, outco
   all[stage] = mine;
 
   const delivered = outcomes.filter((o) => DELIVERED.has(o.state) || o.delivered).map((o) => o.channel);
-  const needResolved = stage === "resolved" && delivered.length > 0 && !(await store.timeline(incident.id)).some((e) => e.kind === "announce.resolved");
+  const needResolved =
+    stage === "resolved" && delivered.length > 0 && !(await store.timeline(incident.id)).some((e) => e.kind === "announce.resolved");
   if (!changed && !needResolved) return false;
   await store.updateIncident(
     incident.id,
     { ...(needResolved && current.status === "verified" ? { status: "resolved" as const } : {}), data: { announcements: all } },
     needResolved
-      ? { at: now, actor: await app.actor(), kind: "announce.resolved", data: { stage, channels: delivered, summary: `resolution announced on ${delivered.join(", ")}` } }
+      ? {
+          at: now,
+          actor: await app.actor(),
+          kind: "announce.resolved",
+          data: { stage, channels: delivered, summary: `resolution announced on ${delivered.join(", ")}` },
+        }
       : undefined,
   );
   return needResolved;
@@ -178,7 +191,12 @@ export interface PreviewChannel {
 }
 
 /** Every chosen channel rendered, nothing sent; with outDir, each channel's payload written to files there. */
-export async function previewStage(app: WorkflowDeps, incident: Incident, stage: Stage, opts: { channels?: string[]; outDir?: string } = {}): Promise<PreviewChannel[]> {
+export async function previewStage(
+  app: WorkflowDeps,
+  incident: Incident,
+  stage: Stage,
+  opts: { channels?: string[]; outDir?: string } = {},
+): Promise<PreviewChannel[]> {
   const config = await app.config();
   const repoRoot = await app.repoRoot();
   const channels = selectChannels(config.notify, opts.channels, true);
@@ -189,7 +207,12 @@ export async function previewStage(app: WorkflowDeps, incident: Incident, stage:
     const files = { ...p.files };
     if (channel === "statuspage-static") {
       const u = await renderStatusUpdate(v, repoRoot);
-      const doc = mergeUpdate(null, config.notify.staticPage?.title ?? "Service status", { id: incident.ticket, name: u.name, impact: "major" }, { stage, stageLabel: v.stageLabel, body: u.body, at: v.iso.at });
+      const doc = mergeUpdate(
+        null,
+        config.notify.staticPage?.title ?? "Service status",
+        { id: incident.ticket, name: u.name, impact: "major" },
+        { stage, stageLabel: v.stageLabel, body: u.body, at: v.iso.at },
+      );
       files["statuspage-static/index.html"] = await renderStatusPage(doc, repoRoot);
       files["statuspage-static/status.json"] = JSON.stringify(doc, null, 2) + "\n";
     }

@@ -6,7 +6,12 @@ import type { WorkflowDeps } from "./deps.js";
 import type { Incident } from "../domain/types.js";
 import { announceStage, announceCommand, autoStages } from "./announce.js";
 
-export async function announceAfter(app: WorkflowDeps, incident: Incident, after: "ship" | "verify", say: (line: string) => void): Promise<void> {
+export async function announceAfter(
+  app: WorkflowDeps,
+  incident: Incident,
+  after: "ship" | "verify",
+  say: (line: string) => void,
+): Promise<void> {
   const stages = autoStages(await app.config(), after);
   for (const stage of stages) {
     try {

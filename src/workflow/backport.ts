@@ -11,7 +11,15 @@ import type { Git } from "../ports/git.js";
 import type { Incident } from "../domain/types.js";
 import type { Label } from "../ports/forge.js";
 import { FirebreakError, isFirebreakError } from "../errors.js";
-import { backportAll, continueBackport, planBackports, abortBackport, readConflictState, resolvedCommit, type PlanRow } from "../backport/engine.js";
+import {
+  backportAll,
+  continueBackport,
+  planBackports,
+  abortBackport,
+  readConflictState,
+  resolvedCommit,
+  type PlanRow,
+} from "../backport/engine.js";
 import { carries } from "../backport/plan.js";
 import { resolveInstructions } from "../backport/conflict.js";
 import type { BackportForge } from "../backport/offline-pr.js";
@@ -119,7 +127,15 @@ async function openPr(deps: BackportDeps, req: BackportRequest, result: Backport
     },
     perform: async () => {
       const found = await forge.findPullRequest(head, base);
-      if (found) return { number: found.number, url: found.url, head, base, adopted: true, summary: `backport PR #${found.number} to ${base} (already open)` };
+      if (found)
+        return {
+          number: found.number,
+          url: found.url,
+          head,
+          base,
+          adopted: true,
+          summary: `backport PR #${found.number} to ${base} (already open)`,
+        };
       const view = await buildBackportPrView(deps.cwd, incident, req.ticket, req.fixCommits, result);
       const { title, body } = await renderBackportPr(deps.repoRoot, view);
       deps.progress?.(`Opening the backport pull request ${head} → ${base}…`);
@@ -176,25 +192,40 @@ async function record(deps: BackportDeps, outcomes: readonly TargetOutcome[], ab
     const next = recordOf(r);
     if (JSON.stringify(all[r.target.branch]) === JSON.stringify(next)) continue;
     all[r.target.branch] = next;
-    await store.updateIncident(incident.id, { data: { backports: all } }, {
-      at: at(),
-      actor,
-      kind: "backport.target",
-      data: { target: r.target.branch, short: r.target.short, ...next, summary: summarize(r) },
-    });
+    await store.updateIncident(
+      incident.id,
+      { data: { backports: all } },
+      {
+        at: at(),
+        actor,
+        kind: "backport.target",
+        data: { target: r.target.branch, short: r.target.short, ...next, summary: summarize(r) },
+      },
+    );
   }
   for (const t of aborted) {
     const now = (await store.getIncident(incident.id)) ?? incident;
     const all = { ...((now.data.backports as Record<string, BackportRecord> | undefined) ?? {}) };
     const prev = all[t.branch];
     all[t.branch] = { branch: prev?.branch ?? "", sha: null, state: "aborted" };
-    await store.updateIncident(incident.id, { data: { backports: all } }, { at: at(), actor, kind: "backport.target", data: { target: t.branch, short: t.short, state: "aborted", summary: `${t.branch}: backport aborted` } });
+    await store.updateIncident(
+      incident.id,
+      { data: { backports: all } },
+      {
+        at: at(),
+        actor,
+        kind: "backport.target",
+        data: { target: t.branch, short: t.short, state: "aborted", summary: `${t.branch}: backport aborted` },
+      },
+    );
   }
   const finished = outcomes.length > 0 && outcomes.every((r) => r.status === "done" || r.status === "already-contains");
   if (!finished) return;
   const targets = outcomes.map((r) => r.target.branch).sort();
   const already = (await store.timeline(incident.id)).some(
-    (e) => e.kind === "backport.done" && JSON.stringify([...((e.data.targets as string[] | undefined) ?? [])].sort()) === JSON.stringify(targets),
+    (e) =>
+      e.kind === "backport.done" &&
+      JSON.stringify([...((e.data.targets as string[] | undefined) ?? [])].sort()) === JSON.stringify(targets),
   );
   if (!already)
     await store.appendEvent(incident.id, {
@@ -296,13 +327,23 @@ export async function continueBackports(deps: BackportDeps, req: BackportRequest
     } catch (e) {
       if (!isFirebreakError(e) || e.code !== "CONFLICT_MARKERS") throw e;
       markers.push({ target: target.branch, lines: e.details });
-      held.push({ target, status: "conflicted", branch: state.branch, files: state.files, worktree: state.worktree, instructions: resolveInstructions(state), reason: `${e.message} ${e.details.join(", ")}` });
+      held.push({
+        target,
+        status: "conflicted",
+        branch: state.branch,
+        files: state.files,
+        worktree: state.worktree,
+        instructions: resolveInstructions(state),
+        reason: `${e.message} ${e.details.join(", ")}`,
+      });
     }
   }
   // Targets still held keep their markers' report; the others go through the normal run.
   const rest = req.targets.filter((t) => !held.some((h) => h.target.branch === t.branch));
   const ran = rest.length > 0 ? await runTargets(deps, { ...req, targets: rest, methods }) : [];
-  const outcomes = req.targets.map((t) => (held.find((h) => h.target.branch === t.branch) ?? ran.find((r) => r.target.branch === t.branch)) as TargetOutcome);
+  const outcomes = req.targets.map(
+    (t) => (held.find((h) => h.target.branch === t.branch) ?? ran.find((r) => r.target.branch === t.branch)) as TargetOutcome,
+  );
   await record(deps, outcomes);
   return { continued, waiting, markers, outcomes };
 }
@@ -317,7 +358,10 @@ export async function abortBackports(
   targets: readonly BackportTarget[],
   force = false,
   /** The commands that keep or drop the resolution of these targets, with the run's own flags. */
-  commands: (to: string[]) => { keep: string; drop: string } = (to) => ({ keep: `firebreak backport --continue --to ${to.join(",")}`, drop: `firebreak backport --abort --to ${to.join(",")} --force` }),
+  commands: (to: string[]) => { keep: string; drop: string } = (to) => ({
+    keep: `firebreak backport --continue --to ${to.join(",")}`,
+    drop: `firebreak backport --abort --to ${to.join(",")} --force`,
+  }),
 ): Promise<{ aborted: BackportTarget[]; dropped: { target: string; sha: string; where: string }[] }> {
   const pending: BackportTarget[] = [];
   const dropped: { target: string; sha: string; where: string }[] = [];

@@ -76,7 +76,11 @@ export interface SamplerState {
  * Starts the background sampler for `env` unless one runs or nothing needs one. `cli` is the
  * firebreak program to run (the running one's entry file); without it nothing is started.
  */
-export async function startSampler(app: WorkflowDeps, env: VerifyEnvironment, cli: string | undefined): Promise<SamplerState & { started: boolean }> {
+export async function startSampler(
+  app: WorkflowDeps,
+  env: VerifyEnvironment,
+  cli: string | undefined,
+): Promise<SamplerState & { started: boolean }> {
   if ((await wantedMetrics(app, env)).length === 0 || !cli || !existsSync(cli)) return { running: false, started: false };
   const f = await files(app, env);
   const held = await readPid(f.pid);
@@ -138,7 +142,11 @@ const decode = (r: Line["reading"]): Reading => new Map(r.map(([stream, series])
  * The sampler's own loop (`firebreak verify --run-sampler`): reads every sampled metric each
  * interval and appends the readings, until stopped, its repository is gone, or the time is up.
  */
-export async function runSampler(app: WorkflowDeps, env: VerifyEnvironment, o: { signal?: AbortSignal; now?: () => number } = {}): Promise<void> {
+export async function runSampler(
+  app: WorkflowDeps,
+  env: VerifyEnvironment,
+  o: { signal?: AbortSignal; now?: () => number } = {},
+): Promise<void> {
   const now = o.now ?? Date.now;
   const cfg = (await app.config()).verify;
   const f = await files(app, env);
@@ -202,7 +210,11 @@ async function prune(file: string, olderThan: number): Promise<void> {
  * Each sampled metric's baseline from the background readings in the `baseline.minutes` before
  * `until` (wall clock), with when the readings began; null for a metric with fewer than two.
  */
-export async function sampledBaselines(app: WorkflowDeps, env: VerifyEnvironment, until: number): Promise<{ baselines: Record<string, MetricBaseline>; since: number } | null> {
+export async function sampledBaselines(
+  app: WorkflowDeps,
+  env: VerifyEnvironment,
+  until: number,
+): Promise<{ baselines: Record<string, MetricBaseline>; since: number } | null> {
   const cfg = (await app.config()).verify;
   const wanted = await wantedMetrics(app, env);
   if (wanted.length === 0) return null;

@@ -58,15 +58,25 @@ export type CheckOutcome =
 /** Runs the checks; a terminal may pass one that draws them live. */
 export type ChecksRunner = (checks: Array<{ name: string; command: string | null }>, opts: RunChecksOptions) => Promise<CheckResult[]>;
 
-export async function check(deps: WorkflowDeps, input: CheckInput, events: (e: CheckProgress) => void = () => undefined, runner: ChecksRunner = runChecks): Promise<CheckOutcome> {
+export async function check(
+  deps: WorkflowDeps,
+  input: CheckInput,
+  events: (e: CheckProgress) => void = () => undefined,
+  runner: ChecksRunner = runChecks,
+): Promise<CheckOutcome> {
   const incident = await refuseIfShipped(deps, input.incident, "check", Boolean(input.reopen));
   const config = await deps.config();
   const root = await deps.repoRoot();
   const actor = await deps.actor();
   const store = await deps.store();
-  const record = <K extends EventKind>(kind: K, data: EventData<K>) => store.appendEvent(incident.id, { at: deps.clock.now().toISOString(), actor, ...event(kind, data) });
+  const record = <K extends EventKind>(kind: K, data: EventData<K>) =>
+    store.appendEvent(incident.id, { at: deps.clock.now().toISOString(), actor, ...event(kind, data) });
 
-  if (input.guardOnly && input.checksOnly) throw E.usage("--guard-only and --checks-only cannot go together: the first runs no checks, the second no guard.", "firebreak check --guard-only");
+  if (input.guardOnly && input.checksOnly)
+    throw E.usage(
+      "--guard-only and --checks-only cannot go together: the first runs no checks, the second no guard.",
+      "firebreak check --guard-only",
+    );
 
   // 1. The guard, unless only checks were asked for.
   let guard: GuardReport | null = null;
@@ -84,7 +94,13 @@ export async function check(deps: WorkflowDeps, input: CheckInput, events: (e: C
   requireReasons(input);
   const commands = detectCheckCommands(root, { test: config.checks.test, typecheck: config.checks.typecheck, build: config.checks.build });
   const only = input.only ?? [];
-  const logDir = join(await deps.git.commonDir(), "firebreak", "logs", incident.ticket, deps.clock.now().toISOString().replace(/[:.]/g, "-"));
+  const logDir = join(
+    await deps.git.commonDir(),
+    "firebreak",
+    "logs",
+    incident.ticket,
+    deps.clock.now().toISOString().replace(/[:.]/g, "-"),
+  );
   const results = await runner(commands, {
     cwd: root,
     logDir,
@@ -101,7 +117,8 @@ export async function check(deps: WorkflowDeps, input: CheckInput, events: (e: C
 type Record_ = <K extends EventKind>(kind: K, data: EventData<K>) => Promise<unknown>;
 
 async function recordGuard(record: Record_, guard: GuardReport): Promise<void> {
-  for (const a of guard.allowed) await record("guard.allowed", { rule: a.rule, reason: a.reason, count: a.count, summary: `${a.rule} allowed: ${a.reason}` });
+  for (const a of guard.allowed)
+    await record("guard.allowed", { rule: a.rule, reason: a.reason, count: a.count, summary: `${a.rule} allowed: ${a.reason}` });
   await record(guard.blocked ? "guard.blocked" : "guard.passed", {
     findings: guard.findings,
     allowed: guard.allowed,
@@ -110,9 +127,25 @@ async function recordGuard(record: Record_, guard: GuardReport): Promise<void> {
   });
 }
 
-async function recordChecks(deps: WorkflowDeps, record: Record_, incident: Incident, guard: GuardReport | null, results: CheckResult[], reviewFiles: string[]): Promise<CheckOutcome> {
+async function recordChecks(
+  deps: WorkflowDeps,
+  record: Record_,
+  incident: Incident,
+  guard: GuardReport | null,
+  results: CheckResult[],
+  reviewFiles: string[],
+): Promise<CheckOutcome> {
   for (const r of results)
-    await record(`check.${r.status}`, { name: r.name, command: r.command, status: r.status, exitCode: r.exitCode, durationMs: r.durationMs, logPath: r.logPath, reason: r.reason, summary: `${r.name} ${r.status}` });
+    await record(`check.${r.status}`, {
+      name: r.name,
+      command: r.command,
+      status: r.status,
+      exitCode: r.exitCode,
+      durationMs: r.durationMs,
+      logPath: r.logPath,
+      reason: r.reason,
+      summary: `${r.name} ${r.status}`,
+    });
   const failed = results.filter((r) => r.status === "failed" || r.status === "timed-out" || r.status === "interrupted");
   const passed = results.filter((r) => r.status === "passed");
   // "Checks passed" needs at least one check that really ran: nothing run proves nothing.
@@ -144,25 +177,51 @@ async function recordChecks(deps: WorkflowDeps, record: Record_, incident: Incid
   };
 }
 
-async function guardChange(deps: WorkflowDeps, incident: Incident, input: CheckInput, leaveOut: readonly string[], events: (e: CheckProgress) => void): Promise<GuardReport> {
+async function guardChange(
+  deps: WorkflowDeps,
+  incident: Incident,
+  input: CheckInput,
+  leaveOut: readonly string[],
+  events: (e: CheckProgress) => void,
+): Promise<GuardReport> {
   const config = await deps.config();
   const root = await deps.repoRoot();
   const baseRef = `refs/remotes/${incident.remote}/${incident.base}`;
   // Compare with what production is now; offline, the last fetched state still serves.
-  await deps.git.fetch(incident.remote, [incident.base]).catch((e: Error) => events({ type: "fetch-failed", remote: incident.remote, base: incident.base, message: e.message }));
+  await deps.git
+    .fetch(incident.remote, [incident.base])
+    .catch((e: Error) => events({ type: "fetch-failed", remote: incident.remote, base: incident.base, message: e.message }));
   if (!(await deps.git.refExists(baseRef))) throw E.unknownBase(incident.remote, incident.base);
   const changes = await readChangeSet(root, baseRef, { testPatterns: config.guard.testPatterns });
   changes.files = changes.files.filter((f) => !(f.status === "untracked" && leaveOut.includes(f.path)));
   // A config carried with start --carry-config is the team's tooling, not part of the fix.
   if (typeof incident.data.carriedConfig === "string") changes.files = changes.files.filter((f) => f.path !== incident.data.carriedConfig);
   if (changes.files.length === 0)
-    throw E.usage(`Nothing has changed against ${incident.remote}/${incident.base} yet.`, "make the fix and add a regression test, then: firebreak check");
+    throw E.usage(
+      `Nothing has changed against ${incident.remote}/${incident.base} yet.`,
+      "make the fix and add a regression test, then: firebreak check",
+    );
   requireReasons(input);
-  return runGuard(changes, { priority: incident.priority, ticket: incident.ticket, config: config.guard as never, allows: input.allows ?? [] });
+  return runGuard(changes, {
+    priority: incident.priority,
+    ticket: incident.ticket,
+    config: config.guard as never,
+    allows: input.allows ?? [],
+  });
 }
 
 /** Every --allow and --skip goes on the record with its reason: one without is refused. */
 export function requireReasons(input: Pick<CheckInput, "allows" | "skips">): void {
-  for (const a of input.allows ?? []) if (!a.reason.trim()) throw E.usage(`--allow ${a.rule} needs a --reason: it goes on the timeline and into the PR.`, `firebreak check --allow ${a.rule} --reason "<why>"`);
-  for (const k of input.skips ?? []) if (!k.reason.trim()) throw E.usage(`--skip ${k.name} needs a --reason; it is recorded on the timeline.`, `firebreak check --skip ${k.name} --reason "<why>"`);
+  for (const a of input.allows ?? [])
+    if (!a.reason.trim())
+      throw E.usage(
+        `--allow ${a.rule} needs a --reason: it goes on the timeline and into the PR.`,
+        `firebreak check --allow ${a.rule} --reason "<why>"`,
+      );
+  for (const k of input.skips ?? [])
+    if (!k.reason.trim())
+      throw E.usage(
+        `--skip ${k.name} needs a --reason; it is recorded on the timeline.`,
+        `firebreak check --skip ${k.name} --reason "<why>"`,
+      );
 }

@@ -75,7 +75,8 @@ const QUESTIONS: MissingAnswer[] = [
 export async function planCommit(deps: WorkflowDeps, input: CommitInput): Promise<CommitPlan> {
   const incident = await refuseIfShipped(deps, input.incident, "commit", Boolean(input.reopen));
   const branch = await deps.git.currentBranch();
-  if (branch !== incident.branch) throw E.usage(`You are on ${branch ?? "a detached HEAD"}, not on ${incident.ticket}'s branch.`, `git switch ${incident.branch}`);
+  if (branch !== incident.branch)
+    throw E.usage(`You are on ${branch ?? "a detached HEAD"}, not on ${incident.ticket}'s branch.`, `git switch ${incident.branch}`);
   // One journal entry per commit of the incident: the next one is numbered after those recorded.
   const store = await deps.store();
   const recorded = (await store.timeline(incident.id)).filter((e) => e.kind === "commit.created");
@@ -98,7 +99,17 @@ export async function planCommit(deps: WorkflowDeps, input: CommitInput): Promis
     else missing.push(q);
   }
   const brief = input.brief?.trim() ? input.brief : incident.title;
-  return { kind: "commit", incidentId: incident.id, ticket: incident.ticket, priority: incident.priority, key, staged, brief, answers, missing };
+  return {
+    kind: "commit",
+    incidentId: incident.id,
+    ticket: incident.ticket,
+    priority: incident.priority,
+    key,
+    staged,
+    brief,
+    answers,
+    missing,
+  };
 }
 
 /** The error for an answer nobody gave: the flag that gives it. */
@@ -114,7 +125,12 @@ export async function applyCommit(deps: WorkflowDeps, plan: CommitPlan): Promise
     const subject = (await deps.git.git(["log", "-1", "--format=%s", "--end-of-options", head])).trim();
     return { commit: await commitFacts(deps, head), subject, adopted: true };
   };
-  const asEvent = (o: CommitOutcome) => ({ ...o.commit, subject: o.subject, summary: `${o.commit.sha.slice(0, 10)} ${o.subject}`, ...(o.adopted ? { adopted: true } : {}) });
+  const asEvent = (o: CommitOutcome) => ({
+    ...o.commit,
+    subject: o.subject,
+    summary: `${o.commit.sha.slice(0, 10)} ${o.subject}`,
+    ...(o.adopted ? { adopted: true } : {}),
+  });
 
   if (plan.kind === "adopt") {
     const done = await effect(ed, plan.incidentId, plan.key, {
@@ -160,7 +176,12 @@ export async function applyCommit(deps: WorkflowDeps, plan: CommitPlan): Promise
 function fromEvent(data: Record<string, unknown>, message: string | undefined): CommitOutcome {
   const d = data as unknown as CommitFacts & { subject: string; adopted?: boolean };
   const adopted = Boolean(d.adopted);
-  return { commit: { sha: d.sha, files: d.files, testFiles: d.testFiles, testCases: d.testCases }, subject: d.subject, adopted, ...(message && !adopted ? { message } : {}) };
+  return {
+    commit: { sha: d.sha, files: d.files, testFiles: d.testFiles, testCases: d.testCases },
+    subject: d.subject,
+    adopted,
+    ...(message && !adopted ? { message } : {}),
+  };
 }
 
 /** The message goes through a file: people's text never passes through a command line. */

@@ -25,7 +25,11 @@ export function isConfirmable(item: string): item is ConfirmItem {
 
 /** The refusal for a word that is not on the checklist, listing the ones that are. */
 export const notConfirmable = (item: string) =>
-  E.usage(`"${item}" is not something to confirm.`, "firebreak confirm reproduced", Object.entries(CONFIRMABLE).map(([k, v]) => `${k}: ${v}`));
+  E.usage(
+    `"${item}" is not something to confirm.`,
+    "firebreak confirm reproduced",
+    Object.entries(CONFIRMABLE).map(([k, v]) => `${k}: ${v}`),
+  );
 
 export interface ConfirmInput {
   incident: Incident;

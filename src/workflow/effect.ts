@@ -59,7 +59,11 @@ export async function effect<R extends EffectResult>(
   opts: { force?: boolean } = {},
 ): Promise<EffectOutcome<R>> {
   const { store, clock, actor, fence } = deps;
-  const ev = <K extends EventKind>(kind: K, data: EventData<K>): NewEvent => ({ at: clock.now().toISOString(), actor, ...event(kind, redactDeep(data)) });
+  const ev = <K extends EventKind>(kind: K, data: EventData<K>): NewEvent => ({
+    at: clock.now().toISOString(),
+    actor,
+    ...event(kind, redactDeep(data)),
+  });
   // The done event carries the key and the effect's result, whose fields vary by effect: the
   // catalogue's schema for the kind is checked by the store when it is appended.
   const done = (data: Record<string, unknown>) => ev(spec.kind, data as EventData<EffectKind>);
@@ -76,11 +80,21 @@ export async function effect<R extends EffectResult>(
     }
     if (seen === "unknown" && !opts.force) {
       if (existing.state !== "possibly-done")
-        await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, ...(spec.settle ? { settle: spec.settle } : {}) }));
+        await store.recordOutcome(
+          incidentId,
+          key,
+          { state: "possibly-done", result: null },
+          ev("effect.possibly-done", { key, ...(spec.settle ? { settle: spec.settle } : {}) }),
+        );
       throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
     }
     // The world says it never happened (or a person said to go ahead): clear and perform.
-    await store.clearIntent(incidentId, key, ev("effect.retry", { key, reason: seen === null ? "not found in the world" : "forced" }), fence);
+    await store.clearIntent(
+      incidentId,
+      key,
+      ev("effect.retry", { key, reason: seen === null ? "not found in the world" : "forced" }),
+      fence,
+    );
   }
 
   // Once Firebreak has been told to stop (SIGINT, SIGTERM, SIGHUP), no new effect begins.
@@ -92,7 +106,12 @@ export async function effect<R extends EffectResult>(
     result = await spec.perform();
   } catch (e) {
     if (e instanceof AmbiguousOutcome) {
-      await store.recordOutcome(incidentId, key, { state: "possibly-done", result: null }, ev("effect.possibly-done", { key, error: e.message, ...(spec.settle ? { settle: spec.settle } : {}) }));
+      await store.recordOutcome(
+        incidentId,
+        key,
+        { state: "possibly-done", result: null },
+        ev("effect.possibly-done", { key, error: e.message, ...(spec.settle ? { settle: spec.settle } : {}) }),
+      );
       throw E.possiblyDone(key, spec.settle ?? "check by hand whether it happened, then run the command again with --resend");
     }
     // A clean failure: it did not happen, so the intent is cleared and a re-run may try again.

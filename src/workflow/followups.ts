@@ -52,7 +52,9 @@ export function checkResend(incident: Incident, names: readonly string[]): strin
 }
 
 const unconfirmedOf = (item: string, e: unknown): UnconfirmedItem | null =>
-  e instanceof FirebreakError && e.code === "EFFECT_POSSIBLY_DONE" ? { item, message: e.message, settle: e.next ?? `firebreak followups --resend ${item}` } : null;
+  e instanceof FirebreakError && e.code === "EFFECT_POSSIBLY_DONE"
+    ? { item, message: e.message, settle: e.next ?? `firebreak followups --resend ${item}` }
+    : null;
 
 const md = (s: string) => escapeFor("markdown", redact(s));
 
@@ -81,7 +83,8 @@ export function resolutionComment(m: ReviewModel, links: FollowupLink[], reviewP
   if (r.pr) lines.push(`- Pull request #${r.pr.number ?? "?"}${r.pr.url ? ` ${md(r.pr.url)}` : ""}`);
   if (r.tag) lines.push(`- Release ${md(r.tag)}`);
   for (const d of r.deploys) lines.push(`- Deployed to ${md(d.env)}${d.what ? ` (${md(d.what)})` : ""}${d.at ? ` at ${d.at}` : ""}`);
-  if (r.verification) lines.push(`- Verification: ${md(r.verification.outcome ?? "?")}${r.verification.summary ? `: ${md(r.verification.summary)}` : ""}`);
+  if (r.verification)
+    lines.push(`- Verification: ${md(r.verification.outcome ?? "?")}${r.verification.summary ? `: ${md(r.verification.summary)}` : ""}`);
   for (const x of m.metrics) lines.push(`- ${md(x.name)}: ${x.before} → ${x.after}${x.unit ? ` ${md(x.unit)}` : ""}`);
   for (const b of r.rollbacks) lines.push(`- Rolled back at ${b.at}: ${md(b.summary)}`);
   if (reviewPath) lines.push(`- Post-incident review: ${md(reviewPath)}`);
@@ -98,11 +101,19 @@ export function resolutionComment(m: ReviewModel, links: FollowupLink[], reviewP
  * be checked is listed in `unconfirmed` and the other items go on regardless; the resolution
  * comment (posted once, with every follow-up's link) waits until none is left unsettled.
  */
-export async function openFollowups(deps: FollowupsDeps, incident: Incident, opts: { resend?: readonly string[]; comment?: boolean } = {}): Promise<FollowupsOutcome> {
+export async function openFollowups(
+  deps: FollowupsDeps,
+  incident: Incident,
+  opts: { resend?: readonly string[]; comment?: boolean } = {},
+): Promise<FollowupsOutcome> {
   const { tracker, store } = deps;
   const say = deps.progress ?? (() => undefined);
   const actions = readActions(incident);
-  if (actions.length === 0) throw E.usage(`${incident.ticket} has no action items to open follow-ups for.`, 'firebreak action add "…" --owner NAME --due YYYY-MM-DD   # then: firebreak followups');
+  if (actions.length === 0)
+    throw E.usage(
+      `${incident.ticket} has no action items to open follow-ups for.`,
+      'firebreak action add "…" --owner NAME --due YYYY-MM-DD   # then: firebreak followups',
+    );
   const resend = new Set(checkResend(incident, opts.resend ?? []).map((x) => x.toLowerCase()));
   const unconfirmed: UnconfirmedItem[] = [];
 
@@ -124,7 +135,11 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
           intent: { tracker: tracker.kind, action: a.id, title },
           reconcile: async () => {
             const found = await tracker.findIssue(trackerKey);
-            return found === "unknown" ? "unknown" : found ? { action: a.id, tracker: tracker.kind, ref: found.ref, url: found.url, summary: `${a.id} → ${found.ref}` } : null;
+            return found === "unknown"
+              ? "unknown"
+              : found
+                ? { action: a.id, tracker: tracker.kind, ref: found.ref, url: found.url, summary: `${a.id} → ${found.ref}` }
+                : null;
           },
           perform: async () => {
             say(`Opening a follow-up for ${a.id} in ${tracker.where}…`);
@@ -143,7 +158,13 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
       unconfirmed.push(u);
       continue;
     }
-    const link: FollowupLink = { action: a.id, tracker: tracker.kind, ref: String(r.result.ref), url: String(r.result.url), openedAt: known.get(a.id)?.openedAt ?? deps.clock.now().toISOString() };
+    const link: FollowupLink = {
+      action: a.id,
+      tracker: tracker.kind,
+      ref: String(r.result.ref),
+      url: String(r.result.url),
+      openedAt: known.get(a.id)?.openedAt ?? deps.clock.now().toISOString(),
+    };
     (r.how === "replayed" ? existing : opened).push(link);
   }
 
@@ -158,7 +179,17 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
       incident.id,
       { data: { followups: { ...before, items: links } } },
       opened.length > 0 || !everOpened
-        ? { at: deps.clock.now().toISOString(), actor: deps.actor, kind: "followups.opened", data: { tracker: tracker.kind, count: links.length, opened: opened.map((l) => l.action), summary: `${links.length} follow-up${links.length === 1 ? "" : "s"} in ${tracker.kind === "file" ? "the offline tracker file" : tracker.where}` } }
+        ? {
+            at: deps.clock.now().toISOString(),
+            actor: deps.actor,
+            kind: "followups.opened",
+            data: {
+              tracker: tracker.kind,
+              count: links.length,
+              opened: opened.map((l) => l.action),
+              summary: `${links.length} follow-up${links.length === 1 ? "" : "s"} in ${tracker.kind === "file" ? "the offline tracker file" : tracker.where}`,
+            },
+          }
         : undefined,
     );
   }
@@ -170,8 +201,11 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
   const events = await store.timeline(incident.id);
   const model = buildReviewModel(current, events, deps.clock.now());
   if (opts.comment === false) commentSkipped = "--no-comment";
-  else if (!target) commentSkipped = `${incident.ticket} is not a ticket in ${tracker.where}${tracker.kind === "github" ? " (tracker.issuePattern decides which tickets are GitHub issues)" : ""}`;
-  else if (!model.fixedAt) commentSkipped = "the fix is not in production yet: the resolution comment waits for the deploy (run firebreak followups again after it)";
+  else if (!target)
+    commentSkipped = `${incident.ticket} is not a ticket in ${tracker.where}${tracker.kind === "github" ? " (tracker.issuePattern decides which tickets are GitHub issues)" : ""}`;
+  else if (!model.fixedAt)
+    commentSkipped =
+      "the fix is not in production yet: the resolution comment waits for the deploy (run firebreak followups again after it)";
   else if (unconfirmed.length > 0 && !(await store.getEffect(incident.id, "ticket.comment:resolution")))
     // The comment lists every follow-up's link and is posted once: it waits for the unsettled ones.
     commentSkipped = `it waits until ${unconfirmed.map((u) => u.item).join(", ")} ${unconfirmed.length === 1 ? "is" : "are"} settled, so that it links every follow-up`;
@@ -190,7 +224,11 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
           intent: { tracker: tracker.kind, target },
           reconcile: async () => {
             const found = await tracker.findComment(trackerKey, target);
-            return found === "unknown" ? "unknown" : found ? { target, ref: found.ref, url: found.url, summary: `resolution posted on ${found.ref}` } : null;
+            return found === "unknown"
+              ? "unknown"
+              : found
+                ? { target, ref: found.ref, url: found.url, summary: `resolution posted on ${found.ref}` }
+                : null;
           },
           perform: async () => {
             say(`Posting the resolution on ${incident.ticket}…`);
@@ -210,7 +248,9 @@ export async function openFollowups(deps: FollowupsDeps, incident: Incident, opt
       comment = { url: String(r.result.url), ref: String(r.result.ref), how: r.how };
       const f = readFollowups((await store.getIncident(incident.id)) ?? current);
       if (!f.ticketComment || f.ticketComment.url !== comment.url)
-        await store.updateIncident(incident.id, { data: { followups: { ...f, ticketComment: { tracker: tracker.kind, url: comment.url, at: deps.clock.now().toISOString() } } } });
+        await store.updateIncident(incident.id, {
+          data: { followups: { ...f, ticketComment: { tracker: tracker.kind, url: comment.url, at: deps.clock.now().toISOString() } } },
+        });
     }
   }
   return { opened, existing, comment, commentSkipped, unconfirmed };

@@ -22,7 +22,11 @@ export function verifyHasMetrics(config: Config): boolean {
   const walk = (v: unknown, depth: number): boolean => {
     if (!v || typeof v !== "object" || depth > 3) return false;
     for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-      if (k === "metrics" && ((Array.isArray(child) && child.length > 0) || (child && typeof child === "object" && Object.keys(child).length > 0))) return true;
+      if (
+        k === "metrics" &&
+        ((Array.isArray(child) && child.length > 0) || (child && typeof child === "object" && Object.keys(child).length > 0))
+      )
+        return true;
       if (walk(child, depth + 1)) return true;
     }
     return false;
@@ -43,7 +47,12 @@ async function watchFacts(app: WorkflowDeps, incident: Incident, config: Config)
   const plan = await planWatch(app, incident, "production");
   if (plan.metrics.length === 0) return null;
   const required = Boolean(config.verify.autoRollback[incident.priority]) && (incident.priority === "P0" || incident.priority === "P1");
-  return { ratio: plan.settings.regressionRatio, required, waiver: readWaiver(incident, "watch"), metrics: plan.metrics.map((m) => ({ name: m.name, says: m.says, canCatch: m.canCatch, ...(m.fix ? { fix: m.fix } : {}) })) };
+  return {
+    ratio: plan.settings.regressionRatio,
+    required,
+    waiver: readWaiver(incident, "watch"),
+    metrics: plan.metrics.map((m) => ({ name: m.name, says: m.says, canCatch: m.canCatch, ...(m.fix ? { fix: m.fix } : {}) })),
+  };
 }
 
 /** The hotfix branch's commit: the pushed one when it is pushed (that is what CI ran on), else the local one. */
@@ -66,9 +75,17 @@ export async function gatherGate(app: WorkflowDeps, incident: Incident, env: Dep
 
   const ci = await forge.ciState({ sha: headSha, branch: incident.branch });
   if (ci.state === "green" && !events.some((e) => e.kind === "ci.green" && e.data.sha === headSha))
-    await record("ci.green", { sha: headSha, source: ci.source, checks: ci.checks.map((c) => c.name), summary: `${ci.checks.length} check(s) green on ${headSha.slice(0, 12)}` });
+    await record("ci.green", {
+      sha: headSha,
+      source: ci.source,
+      checks: ci.checks.map((c) => c.name),
+      summary: `${ci.checks.length} check(s) green on ${headSha.slice(0, 12)}`,
+    });
   if (env === "production" && !kinds.has("monitoring.configured") && verifyHasMetrics(config))
-    await record("monitoring.configured", { source: ".firebreak.yml verify metrics", summary: "metrics to watch are configured in .firebreak.yml (verify)" });
+    await record("monitoring.configured", {
+      source: ".firebreak.yml verify metrics",
+      summary: "metrics to watch are configured in .firebreak.yml (verify)",
+    });
 
   // What staging runs now: its latest deploy, and whether staging was verified after it.
   const stagingDeploys = events.filter((e) => e.kind === "deploy.staging.done" && typeof e.data.sha === "string");

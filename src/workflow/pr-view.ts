@@ -87,7 +87,11 @@ export function buildPrView(incident: Incident, events: readonly TimelineEvent[]
     const name = r.name.trim() || "check";
     const secs = Math.round((r.durationMs ?? 0) / 100) / 10;
     const status =
-      r.status === "passed" ? `passed${r.durationMs !== undefined ? ` in ${secs} s` : ""}` : r.status === "failed" ? `FAILED${str(r.logPath) ? ` (log: ${str(r.logPath)})` : ""}` : `skipped: ${str(r.reason) || "no reason given"}`;
+      r.status === "passed"
+        ? `passed${r.durationMs !== undefined ? ` in ${secs} s` : ""}`
+        : r.status === "failed"
+          ? `FAILED${str(r.logPath) ? ` (log: ${str(r.logPath)})` : ""}`
+          : `skipped: ${str(r.reason) || "no reason given"}`;
     checks.set(name, { name, passed: r.status === "passed", status });
   }
   const files = new Map<string, { path: string; added: number; deleted: number }>();
@@ -164,9 +168,14 @@ export function readPrSettings(config: Config, env: NodeJS.ProcessEnv = process.
   const chosen = plan.find((o) => o.isDefault) ?? plan[0]!;
   return {
     titleFormat: config.pr.titleFormat,
-    rollback: { strategy: chosen.strategy, how: chosen.how.replace("no earlier release tag to redeploy", "redeploy the release that ran before this one") },
+    rollback: {
+      strategy: chosen.strategy,
+      how: chosen.how.replace("no earlier release tag to redeploy", "redeploy the release that ran before this one"),
+    },
     metrics: config.verify.metrics.map((m) => m.name),
-    smokeTests: config.verify.smoke.map((t) => `${t.name} → ${Array.isArray(t.expectStatus) ? t.expectStatus.join("/") : String(t.expectStatus)}`),
+    smokeTests: config.verify.smoke.map(
+      (t) => `${t.name} → ${Array.isArray(t.expectStatus) ? t.expectStatus.join("/") : String(t.expectStatus)}`,
+    ),
   };
 }
 

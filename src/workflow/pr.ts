@@ -69,21 +69,37 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]{1,100})?$/;
 export async function planPullRequest(deps: PrDeps, incident: Incident, req: PrRequest = {}): Promise<PrPlan> {
   const reviewers = [...new Set((req.reviewers ?? []).map((r) => r.trim().replace(/^@/, "")).filter((r) => r !== ""))];
   for (const r of reviewers)
-    if (!LOGIN.test(r)) throw new FirebreakError({ code: "USAGE", message: `--reviewer ${JSON.stringify(r)} is not a login (letters, digits and -; org/team for a team).` });
+    if (!LOGIN.test(r))
+      throw new FirebreakError({
+        code: "USAGE",
+        message: `--reviewer ${JSON.stringify(r)} is not a login (letters, digits and -; org/team for a team).`,
+      });
 
   const headSha = await deps.git.revParse(`refs/heads/${incident.branch}`).catch(() => {
-    throw new FirebreakError({ code: "NO_BRANCH", message: `The hotfix branch ${incident.branch} does not exist here.`, next: `git fetch ${incident.remote} ${incident.branch}` });
+    throw new FirebreakError({
+      code: "NO_BRANCH",
+      message: `The hotfix branch ${incident.branch} does not exist here.`,
+      next: `git fetch ${incident.remote} ${incident.branch}`,
+    });
   });
   const settings = readPrSettings(deps.config);
   const view = buildPrView(incident, await deps.store.timeline(incident.id), settings);
   const titleT = await loadTemplate(deps.repoRoot, "pr-title.txt");
   const bodyT = await loadTemplate(deps.repoRoot, "pr-body.md");
   const titleText = settings.titleFormat && titleT.source === "default" ? settings.titleFormat : titleT.text;
-  const title = renderTemplate(titleText, view as unknown as Record<string, unknown>, "plain", titleT.source === "default" && settings.titleFormat ? "pr.titleFormat" : titleT.source)
+  const title = renderTemplate(
+    titleText,
+    view as unknown as Record<string, unknown>,
+    "plain",
+    titleT.source === "default" && settings.titleFormat ? "pr.titleFormat" : titleT.source,
+  )
     .replace(/\s+/g, " ")
     .trim()
     .slice(0, 256);
-  const body = renderTemplate(bodyT.text, view as unknown as Record<string, unknown>, bodyT.channel, bodyT.source).replace(/\n{3,}/g, "\n\n");
+  const body = renderTemplate(bodyT.text, view as unknown as Record<string, unknown>, bodyT.channel, bodyT.source).replace(
+    /\n{3,}/g,
+    "\n\n",
+  );
   return {
     incidentId: incident.id,
     ticket: incident.ticket,
@@ -151,8 +167,16 @@ export async function applyPullRequest(deps: PrDeps, plan: PrPlan): Promise<PrOu
     // Merged by ship is the usual reason: then there is nothing left to do to the PR.
     const merged = (await deps.store.timeline(id)).some((e) => e.kind === "release.merged");
     if (merged)
-      throw new FirebreakError({ code: "PR_MERGED", message: `Pull request #${number} for ${head} was merged by firebreak ship; it cannot change any more.`, next: `firebreak status ${plan.ticket}` });
-    throw new FirebreakError({ code: "PR_CLOSED", message: `Pull request #${number} for ${head} is no longer open.`, next: "reopen it on the forge, then run: firebreak pr" });
+      throw new FirebreakError({
+        code: "PR_MERGED",
+        message: `Pull request #${number} for ${head} was merged by firebreak ship; it cannot change any more.`,
+        next: `firebreak status ${plan.ticket}`,
+      });
+    throw new FirebreakError({
+      code: "PR_CLOSED",
+      message: `Pull request #${number} for ${head} is no longer open.`,
+      next: "reopen it on the forge, then run: firebreak pr",
+    });
   }
 
   let updated = false;
@@ -185,13 +209,23 @@ export async function applyPullRequest(deps: PrDeps, plan: PrPlan): Promise<PrOu
   if (labelsAdded.length > 0) {
     say(`Labelling #${number}: ${labelsAdded.join(", ")}…`);
     await forge.addLabels(number, labelsAdded);
-    await store.appendEvent(id, { at: deps.clock.now().toISOString(), actor: deps.actor, kind: "pr.labeled", data: { number, labels: labelsAdded } });
+    await store.appendEvent(id, {
+      at: deps.clock.now().toISOString(),
+      actor: deps.actor,
+      kind: "pr.labeled",
+      data: { number, labels: labelsAdded },
+    });
   }
   const reviewersRequested = plan.reviewers.filter((r) => !pr.requestedReviewers.includes(r));
   if (reviewersRequested.length > 0) {
     say(`Requesting reviews from ${reviewersRequested.join(", ")}…`);
     await forge.requestReviewers(number, reviewersRequested);
-    await store.appendEvent(id, { at: deps.clock.now().toISOString(), actor: deps.actor, kind: "pr.review-requested", data: { number, reviewers: reviewersRequested } });
+    await store.appendEvent(id, {
+      at: deps.clock.now().toISOString(),
+      actor: deps.actor,
+      kind: "pr.review-requested",
+      data: { number, reviewers: reviewersRequested },
+    });
   }
 
   const final: PullRequest = {
@@ -218,17 +252,31 @@ export interface ApproveRequest {
 }
 
 /** Records an approval of the incident's PR (`review.approved` { by, note, number, sha }). Plain-git forge only: on GitHub, people approve on GitHub. */
-export async function recordApproval(deps: EffectDeps, incident: Incident, req: ApproveRequest): Promise<{ by: string; note: string | null; number: number; sha: string | null }> {
+export async function recordApproval(
+  deps: EffectDeps,
+  incident: Incident,
+  req: ApproveRequest,
+): Promise<{ by: string; note: string | null; number: number; sha: string | null }> {
   const pr = readPr(incident);
-  if (!pr)
-    throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.` });
+  if (!pr) throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.` });
   const forge = (incident.data.pr as { forge?: string }).forge;
-  if (forge === "github")
-    throw new FirebreakError({ code: "APPROVE_ON_FORGE", message: `${incident.ticket}'s pull request is on GitHub: approvals are read from there.`, next: `approve it at ${pr.url}` });
+  // Only the plain git forge keeps approvals on the record; a hosted forge is where people approve.
+  if (forge !== undefined && forge !== "git")
+    throw new FirebreakError({
+      code: "APPROVE_ON_FORGE",
+      message: `${incident.ticket}'s pull request is on ${forge === "github" ? "GitHub" : forge}: approvals are read from there.`,
+      next: `approve it at ${pr.url}`,
+    });
   const by = req.by.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  if (by === "" || by.length > 100) throw new FirebreakError({ code: "USAGE", message: "--by needs the approver's name (up to 100 characters)." });
+  if (by === "" || by.length > 100)
+    throw new FirebreakError({ code: "USAGE", message: "--by needs the approver's name (up to 100 characters)." });
   const note = req.note?.replace(/\r\n?/g, "\n").trim() || null;
   const sha = req.sha ?? null;
-  await deps.store.appendEvent(incident.id, { at: deps.clock.now().toISOString(), actor: deps.actor, kind: "review.approved", data: { by, note, number: pr.number, ...(sha ? { sha } : {}) } });
+  await deps.store.appendEvent(incident.id, {
+    at: deps.clock.now().toISOString(),
+    actor: deps.actor,
+    kind: "review.approved",
+    data: { by, note, number: pr.number, ...(sha ? { sha } : {}) },
+  });
   return { by, note, number: pr.number, sha };
 }

@@ -18,7 +18,16 @@ import { buildReviewModel, utcMinutes, type ReviewModel } from "../review/model.
 import { renderReview, type ChartFile } from "../review/render.js";
 import { renderIcs, isEmail } from "../review/ics.js";
 import { reviewDueAt } from "../review/schedule.js";
-import { PREVENTION_KINDS, readActions, readImpactDetails, readReviewState, type ActionItem, type ImpactDetails, type PreventionKind, type ReviewState } from "../review/types.js";
+import {
+  PREVENTION_KINDS,
+  readActions,
+  readImpactDetails,
+  readReviewState,
+  type ActionItem,
+  type ImpactDetails,
+  type PreventionKind,
+  type ReviewState,
+} from "../review/types.js";
 import type { EffectDeps } from "./effect.js";
 
 export interface ReviewDeps extends EffectDeps {
@@ -35,15 +44,24 @@ async function fresh(deps: ReviewDeps, incident: Incident): Promise<Incident> {
   return (await deps.store.getIncident(incident.id)) ?? incident;
 }
 
-const event = <K extends EventKind>(deps: ReviewDeps, kind: K, data: EventData<K>) => ({ at: deps.clock.now().toISOString(), actor: deps.actor, ...eventBody(kind, data) });
+const event = <K extends EventKind>(deps: ReviewDeps, kind: K, data: EventData<K>) => ({
+  at: deps.clock.now().toISOString(),
+  actor: deps.actor,
+  ...eventBody(kind, data),
+});
 
 // --- impact ------------------------------------------------------------------------------------
 
 /** Merges impact figures into incident.data.impactDetails; records `impact.recorded` when anything changed. */
-export async function recordImpact(deps: ReviewDeps, incident: Incident, patch: ImpactDetails): Promise<{ incident: Incident; changed: boolean }> {
+export async function recordImpact(
+  deps: ReviewDeps,
+  incident: Incident,
+  patch: ImpactDetails,
+): Promise<{ incident: Incident; changed: boolean }> {
   const current = readImpactDetails(incident);
   const next: ImpactDetails = { ...current };
-  for (const [k, v] of Object.entries(patch) as Array<[keyof ImpactDetails, unknown]>) if (v !== undefined) (next as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(patch) as Array<[keyof ImpactDetails, unknown]>)
+    if (v !== undefined) (next as Record<string, unknown>)[k] = v;
   if (JSON.stringify(next) === JSON.stringify(current)) return { incident, changed: false };
   const summary = [
     next.users !== undefined ? `${next.users} users` : "",
@@ -52,7 +70,11 @@ export async function recordImpact(deps: ReviewDeps, incident: Incident, patch: 
     next.mentions !== undefined ? `${next.mentions} mentions` : "",
     next.experience ? `experience: ${next.experience}` : "",
   ].filter(Boolean);
-  const updated = await deps.store.updateIncident(incident.id, { data: { impactDetails: next } }, event(deps, "impact.recorded", { ...patch, summary: summary.join(", ") }));
+  const updated = await deps.store.updateIncident(
+    incident.id,
+    { data: { impactDetails: next } },
+    event(deps, "impact.recorded", { ...patch, summary: summary.join(", ") }),
+  );
   return { incident: updated, changed: true };
 }
 
@@ -79,9 +101,19 @@ export function reviewPaths(deps: Pick<ReviewDeps, "cwd" | "repoRoot" | "config"
   const file = md.slice(dir.length + 1);
   const base = file.replace(/\.(md|markdown)$/i, "");
   if (base === "" || file.startsWith("."))
-    throw E.usage(`--write ${write} is not a file name for the review.`, `firebreak review --write ${DEFAULT_REVIEW_DIR}/${safeName(incident.ticket)}.md`);
+    throw E.usage(
+      `--write ${write} is not a file name for the review.`,
+      `firebreak review --write ${DEFAULT_REVIEW_DIR}/${safeName(incident.ticket)}.md`,
+    );
   const rel = relative(deps.repoRoot, md);
-  return { md, html: join(dir, `${base}.html`), ics: join(dir, `${base}.ics`), dir, base, recorded: rel.startsWith("..") || isAbsolute(rel) ? md : rel.split("\\").join("/") };
+  return {
+    md,
+    html: join(dir, `${base}.html`),
+    ics: join(dir, `${base}.ics`),
+    dir,
+    base,
+    recorded: rel.startsWith("..") || isAbsolute(rel) ? md : rel.split("\\").join("/"),
+  };
 }
 
 async function readIfExists(file: string): Promise<string | null> {
@@ -118,15 +150,39 @@ export interface ReviewOutcome {
 }
 
 /** Renders the review; with `write`, writes it (and its charts, and the HTML with `html`) and records where. */
-export async function produceReview(deps: ReviewDeps, incident: Incident, opts: { write: boolean; path?: string; html: boolean }): Promise<ReviewOutcome> {
+export async function produceReview(
+  deps: ReviewDeps,
+  incident: Incident,
+  opts: { write: boolean; path?: string; html: boolean },
+): Promise<ReviewOutcome> {
   const now = deps.clock.now();
   const events = await deps.store.timeline(incident.id);
   const model = buildReviewModel(incident, events, now);
   const paths = opts.write ? reviewPaths(deps, incident, opts.path) : null;
   const previous = paths ? await readIfExists(paths.md) : null;
-  const rendered = await renderReview({ model, repoRoot: deps.repoRoot, base: paths?.base ?? safeName(incident.ticket), previous, html: opts.html, now, charts: paths !== null || opts.html });
+  const rendered = await renderReview({
+    model,
+    repoRoot: deps.repoRoot,
+    base: paths?.base ?? safeName(incident.ticket),
+    previous,
+    html: opts.html,
+    now,
+    charts: paths !== null || opts.html,
+  });
   const due = reviewDueAt(incident, events);
-  const out: ReviewOutcome = { model, markdown: rendered.markdown, html: rendered.html, charts: rendered.charts, paths, written: [], kept: rendered.kept, refreshed: rendered.refreshed, orphaned: rendered.orphaned, template: rendered.template, due };
+  const out: ReviewOutcome = {
+    model,
+    markdown: rendered.markdown,
+    html: rendered.html,
+    charts: rendered.charts,
+    paths,
+    written: [],
+    kept: rendered.kept,
+    refreshed: rendered.refreshed,
+    orphaned: rendered.orphaned,
+    template: rendered.template,
+    due,
+  };
   if (!paths) return out;
 
   if (await writeAtomic(paths.md, rendered.markdown)) out.written.push(paths.md);
@@ -135,12 +191,26 @@ export async function produceReview(deps: ReviewDeps, incident: Incident, opts: 
 
   const state = readReviewState(await fresh(deps, incident));
   const htmlRel = rendered.html !== null ? relative(deps.repoRoot, paths.html).split("\\").join("/") : state.html;
-  const next: ReviewState = { ...state, path: paths.recorded, ...(htmlRel ? { html: htmlRel } : {}), writtenAt: now.toISOString(), due: state.due ?? due, done: state.done ?? null, scheduled: state.scheduled ?? null };
+  const next: ReviewState = {
+    ...state,
+    path: paths.recorded,
+    ...(htmlRel ? { html: htmlRel } : {}),
+    writtenAt: now.toISOString(),
+    due: state.due ?? due,
+    done: state.done ?? null,
+    scheduled: state.scheduled ?? null,
+  };
   const changedOnDisk = out.written.length > 0 || state.path !== paths.recorded;
   await deps.store.updateIncident(
     incident.id,
     { data: { review: next } },
-    changedOnDisk ? event(deps, "review.written", { path: paths.recorded, kept: rendered.kept, summary: `review written to ${paths.recorded}${rendered.kept.length ? ` (kept people's text in ${rendered.kept.join(", ")})` : ""}` }) : undefined,
+    changedOnDisk
+      ? event(deps, "review.written", {
+          path: paths.recorded,
+          kept: rendered.kept,
+          summary: `review written to ${paths.recorded}${rendered.kept.length ? ` (kept people's text in ${rendered.kept.join(", ")})` : ""}`,
+        })
+      : undefined,
   );
   return out;
 }
@@ -153,7 +223,11 @@ export async function markReviewDone(deps: ReviewDeps, incident: Incident): Prom
   if (state.done) return { already: true, at: state.done };
   const at = deps.clock.now().toISOString();
   const due = state.due ?? reviewDueAt(inc, await deps.store.timeline(inc.id));
-  await deps.store.updateIncident(inc.id, { data: { review: { ...state, due, done: at, doneBy: deps.actor } } }, event(deps, "review.done", { path: state.path ?? null, summary: `post-incident review done${state.path ? `: ${state.path}` : ""}` }));
+  await deps.store.updateIncident(
+    inc.id,
+    { data: { review: { ...state, due, done: at, doneBy: deps.actor } } },
+    event(deps, "review.done", { path: state.path ?? null, summary: `post-incident review done${state.path ? `: ${state.path}` : ""}` }),
+  );
   return { already: false, at };
 }
 
@@ -175,7 +249,12 @@ export interface ScheduleOutcome {
 
 export async function scheduleReview(deps: ReviewDeps, incident: Incident, req: ScheduleRequest): Promise<ScheduleOutcome> {
   const bad = req.attendees.filter((a) => !isEmail(a));
-  if (bad.length) throw new FirebreakError({ code: "USAGE", message: `--attendees takes e-mail addresses; these are not: ${bad.map((b) => JSON.stringify(b)).join(", ")}.`, next: "firebreak review --schedule 2026-11-29T15:00Z --attendees ana@example.com,raj@example.com" });
+  if (bad.length)
+    throw new FirebreakError({
+      code: "USAGE",
+      message: `--attendees takes e-mail addresses; these are not: ${bad.map((b) => JSON.stringify(b)).join(", ")}.`,
+      next: "firebreak review --schedule 2026-11-29T15:00Z --attendees ana@example.com,raj@example.com",
+    });
   const inc = await fresh(deps, incident);
   const state = readReviewState(inc);
   const events = await deps.store.timeline(inc.id);
@@ -213,7 +292,14 @@ export async function scheduleReview(deps: ReviewDeps, incident: Incident, req: 
     await deps.store.updateIncident(
       inc.id,
       { data: { review: { ...state, due, done: state.done ?? null, scheduled: { at, minutes, attendees, ics: icsRel, uid, sequence } } } },
-      event(deps, "review.scheduled", { at, minutes, attendees, ics: icsRel, sequence, summary: `review meeting ${prev ? "moved to" : "set for"} ${utcMinutes(at)}${attendees.length ? ` with ${attendees.join(", ")}` : ""}` }),
+      event(deps, "review.scheduled", {
+        at,
+        minutes,
+        attendees,
+        ics: icsRel,
+        sequence,
+        summary: `review meeting ${prev ? "moved to" : "set for"} ${utcMinutes(at)}${attendees.length ? ` with ${attendees.join(", ")}` : ""}`,
+      }),
     );
   }
   return { ics: paths.ics, uid, sequence, changed: !same, due, afterDue: due !== null && req.at.getTime() > Date.parse(due) };
@@ -230,23 +316,54 @@ export interface ActionRequest {
 
 export async function addAction(deps: ReviewDeps, incident: Incident, req: ActionRequest): Promise<ActionItem> {
   const text = req.text.trim().replace(/\s+/g, " ");
-  if (!text) throw E.usage("The action item is empty.", 'firebreak action add "alert on token expiry errors" --owner dana --due 2026-12-01');
-  if (text.length > 500) throw E.usage("An action item is one line (500 characters at most); put the detail in the review.", 'firebreak action add "…" --owner NAME --due YYYY-MM-DD');
+  if (!text)
+    throw E.usage("The action item is empty.", 'firebreak action add "alert on token expiry errors" --owner dana --due 2026-12-01');
+  if (text.length > 500)
+    throw E.usage(
+      "An action item is one line (500 characters at most); put the detail in the review.",
+      'firebreak action add "…" --owner NAME --due YYYY-MM-DD',
+    );
   const owner = req.owner.trim();
   if (!owner) throw E.missingInput("--owner NAME", "Who owns the action item");
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(req.due.trim());
   if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])))
-    throw E.usage(`--due ${JSON.stringify(req.due)} is not a date: write YYYY-MM-DD.`, 'firebreak action add "…" --owner NAME --due 2026-12-01');
+    throw E.usage(
+      `--due ${JSON.stringify(req.due)} is not a date: write YYYY-MM-DD.`,
+      'firebreak action add "…" --owner NAME --due 2026-12-01',
+    );
   let kind: PreventionKind | undefined;
   if (req.kind !== undefined) {
     const want = req.kind.trim().toLowerCase();
     kind = PREVENTION_KINDS.find((k) => k === want || `${k}s` === want);
-    if (!kind) throw E.usage(`--kind ${JSON.stringify(req.kind)} is not one of ${PREVENTION_KINDS.join(", ")}.`, `firebreak action add "…" --owner NAME --due YYYY-MM-DD --kind monitoring`);
+    if (!kind)
+      throw E.usage(
+        `--kind ${JSON.stringify(req.kind)} is not one of ${PREVENTION_KINDS.join(", ")}.`,
+        `firebreak action add "…" --owner NAME --due YYYY-MM-DD --kind monitoring`,
+      );
   }
   const inc = await fresh(deps, incident);
   const actions = readActions(inc);
   const n = Math.max(0, ...actions.map((a) => Number(/^A(\d+)$/.exec(a.id)?.[1] ?? 0))) + 1;
-  const item: ActionItem = { id: `A${n}`, text, owner, due: req.due.trim(), ...(kind ? { kind } : {}), addedAt: deps.clock.now().toISOString(), addedBy: deps.actor };
-  await deps.store.updateIncident(inc.id, { data: { actions: [...actions, item] } }, event(deps, "action.added", { id: item.id, text, owner, due: item.due, ...(kind ? { kind } : {}), summary: `${item.id} ${text} (owner ${owner}, due ${item.due})` }));
+  const item: ActionItem = {
+    id: `A${n}`,
+    text,
+    owner,
+    due: req.due.trim(),
+    ...(kind ? { kind } : {}),
+    addedAt: deps.clock.now().toISOString(),
+    addedBy: deps.actor,
+  };
+  await deps.store.updateIncident(
+    inc.id,
+    { data: { actions: [...actions, item] } },
+    event(deps, "action.added", {
+      id: item.id,
+      text,
+      owner,
+      due: item.due,
+      ...(kind ? { kind } : {}),
+      summary: `${item.id} ${text} (owner ${owner}, due ${item.due})`,
+    }),
+  );
   return item;
 }

@@ -58,11 +58,19 @@ function releaseDeploy(incident: Incident, release: ReleaseRecord): StepDeployme
 }
 
 /** What is needed before anything runs: a release in production, a strategy that can run here. */
-export async function planRollback(app: WorkflowDeps, incident: Incident, o: Pick<RollbackOptions, "strategy">): Promise<{ strategy: RollbackStrategy; release: ReleaseRecord; current: StepDeployment; deployer: Deployer }> {
+export async function planRollback(
+  app: WorkflowDeps,
+  incident: Incident,
+  o: Pick<RollbackOptions, "strategy">,
+): Promise<{ strategy: RollbackStrategy; release: ReleaseRecord; current: StepDeployment; deployer: Deployer }> {
   const release = readRelease(incident);
   const current = release ? releaseDeploy(incident, release) : null;
   if (!release || !current)
-    throw new FirebreakError({ code: "NOTHING_SHIPPED", message: `${incident.ticket} has not been deployed to production${release ? ` as ${release.tag} yet` : ""}, so there is nothing to roll back.`, next: `firebreak status ${incident.ticket}` });
+    throw new FirebreakError({
+      code: "NOTHING_SHIPPED",
+      message: `${incident.ticket} has not been deployed to production${release ? ` as ${release.tag} yet` : ""}, so there is nothing to roll back.`,
+      next: `firebreak status ${incident.ticket}`,
+    });
   const done = rollbackOf(incident, current.version);
   if (done)
     throw new FirebreakError({
@@ -73,10 +81,16 @@ export async function planRollback(app: WorkflowDeps, incident: Incident, o: Pic
   const config = await app.config();
   const deployer = createDeployer(config, "production", app.env);
   if (!deployer)
-    throw new FirebreakError({ code: "NO_DEPLOYER", message: "No production deployer is configured (deploy.production in .firebreak.yml)." });
+    throw new FirebreakError({
+      code: "NO_DEPLOYER",
+      message: "No production deployer is configured (deploy.production in .firebreak.yml).",
+    });
   const strategy = o.strategy ?? defaultStrategy(config, deployer);
   if (strategy === "previous" && !deployer.rollback && !release.previous)
-    throw new FirebreakError({ code: "NO_PREVIOUS", message: `There is no release before ${release.tag} to go back to, and ${deployer.type} has no rollback of its own.` });
+    throw new FirebreakError({
+      code: "NO_PREVIOUS",
+      message: `There is no release before ${release.tag} to go back to, and ${deployer.type} has no rollback of its own.`,
+    });
   const flag = config.rollback.flag;
   if (strategy === "flag" && !flag?.command && !(flag?.env && deployer.setEnv))
     throw new FirebreakError({ code: "NO_FLAG", message: "No feature flag is configured for a rollback." });
@@ -97,13 +111,28 @@ export async function rollback(app: WorkflowDeps, incident: Incident, o: Rollbac
     const fresh = (await deps.store.getIncident(incident.id)) ?? incident;
     const rollbacks = ((fresh.data.rollbacks as RollbackRecord[] | undefined) ?? []).slice();
     if (!rollbacks.some((r) => r.key === key)) {
-      const entry: RollbackRecord = { key, strategy, ...(version ? { version } : {}), summary, reason: o.reason, auto: Boolean(o.auto), by: deps.actor, at: app.clock.now().toISOString(), from: current.version };
+      const entry: RollbackRecord = {
+        key,
+        strategy,
+        ...(version ? { version } : {}),
+        summary,
+        reason: o.reason,
+        auto: Boolean(o.auto),
+        by: deps.actor,
+        at: app.clock.now().toISOString(),
+        from: current.version,
+      };
       rollbacks.push(entry);
       const deploys = deployment ? withDeployment(fresh, { ...deployment, purpose: "rollback" }) : undefined;
       await deps.store.updateIncident(
         incident.id,
         { status: "rolled-back", data: { rollbacks, ...(deploys ? { deploys } : {}) } },
-        { at: entry.at, actor: deps.actor, kind: "rollback.done", data: { strategy, version: version ?? null, from: current.version, reason: o.reason, auto: Boolean(o.auto), summary } },
+        {
+          at: entry.at,
+          actor: deps.actor,
+          kind: "rollback.done",
+          data: { strategy, version: version ?? null, from: current.version, reason: o.reason, auto: Boolean(o.auto), summary },
+        },
       );
     }
     return { strategy, ...(version ? { version } : {}), summary };
@@ -124,8 +153,22 @@ type Step = (
 
 /** A commit on the branch that says it reverts `sha` (an earlier, interrupted run's revert). */
 async function findRevert(app: WorkflowDeps, ref: string, sha: string): Promise<string | null> {
-  const out = await app.git.git(["log", "--first-parent", "--max-count=200", "--format=%H", `--grep=This reverts commit ${sha}`, "--fixed-strings", "--end-of-options", ref]);
-  return out.split("\n").map((l) => l.trim()).find(Boolean) ?? null;
+  const out = await app.git.git([
+    "log",
+    "--first-parent",
+    "--max-count=200",
+    "--format=%H",
+    `--grep=This reverts commit ${sha}`,
+    "--fixed-strings",
+    "--end-of-options",
+    ref,
+  ]);
+  return (
+    out
+      .split("\n")
+      .map((l) => l.trim())
+      .find(Boolean) ?? null
+  );
 }
 
 const revert: Step = async (app, deps, incident, release, _current, deployer, o) => {
@@ -147,14 +190,24 @@ const revert: Step = async (app, deps, incident, release, _current, deployer, o)
       throwIfInterrupted();
       await app.git.fetch(remote, [base]);
       const landed = await findRevert(app, prodRef, release.mergeSha);
-      if (landed) return { sha: landed, reverts: release.mergeSha, summary: `reverted ${release.mergeSha.slice(0, 12)} on ${base} (found on ${remote})` };
+      if (landed)
+        return {
+          sha: landed,
+          reverts: release.mergeSha,
+          summary: `reverted ${release.mergeSha.slice(0, 12)} on ${base} (found on ${remote})`,
+        };
       const prodSha = await app.git.revParse(prodRef);
       say(o)(`Reverting ${release.mergeSha.slice(0, 12)} on ${remote}/${base} (in a temporary worktree)…`);
       const sha = await withWorktree(app.git, prodSha, async (_dir, wt) => {
-        const parents = (await wt.git(["rev-list", "--parents", "--max-count=1", "--end-of-options", release.mergeSha])).trim().split(" ").length - 1;
+        const parents =
+          (await wt.git(["rev-list", "--parents", "--max-count=1", "--end-of-options", release.mergeSha])).trim().split(" ").length - 1;
         const r = await wt.raw(["revert", "--no-commit", ...(parents > 1 ? ["-m", "1"] : []), "--end-of-options", release.mergeSha]);
         if (r.code !== 0)
-          throw new FirebreakError({ code: "REVERT_CONFLICT", message: `The merge ${release.mergeSha.slice(0, 12)} does not revert cleanly on ${base}: later commits changed the same lines.`, details: r.stderr.split("\n").filter(Boolean).slice(0, 10) });
+          throw new FirebreakError({
+            code: "REVERT_CONFLICT",
+            message: `The merge ${release.mergeSha.slice(0, 12)} does not revert cleanly on ${base}: later commits changed the same lines.`,
+            details: r.stderr.split("\n").filter(Boolean).slice(0, 10),
+          });
         // The message goes through stdin: the title and the reason are people's text.
         const message = `Revert hotfix ${incident.ticket}: ${incident.title}\n\nThis reverts commit ${release.mergeSha}.\n\nReason: ${o.reason}\nTicket: ${incident.ticket}\n`;
         await wt.git(["commit", "--quiet", "--no-verify", "--file=-"], { input: message });
@@ -173,21 +226,56 @@ const revert: Step = async (app, deps, incident, release, _current, deployer, o)
   const tags = await remoteTags(app.git, remote);
   let tag = [...tags].find(([, s]) => s === revertSha)?.[0] ?? null;
   if (!tag) {
-    const local = (await app.git.git(["tag", "--points-at", revertSha])).split("\n").map((l) => l.trim()).filter(Boolean);
+    const local = (await app.git.git(["tag", "--points-at", revertSha]))
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     for (const t of local) if ((await localTagSha(app.git, t)) === revertSha) tag = t;
   }
   tag ??= (await computeNextVersion(app.git, tags, revertSha, (await app.config()).release)).tag;
-  await tagAndPush({ ...deps, git: app.git }, { incidentId: incident.id, remote, tag, sha: revertSha, message: `Rollback: revert ${incident.title} (${incident.ticket})\n\nReason: ${o.reason}\n`, kind: "rollback.tagged", what: "the revert" }, say(o));
+  await tagAndPush(
+    { ...deps, git: app.git },
+    {
+      incidentId: incident.id,
+      remote,
+      tag,
+      sha: revertSha,
+      message: `Rollback: revert ${incident.title} (${incident.ticket})\n\nReason: ${o.reason}\n`,
+      kind: "rollback.tagged",
+      what: "the revert",
+    },
+    say(o),
+  );
 
-  const d = await runDeployStep(app, deps, incident, { key: `rollback.deploy:${tag}`, kind: "rollback.deployed", deployer, target: { env: "production", version: tag, sha: revertSha, ticket: incident.ticket }, command }, { say: say(o), redeploy: o.redeploy, confirmDeployed: o.confirmDeployed });
-  return { key: `revert:${release.mergeSha}`, version: tag, summary: `reverted ${release.tag}'s merge on ${base}, tagged ${tag} and deployed it`, deployment: d.result };
+  const d = await runDeployStep(
+    app,
+    deps,
+    incident,
+    {
+      key: `rollback.deploy:${tag}`,
+      kind: "rollback.deployed",
+      deployer,
+      target: { env: "production", version: tag, sha: revertSha, ticket: incident.ticket },
+      command,
+    },
+    { say: say(o), redeploy: o.redeploy, confirmDeployed: o.confirmDeployed },
+  );
+  return {
+    key: `revert:${release.mergeSha}`,
+    version: tag,
+    summary: `reverted ${release.tag}'s merge on ${base}, tagged ${tag} and deployed it`,
+    deployment: d.result,
+  };
 };
 
 const previous: Step = async (app, deps, incident, release, current, deployer, o) => {
   const command = "firebreak rollback --strategy previous";
   const prevTag = release.previous;
   const prevSha = prevTag ? ((await app.git.remoteTagSha(incident.remote, prevTag)) ?? (await localTagSha(app.git, prevTag))) : null;
-  const prevDeploy = ((incident.data.deploys as Record<string, StepDeployment[]> | undefined)?.production ?? []).filter((d) => d.version === prevTag).pop() ?? null;
+  const prevDeploy =
+    ((incident.data.deploys as Record<string, StepDeployment[]> | undefined)?.production ?? [])
+      .filter((d) => d.version === prevTag)
+      .pop() ?? null;
   const version = prevTag ?? current.replaced ?? "the previous deployment";
   const platform = deployer.rollback;
   const key = `rollback.previous:${current.version}`;
@@ -196,23 +284,36 @@ const previous: Step = async (app, deps, incident, release, current, deployer, o
   if (!prevSha && !platform && !(await deps.store.getEffect(incident.id, key)))
     throw new FirebreakError({
       code: "PREVIOUS_NOT_FOUND",
-      message: prevTag ? `The previous release ${prevTag} is not on ${incident.remote} or in this repository, so there is no commit to redeploy.` : `There is no release before ${release.tag} on the record to redeploy.`,
+      message: prevTag
+        ? `The previous release ${prevTag} is not on ${incident.remote} or in this repository, so there is no commit to redeploy.`
+        : `There is no release before ${release.tag} on the record to redeploy.`,
       why: `${deployer.type} has no rollback of its own, and deploying another commit labelled ${prevTag ?? "as the previous version"} would be wrong.`,
-      next: prevTag ? `git fetch --tags ${incident.remote}   # if ${prevTag} should be there; else: firebreak rollback --strategy revert` : "firebreak rollback --strategy revert",
+      next: prevTag
+        ? `git fetch --tags ${incident.remote}   # if ${prevTag} should be there; else: firebreak rollback --strategy revert`
+        : "firebreak rollback --strategy revert",
     });
   // The platform's rollback does not build the commit: the release's checkout only gives it a
   // working directory, and an unknown previous commit is passed on as unknown (empty).
   const target: Omit<DeployTarget, "cwd"> = { env: "production", version, sha: prevSha ?? current.sha, ticket: incident.ticket };
-  const d = await runDeployStep(app, deps, incident, {
-    key,
-    kind: "rollback.deployed",
-    deployer,
-    target,
-    command,
-    ...(platform
-      ? { action: (t: DeployTarget, io: Parameters<NonNullable<Deployer["rollback"]>>[3]) => platform.call(deployer, current, { version, sha: prevSha ?? "", deployment: prevDeploy as Deployment | null }, t, io) }
-      : {}),
-  }, { say: say(o), redeploy: o.redeploy, confirmDeployed: o.confirmDeployed });
+  const d = await runDeployStep(
+    app,
+    deps,
+    incident,
+    {
+      key,
+      kind: "rollback.deployed",
+      deployer,
+      target,
+      command,
+      ...(platform
+        ? {
+            action: (t: DeployTarget, io: Parameters<NonNullable<Deployer["rollback"]>>[3]) =>
+              platform.call(deployer, current, { version, sha: prevSha ?? "", deployment: prevDeploy as Deployment | null }, t, io),
+          }
+        : {}),
+    },
+    { say: say(o), redeploy: o.redeploy, confirmDeployed: o.confirmDeployed },
+  );
   const how = platform ? deployer.rollbackMethod : `redeployed ${version} through ${deployer.type}`;
   return { key: `previous:${current.version}`, version, summary: `production back on ${version} (${how})`, deployment: d.result };
 };
@@ -233,9 +334,17 @@ const flag: Step = async (app, deps, incident, _release, current, deployer, o) =
         const { mkdir } = await import("node:fs/promises");
         await mkdir(`${await app.git.commonDir()}/firebreak/logs`, { recursive: true });
         const io = { logFile, announce: (t: string) => say(o)(t), line: (t: string) => say(o)(`  │ ${t}`) };
-        const r = await runTeamCommand(cmd, io, { cwd: root, env: { FIREBREAK_TICKET: incident.ticket, FIREBREAK_VERSION: current.version, FIREBREAK_ENV: "production" }, timeoutMs: 600_000 });
+        const r = await runTeamCommand(cmd, io, {
+          cwd: root,
+          env: { FIREBREAK_TICKET: incident.ticket, FIREBREAK_VERSION: current.version, FIREBREAK_ENV: "production" },
+          timeoutMs: 600_000,
+        });
         if (r.code !== 0)
-          throw new FirebreakError({ code: "FLAG_FAILED", message: `The feature-flag command failed (exit ${r.code ?? r.signal}).`, why: `The log is in ${logFile}.` });
+          throw new FirebreakError({
+            code: "FLAG_FAILED",
+            message: `The feature-flag command failed (exit ${r.code ?? r.signal}).`,
+            why: `The log is in ${logFile}.`,
+          });
         return { command: cmd, summary: "feature flag switched off" };
       },
     });
@@ -243,17 +352,28 @@ const flag: Step = async (app, deps, incident, _release, current, deployer, o) =
   }
   const env = f.env as { name: string; value: string };
   const setEnv = deployer.setEnv as NonNullable<Deployer["setEnv"]>;
-  const d = await runDeployStep(app, deps, incident, {
-    key,
-    kind: "rollback.flag-off",
-    deployer,
-    target: { env: "production", version: current.version, sha: current.sha, ticket: incident.ticket },
-    command: "firebreak rollback --strategy flag",
-    action: (t, io) => setEnv.call(deployer, env.name, env.value, current, t, io),
-    // Setting a variable through a deployer redeploys or restarts production (a command deployer
-    // runs the whole deploy again), and no deployer's status shows the variable: an interrupted
-    // run is settled by a person (--confirm-deployed or --redeploy), never repeated by itself.
-    reconcile: async () => "unknown",
-  }, { say: say(o), redeploy: o.redeploy, confirmDeployed: o.confirmDeployed });
-  return { key: `flag:${current.version}`, version: current.version, summary: `${env.name}=${env.value} set through ${deployer.type}`, deployment: d.result };
+  const d = await runDeployStep(
+    app,
+    deps,
+    incident,
+    {
+      key,
+      kind: "rollback.flag-off",
+      deployer,
+      target: { env: "production", version: current.version, sha: current.sha, ticket: incident.ticket },
+      command: "firebreak rollback --strategy flag",
+      action: (t, io) => setEnv.call(deployer, env.name, env.value, current, t, io),
+      // Setting a variable through a deployer redeploys or restarts production (a command deployer
+      // runs the whole deploy again), and no deployer's status shows the variable: an interrupted
+      // run is settled by a person (--confirm-deployed or --redeploy), never repeated by itself.
+      reconcile: async () => "unknown",
+    },
+    { say: say(o), redeploy: o.redeploy, confirmDeployed: o.confirmDeployed },
+  );
+  return {
+    key: `flag:${current.version}`,
+    version: current.version,
+    summary: `${env.name}=${env.value} set through ${deployer.type}`,
+    deployment: d.result,
+  };
 };

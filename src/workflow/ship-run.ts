@@ -72,7 +72,9 @@ export async function ship(deps: WorkflowDeps, input: ShipInput, onEvent: (e: Sh
       redeploy: input.redeploy,
       confirmDeployed: input.confirmDeployed,
       // Again only if the merge and tag took long enough for that sample to age.
-      hooks: { beforeDeploy: async (e) => void (await ensureBaseline(deps, current, e, { maxAgeSeconds: BASELINE_FRESH_SECONDS, progress: info })) },
+      hooks: {
+        beforeDeploy: async (e) => void (await ensureBaseline(deps, current, e, { maxAgeSeconds: BASELINE_FRESH_SECONDS, progress: info })),
+      },
     });
     onEvent({ type: "deployed", outcome });
     // The announcements belong to the ship: a re-run after a run killed past the deploy finishes

@@ -151,12 +151,24 @@ export async function resolveEnv(app: WorkflowDeps, incident: Incident, to: Depl
   // Staging counts as done only for the commit that would ship now.
   const head = await hotfixHead(app, incident);
   const events = await (await app.store()).timeline(incident.id);
-  return defaultEnv(incident, config, events.some((e) => e.kind === "deploy.staging.done" && e.data.sha === head));
+  return defaultEnv(
+    incident,
+    config,
+    events.some((e) => e.kind === "deploy.staging.done" && e.data.sha === head),
+  );
 }
 
 export async function shipForge(app: WorkflowDeps, log?: (l: string) => void): Promise<Forge> {
   const deps = await app.effectDeps();
-  return createForge({ config: await app.config(), git: app.git, store: deps.store, clock: deps.clock, actor: deps.actor, env: app.env, log });
+  return createForge({
+    config: await app.config(),
+    git: app.git,
+    store: deps.store,
+    clock: deps.clock,
+    actor: deps.actor,
+    env: app.env,
+    log,
+  });
 }
 
 export async function planShip(app: WorkflowDeps, incident: Incident, req: ShipRequest, forge: Forge): Promise<ShipPlan> {
@@ -166,14 +178,18 @@ export async function planShip(app: WorkflowDeps, incident: Incident, req: ShipR
   const { gate, headSha } = await gatherGate(app, incident, env, forge, config);
   const problems: string[] = [];
   const deployer = createDeployer(config, env, app.env);
-  if (!deployer) problems.push(`no deployer for ${env}: add deploy.${env} to .firebreak.yml (type: command, vercel, netlify, railway or elastic-beanstalk)`);
+  if (!deployer)
+    problems.push(
+      `no deployer for ${env}: add deploy.${env} to .firebreak.yml (type: command, vercel, netlify, railway or elastic-beanstalk)`,
+    );
 
   // A release that was rolled back is not shipped again: a new commit makes a new release.
   const current = readRelease(incident);
   const rolledBack = current ? rollbackOf(incident, current.tag) : null;
   let supersedes: ReleaseRecord | null = null;
   if (current && rolledBack) {
-    if (await alreadyReleased(app, incident, current, headSha)) throw nothingNewError(incident, current, rolledBack, runningAfterRollback(incident, current));
+    if (await alreadyReleased(app, incident, current, headSha))
+      throw nothingNewError(incident, current, rolledBack, runningAfterRollback(incident, current));
     supersedes = current;
   }
   const earlier = [...readReleases(incident), ...(supersedes ? [supersedes] : [])];
@@ -183,9 +199,14 @@ export async function planShip(app: WorkflowDeps, incident: Incident, req: ShipR
   let latestTag: string | null = null;
   if (req.tag) {
     await assertSafeRef(req.tag, "tag name");
-    if (!parseVersion(req.tag)) throw new FirebreakError({ code: "USAGE", message: `--tag ${req.tag} is not a version (MAJOR.MINOR.PATCH, e.g. v1.4.3).` });
+    if (!parseVersion(req.tag))
+      throw new FirebreakError({ code: "USAGE", message: `--tag ${req.tag} is not a version (MAJOR.MINOR.PATCH, e.g. v1.4.3).` });
     if (recorded && recorded.tag !== req.tag && (await store.getEffect(incident.id, `release.tag:${recorded.tag}`)))
-      throw new FirebreakError({ code: "RELEASE_TAGGED", message: `${incident.ticket} is already being released as ${recorded.tag}.`, next: `firebreak ship --to ${env}` });
+      throw new FirebreakError({
+        code: "RELEASE_TAGGED",
+        message: `${incident.ticket} is already being released as ${recorded.tag}.`,
+        next: `firebreak ship --to ${env}`,
+      });
   }
   if (recorded && (!req.tag || req.tag === recorded.tag)) {
     tag = recorded.tag;
@@ -206,8 +227,18 @@ export async function planShip(app: WorkflowDeps, incident: Incident, req: ShipR
   const version = env === "production" ? tag : candidateVersion(tag, headSha);
   const pr = readPr(incident);
   const mergeHead = recorded?.head ?? headSha;
-  const mergeKey = pr ? (earlier.length === 0 ? `release.merge:#${pr.number}` : `release.merge:#${pr.number}@${mergeHead.slice(0, 12)}`) : "";
-  const target = { env, version, sha: env === "production" ? (recorded?.mergeSha ?? "<merge commit>") : headSha, ticket: incident.ticket, cwd: "." };
+  const mergeKey = pr
+    ? earlier.length === 0
+      ? `release.merge:#${pr.number}`
+      : `release.merge:#${pr.number}@${mergeHead.slice(0, 12)}`
+    : "";
+  const target = {
+    env,
+    version,
+    sha: env === "production" ? (recorded?.mergeSha ?? "<merge commit>") : headSha,
+    ticket: incident.ticket,
+    cwd: ".",
+  };
   return {
     incident,
     env,
@@ -226,7 +257,11 @@ export async function planShip(app: WorkflowDeps, incident: Incident, req: ShipR
     mergeKey,
     version,
     deployDescription: deployer ? deployer.describe(target) : null,
-    rollback: rollbackPlan(config, deployer && env === "production" ? deployer : createDeployer(config, "production", app.env), previousTag),
+    rollback: rollbackPlan(
+      config,
+      deployer && env === "production" ? deployer : createDeployer(config, "production", app.env),
+      previousTag,
+    ),
     problems,
   };
 }
@@ -246,15 +281,27 @@ export function blockedError(plan: ShipPlan): FirebreakError {
  * run left running), fences this run's effects with them, and removes the temporary worktrees of
  * runs that died. Releasing the lock ends the fencing.
  */
-export async function lockShip(app: WorkflowDeps, incident: Incident, env: DeployEnv, command: string, say: (line: string) => void = () => undefined): Promise<HeldLock> {
+export async function lockShip(
+  app: WorkflowDeps,
+  incident: Incident,
+  env: DeployEnv,
+  command: string,
+  say: (line: string) => void = () => undefined,
+): Promise<HeldLock> {
   const store = await app.store();
   // Loaded first: an earlier deploy's output is shown redacted, and the secrets come with the config.
   const config = await app.config().catch(() => null);
   const timeout = (config?.deploy as Record<string, { timeoutSeconds?: number } | undefined> | undefined)?.[env]?.timeoutSeconds;
-  const lock = await acquireLocks(store, [`incident-${incident.ticket}`, `env-${env}`], { actor: await app.actor(), command, ticket: incident.ticket }, app.clock.now(), {
-    say,
-    ...(timeout ? { waitMs: timeout * 1000 } : {}),
-  });
+  const lock = await acquireLocks(
+    store,
+    [`incident-${incident.ticket}`, `env-${env}`],
+    { actor: await app.actor(), command, ticket: incident.ticket },
+    app.clock.now(),
+    {
+      say,
+      ...(timeout ? { waitMs: timeout * 1000 } : {}),
+    },
+  );
   app.held = lock;
   const release = lock.release.bind(lock);
   lock.release = async () => {
@@ -300,7 +347,11 @@ export async function applyShip(app: WorkflowDeps, plan: ShipPlan, o: ApplyOptio
       reconcile: async () => {
         const s = await plan.forge.mergeState(number);
         if (s.merged && earlierMerge(s.sha)) return null;
-        return s.merged && s.sha ? { number, sha: s.sha, method, base: inc.base, summary: `#${number} merged into ${inc.base} (${s.sha.slice(0, 12)})` } : s.merged ? "unknown" : null;
+        return s.merged && s.sha
+          ? { number, sha: s.sha, method, base: inc.base, summary: `#${number} merged into ${inc.base} (${s.sha.slice(0, 12)})` }
+          : s.merged
+            ? "unknown"
+            : null;
       },
       perform: async () => {
         if (plan.earlier.length > 0) {
@@ -332,11 +383,34 @@ export async function applyShip(app: WorkflowDeps, plan: ShipPlan, o: ApplyOptio
 
     let fresh = (await store.getIncident(inc.id)) ?? inc;
     if (!readRelease(fresh)) {
-      const release: ReleaseRecord = { tag: plan.tag, version: plan.tag, previous: plan.previousTag, after: plan.latestTag, mergeSha, sha: mergeSha, number, method, base: inc.base, head: plan.headSha };
+      const release: ReleaseRecord = {
+        tag: plan.tag,
+        version: plan.tag,
+        previous: plan.previousTag,
+        after: plan.latestTag,
+        mergeSha,
+        sha: mergeSha,
+        number,
+        method,
+        base: inc.base,
+        head: plan.headSha,
+      };
       fresh = await store.updateIncident(inc.id, { data: { release } });
     }
     throwIfInterrupted();
-    await tagAndPush({ ...deps, git: app.git }, { incidentId: inc.id, remote: inc.remote, tag: plan.tag, sha: mergeSha, message: `Hotfix: ${inc.title} (${inc.ticket})\n`, kind: "release.tagged", what: "the hotfix merge" }, o.say);
+    await tagAndPush(
+      { ...deps, git: app.git },
+      {
+        incidentId: inc.id,
+        remote: inc.remote,
+        tag: plan.tag,
+        sha: mergeSha,
+        message: `Hotfix: ${inc.title} (${inc.ticket})\n`,
+        kind: "release.tagged",
+        what: "the hotfix merge",
+      },
+      o.say,
+    );
   }
 
   throwIfInterrupted();
@@ -344,22 +418,37 @@ export async function applyShip(app: WorkflowDeps, plan: ShipPlan, o: ApplyOptio
   const already = (await store.getEffect(inc.id, key))?.state === "done";
   if (!already) await o.hooks?.beforeDeploy?.(plan.env);
   if (!already) o.say(`Deploying ${plan.version} to ${plan.env} with ${deployer.type}…`);
-  const d = await runDeployStep(app, deps, inc, {
-    key,
-    kind: `deploy.${plan.env}.done`,
-    deployer,
-    target: { env: plan.env, version: plan.version, sha, ticket: inc.ticket },
-    command,
-  }, { say: o.say, redeploy: o.redeploy, confirmDeployed: o.confirmDeployed });
+  const d = await runDeployStep(
+    app,
+    deps,
+    inc,
+    {
+      key,
+      kind: `deploy.${plan.env}.done`,
+      deployer,
+      target: { env: plan.env, version: plan.version, sha, ticket: inc.ticket },
+      command,
+    },
+    { say: o.say, redeploy: o.redeploy, confirmDeployed: o.confirmDeployed },
+  );
 
   const fresh = (await store.getIncident(inc.id)) ?? inc;
   const deploys = withDeployment(fresh, { ...d.result, purpose: "release" });
   // A deploy that happens now puts a new release live (also after a rollback); one replayed from
   // the journal leaves a later status (verified, resolved) as it is.
-  const shipped = plan.env === "production" && (d.how !== "replayed" || (fresh.status !== "rolled-back" && fresh.status !== "verified" && fresh.status !== "resolved"));
+  const shipped =
+    plan.env === "production" &&
+    (d.how !== "replayed" || (fresh.status !== "rolled-back" && fresh.status !== "verified" && fresh.status !== "resolved"));
   await store.updateIncident(inc.id, { ...(shipped ? { status: "shipped" as const } : {}), data: { deploys } });
   await o.hooks?.afterDeploy?.(plan.env, d.result, { fresh: d.how !== "replayed" });
-  return { env: plan.env, version: plan.version, merge, tag: plan.env === "production" ? plan.tag : null, deployment: d.result, deployHow: d.how };
+  return {
+    env: plan.env,
+    version: plan.version,
+    merge,
+    tag: plan.env === "production" ? plan.tag : null,
+    deployment: d.result,
+    deployHow: d.how,
+  };
 }
 
 /** Moves a rolled-back release to data.releases, so the new fix is released on its own record. */
@@ -370,7 +459,12 @@ async function supersede(app: WorkflowDeps, inc: Incident, old: ReleaseRecord): 
   await store.updateIncident(
     inc.id,
     { data: { releases: [...readReleases(fresh), old], release: null } },
-    { at: app.clock.now().toISOString(), actor: await app.actor(), kind: "release.superseded", data: { tag: old.tag, mergeSha: old.mergeSha, summary: `${old.tag} was rolled back; a new fix on ${inc.branch} is released next` } },
+    {
+      at: app.clock.now().toISOString(),
+      actor: await app.actor(),
+      kind: "release.superseded",
+      data: { tag: old.tag, mergeSha: old.mergeSha, summary: `${old.tag} was rolled back; a new fix on ${inc.branch} is released next` },
+    },
   );
 }
 

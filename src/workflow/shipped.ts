@@ -32,10 +32,19 @@ export async function refuseIfShipped(app: WorkflowDeps, incident: Incident, com
     });
   }
   const deps = await app.effectDeps();
-  return deps.store.updateIncident(incident.id, { status: "open" }, {
-    at: deps.clock.now().toISOString(),
-    actor: deps.actor,
-    kind: "incident.reopened",
-    data: { from: incident.status, command, ...(tag ? { release: tag } : {}), summary: `reopened (was ${incident.status}${tag ? `, ${tag}` : ""}) by firebreak ${command} --reopen` },
-  });
+  return deps.store.updateIncident(
+    incident.id,
+    { status: "open" },
+    {
+      at: deps.clock.now().toISOString(),
+      actor: deps.actor,
+      kind: "incident.reopened",
+      data: {
+        from: incident.status,
+        command,
+        ...(tag ? { release: tag } : {}),
+        summary: `reopened (was ${incident.status}${tag ? `, ${tag}` : ""}) by firebreak ${command} --reopen`,
+      },
+    },
+  );
 }

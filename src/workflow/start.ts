@@ -54,25 +54,39 @@ const UNSEEN = /[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufef
 
 /** A title is people's text: kept as typed, but on one line, without unseen characters. */
 export function cleanTitle(raw: string): string {
-  return raw.replace(UNSEEN, "").replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return raw
+    .replace(UNSEEN, "")
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The unseen characters a title holds, as U+XXXX, to say what was removed. */
-export const unseenIn = (raw: string): string[] => [...new Set(raw.match(UNSEEN) ?? [])].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
+export const unseenIn = (raw: string): string[] =>
+  [...new Set(raw.match(UNSEEN) ?? [])].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`);
 
 export async function planStart(app: WorkflowDeps, req: StartRequest): Promise<StartPlan> {
   const config: Config = await app.config();
   if (!req.ticket) throw E.missingInput("<ticket> (e.g. ENG-1234)", "The ticket id");
   validateTicket(req.ticket, config.ticket.pattern);
   const title = cleanTitle(req.title ?? "");
-  if (!title) throw E.usage("A title is required: what is broken, in a few words.", `firebreak start ${req.ticket} "Fix auth bypass on expired tokens" --priority P1`);
+  if (!title)
+    throw E.usage(
+      "A title is required: what is broken, in a few words.",
+      `firebreak start ${req.ticket} "Fix auth bypass on expired tokens" --priority P1`,
+    );
   if (title.length > MAX_TITLE)
-    throw E.usage(`The title is ${title.length} characters; the limit is ${MAX_TITLE}: it becomes the branch name, the tag's message and every announcement's headline.`, `firebreak start ${req.ticket} "<what is broken, in a few words>" --priority P1   # put the details in: firebreak note "…"`);
+    throw E.usage(
+      `The title is ${title.length} characters; the limit is ${MAX_TITLE}: it becomes the branch name, the tag's message and every announcement's headline.`,
+      `firebreak start ${req.ticket} "<what is broken, in a few words>" --priority P1   # put the details in: firebreak note "…"`,
+    );
 
   const warnings: string[] = [];
   const unseen = unseenIn(req.title ?? "");
   if (unseen.length)
-    warnings.push(`Removed ${unseen.join(", ")} from the title: invisible or direction-changing characters would make tags, commit messages and announcements read differently from what they hold.`);
+    warnings.push(
+      `Removed ${unseen.join(", ")} from the title: invisible or direction-changing characters would make tags, commit messages and announcements read differently from what they hold.`,
+    );
   let priority: Priority;
   if (req.criteria.length > 0) {
     const t = triage({ criteria: req.criteria, productionBroken: true });
@@ -110,7 +124,21 @@ export async function planStart(app: WorkflowDeps, req: StartRequest): Promise<S
     const dirty = await app.git.statusPorcelain();
     if (dirty.length > 0) throw E.dirtyTree(dirty);
   }
-  return { ticket: req.ticket, title, priority, criteria: req.criteria, discoveredAt, deadlineAt, remote, base, branch, push: req.push, carryConfig: Boolean(req.carryConfig), resume, warnings };
+  return {
+    ticket: req.ticket,
+    title,
+    priority,
+    criteria: req.criteria,
+    discoveredAt,
+    deadlineAt,
+    remote,
+    base,
+    branch,
+    push: req.push,
+    carryConfig: Boolean(req.carryConfig),
+    resume,
+    warnings,
+  };
 }
 
 export async function applyStart(app: WorkflowDeps, plan: StartPlan, progress: (msg: string) => void): Promise<Incident> {
@@ -145,7 +173,13 @@ export async function applyStart(app: WorkflowDeps, plan: StartPlan, progress: (
         at: deps.clock.now().toISOString(),
         actor: deps.actor,
         kind: "incident.started",
-        data: { priority: plan.priority, criteria: plan.criteria, discoveredAt: plan.discoveredAt.toISOString(), deadlineAt: plan.deadlineAt.toISOString(), level: LEVELS[plan.priority].kind },
+        data: {
+          priority: plan.priority,
+          criteria: plan.criteria,
+          discoveredAt: plan.discoveredAt.toISOString(),
+          deadlineAt: plan.deadlineAt.toISOString(),
+          level: LEVELS[plan.priority].kind,
+        },
       },
     ));
   const branch = incident.branch;
@@ -177,7 +211,14 @@ export async function applyStart(app: WorkflowDeps, plan: StartPlan, progress: (
         progress(`Committing ${CONFIG_FILE} onto ${branch} (--carry-config)…`);
         await writeFile(join(await app.repoRoot(), CONFIG_FILE), carried.text);
         await app.git.git(["add", "--", CONFIG_FILE]);
-        await app.git.git(["commit", "-q", "-m", `chore: Firebreak config (${CONFIG_FILE}), not on ${remote}/${base} yet`, "--", CONFIG_FILE]);
+        await app.git.git([
+          "commit",
+          "-q",
+          "-m",
+          `chore: Firebreak config (${CONFIG_FILE}), not on ${remote}/${base} yet`,
+          "--",
+          CONFIG_FILE,
+        ]);
         return { branch, sha: await app.git.headSha() };
       },
     });
@@ -202,7 +243,11 @@ export async function applyStart(app: WorkflowDeps, plan: StartPlan, progress: (
 }
 
 /** The local .firebreak.yml when production on the remote lacks it or has another version. */
-async function configOnlyHere(app: WorkflowDeps, remote: string, base: string): Promise<{ text: string; why: "missing" | "differs" } | null> {
+async function configOnlyHere(
+  app: WorkflowDeps,
+  remote: string,
+  base: string,
+): Promise<{ text: string; why: "missing" | "differs" } | null> {
   const loaded = await app.loadConfig();
   if (!loaded.file) return null;
   const text = await readFile(loaded.file, "utf8");

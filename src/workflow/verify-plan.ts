@@ -13,7 +13,17 @@ import { createSource, metricAppliesTo } from "../verify/sources/create.js";
 import { baselineEnough, canCatch, describeReach, type Reach } from "../verify/reach.js";
 import type { MetricBaseline, WatchSettings } from "../verify/watch.js";
 import { duration } from "../verify/figures.js";
-import { baselineAgeSeconds, baselineFor, captureBaseline, keepBaseline, readStandaloneBaseline, reachOf, settingsOf, verificationOf, type CapturedBaseline } from "./verify.js";
+import {
+  baselineAgeSeconds,
+  baselineFor,
+  captureBaseline,
+  keepBaseline,
+  readStandaloneBaseline,
+  reachOf,
+  settingsOf,
+  verificationOf,
+  type CapturedBaseline,
+} from "./verify.js";
 
 export interface MetricPlan {
   name: string;
@@ -52,11 +62,17 @@ export async function planWatch(app: WorkflowDeps, incident: Incident | null, en
   const metrics = cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env));
   const fresh = incident ? ((await (await app.store()).getIncident(incident.id)) ?? incident) : null;
   const now = app.clock.now();
-  const captured = verificationOf(fresh)[env]?.baseline ?? (incident ? await fromSampler(app, env, now) : await readStandaloneBaseline(app, env));
+  const captured =
+    verificationOf(fresh)[env]?.baseline ?? (incident ? await fromSampler(app, env, now) : await readStandaloneBaseline(app, env));
   const wallOffsetMs = Date.now() - now.getTime();
   const out: MetricPlan[] = [];
   for (const [m, i] of metrics) {
-    const source = createSource(m, i, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, deployAt: new Date(now.getTime() + wallOffsetMs) });
+    const source = createSource(m, i, {
+      env,
+      baseUrl: cfg.baseUrl[env],
+      processEnv: app.env,
+      deployAt: new Date(now.getTime() + wallOffsetMs),
+    });
     let baseline: MetricBaseline | null = null;
     let problem: string | undefined;
     try {
@@ -88,7 +104,14 @@ export async function planWatch(app: WorkflowDeps, incident: Incident | null, en
       continue;
     }
     if (!reach) {
-      out.push({ name: m.name, source: m.source, baseline, reach: null, says: "compared with a configured fraction: how soon depends on the traffic the watch sees", canCatch: true });
+      out.push({
+        name: m.name,
+        source: m.source,
+        baseline,
+        reach: null,
+        says: "compared with a configured fraction: how soon depends on the traffic the watch sees",
+        canCatch: true,
+      });
       continue;
     }
     const longer = sampled(m.source) && reach.baselineLimits;
@@ -111,7 +134,12 @@ export async function planWatch(app: WorkflowDeps, incident: Incident | null, en
  * the background sampler read (started by pr) is used when it is enough for the watch; then, or
  * after sampling here, the sampler is stopped.
  */
-export async function ensureBaseline(app: WorkflowDeps, incident: Incident, env: VerifyEnvironment, o: { maxAgeSeconds: number; progress?: (msg: string) => void }): Promise<CapturedBaseline | null> {
+export async function ensureBaseline(
+  app: WorkflowDeps,
+  incident: Incident,
+  env: VerifyEnvironment,
+  o: { maxAgeSeconds: number; progress?: (msg: string) => void },
+): Promise<CapturedBaseline | null> {
   const cfg = (await app.config()).verify;
   const needed = cfg.metrics.some((m) => metricAppliesTo(m, env) && sampled(m.source));
   if (!needed) return null;
@@ -132,7 +160,13 @@ export async function ensureBaseline(app: WorkflowDeps, incident: Incident, env:
         const seconds = Math.max(...names.map((n) => background.baselines[n]!.seconds));
         const start = new Date(Date.now() - seconds * 1000 - (Date.now() - app.clock.now().getTime()));
         o.progress?.(`Using the ${env} baseline sampled in the background over the last ${duration(seconds)}.`);
-        return await keepBaseline(app, fresh, env, { capturedAt: start.toISOString(), seconds, metrics: background.baselines }, "in the background");
+        return await keepBaseline(
+          app,
+          fresh,
+          env,
+          { capturedAt: start.toISOString(), seconds, metrics: background.baselines },
+          "in the background",
+        );
       }
     }
     return await captureBaseline(app, fresh, env, o.progress ? { progress: o.progress } : {});

@@ -42,7 +42,11 @@ export interface VerifyRun {
   announcedResolved: boolean;
 }
 
-export async function verify(deps: WorkflowDeps, input: VerifyInput, onEvent: (e: VerifyEvent) => void = () => undefined): Promise<VerifyRun> {
+export async function verify(
+  deps: WorkflowDeps,
+  input: VerifyInput,
+  onEvent: (e: VerifyEvent) => void = () => undefined,
+): Promise<VerifyRun> {
   const { incident, env } = input;
   const info = (line: string) => onEvent({ type: "info", line });
   let toldVerified = false;
@@ -62,7 +66,9 @@ export async function verify(deps: WorkflowDeps, input: VerifyInput, onEvent: (e
     ...(incident
       ? {
           onRegression: async (reason: string) =>
-            void (await (await import("./rollback.js")).rollback(deps, incident, { reason: `verify: ${reason}`, auto: true, out: { info } })),
+            void (await (
+              await import("./rollback.js")
+            ).rollback(deps, incident, { reason: `verify: ${reason}`, auto: true, out: { info } })),
         }
       : {}),
     ...(input.signal ? { signal: input.signal } : {}),
@@ -74,6 +80,8 @@ export async function verify(deps: WorkflowDeps, input: VerifyInput, onEvent: (e
   if (verifiedFix && incident && env === "production" && !toldVerified) await announceAfter(deps, incident, "verify", info);
   // Told already: notify.auto sent it just now, or an earlier announce did (never suggest a second one).
   const events = incident ? await (await deps.store()).timeline(incident.id) : [];
-  const announcedResolved = incident !== null && (autoStages(await deps.config(), "verify").includes("resolved") || events.some((e) => e.kind === "announce.resolved"));
+  const announcedResolved =
+    incident !== null &&
+    (autoStages(await deps.config(), "verify").includes("resolved") || events.some((e) => e.kind === "announce.resolved"));
   return { result, toldVerified, announcedResolved };
 }

@@ -20,7 +20,15 @@ import { runSmokeTests, smokeAppliesTo, smokeSummary, type SmokeResult } from ".
 import { createSource, metricAppliesTo } from "../verify/sources/create.js";
 import type { MetricSource } from "../ports/metric-source.js";
 import { baselineFromBuckets, baselineFromFraction, sampleBaseline } from "../verify/baseline-window.js";
-import { afterWhat, watch, type MetricBaseline, type WatchedMetric, type WatchResult, type WatchSettings, type WatchView } from "../verify/watch.js";
+import {
+  afterWhat,
+  watch,
+  type MetricBaseline,
+  type WatchedMetric,
+  type WatchResult,
+  type WatchSettings,
+  type WatchView,
+} from "../verify/watch.js";
 import { duration, metricRecord, regressionReason, watchSummary, type MetricRecord } from "../verify/figures.js";
 import { baselineEnough, canCatch, describeReach, watchReach, type Reach } from "../verify/reach.js";
 
@@ -108,7 +116,8 @@ export function deployTimeOf(incident: Incident, events: readonly TimelineEvent[
   const times = readDeploys(incident, events)
     .filter((d) => d.env === env && d.at)
     .map((d) => Date.parse(d.at!));
-  for (const e of events) if (e.kind === `deploy.${env}.done` || (env === "production" && e.kind === "rollback.done")) times.push(Date.parse(e.at));
+  for (const e of events)
+    if (e.kind === `deploy.${env}.done` || (env === "production" && e.kind === "rollback.done")) times.push(Date.parse(e.at));
   const ok = times.filter(Number.isFinite);
   return ok.length ? new Date(Math.max(...ok)) : null;
 }
@@ -163,9 +172,16 @@ export async function readStandaloneBaseline(app: WorkflowDeps, env: VerifyEnvir
  * A metric that could not be sampled at all is an error: a deploy without its baseline could not
  * be verified afterwards, when it is too late to take one.
  */
-export async function captureBaseline(app: WorkflowDeps, incident: Incident | null, env: VerifyEnvironment, opts: { progress?: (msg: string) => void } = {}): Promise<CapturedBaseline> {
+export async function captureBaseline(
+  app: WorkflowDeps,
+  incident: Incident | null,
+  env: VerifyEnvironment,
+  opts: { progress?: (msg: string) => void } = {},
+): Promise<CapturedBaseline> {
   const cfg = (await app.config()).verify;
-  const wanted = cfg.metrics.map((m, i) => [m, i] as const).filter(([m]) => metricAppliesTo(m, env) && (m.source === "scrape" || m.source === "json"));
+  const wanted = cfg.metrics
+    .map((m, i) => [m, i] as const)
+    .filter(([m]) => metricAppliesTo(m, env) && (m.source === "scrape" || m.source === "json"));
   const startedAt = app.clock.now();
   const settings = settingsOf(cfg);
   const captured: CapturedBaseline = { capturedAt: startedAt.toISOString(), seconds: cfg.baselineSeconds, metrics: {} };
@@ -222,7 +238,13 @@ export async function captureBaseline(app: WorkflowDeps, incident: Incident | nu
  * verify.baseline, with what the watch could catch with it), or without an incident in
  * .git/firebreak/verify-baseline-<env>.json. `how`: words for where it was sampled.
  */
-export async function keepBaseline(app: WorkflowDeps, incident: Incident | null, env: VerifyEnvironment, captured: CapturedBaseline, how: string): Promise<CapturedBaseline> {
+export async function keepBaseline(
+  app: WorkflowDeps,
+  incident: Incident | null,
+  env: VerifyEnvironment,
+  captured: CapturedBaseline,
+  how: string,
+): Promise<CapturedBaseline> {
   const settings = settingsOf((await app.config()).verify);
   const names = Object.keys(captured.metrics);
   const reach = names.map((n) => [n, reachOf(captured.metrics[n]!, settings, names.length)] as const);
@@ -237,7 +259,16 @@ export async function keepBaseline(app: WorkflowDeps, incident: Incident | null,
     const fresh = (await store.getIncident(incident.id)) ?? incident;
     const all = verificationOf(fresh);
     const verification = { ...all, [env]: { ...(all[env] ?? {}), baseline: captured } };
-    await store.updateIncident(incident.id, { data: { verification: redactDeep(verification) } }, { at: app.clock.now().toISOString(), actor: await app.actor(), kind: "verify.baseline", data: { env, summary, metrics: captured.metrics } });
+    await store.updateIncident(
+      incident.id,
+      { data: { verification: redactDeep(verification) } },
+      {
+        at: app.clock.now().toISOString(),
+        actor: await app.actor(),
+        kind: "verify.baseline",
+        data: { env, summary, metrics: captured.metrics },
+      },
+    );
   } else if (await app.git.isRepo()) {
     const file = await baselineFile(app, env);
     await mkdir(join(file, ".."), { recursive: true });
@@ -255,7 +286,9 @@ export function baselineAgeSeconds(c: CapturedBaseline, deployAt: Date): number 
 function describeBaseline(b: MetricBaseline): string {
   const perMin = (b.bad / Math.max(1e-9, b.seconds)) * 60;
   const rate = `${perMin >= 10 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`;
-  return b.how === "fraction" ? `${(b.bad / b.total) * 100}% (configured)` : `${rate} of ${Math.round(b.total)} ${b.total === b.seconds ? "seconds" : "requests"}`;
+  return b.how === "fraction"
+    ? `${(b.bad / b.total) * 100}% (configured)`
+    : `${rate} of ${Math.round(b.total)} ${b.total === b.seconds ? "seconds" : "requests"}`;
 }
 
 /** A source whose every read fails with `why`: what the watch sees of a metric it cannot judge. */
@@ -272,7 +305,15 @@ export async function baselineFor(
   m: MetricConfig,
   index: number,
   src: MetricSource,
-  ctx: { captured?: CapturedBaseline; deployAt: Date; deployedAt: Date; discoveredAt?: Date; intervalSeconds: number; wallOffsetMs: number; maxAgeMinutes: number },
+  ctx: {
+    captured?: CapturedBaseline;
+    deployAt: Date;
+    deployedAt: Date;
+    discoveredAt?: Date;
+    intervalSeconds: number;
+    wallOffsetMs: number;
+    maxAgeMinutes: number;
+  },
 ): Promise<MetricBaseline> {
   const captured = ctx.captured?.metrics[m.name];
   if (captured && ctx.captured) {
@@ -376,12 +417,19 @@ function seriesCollector() {
       series.set(m.name, pts.length > SERIES_POINTS ? pts.filter((_, i) => i % 2 === 1) : pts);
     }
   };
-  const withSeries = (m: MetricRecord): MetricRecord => (series.get(m.name)?.length ? { ...m, series: series.get(m.name)!.slice(), ...(limits ? { limits } : {}) } : m);
+  const withSeries = (m: MetricRecord): MetricRecord =>
+    series.get(m.name)?.length ? { ...m, series: series.get(m.name)!.slice(), ...(limits ? { limits } : {}) } : m;
   return { collectSeries, withSeries };
 }
 
 /** What is done about a regression, decided before the verdict is recorded so the record says it. */
-export function rollbackAction(o: { outcome: VerifyOutcomeKind; ofRollback: boolean; allowed: boolean | undefined; autoRollback: boolean; canRunRollback: boolean }): RollbackAction {
+export function rollbackAction(o: {
+  outcome: VerifyOutcomeKind;
+  ofRollback: boolean;
+  allowed: boolean | undefined;
+  autoRollback: boolean;
+  canRunRollback: boolean;
+}): RollbackAction {
   if (o.outcome !== "regression") return "none";
   // A regression after a rollback is about the version production went back to: a person decides.
   if (o.ofRollback) return "ask";
@@ -438,15 +486,28 @@ async function watchedMetrics(metricIdx: ReadonlyArray<readonly [MetricConfig, n
 }
 
 /** What the watch will look at and what it could catch, before it starts: shown to people, kept as data. */
-function watchPlan(watched: WatchedMetric[], c: Pick<WatchContext, "deployAt" | "deployedAt" | "settings" | "captured" | "notes">): WatchPlan {
+function watchPlan(
+  watched: WatchedMetric[],
+  c: Pick<WatchContext, "deployAt" | "deployedAt" | "settings" | "captured" | "notes">,
+): WatchPlan {
   const { notes, settings, captured } = c;
   const plan: WatchPlan = { deployAt: c.deployAt, settings, metrics: [], notes };
   if (captured && watched.some((w) => w.baseline.how === "captured"))
-    notes.push(`The sampled baseline ended ${duration(baselineAgeSeconds(captured, c.deployedAt))} before the deploy (sampled for ${duration(captured.seconds)}).`);
+    notes.push(
+      `The sampled baseline ended ${duration(baselineAgeSeconds(captured, c.deployedAt))} before the deploy (sampled for ${duration(captured.seconds)}).`,
+    );
   for (const w of watched) {
     const reach = reachOf(w.baseline, settings, watched.length);
-    plan.metrics.push({ name: w.name, describes: w.source.describes, baseline: w.baseline, ...(reach ? { reach, expectedSeconds: reach.catchSeconds } : {}) });
-    if (reach) notes.push(`${w.name}: ${describeReach(reach)}${canCatch(reach) ? "" : '; expect "inconclusive" unless the change is large (more traffic, smoke traffic, a longer baseline or --window helps)'}.`);
+    plan.metrics.push({
+      name: w.name,
+      describes: w.source.describes,
+      baseline: w.baseline,
+      ...(reach ? { reach, expectedSeconds: reach.catchSeconds } : {}),
+    });
+    if (reach)
+      notes.push(
+        `${w.name}: ${describeReach(reach)}${canCatch(reach) ? "" : '; expect "inconclusive" unless the change is large (more traffic, smoke traffic, a longer baseline or --window helps)'}.`,
+      );
   }
   return plan;
 }
@@ -479,7 +540,9 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
   if (!req.since && !recordedDeploy) notes.push(`No ${env} deploy on the record: counting from now.`);
   const sinceDeploy = (clockNow.getTime() - deployAt.getTime()) / 1000;
   if (sinceDeploy >= settings.windowSeconds) {
-    notes.push(`The deploy was ${duration(sinceDeploy)} ago, past its warm-up: watching the next ${duration(settings.windowSeconds)} from now.`);
+    notes.push(
+      `The deploy was ${duration(sinceDeploy)} ago, past its warm-up: watching the next ${duration(settings.windowSeconds)} from now.`,
+    );
     deployAt = clockNow;
     settings.warmupSeconds = 0;
     settings.fromWatchStart = true;
@@ -488,7 +551,12 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
   // 1. Smoke tests: a failure is a verdict on its own; the metrics are not watched.
   const smoke = await runSmokeTests(smokeTests, { env, baseUrl: cfg.baseUrl[env], processEnv: app.env, onResult: req.onSmoke });
   if (smoke.length && incident && store)
-    await store.appendEvent(incident.id, { at: app.clock.now().toISOString(), actor, kind: "verify.smoke", data: redactDeep({ env, summary: `${env}: ${smokeSummary(smoke)}`, passed: smoke.every((r) => r.ok), results: smoke }) });
+    await store.appendEvent(incident.id, {
+      at: app.clock.now().toISOString(),
+      actor,
+      kind: "verify.smoke",
+      data: redactDeep({ env, summary: `${env}: ${smokeSummary(smoke)}`, passed: smoke.every((r) => r.ok), results: smoke }),
+    });
   const smokeFailed = smoke.filter((r) => !r.ok);
 
   // "verified" reached early and recorded while the watch went on (keepWatching).
@@ -502,15 +570,28 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
     let unreadable: VerifyOutcome["unreadable"];
     // Unreadable sources after "verified" end the watch early; the verdict stands.
     if (r.unreadable && r.outcome !== "verified") {
-      const byName = new Map(metricIdx.map(([m, i]) => [m.name, { config: `verify.metrics[${i}]`, url: metricUrl(m, cfg.baseUrl[env]) }] as const));
-      unreadable = { failedReads: r.unreadable.failedReads, metrics: r.unreadable.errors.map((e) => ({ ...e, ...(byName.get(e.name) ?? { config: "verify.metrics", url: "" }) })) };
+      const byName = new Map(
+        metricIdx.map(([m, i]) => [m.name, { config: `verify.metrics[${i}]`, url: metricUrl(m, cfg.baseUrl[env]) }] as const),
+      );
+      unreadable = {
+        failedReads: r.unreadable.failedReads,
+        metrics: r.unreadable.errors.map((e) => ({ ...e, ...(byName.get(e.name) ?? { config: "verify.metrics", url: "" }) })),
+      };
       reason = `${env} inconclusive: no metric could be read (${r.unreadable.errors.map((e) => `${e.name}: ${e.error}`).join("; ")})`;
     }
-    if (earlyRecorded && r.outcome === "verified" && req.signal?.aborted) summary += `; the watch after it was stopped by hand ${duration(r.view.elapsed)} ${afterWhat(settings)}`;
+    if (earlyRecorded && r.outcome === "verified" && req.signal?.aborted)
+      summary += `; the watch after it was stopped by hand ${duration(r.view.elapsed)} ${afterWhat(settings)}`;
     if (smoke.length) summary += ` (${smokeSummary(smoke)})`;
     if (ofRollback) summary = `${rollbackVerdict(r.outcome, rolledBackTo)}: ${summary}`;
     const metrics = r.view.metrics.map((m) => withSeries(metricRecord(m)));
-    return { summary, reason, figures: metrics.map((m) => m.figure), metrics, decidedAfterSeconds: Math.round(r.decidedAt), ...(unreadable ? { unreadable } : {}) };
+    return {
+      summary,
+      reason,
+      figures: metrics.map((m) => m.figure),
+      metrics,
+      decidedAfterSeconds: Math.round(r.decidedAt),
+      ...(unreadable ? { unreadable } : {}),
+    };
   };
 
   // The verdict on the record. After an early "verified" (keepWatching), the end of the watch is a
@@ -546,7 +627,16 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
       ...(earlyRecorded ? { watchedUntil: at } : {}),
       ...(r.unreadable ? { unreadable: r.unreadable } : {}),
     };
-    const data = redactDeep({ env, summary: r.summary, figures: r.figures, metrics: r.metrics, smoke: smokeSummary(smoke), decidedAfterSeconds: r.decidedAfterSeconds, rollback: r.rollback, ...(r.unreadable ? { unreadable: r.unreadable } : {}) });
+    const data = redactDeep({
+      env,
+      summary: r.summary,
+      figures: r.figures,
+      metrics: r.metrics,
+      smoke: smokeSummary(smoke),
+      decidedAfterSeconds: r.decidedAfterSeconds,
+      rollback: r.rollback,
+      ...(r.unreadable ? { unreadable: r.unreadable } : {}),
+    });
     const slot = ofRollback ? "rollback" : env;
     const ownsStatus = env === "production" && !ofRollback;
     // A resolved incident (people told) stays resolved when it is verified again.
@@ -582,20 +672,48 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
     // 2. Metrics: sources, baselines, then the watch.
     const captured = verificationOf(incident)[env]?.baseline ?? (incident ? undefined : await readStandaloneBaseline(app, env));
     const wallDeploy = new Date(deployAt.getTime() + wallOffsetMs);
-    const watched = await watchedMetrics(metricIdx, { cfg, env, processEnv: app.env, wallDeploy, captured, deployAt, deployedAt, incident, settings, wallOffsetMs, notes });
+    const watched = await watchedMetrics(metricIdx, {
+      cfg,
+      env,
+      processEnv: app.env,
+      wallDeploy,
+      captured,
+      deployAt,
+      deployedAt,
+      incident,
+      settings,
+      wallOffsetMs,
+      notes,
+    });
     const plan = watchPlan(watched, { deployAt, deployedAt, settings, captured, notes });
     req.onPlan?.(plan);
     // "verified" goes on the record (and to people) when it is reached; the watch goes on.
     const onVerified = async (early: WatchResult): Promise<void> => {
       const v = concludeWatch(early);
       earlyRecorded = await record({ ...v, outcome: "verified", rollback: "none" });
-      await req.onVerified?.({ env, ...v, outcome: "verified", smoke, rollback: "none", recorded: earlyRecorded, ...(settings.fromWatchStart ? { fromWatchStart: true } : {}), ...(ofRollback ? { ofRollback } : {}) });
+      await req.onVerified?.({
+        env,
+        ...v,
+        outcome: "verified",
+        smoke,
+        rollback: "none",
+        recorded: earlyRecorded,
+        ...(settings.fromWatchStart ? { fromWatchStart: true } : {}),
+        ...(ofRollback ? { ofRollback } : {}),
+      });
     };
     const onTick = (view: WatchView) => {
       collectSeries(view);
       req.onTick?.(view);
     };
-    result = await watch({ settings, metrics: watched, deployAt: wallDeploy, signal: req.signal, onTick, ...(settings.keepWatching ? { onVerified } : {}) });
+    result = await watch({
+      settings,
+      metrics: watched,
+      deployAt: wallDeploy,
+      signal: req.signal,
+      onTick,
+      ...(settings.keepWatching ? { onVerified } : {}),
+    });
     const v = concludeWatch(result);
     outcome = result.outcome;
     ({ decidedAfterSeconds, summary, reason } = v);
@@ -607,9 +725,38 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
   const figures = metrics.map((m) => m.figure);
 
   // 3. Rollback, decided before recording so the record says what was done about it.
-  const rollback = rollbackAction({ outcome, ofRollback, allowed: req.rollback, autoRollback: incident !== null && Boolean(cfg.autoRollback[incident.priority]), canRunRollback: req.onRegression !== undefined });
+  const rollback = rollbackAction({
+    outcome,
+    ofRollback,
+    allowed: req.rollback,
+    autoRollback: incident !== null && Boolean(cfg.autoRollback[incident.priority]),
+    canRunRollback: req.onRegression !== undefined,
+  });
 
-  const recorded = await record({ outcome, summary, reason, figures, metrics, decidedAfterSeconds, rollback, ...(unreadable ? { unreadable } : {}) });
+  const recorded = await record({
+    outcome,
+    summary,
+    reason,
+    figures,
+    metrics,
+    decidedAfterSeconds,
+    rollback,
+    ...(unreadable ? { unreadable } : {}),
+  });
   if (rollback === "automatic") await req.onRegression!(reason);
-  return { env, outcome, summary, reason, figures, smoke, metrics, decidedAfterSeconds, ...(settings.fromWatchStart ? { fromWatchStart: true } : {}), rollback, recorded, ...(ofRollback ? { ofRollback } : {}), ...(unreadable ? { unreadable: redactDeep(unreadable) } : {}) };
+  return {
+    env,
+    outcome,
+    summary,
+    reason,
+    figures,
+    smoke,
+    metrics,
+    decidedAfterSeconds,
+    ...(settings.fromWatchStart ? { fromWatchStart: true } : {}),
+    rollback,
+    recorded,
+    ...(ofRollback ? { ofRollback } : {}),
+    ...(unreadable ? { unreadable: redactDeep(unreadable) } : {}),
+  };
 }

@@ -45,14 +45,18 @@ export function waiverReason(item: WaivableItem, raw: string): string {
 /** Records the waiver; refused unless the level allows it and a reason is given. */
 export async function waive(deps: WaiveDeps, input: WaiveInput): Promise<Waiver> {
   const { incident } = input;
-  if (!isWaivable(input.item)) throw E.usage(`"${input.item}" cannot be waived: only approval and watch can (for a P0).`, 'firebreak waive approval --reason "<why>"');
+  if (!isWaivable(input.item))
+    throw E.usage(`"${input.item}" cannot be waived: only approval and watch can (for a P0).`, 'firebreak waive approval --reason "<why>"');
   const what = input.item;
   const reason = waiverReason(what, input.reason);
   if (!LEVELS[incident.priority].approvalWaivable)
     throw new FirebreakError({
       code: "NOT_WAIVABLE",
       message: `${incident.ticket} is ${incident.priority}: only a P0 may ship without ${what === "approval" ? "an approval" : WHAT[what]}.`,
-      next: what === "approval" ? "firebreak approve --by <reviewer>   # or ask for a review on the forge" : "firebreak ship --dry-run   # the gate says what would make the watch able to",
+      next:
+        what === "approval"
+          ? "firebreak approve --by <reviewer>   # or ask for a review on the forge"
+          : "firebreak ship --dry-run   # the gate says what would make the watch able to",
     });
   const by = deps.actor;
   const at = deps.clock.now().toISOString();

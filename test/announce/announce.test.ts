@@ -12,7 +12,8 @@ afterEach(async () => {
   f = null;
 });
 
-const secretsIn = (text: string) => [SLACK_SECRET, TEAMS_SECRET, HOOK_SECRET].filter((s) => text.includes(s) || text.includes(s.split("/").pop()!));
+const secretsIn = (text: string) =>
+  [SLACK_SECRET, TEAMS_SECRET, HOOK_SECRET].filter((s) => text.includes(s) || text.includes(s.split("/").pop()!));
 
 describe("firebreak announce", () => {
   it("sends one stage to every channel in each service's format, and a re-run sends nothing again", async () => {
@@ -20,7 +21,8 @@ describe("firebreak announce", () => {
     expect((await f.cli(["note", "--impact", "Customers with an expired session kept access for 40 minutes"])).code).toBe(0);
     const r = await f.cli(["announce", "--stage", "investigating"]);
     expect(r.code, r.stderr).toBe(0);
-    for (const c of ["slack", "teams", "statuspage", "statuspage-static", "email", "webhook"]) expect(r.stdout).toMatch(new RegExp(`✔ ${c}\\s+sent`));
+    for (const c of ["slack", "teams", "statuspage", "statuspage-static", "email", "webhook"])
+      expect(r.stdout).toMatch(new RegExp(`✔ ${c}\\s+sent`));
 
     // Slack incoming webhook: text plus mrkdwn section blocks.
     const [slack] = f.rx.to("/slack/hook/");
@@ -65,17 +67,29 @@ describe("firebreak announce", () => {
     expect(f.mail.messages.flatMap((m) => m.to).sort()).toEqual([...f.recipients].sort());
     const mail = f.mail.messages[0]!.parsed;
     expect(mail.subject).toBe("[Investigating] Expired tokens accepted");
-    expect(mail.html).toContain("<h2 style=\"font-size: 16px;\">What happened</h2>");
+    expect(mail.html).toContain('<h2 style="font-size: 16px;">What happened</h2>');
     expect(mail.text).toContain("We became aware of it at 2026-03-02 09:15 UTC.");
     expect(mail.headers.get("bcc")).toBeUndefined();
 
     // Generic webhook: the facts as JSON.
     const [hook] = f.rx.to("/hook/");
-    expect(hook!.json).toMatchObject({ event: "firebreak.announcement", stage: "investigating", incident: { ticket: TICKET, priority: "P1", impact: "Customers with an expired session kept access for 40 minutes" } });
+    expect(hook!.json).toMatchObject({
+      event: "firebreak.announcement",
+      stage: "investigating",
+      incident: { ticket: TICKET, priority: "P1", impact: "Customers with an expired session kept access for 40 minutes" },
+    });
 
     const events = await timeline(f);
     const sent = events.filter((e) => e.kind === "announce.sent");
-    expect(sent.map((e) => e.data.channel).sort()).toEqual(["email", "email", "slack", "statuspage", "statuspage-static", "teams", "webhook"]);
+    expect(sent.map((e) => e.data.channel).sort()).toEqual([
+      "email",
+      "email",
+      "slack",
+      "statuspage",
+      "statuspage-static",
+      "teams",
+      "webhook",
+    ]);
     for (const e of sent) expect(e.data).toMatchObject({ stage: "investigating", summary: expect.any(String) });
 
     // The same command again: every channel replays from the journal.
@@ -139,14 +153,22 @@ describe("firebreak announce", () => {
     const r = await f.cli(["announce", "--stage", "identified"]);
     expect(r.code).toBe(9);
     expect(r.stdout).toMatch(/✖ slack\s+FAILED: Slack: refused the message \(HTTP 404: no_service\)/);
-    for (const c of ["teams", "statuspage", "statuspage-static", "email", "webhook"]) expect(r.stdout).toMatch(new RegExp(`✔ ${c}\\s+sent`));
+    for (const c of ["teams", "statuspage", "statuspage-static", "email", "webhook"])
+      expect(r.stdout).toMatch(new RegExp(`✔ ${c}\\s+sent`));
     expect(f.mail.messages).toHaveLength(2);
     expect(secretsIn(r.stdout + r.stderr)).toEqual([]);
 
     const again = await f.cli(["announce", "--stage", "identified", "--json"]);
     expect(again.code, again.stderr).toBe(0);
     const states = Object.fromEntries(again.json().outcomes.map((o: any) => [o.channel, o.state]));
-    expect(states).toEqual({ slack: "sent", teams: "already-sent", statuspage: "already-sent", "statuspage-static": "already-sent", email: "already-sent", webhook: "already-sent" });
+    expect(states).toEqual({
+      slack: "sent",
+      teams: "already-sent",
+      statuspage: "already-sent",
+      "statuspage-static": "already-sent",
+      email: "already-sent",
+      webhook: "already-sent",
+    });
     expect(f.rx.to("/slack/hook/")).toHaveLength(2);
     expect(f.rx.to("/teams/")).toHaveLength(1);
     expect(f.mail.messages).toHaveLength(2);
@@ -183,9 +205,23 @@ describe("firebreak announce", () => {
     expect(f.rx.requests).toHaveLength(0);
     expect(f.mail.messages).toHaveLength(0);
     expect(existsSync(f.statusDir)).toBe(false);
-    expect(readdirSync(out).sort()).toEqual(["email-subject.txt", "email.html", "email.txt", "slack.json", "statuspage-static", "statuspage-static.txt", "statuspage.txt", "teams.json", "webhook.json"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "email-subject.txt",
+      "email.html",
+      "email.txt",
+      "slack.json",
+      "statuspage-static",
+      "statuspage-static.txt",
+      "statuspage.txt",
+      "teams.json",
+      "webhook.json",
+    ]);
     expect(JSON.parse(readFileSync(join(out, "slack.json"), "utf8")).blocks[0].type).toBe("section");
-    expect((await timeline(f)).some((e) => (e.kind.startsWith("announce.") && e.kind !== "announce.public-text") || String(e.data.key ?? "").startsWith("announce:"))).toBe(false);
+    expect(
+      (await timeline(f)).some(
+        (e) => (e.kind.startsWith("announce.") && e.kind !== "announce.public-text") || String(e.data.key ?? "").startsWith("announce:"),
+      ),
+    ).toBe(false);
   });
 
   it("--preview works with no notify config at all", async () => {
@@ -204,7 +240,9 @@ describe("firebreak announce", () => {
   });
 
   it("a send that times out after it left is 'possibly sent' and is not repeated without --resend", async () => {
-    f = await setupAnnounce({ notify: `\n  timeoutSeconds: 1\n  teams:\n    webhook: env:TEAMS_ENDPOINT\n  webhook:\n    url: env:GENERIC_ENDPOINT\n` });
+    f = await setupAnnounce({
+      notify: `\n  timeoutSeconds: 1\n  teams:\n    webhook: env:TEAMS_ENDPOINT\n  webhook:\n    url: env:GENERIC_ENDPOINT\n`,
+    });
     f.rx.answerNext("/teams/", "hang");
     const r = await f.cli(["announce", "--stage", "identified"]);
     expect(r.code, r.stderr).toBe(0);

@@ -74,7 +74,9 @@ describe("kill -9 between sending and recording", () => {
 
   it("a Statuspage incident: the re-run finds it on the page instead of opening a second one", async () => {
     f = await setupAnnounce({ notify: NOTIFY });
-    const killed = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage"], { FIREBREAK_CRASH_AT: "announce:investigating:statuspage:after-perform" });
+    const killed = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage"], {
+      FIREBREAK_CRASH_AT: "announce:investigating:statuspage:after-perform",
+    });
     expect(killed.signal).toBe("SIGKILL");
     const again = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage", "--json"]);
     expect(again.code, again.stderr).toBe(0);
@@ -85,7 +87,9 @@ describe("kill -9 between sending and recording", () => {
     expect(sent[0]!.data).toMatchObject({ reconciled: true, statuspageId: "inc1abc" });
 
     // The update of the next stage, killed too, is also found on the page.
-    const killed2 = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage"], { FIREBREAK_CRASH_AT: "announce:identified:statuspage:after-perform" });
+    const killed2 = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage"], {
+      FIREBREAK_CRASH_AT: "announce:identified:statuspage:after-perform",
+    });
     expect(killed2.signal).toBe("SIGKILL");
     const again2 = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage", "--json"]);
     expect(again2.json().outcomes[0].state).toBe("confirmed");
@@ -95,7 +99,9 @@ describe("kill -9 between sending and recording", () => {
 
   it("a create killed at one stage, then the next stage: that incident is updated, no second one opened", async () => {
     f = await setupAnnounce({ notify: NOTIFY });
-    const killed = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage"], { FIREBREAK_CRASH_AT: "announce:investigating:statuspage:after-perform" });
+    const killed = await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage"], {
+      FIREBREAK_CRASH_AT: "announce:investigating:statuspage:after-perform",
+    });
     expect(killed.signal).toBe("SIGKILL");
     // Nobody re-ran investigating; the next stage comes straight away.
     const next = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage", "--json"]);
@@ -131,7 +137,9 @@ describe("kill -9 between sending and recording", () => {
     f = await setupAnnounce({ notify: NOTIFY, templates: { "statuspage-body.txt": "{{publicUpdate}}\n\nWhat we know: {{impact}}\n" } });
     expect((await f.cli(["note", "--impact", "some users stay signed in"])).code).toBe(0);
     expect((await f.cli(["announce", "--stage", "investigating", "--channel", "statuspage"])).code).toBe(0);
-    const killed = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage"], { FIREBREAK_CRASH_AT: "announce:identified:statuspage:after-perform" });
+    const killed = await f.cli(["announce", "--stage", "identified", "--channel", "statuspage"], {
+      FIREBREAK_CRASH_AT: "announce:identified:statuspage:after-perform",
+    });
     expect(killed.signal).toBe("SIGKILL");
     expect(f.rx.to("/statuspage/").filter((r) => r.method === "PATCH")).toHaveLength(1);
     // The template's text is different now: the re-run renders another body.
@@ -146,7 +154,9 @@ describe("kill -9 between sending and recording", () => {
 
   it("the static page: the re-run sees the update in status.json", async () => {
     f = await setupAnnounce({ notify: NOTIFY });
-    const killed = await f.cli(["announce", "--stage", "monitoring", "--channel", "statuspage-static"], { FIREBREAK_CRASH_AT: "announce:monitoring:statuspage-static:after-perform" });
+    const killed = await f.cli(["announce", "--stage", "monitoring", "--channel", "statuspage-static"], {
+      FIREBREAK_CRASH_AT: "announce:monitoring:statuspage-static:after-perform",
+    });
     expect(killed.signal).toBe("SIGKILL");
     const again = await f.cli(["announce", "--stage", "monitoring", "--channel", "statuspage-static", "--json"]);
     expect(again.json().outcomes[0].state).toBe("confirmed");
@@ -159,7 +169,9 @@ describe("kill -9 between sending and recording", () => {
     // The key of the first batch (ana, bo): the hashes of its addresses, as the journal keeps them.
     const h = (s: string) => createHash("sha256").update(s).digest("hex");
     const first = h(["ana@customer.test", "bo@customer.test"].map((a) => h(a).slice(0, 16)).join("\n")).slice(0, 12);
-    const killed = await f.cli(["announce", "--stage", "resolved", "--channel", "email"], { FIREBREAK_CRASH_AT: `announce:resolved:email:${first}:after-perform` });
+    const killed = await f.cli(["announce", "--stage", "resolved", "--channel", "email"], {
+      FIREBREAK_CRASH_AT: `announce:resolved:email:${first}:after-perform`,
+    });
     expect(killed.signal).toBe("SIGKILL");
     expect(f.mail.messages).toHaveLength(1);
 

@@ -32,7 +32,17 @@ function incident(over: Partial<Incident> = {}, data: Record<string, unknown> = 
   };
 }
 
-const ev = (seq: number, kind: string, at: string, data: Record<string, unknown> = {}): TimelineEvent => ({ incidentId: "inc_1", seq, at, recordedAt: at, actor: "t", kind, data, prevHash: "", hash: "" });
+const ev = (seq: number, kind: string, at: string, data: Record<string, unknown> = {}): TimelineEvent => ({
+  incidentId: "inc_1",
+  seq,
+  at,
+  recordedAt: at,
+  actor: "t",
+  kind,
+  data,
+  prevHash: "",
+  hash: "",
+});
 const now = new Date("2026-03-02T11:00:00Z");
 
 // input → what must not survive, per channel
@@ -47,7 +57,10 @@ const HOSTILE = {
 
 describe("escaping per channel", () => {
   const text = Object.values(HOSTILE).join(" ");
-  const inc = incident({ title: text.slice(0, 190) }, { impact: text, rootCause: text, whatWasBroken: text, public: { title: "", summary: text } });
+  const inc = incident(
+    { title: text.slice(0, 190) },
+    { impact: text, rootCause: text, whatWasBroken: text, public: { title: "", summary: text } },
+  );
   const view = buildAnnouncement(inc, [], "identified", { now });
 
   it("Slack mrkdwn: mentions, special mentions and links are inert (& < > escaped, @ broken)", async () => {
@@ -89,7 +102,12 @@ describe("escaping per channel", () => {
     expect(headerSafe("a\u2028b\u0000c")).toBe("a b c");
 
     const u = await renderStatusUpdate(view, null);
-    const doc = mergeUpdate(null, "Acme <status>", { id: "ENG-9", name: u.name, impact: "major" }, { stage: "identified", stageLabel: "Identified", body: text, at: now.toISOString() });
+    const doc = mergeUpdate(
+      null,
+      "Acme <status>",
+      { id: "ENG-9", name: u.name, impact: "major" },
+      { stage: "identified", stageLabel: "Identified", body: text, at: now.toISOString() },
+    );
     const html = await renderStatusPage(doc, null);
     expect(html).not.toContain("<img");
     expect(html).not.toContain("<script>x");
@@ -111,7 +129,12 @@ describe("the message from the record", () => {
         impact: "Every user with an expired session kept access",
         rootCause: "exp was never compared with now",
         pr: { number: 12, url: "https://github.example/acme/api/pull/12" },
-        verification: { production: { summary: "Fix confirmed after 6 minutes", figures: ["error rate 450/min → 0/min", { name: "p95 latency", before: 310, after: 120, unit: " ms" }] } },
+        verification: {
+          production: {
+            summary: "Fix confirmed after 6 minutes",
+            figures: ["error rate 450/min → 0/min", { name: "p95 latency", before: 310, after: 120, unit: " ms" }],
+          },
+        },
         followups: [{ title: "Alert on token expiry errors", url: "https://linear.example/ENG-10" }],
       },
     );
@@ -138,7 +161,9 @@ describe("the message from the record", () => {
     expect(t).toContain("• Carry the fix to develop");
     expect(t).toContain("• Alert on token expiry errors (https://linear.example/ENG-10)");
     const card = await renderTeams(v, null);
-    expect(card.attachments[0]!.content.actions).toEqual([{ type: "Action.OpenUrl", title: "Pull request #12", url: "https://github.example/acme/api/pull/12" }]);
+    expect(card.attachments[0]!.content.actions).toEqual([
+      { type: "Action.OpenUrl", title: "Pull request #12", url: "https://github.example/acme/api/pull/12" },
+    ]);
     const mail = await renderEmail(v, null);
     expect(mail.text).toContain("A fix was deployed at 2026-03-02 10:05 UTC and confirmed in production.");
   });

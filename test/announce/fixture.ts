@@ -81,10 +81,25 @@ export async function setupAnnounce(opts: FixtureOptions = {}): Promise<Announce
     FIREBREAK_NOW: "2026-03-02T10:00:00Z",
   };
   const cli = (args: string[], extraEnv: Record<string, string> = {}) => firebreak(fx.work, args, { env: { ...env, ...extraEnv } });
-  const started = await cli(["start", TICKET, opts.title ?? "Expired tokens accepted", "--priority", "P1", "--discovered", "2026-03-02T09:15:00Z"]);
+  const started = await cli([
+    "start",
+    TICKET,
+    opts.title ?? "Expired tokens accepted",
+    "--priority",
+    "P1",
+    "--discovered",
+    "2026-03-02T09:15:00Z",
+  ]);
   expect(started.code, started.stderr).toBe(0);
   // A P1 tells customers only what a person wrote for them (the internal impact never goes out).
-  const summary = await cli(["announce", "--preview", "--channel", "webhook", "--public-summary", "Some customers could still open pages after their session expired."]);
+  const summary = await cli([
+    "announce",
+    "--preview",
+    "--channel",
+    "webhook",
+    "--public-summary",
+    "Some customers could still open pages after their session expired.",
+  ]);
   expect(summary.code, summary.stderr).toBe(0);
   return {
     fx,

@@ -15,7 +15,17 @@ afterEach(async () => {
 describe("announce: the words customers read", () => {
   it("go to email and the status page; the webhook keeps the internal title; later stages keep them", async () => {
     f = await setupAnnounce({ title: "JWT exp unchecked on /profile" });
-    const r = await f.cli(["announce", "--stage", "identified", "--channel", "email,webhook,statuspage-static", "--public-title", "Sign-in problem", "--public-summary", "Some signed-out sessions could still load profile pages."]);
+    const r = await f.cli([
+      "announce",
+      "--stage",
+      "identified",
+      "--channel",
+      "email,webhook,statuspage-static",
+      "--public-title",
+      "Sign-in problem",
+      "--public-summary",
+      "Some signed-out sessions could still load profile pages.",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const mail = f.mail.messages[0]!.parsed;
     expect(mail.subject).toBe("[Identified] Sign-in problem");
@@ -39,10 +49,27 @@ describe("a P1 without a public summary", () => {
     try {
       // Undo the fixture's public summary: a fresh incident on another ticket has none.
       g.fx.git("switch", "-q", "main");
-      const started = await g.cli(["start", "ENG-77", "Tokens leak", "--priority", "P1", "--discovered", "2026-03-02T09:30:00Z", "--no-push"]);
+      const started = await g.cli([
+        "start",
+        "ENG-77",
+        "Tokens leak",
+        "--priority",
+        "P1",
+        "--discovered",
+        "2026-03-02T09:30:00Z",
+        "--no-push",
+      ]);
       expect(started.code, started.stderr).toBe(0);
       expect((await g.cli(["note", "--impact", "Security audit counter shows expired tokens answered 200 on /profile"])).code).toBe(0);
-      const r = await g.cli(["announce", "--stage", "investigating", "--channel", "email,statuspage-static,webhook", "--public-title", "Sign-in problem"]);
+      const r = await g.cli([
+        "announce",
+        "--stage",
+        "investigating",
+        "--channel",
+        "email,statuspage-static,webhook",
+        "--public-title",
+        "Sign-in problem",
+      ]);
       expect(r.code).toBe(9);
       expect(r.stdout).toMatch(/✖ email\s+FAILED: not sent: at P1 customers need a public summary/);
       expect(r.stdout).toContain('--public-summary "<what happened, for customers>"');

@@ -75,7 +75,9 @@ export class Receivers {
         this.requests.push(r);
         const echo = this.echoes.find((e) => r.path.startsWith(e.prefix));
         if (echo) {
-          res.writeHead(echo.status, { "content-type": "text/plain" }).end(`Cannot ${r.method} ${r.path}\nheaders: ${JSON.stringify(r.headers)}\nbody: ${r.body}`);
+          res
+            .writeHead(echo.status, { "content-type": "text/plain" })
+            .end(`Cannot ${r.method} ${r.path}\nheaders: ${JSON.stringify(r.headers)}\nbody: ${r.body}`);
           return;
         }
         const i = this.specials.findIndex((s) => r.path.startsWith(s.prefix) && (s.method === undefined || s.method === r.method));
@@ -127,7 +129,11 @@ export class Receivers {
     }
     if (r.path.startsWith("/teams/")) {
       const a = r.json?.attachments?.[0];
-      const ok = r.json?.type === "message" && a?.contentType === "application/vnd.microsoft.card.adaptive" && a.content?.type === "AdaptiveCard" && Array.isArray(a.content.body);
+      const ok =
+        r.json?.type === "message" &&
+        a?.contentType === "application/vnd.microsoft.card.adaptive" &&
+        a.content?.type === "AdaptiveCard" &&
+        Array.isArray(a.content.body);
       return ok ? send(200, "1", "text/plain") : send(400, "Bad payload received by generic incoming webhook.", "text/plain");
     }
     if (r.path.startsWith("/hook/")) return send(204, "");
@@ -210,7 +216,11 @@ export class MailServer {
             allowInsecureAuth: true,
             authMethods: ["PLAIN", "LOGIN"],
             onAuth: (auth: SMTPServerAuthentication, _session: unknown, callback: (e: Error) => void) =>
-              callback(new Error(`5.7.8 Authentication failed for ${b64(`\0${auth.username ?? ""}\0${auth.password ?? ""}`)} (${b64(auth.password ?? "")})`)),
+              callback(
+                new Error(
+                  `5.7.8 Authentication failed for ${b64(`\0${auth.username ?? ""}\0${auth.password ?? ""}`)} (${b64(auth.password ?? "")})`,
+                ),
+              ),
           }
         : {}),
       disabledCommands: ["STARTTLS"],
@@ -218,7 +228,11 @@ export class MailServer {
       onData: (stream, session, callback) => {
         simpleParser(stream)
           .then((parsed) => {
-            this.messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((r) => r.address), parsed });
+            this.messages.push({
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+              to: session.envelope.rcptTo.map((r) => r.address),
+              parsed,
+            });
             callback();
           })
           .catch(callback);

@@ -32,7 +32,16 @@ function fixCommit(f: BackportFixture, files: Record<string, string>, message = 
   f.git("checkout", "-q", ...(exists ? [branch] : ["-b", branch, from]));
   for (const [p, c] of Object.entries(files)) f.write(p, c);
   f.git("add", "-A");
-  f.git("-c", "user.name=Fixer", "commit", "-q", "-m", message, "--author=Fixer Person <fixer@example.test>", "--date=2024-03-01T10:00:00+02:00");
+  f.git(
+    "-c",
+    "user.name=Fixer",
+    "commit",
+    "-q",
+    "-m",
+    message,
+    "--author=Fixer Person <fixer@example.test>",
+    "--date=2024-03-01T10:00:00+02:00",
+  );
   const sha = f.git("rev-parse", "HEAD");
   f.git("checkout", "-q", "main");
   return sha;
@@ -75,7 +84,9 @@ describe("backport", () => {
       expect(r.branch).toBe(`backport/${r.target.short}/hotfix-${TICKET}`);
       expect(fx.originSha(`refs/heads/${r.branch}`)).toBe(r.sha);
       expect(fx.git("rev-parse", `${r.sha}^`)).toBe(fx.git("rev-parse", `origin/${r.target.branch}`));
-      expect(fx.git("log", "-1", "--format=%an <%ae> %ad", "--date=raw", r.sha as string)).toBe("Fixer Person <fixer@example.test> 1709280000 +0200");
+      expect(fx.git("log", "-1", "--format=%an <%ae> %ad", "--date=raw", r.sha as string)).toBe(
+        "Fixer Person <fixer@example.test> 1709280000 +0200",
+      );
       expect(fx.git("log", "-1", "--format=%B", r.sha as string)).toBe(`fix: reject expired tokens\n\n(cherry picked from commit ${fix})`);
       expect(fx.git("show", `${r.sha}:src/auth.js`)).toContain("if (t.expired) return false;");
     }
@@ -121,7 +132,9 @@ describe("backport", () => {
 
     // Half-resolved: the top marker removed, the rest left behind.
     writeFileSync(file, readFileSync(file, "utf8").replace(/^<<<<<<< .*\n/m, ""));
-    await expect(continueBackport({ cwd: fx.work, target, remote: "origin", push: true })).rejects.toMatchObject({ code: "CONFLICT_MARKERS" });
+    await expect(continueBackport({ cwd: fx.work, target, remote: "origin", push: true })).rejects.toMatchObject({
+      code: "CONFLICT_MARKERS",
+    });
     expect(fx.git("branch", "--list", dev?.branch as string)).toBe("");
     expect((await readConflictState(fx.work, "develop"))?.files).toEqual(["src/auth.js"]);
 
@@ -132,7 +145,9 @@ describe("backport", () => {
     expect(done.methods).toEqual(["resolved"]);
     expect(fx.originSha(`refs/heads/${done.branch}`)).toBe(done.sha);
     expect(fx.git("show", `${done.sha}:src/auth.js`)).toBe(AUTH("if (isExpired(t)) return false;").trimEnd());
-    expect(fx.git("log", "-1", "--format=%an%n%B", done.sha as string)).toContain(`Fixer Person\nfix: reject expired tokens\n\n(cherry picked from commit ${fix})`);
+    expect(fx.git("log", "-1", "--format=%an%n%B", done.sha as string)).toContain(
+      `Fixer Person\nfix: reject expired tokens\n\n(cherry picked from commit ${fix})`,
+    );
     expect(existsSync(dev?.worktree as string)).toBe(false);
     expect(await readConflictState(fx.work, "develop")).toBeNull();
   });
@@ -194,14 +209,21 @@ describe("backport", () => {
     fx = makeBackportRepo();
     const first = fixCommit(fx, { "src/auth.js": AUTH("if (t.expired) return false;") }, "fix: reject expired tokens");
     const second = fixCommit(fx, { "test/expired.test.js": "// expired tokens are refused\n" }, "test: expired tokens");
-    const third = fixCommit(fx, { "src/auth.js": AUTH("if (t.expired) return false;", "export const EXPIRY = 3600;") }, "fix: expiry constant");
+    const third = fixCommit(
+      fx,
+      { "src/auth.js": AUTH("if (t.expired) return false;", "export const EXPIRY = 3600;") },
+      "fix: expiry constant",
+    );
 
     const results = await run(fx, [first, second, third]);
 
     for (const r of results) {
       expect(r.status).toBe("done");
       expect(r.methods).toEqual(["index-3way", "index-3way", "index-3way"]);
-      const log = fx.git("log", "--format=%s|%an|%b", `origin/${r.target.branch}..${r.sha}`).split("\n").filter((l) => l.includes("|"));
+      const log = fx
+        .git("log", "--format=%s|%an|%b", `origin/${r.target.branch}..${r.sha}`)
+        .split("\n")
+        .filter((l) => l.includes("|"));
       expect(log).toEqual([
         "fix: expiry constant|Fixer Person|(cherry picked from commit " + third + ")",
         "test: expired tokens|Fixer Person|(cherry picked from commit " + second + ")",
@@ -267,7 +289,11 @@ describe.skipIf(!gitAtLeast(2, 38))("backport with git merge-tree", () => {
     const fix = fixCommit(fx, { "src/auth.js": AUTH("if (t.expired) return false;") });
     const before = userState(fx);
 
-    const results = await run(fx, [fix], true, [...fx.targets, { branch: "release/2.3", short: "r23" }, { branch: "release/2.2", short: "r22" }]);
+    const results = await run(fx, [fix], true, [
+      ...fx.targets,
+      { branch: "release/2.3", short: "r23" },
+      { branch: "release/2.2", short: "r22" },
+    ]);
 
     expect(results.map((r) => [r.target.short, r.status, r.methods])).toEqual([
       ["rc", "done", ["merge-tree"]],

@@ -22,7 +22,9 @@ export interface CliFixture extends BackportFixture {
   fix: string;
 }
 
-export async function makeCliFixture(opts: { config?: string; pr?: boolean; before?: (fx: BackportFixture) => void; env?: Record<string, string> } = {}): Promise<CliFixture> {
+export async function makeCliFixture(
+  opts: { config?: string; pr?: boolean; before?: (fx: BackportFixture) => void; env?: Record<string, string> } = {},
+): Promise<CliFixture> {
   const fx = makeBackportRepo() as CliFixture;
   opts.before?.(fx);
   fx.commit("chore: firebreak config", {
@@ -52,7 +54,10 @@ export async function makeCliFixture(opts: { config?: string; pr?: boolean; befo
     }
     return all;
   };
-  fx.events = async (kind) => ((await fx.cli(["log", "--json", TICKET])).json().events as { kind: string; data: Record<string, unknown> }[]).filter((e) => e.kind === kind);
+  fx.events = async (kind) =>
+    ((await fx.cli(["log", "--json", TICKET])).json().events as { kind: string; data: Record<string, unknown> }[]).filter(
+      (e) => e.kind === kind,
+    );
   fx.incident = async () => (await fx.cli(["status", "--json", TICKET])).json().incident;
   return fx;
 }

@@ -35,7 +35,10 @@ describe("firebreak backport", () => {
     // The user's checkout did not move.
     expect(fx.git("rev-parse", "HEAD")).toBe(headBefore);
     expect(fx.git("status", "--porcelain")).toBe("");
-    for (const [branch, base] of [[RC, "release-candidate"], [DEV, "develop"]] as const) {
+    for (const [branch, base] of [
+      [RC, "release-candidate"],
+      [DEV, "develop"],
+    ] as const) {
       const sha = gitIn(fx.origin, ["rev-parse", branch]);
       expect(gitIn(fx.origin, ["rev-parse", `${sha}^`])).toBe(gitIn(fx.origin, ["rev-parse", base]));
       expect(gitIn(fx.origin, ["show", `${sha}:src/auth.js`])).toBe(FIXED.trimEnd());
@@ -213,7 +216,14 @@ describe("firebreak backport", () => {
     fx = await makeCliFixture();
     const f = fx;
     f.git("switch", "-q", "main");
-    f.git("merge", "-q", "--no-ff", "-m", "Merge hotfix/ENG-1234-expired-tokens-accepted into main", "hotfix/ENG-1234-expired-tokens-accepted");
+    f.git(
+      "merge",
+      "-q",
+      "--no-ff",
+      "-m",
+      "Merge hotfix/ENG-1234-expired-tokens-accepted into main",
+      "hotfix/ENG-1234-expired-tokens-accepted",
+    );
     f.git("push", "-q", "origin", "main", ":hotfix/ENG-1234-expired-tokens-accepted");
     f.git("branch", "-q", "-D", "hotfix/ENG-1234-expired-tokens-accepted");
     f.git("fetch", "-q", "--prune", "origin");

@@ -36,7 +36,8 @@ describe("kill -9 during firebreak backport", () => {
     const prs = fx.prs();
     expect(Object.keys(prs).sort()).toEqual(BRANCHES.map((b) => b.slice("refs/heads/".length)));
     expect(new Set(Object.values(prs).map((p) => p.number)).size).toBe(2);
-    for (const head of Object.keys(prs)) expect(gitIn(fx.origin, ["rev-parse", head])).toBe(again.json().targets.find((t: { branch: string }) => t.branch === head).sha);
+    for (const head of Object.keys(prs))
+      expect(gitIn(fx.origin, ["rev-parse", head])).toBe(again.json().targets.find((t: { branch: string }) => t.branch === head).sha);
 
     const opened = await fx.events("backport.pr-opened");
     expect(opened.map((e) => e.data.base).sort()).toEqual(["develop", "release-candidate"]);

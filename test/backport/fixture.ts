@@ -57,7 +57,7 @@ export function makeBackportRepo(): BackportFixture {
     }
   };
   // Both targets moved on since main, in files the fix does not touch.
-  bx.on("release-candidate", "rc: version bump", { "VERSION": "2.0.0-rc1\n" });
+  bx.on("release-candidate", "rc: version bump", { VERSION: "2.0.0-rc1\n" });
   bx.on("develop", "feat: new thing", { "src/new.js": "export const x = 1;\n" });
   return bx;
 }

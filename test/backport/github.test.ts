@@ -37,7 +37,14 @@ describe("firebreak backport on GitHub", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
 
-    const prs = [...server.state.pulls.values()] as { number: number; head: { ref: string }; base: { ref: string }; title: string; body: string; labels: { name: string }[] }[];
+    const prs = [...server.state.pulls.values()] as {
+      number: number;
+      head: { ref: string };
+      base: { ref: string };
+      title: string;
+      body: string;
+      labels: { name: string }[];
+    }[];
     const original = prs.find((p) => p.head.ref.startsWith("hotfix/"));
     const backports = prs.filter((p) => p.head.ref.startsWith("backport/"));
     expect(backports.map((p) => [p.head.ref, p.base.ref]).sort()).toEqual([
@@ -49,7 +56,9 @@ describe("firebreak backport on GitHub", () => {
       expect(p.body).toContain(`[#${original?.number}](https://github.com/${server.owner}/${server.repo}/pull/${original?.number})`);
     }
     expect(r.json().targets.map((t: { pr: { url: string } }) => t.pr.url)).toEqual(
-      ["release-candidate", "develop"].map((b) => `https://github.com/${server!.owner}/${server!.repo}/pull/${backports.find((p) => p.base.ref === b)?.number}`),
+      ["release-candidate", "develop"].map(
+        (b) => `https://github.com/${server!.owner}/${server!.repo}/pull/${backports.find((p) => p.base.ref === b)?.number}`,
+      ),
     );
     expect(server.errors).toEqual([]);
 

@@ -30,7 +30,10 @@ describe("backport takes a lock", () => {
     const release = join(f.root, "release");
     // Every push to the origin waits here (at most ~60 s) until the test creates `release`.
     const hook = join(f.origin, "hooks", "pre-receive");
-    writeFileSync(hook, `#!/bin/sh\necho x >> "${arrived}"\ni=0\nwhile [ ! -e "${release}" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\ncat >/dev/null\n`);
+    writeFileSync(
+      hook,
+      `#!/bin/sh\necho x >> "${arrived}"\ni=0\nwhile [ ! -e "${release}" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\ncat >/dev/null\n`,
+    );
     chmodSync(hook, 0o755);
     const pushes = () => (existsSync(arrived) ? readFileSync(arrived, "utf8").trim().split("\n").length : 0);
 

@@ -25,7 +25,10 @@ const onOrigin = (f: BackportFixture, ref: string) => f.originSha(`refs/heads/${
 /** The last `Next:` line, as argv for the CLI (the leading `firebreak`, and any `# comment`, dropped). */
 function nextArgs(r: CliResult): string[] {
   const lines = (r.stdout + r.stderr).split("\n").filter((l) => l.startsWith("Next: "));
-  const cmd = (lines.at(-1) ?? "").slice("Next: ".length).replace(/\s+#.*$/, "").trim();
+  const cmd = (lines.at(-1) ?? "")
+    .slice("Next: ".length)
+    .replace(/\s+#.*$/, "")
+    .trim();
   const argv = cmd.split(/\s+/);
   expect(argv[0], `Next line: ${cmd}`).toBe("firebreak");
   return argv.slice(1);

@@ -26,7 +26,8 @@ describe("reusing a resolved backport", () => {
     const fix = fx.commit("fix: reject expired tokens", { "src/auth.js": AUTH("if (t.expired) return false;") });
     fx.git("checkout", "-q", "main");
     const target = fx.targets[1] as { branch: string; short: string };
-    const run = () => backportAll({ cwd: fx!.work, fixCommits: [fix], ticket: "ENG-1234", targets: [target], remote: "origin", push: true });
+    const run = () =>
+      backportAll({ cwd: fx!.work, fixCommits: [fix], ticket: "ENG-1234", targets: [target], remote: "origin", push: true });
 
     const [conflicted] = await run();
     expect(conflicted?.status).toBe("conflicted");

@@ -29,7 +29,10 @@ function execAt(f: GitFixture, date: string, args: string[]): void {
   try {
     gitIn(f.work, args);
   } finally {
-    for (const [k, v] of [["GIT_AUTHOR_DATE", prev.a], ["GIT_COMMITTER_DATE", prev.c]] as const) {
+    for (const [k, v] of [
+      ["GIT_AUTHOR_DATE", prev.a],
+      ["GIT_COMMITTER_DATE", prev.c],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

@@ -27,7 +27,9 @@ const core = (name: string) => `Cnry${name}${randomBytes(6).toString("hex")}`;
 
 describe("canary secrets", () => {
   it("no canary in stdout, stderr, --json, the database or any file written", async () => {
-    const C = Object.fromEntries(["GitHub", "Slack", "Teams", "Hook", "HookToken", "Smtp", "Statuspage", "Linear", "Sentry", "Db"].map((n) => [n, core(n)]));
+    const C = Object.fromEntries(
+      ["GitHub", "Slack", "Teams", "Hook", "HookToken", "Smtp", "Statuspage", "Linear", "Sentry", "Db"].map((n) => [n, core(n)]),
+    );
     const canaries: Canary[] = Object.entries(C).map(([name, c]) => ({ name, core: c }));
 
     let echoed = 0;
@@ -38,7 +40,9 @@ describe("canary secrets", () => {
       req.on("end", () => {
         echoed++;
         const status = req.url?.startsWith("/slack") ? 404 : 500;
-        res.writeHead(status, { "content-type": "text/plain" }).end(`Cannot ${req.method} ${req.url}\nheaders: ${JSON.stringify(req.headers)}\nbody: ${body}`);
+        res
+          .writeHead(status, { "content-type": "text/plain" })
+          .end(`Cannot ${req.method} ${req.url}\nheaders: ${JSON.stringify(req.headers)}\nbody: ${body}`);
       });
     });
     await new Promise<void>((r) => echo!.listen(0, "127.0.0.1", r));
@@ -47,7 +51,15 @@ describe("canary secrets", () => {
     smtp = new SMTPServer({
       disabledCommands: ["STARTTLS"],
       logger: false,
-      onAuth: (auth, _s, cb) => cb(Object.assign(new Error(`535 5.7.8 credentials ${Buffer.from(`\0${auth.username}\0${auth.password}`).toString("base64")} rejected for ${auth.username}:${auth.password}`), { responseCode: 535 })),
+      onAuth: (auth, _s, cb) =>
+        cb(
+          Object.assign(
+            new Error(
+              `535 5.7.8 credentials ${Buffer.from(`\0${auth.username}\0${auth.password}`).toString("base64")} rejected for ${auth.username}:${auth.password}`,
+            ),
+            { responseCode: 535 },
+          ),
+        ),
     });
     await new Promise<void>((r) => smtp!.listen(0, "127.0.0.1", () => r()));
     const smtpPort = (smtp.server.address() as { port: number }).port;
@@ -66,7 +78,8 @@ describe("canary secrets", () => {
     w = await makeWorld({
       stage: "ready",
       env,
-      checks: () => `node -e "console.log('token', process.env.GITHUB_TOKEN, 'smtp', process.env.SMTP_PASSWORD, 'hook', process.env.CHAT_URL_SLACK)"`,
+      checks: () =>
+        `node -e "console.log('token', process.env.GITHUB_TOKEN, 'smtp', process.env.SMTP_PASSWORD, 'hook', process.env.CHAT_URL_SLACK)"`,
       extraConfig: ({ root }) => `notify:
   auto: { ship: monitoring }
   timeoutSeconds: 3
@@ -118,7 +131,9 @@ verify:
     await run(["review", "--write"]);
     await run(["review", "--write", "--json"]);
     // The database URL: a store that cannot be reached must not print its password.
-    const db = await firebreak(world.fx.work, ["status", "--json"], { env: { ...world.env, FIREBREAK_DATABASE_URL: `postgres://ops:${C.Db}@127.0.0.1:1/firebreak` } });
+    const db = await firebreak(world.fx.work, ["status", "--json"], {
+      env: { ...world.env, FIREBREAK_DATABASE_URL: `postgres://ops:${C.Db}@127.0.0.1:1/firebreak` },
+    });
     outputs["status with an unreachable database URL (stdout)"] = db.stdout;
     outputs["status with an unreachable database URL (stderr)"] = db.stderr;
 

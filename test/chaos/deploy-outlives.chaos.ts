@@ -46,7 +46,10 @@ describe("a deploy that outlives firebreak", () => {
     // Let every deploy that is still running finish (bounded), so each interval is complete.
     await waitFor(() => world.deploys().every((d) => d.end !== null), (seconds + 20) * 1000);
     const ds = world.deploys();
-    for (const d of ds) notes.push(`deploy ${d.version} pid ${d.pid}: ${new Date(d.start).toISOString()} → ${d.end ? new Date(d.end).toISOString() : "no end"}${d.stopped ? " (stopped)" : ""}`);
+    for (const d of ds)
+      notes.push(
+        `deploy ${d.version} pid ${d.pid}: ${new Date(d.start).toISOString()} → ${d.end ? new Date(d.end).toISOString() : "no end"}${d.stopped ? " (stopped)" : ""}`,
+      );
     const finished = ds.filter((d) => d.end !== null && !d.stopped).length;
     report({
       group: "deploy outlives firebreak",

@@ -122,7 +122,8 @@ async function killAt(s: Subject, d: Discovered, t: Target, key: string, point: 
     if (!completed) notes.push(`last run exit ${last.code}: ${lastText.trim().split("\n").slice(-6).join(" | ")}`);
 
     const after = await t.events();
-    const same = (a: { seq: number; kind: string; hash?: string }, b: { seq: number; kind: string; hash?: string }) => a.seq === b.seq && a.kind === b.kind && (a.hash ?? "") === (b.hash ?? "");
+    const same = (a: { seq: number; kind: string; hash?: string }, b: { seq: number; kind: string; hash?: string }) =>
+      a.seq === b.seq && a.kind === b.kind && (a.hash ?? "") === (b.hash ?? "");
     let lostEvents = seen.filter((e) => !after.some((x) => same(e, x))).length;
     const seqs = after.map((e) => e.seq);
     if (seqs.some((q, i) => q !== i + 1)) lostEvents++, notes.push("timeline has a gap in its sequence");
@@ -143,10 +144,22 @@ async function killAt(s: Subject, d: Discovered, t: Target, key: string, point: 
     let notDone = 0;
     for (const k of new Set([...Object.keys(world), ...Object.keys(d.baseline)])) {
       const diff = (world[k] ?? 0) - (d.baseline[k] ?? 0);
-      if (diff > 0) duplicates += diff, notes.push(`${k}: ${world[k]} (clean run: ${d.baseline[k] ?? 0})`);
+      if (diff > 0) (duplicates += diff), notes.push(`${k}: ${world[k]} (clean run: ${d.baseline[k] ?? 0})`);
       // What an unconfirmable send held back is the person's to settle, not a loss.
-      if (diff < 0 && held === 0) notDone -= diff, notes.push(`${k}: ${world[k] ?? 0} (clean run: ${d.baseline[k]})`);
+      if (diff < 0 && held === 0) (notDone -= diff), notes.push(`${k}: ${world[k] ?? 0} (clean run: ${d.baseline[k]})`);
     }
-    return { group: s.group, scenario: `${key.replace(/\b([0-9a-f]{7})[0-9a-f]{33}\b/g, "$1")} ${point}`, runs, duplicates, lostEvents, atIntent: atIntent.length, notDone, manualRepairs, held, notResumable: completed || manualRepairs || held ? 0 : 1, notes };
+    return {
+      group: s.group,
+      scenario: `${key.replace(/\b([0-9a-f]{7})[0-9a-f]{33}\b/g, "$1")} ${point}`,
+      runs,
+      duplicates,
+      lostEvents,
+      atIntent: atIntent.length,
+      notDone,
+      manualRepairs,
+      held,
+      notResumable: completed || manualRepairs || held ? 0 : 1,
+      notes,
+    };
   }
 }

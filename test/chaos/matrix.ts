@@ -11,8 +11,11 @@ export async function killMatrix(subject: Subject): Promise<void> {
     it("the journal lists kill points", () => {
       if (m.found.keys.length === 0) throw new Error(`a clean run of firebreak ${subject.command.join(" ")} journaled no effect`);
     });
-    it.each(m.found.keys.flatMap((key) => POINTS.map((point) => [key, point] as const)))("killed at %s %s, then run again", async (key, point) => {
-      report(await m.killAt(key, point));
-    });
+    it.each(m.found.keys.flatMap((key) => POINTS.map((point) => [key, point] as const)))(
+      "killed at %s %s, then run again",
+      async (key, point) => {
+        report(await m.killAt(key, point));
+      },
+    );
   });
 }

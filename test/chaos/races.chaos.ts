@@ -55,7 +55,10 @@ describe("two runs at once", () => {
       bothProceeded: b.proceeded ? 1 : 0,
       unnamedHolder: b.named ? 0 : 1,
       notResumable: a.code === 0 ? 0 : 1,
-      notes: [`second run: ${b.text.trim().split("\n").slice(-4).join(" | ")}`, `first run exit ${a.code}: ${a.stderr.trim().split("\n").slice(-3).join(" | ")}`],
+      notes: [
+        `second run: ${b.text.trim().split("\n").slice(-4).join(" | ")}`,
+        `first run exit ${a.code}: ${a.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+      ],
     });
   });
 
@@ -92,7 +95,10 @@ describe("two runs at once", () => {
       bothProceeded: b.proceeded ? 1 : 0,
       unnamedHolder: b.named ? 0 : 1,
       notResumable: a.code === 0 ? 0 : 1,
-      notes: [`second run: ${b.text.trim().split("\n").slice(-4).join(" | ")}`, `first run exit ${a.code}: ${a.stderr.trim().split("\n").slice(-3).join(" | ")}`],
+      notes: [
+        `second run: ${b.text.trim().split("\n").slice(-4).join(" | ")}`,
+        `first run exit ${a.code}: ${a.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+      ],
     });
   });
 
@@ -104,7 +110,8 @@ describe("two runs at once", () => {
     const shared = { FIREBREAK_DB: join(fx.work, ".git", "firebreak", "firebreak.db") };
     const dir = join(fx.root, "hold");
     holdPushes(fx.origin, dir);
-    const pids = () => (existsSync(join(dir, "hook.pids")) ? readFileSync(join(dir, "hook.pids"), "utf8").split("\n").filter(Boolean).length : 0);
+    const pids = () =>
+      existsSync(join(dir, "hook.pids")) ? readFileSync(join(dir, "hook.pids"), "utf8").split("\n").filter(Boolean).length : 0;
     writeFileSync(join(dir, "hold"), "");
     const first = spawnCli(fx.work, ["backport"], shared);
     running.push(first);
@@ -123,7 +130,11 @@ describe("two runs at once", () => {
       unnamedHolder: b.named ? 0 : 1,
       duplicates: prs.length - numbers,
       notResumable: a.code === 0 || bEnd?.code === 0 ? 0 : 1,
-      notes: [`second run: ${b.text.trim().split("\n").slice(-4).join(" | ")}`, `first run exit ${a.code}: ${a.stderr.trim().split("\n").slice(-3).join(" | ")}`, `PRs ${prs.map((p) => `${p.base}#${p.number}`).join(", ")} (${TICKET})`],
+      notes: [
+        `second run: ${b.text.trim().split("\n").slice(-4).join(" | ")}`,
+        `first run exit ${a.code}: ${a.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+        `PRs ${prs.map((p) => `${p.base}#${p.number}`).join(", ")} (${TICKET})`,
+      ],
     });
   });
 });

@@ -76,7 +76,15 @@ async function measure(command: string, signal: Sig, c: Case): Promise<void> {
     completed = r.code === 0;
     if (!completed) notes.push(`again: exit ${r.code}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
   }
-  report({ group: "signals", scenario: `${signal} during ${command}`, runs, childrenLeft: left.length + keptRunning, notRecorded, notResumable: completed ? 0 : 1, notes });
+  report({
+    group: "signals",
+    scenario: `${signal} during ${command}`,
+    runs,
+    childrenLeft: left.length + keptRunning,
+    notRecorded,
+    notResumable: completed ? 0 : 1,
+    notes,
+  });
 }
 
 const pidsOf = (file: string) => () => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number) : []);
@@ -92,7 +100,13 @@ const checkCase = (): Case => ({
     world.hold();
     const r = spawnCli(world.fx.work, ["check"], world.env);
     await waitFor(() => world.held("check").length > before, 60_000);
-    return { pids: () => world.held("check").slice(before), stop: (s) => r.child.kill(s), done: r.done, cwd: world.fx.work, env: world.env };
+    return {
+      pids: () => world.held("check").slice(before),
+      stop: (s) => r.child.kill(s),
+      done: r.done,
+      cwd: world.fx.work,
+      env: world.env,
+    };
   },
 });
 
@@ -105,7 +119,13 @@ const shipCase = (): Case => ({
     world.hold();
     const r = spawnCli(world.fx.work, ["ship", "--no-verify"], world.env);
     await waitFor(() => world.deploys().length > 0, 90_000);
-    return { pids: () => world.deploys().map((d) => d.pid), stop: (s) => r.child.kill(s), done: r.done, cwd: world.fx.work, env: world.env };
+    return {
+      pids: () => world.deploys().map((d) => d.pid),
+      stop: (s) => r.child.kill(s),
+      done: r.done,
+      cwd: world.fx.work,
+      env: world.env,
+    };
   },
 });
 
@@ -124,7 +144,11 @@ const verifyCase = (): Case => {
       });
       await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
       const port = (server.address() as { port: number }).port;
-      w = await makeWorld({ stage: "shipped", extraConfig: () => `verify:\n  baseUrl: { production: "http://127.0.0.1:${port}" }\n  smoke:\n    - { name: health, url: /health, expectStatus: 200 }\n` });
+      w = await makeWorld({
+        stage: "shipped",
+        extraConfig: () =>
+          `verify:\n  baseUrl: { production: "http://127.0.0.1:${port}" }\n  smoke:\n    - { name: health, url: /health, expectStatus: 200 }\n`,
+      });
       const world = w;
       holding = true;
       const before = asked;
@@ -156,7 +180,10 @@ const backportCase = (): Case => {
 const CASES: Record<string, () => Case> = { check: checkCase, ship: shipCase, verify: verifyCase, backport: backportCase };
 
 describe("signals", () => {
-  it.each(Object.keys(CASES).flatMap((command) => SIGNALS.map((signal) => [signal, command] as const)))("%s during %s: children stopped, the same command completes after", async (signal, command) => {
-    await measure(command, signal, CASES[command]!());
-  });
+  it.each(Object.keys(CASES).flatMap((command) => SIGNALS.map((signal) => [signal, command] as const)))(
+    "%s during %s: children stopped, the same command completes after",
+    async (signal, command) => {
+      await measure(command, signal, CASES[command]!());
+    },
+  );
 });

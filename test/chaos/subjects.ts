@@ -34,7 +34,12 @@ export const worldTarget = (w: World): Target => ({
 
 export const SHIP_WORLD: WorldOptions = { stage: "ready", channels: ["slack", "statuspage", "staticPage", "email"], autoAnnounce: true };
 
-export const ship: Subject = { group: "kill -9: ship", command: ["ship", "--no-verify"], make: async () => worldTarget(await makeWorld(SHIP_WORLD)), unaskable: UNASKABLE };
+export const ship: Subject = {
+  group: "kill -9: ship",
+  command: ["ship", "--no-verify"],
+  make: async () => worldTarget(await makeWorld(SHIP_WORLD)),
+  unaskable: UNASKABLE,
+};
 
 const FLAG = `rollback:\n  flag:\n    env: { name: FEATURE_FIX_ENABLED, value: "false" }\n`;
 export const rollback = (strategy: "revert" | "previous" | "flag"): Subject => ({
@@ -96,7 +101,9 @@ export const announce = (stage: string, after: string[] = []): Subject => ({
         counts["statuspage incidents"] = f.rx.incidentsOnPage().length;
         const page = join(f.statusDir, "index.html");
         counts[`status page shows ${stage}`] = existsSync(page) && new RegExp(stage, "i").test(readFileSync(page, "utf8")) ? 1 : 0;
-        counts["stray files in the status page folder"] = existsSync(f.statusDir) ? readdirSync(f.statusDir).filter((n) => n.endsWith(".tmp")).length : 0;
+        counts["stray files in the status page folder"] = existsSync(f.statusDir)
+          ? readdirSync(f.statusDir).filter((n) => n.endsWith(".tmp")).length
+          : 0;
         return counts;
       },
       events: async () => (await f.cli(["log", "--json"])).json().events,
@@ -112,7 +119,7 @@ export const prUpdate: Subject = {
   command: ["pr"],
   async make() {
     const w = await makeWorld({ stage: "pr" });
-    w.fx.write("src/auth.js", "export function check(t) {\n  return typeof t.exp === \"number\" && t.exp > Date.now() / 1000;\n}\n");
+    w.fx.write("src/auth.js", 'export function check(t) {\n  return typeof t.exp === "number" && t.exp > Date.now() / 1000;\n}\n');
     await w.ok(["check"]);
     w.fx.git("add", "-A");
     await w.ok(["commit", "--what", "a token without exp got 200", "--root-cause", "exp was not checked for presence"]);

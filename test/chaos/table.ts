@@ -32,9 +32,18 @@ export default function setup(project: TestProject): () => void {
   const file = join(dir, "figures.jsonl");
   project.provide("chaosFigures", file);
   return () => {
-    const rows: Row[] = existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
-    const nonZero = rows.filter((r) => Object.entries(r).some(([k, v]) => typeof v === "number" && k !== "runs" && k !== "held" && v !== 0));
-    process.stdout.write(`\nFirebreak under faults: ${rows.length} scenarios, ${nonZero.length} with a non-zero figure\n\n${renderTable(rows)}\n\n`);
+    const rows: Row[] = existsSync(file)
+      ? readFileSync(file, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [];
+    const nonZero = rows.filter((r) =>
+      Object.entries(r).some(([k, v]) => typeof v === "number" && k !== "runs" && k !== "held" && v !== 0),
+    );
+    process.stdout.write(
+      `\nFirebreak under faults: ${rows.length} scenarios, ${nonZero.length} with a non-zero figure\n\n${renderTable(rows)}\n\n`,
+    );
     rmSync(dir, { recursive: true, force: true });
   };
 }

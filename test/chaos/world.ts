@@ -137,7 +137,8 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
     SP_KEY: rx.statuspageKey,
     ...opts.env,
   };
-  const cli: World["cli"] = (args, o = {}) => firebreak(o.cwd ?? fx.work, args, { env: { ...env, ...o.env }, timeoutMs: o.timeoutMs ?? 90_000 });
+  const cli: World["cli"] = (args, o = {}) =>
+    firebreak(o.cwd ?? fx.work, args, { env: { ...env, ...o.env }, timeoutMs: o.timeoutMs ?? 90_000 });
   const dbPath = join(fx.origin, "..", "work", ".git", "firebreak", "firebreak.db");
   const pushLog = join(fx.root, "pushes.log");
   const deployLog = join(deployDir, "deploys.log");
@@ -156,7 +157,12 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
     },
     pushes: () => (existsSync(pushLog) ? readFileSync(pushLog, "utf8").split("\n").filter(Boolean) : []),
     deploys() {
-      const lines = existsSync(deployLog) ? readFileSync(deployLog, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+      const lines = existsSync(deployLog)
+        ? readFileSync(deployLog, "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [];
       const byPid = new Map<number, DeployRecord>();
       for (const l of lines) {
         if (l.what === "start") byPid.set(l.pid, { pid: l.pid, version: l.version, flag: l.flag, start: l.at, end: null, stopped: false });
@@ -174,12 +180,23 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
       for (const ref of w.pushes()) add(`push ${ref}`);
       const merges = gitIn(fx.origin, ["rev-list", "--merges", "main"]);
       add("merge commits on main", merges ? merges.split("\n").length : 0);
-      const reverts = gitIn(fx.origin, ["log", "--format=%s", "main"]).split("\n").filter((s) => s.startsWith("Revert"));
+      const reverts = gitIn(fx.origin, ["log", "--format=%s", "main"])
+        .split("\n")
+        .filter((s) => s.startsWith("Revert"));
       add("revert commits on main", reverts.length);
       for (const d of w.deploys()) add(`deploy ${d.version}${d.flag ? ` flag=${d.flag}` : ""}`);
       for (const r of rx.requests) {
-        const to = r.path.startsWith("/slack/") ? "slack" : r.path.startsWith("/teams/") ? "teams" : r.path.startsWith("/hook/") ? "webhook" : r.path.startsWith("/statuspage/") ? "statuspage" : "other";
-        if (r.method !== "GET") add(`${to} ${r.method}${to === "statuspage" && r.json?.incident?.status ? ` ${r.json.incident.status}` : ""}`);
+        const to = r.path.startsWith("/slack/")
+          ? "slack"
+          : r.path.startsWith("/teams/")
+            ? "teams"
+            : r.path.startsWith("/hook/")
+              ? "webhook"
+              : r.path.startsWith("/statuspage/")
+                ? "statuspage"
+                : "other";
+        if (r.method !== "GET")
+          add(`${to} ${r.method}${to === "statuspage" && r.json?.incident?.status ? ` ${r.json.incident.status}` : ""}`);
       }
       for (const m of mail.messages) for (const to of m.to) add(`mail to ${to}`);
       return counts;
@@ -200,7 +217,13 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
     },
     hold: () => writeFileSync(join(deployDir, "hold"), ""),
     release: () => rmSync(join(deployDir, "hold"), { force: true }),
-    held: (name) => (existsSync(join(deployDir, `${name}.pids`)) ? readFileSync(join(deployDir, `${name}.pids`), "utf8").split("\n").filter(Boolean).map(Number) : []),
+    held: (name) =>
+      existsSync(join(deployDir, `${name}.pids`))
+        ? readFileSync(join(deployDir, `${name}.pids`), "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map(Number)
+        : [],
     async cleanup() {
       w.release();
       for (const pid of [...w.held("check"), ...w.held("hook")])
@@ -223,7 +246,9 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
     },
   };
   try {
-    const notify = opts.channels?.length ? `notify:\n${opts.autoAnnounce ? "  auto: { ship: monitoring }\n" : ""}${channelsYaml(opts.channels, fx.root, rx, mail)}` : "";
+    const notify = opts.channels?.length
+      ? `notify:\n${opts.autoAnnounce ? "  auto: { ship: monitoring }\n" : ""}${channelsYaml(opts.channels, fx.root, rx, mail)}`
+      : "";
     const deployCmd = `node ${deployDir}/deploy.mjs ${deployDir} ${opts.deploySeconds ?? 0}`;
     const config =
       `checks:\n  test: ${JSON.stringify(opts.checks?.({ deployDir }) ?? "node -e 0")}\n` +
@@ -270,7 +295,8 @@ export function resetReceivers(rx: Receivers, mail: MailServer, saved: Map<strin
   mail.messages.length = 0;
 }
 
-export const saveReceivers = (rx: Receivers): Map<string, unknown> => structuredClone((rx as unknown as { incidents: Map<string, unknown> }).incidents);
+export const saveReceivers = (rx: Receivers): Map<string, unknown> =>
+  structuredClone((rx as unknown as { incidents: Map<string, unknown> }).incidents);
 
 /** Pairs of deploys whose [start, end] intervals overlap; a deploy that never ended runs on. */
 export function overlaps(ds: DeployRecord[]): number {

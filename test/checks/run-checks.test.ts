@@ -68,7 +68,11 @@ describe("runChecks", () => {
       { name: "build", command: "echo ran > build.ran" },
       { name: "typecheck", command: "echo ran > typecheck.ran" },
     ];
-    const results = await runChecks(checks, { ...opts(), only: ["test", "build"], skip: [{ name: "build", reason: "no bundler on the hotfix box" }] });
+    const results = await runChecks(checks, {
+      ...opts(),
+      only: ["test", "build"],
+      skip: [{ name: "build", reason: "no bundler on the hotfix box" }],
+    });
     expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
       ["test", "passed", undefined],
       ["build", "skipped", "no bundler on the hotfix box"],

@@ -10,7 +10,10 @@ let fx: GitFixture;
 
 function setup(checks: Record<string, string>) {
   const yml = ["checks:", ...Object.entries(checks).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`), "  timeoutSeconds: 20", ""].join("\n");
-  fx.commit("chore: firebreak config", { ".firebreak.yml": yml, "package.json": JSON.stringify({ name: "svc", version: "1.0.0", dependencies: { jsonwebtoken: "9.0.0" } }, null, 2) + "\n" });
+  fx.commit("chore: firebreak config", {
+    ".firebreak.yml": yml,
+    "package.json": JSON.stringify({ name: "svc", version: "1.0.0", dependencies: { jsonwebtoken: "9.0.0" } }, null, 2) + "\n",
+  });
   fx.git("push", "-q", "origin", "main");
 }
 
@@ -20,7 +23,10 @@ async function startIncident() {
 }
 
 function writeFix() {
-  fx.write("src/auth.js", "export function check(t) {\n  // ENG-1234: expired tokens were accepted because exp was never compared with now\n  return t.exp > Date.now() / 1000;\n}\n");
+  fx.write(
+    "src/auth.js",
+    "export function check(t) {\n  // ENG-1234: expired tokens were accepted because exp was never compared with now\n  return t.exp > Date.now() / 1000;\n}\n",
+  );
   fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\n');
 }
 
@@ -96,7 +102,10 @@ describe("firebreak check", () => {
     const r = await firebreak(fx.work, ["check", "--skip", "build", "--reason", "build runs in CI only"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const log = (await firebreak(fx.work, ["log", "--json"])).json();
-    expect(log.events.find((e: { kind: string }) => e.kind === "check.skipped").data).toMatchObject({ name: "build", reason: "build runs in CI only" });
+    expect(log.events.find((e: { kind: string }) => e.kind === "check.skipped").data).toMatchObject({
+      name: "build",
+      reason: "build runs in CI only",
+    });
   });
 });
 
@@ -104,15 +113,35 @@ describe("firebreak check on an axios-shaped clone without node_modules", () => 
   // axios's own scripts: the build calls gulp and rollup, which only node_modules provides.
   function axiosClone(scripts: Record<string, string>) {
     fx.commit("chore: axios-shaped package", {
-      "package.json": JSON.stringify({ name: "axios", version: "1.7.2", type: "module", main: "index.js", scripts, devDependencies: { gulp: "^4.0.2", rollup: "^2.79.1", mocha: "^10.3.0" } }, null, 2) + "\n",
-      "package-lock.json": JSON.stringify({ name: "axios", version: "1.7.2", lockfileVersion: 3, requires: true, packages: {} }, null, 2) + "\n",
-      "lib/helpers/isAbsoluteURL.js": "export default function isAbsoluteURL(url) {\n  return /^([a-z][a-z\\d+\\-.]*:)?\\/\\//i.test(url);\n}\n",
+      "package.json":
+        JSON.stringify(
+          {
+            name: "axios",
+            version: "1.7.2",
+            type: "module",
+            main: "index.js",
+            scripts,
+            devDependencies: { gulp: "^4.0.2", rollup: "^2.79.1", mocha: "^10.3.0" },
+          },
+          null,
+          2,
+        ) + "\n",
+      "package-lock.json":
+        JSON.stringify({ name: "axios", version: "1.7.2", lockfileVersion: 3, requires: true, packages: {} }, null, 2) + "\n",
+      "lib/helpers/isAbsoluteURL.js":
+        "export default function isAbsoluteURL(url) {\n  return /^([a-z][a-z\\d+\\-.]*:)?\\/\\//i.test(url);\n}\n",
     });
     fx.git("push", "-q", "origin", "main");
   }
   function axiosFix() {
-    fx.write("lib/helpers/isAbsoluteURL.js", "export default function isAbsoluteURL(url) {\n  // ENG-1234: protocol-relative URLs were taken as absolute because the scheme was optional\n  return /^[a-z][a-z\\d+\\-.]*:\\/\\//i.test(url);\n}\n");
-    fx.write("test/unit/helpers/isAbsoluteURL.js", "import assert from 'assert';\nassert.strictEqual(isAbsoluteURL('//example.com'), false);\n");
+    fx.write(
+      "lib/helpers/isAbsoluteURL.js",
+      "export default function isAbsoluteURL(url) {\n  // ENG-1234: protocol-relative URLs were taken as absolute because the scheme was optional\n  return /^[a-z][a-z\\d+\\-.]*:\\/\\//i.test(url);\n}\n",
+    );
+    fx.write(
+      "test/unit/helpers/isAbsoluteURL.js",
+      "import assert from 'assert';\nassert.strictEqual(isAbsoluteURL('//example.com'), false);\n",
+    );
   }
 
   it("a build that cannot start (sh: gulp: not found, exit 127) fails the check; status says which ran", async () => {
@@ -140,7 +169,17 @@ describe("firebreak check on an axios-shaped clone without node_modules", () => 
     expect(text.stdout).toContain("Tests, type check and build pass (passed: test; failed: build; no command: typecheck)");
     // The ship gate reads the same record: CI is not green.
     fx.git("add", "-A");
-    expect((await firebreak(fx.work, ["commit", "--what", "protocol-relative URLs taken as absolute", "--root-cause", "the scheme was optional"])).code).toBe(0);
+    expect(
+      (
+        await firebreak(fx.work, [
+          "commit",
+          "--what",
+          "protocol-relative URLs taken as absolute",
+          "--root-cause",
+          "the scheme was optional",
+        ])
+      ).code,
+    ).toBe(0);
     expect((await firebreak(fx.work, ["pr"])).code).toBe(0);
     const dry = await firebreak(fx.work, ["ship", "--dry-run", "--json"]);
     expect(dry.code).toBe(5);
@@ -148,7 +187,11 @@ describe("firebreak check on an axios-shaped clone without node_modules", () => 
   });
 
   it("when no check can start, says the dependencies are likely not installed and names npm ci", async () => {
-    axiosClone({ test: "npm run test:mocha", "test:mocha": "mocha test/unit/**/*.js --timeout 10000", build: "gulp clear && rollup -c -m" });
+    axiosClone({
+      test: "npm run test:mocha",
+      "test:mocha": "mocha test/unit/**/*.js --timeout 10000",
+      build: "gulp clear && rollup -c -m",
+    });
     await startIncident();
     axiosFix();
     const r = await firebreak(fx.work, ["check"]);
@@ -166,7 +209,10 @@ describe("firebreak check on an axios-shaped clone without node_modules", () => 
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("the checks pass (ran: test, build; no command for typecheck)");
     const s = (await firebreak(fx.work, ["status", "--json"])).json();
-    expect(s.checklist.find((i: { id: string }) => i.id === "checks")).toMatchObject({ state: "done", detail: "passed: test, build; no command: typecheck" });
+    expect(s.checklist.find((i: { id: string }) => i.id === "checks")).toMatchObject({
+      state: "done",
+      detail: "passed: test, build; no command: typecheck",
+    });
   });
 });
 
@@ -207,11 +253,17 @@ describe("firebreak commit", () => {
     await startIncident();
     writeFix();
     fx.git("add", "-A");
-    const r = await firebreak(fx.work, ["commit", "--what", "Expired tokens got 200 instead of 401", "--root-cause", "exp was never compared with now; `$(id)` \"quoted\""]);
+    const r = await firebreak(fx.work, [
+      "commit",
+      "--what",
+      "Expired tokens got 200 instead of 401",
+      "--root-cause",
+      'exp was never compared with now; `$(id)` "quoted"',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const message = fx.git("log", "-1", "--format=%B");
     expect(message.split("\n")[0]).toBe("fix: Expired tokens accepted");
-    expect(message).toContain("exp was never compared with now; `$(id)` \"quoted\"");
+    expect(message).toContain('exp was never compared with now; `$(id)` "quoted"');
     const trailers = fx.git("log", "-1", "--format=%(trailers:only,unfold)");
     expect(trailers).toContain("Ticket: ENG-1234");
     expect(trailers).toContain("Priority: P1");

@@ -13,7 +13,10 @@ afterEach(() => {
 describe("firebreak config check", () => {
   it("says the file is valid, what each step uses, and which named secrets are missing, never their values", async () => {
     fx = makeRepo();
-    fx.write(".firebreak.yml", "notify:\n  webhook: { url: env:TEAM_HOOK }\n  slack: { webhook: env:SLACK_HOOK }\nbackport:\n  targets: [{ branch: develop }]\n");
+    fx.write(
+      ".firebreak.yml",
+      "notify:\n  webhook: { url: env:TEAM_HOOK }\n  slack: { webhook: env:SLACK_HOOK }\nbackport:\n  targets: [{ branch: develop }]\n",
+    );
     const r = await firebreak(fx.work, ["config", "check"], { env: { SLACK_HOOK: "https://hooks.slack.test/T000/B000/sekrit-path-123" } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(".firebreak.yml is valid.");

@@ -50,7 +50,10 @@ describe("read-only commands outside a repository", () => {
 describe("times, tickets and help", () => {
   it("a discovery time in the future is refused by triage and start, with a time that works", async () => {
     fx = makeRepo();
-    for (const args of [["triage", "--criteria", "auth-bypass"], ["start", "ENG-3", "Broken", "--priority", "P1", "--no-push"]]) {
+    for (const args of [
+      ["triage", "--criteria", "auth-bypass"],
+      ["start", "ENG-3", "Broken", "--priority", "P1", "--no-push"],
+    ]) {
       const r = await firebreak(fx.work, [...args, "--discovered", "2026-11-27T18:00Z"], { env: NOW });
       expect(r.code, r.stdout).toBe(2);
       expect(r.stderr).toContain("is in the future");

@@ -7,7 +7,10 @@ import { join } from "node:path";
 
 describe("a closed output pipe", () => {
   it("ends the command quietly with exit 0", async () => {
-    const child = spawn(process.execPath, [join(process.cwd(), "dist/firebreak.js"), "triage", "--list"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [join(process.cwd(), "dist/firebreak.js"), "triage", "--list"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     // Read the first chunk, then close our end like `head -1` does.

@@ -12,16 +12,23 @@ let fx: GitFixture;
 
 beforeEach(async () => {
   fx = makeRepo();
-  fx.commit("chore: config", { ".firebreak.yml": 'checks:\n  test: "node -e 0"\npr:\n  titleFormat: "[HOTFIX][{{priority}}] {{ticket}}: {{title}}"\n' });
+  fx.commit("chore: config", {
+    ".firebreak.yml": 'checks:\n  test: "node -e 0"\npr:\n  titleFormat: "[HOTFIX][{{priority}}] {{ticket}}: {{title}}"\n',
+  });
   fx.git("push", "-q", "origin", "main");
   expect((await firebreak(fx.work, ["start", "ENG-1234", "Expired tokens accepted", "--priority", "P1"])).code).toBe(0);
-  fx.write("src/auth.js", "export function check(t) {\n  // ENG-1234: exp was never compared with now\n  return t.exp > Date.now() / 1000;\n}\n");
+  fx.write(
+    "src/auth.js",
+    "export function check(t) {\n  // ENG-1234: exp was never compared with now\n  return t.exp > Date.now() / 1000;\n}\n",
+  );
   fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\n');
   expect((await firebreak(fx.work, ["check"])).code).toBe(0);
   await firebreak(fx.work, ["confirm", "reproduced"]);
   expect((await firebreak(fx.work, ["note", "--impact", "every user with an expired session kept access"])).code).toBe(0);
   fx.git("add", "-A");
-  expect((await firebreak(fx.work, ["commit", "--what", "expired tokens got 200", "--root-cause", "exp never compared with now"])).code).toBe(0);
+  expect(
+    (await firebreak(fx.work, ["commit", "--what", "expired tokens got 200", "--root-cause", "exp never compared with now"])).code,
+  ).toBe(0);
 });
 afterEach(() => fx.cleanup());
 

@@ -12,7 +12,11 @@ afterEach(() => fx?.cleanup());
 function ctrlCAtPrompt(cwd: string, args: string[]): Promise<{ code: number | null; seen: string }> {
   return new Promise((resolve, reject) => {
     const cmd = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-    const child = spawn("script", ["-qefc", cmd, "/dev/null"], { cwd, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("script", ["-qefc", cmd, "/dev/null"], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let seen = "";
     let sent = false;
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);

@@ -47,7 +47,15 @@ function asReader(args: string[]): Promise<{ code: number | null; stdout: string
     const child = spawn(cmd, argv, {
       cwd: fx.work,
       // git refuses a repository owned by someone else unless told it is safe.
-      env: { ...process.env, HOME: fx.root, NO_COLOR: "1", FIREBREAK_ACTOR: "reader", GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "safe.directory", GIT_CONFIG_VALUE_0: "*" },
+      env: {
+        ...process.env,
+        HOME: fx.root,
+        NO_COLOR: "1",
+        FIREBREAK_ACTOR: "reader",
+        GIT_CONFIG_COUNT: "1",
+        GIT_CONFIG_KEY_0: "safe.directory",
+        GIT_CONFIG_VALUE_0: "*",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

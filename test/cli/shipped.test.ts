@@ -13,11 +13,21 @@ afterEach(() => {
 
 async function resolvedFixture(): Promise<ShipFixture> {
   const fx = await makeShipFixture({
-    config: (svc) => commandDeploy(svc) + `verify:\n  baseUrl: { production: "http://127.0.0.1:${svc.port}" }\n  smoke:\n    - { name: version answers, url: /version, expectStatus: 200 }\nnotify:\n  staticPage: { dir: ${JSON.stringify(svc.dir + "/status-site")} }\n`,
+    config: (svc) =>
+      commandDeploy(svc) +
+      `verify:\n  baseUrl: { production: "http://127.0.0.1:${svc.port}" }\n  smoke:\n    - { name: version answers, url: /version, expectStatus: 200 }\nnotify:\n  staticPage: { dir: ${JSON.stringify(svc.dir + "/status-site")} }\n`,
   });
   const ship = await fx.cli(["ship"]);
   expect(ship.code, ship.stderr).toBe(0);
-  const resolved = await fx.cli(["announce", "--stage", "resolved", "--public-title", "Sign-in problem", "--public-summary", "Some sessions were not checked properly; fixed."]);
+  const resolved = await fx.cli([
+    "announce",
+    "--stage",
+    "resolved",
+    "--public-title",
+    "Sign-in problem",
+    "--public-summary",
+    "Some sessions were not checked properly; fixed.",
+  ]);
   expect(resolved.code, resolved.stderr).toBe(0);
   expect((await fx.cli(["status", "--json"])).json().incident.status).toBe("resolved");
   return fx;
@@ -67,7 +77,10 @@ describe("a shipped incident", () => {
     const status = (await f.cli(["status", "--json"])).json();
     expect(status.incident.status).toBe("open");
     const log = (await f.cli(["log", "--json"])).json().events;
-    expect(log.find((e: { kind: string }) => e.kind === "incident.reopened")).toMatchObject({ actor: "tester", data: { from: "resolved", command: "check" } });
+    expect(log.find((e: { kind: string }) => e.kind === "incident.reopened")).toMatchObject({
+      actor: "tester",
+      data: { from: "resolved", command: "check" },
+    });
   });
 
   it("ship --dry-run after a finished ship says it is already done and plans no new tag", async () => {

@@ -51,7 +51,11 @@ const alive = (pid: number) => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: fx.work, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: fx.work,
+    env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   running = child;
   const o = { stdout: "", stderr: "" };
   child.stdout!.on("data", (b: Buffer) => (o.stdout += b.toString()));
@@ -60,36 +64,44 @@ function start(args: string[], env: Record<string, string> = {}) {
   return { child, o, closed };
 }
 
-const events = async () => (await firebreak(fx.work, ["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
+const events = async () =>
+  (await firebreak(fx.work, ["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
 
 describe("a signal during check", () => {
   it.each([
     ["SIGTERM", 143],
     ["SIGHUP", 129],
     ["SIGINT", 130],
-  ] as const)("%s: the test command and its children are stopped, the interruption is recorded, exit %i", async (sig, code) => {
-    writeFileSync(join(fx.root, "hang.mjs"), HANG);
-    const yml = `checks:\n  test: ${JSON.stringify(`node ${join(fx.root, "hang.mjs")} ${pidFile()}`)}\n  timeoutSeconds: 120\n`;
-    fx.commit("chore: firebreak config", { ".firebreak.yml": yml });
-    fx.git("push", "-q", "origin", "main");
-    expect((await firebreak(fx.work, ["start", "ENG-1234", "Expired tokens accepted", "--priority", "P1", "--no-push"])).code).toBe(0);
+  ] as const)(
+    "%s: the test command and its children are stopped, the interruption is recorded, exit %i",
+    async (sig, code) => {
+      writeFileSync(join(fx.root, "hang.mjs"), HANG);
+      const yml = `checks:\n  test: ${JSON.stringify(`node ${join(fx.root, "hang.mjs")} ${pidFile()}`)}\n  timeoutSeconds: 120\n`;
+      fx.commit("chore: firebreak config", { ".firebreak.yml": yml });
+      fx.git("push", "-q", "origin", "main");
+      expect((await firebreak(fx.work, ["start", "ENG-1234", "Expired tokens accepted", "--priority", "P1", "--no-push"])).code).toBe(0);
 
-    const { child, o, closed } = start(["check", "--checks-only"]);
-    for (let i = 0; i < 400 && pids().length < 2; i++) await sleep(50);
-    expect(pids(), o.stderr).toHaveLength(2);
-    expect(pids().every(alive)).toBe(true);
+      const { child, o, closed } = start(["check", "--checks-only"]);
+      for (let i = 0; i < 400 && pids().length < 2; i++) await sleep(50);
+      expect(pids(), o.stderr).toHaveLength(2);
+      expect(pids().every(alive)).toBe(true);
 
-    child.kill(sig);
-    expect(await closed, o.stdout + o.stderr).toBe(code);
-    running = undefined;
-    for (let i = 0; i < 100 && pids().some(alive); i++) await sleep(50);
-    expect(pids().filter(alive)).toEqual([]);
-    expect(o.stdout).toContain("Next: firebreak check");
+      child.kill(sig);
+      expect(await closed, o.stdout + o.stderr).toBe(code);
+      running = undefined;
+      for (let i = 0; i < 100 && pids().some(alive); i++) await sleep(50);
+      expect(pids().filter(alive)).toEqual([]);
+      expect(o.stdout).toContain("Next: firebreak check");
 
-    const log = await events();
-    expect(log.find((e) => e.kind === "check.interrupted")?.data.name).toBe("test");
-    expect(log.find((e) => e.kind === "command.interrupted")?.data).toMatchObject({ signal: sig, command: "firebreak check --checks-only" });
-  }, 60_000);
+      const log = await events();
+      expect(log.find((e) => e.kind === "check.interrupted")?.data.name).toBe("test");
+      expect(log.find((e) => e.kind === "command.interrupted")?.data).toMatchObject({
+        signal: sig,
+        command: "firebreak check --checks-only",
+      });
+    },
+    60_000,
+  );
 });
 
 describe("a signal during verify", () => {
@@ -128,9 +140,16 @@ describe("a signal during ship", () => {
         return `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(`node ${svc.dir}/hang.mjs ${join(svc.dir, "pids.txt")} && ${svc.deployCommand}`)}\n`;
       },
     });
-    const deployPids = () => (existsSync(join(f.svc.dir, "pids.txt")) ? readFileSync(join(f.svc.dir, "pids.txt"), "utf8").split("\n").filter(Boolean).map(Number) : []);
+    const deployPids = () =>
+      existsSync(join(f.svc.dir, "pids.txt"))
+        ? readFileSync(join(f.svc.dir, "pids.txt"), "utf8").split("\n").filter(Boolean).map(Number)
+        : [];
     try {
-      const child = spawn(process.execPath, [CLI, "ship"], { cwd: f.fx.work, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [CLI, "ship"], {
+        cwd: f.fx.work,
+        env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       running = child;
       let stderr = "";
       child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));

@@ -25,7 +25,11 @@ describe("firebreak start", () => {
     gitIn(other, ["push", "-q", "origin", "main"]);
     const originMain = gitIn(other, ["rev-parse", "HEAD"]);
 
-    const r = await firebreak(fx.work, ["start", "ENG-1234", "Fix auth bypass on expired tokens", "--priority", "P0", "--discovered", "14:23", "--json"], { env: NOW });
+    const r = await firebreak(
+      fx.work,
+      ["start", "ENG-1234", "Fix auth bypass on expired tokens", "--priority", "P0", "--discovered", "14:23", "--json"],
+      { env: NOW },
+    );
     expect(r.code, r.stderr).toBe(0);
     const { incident } = r.json();
     expect(incident.branch).toBe("hotfix/ENG-1234-fix-auth-bypass-on-expired-tokens");
@@ -44,7 +48,11 @@ describe("firebreak start", () => {
   });
 
   it("takes the level from triage criteria and prints the next step", async () => {
-    const r = await firebreak(fx.work, ["start", "ENG-7", "Checkout totally broken", "--criteria", "payments-broken,revenue-impact", "--no-push"], { env: NOW });
+    const r = await firebreak(
+      fx.work,
+      ["start", "ENG-7", "Checkout totally broken", "--criteria", "payments-broken,revenue-impact", "--no-push"],
+      { env: NOW },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Started ENG-7 (P0");
     expect(r.stdout).toMatch(/Next: .*firebreak check/);

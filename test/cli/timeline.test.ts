@@ -11,7 +11,9 @@ const env = { FIREBREAK_NOW: "2026-11-27T15:00:00Z" };
 
 beforeEach(async () => {
   fx = makeRepo();
-  const r = await firebreak(fx.work, ["start", "ENG-1234", "Fix auth bypass", "--priority", "P0", "--discovered", "14:23", "--no-push"], { env });
+  const r = await firebreak(fx.work, ["start", "ENG-1234", "Fix auth bypass", "--priority", "P0", "--discovered", "14:23", "--no-push"], {
+    env,
+  });
   expect(r.code, r.stderr).toBe(0);
 });
 afterEach(() => fx.cleanup());
@@ -24,7 +26,12 @@ describe("timeline", () => {
     const log = await firebreak(fx.work, ["log"], { env });
     expect(log.stdout).toMatch(/2026-11-27 14:30:00 +tester +note: root cause: expiry not checked \(written 2026-11-27 15:00\)/);
     const json = (await firebreak(fx.work, ["log", "ENG-1234", "--json"], { env })).json();
-    expect(json.events.at(-1)).toMatchObject({ kind: "note", at: "2026-11-27T14:30:00.000Z", actor: "tester", data: { text: "root cause: expiry not checked" } });
+    expect(json.events.at(-1)).toMatchObject({
+      kind: "note",
+      at: "2026-11-27T14:30:00.000Z",
+      actor: "tester",
+      data: { text: "root cause: expiry not checked" },
+    });
   });
 
   it("log --verify detects an edited event and exits 8", async () => {
@@ -32,7 +39,9 @@ describe("timeline", () => {
     await firebreak(fx.work, ["note", "second"], { env });
     expect((await firebreak(fx.work, ["log", "--verify"], { env })).code).toBe(0);
     const db = new BetterSqlite3(join(fx.work, ".git", "firebreak", "firebreak.db"));
-    db.prepare("update timeline_events set data = ? where kind = 'note' and data like '%first%'").run(JSON.stringify({ text: "nothing to see" }));
+    db.prepare("update timeline_events set data = ? where kind = 'note' and data like '%first%'").run(
+      JSON.stringify({ text: "nothing to see" }),
+    );
     db.close();
     const r = await firebreak(fx.work, ["log", "--verify"], { env });
     expect(r.code).toBe(8);

@@ -13,11 +13,14 @@ describe("firebreak triage", () => {
   it("--help lists every command", async () => {
     const r = await firebreak(fx.work, ["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["init", "triage", "start", "status", "note", "log", "list", "confirm"]) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, "m"));
+    for (const c of ["init", "triage", "start", "status", "note", "log", "list", "confirm"])
+      expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, "m"));
   });
 
   it("decides P0 from an auth bypass, with the deadline and requirements", async () => {
-    const r = await firebreak(fx.work, ["triage", "--criteria", "auth-bypass,errors-most-users", "--discovered", "14:23", "--json"], { env });
+    const r = await firebreak(fx.work, ["triage", "--criteria", "auth-bypass,errors-most-users", "--discovered", "14:23", "--json"], {
+      env,
+    });
     expect(r.code, r.stderr).toBe(0);
     const t = r.json();
     expect(t).toMatchObject({ emergency: true, priority: "P0", decidedBy: ["auth-bypass"], deadlineAt: "2026-11-27T16:23:00.000Z" });
@@ -31,7 +34,10 @@ describe("firebreak triage", () => {
   });
 
   it("takes JSON input on stdin", async () => {
-    const r = await firebreak(fx.work, ["triage", "--input", "-", "--json"], { env, input: JSON.stringify({ criteria: ["performance-degraded"] }) });
+    const r = await firebreak(fx.work, ["triage", "--input", "-", "--json"], {
+      env,
+      input: JSON.stringify({ criteria: ["performance-degraded"] }),
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().priority).toBe("P2");
   });

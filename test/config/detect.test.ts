@@ -119,7 +119,12 @@ describe("remote URLs and commands", () => {
     ]) {
       expect(parseGitHubRemote(url), url).toEqual({ owner: "acme", name: "api" });
     }
-    for (const url of ["https://gitlab.com/acme/api.git", "git@github.com.evil.test:acme/api.git", "https://evilgithub.com/acme/api", "/srv/git/api.git"]) {
+    for (const url of [
+      "https://gitlab.com/acme/api.git",
+      "git@github.com.evil.test:acme/api.git",
+      "https://evilgithub.com/acme/api",
+      "/srv/git/api.git",
+    ]) {
       expect(parseGitHubRemote(url), url).toBeNull();
     }
   });
@@ -143,7 +148,12 @@ describe("renderStarterConfig", () => {
     expect(loaded.warnings).toEqual([]);
     expect(loaded.config.production).toEqual({ branch: "main", remote: "origin" });
     expect(loaded.config.forge).toEqual({ type: "github", repo: "acme/api", token: "env:GITHUB_TOKEN" });
-    expect(loaded.config.checks).toEqual({ test: "pnpm test", typecheck: "pnpm run check-types", build: "pnpm run build", timeoutSeconds: 600 });
+    expect(loaded.config.checks).toEqual({
+      test: "pnpm test",
+      typecheck: "pnpm run check-types",
+      build: "pnpm run build",
+      timeoutSeconds: 600,
+    });
     expect(text).toContain("# Detected: origin's HEAD points at main.");
     expect(text).toContain("# Detected: remote origin is on github.com (acme/api).");
     expect(text).toContain("# Detected: pnpm (from pnpm-lock.yaml).");

@@ -107,12 +107,16 @@ checks2: ignored
     expect(r.config.production.branch).toBe("main");
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(/^\.firebreak\.yml:1:1 prodution: unknown key "prodution" \(did you mean production\?\)/);
-    expect(r.warnings[0]).toContain("valid: production, ticket, calendar, forge, pr, checks, guard, deploy, release, rollback, verify, notify, review, tracker, backport");
+    expect(r.warnings[0]).toContain(
+      "valid: production, ticket, calendar, forge, pr, checks, guard, deploy, release, rollback, verify, notify, review, tracker, backport",
+    );
   });
 
   it("warns about an unknown nested key in a typed section", () => {
     const r = parseConfigText("production:\n  brnch: prod\n");
-    expect(r.warnings).toEqual([expect.stringMatching(/^\.firebreak\.yml:2:3 production\.brnch: unknown key "brnch" \(did you mean branch\?\)/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^\.firebreak\.yml:2:3 production\.brnch: unknown key "brnch" \(did you mean branch\?\)/),
+    ]);
   });
 
   it("reports every problem at once, each at its own line and column", () => {
@@ -160,7 +164,9 @@ backport:
   });
 
   it("refuses an unknown time zone and suggests the real one", () => {
-    expect(problemsOf("calendar:\n  timeZone: Berlin\n")[0]).toMatch(/^\.firebreak\.yml:2:13 calendar\.timeZone: not an IANA time zone \(did you mean Europe\/Berlin\?\)/);
+    expect(problemsOf("calendar:\n  timeZone: Berlin\n")[0]).toMatch(
+      /^\.firebreak\.yml:2:13 calendar\.timeZone: not an IANA time zone \(did you mean Europe\/Berlin\?\)/,
+    );
     expect(problemsOf("calendar:\n  timeZone: Mars/Olympus\n")[0]).toContain("valid: names like UTC, Europe/Berlin");
   });
 
@@ -169,16 +175,24 @@ backport:
   });
 
   it("refuses a token written inline and never repeats it, while env:NAME is accepted", () => {
-    const problems = problemsOf(`forge:\n  type: github\n  repo: acme/api\n  token: ${fakeGithubToken}\nnotify:\n  slack:\n    webhook: ${fakeSlackHook}\n`);
+    const problems = problemsOf(
+      `forge:\n  type: github\n  repo: acme/api\n  token: ${fakeGithubToken}\nnotify:\n  slack:\n    webhook: ${fakeSlackHook}\n`,
+    );
     expect(problems).toEqual([
-      expect.stringMatching(/^\.firebreak\.yml:4:10 forge\.token: this looks like a GitHub token .*put it in the environment and write env:NAME/),
-      expect.stringMatching(/^\.firebreak\.yml:7:14 notify\.slack\.webhook: this looks like a Slack webhook URL .*put it in the environment and write env:NAME/),
+      expect.stringMatching(
+        /^\.firebreak\.yml:4:10 forge\.token: this looks like a GitHub token .*put it in the environment and write env:NAME/,
+      ),
+      expect.stringMatching(
+        /^\.firebreak\.yml:7:14 notify\.slack\.webhook: this looks like a Slack webhook URL .*put it in the environment and write env:NAME/,
+      ),
     ]);
     const all = problems.join("\n");
     expect(all).not.toContain(fakeGithubToken);
     expect(all).not.toContain("T0000AAAA");
 
-    const ok = parseConfigText("forge:\n  type: github\n  repo: acme/api\n  token: env:GITHUB_TOKEN\nnotify:\n  slack:\n    webhook: env:SLACK_WEBHOOK_URL\n");
+    const ok = parseConfigText(
+      "forge:\n  type: github\n  repo: acme/api\n  token: env:GITHUB_TOKEN\nnotify:\n  slack:\n    webhook: env:SLACK_WEBHOOK_URL\n",
+    );
     expect(ok.config.forge.token).toBe("env:GITHUB_TOKEN");
     expect(ok.config.notify.slack).toMatchObject({ webhook: "env:SLACK_WEBHOOK_URL" });
   });
@@ -198,7 +212,9 @@ backport:
 
   it("refuses a plain value where a secret must come from the environment, and env: in a typed field", () => {
     expect(problemsOf("forge:\n  type: github\n  token: abc\n")).toEqual([
-      expect.stringMatching(/^\.firebreak\.yml:3:10 forge\.token: a secret is never written in the file: put it in the environment and write env:NAME/),
+      expect.stringMatching(
+        /^\.firebreak\.yml:3:10 forge\.token: a secret is never written in the file: put it in the environment and write env:NAME/,
+      ),
     ]);
     expect(problemsOf("production:\n  branch: env:BRANCH\n")[0]).toMatch(/production\.branch: env:NAME is only for secrets/);
     expect(problemsOf("notify:\n  x: env:lower\n")[0]).toMatch(/notify\.x: env: must be followed by a variable name/);

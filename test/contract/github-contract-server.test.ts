@@ -41,7 +41,14 @@ describe("GitHub contract server: issues and CI state", () => {
   it("reports the check runs and combined status set for a commit", async () => {
     const sha = "a".repeat(40);
     // A run still in progress has no conclusion yet: GitHub sends null.
-    gh.setChecks(sha, [{ name: "test", status: "completed", conclusion: "success" }, { name: "lint", status: "in_progress", conclusion: null }], [{ context: "ci/build", state: "pending" }]);
+    gh.setChecks(
+      sha,
+      [
+        { name: "test", status: "completed", conclusion: "success" },
+        { name: "lint", status: "in_progress", conclusion: null },
+      ],
+      [{ context: "ci/build", state: "pending" }],
+    );
     const runs = await call("GET", `/commits/${sha}/check-runs`);
     expect(runs.json.total_count).toBe(2);
     const status = await call("GET", `/commits/${sha}/status`);

@@ -38,7 +38,8 @@ function sourceGraph(entries: string[]): Set<string> {
     if (seen.has(file)) continue;
     seen.add(file);
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)"(\.{1,2}\/[^"]+)"/g)) todo.push(resolve(dirname(file), m[1]!.replace(/\.js$/, ".ts")));
+    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)"(\.{1,2}\/[^"]+)"/g))
+      todo.push(resolve(dirname(file), m[1]!.replace(/\.js$/, ".ts")));
   }
   return seen;
 }
@@ -56,7 +57,9 @@ afterEach(async () => {
 describe("the core, driven without the CLI", () => {
   it("never imports src/cli: the operations a P0 needs stand on their own", () => {
     const here = new URL(import.meta.url).pathname;
-    const imported = [...readFileSync(here, "utf8").matchAll(/from "(\.\.\/\.\.\/src\/[^"]+)"/g)].map((m) => resolve(dirname(here), m[1]!.replace(/\.js$/, ".ts")));
+    const imported = [...readFileSync(here, "utf8").matchAll(/from "(\.\.\/\.\.\/src\/[^"]+)"/g)].map((m) =>
+      resolve(dirname(here), m[1]!.replace(/\.js$/, ".ts")),
+    );
     const graph = sourceGraph(imported);
     expect(graph.size).toBeGreaterThan(50); // the walk really followed the imports
     expect([...graph].filter((f) => f.includes(`${join("src", "cli")}/`))).toEqual([]);
@@ -94,20 +97,40 @@ describe("the core, driven without the CLI", () => {
     const reread = async (i: Incident) => (await store.getIncident(i.id))!;
     try {
       // start: the hotfix branch from production.
-      let incident = await applyStart(app, await planStart(app, { ticket: "ENG-1234", title: "Expired tokens accepted", priority: "P0", criteria: [], push: true }), () => undefined);
+      let incident = await applyStart(
+        app,
+        await planStart(app, { ticket: "ENG-1234", title: "Expired tokens accepted", priority: "P0", criteria: [], push: true }),
+        () => undefined,
+      );
       expect(fx.git("rev-parse", "--abbrev-ref", "HEAD")).toBe(incident.branch);
 
       // The fix and its regression test, then the guard and the checks.
-      fx.write("src/auth.js", "export function check(t) {\n  // ENG-1234: an expired token was accepted because exp was never compared with now\n  return t.exp > Date.now() / 1000;\n}\n");
+      fx.write(
+        "src/auth.js",
+        "export function check(t) {\n  // ENG-1234: an expired token was accepted because exp was never compared with now\n  return t.exp > Date.now() / 1000;\n}\n",
+      );
       fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\n');
       const checked = await check(app, { incident });
       expect(checked.kind === "checks" && checked.ok).toBe(true);
 
       fx.git("add", "-A");
-      const committed = await applyCommit(app, await planCommit(app, { incident: await reread(incident), what: "expired tokens got 200", rootCause: "exp never compared with now" }));
+      const committed = await applyCommit(
+        app,
+        await planCommit(app, {
+          incident: await reread(incident),
+          what: "expired tokens got 200",
+          rootCause: "exp never compared with now",
+        }),
+      );
       expect(committed.subject).toContain("Expired tokens accepted");
 
-      const prDeps = { ...(await app.effectDeps()), git: app.git, forge: await app.adapters.forge(), config: await app.config(), repoRoot: await app.repoRoot() };
+      const prDeps = {
+        ...(await app.effectDeps()),
+        git: app.git,
+        forge: await app.adapters.forge(),
+        config: await app.config(),
+        repoRoot: await app.repoRoot(),
+      };
       incident = await reread(incident);
       const pr = await applyPullRequest(prDeps, await planPullRequest(prDeps, incident));
       expect(pr.opened).toBe(true);
@@ -115,11 +138,18 @@ describe("the core, driven without the CLI", () => {
 
       // P0: ship without waiting for a review, with who and why on the record.
       const actor = await app.actor();
-      await waive({ store, clock: app.clock, actor }, { incident: await reread(incident), item: "approval", reason: "active exploitation; Dana reviews after" });
+      await waive(
+        { store, clock: app.clock, actor },
+        { incident: await reread(incident), item: "approval", reason: "active exploitation; Dana reviews after" },
+      );
       for (const item of ["oncall-notified", "monitoring"]) await confirm(app, { incident: await reread(incident), item });
 
       const seen: string[] = [];
-      const shipped = await ship(app, { incident: await reread(incident), redeploy: false, confirmDeployed: false }, (e) => void seen.push(e.type));
+      const shipped = await ship(
+        app,
+        { incident: await reread(incident), redeploy: false, confirmDeployed: false },
+        (e) => void seen.push(e.type),
+      );
       expect(shipped.status).toBe("shipped");
       if (shipped.status !== "shipped") return;
       expect(shipped.outcome.tag).toBe("v1.4.3");
@@ -140,7 +170,14 @@ describe("the core, driven without the CLI", () => {
       const targets = await resolveTargets(config.backport?.targets ?? [], undefined, incident.ticket);
       const fixCommits = (await fixCommitsOf(root, store, incident)).commits;
       const backported = await runBackport(
-        { cwd: root, git: app.git, forge: new OfflineBackportPrs({ cwd: root, store }), remote: incident.remote, journal: { ...(await app.effectDeps()), incident }, repoRoot: root },
+        {
+          cwd: root,
+          git: app.git,
+          forge: new OfflineBackportPrs({ cwd: root, store }),
+          remote: incident.remote,
+          journal: { ...(await app.effectDeps()), incident },
+          repoRoot: root,
+        },
         { ticket: incident.ticket, targets, fixCommits },
       );
       expect(backported.map((b) => [b.target.branch, b.status])).toEqual([["release-1.3", "done"]]);
@@ -153,14 +190,45 @@ describe("the core, driven without the CLI", () => {
       // The record, read the way status, the PR body and the review read it.
       const events = await store.timeline(incident.id);
       const kinds = events.map((e) => e.kind);
-      const order = ["incident.started", "checks.passed", "commit.created", "pr.opened", "approval.waived", "release.merged", "release.tagged", "deploy.production.done", "verify.production.verified", "announce.resolved"];
+      const order = [
+        "incident.started",
+        "checks.passed",
+        "commit.created",
+        "pr.opened",
+        "approval.waived",
+        "release.merged",
+        "release.tagged",
+        "deploy.production.done",
+        "verify.production.verified",
+        "announce.resolved",
+      ];
       const at = order.map((k) => kinds.indexOf(k));
-      expect(at.every((i) => i >= 0), `missing: ${order.filter((_, n) => at[n]! < 0).join(", ")}`).toBe(true);
+      expect(
+        at.every((i) => i >= 0),
+        `missing: ${order.filter((_, n) => at[n]! < 0).join(", ")}`,
+      ).toBe(true);
       expect([...at].sort((a, b) => a - b)).toEqual(at);
       expect((await store.verifyTimeline(incident.id)).ok).toBe(true);
 
       const states = Object.fromEntries(evaluateChecklist("P0", incidentState(events)).map((i) => [i.item.id, i.state]));
-      for (const id of ["triage", "branch", "fix-committed", "guard", "checks", "pr", "ci-green", "monitoring", "oncall-notified", "merged", "tagged", "production-deployed", "verified", "announced", "backported", "review"])
+      for (const id of [
+        "triage",
+        "branch",
+        "fix-committed",
+        "guard",
+        "checks",
+        "pr",
+        "ci-green",
+        "monitoring",
+        "oncall-notified",
+        "merged",
+        "tagged",
+        "production-deployed",
+        "verified",
+        "announced",
+        "backported",
+        "review",
+      ])
         expect(states[id], id).toBe("done");
       expect(states["approval"]).toBe("waived");
     } finally {

@@ -65,12 +65,18 @@ describe("firebreak demo", () => {
       const review = readFileSync(join(summary.sandbox, "api/docs/incidents/ENG-1234.md"), "utf8").replace(/[\\\u200d]/g, ""); // Markdown escapes and the joiner that keeps @ from mentioning
       const events = timeline(summary.sandbox);
       // (The effect journal's own rows stay in `firebreak log`; the review shows what happened.)
-      const upToReview = events.slice(0, events.findIndex((e) => e.kind === "review.written")).filter((e) => e.kind !== "effect.intent" && e.kind !== "effect.retry");
+      const upToReview = events
+        .slice(
+          0,
+          events.findIndex((e) => e.kind === "review.written"),
+        )
+        .filter((e) => e.kind !== "effect.intent" && e.kind !== "effect.retry");
       expect(upToReview.length).toBeGreaterThan(30);
       expect(review).not.toContain("starting ");
       for (const e of upToReview) expect(review, `review misses ${e.kind} at ${e.at}`).toContain(describeEvent(e as never));
       const kinds = events.map((e) => e.kind);
-      for (const kind of ["release.tagged", "deploy.production.done", "verify.production.verified", "announce.resolved", "backport.done"]) expect(kinds).toContain(kind);
+      for (const kind of ["release.tagged", "deploy.production.done", "verify.production.verified", "announce.resolved", "backport.done"])
+        expect(kinds).toContain(kind);
       expect(existsSync(join(summary.sandbox, "api/docs/incidents/ENG-1234.html"))).toBe(true);
       // The journal has each effect once, and each once-only event happened once.
       expect(repeatedEffects(events)).toEqual([]);
@@ -78,8 +84,12 @@ describe("firebreak demo", () => {
       expect(count("release.tagged")).toBe(1);
       expect(count("deploy.production.done")).toBe(1);
       // What the README says the demo ends with: every checklist item done but the review meeting.
-      const status = JSON.parse(execFileSync(process.execPath, [ENTRY, "status", "--json"], { cwd: join(summary.sandbox, "api"), encoding: "utf8" }));
-      const open = status.checklist.filter((i: { state: string }) => !["done", "waived", "not-needed"].includes(i.state)).map((i: { id: string }) => i.id);
+      const status = JSON.parse(
+        execFileSync(process.execPath, [ENTRY, "status", "--json"], { cwd: join(summary.sandbox, "api"), encoding: "utf8" }),
+      );
+      const open = status.checklist
+        .filter((i: { state: string }) => !["done", "waived", "not-needed"].includes(i.state))
+        .map((i: { id: string }) => i.id);
       expect(open).toEqual(["review"]);
     } finally {
       rmSync(summary.sandbox, { recursive: true, force: true });

@@ -5,10 +5,31 @@ import type { EventKind } from "../../src/domain/events/index.js";
 import { incidentState } from "../../src/domain/state/state.js";
 
 const ORDER = [
-  "triage", "branch", "reproduced", "fix-committed", "guard", "checks", "confirmed-fixed", "happy-path",
-  "edge-cases", "no-regressions", "pr", "approval", "ci-green", "staging-deployed", "staging-verified",
-  "monitoring", "oncall-notified", "merged", "tagged", "production-deployed", "verified", "announced",
-  "backported", "review", "followups",
+  "triage",
+  "branch",
+  "reproduced",
+  "fix-committed",
+  "guard",
+  "checks",
+  "confirmed-fixed",
+  "happy-path",
+  "edge-cases",
+  "no-regressions",
+  "pr",
+  "approval",
+  "ci-green",
+  "staging-deployed",
+  "staging-verified",
+  "monitoring",
+  "oncall-notified",
+  "merged",
+  "tagged",
+  "production-deployed",
+  "verified",
+  "announced",
+  "backported",
+  "review",
+  "followups",
 ];
 
 /** The events that complete each item (any one of them), and those that waive it. */
@@ -44,7 +65,21 @@ const WAIVED_BY: Record<string, EventKind[]> = { approval: ["approval.waived"] }
 const everyDoneKind: string[] = CHECKLIST.map((i) => DONE_BY[i.id]![0]!);
 /** The incident's state after events of these kinds, in this order (the data as a bare record holds it). */
 const stateOf = (kinds: Iterable<string>) =>
-  incidentState([...kinds].map((kind, i): TimelineEvent => ({ incidentId: "inc_t", seq: i + 1, at: "2026-11-27T10:00:00.000Z", recordedAt: "2026-11-27T10:00:00.000Z", actor: "t", kind, data: {}, prevHash: "", hash: "" })));
+  incidentState(
+    [...kinds].map(
+      (kind, i): TimelineEvent => ({
+        incidentId: "inc_t",
+        seq: i + 1,
+        at: "2026-11-27T10:00:00.000Z",
+        recordedAt: "2026-11-27T10:00:00.000Z",
+        actor: "t",
+        kind,
+        data: {},
+        prevHash: "",
+        hash: "",
+      }),
+    ),
+  );
 const states = (p: Priority, kinds: Iterable<string>): Record<string, ItemState> =>
   Object.fromEntries(evaluateChecklist(p, stateOf(kinds)).map((e) => [e.item.id, e.state]));
 const nextOf = (p: Priority, kinds: Iterable<string>): string | undefined =>
@@ -97,8 +132,20 @@ describe("evaluateChecklist", () => {
   });
 
   it("P0 may waive approval; the waiver shows and the next step moves on", () => {
-    const kinds = ["incident.started", "branch.created", "confirm.reproduced", "commit.created", "guard.passed", "checks.passed",
-      "confirm.fixed", "confirm.happy-path", "confirm.edge-cases", "confirm.no-regressions", "pr.opened", "approval.waived"];
+    const kinds = [
+      "incident.started",
+      "branch.created",
+      "confirm.reproduced",
+      "commit.created",
+      "guard.passed",
+      "checks.passed",
+      "confirm.fixed",
+      "confirm.happy-path",
+      "confirm.edge-cases",
+      "confirm.no-regressions",
+      "pr.opened",
+      "approval.waived",
+    ];
     const s = states("P0", kinds);
     expect(s["approval"]).toBe("waived");
     expect(nextOf("P0", kinds)).toBe("ci-green");
@@ -132,7 +179,10 @@ describe("evaluateChecklist", () => {
         const s = states("P0", [kind]);
         expect(s[i.id] === "done" || s[i.id] === "not-needed", `${kind} ticks ${i.id}`).toBe(true);
         const others = CHECKLIST.filter((o) => s[o.id] === "done").map((o) => o.id);
-        expect(others.every((o) => DONE_BY[o]!.includes(kind)), `${kind} ticks only ${others.join(", ")}`).toBe(true);
+        expect(
+          others.every((o) => DONE_BY[o]!.includes(kind)),
+          `${kind} ticks only ${others.join(", ")}`,
+        ).toBe(true);
       }
   });
 

@@ -4,7 +4,6 @@ import { DEFAULT_CALENDAR, calendarProblems, fromLocal, isBusinessDay, type Work
 import { computeDeadline, formatDuration, parseWhen, timeLeft } from "../../src/domain/deadline.js";
 import type { Priority } from "../../src/domain/types.js";
 
-
 const cal = (timeZone: string, holidays: string[] = [], workDays = [1, 2, 3, 4, 5]): WorkCalendar => ({ timeZone, workDays, holidays });
 const UTC = DEFAULT_CALENDAR;
 const NY = cal("America/New_York");
@@ -21,7 +20,13 @@ describe("computeDeadline", () => {
     ["P2 on a weekday: 24 hours", "P2", "2026-11-23T10:00:00Z", UTC, "2026-11-24T10:00:00.000Z"],
     ["P2 Friday → Monday, same time", "P2", "2026-11-27T14:23:00Z", UTC, "2026-11-30T14:23:00.000Z"],
     ["P2 Thursday before a Friday holiday → Monday", "P2", "2026-12-24T09:00:00Z", cal("UTC", ["2026-12-25"]), "2026-12-28T09:00:00.000Z"],
-    ["P2 holiday Friday and Monday → Tuesday", "P2", "2026-12-24T09:00:00Z", cal("UTC", ["2026-12-25", "2026-12-28"]), "2026-12-29T09:00:00.000Z"],
+    [
+      "P2 holiday Friday and Monday → Tuesday",
+      "P2",
+      "2026-12-24T09:00:00Z",
+      cal("UTC", ["2026-12-25", "2026-12-28"]),
+      "2026-12-29T09:00:00.000Z",
+    ],
     ["P2 lands on a weekday holiday", "P2", "2026-11-25T15:00:00Z", cal("UTC", ["2026-11-26"]), "2026-11-27T15:00:00.000Z"],
     // Berlin: Friday 00:30 local + 24 h = Saturday 00:30 local (still Friday in UTC).
     ["P2 Berlin: Saturday in the zone although Friday in UTC", "P2", "2026-11-26T23:30:00Z", BERLIN, "2026-11-29T23:30:00.000Z"],
@@ -64,8 +69,12 @@ describe("calendar", () => {
 
   it("resolves a skipped local time forward and a repeated one to its first occurrence", () => {
     const l = { second: 0, millisecond: 0 };
-    expect(fromLocal({ year: 2026, month: 3, day: 8, hour: 2, minute: 30, ...l }, "America/New_York").toISOString()).toBe("2026-03-08T07:30:00.000Z");
-    expect(fromLocal({ year: 2026, month: 11, day: 1, hour: 1, minute: 30, ...l }, "America/New_York").toISOString()).toBe("2026-11-01T05:30:00.000Z");
+    expect(fromLocal({ year: 2026, month: 3, day: 8, hour: 2, minute: 30, ...l }, "America/New_York").toISOString()).toBe(
+      "2026-03-08T07:30:00.000Z",
+    );
+    expect(fromLocal({ year: 2026, month: 11, day: 1, hour: 1, minute: 30, ...l }, "America/New_York").toISOString()).toBe(
+      "2026-11-01T05:30:00.000Z",
+    );
   });
 
   it("reports every problem with a calendar", () => {

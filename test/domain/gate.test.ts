@@ -37,14 +37,35 @@ describe("evaluateGate", () => {
     ["no approval", { approvals: [] }, ["approval"]],
     ["CI still running", { ci: { ...green, state: "pending" } }, ["ci-green"]],
     ["CI failing", { ci: { ...green, state: "failing" } }, ["ci-green"]],
-    ["staging runs an earlier commit", { staging: { version: "v1.4.3-rc.1", sha: "b".repeat(40), verifiedAfter: true } }, ["staging-deployed", "staging-verified"]],
-    ["staging deployed, not verified since", { staging: { version: "v1.4.3-rc.1", sha: HEAD, verifiedAfter: false } }, ["staging-verified"]],
-    ["staging checked by hand instead", { stagingConfigured: false, staging: null, stagingConfirmed: { by: "Sam", at: "2026-12-05T03:20:00Z" } }, []],
+    [
+      "staging runs an earlier commit",
+      { staging: { version: "v1.4.3-rc.1", sha: "b".repeat(40), verifiedAfter: true } },
+      ["staging-deployed", "staging-verified"],
+    ],
+    [
+      "staging deployed, not verified since",
+      { staging: { version: "v1.4.3-rc.1", sha: HEAD, verifiedAfter: false } },
+      ["staging-verified"],
+    ],
+    [
+      "staging checked by hand instead",
+      { stagingConfigured: false, staging: null, stagingConfirmed: { by: "Sam", at: "2026-12-05T03:20:00Z" } },
+      [],
+    ],
     ["monitoring and on-call not recorded", { kinds: new Set() }, ["monitoring", "oncall-notified"]],
     ["an announcement tells on-call", { kinds: new Set(["monitoring.configured", "announce.sent"]) }, []],
     ["P0 needs no staging", { priority: "P0", staging: null, stagingConfigured: false }, []],
     ["P0 without approval or waiver", { priority: "P0", staging: null, approvals: [] }, ["approval"]],
-    ["P0 with the approval waived", { priority: "P0", staging: null, approvals: [], waiver: { item: "approval", by: "Ana", reason: "active exploitation", at: "2026-12-05T03:05:00Z" } }, []],
+    [
+      "P0 with the approval waived",
+      {
+        priority: "P0",
+        staging: null,
+        approvals: [],
+        waiver: { item: "approval", by: "Ana", reason: "active exploitation", at: "2026-12-05T03:05:00Z" },
+      },
+      [],
+    ],
     ["staging itself needs only green CI", { env: "staging", pr: null, approvals: [], kinds: new Set(), staging: null }, []],
   ])("%s", (_name, over, expected) => {
     expect(unmet(facts(over))).toEqual(expected);
@@ -60,7 +81,9 @@ describe("evaluateGate", () => {
   });
 
   it("every unmet item names the command that meets it", () => {
-    const gate = evaluateGate(facts({ pr: null, approvals: [], ci: { ...green, state: "none", checks: [] }, kinds: new Set(), staging: null }));
+    const gate = evaluateGate(
+      facts({ pr: null, approvals: [], ci: { ...green, state: "none", checks: [] }, kinds: new Set(), staging: null }),
+    );
     for (const i of gate.items.filter((x) => !x.met)) expect(i.command, i.id).toMatch(/firebreak |\.firebreak\.yml/);
   });
 });

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { caught } from "../helpers/caught.js";
 import { DEFAULT_TICKET_PATTERN, backportBranch, hotfixBranch, slugify, validateTicket } from "../../src/domain/naming.js";
 
-
 /** Ask real git whether it accepts the name as a branch. */
 function gitAcceptsBranch(name: string): boolean {
   try {

@@ -3,13 +3,35 @@ import { statusNotices } from "../../src/domain/notices.js";
 import type { Incident, TimelineEvent } from "../../src/domain/types.js";
 
 const incident = (priority: Incident["priority"]): Incident => ({
-  id: "inc_1", ticket: "ENG-1", title: "t", priority, criteria: [], status: "open",
-  discoveredAt: "2026-11-27T10:00:00.000Z", deadlineAt: "2026-11-27T12:00:00.000Z", branch: "hotfix/ENG-1-t",
-  base: "main", remote: "origin", createdAt: "2026-11-27T10:00:00.000Z", updatedAt: "2026-11-27T10:00:00.000Z", data: {},
+  id: "inc_1",
+  ticket: "ENG-1",
+  title: "t",
+  priority,
+  criteria: [],
+  status: "open",
+  discoveredAt: "2026-11-27T10:00:00.000Z",
+  deadlineAt: "2026-11-27T12:00:00.000Z",
+  branch: "hotfix/ENG-1-t",
+  base: "main",
+  remote: "origin",
+  createdAt: "2026-11-27T10:00:00.000Z",
+  updatedAt: "2026-11-27T10:00:00.000Z",
+  data: {},
 });
 let seq = 0;
-const ev = (kind: string, at = "2026-11-27T11:00:00.000Z", data: Record<string, unknown> = {}): TimelineEvent => ({ incidentId: "inc_1", seq: ++seq, at, recordedAt: at, actor: "t", kind, data, prevHash: "", hash: "" });
-const ids = (p: Incident["priority"], events: TimelineEvent[], now = "2026-11-27T12:00:00.000Z") => statusNotices(incident(p), events, new Date(now)).map((n) => n.id);
+const ev = (kind: string, at = "2026-11-27T11:00:00.000Z", data: Record<string, unknown> = {}): TimelineEvent => ({
+  incidentId: "inc_1",
+  seq: ++seq,
+  at,
+  recordedAt: at,
+  actor: "t",
+  kind,
+  data,
+  prevHash: "",
+  hash: "",
+});
+const ids = (p: Incident["priority"], events: TimelineEvent[], now = "2026-11-27T12:00:00.000Z") =>
+  statusNotices(incident(p), events, new Date(now)).map((n) => n.id);
 
 describe("status notices", () => {
   it("owes a review after a waived approval until someone approves", () => {
@@ -30,7 +52,11 @@ describe("status notices", () => {
     expect(ids("P0", [ev("confirm.oncall-notified"), ev("deploy.production.done")])).toContain("inform-now");
     // Rolled back: the message to send is about the rollback, and the rolled-back notice says what next.
     expect(ids("P0", [ev("deploy.production.done"), ev("rollback.done")])).toEqual(["rolled-back"]);
-    const verified = statusNotices(incident("P0"), [ev("deploy.production.done"), ev("verify.production.verified")], new Date("2026-11-27T12:00:00Z"));
+    const verified = statusNotices(
+      incident("P0"),
+      [ev("deploy.production.done"), ev("verify.production.verified")],
+      new Date("2026-11-27T12:00:00Z"),
+    );
     expect(verified.find((n) => n.id === "inform-now")?.command).toContain("--stage resolved");
   });
 
@@ -41,8 +67,12 @@ describe("status notices", () => {
     expect(ids("P1", [v, ev("verify.production.watched")])).not.toContain("verdict-taken-back");
     expect(ids("P1", [ev("verify.production.regression")])).not.toContain("verdict-taken-back");
     expect(ids("P1", [v, ev("verify.production.regression"), ev("verify.production.verified")])).not.toContain("verdict-taken-back");
-    expect(ids("P1", [ev("deploy.production.done"), v, ev("verify.production.regression"), ev("rollback.done")])).not.toContain("verdict-taken-back");
-    const n = statusNotices(incident("P1"), [v, ev("verify.production.regression")], new Date("2026-11-27T12:00:00Z")).find((x) => x.id === "verdict-taken-back");
+    expect(ids("P1", [ev("deploy.production.done"), v, ev("verify.production.regression"), ev("rollback.done")])).not.toContain(
+      "verdict-taken-back",
+    );
+    const n = statusNotices(incident("P1"), [v, ev("verify.production.regression")], new Date("2026-11-27T12:00:00Z")).find(
+      (x) => x.id === "verdict-taken-back",
+    );
     expect(n?.command).toContain("firebreak rollback -t ENG-1");
   });
 
@@ -64,6 +94,8 @@ describe("status notices", () => {
   it("takes the review's recorded due date and meeting when there are", () => {
     const inc = { ...incident("P0"), data: { review: { due: "2026-11-29T09:00:00.000Z", scheduled: { at: "2026-11-28T15:00:00.000Z" } } } };
     const n = statusNotices(inc, [ev("verify.production.verified")], new Date("2026-11-28T00:00:00Z"));
-    expect(n.find((x) => x.id === "post-incident-review")?.text).toBe("post-incident review due by 2026-11-29 09:00 UTC, meeting 2026-11-28 15:00 UTC");
+    expect(n.find((x) => x.id === "post-incident-review")?.text).toBe(
+      "post-incident review due by 2026-11-29 09:00 UTC, meeting 2026-11-28 15:00 UTC",
+    );
   });
 });

@@ -5,7 +5,6 @@ import { LEVELS, parsePriority, requirements } from "../../src/domain/levels.js"
 import { triage } from "../../src/domain/triage.js";
 import { PRIORITIES, type Priority } from "../../src/domain/types.js";
 
-
 const EXPECTED_LEVEL: Array<[string, Priority]> = [
   ["auth-bypass", "P0"],
   ["data-exposure", "P0"],
@@ -121,9 +120,14 @@ describe("levels", () => {
     ["P3", 48, false, true, false, false, null],
   ])("%s: %d h, business day %s, staging %s, waivable %s, review %s (%s h)", (p, hours, biz, staging, waive, review, due) => {
     const l = LEVELS[p];
-    expect([l.respondWithinHours, l.businessDayDeadline, l.stagingRequired, l.approvalWaivable, l.reviewRequired, l.reviewDueHours]).toEqual([
-      hours, biz, staging, waive, review, due,
-    ]);
+    expect([
+      l.respondWithinHours,
+      l.businessDayDeadline,
+      l.stagingRequired,
+      l.approvalWaivable,
+      l.reviewRequired,
+      l.reviewDueHours,
+    ]).toEqual([hours, biz, staging, waive, review, due]);
     expect(l.kind.length).toBeGreaterThan(3);
     expect(l.deploy.length).toBeGreaterThan(3);
   });
@@ -140,7 +144,12 @@ describe("levels", () => {
     expect(text("P3")).toMatch(/scheduled release/);
   });
 
-  it.each([["p0", "P0"], ["P1", "P1"], [" p2 ", "P2"], ["P3", "P3"]])("parsePriority(%j) → %s", (input, want) => {
+  it.each([
+    ["p0", "P0"],
+    ["P1", "P1"],
+    [" p2 ", "P2"],
+    ["P3", "P3"],
+  ])("parsePriority(%j) → %s", (input, want) => {
     expect(parsePriority(input)).toBe(want);
   });
 

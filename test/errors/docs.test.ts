@@ -23,8 +23,9 @@ describe("the README's exit codes", () => {
     // Rows such as "| 4 | refused: …" or "| 129 / 130 / 143 | stopped by …"
     const listed = [...section.matchAll(/^\| ([\d /]+) \|/gm)].flatMap((m) => m[1]!.split("/").map((n) => Number(n.trim())));
     expect(listed.length, "README.md has no exit-code table under '## Exit codes'").toBeGreaterThan(0);
-    expect([...listed].sort((a, b) => a - b), "README.md's exit-code table differs from EXIT in src/errors/exit.ts").toEqual(
-      [...new Set<number>(Object.values(EXIT))].sort((a, b) => a - b),
-    );
+    expect(
+      [...listed].sort((a, b) => a - b),
+      "README.md's exit-code table differs from EXIT in src/errors/exit.ts",
+    ).toEqual([...new Set<number>(Object.values(EXIT))].sort((a, b) => a - b));
   });
 });

@@ -24,12 +24,26 @@ describe("GitHub CI state", () => {
   it("reads check runs and commit statuses together: green, pending, failing, none", async () => {
     const server = await startContractServer();
     open.push({ server });
-    const forge = new GitHubForge({ owner: server.owner, repo: server.repo, token: new Secret("ghp_testtoken0123456789abcdefABCDEF0123", "env:GITHUB_TOKEN"), baseUrl: server.url, timeScale: 0.001, paceWrites: false });
+    const forge = new GitHubForge({
+      owner: server.owner,
+      repo: server.repo,
+      token: new Secret("ghp_testtoken0123456789abcdefABCDEF0123", "env:GITHUB_TOKEN"),
+      baseUrl: server.url,
+      timeScale: 0.001,
+      paceWrites: false,
+    });
     const ref = { sha: SHA, branch: "hotfix/ENG-1234-x" };
 
     expect(await forge.ciState(ref)).toMatchObject({ state: "none", checks: [] });
 
-    server.setChecks(SHA, [{ name: "test", status: "completed", conclusion: "success" }, { name: "lint", status: "completed", conclusion: "skipped" }], [{ context: "ci/circleci", state: "success" }]);
+    server.setChecks(
+      SHA,
+      [
+        { name: "test", status: "completed", conclusion: "success" },
+        { name: "lint", status: "completed", conclusion: "skipped" },
+      ],
+      [{ context: "ci/circleci", state: "success" }],
+    );
     const green = await forge.ciState(ref);
     expect(green.state).toBe("green");
     expect(green.checks.map((c) => `${c.name}:${c.state}`)).toEqual(["test:success", "lint:success", "ci/circleci:success"]);
@@ -56,7 +70,14 @@ describe("GitHub merge state", () => {
   it("is read from the pull request: merged, with its merge commit", async () => {
     const server = await startContractServer();
     open.push({ server });
-    const forge = new GitHubForge({ owner: server.owner, repo: server.repo, token: new Secret("ghp_testtoken0123456789abcdefABCDEF0123", "env:GITHUB_TOKEN"), baseUrl: server.url, timeScale: 0.001, paceWrites: false });
+    const forge = new GitHubForge({
+      owner: server.owner,
+      repo: server.repo,
+      token: new Secret("ghp_testtoken0123456789abcdefABCDEF0123", "env:GITHUB_TOKEN"),
+      baseUrl: server.url,
+      timeScale: 0.001,
+      paceWrites: false,
+    });
     const pr = await forge.openPullRequest({ head: "hotfix/ENG-1234-x", base: "main", title: "t", body: "b", draft: false });
     expect(await forge.mergeState(pr.number)).toEqual({ merged: false, sha: null });
     const m = await forge.mergePullRequest(pr.number, "squash");
@@ -75,9 +96,16 @@ describe("git forge CI and merge state", () => {
     const tree = gitIn(fx.fx.work, ["rev-parse", `${head}^{tree}`]);
     const ref = { sha: head, branch: fx.incident.branch };
     expect((await forge.ciState(ref)).state).toBe("none"); // check.passed alone is one check, not the run's verdict
-    const ev = <K extends EventKind>(kind: K, data: EventData<K>) => fx.store.appendEvent(fx.incident.id, { at: "2026-11-27T10:05:00.000Z", actor: "t", ...body(kind, data) });
+    const ev = <K extends EventKind>(kind: K, data: EventData<K>) =>
+      fx.store.appendEvent(fx.incident.id, { at: "2026-11-27T10:05:00.000Z", actor: "t", ...body(kind, data) });
     await ev("checks.failed", { passed: ["build"], failed: ["test"] });
-    expect(await forge.ciState(ref)).toMatchObject({ state: "failing", checks: [{ name: "build", state: "success" }, { name: "test", state: "failure" }] });
+    expect(await forge.ciState(ref)).toMatchObject({
+      state: "failing",
+      checks: [
+        { name: "build", state: "success" },
+        { name: "test", state: "failure" },
+      ],
+    });
     // Checks that passed on another change do not count for this commit.
     await ev("checks.passed", { passed: ["build", "test"], failed: [], tree: "4b825dc642cb6eb9a060e54bf8d69288fbee4904" });
     expect(await forge.ciState(ref)).toMatchObject({ state: "none", staleChecks: true });

@@ -8,7 +8,11 @@ afterEach(async () => {
 });
 
 const call = (method: string, path: string, body?: unknown) =>
-  fetch(server!.url + path, { method, headers: { authorization: "token test-token-123456", "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(server!.url + path, {
+    method,
+    headers: { authorization: "token test-token-123456", "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 describe("the GitHub contract server", () => {
   it("fails a request no operation matches", async () => {

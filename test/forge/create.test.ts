@@ -19,14 +19,24 @@ describe("forge set-up", () => {
     expect(inspect(a)).toBe("****");
     expect(redact("x ghp_first_aaaaaaaaaaaa y")).toBe("x **** y");
     expect((await resolveGitHubToken({ env: { GH_TOKEN: "ghp_second_bbbbbbbbbbb" } })).source).toBe("env:GH_TOKEN");
-    expect((await resolveGitHubToken({ configToken: "env:MY_GH", env: { MY_GH: "ghp_third_ccccccccccc", GITHUB_TOKEN: "ghp_first_aaaaaaaaaaaa" } })).source).toBe("env:MY_GH");
+    expect(
+      (
+        await resolveGitHubToken({
+          configToken: "env:MY_GH",
+          env: { MY_GH: "ghp_third_ccccccccccc", GITHUB_TOKEN: "ghp_first_aaaaaaaaaaaa" },
+        })
+      ).source,
+    ).toBe("env:MY_GH");
     await expect(resolveGitHubToken({ configToken: "env:MISSING_ONE", env: {} })).rejects.toMatchObject({ code: "SECRET_MISSING" });
   });
 
   it("finds the repository in config, a github.com remote, or an Enterprise remote", () => {
     expect(resolveGitHubRepo("acme/api", null)).toEqual({ owner: "acme", name: "api" });
     expect(resolveGitHubRepo(undefined, "git@github.com:acme/api.git")).toEqual({ owner: "acme", name: "api" });
-    expect(resolveGitHubRepo(undefined, "https://ghe.example.com/acme/api.git", "https://ghe.example.com/api/v3")).toEqual({ owner: "acme", name: "api" });
+    expect(resolveGitHubRepo(undefined, "https://ghe.example.com/acme/api.git", "https://ghe.example.com/api/v3")).toEqual({
+      owner: "acme",
+      name: "api",
+    });
     expect(() => resolveGitHubRepo(undefined, "https://gitlab.com/acme/api.git")).toThrow(/forge.repo/);
   });
 

@@ -35,7 +35,15 @@ describe("pr with the plain-git forge", () => {
     expect(out.opened).toBe(true);
     expect(gitIn(f.fx.origin, ["rev-parse", plan.head])).toBe(plan.headSha);
     const pr = readPr(await incident())!;
-    expect(pr).toMatchObject({ number: 1, head: plan.head, base: "main", title: plan.title, body: plan.body, labels: ["release", "hotfix", "P1"], requestedReviewers: ["alice"] });
+    expect(pr).toMatchObject({
+      number: 1,
+      head: plan.head,
+      base: "main",
+      title: plan.title,
+      body: plan.body,
+      labels: ["release", "hotfix", "P1"],
+      requestedReviewers: ["alice"],
+    });
     expect((await incident()).status).toBe("pr-open");
     const file = await forge.prFile("ENG-1234");
     expect(readFileSync(file, "utf8")).toContain("## Root Cause");
@@ -60,7 +68,18 @@ describe("pr with the plain-git forge", () => {
   it("the body ticks only what the record proves, says why a check was skipped, and lists overrides", async () => {
     const { deps, incident } = await setup();
     const { body } = await planPullRequest(deps, await incident());
-    for (const h of ["Urgency", "Impact", "Root Cause", "The Fix", "Testing", "Regression Test", "Rollback Plan", "Monitoring", "Guard Overrides"]) expect(body).toContain(`## ${h}\n`);
+    for (const h of [
+      "Urgency",
+      "Impact",
+      "Root Cause",
+      "The Fix",
+      "Testing",
+      "Regression Test",
+      "Rollback Plan",
+      "Monitoring",
+      "Guard Overrides",
+    ])
+      expect(body).toContain(`## ${h}\n`);
     expect(body).toContain("- [x] test: passed in 4.2 s");
     expect(body).toContain("- [ ] build: skipped: no build command configured");
     expect(body).toContain("- [x] Reproduced the issue: an expired token got 200");
@@ -74,7 +93,10 @@ describe("pr with the plain-git forge", () => {
   });
 
   it("user text in the record cannot inject markup or mentions into the body", async () => {
-    const { deps, incident } = await setup({ rootCause: "@everyone see [here](http://evil.example) <img src=x>", title: "Fix @team <!channel>" });
+    const { deps, incident } = await setup({
+      rootCause: "@everyone see [here](http://evil.example) <img src=x>",
+      title: "Fix @team <!channel>",
+    });
     const { body, title } = await planPullRequest(deps, await incident());
     expect(body).not.toMatch(/@everyone|(?<!\\)\]\(http|<img/);
     expect(body).toContain("\\[here\\]");

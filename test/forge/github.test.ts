@@ -22,9 +22,26 @@ async function setup(db = "fb.sqlite", log: string[] = []) {
   const server = await startContractServer();
   const fx = await makePrFixture({ db });
   open.push({ server, fx });
-  const forge = new GitHubForge({ owner: server.owner, repo: server.repo, token: new Secret(CANARY, "env:GITHUB_TOKEN"), baseUrl: server.url, timeScale: 0.001, paceWrites: false, log: (l) => log.push(l) });
-  const deps: PrDeps = { store: fx.store, clock: fx.clock, actor: "Test Author", git: fx.git, forge, config: fx.config, repoRoot: fx.fx.work };
-  const run = async () => applyPullRequest(deps, await planPullRequest(deps, (await fx.store.getIncident(fx.incident.id))!, { reviewers: ["octo-reviewer"] }));
+  const forge = new GitHubForge({
+    owner: server.owner,
+    repo: server.repo,
+    token: new Secret(CANARY, "env:GITHUB_TOKEN"),
+    baseUrl: server.url,
+    timeScale: 0.001,
+    paceWrites: false,
+    log: (l) => log.push(l),
+  });
+  const deps: PrDeps = {
+    store: fx.store,
+    clock: fx.clock,
+    actor: "Test Author",
+    git: fx.git,
+    forge,
+    config: fx.config,
+    repoRoot: fx.fx.work,
+  };
+  const run = async () =>
+    applyPullRequest(deps, await planPullRequest(deps, (await fx.store.getIncident(fx.incident.id))!, { reviewers: ["octo-reviewer"] }));
   return { server, fx, forge, deps, run };
 }
 
@@ -44,7 +61,10 @@ describe("GitHub forge against GitHub's OpenAPI description", () => {
     const { server, run, fx } = await setup();
     const first = await run();
     expect(first.opened).toBe(true);
-    const plan = await planPullRequest({ ...({} as PrDeps), store: fx.store, git: fx.git, config: fx.config, repoRoot: fx.fx.work } as PrDeps, fx.incident);
+    const plan = await planPullRequest(
+      { ...({} as PrDeps), store: fx.store, git: fx.git, config: fx.config, repoRoot: fx.fx.work } as PrDeps,
+      fx.incident,
+    );
     expectOnePr(server, plan.body);
     const writes = server.requests.filter((r) => r.method !== "GET").length;
     const again = await run();
@@ -124,12 +144,25 @@ describe("GitHub forge against GitHub's OpenAPI description", () => {
     server.inject("issues/add-labels", { kind: "could-not-resolve" });
     await run();
     expect(server.requests.filter((r) => r.op === "issues/add-labels").map((r) => r.status)).toEqual([422, 200]);
-    expectOnePr(server, (await planPullRequest({ ...({} as PrDeps), store: fx.store, git: fx.git, config: fx.config, repoRoot: fx.fx.work } as PrDeps, fx.incident)).body);
+    expectOnePr(
+      server,
+      (
+        await planPullRequest(
+          { ...({} as PrDeps), store: fx.store, git: fx.git, config: fx.config, repoRoot: fx.fx.work } as PrDeps,
+          fx.incident,
+        )
+      ).body,
+    );
   });
 
   it("turns a refused create into an error with a remedy, and never retries a create blindly", async () => {
     const { server, run } = await setup();
-    server.inject("pulls/create", { kind: "status", status: 422, message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: "No commits between main and hotfix" }] });
+    server.inject("pulls/create", {
+      kind: "status",
+      status: 422,
+      message: "Validation Failed",
+      errors: [{ resource: "PullRequest", code: "custom", message: "No commits between main and hotfix" }],
+    });
     const err = await run().catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "FORGE_VALIDATION" });
     expect(server.requests.filter((r) => r.op === "pulls/create")).toHaveLength(1);
@@ -161,8 +194,17 @@ describe("GitHub forge against GitHub's OpenAPI description", () => {
     // The token was sent, in the header only.
     expect(server.requests.some((r) => r.authorization === `token ${CANARY}`)).toBe(true);
     expect(server.requests.every((r) => !r.path.includes(CANARY))).toBe(true);
-    const record = JSON.stringify([await fx.store.timeline(fx.incident.id), await fx.store.listEffects(fx.incident.id), await fx.store.getIncident(fx.incident.id)]);
-    const haystacks = [captured.join(""), log.join("\n"), record, ...errors.flatMap((e) => [JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), String((e as Error).stack)])];
+    const record = JSON.stringify([
+      await fx.store.timeline(fx.incident.id),
+      await fx.store.listEffects(fx.incident.id),
+      await fx.store.getIncident(fx.incident.id),
+    ]);
+    const haystacks = [
+      captured.join(""),
+      log.join("\n"),
+      record,
+      ...errors.flatMap((e) => [JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), String((e as Error).stack)]),
+    ];
     for (const h of haystacks) expect(h).not.toContain(CANARY);
     expect(record).toContain("pr.opened");
   });

@@ -78,7 +78,11 @@ describe.each(HOSTILE)("%s", (_label, value) => {
 
   it("is refused as a start point", async () => {
     const before = branches();
-    for (const call of [() => git.switchCreate("hotfix/ENG-9", value), () => git.createBranch("hotfix/ENG-9", value), () => git.revParse(value)]) {
+    for (const call of [
+      () => git.switchCreate("hotfix/ENG-9", value),
+      () => git.createBranch("hotfix/ENG-9", value),
+      () => git.revParse(value),
+    ]) {
       expect(MAPPED).toContain(await failure(call));
     }
     // refExists answers false, or refuses; it never resolves a hostile value to something.

@@ -89,7 +89,8 @@ describe("assertSafeRef", () => {
 
 describe("assertSafeRev", () => {
   it("accepts revisions people pass as start points", () => {
-    for (const rev of ["origin/main", "v1.4.2", "HEAD~1", "abc123", "main^{commit}"]) expect(codeOf(() => assertSafeRev(rev))).toBeUndefined();
+    for (const rev of ["origin/main", "v1.4.2", "HEAD~1", "abc123", "main^{commit}"])
+      expect(codeOf(() => assertSafeRev(rev))).toBeUndefined();
   });
   it("refuses options, ranges, paths and invisible characters", () => {
     for (const rev of ["-f", "--output=x", "a..b", "a...b", "HEAD:secret.txt", "a b", "a\nb", "m\u0430in"]) {
@@ -136,7 +137,10 @@ describe("assertSafeRemoteUrl", () => {
       "https://host/x\n.git",
       "",
     ]) {
-      expect(codeOf(() => assertSafeRemoteUrl(url)), url).toBe("UNSAFE_VALUE");
+      expect(
+        codeOf(() => assertSafeRemoteUrl(url)),
+        url,
+      ).toBe("UNSAFE_VALUE");
     }
   });
   it("never repeats a token from the URL in its message", () => {

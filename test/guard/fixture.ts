@@ -8,7 +8,8 @@ import { runGuard } from "../../src/guard/guard.js";
 import type { GuardOptions, GuardReport } from "../../src/guard/guard.js";
 
 export const GOOD_FIX = {
-  "src/auth.js": "export function check(t) {\n  // ENG-1234: empty tokens passed because the length was never checked\n  return t.length > 0;\n}\n",
+  "src/auth.js":
+    "export function check(t) {\n  // ENG-1234: empty tokens passed because the length was never checked\n  return t.length > 0;\n}\n",
   "test/auth.test.js": "// tests\nit('rejects empty tokens', () => {});\n",
 };
 

@@ -23,9 +23,27 @@ describe("matchesGlob", () => {
   });
 
   it("the default test patterns cover each language and leave source alone", () => {
-    const tests = ["src/a.spec.tsx", "src/__tests__/a.js", "pkg/x_test.go", "app/test_views.py", "app/views_test.py",
-      "core/src/test/java/AppTest.java", "src/main/kotlin/FooTest.kt", "spec/models/user_spec.rb", "crate/tests/it.rs", "tests/e2e.py"];
-    const code = ["src/a.ts", "pkg/x.go", "app/views.py", "core/src/main/java/App.java", "lib/user.rb", "crate/src/lib.rs", "src/contest.py"];
+    const tests = [
+      "src/a.spec.tsx",
+      "src/__tests__/a.js",
+      "pkg/x_test.go",
+      "app/test_views.py",
+      "app/views_test.py",
+      "core/src/test/java/AppTest.java",
+      "src/main/kotlin/FooTest.kt",
+      "spec/models/user_spec.rb",
+      "crate/tests/it.rs",
+      "tests/e2e.py",
+    ];
+    const code = [
+      "src/a.ts",
+      "pkg/x.go",
+      "app/views.py",
+      "core/src/main/java/App.java",
+      "lib/user.rb",
+      "crate/src/lib.rs",
+      "src/contest.py",
+    ];
     expect(tests.filter((p) => !matchesAny(p, DEFAULT_TEST_PATTERNS))).toEqual([]);
     expect(code.filter((p) => matchesAny(p, DEFAULT_TEST_PATTERNS))).toEqual([]);
   });

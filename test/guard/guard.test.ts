@@ -13,7 +13,12 @@ describe("overrides", () => {
     const before = await guard(fx);
     expect(before.blocked).toBe(true);
     const reason = "CVE-2026-1234 in jsonwebtoken";
-    const after = await guard(fx, { allows: [{ rule: "dependencies", reason }, { rule: "binary", reason: "just in case" }] });
+    const after = await guard(fx, {
+      allows: [
+        { rule: "dependencies", reason },
+        { rule: "binary", reason: "just in case" },
+      ],
+    });
     expect(after.blocked).toBe(false);
     expect(after.findings.find((f) => f.rule === "dependencies")?.allowed).toBe(reason);
     expect(after.allowed).toEqual([

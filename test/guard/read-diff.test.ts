@@ -32,12 +32,12 @@ describe("readChangeSet", () => {
   });
 
   it("handles names with spaces, quotes, tabs and non-ASCII, and a file turned into a symlink", async () => {
-    fx = hotfixRepo({ "src/we ird\t\"ñ\".js": "a\n", "src/link.js": "x\n" });
-    fx.write("src/we ird\t\"ñ\".js", "b\n");
+    fx = hotfixRepo({ 'src/we ird\t"ñ".js': "a\n", "src/link.js": "x\n" });
+    fx.write('src/we ird\t"ñ".js', "b\n");
     rmSync(join(fx.work, "src/link.js"));
     symlinkSync("auth.js", join(fx.work, "src/link.js"));
     const cs = await readChangeSet(fx.work, "origin/main");
-    const weird = cs.files.find((f) => f.path === "src/we ird\t\"ñ\".js");
+    const weird = cs.files.find((f) => f.path === 'src/we ird\t"ñ".js');
     expect(weird).toMatchObject({ added: 1, deleted: 1, addedLines: ["b"] });
     expect(cs.files.find((f) => f.path === "src/link.js")?.status).toBe("type-changed");
   });

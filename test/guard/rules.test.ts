@@ -29,7 +29,10 @@ describe("a well-formed fix", () => {
 describe("dependencies", () => {
   it("passes when package.json changes only scripts and version, with keys reordered", async () => {
     rebase({ "package.json": pkg(PKG) });
-    fx.write("package.json", pkg({ version: "1.0.1", name: "svc", dependencies: { a: "1", jsonwebtoken: "9.0.0" }, scripts: { test: "vitest run" } }));
+    fx.write(
+      "package.json",
+      pkg({ version: "1.0.1", name: "svc", dependencies: { a: "1", jsonwebtoken: "9.0.0" }, scripts: { test: "vitest run" } }),
+    );
     const r = await guard(fx);
     expect(rulesHit(r)).not.toContain("dependencies");
   });
@@ -111,10 +114,14 @@ describe("churn", () => {
 describe("a formatting-only change (axios \"style: '()=>' → '() =>'\")", () => {
   // Four lib files and seven test files, as in axios, where only the arrow's spacing changed.
   const lib: Record<string, string> = {
-    "lib/adapters/fetch.js": "const isFetchSupported = typeof fetch === 'function';\nconst test = (fn, ...args)=>{\n  try {\n    return !!fn(...args);\n  } catch (e) {\n    return false;\n  }\n};\nexport default isFetchSupported && (async (config)=>{\n  return test(()=>config);\n});\n",
-    "lib/helpers/composeSignals.js": "const composeSignals = (signals, timeout)=>{\n  let controller = new AbortController();\n  const unsubscribe = ()=>{\n    signals.forEach(signal => signal.removeEventListener('abort', onabort));\n  };\n  return controller.signal;\n};\nexport default composeSignals;\n",
-    "lib/helpers/trackStream.js": "export const streamChunk = function* (chunk, chunkSize) {\n  yield chunk;\n};\nexport const trackStream = (stream, chunkSize, onProgress, onFinish)=>{\n  return stream;\n};\n",
-    "lib/helpers/progressEventReducer.js": "export const progressEventReducer = (listener, isDownloadStream, freq = 3)=>{\n  let bytesNotified = 0;\n  return (e)=>{\n    bytesNotified = e.loaded;\n  };\n};\n",
+    "lib/adapters/fetch.js":
+      "const isFetchSupported = typeof fetch === 'function';\nconst test = (fn, ...args)=>{\n  try {\n    return !!fn(...args);\n  } catch (e) {\n    return false;\n  }\n};\nexport default isFetchSupported && (async (config)=>{\n  return test(()=>config);\n});\n",
+    "lib/helpers/composeSignals.js":
+      "const composeSignals = (signals, timeout)=>{\n  let controller = new AbortController();\n  const unsubscribe = ()=>{\n    signals.forEach(signal => signal.removeEventListener('abort', onabort));\n  };\n  return controller.signal;\n};\nexport default composeSignals;\n",
+    "lib/helpers/trackStream.js":
+      "export const streamChunk = function* (chunk, chunkSize) {\n  yield chunk;\n};\nexport const trackStream = (stream, chunkSize, onProgress, onFinish)=>{\n  return stream;\n};\n",
+    "lib/helpers/progressEventReducer.js":
+      "export const progressEventReducer = (listener, isDownloadStream, freq = 3)=>{\n  let bytesNotified = 0;\n  return (e)=>{\n    bytesNotified = e.loaded;\n  };\n};\n",
   };
   const tests: Record<string, string> = {};
   for (const name of ["fetch", "http", "xhr", "composeSignals", "trackStream", "progressEventReducer", "headers"])
@@ -130,7 +137,9 @@ describe("a formatting-only change (axios \"style: '()=>' → '() =>'\")", () =>
     expect(block?.message).toBe("the change outside tests is formatting only (4 files, whitespace changes only): it fixes nothing");
     const regression = r.findings.find((f) => f.rule === "regression-test");
     expect(regression?.severity).toBe("block");
-    expect(regression?.message).toMatch(/^test files changed in formatting only \(test\/unit\/adapters\/composeSignals\.js, .*4 more\): no regression test$/);
+    expect(regression?.message).toMatch(
+      /^test files changed in formatting only \(test\/unit\/adapters\/composeSignals\.js, .*4 more\): no regression test$/,
+    );
     expect(r.blocked).toBe(true);
     const text = renderGuardReport(r, { color: false }).join("\n");
     expect(text).toContain("Blocked by regression-test, churn. To fix:");
@@ -139,7 +148,13 @@ describe("a formatting-only change (axios \"style: '()=>' → '() =>'\")", () =>
 
   it("a real fix beside formatting hunks only warns, and a real test edit is a regression test", async () => {
     rebase({ ...lib, ...tests });
-    fx.write("lib/helpers/composeSignals.js", spaced(lib["lib/helpers/composeSignals.js"]!).replace("let controller", "// ENG-1234: abort listeners leaked because unsubscribe never ran\n  let controller"));
+    fx.write(
+      "lib/helpers/composeSignals.js",
+      spaced(lib["lib/helpers/composeSignals.js"]!).replace(
+        "let controller",
+        "// ENG-1234: abort listeners leaked because unsubscribe never ran\n  let controller",
+      ),
+    );
     fx.write("test/unit/adapters/composeSignals.js", tests["test/unit/adapters/composeSignals.js"]! + "it('unsubscribes', () => {});\n");
     const r = await guard(fx);
     expect(r.findings.filter((f) => f.rule === "churn").map((f) => f.severity)).toEqual(["warn"]);
@@ -167,13 +182,23 @@ describe("spread on express's shape: lib/response.js fixed, History.md longer", 
   it("names the changelog as the odd file out, not the fix", async () => {
     rebase({
       "History.md": "4.19.2 / 2024-03-25\n==========\n\n  * Improved fix for open redirect allow list bypass\n",
-      "lib/response.js": "res.send = function send(body) {\n  var chunk = body;\n  var encoding;\n  var req = this.req;\n  return this;\n};\n",
+      "lib/response.js":
+        "res.send = function send(body) {\n  var chunk = body;\n  var encoding;\n  var req = this.req;\n  return this;\n};\n",
       "package-lock.json": "{}\n",
     });
     fx.git("checkout", "-q", "HEAD", "--", ...Object.keys(GOOD_FIX));
-    fx.write("lib/response.js", "res.send = function send(body) {\n  var chunk = body;\n  // ENG-1234: a null body was sent as the string 'null' because typeof null is 'object'\n  if (chunk === null) chunk = '';\n  var encoding;\n  var req = this.req;\n  return this;\n};\n");
-    fx.write("History.md", "unreleased\n==========\n\n  * Fix `res.send(null)` to send an empty body\n    - previously sent the string \"null\"\n    - matches `res.json(null)` semantics\n    - see the 4.x line\n\n4.19.2 / 2024-03-25\n==========\n\n  * Improved fix for open redirect allow list bypass\n");
-    fx.write("test/res.send.js", "it('should send an empty body for null', function (done) {\n  request(app).get('/').expect(200, '', done);\n});\n");
+    fx.write(
+      "lib/response.js",
+      "res.send = function send(body) {\n  var chunk = body;\n  // ENG-1234: a null body was sent as the string 'null' because typeof null is 'object'\n  if (chunk === null) chunk = '';\n  var encoding;\n  var req = this.req;\n  return this;\n};\n",
+    );
+    fx.write(
+      "History.md",
+      'unreleased\n==========\n\n  * Fix `res.send(null)` to send an empty body\n    - previously sent the string "null"\n    - matches `res.json(null)` semantics\n    - see the 4.x line\n\n4.19.2 / 2024-03-25\n==========\n\n  * Improved fix for open redirect allow list bypass\n',
+    );
+    fx.write(
+      "test/res.send.js",
+      "it('should send an empty body for null', function (done) {\n  request(app).get('/').expect(200, '', done);\n});\n",
+    );
     const r = await guard(fx);
     expect(r.findings.filter((f) => f.rule === "spread").map((f) => [f.file, f.message])).toEqual([
       ["History.md", "in (root), away from the rest of the change in lib"],
@@ -189,23 +214,51 @@ describe("public-api", () => {
   it("warns on new exported symbols in JS/TS", async () => {
     fx.write("src/auth.js", GOOD_AUTH + "export const MAX = 3;\nexport { check as verify };\n");
     const r = await guard(fx);
-    expect(r.findings.find((f) => f.rule === "public-api")).toMatchObject({ file: "src/auth.js", severity: "warn", message: "new exports: MAX, verify" });
+    expect(r.findings.find((f) => f.rule === "public-api")).toMatchObject({
+      file: "src/auth.js",
+      severity: "warn",
+      message: "new exports: MAX, verify",
+    });
   });
 });
 
 describe("public-api on axios's and express's shapes", () => {
-  const names = ["Axios", "AxiosError", "CanceledError", "isCancel", "CancelToken", "VERSION", "all", "Cancel", "isAxiosError", "spread", "toFormData", "AxiosHeaders", "HttpStatusCode", "formToJSON", "getAdapter", "mergeConfig"];
+  const names = [
+    "Axios",
+    "AxiosError",
+    "CanceledError",
+    "isCancel",
+    "CancelToken",
+    "VERSION",
+    "all",
+    "Cancel",
+    "isAxiosError",
+    "spread",
+    "toFormData",
+    "AxiosHeaders",
+    "HttpStatusCode",
+    "formToJSON",
+    "getAdapter",
+    "mergeConfig",
+  ];
   const axiosIndex = (list: string[]) =>
     "import axios from './lib/axios.js';\n\n// This module is intended to unwrap Axios default export as named.\nconst {\n" +
-    list.map((n) => `  ${n}`).join(",\n") + "\n} = axios;\n\nexport {\n  axios as default,\n" + list.map((n) => `  ${n}`).join(",\n") + "\n}\n";
+    list.map((n) => `  ${n}`).join(",\n") +
+    "\n} = axios;\n\nexport {\n  axios as default,\n" +
+    list.map((n) => `  ${n}`).join(",\n") +
+    "\n}\n";
   const dts = (extra: string) =>
-    "export interface AxiosInstance extends Axios {\n  defaults: Omit<AxiosDefaults, 'headers'>;\n}\n\nexport interface AxiosStatic extends AxiosInstance {\n" + extra +
+    "export interface AxiosInstance extends Axios {\n  defaults: Omit<AxiosDefaults, 'headers'>;\n}\n\nexport interface AxiosStatic extends AxiosInstance {\n" +
+    extra +
     "  Cancel: CancelStatic;\n  CancelToken: CancelTokenStatic;\n  isCancel(value: any): value is Cancel;\n  all<T>(values: Array<T | Promise<T>>): Promise<T[]>;\n}\n\ndeclare const axios: AxiosStatic;\n\nexport default axios;\n";
   const dcts = (extra: string) =>
-    "declare namespace axios {\n  type AxiosHeaderValue = AxiosHeaders | string | string[] | number | boolean | null;\n" + extra +
+    "declare namespace axios {\n  type AxiosHeaderValue = AxiosHeaders | string | string[] | number | boolean | null;\n" +
+    extra +
     "  interface AxiosRequestConfig<D = any> {\n    url?: string;\n    headers?: RawAxiosRequestHeaders;\n  }\n}\n\ndeclare const axios: axios.AxiosStatic;\n\nexport = axios;\n";
   const utils = (extra: string) =>
-    "'use strict';\n\nfunction isAbsoluteURL(url) {\n  return /^([a-z][a-z\\d+\\-.]*:)?\\/\\//i.test(url);\n}\n\nmodule.exports = {\n  isAbsoluteURL: isAbsoluteURL,\n" + extra + "  etag: createETagGenerator({ weak: false }),\n};\n";
+    "'use strict';\n\nfunction isAbsoluteURL(url) {\n  return /^([a-z][a-z\\d+\\-.]*:)?\\/\\//i.test(url);\n}\n\nmodule.exports = {\n  isAbsoluteURL: isAbsoluteURL,\n" +
+    extra +
+    "  etag: createETagGenerator({ weak: false }),\n};\n";
 
   it("finds exports added inside a multi-line export list, a declaration file and module.exports = { … }", async () => {
     rebase({ "index.js": axiosIndex(names), "index.d.ts": dts(""), "index.d.cts": dcts(""), "lib/utils.js": utils("") });
@@ -224,12 +277,19 @@ describe("public-api on axios's and express's shapes", () => {
 
   it("finds export default, exports.x and module.exports additions, and stays quiet when an entry only moves", async () => {
     rebase({
-      "lib/express.js": "'use strict';\n\nexports = module.exports = createApplication;\n\nexports.application = proto;\nexports.request = req;\n",
+      "lib/express.js":
+        "'use strict';\n\nexports = module.exports = createApplication;\n\nexports.application = proto;\nexports.request = req;\n",
       "lib/adapters/fetch.js": "const isFetchSupported = typeof fetch === 'function';\n",
       "index.js": axiosIndex(names),
     });
-    fx.write("lib/express.js", "'use strict';\n\nexports = module.exports = createApplication;\n\nexports.application = proto;\nexports.request = req;\nexports.text = bodyParser.text;\n");
-    fx.write("lib/adapters/fetch.js", "const isFetchSupported = typeof fetch === 'function';\n\nexport default isFetchSupported && (async (config) => {\n  return config;\n});\n");
+    fx.write(
+      "lib/express.js",
+      "'use strict';\n\nexports = module.exports = createApplication;\n\nexports.application = proto;\nexports.request = req;\nexports.text = bodyParser.text;\n",
+    );
+    fx.write(
+      "lib/adapters/fetch.js",
+      "const isFetchSupported = typeof fetch === 'function';\n\nexport default isFetchSupported && (async (config) => {\n  return config;\n});\n",
+    );
     fx.write("index.js", axiosIndex([...names].reverse()));
     const r = await guard(fx);
     expect(r.findings.filter((f) => f.rule === "public-api").map((f) => [f.file, f.message])).toEqual([
@@ -277,9 +337,13 @@ describe("root-cause", () => {
   it("warns when no added comment names the ticket or says why", async () => {
     fx.write("src/auth.js", "export function check(t) {\n  // tidy\n  return t.length > 0;\n}\n");
     const r = await guard(fx);
-    expect(r.findings.find((f) => f.rule === "root-cause")).toMatchObject({ severity: "warn", message: "no added comment mentions ENG-1234 or says why" });
+    expect(r.findings.find((f) => f.rule === "root-cause")).toMatchObject({
+      severity: "warn",
+      message: "no added comment mentions ENG-1234 or says why",
+    });
     expect(r.blocked).toBe(false);
   });
 });
 
-const GOOD_AUTH = "export function check(t) {\n  // ENG-1234: empty tokens passed because the length was never checked\n  return t.length > 0;\n}\n";
+const GOOD_AUTH =
+  "export function check(t) {\n  // ENG-1234: empty tokens passed because the length was never checked\n  return t.length > 0;\n}\n";

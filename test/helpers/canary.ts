@@ -44,7 +44,9 @@ export function needlesFor(core: string): string[] {
   const out = new Set<string>([core, encodeURIComponent(core)]);
   const bytes = Buffer.from(core, "utf8");
   for (let k = 0; k < 3; k++) {
-    const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64").replace(/=+$/, "");
+    const b64 = Buffer.concat([Buffer.alloc(k), bytes])
+      .toString("base64")
+      .replace(/=+$/, "");
     const stable = b64.slice(k === 0 ? 0 : k + 1, Math.floor(((k + bytes.length) * 8) / 6));
     out.add(stable);
     out.add(stable.replaceAll("+", "-").replaceAll("/", "_"));
@@ -92,7 +94,10 @@ export function filesUnder(dir: string, limit = 20_000): string[] {
  * under the given folders, read as bytes (a database file, logs, reviews, .eml, a status page).
  * Returns only the places where something was found; an empty list means no leak.
  */
-export function scanCanaries(canaries: readonly Canary[], places: { strings?: Record<string, string>; folders?: readonly string[]; files?: readonly string[] }): Occurrence[] {
+export function scanCanaries(
+  canaries: readonly Canary[],
+  places: { strings?: Record<string, string>; folders?: readonly string[]; files?: readonly string[] },
+): Occurrence[] {
   const found: Occurrence[] = [];
   const look = (place: string, text: string) => {
     for (const c of canaries)

@@ -55,7 +55,11 @@ export interface ContractServer {
     comments: Map<number, Json[]>;
   };
   /** The CI state GitHub reports for a commit: check runs and commit statuses. */
-  setChecks(ref: string, runs: { name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }[], statuses?: { context: string; state: "success" | "pending" | "failure" | "error" }[]): void;
+  setChecks(
+    ref: string,
+    runs: { name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }[],
+    statuses?: { context: string; state: "success" | "pending" | "failure" | "error" }[],
+  ): void;
   /** Fails the n-th (1-based, counted from now) request matching `op` (an operationId) with `fault`. */
   inject(op: string, fault: Fault, nth?: number): void;
   /** `mergeable: null` for the next `reads` reads of a PR. */
@@ -67,7 +71,11 @@ export interface ContractServer {
 export async function startContractServer(opts: { owner?: string; repo?: string } = {}): Promise<ContractServer> {
   const owner = opts.owner ?? "acme";
   const repo = opts.repo ?? "api";
-  const spec = JSON.parse(readFileSync(SUBSET, "utf8")) as Json & { paths: Record<string, Record<string, Json>>; components: Record<string, Record<string, Json>>; "x-examples": Record<string, Record<string, unknown>> };
+  const spec = JSON.parse(readFileSync(SUBSET, "utf8")) as Json & {
+    paths: Record<string, Record<string, Json>>;
+    components: Record<string, Record<string, Json>>;
+    "x-examples": Record<string, Record<string, unknown>>;
+  };
   const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false });
   addFormats(ajv);
   ajv.addFormat("repo.nwo", /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
@@ -88,11 +96,15 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
       const re = new RegExp("^" + template.replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), "([^/]+)")) + "$");
       const params = (op.parameters ?? []).map((p, i) => {
         const d = deref(p) as { name: string; in: string; required?: boolean; schema: Json };
-        const schemaRef = p.$ref ? ptr("components", "parameters", String(p.$ref).split("/").pop() as string, "schema") : ptr("paths", template, method, "parameters", String(i), "schema");
+        const schemaRef = p.$ref
+          ? ptr("components", "parameters", String(p.$ref).split("/").pop() as string, "schema")
+          : ptr("paths", template, method, "parameters", String(i), "schema");
         return { name: d.name, in: d.in, required: d.required ?? d.in === "path", validate: ajv.compile({ $ref: schemaRef }) };
       });
       const rb = op.requestBody ? deref(op.requestBody) : null;
-      const body = rb ? ajv.compile({ $ref: ptr("paths", template, method, "requestBody", "content", "application/json", "schema") }) : null;
+      const body = rb
+        ? ajv.compile({ $ref: ptr("paths", template, method, "requestBody", "content", "application/json", "schema") })
+        : null;
       const responses = new Map<string, ValidateFunction>();
       for (const [status, r] of Object.entries(op.responses ?? {})) {
         const res = deref(r) as { content?: Record<string, Json> };
@@ -102,7 +114,17 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
           : ptr("paths", template, method, "responses", status, "content", "application/json", "schema");
         responses.set(status, ajv.compile({ $ref: path }));
       }
-      ops.push({ id: op.operationId, method: method.toUpperCase(), template, re, names, params, body, bodyRequired: Boolean(rb?.required), responses });
+      ops.push({
+        id: op.operationId,
+        method: method.toUpperCase(),
+        template,
+        re,
+        names,
+        params,
+        body,
+        bodyRequired: Boolean(rb?.required),
+        responses,
+      });
     }
   }
 
@@ -115,14 +137,26 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
   const reviews = new Map<number, Json[]>();
   const issues = new Map<number, Json>();
   const comments = new Map<number, Json[]>();
-  const checks = new Map<string, { runs: { name: string; status: string; conclusion: string | null }[]; statuses: { context: string; state: string }[] }>();
+  const checks = new Map<
+    string,
+    { runs: { name: string; status: string; conclusion: string | null }[]; statuses: { context: string; state: string }[] }
+  >();
   // Issues and pull requests share one number sequence, as on GitHub.
   let nextNumber = 1;
   let nextId = 1000;
   const ex = (op: string, status = "200") => structuredClone(spec["x-examples"][op]?.[status]) as Json;
   let base = "";
 
-  const labelJson = (name: string, color: string, description: string | null): Json => ({ ...ex("issues/get-label"), id: nextId++, node_id: `LA_${nextId}`, name, color, description, default: false, url: `${base}/repos/${owner}/${repo}/labels/${encodeURIComponent(name)}` });
+  const labelJson = (name: string, color: string, description: string | null): Json => ({
+    ...ex("issues/get-label"),
+    id: nextId++,
+    node_id: `LA_${nextId}`,
+    name,
+    color,
+    description,
+    default: false,
+    url: `${base}/repos/${owner}/${repo}/labels/${encodeURIComponent(name)}`,
+  });
   const listExample = ((ex("pulls/list") as unknown as Json[])[0] ?? {}) as Json;
   // pull-request-simple: the fields of the list example, with this PR's values.
   const simple = (pr: Json): Json => Object.fromEntries(Object.keys(listExample).map((k) => [k, k in pr ? pr[k] : listExample[k]]));
@@ -167,7 +201,7 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
     const declared = new Set(op.params.map((p) => p.name));
     for (const [k] of url.searchParams) if (!declared.has(k)) return refuse(400, `query parameter ${k} is not declared for ${op.id}`);
     for (const p of op.params) {
-      const rawValue = p.in === "path" ? params[p.name] : p.in === "query" ? url.searchParams.get(p.name) ?? undefined : undefined;
+      const rawValue = p.in === "path" ? params[p.name] : p.in === "query" ? (url.searchParams.get(p.name) ?? undefined) : undefined;
       if (rawValue === undefined) {
         if (p.required) return refuse(400, `${p.in} parameter ${p.name} is required by ${op.id}`);
         continue;
@@ -175,7 +209,8 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
       const value = /^-?\d+$/.test(rawValue) && !p.validate(rawValue) ? Number(rawValue) : rawValue;
       if (!p.validate(value)) return refuse(400, `${p.in} parameter ${p.name}=${rawValue}: ${ajv.errorsText(p.validate.errors)}`);
     }
-    if (params.owner !== owner || params.repo !== repo) return send(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    if (params.owner !== owner || params.repo !== repo)
+      return send(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     if (!/^(token|Bearer) \S+$/.test(req.headers.authorization ?? "")) return refuse(401, "no token in the Authorization header");
 
     let body: Json = {};
@@ -203,11 +238,31 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
         requests.push({ method, path: url.pathname, op: op.id, status: 0, authorization: req.headers.authorization });
         req.socket.destroy();
       } else if (flt.kind === "secondary-rate-limit") {
-        send(op, 403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }, { "retry-after": String(flt.retryAfter) });
+        send(
+          op,
+          403,
+          {
+            message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+          },
+          { "retry-after": String(flt.retryAfter) },
+        );
       } else if (flt.kind === "could-not-resolve") {
-        send(op, 422, { message: "Validation Failed", errors: [{ resource: "Label", code: "custom", field: "labels", message: "Could not resolve to a node with the global id of 'LA_kwDO'" }], documentation_url: "https://docs.github.com/rest" });
+        send(op, 422, {
+          message: "Validation Failed",
+          errors: [
+            { resource: "Label", code: "custom", field: "labels", message: "Could not resolve to a node with the global id of 'LA_kwDO'" },
+          ],
+          documentation_url: "https://docs.github.com/rest",
+        });
       } else {
-        send(op, flt.status, flt.status === 422 ? { message: flt.message ?? "Validation Failed", errors: flt.errors ?? [], documentation_url: "https://docs.github.com" } : { message: "Server Error" });
+        send(
+          op,
+          flt.status,
+          flt.status === 422
+            ? { message: flt.message ?? "Validation Failed", errors: flt.errors ?? [], documentation_url: "https://docs.github.com" }
+            : { message: "Server Error" },
+        );
       }
     };
     // A fault "after" lets the operation happen and loses the answer: the dangerous case.
@@ -219,20 +274,48 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
       case "pulls/list": {
         const head = url.searchParams.get("head");
         const state = url.searchParams.get("state") ?? "open";
-        const list = [...pulls.values()].filter((p) => (state === "all" || p.state === state) && (!head || `${owner}:${(p.head as Json).ref}` === head) && (!url.searchParams.get("base") || (p.base as Json).ref === url.searchParams.get("base")));
+        const list = [...pulls.values()].filter(
+          (p) =>
+            (state === "all" || p.state === state) &&
+            (!head || `${owner}:${(p.head as Json).ref}` === head) &&
+            (!url.searchParams.get("base") || (p.base as Json).ref === url.searchParams.get("base")),
+        );
         return reply(op, 200, list.map(simple));
       }
       case "pulls/create": {
-        const dup = [...pulls.values()].find((p) => p.state === "open" && (p.head as Json).ref === body.head && (p.base as Json).ref === body.base);
-        if (dup) return reply(op, 422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${owner}:${String(body.head)}.` }], documentation_url: "https://docs.github.com" });
+        const dup = [...pulls.values()].find(
+          (p) => p.state === "open" && (p.head as Json).ref === body.head && (p.base as Json).ref === body.base,
+        );
+        if (dup)
+          return reply(op, 422, {
+            message: "Validation Failed",
+            errors: [
+              { resource: "PullRequest", code: "custom", message: `A pull request already exists for ${owner}:${String(body.head)}.` },
+            ],
+            documentation_url: "https://docs.github.com",
+          });
         const n = nextNumber++;
         const pr = ex("pulls/create", "201");
         const now = new Date().toISOString();
         Object.assign(pr, {
-          id: nextId++, number: n, state: "open", title: body.title, body: body.body ?? null, draft: body.draft ?? false,
-          html_url: `https://github.com/${owner}/${repo}/pull/${n}`, url: `${base}/repos/${owner}/${repo}/pulls/${n}`,
-          labels: [], requested_reviewers: [], requested_teams: [], created_at: now, updated_at: now, merged: false, merged_at: null, mergeable: true,
-          head: { ...(pr.head as Json), ref: body.head, label: `${owner}:${String(body.head)}` }, base: { ...(pr.base as Json), ref: body.base, label: `${owner}:${String(body.base)}` },
+          id: nextId++,
+          number: n,
+          state: "open",
+          title: body.title,
+          body: body.body ?? null,
+          draft: body.draft ?? false,
+          html_url: `https://github.com/${owner}/${repo}/pull/${n}`,
+          url: `${base}/repos/${owner}/${repo}/pulls/${n}`,
+          labels: [],
+          requested_reviewers: [],
+          requested_teams: [],
+          created_at: now,
+          updated_at: now,
+          merged: false,
+          merged_at: null,
+          mergeable: true,
+          head: { ...(pr.head as Json), ref: body.head, label: `${owner}:${String(body.head)}` },
+          base: { ...(pr.base as Json), ref: body.base, label: `${owner}:${String(body.base)}` },
         });
         pulls.set(n, pr);
         return reply(op, 201, pr);
@@ -256,7 +339,12 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
       }
       case "issues/create-label": {
         const name = String(body.name);
-        if (labels.has(name)) return reply(op, 422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }], documentation_url: "https://docs.github.com" });
+        if (labels.has(name))
+          return reply(op, 422, {
+            message: "Validation Failed",
+            errors: [{ resource: "Label", code: "already_exists", field: "name" }],
+            documentation_url: "https://docs.github.com",
+          });
         const l = labelJson(name, String(body.color ?? "ededed"), (body.description as string | undefined) ?? null);
         labels.set(name, l);
         return reply(op, 201, l);
@@ -278,7 +366,8 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
         if (!pr) return reply(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com" });
         const user = (ex("pulls/create", "201").user ?? {}) as Json;
         const rr = pr.requested_reviewers as Json[];
-        for (const login of (body.reviewers as string[] | undefined) ?? []) if (!rr.some((u) => u.login === login)) rr.push({ ...user, login, id: nextId++ });
+        for (const login of (body.reviewers as string[] | undefined) ?? [])
+          if (!rr.some((u) => u.login === login)) rr.push({ ...user, login, id: nextId++ });
         return reply(op, 201, { ...simple(pr), requested_reviewers: rr });
       }
       case "pulls/list-reviews":
@@ -288,38 +377,70 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
         if (!pr) return reply(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com" });
         if (pr.merged) return reply(op, 405, { message: "Pull Request is not mergeable", documentation_url: "https://docs.github.com" });
         Object.assign(pr, { merged: true, state: "closed", merged_at: new Date().toISOString() });
-        return reply(op, 200, { sha: "6dcb09b5b57875f334f61aebed695e2e4193db5e", merged: true, message: "Pull Request successfully merged" });
+        return reply(op, 200, {
+          sha: "6dcb09b5b57875f334f61aebed695e2e4193db5e",
+          merged: true,
+          message: "Pull Request successfully merged",
+        });
       }
       case "issues/create": {
         const n = nextNumber++;
         const now = new Date().toISOString();
         const issue = Object.assign(ex("issues/create", "201"), {
-          id: nextId++, number: n, state: "open", title: body.title, body: body.body ?? null, labels: [], created_at: now, updated_at: now,
-          html_url: `https://github.com/${owner}/${repo}/issues/${n}`, url: `${base}/repos/${owner}/${repo}/issues/${n}`,
+          id: nextId++,
+          number: n,
+          state: "open",
+          title: body.title,
+          body: body.body ?? null,
+          labels: [],
+          created_at: now,
+          updated_at: now,
+          html_url: `https://github.com/${owner}/${repo}/issues/${n}`,
+          url: `${base}/repos/${owner}/${repo}/issues/${n}`,
         });
         issues.set(n, issue);
         return reply(op, 201, issue);
       }
       case "issues/create-comment": {
-        if (!issues.has(pn) && !pulls.has(pn)) return reply(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com" });
+        if (!issues.has(pn) && !pulls.has(pn))
+          return reply(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com" });
         const id = nextId++;
         const comment = Object.assign(ex("issues/create-comment", "201"), {
-          id, body: body.body, created_at: new Date().toISOString(),
-          html_url: `https://github.com/${owner}/${repo}/issues/${pn}#issuecomment-${id}`, issue_url: `${base}/repos/${owner}/${repo}/issues/${pn}`,
+          id,
+          body: body.body,
+          created_at: new Date().toISOString(),
+          html_url: `https://github.com/${owner}/${repo}/issues/${pn}#issuecomment-${id}`,
+          issue_url: `${base}/repos/${owner}/${repo}/issues/${pn}`,
         });
         comments.set(pn, [...(comments.get(pn) ?? []), comment]);
         return reply(op, 201, comment);
       }
       case "checks/list-for-ref": {
         const runEx = ((ex("checks/list-for-ref").check_runs as Json[] | undefined) ?? [])[0] ?? {};
-        const runs = (checks.get(params.ref ?? "")?.runs ?? []).map((r, i) => ({ ...runEx, id: i + 1, head_sha: params.ref, name: r.name, status: r.status, conclusion: r.conclusion }));
+        const runs = (checks.get(params.ref ?? "")?.runs ?? []).map((r, i) => ({
+          ...runEx,
+          id: i + 1,
+          head_sha: params.ref,
+          name: r.name,
+          status: r.status,
+          conclusion: r.conclusion,
+        }));
         return reply(op, 200, { total_count: runs.length, check_runs: runs });
       }
       case "repos/get-combined-status-for-ref": {
         const combined = ex("repos/get-combined-status-for-ref");
         const stEx = ((combined.statuses as Json[] | undefined) ?? [])[0] ?? {};
-        const statuses = (checks.get(params.ref ?? "")?.statuses ?? []).map((st, i) => ({ ...stEx, id: i + 1, context: st.context, state: st.state }));
-        const state = statuses.some((st) => st.state === "failure" || st.state === "error") ? "failure" : statuses.some((st) => st.state === "pending") || statuses.length === 0 ? "pending" : "success";
+        const statuses = (checks.get(params.ref ?? "")?.statuses ?? []).map((st, i) => ({
+          ...stEx,
+          id: i + 1,
+          context: st.context,
+          state: st.state,
+        }));
+        const state = statuses.some((st) => st.state === "failure" || st.state === "error")
+          ? "failure"
+          : statuses.some((st) => st.state === "pending") || statuses.length === 0
+            ? "pending"
+            : "success";
         return reply(op, 200, { ...combined, sha: params.ref, state, statuses, total_count: statuses.length });
       }
     }
@@ -354,12 +475,21 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
     },
     addReview(pull, login, state, commitId) {
       const r = ex("pulls/list-reviews") as unknown as Json[];
-      const one = { ...(r[0] ?? {}), id: nextId++, user: { ...((r[0]?.user as Json) ?? {}), login }, state, body: "", submitted_at: new Date().toISOString(), ...(commitId ? { commit_id: commitId } : {}) };
+      const one = {
+        ...(r[0] ?? {}),
+        id: nextId++,
+        user: { ...((r[0]?.user as Json) ?? {}), login },
+        state,
+        body: "",
+        submitted_at: new Date().toISOString(),
+        ...(commitId ? { commit_id: commitId } : {}),
+      };
       reviews.set(pull, [...(reviews.get(pull) ?? []), one]);
     },
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -119,7 +119,16 @@ echo "basic: $(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\\n'
     await ok(["confirm", "oncall-notified"]);
     await ok(["confirm", "monitoring"]);
     await ok(["ship", "--json"]);
-    await cli(["announce", "--stage", "investigating", "--public-title", "Sign-in problem", "--public-summary", "Some expired sessions could still open pages.", "--json"]);
+    await cli([
+      "announce",
+      "--stage",
+      "investigating",
+      "--public-title",
+      "Sign-in problem",
+      "--public-summary",
+      "Some expired sessions could still open pages.",
+      "--json",
+    ]);
     await cli(["announce", "--stage", "identified"]);
     await ok(["log"]);
     await ok(["log", "--json"]);
@@ -142,12 +151,16 @@ echo "basic: $(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\\n'
       expect(seen, name).toContain(canaries.find((c) => c.name === name)!.core);
     }
     expect(mail.messages).toHaveLength(0); // the login was refused
-    expect(outputs[Object.keys(outputs).find((k) => k.startsWith("stdout of announce --stage investigating")) ?? ""]).toMatch(/"failed"|"possibly-sent"/);
+    expect(outputs[Object.keys(outputs).find((k) => k.startsWith("stdout of announce --stage investigating")) ?? ""]).toMatch(
+      /"failed"|"possibly-sent"/,
+    );
     expect(svc.deploys()).toHaveLength(1);
   });
 
   it("what goes out to the services carries no secret in its body", () => {
-    const bodies = Object.fromEntries(rx.requests.map((r, i) => [`body of request ${i + 1} (${r.method} to ${r.path.slice(0, 12)}…)`, r.body]));
+    const bodies = Object.fromEntries(
+      rx.requests.map((r, i) => [`body of request ${i + 1} (${r.method} to ${r.path.slice(0, 12)}…)`, r.body]),
+    );
     expect(Object.keys(bodies).length).toBeGreaterThan(3);
     expect(Object.values(bodies).join("")).toContain("Slack alerts fail: Cannot POST ****");
     const found = scanCanaries(canaries, { strings: bodies });
@@ -232,12 +245,15 @@ describe("a database URL as a canary", () => {
     await c.connect();
     const rows: string[] = [];
     try {
-      for (const t of ["incidents", "timeline_events", "effects"]) rows.push(JSON.stringify((await c.query(`select * from "${schema}"."${t}"`)).rows));
+      for (const t of ["incidents", "timeline_events", "effects"])
+        rows.push(JSON.stringify((await c.query(`select * from "${schema}"."${t}"`)).rows));
     } finally {
       await c.end();
     }
     expect(rows.join("")).toContain("Checkout down");
-    const found = scanCanaries([password, { ...missing, name: "the database name in a secret URL" }], { strings: { ...outputs, "the database rows": rows.join("\n") } });
+    const found = scanCanaries([password, { ...missing, name: "the database name in a secret URL" }], {
+      strings: { ...outputs, "the database rows": rows.join("\n") },
+    });
     expect(found, describeOccurrences(found)).toEqual([]);
   });
 });

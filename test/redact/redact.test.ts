@@ -5,7 +5,16 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { currentSecrets, formsOf, isSpecific, redact, registerCredentialPair, registerSecret, SecretSet, withSecrets } from "../../src/redact.js";
+import {
+  currentSecrets,
+  formsOf,
+  isSpecific,
+  redact,
+  registerCredentialPair,
+  registerSecret,
+  SecretSet,
+  withSecrets,
+} from "../../src/redact.js";
 import { redactLines } from "../../src/redact-lines.js";
 import { runChecks } from "../../src/checks/run-checks.js";
 import { runChecksLive } from "../../src/checks/live-view.js";
@@ -29,7 +38,9 @@ describe("derived forms of a secret", () => {
       expect(redact(`JSON {"path":"${SLACK_PATH.replaceAll("/", "\\/")}"}`)).toBe('JSON {"path":"****"}');
       expect(redact(`?next=${encodeURIComponent(SLACK)}`)).toBe("?next=****");
       expect(redact(`redirect=${encodeURIComponent(SLACK_PATH)}`)).toBe("redirect=****");
-      expect(redact("POST /services/ is the Slack endpoint; see hooks.slack.test")).toBe("POST /services/ is the Slack endpoint; see hooks.slack.test");
+      expect(redact("POST /services/ is the Slack endpoint; see hooks.slack.test")).toBe(
+        "POST /services/ is the Slack endpoint; see hooks.slack.test",
+      );
     }));
 
   it("masks a URL's query string and its parameter values", () =>
@@ -54,13 +65,24 @@ describe("derived forms of a secret", () => {
       const pass = "Smtp-Canary-7731-pw";
       registerCredentialPair(user, pass);
       const b64 = (s: string) => Buffer.from(s).toString("base64");
-      for (const echoed of [b64(`\0${user}\0${pass}`), b64(pass), b64(`${user}:${pass}`), b64(`x-access-token:${pass}`), b64(`ab:${pass}`), b64(`abc:${pass}`)]) {
+      for (const echoed of [
+        b64(`\0${user}\0${pass}`),
+        b64(pass),
+        b64(`${user}:${pass}`),
+        b64(`x-access-token:${pass}`),
+        b64(`ab:${pass}`),
+        b64(`abc:${pass}`),
+      ]) {
         const out = redact(`535 5.7.8 rejected ${echoed}`);
         expect(out, echoed).toContain("****");
         // What is left around the mask is at most the few characters that mix in other bytes.
-        expect(out.replace("535 5.7.8 rejected ", "").replace("****", "").length, echoed).toBeLessThanOrEqual(Math.ceil(((user.length + 2) * 4) / 3) + 4);
+        expect(out.replace("535 5.7.8 rejected ", "").replace("****", "").length, echoed).toBeLessThanOrEqual(
+          Math.ceil(((user.length + 2) * 4) / 3) + 4,
+        );
       }
-      expect(redact(`AUTH PLAIN ${b64(`\0${user}\0${pass}`).replaceAll("+", "-").replaceAll("/", "_")}`)).not.toContain(b64(pass).slice(2, 12));
+      expect(redact(`AUTH PLAIN ${b64(`\0${user}\0${pass}`).replaceAll("+", "-").replaceAll("/", "_")}`)).not.toContain(
+        b64(pass).slice(2, 12),
+      );
       expect(redact(`user is ${user}`)).toBe(`user is ${user}`);
     }));
 
@@ -174,7 +196,12 @@ describe("the live check view", () => {
     try {
       results = await withSecrets(new SecretSet(), () => {
         registerSecret(token);
-        return runChecksLive([{ name: "test", command: "sh leaky-test.sh" }], { cwd: dir, logDir: join(dir, "logs"), timeoutMs: 20_000, renderer: "simple" });
+        return runChecksLive([{ name: "test", command: "sh leaky-test.sh" }], {
+          cwd: dir,
+          logDir: join(dir, "logs"),
+          timeoutMs: 20_000,
+          renderer: "simple",
+        });
       });
     } finally {
       process.stdout.write = out;
@@ -198,10 +225,21 @@ describe.each(BACKENDS)("the timeline on $name", (factory) => {
     try {
       await withSecrets(new SecretSet(), async () => {
         registerSecret(SLACK);
-        const inc = await store.createIncident(newIncident({ title: `Slack down ${SLACK_PATH}` }), event("incident.started", { note: SLACK }));
-        await store.appendEvent(inc.id, event("announce.failed", { error: `Slack: HTTP 404: Cannot POST ${SLACK_PATH}`, nested: [{ body: `echo ${SLACK_PATH}` }] }));
+        const inc = await store.createIncident(
+          newIncident({ title: `Slack down ${SLACK_PATH}` }),
+          event("incident.started", { note: SLACK }),
+        );
+        await store.appendEvent(
+          inc.id,
+          event("announce.failed", { error: `Slack: HTTP 404: Cannot POST ${SLACK_PATH}`, nested: [{ body: `echo ${SLACK_PATH}` }] }),
+        );
         await store.recordIntent(inc.id, "announce:x:slack", { url: SLACK }, event("effect.intent", { key: "announce:x:slack" }));
-        await store.recordOutcome(inc.id, "announce:x:slack", { state: "done", result: { said: SLACK_PATH } }, event("announce.sent", { key: "k" }));
+        await store.recordOutcome(
+          inc.id,
+          "announce:x:slack",
+          { state: "done", result: { said: SLACK_PATH } },
+          event("announce.sent", { key: "k" }),
+        );
         const all = JSON.stringify([await store.timeline(inc.id), await store.getIncident(inc.id), await store.listEffects(inc.id)]);
         expect(all).not.toContain("q8Zr3xKpLmN0vW2yTa7sQe1D");
         expect(all).toContain("Cannot POST ****");

@@ -9,13 +9,17 @@ const ZWJ = "\u200d";
 
 describe("template engine", () => {
   it("a value inside a Markdown code span is shown as typed, not backslash-escaped", () => {
-    expect(renderTemplate("Carries the fix to `{{target}}`; branch {{target}}.", { target: "4.x" }, "markdown")).toBe("Carries the fix to `4.x`; branch 4\\.x.");
+    expect(renderTemplate("Carries the fix to `{{target}}`; branch {{target}}.", { target: "4.x" }, "markdown")).toBe(
+      "Carries the fix to `4.x`; branch 4\\.x.",
+    );
     expect(renderTemplate("`{{v}}`", { v: "a_b*c`d\ne" }, "markdown")).toBe("`a_b*c'd e`");
   });
 
   it("renders variables, dotted names, lists, booleans and inverted sections", () => {
     const t = "{{a.b}}|{{#xs}}[{{.}}]{{/xs}}|{{#yes}}Y{{/yes}}{{^no}}N{{/no}}|{{#obj}}{{k}}{{/obj}}|{{^empty}}none{{/empty}}|{{missing}}";
-    expect(renderTemplate(t, { a: { b: 1 }, xs: ["p", "q"], yes: true, no: false, obj: { k: "v" }, empty: [] }, "plain")).toBe("1|[p][q]|YN|v|none|");
+    expect(renderTemplate(t, { a: { b: 1 }, xs: ["p", "q"], yes: true, no: false, obj: { k: "v" }, empty: [] }, "plain")).toBe(
+      "1|[p][q]|YN|v|none|",
+    );
   });
 
   it("drops the lines of tags that stand alone", () => {
@@ -35,20 +39,37 @@ describe("template engine", () => {
 });
 
 describe("escaping per channel: user text arrives inert", () => {
-  const hostile = ["@everyone look", "@acme/oncall", "[click](http://evil.example)", "![x](http://evil.example/p.png)", "<img src=x onerror=alert(1)>", "<!channel> <@U123> <http://evil|ok>", "# Heading", "a\u202eb"];
+  const hostile = [
+    "@everyone look",
+    "@acme/oncall",
+    "[click](http://evil.example)",
+    "![x](http://evil.example/p.png)",
+    "<img src=x onerror=alert(1)>",
+    "<!channel> <@U123> <http://evil|ok>",
+    "# Heading",
+    "a\u202eb",
+  ];
   const table: [Channel, string, (out: string) => void][] = [];
   for (const input of hostile) {
-    table.push(["markdown", input, (o) => {
-      expect(o).not.toMatch(/@(everyone|acme)/);
-      expect(o).not.toMatch(/(?<!\\)\[/);
-      expect(o).not.toContain("<");
-      expect(o).not.toMatch(/^#/);
-      expect(o).not.toContain("\u202e");
-    }]);
-    table.push(["slack", input, (o) => {
-      expect(o).not.toContain("<");
-      expect(o).not.toMatch(/@everyone/);
-    }]);
+    table.push([
+      "markdown",
+      input,
+      (o) => {
+        expect(o).not.toMatch(/@(everyone|acme)/);
+        expect(o).not.toMatch(/(?<!\\)\[/);
+        expect(o).not.toContain("<");
+        expect(o).not.toMatch(/^#/);
+        expect(o).not.toContain("\u202e");
+      },
+    ]);
+    table.push([
+      "slack",
+      input,
+      (o) => {
+        expect(o).not.toContain("<");
+        expect(o).not.toMatch(/@everyone/);
+      },
+    ]);
     table.push(["html", input, (o) => expect(o).not.toMatch(/[<>"']/)]);
     table.push(["plain", input, (o) => expect(o).not.toContain("\u202e")]);
   }

@@ -22,7 +22,9 @@ describe("review and tracker config", () => {
   });
 
   it("reads a full section", () => {
-    const c = parseConfigText("review:\n  dir: docs/pir\n  meetingMinutes: 45\ntracker:\n  type: linear\n  teamId: abc\n  token: env:LINEAR_API_KEY\n  issuePattern: '^GH-(\\d+)$'\n").config;
+    const c = parseConfigText(
+      "review:\n  dir: docs/pir\n  meetingMinutes: 45\ntracker:\n  type: linear\n  teamId: abc\n  token: env:LINEAR_API_KEY\n  issuePattern: '^GH-(\\d+)$'\n",
+    ).config;
     expect(c.review).toEqual({ dir: "docs/pir", meetingMinutes: 45 });
     expect(c.tracker).toMatchObject({ type: "linear", teamId: "abc", token: "env:LINEAR_API_KEY", issuePattern: "^GH-(\\d+)$" });
   });

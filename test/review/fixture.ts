@@ -22,7 +22,9 @@ export interface IncidentFixture {
   withStore<T>(fn: (store: Store, incidentId: string) => Promise<T>): Promise<T>;
 }
 
-export async function makeIncident(opts: { ticket?: string; priority?: string; config?: string; discovered?: string; now?: string } = {}): Promise<IncidentFixture> {
+export async function makeIncident(
+  opts: { ticket?: string; priority?: string; config?: string; discovered?: string; now?: string } = {},
+): Promise<IncidentFixture> {
   const fx = makeRepo();
   const ticket = opts.ticket ?? "ENG-1234";
   const env = { FIREBREAK_NOW: opts.now ?? NOW };
@@ -34,7 +36,15 @@ export async function makeIncident(opts: { ticket?: string; priority?: string; c
     expect(r.code, `firebreak ${args.join(" ")}\n${r.stderr}`).toBe(0);
     return r;
   };
-  await ok(["start", ticket, "Expired tokens accepted", "--priority", opts.priority ?? "P1", "--discovered", opts.discovered ?? DISCOVERED]);
+  await ok([
+    "start",
+    ticket,
+    "Expired tokens accepted",
+    "--priority",
+    opts.priority ?? "P1",
+    "--discovered",
+    opts.discovered ?? DISCOVERED,
+  ]);
   await ok(["note", HOSTILE_NOTE]);
   fx.write("src/auth.js", "export function check(t) {\n  return t.exp > Date.now() / 1000;\n}\n");
   fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\n');
@@ -55,15 +65,40 @@ export async function makeIncident(opts: { ticket?: string; priority?: string; c
 }
 
 /** What ship and verify record: merge, tag, deploy to production, verification with figures. */
-export async function shipAndVerify(f: IncidentFixture, at: { deployed: string; verified: string } = { deployed: "2026-11-27T15:30:00Z", verified: "2026-11-27T15:45:00Z" }): Promise<void> {
+export async function shipAndVerify(
+  f: IncidentFixture,
+  at: { deployed: string; verified: string } = { deployed: "2026-11-27T15:30:00Z", verified: "2026-11-27T15:45:00Z" },
+): Promise<void> {
   await f.withStore(async (store, id) => {
     const ev = <K extends EventKind>(kind: K, when: string, data: EventData<K>) => ({ at: when, actor: "firebreak", ...body(kind, data) });
     await store.appendEvent(id, ev("release.merged", "2026-11-27T15:10:00Z", { sha: "abc1234", summary: "merged into main" }));
     await store.appendEvent(id, ev("release.tagged", "2026-11-27T15:12:00Z", { tag: "v1.4.3", summary: "v1.4.3" }));
-    await store.updateIncident(id, { status: "shipped", data: { release: { tag: "v1.4.3", sha: "abc1234" }, deploys: [{ env: "production", at: at.deployed, version: "v1.4.3", url: "https://deploys.example.com/42" }] } }, ev("deploy.production.done", at.deployed, { summary: "v1.4.3 to production" }));
     await store.updateIncident(
       id,
-      { status: "verified", data: { verification: { outcome: "verified", summary: "error rate 7.5/min → 0.2/min", metrics: [{ name: "error rate", before: 7.5, after: 0.2, unit: "/min" }, { name: "p95 <latency>", before: 840, after: 310, unit: "ms" }] } } },
+      {
+        status: "shipped",
+        data: {
+          release: { tag: "v1.4.3", sha: "abc1234" },
+          deploys: [{ env: "production", at: at.deployed, version: "v1.4.3", url: "https://deploys.example.com/42" }],
+        },
+      },
+      ev("deploy.production.done", at.deployed, { summary: "v1.4.3 to production" }),
+    );
+    await store.updateIncident(
+      id,
+      {
+        status: "verified",
+        data: {
+          verification: {
+            outcome: "verified",
+            summary: "error rate 7.5/min → 0.2/min",
+            metrics: [
+              { name: "error rate", before: 7.5, after: 0.2, unit: "/min" },
+              { name: "p95 <latency>", before: 840, after: 310, unit: "ms" },
+            ],
+          },
+        },
+      },
       ev("verify.production.verified", at.verified, { summary: "error rate 7.5/min → 0.2/min" }),
     );
   });

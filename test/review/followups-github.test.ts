@@ -18,7 +18,11 @@ afterEach(async () => {
 async function setup(): Promise<IncidentFixture> {
   gh = await startContractServer();
   // The incident's ticket is GitHub issue #1.
-  const seeded = await fetch(`${gh.url}/repos/acme/api/issues`, { method: "POST", headers: { authorization: `token ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ title: "Expired tokens accepted" }) });
+  const seeded = await fetch(`${gh.url}/repos/acme/api/issues`, {
+    method: "POST",
+    headers: { authorization: `token ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ title: "Expired tokens accepted" }),
+  });
   expect(seeded.status).toBe(201);
   const config = `checks:\n  test: "node -e 0"\nforge:\n  type: github\n  repo: acme/api\n  baseUrl: ${gh.url}\n  token: env:GH_TEST_TOKEN\n`;
   const fx = await makeIncident({ ticket: "GH-1", config });
@@ -122,7 +126,8 @@ describe("firebreak followups on GitHub", () => {
     expect(titles()).toHaveLength(3);
     const comments = gh!.state.comments.get(1) ?? [];
     expect(comments).toHaveLength(1);
-    for (const issue of [...gh!.state.issues.values()].filter((i) => i.number !== 1)) expect(String(comments[0]!.body)).toContain(String(issue.html_url));
+    for (const issue of [...gh!.state.issues.values()].filter((i) => i.number !== 1))
+      expect(String(comments[0]!.body)).toContain(String(issue.html_url));
     expect(gh!.errors).toEqual([]);
   });
 

@@ -17,7 +17,8 @@ afterEach(async () => {
   linear = undefined;
 });
 
-const kinds = async (fx: IncidentFixture) => ((await fx.ok(["log", "--json"])).json().events as { kind: string; data: Record<string, unknown> }[]);
+const kinds = async (fx: IncidentFixture) =>
+  (await fx.ok(["log", "--json"])).json().events as { kind: string; data: Record<string, unknown> }[];
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 async function withActions(config?: string): Promise<IncidentFixture> {
@@ -55,7 +56,10 @@ describe("firebreak followups offline", () => {
     expect(events.filter((e) => e.kind === "followups.opened")).toHaveLength(1);
     expect(events.filter((e) => e.kind === "ticket.commented")).toHaveLength(1);
     const status = (await f.ok(["status", "--json"])).json();
-    expect(status.incident.data.followups.items.map((l: { action: string; tracker: string }) => [l.action, l.tracker])).toEqual([["A1", "file"], ["A2", "file"]]);
+    expect(status.incident.data.followups.items.map((l: { action: string; tracker: string }) => [l.action, l.tracker])).toEqual([
+      ["A1", "file"],
+      ["A2", "file"],
+    ]);
     expect(status.checklist.find((i: { id: string }) => i.id === "followups").state).toBe("done");
 
     // A new action item later gets its own follow-up, and only that one.
@@ -66,7 +70,9 @@ describe("firebreak followups offline", () => {
 
     // The review links them.
     await f.ok(["review", "--write"]);
-    expect(readFileSync(join(f.fx.work, "docs", "incidents", "ENG-1234.md"), "utf8")).toMatch(/A1 Alert on token expiry errors .*ENG-1234\.md#followup:A1/);
+    expect(readFileSync(join(f.fx.work, "docs", "incidents", "ENG-1234.md"), "utf8")).toMatch(
+      /A1 Alert on token expiry errors .*ENG-1234\.md#followup:A1/,
+    );
   });
 
   it.each(["after-intent", "after-perform"])("killed %s opening a follow-up: the re-run writes it exactly once", async (point) => {
@@ -97,7 +103,8 @@ describe("firebreak followups offline", () => {
 describe("firebreak followups on Linear", () => {
   const KEY = "lin_api_test_0123456789abcdefXYZ";
   const TEAM = "9cfb482a-81e3-4154-b5b9-2c805e70a02d";
-  const config = (url: string) => `checks:\n  test: "node -e 0"\ntracker:\n  type: linear\n  teamId: ${TEAM}\n  token: env:LINEAR_TEST_KEY\n  apiUrl: ${url}\n`;
+  const config = (url: string) =>
+    `checks:\n  test: "node -e 0"\ntracker:\n  type: linear\n  teamId: ${TEAM}\n  token: env:LINEAR_TEST_KEY\n  apiUrl: ${url}\n`;
 
   it("opens one Linear issue per action item and comments the resolution on the ticket, once", async () => {
     linear = await startLinearServer({ teamId: TEAM, apiKey: KEY });
@@ -110,7 +117,10 @@ describe("firebreak followups on Linear", () => {
     expect(linear.errors).toEqual([]);
     expect(out.tracker).toBe("linear");
     const created = [...linear.issues.values()].filter((i) => i.identifier !== "ENG-1234");
-    expect(created.map((i) => i.title).sort()).toEqual(["[ENG-1234] Alert on token expiry errors", "[ENG-1234] Remove the temporary <cache> bypass"]);
+    expect(created.map((i) => i.title).sort()).toEqual([
+      "[ENG-1234] Alert on token expiry errors",
+      "[ENG-1234] Remove the temporary <cache> bypass",
+    ]);
     expect(created.find((i) => i.title.includes("Alert"))!.dueDate).toBe("2026-12-01");
     expect(created.every((i) => i.teamId === TEAM)).toBe(true);
     expect(out.opened.map((l: { ref: string }) => l.ref).sort()).toEqual(created.map((i) => i.identifier).sort());

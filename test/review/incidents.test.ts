@@ -31,11 +31,30 @@ describe("firebreak incidents", () => {
     f = await makeIncident();
     await shipAndVerify(f);
     await f.withStore(async (store, id) => {
-      await store.appendEvent(id, { at: "2026-11-27T15:35:00Z", actor: "firebreak", kind: "rollback.done", data: { summary: "rolled back v1.4.3", reason: "smoke test failed" } });
-      await store.appendEvent(id, { at: "2026-11-27T16:30:00Z", actor: "firebreak", kind: "backport.done", data: { summary: "release/1.3" } });
+      await store.appendEvent(id, {
+        at: "2026-11-27T15:35:00Z",
+        actor: "firebreak",
+        kind: "rollback.done",
+        data: { summary: "rolled back v1.4.3", reason: "smoke test failed" },
+      });
+      await store.appendEvent(id, {
+        at: "2026-11-27T16:30:00Z",
+        actor: "firebreak",
+        kind: "backport.done",
+        data: { summary: "release/1.3" },
+      });
     });
     // A second incident, still open and past its deadline, with a hostile title.
-    await f.ok(["start", "ENG-7", '=HYPERLINK("http://evil.example","click"), "quoted"', "--priority", "P2", "--discovered", "2026-11-20T09:00Z", "--no-push"]);
+    await f.ok([
+      "start",
+      "ENG-7",
+      '=HYPERLINK("http://evil.example","click"), "quoted"',
+      "--priority",
+      "P2",
+      "--discovered",
+      "2026-11-20T09:00Z",
+      "--no-push",
+    ]);
 
     const json = (await f.ok(["incidents", "--json"])).json();
     expect(json.incidents.map((r: { ticket: string }) => r.ticket)).toEqual(["ENG-7", "ENG-1234"]);
@@ -63,7 +82,22 @@ describe("firebreak incidents", () => {
 
     const csv = await f.ok(["incidents", "--csv"]);
     const rows = parseCsv(csv.stdout);
-    expect(rows[0]).toEqual(["ticket", "level", "title", "status", "discovered", "deployed", "verified", "deadline", "deadlineResult", "deadlineMargin", "rollbacks", "backports", "review", "reviewDue"]);
+    expect(rows[0]).toEqual([
+      "ticket",
+      "level",
+      "title",
+      "status",
+      "discovered",
+      "deployed",
+      "verified",
+      "deadline",
+      "deadlineResult",
+      "deadlineMargin",
+      "rollbacks",
+      "backports",
+      "review",
+      "reviewDue",
+    ]);
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);
     // The formula is text: it starts with ' and survives quoting intact.

@@ -58,8 +58,13 @@ export function linearSdl(): string {
   const end = all.search(/\ntype \w+Fragment = /);
   const text = all.slice(start, end);
 
-  const scalars = [...(/type Scalars = \{([\s\S]*?)\n\};/.exec(text)?.[1] ?? "").matchAll(/^\s*(\w+):/gm)].map((m) => m[1]!).filter((n) => !BUILTIN.has(n));
-  const enums = [...text.matchAll(/^declare enum (\w+) \{([\s\S]*?)\n\}/gm)].map((m) => ({ name: m[1]!, values: [...m[2]!.matchAll(/=\s*"([^"]+)"/g)].map((v) => v[1]!) }));
+  const scalars = [...(/type Scalars = \{([\s\S]*?)\n\};/.exec(text)?.[1] ?? "").matchAll(/^\s*(\w+):/gm)]
+    .map((m) => m[1]!)
+    .filter((n) => !BUILTIN.has(n));
+  const enums = [...text.matchAll(/^declare enum (\w+) \{([\s\S]*?)\n\}/gm)].map((m) => ({
+    name: m[1]!,
+    values: [...m[2]!.matchAll(/=\s*"([^"]+)"/g)].map((v) => v[1]!),
+  }));
   const unions = [...text.matchAll(/^type (\w+) = (\w+(?: \| \w+)+);$/gm)].map((m) => ({ name: m[1]!, members: m[2]!.split(" | ") }));
   const decls: Decl[] = [];
   for (const m of text.matchAll(/^type (\w+) = ((?:\w+ & )*)\{\n([\s\S]*?)\n\};$/gm)) {
@@ -73,7 +78,15 @@ export function linearSdl(): string {
       }
       fields.push({ name: f[1]!, optional: f[2] === "?", type: f[3]! });
     }
-    decls.push({ name: m[1]!, parents: (m[2] ?? "").split("&").map((s) => s.trim()).filter(Boolean), fields, typename });
+    decls.push({
+      name: m[1]!,
+      parents: (m[2] ?? "")
+        .split("&")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      fields,
+      typename,
+    });
   }
 
   const interfaces = new Set(decls.flatMap((d) => d.parents));

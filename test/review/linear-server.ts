@@ -32,7 +32,15 @@ export interface LinearServer {
   close(): Promise<void>;
 }
 
-const notFound = (what: string) => new GraphQLError(`Entity not found: ${what}`, { extensions: { type: "invalid input", code: "INPUT_ERROR", userError: true, userPresentableMessage: `Could not find referenced ${what}.` } });
+const notFound = (what: string) =>
+  new GraphQLError(`Entity not found: ${what}`, {
+    extensions: {
+      type: "invalid input",
+      code: "INPUT_ERROR",
+      userError: true,
+      userPresentableMessage: `Could not find referenced ${what}.`,
+    },
+  });
 
 export async function startLinearServer(opts: { teamId: string; teamKey?: string; apiKey: string }): Promise<LinearServer> {
   const schema = linearSchema();
@@ -44,18 +52,34 @@ export async function startLinearServer(opts: { teamId: string; teamKey?: string
   const lose = new Set<string>();
   let counter = 100;
 
-  const findIssue = (idOrIdentifier: string) => issues.get(idOrIdentifier) ?? [...issues.values()].find((i) => i.identifier === idOrIdentifier);
+  const findIssue = (idOrIdentifier: string) =>
+    issues.get(idOrIdentifier) ?? [...issues.values()].find((i) => i.identifier === idOrIdentifier);
   const root = {
     issueCreate: ({ input }: { input: Json }) => {
       if (input.teamId !== opts.teamId) throw notFound("Team");
       const id = input.id ?? randomUUID();
-      if (issues.has(id)) throw new GraphQLError("Entity already exists", { extensions: { type: "invalid input", userError: true, userPresentableMessage: "An issue with this id already exists." } });
+      if (issues.has(id))
+        throw new GraphQLError("Entity already exists", {
+          extensions: { type: "invalid input", userError: true, userPresentableMessage: "An issue with this id already exists." },
+        });
       const n = ++counter;
-      const issue = { id, identifier: `${teamKey}-${n}`, url: `https://linear.app/acme/issue/${teamKey}-${n}`, title: input.title, description: input.description, dueDate: input.dueDate ?? null, teamId: input.teamId };
+      const issue = {
+        id,
+        identifier: `${teamKey}-${n}`,
+        url: `https://linear.app/acme/issue/${teamKey}-${n}`,
+        title: input.title,
+        description: input.description,
+        dueDate: input.dueDate ?? null,
+        teamId: input.teamId,
+      };
       issues.set(id, issue);
       return { success: true, lastSyncId: n, issue };
     },
-    issue: ({ id }: { id: string }) => findIssue(id) ?? (() => { throw notFound("Issue"); })(),
+    issue: ({ id }: { id: string }) =>
+      findIssue(id) ??
+      (() => {
+        throw notFound("Issue");
+      })(),
     commentCreate: ({ input }: { input: Json }) => {
       const issue = input.issueId ? findIssue(input.issueId) : undefined;
       if (!issue) throw notFound("Issue");
@@ -65,7 +89,11 @@ export async function startLinearServer(opts: { teamId: string; teamKey?: string
       comments.set(id, comment);
       return { success: true, lastSyncId: ++counter, comment };
     },
-    comment: ({ id }: { id?: string }) => (id && comments.get(id)) || (() => { throw notFound("Comment"); })(),
+    comment: ({ id }: { id?: string }) =>
+      (id && comments.get(id)) ||
+      (() => {
+        throw notFound("Comment");
+      })(),
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -79,9 +107,18 @@ export async function startLinearServer(opts: { teamId: string; teamKey?: string
       errors.push(why);
       reply(status, { errors: [{ message: why, extensions: { type: "graphql error", code: "GRAPHQL_VALIDATION_FAILED" } }] });
     };
-    if (req.method !== "POST" || new URL(req.url ?? "/", "http://x").pathname !== "/graphql") return refuse(404, `${req.method} ${req.url}: not the GraphQL endpoint`);
+    if (req.method !== "POST" || new URL(req.url ?? "/", "http://x").pathname !== "/graphql")
+      return refuse(404, `${req.method} ${req.url}: not the GraphQL endpoint`);
     if (!/^application\/json/.test(req.headers["content-type"] ?? "")) return refuse(415, "the body must be application/json");
-    if (req.headers.authorization !== opts.apiKey) return reply(401, { errors: [{ message: "Authentication required, not authenticated", extensions: { type: "authentication error", code: "AUTHENTICATION_ERROR" } }] });
+    if (req.headers.authorization !== opts.apiKey)
+      return reply(401, {
+        errors: [
+          {
+            message: "Authentication required, not authenticated",
+            extensions: { type: "authentication error", code: "AUTHENTICATION_ERROR" },
+          },
+        ],
+      });
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
@@ -98,12 +135,21 @@ export async function startLinearServer(opts: { teamId: string; teamKey?: string
     const problems = validate(schema, doc);
     if (problems.length) return refuse(400, `query breaks Linear's schema: ${problems.map((p) => p.message).join("; ")}`);
     const op = doc.definitions.find((d) => d.kind === "OperationDefinition");
-    const field = op && op.kind === "OperationDefinition" && op.selectionSet.selections[0]?.kind === "Field" ? op.selectionSet.selections[0].name.value : "?";
+    const field =
+      op && op.kind === "OperationDefinition" && op.selectionSet.selections[0]?.kind === "Field"
+        ? op.selectionSet.selections[0].name.value
+        : "?";
     const variables = (body.variables ?? {}) as Json;
-    requests.push({ operation: op && op.kind === "OperationDefinition" ? (op.name?.value ?? "(anonymous)") : "?", field, variables, authorization: req.headers.authorization });
+    requests.push({
+      operation: op && op.kind === "OperationDefinition" ? (op.name?.value ?? "(anonymous)") : "?",
+      field,
+      variables,
+      authorization: req.headers.authorization,
+    });
     const result = await execute({ schema, document: doc, rootValue: root, variableValues: variables });
     // Variable coercion failures (unknown or mistyped input fields) come back before any resolver runs.
-    if (result.errors?.some((e) => !e.path)) return refuse(400, `variables break Linear's schema: ${result.errors.map((e) => e.message).join("; ")}`);
+    if (result.errors?.some((e) => !e.path))
+      return refuse(400, `variables break Linear's schema: ${result.errors.map((e) => e.message).join("; ")}`);
     if (lose.delete(field)) {
       req.socket.destroy();
       return;

@@ -25,11 +25,35 @@ afterEach(() => f.fx.cleanup());
 
 describe("firebreak review", () => {
   it("writes every section from the record, with the whole timeline in UTC and the charts", async () => {
-    const r = await f.ok(["review", "--write", "--impact-users", "1200", "--support-tickets", "14", "--impact-revenue", "$3k of refunds", "--experience", "signed-out users stayed signed in", "--json"]);
+    const r = await f.ok([
+      "review",
+      "--write",
+      "--impact-users",
+      "1200",
+      "--support-tickets",
+      "14",
+      "--impact-revenue",
+      "$3k of refunds",
+      "--experience",
+      "signed-out users stayed signed in",
+      "--json",
+    ]);
     const out = r.json();
     expect(out.review.path).toBe(join(dir(), "ENG-1234.md"));
     const text = md();
-    for (const h of ["## Summary", "## Timeline (UTC)", "## Impact", "## Root Cause", "## Resolution", "## What Went Well", "## What Went Wrong", "## Action Items", "## Prevention", "## Lessons Learned"]) expect(text).toContain(h);
+    for (const h of [
+      "## Summary",
+      "## Timeline (UTC)",
+      "## Impact",
+      "## Root Cause",
+      "## Resolution",
+      "## What Went Well",
+      "## What Went Wrong",
+      "## Action Items",
+      "## Prevention",
+      "## Lessons Learned",
+    ])
+      expect(text).toContain(h);
 
     // Every event on the record is in the timeline, the back-dated note in its place in time;
     // not the effect journal's own rows, nor the review's own "written" event (after the file).
@@ -83,7 +107,12 @@ describe("firebreak review", () => {
 
     const status = (await f.ok(["status", "--json"])).json();
     expect(status.incident.data.review).toMatchObject({ path: "docs/incidents/ENG-1234.md", due: "2026-11-30T15:45:00.000Z", done: null });
-    expect(status.incident.data.impactDetails).toEqual({ users: 1200, revenue: "$3k of refunds", supportTickets: 14, experience: "signed-out users stayed signed in" });
+    expect(status.incident.data.impactDetails).toEqual({
+      users: 1200,
+      revenue: "$3k of refunds",
+      supportTickets: 14,
+      experience: "signed-out users stayed signed in",
+    });
   });
 
   it("escapes people's text in the Markdown and in the HTML, which embeds the charts", async () => {
@@ -107,8 +136,14 @@ describe("firebreak review", () => {
     await f.ok(["review", "--write", "--html"]);
     const first = md();
     const edited = first
-      .replace(/(<!-- firebreak:edit lessons hash=[0-9a-f]+ -->)[\s\S]*?(<!-- \/firebreak:edit lessons -->)/, "$1\nWe should have had an alert on <b>expiry</b>.\n$2")
-      .replace(/(<!-- firebreak:edit went-wrong hash=[0-9a-f]+ -->)[\s\S]*?(<!-- \/firebreak:edit went-wrong -->)/, "$1\n- Paging took 20 minutes.\n$2");
+      .replace(
+        /(<!-- firebreak:edit lessons hash=[0-9a-f]+ -->)[\s\S]*?(<!-- \/firebreak:edit lessons -->)/,
+        "$1\nWe should have had an alert on <b>expiry</b>.\n$2",
+      )
+      .replace(
+        /(<!-- firebreak:edit went-wrong hash=[0-9a-f]+ -->)[\s\S]*?(<!-- \/firebreak:edit went-wrong -->)/,
+        "$1\n- Paging took 20 minutes.\n$2",
+      );
     writeFileSync(join(dir(), "ENG-1234.md"), edited);
     // The record moves on: a new action item.
     await f.ok(["action", "add", "Runbook for token incidents", "--owner", "lee", "--due", "2026-12-05", "--kind", "docs"]);
@@ -144,10 +179,12 @@ describe("firebreak review", () => {
     expect(unfolded).toContain("DTEND:20261129T160000Z\r\n");
     expect(unfolded).toMatch(/\r\nDTSTAMP:\d{8}T\d{6}Z\r\n/);
     expect(unfolded).toMatch(/\r\nUID:inc_[0-9a-f]+\.review@firebreak\r\n/);
-    expect(unfolded).toContain("ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:ana@example.com\r\n");
+    expect(unfolded).toContain(
+      "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:ana@example.com\r\n",
+    );
     expect(unfolded).toContain("mailto:raj@example.org\r\n");
     expect(unfolded).toContain("SUMMARY:Post-incident review: ENG-1234 Expired tokens accepted\r\n");
-    expect(unfolded).toContain("ORGANIZER;CN=\"tester\":mailto:author@example.test\r\n");
+    expect(unfolded).toContain('ORGANIZER;CN="tester":mailto:author@example.test\r\n');
     const uid = /UID:(.*)\r\n/.exec(unfolded)![1];
 
     // Moving it keeps the UID and bumps SEQUENCE, so calendars update the one event.
@@ -171,7 +208,11 @@ describe("firebreak review", () => {
     expect(kinds.filter((k: string) => k === "review.done")).toHaveLength(1);
     const status = (await f.ok(["status", "--json"])).json();
     expect(status.checklist.find((i: { id: string }) => i.id === "review").state).toBe("done");
-    expect(status.incident.data.review.scheduled).toMatchObject({ at: "2026-11-29T16:00:00.000Z", attendees: ["ana@example.com"], sequence: 1 });
+    expect(status.incident.data.review.scheduled).toMatchObject({
+      at: "2026-11-29T16:00:00.000Z",
+      attendees: ["ana@example.com"],
+      sequence: 1,
+    });
     expect(existsSync(icsFile)).toBe(true);
   });
 

@@ -13,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeIncident, type IncidentFixture } from "./fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 let f: IncidentFixture;
 let browser: Browser;
@@ -44,11 +53,27 @@ describe("the review page in Chromium", () => {
       await store.appendEvent(id, ev("effect.intent", "2026-11-27T14:30:00Z", { key: "git.push:hotfix/ENG-1234" }));
       await store.appendEvent(id, ev("release.merged", "2026-11-27T14:31:00Z", { sha: "abc1234", summary: "merged into main" }));
       await store.appendEvent(id, ev("release.tagged", "2026-11-27T14:32:00Z", { tag: "v1.4.3", summary: "v1.4.3" }));
-      await store.updateIncident(id, { status: "shipped", data: { release: { tag: "v1.4.3", sha: "abc1234" }, deploys: [{ env: "production", at: "2026-11-27T14:40:00Z", version: "v1.4.3" }] } }, ev("deploy.production.done", "2026-11-27T14:40:00Z", { summary: "v1.4.3 to production" }));
+      await store.updateIncident(
+        id,
+        {
+          status: "shipped",
+          data: {
+            release: { tag: "v1.4.3", sha: "abc1234" },
+            deploys: [{ env: "production", at: "2026-11-27T14:40:00Z", version: "v1.4.3" }],
+          },
+        },
+        ev("deploy.production.done", "2026-11-27T14:40:00Z", { summary: "v1.4.3 to production" }),
+      );
       const series = Array.from({ length: 30 }, (_, i) => [4 + i, Number((12 / (1 + i)).toFixed(2))]);
-      const metrics = [{ name: "bad responses", before: 9, after: 0.4, unit: "per minute", series, limits: { tolerance: 1, regressionRatio: 2 } }];
+      const metrics = [
+        { name: "bad responses", before: 9, after: 0.4, unit: "per minute", series, limits: { tolerance: 1, regressionRatio: 2 } },
+      ];
       const data = { summary: "bad responses 9/min → 0.4/min", metrics, decidedAfterSeconds: 21, rollback: "none" };
-      await store.updateIncident(id, { status: "verified", data: { verification: { production: { outcome: "verified", metrics } } } }, ev("verify.production.verified", "2026-11-27T14:41:00Z", data));
+      await store.updateIncident(
+        id,
+        { status: "verified", data: { verification: { production: { outcome: "verified", metrics } } } },
+        ev("verify.production.verified", "2026-11-27T14:41:00Z", data),
+      );
       // verify run again on the same deploy: the same verdict, not a new line in the review
       await store.appendEvent(id, ev("verify.production.verified", "2026-11-27T14:44:00Z", data));
     });
@@ -81,8 +106,10 @@ describe("the review page in Chromium", () => {
         }),
       );
       expect(charts.length).toBe(2);
-      const inside = (b: Box, v: Box) => b.x >= v.x - 0.5 && b.y >= v.y - 0.5 && b.x + b.w <= v.x + v.w + 0.5 && b.y + b.h <= v.y + v.h + 0.5;
-      for (const c of charts) for (const t of c.texts) expect(inside(t, c.view), `"${t.text}" sticks out of the chart ${c.kind}`).toBe(true);
+      const inside = (b: Box, v: Box) =>
+        b.x >= v.x - 0.5 && b.y >= v.y - 0.5 && b.x + b.w <= v.x + v.w + 0.5 && b.y + b.h <= v.y + v.h + 0.5;
+      for (const c of charts)
+        for (const t of c.texts) expect(inside(t, c.view), `"${t.text}" sticks out of the chart ${c.kind}`).toBe(true);
 
       const phases = charts.find((c) => c.deadline)!;
       expect(phases, "the phase chart draws its deadline line").toBeDefined();

@@ -10,7 +10,8 @@ import { reviewEvents } from "../../src/review/curate.js";
 import { blockHtml } from "../../src/review/html.js";
 import { checkXml } from "./xml.js";
 
-const gen = (a: string, b: string) => `# T\n<!-- firebreak:edit a -->\n${a}\n<!-- /firebreak:edit a -->\nmiddle\n<!-- firebreak:edit b -->\n${b}\n<!-- /firebreak:edit b -->\n`;
+const gen = (a: string, b: string) =>
+  `# T\n<!-- firebreak:edit a -->\n${a}\n<!-- /firebreak:edit a -->\nmiddle\n<!-- firebreak:edit b -->\n${b}\n<!-- /firebreak:edit b -->\n`;
 
 describe("editable sections", () => {
   it("refreshes untouched sections, keeps edited ones, and never drops an edited one the template lost", () => {
@@ -68,22 +69,61 @@ describe("CSV cells", () => {
 
 describe("charts and HTML of people's text", () => {
   it("an SVG with a hostile metric name stays well-formed", () => {
-    const svg = metricSeriesSvg({ name: `</text><script>alert(1)</script>& "q"`, before: 5, after: 1, unit: "<ms>", verdict: "verified", verdictAfter: 12 });
+    const svg = metricSeriesSvg({
+      name: `</text><script>alert(1)</script>& "q"`,
+      before: 5,
+      after: 1,
+      unit: "<ms>",
+      verdict: "verified",
+      verdictAfter: 12,
+    });
     expect(checkXml(svg).problems).toEqual([]);
     expect(svg).not.toContain("<script>");
   });
 
   it("draws a watched metric over time: baseline band, regression line, deploy and verdict markers", () => {
-    const svg = metricSeriesSvg({ name: "bad responses", before: 4, after: 30, unit: "per minute", series: [[3, 20], [4, 28], [5, 30]], limits: { tolerance: 1, regressionRatio: 2 }, verdict: "regression", verdictAfter: 5, rollback: "automatic" });
+    const svg = metricSeriesSvg({
+      name: "bad responses",
+      before: 4,
+      after: 30,
+      unit: "per minute",
+      series: [
+        [3, 20],
+        [4, 28],
+        [5, 30],
+      ],
+      limits: { tolerance: 1, regressionRatio: 2 },
+      verdict: "regression",
+      verdictAfter: 5,
+      rollback: "automatic",
+    });
     expect(checkXml(svg).problems).toEqual([]);
-    for (const part of ['data-part="baseline-band"', 'data-part="regression-line"', 'data-marker="deploy"', 'data-marker="verdict"', 'data-part="series"']) expect(svg).toContain(part);
+    for (const part of [
+      'data-part="baseline-band"',
+      'data-part="regression-line"',
+      'data-marker="deploy"',
+      'data-marker="verdict"',
+      'data-part="series"',
+    ])
+      expect(svg).toContain(part);
     expect(svg).toContain("regression, rolled back +5 s");
-    expect(svg).not.toContain("<rect x=\"80\""); // no before/after bars
+    expect(svg).not.toContain('<rect x="80"'); // no before/after bars
   });
 
   it("a short incident keeps one dot per phase: the axis ends after the last phase, the deadline named off-scale", () => {
-    const milestones = { detected: "2026-11-27T14:00:00Z", branch: "2026-11-27T14:01:00Z", pr: "2026-11-27T14:03:00Z", deployed: "2026-11-27T14:05:00Z", verified: "2026-11-27T14:05:20Z" };
-    const svg = phaseTimelineSvg({ ticket: "ENG-1", milestones: milestones as never, deadlineAt: "2026-11-27T16:00:00Z", now: "2026-11-27T14:10:00Z" });
+    const milestones = {
+      detected: "2026-11-27T14:00:00Z",
+      branch: "2026-11-27T14:01:00Z",
+      pr: "2026-11-27T14:03:00Z",
+      deployed: "2026-11-27T14:05:00Z",
+      verified: "2026-11-27T14:05:20Z",
+    };
+    const svg = phaseTimelineSvg({
+      ticket: "ENG-1",
+      milestones: milestones as never,
+      deadlineAt: "2026-11-27T16:00:00Z",
+      now: "2026-11-27T14:10:00Z",
+    });
     const dots = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(dots).toHaveLength(5);
     for (let i = 1; i < dots.length; i++) expect(dots[i]! - dots[i - 1]!).toBeGreaterThanOrEqual(12);
@@ -93,17 +133,39 @@ describe("charts and HTML of people's text", () => {
 
   it("shows each effect once on the review's timeline: no journal rows, one 'verified' per deploy", () => {
     let seq = 0;
-    const ev = (kind: string, data: Record<string, unknown> = {}) => ({ seq: ++seq, at: `2026-12-05T10:00:${String(seq).padStart(2, "0")}Z`, actor: "dana", kind, data }) as never;
-    const events = [ev("incident.started"), ev("effect.intent", { key: "git.push:hotfix" }), ev("branch.pushed"), ev("deploy.production.done"), ev("verify.production.verified"), ev("effect.retry", { key: "x" }), ev("verify.production.verified"), ev("deploy.production.done"), ev("verify.production.verified")];
-    expect(reviewEvents(events).map((e: { kind: string }) => e.kind)).toEqual(["incident.started", "branch.pushed", "deploy.production.done", "verify.production.verified", "deploy.production.done", "verify.production.verified"]);
+    const ev = (kind: string, data: Record<string, unknown> = {}) =>
+      ({ seq: ++seq, at: `2026-12-05T10:00:${String(seq).padStart(2, "0")}Z`, actor: "dana", kind, data }) as never;
+    const events = [
+      ev("incident.started"),
+      ev("effect.intent", { key: "git.push:hotfix" }),
+      ev("branch.pushed"),
+      ev("deploy.production.done"),
+      ev("verify.production.verified"),
+      ev("effect.retry", { key: "x" }),
+      ev("verify.production.verified"),
+      ev("deploy.production.done"),
+      ev("verify.production.verified"),
+    ];
+    expect(reviewEvents(events).map((e: { kind: string }) => e.kind)).toEqual([
+      "incident.started",
+      "branch.pushed",
+      "deploy.production.done",
+      "verify.production.verified",
+      "deploy.production.done",
+      "verify.production.verified",
+    ]);
   });
 
   it("renders _emphasis_ as emphasis and leaves no Markdown marker or invisible joiner in the text", () => {
-    expect(blockHtml("_What went well?_ shipped main@\u200dabc123 via snake\\_case")).toBe("<p><em>What went well?</em> shipped main@abc123 via snake_case</p>");
+    expect(blockHtml("_What went well?_ shipped main@\u200dabc123 via snake\\_case")).toBe(
+      "<p><em>What went well?</em> shipped main@abc123 via snake_case</p>",
+    );
   });
 
   it("renders paragraphs, lists and bold, and nothing else, from people's Markdown", () => {
     const html = blockHtml("**Bold** and <b>tag</b>\n\n- item [x](javascript:alert(1))\n- [x] done\n<!-- hidden -->");
-    expect(html).toBe("<p><strong>Bold</strong> and &lt;b&gt;tag&lt;/b&gt;</p>\n<ul><li>item [x](javascript:alert(1))</li><li>☑ done</li></ul>");
+    expect(html).toBe(
+      "<p><strong>Bold</strong> and &lt;b&gt;tag&lt;/b&gt;</p>\n<ul><li>item [x](javascript:alert(1))</li><li>☑ done</li></ul>",
+    );
   });
 });

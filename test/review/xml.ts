@@ -21,12 +21,18 @@ export function checkXml(text: string): { problems: string[]; elements: string[]
     if (lt === -1) break;
     if (text.startsWith("<!--", lt)) {
       const end = text.indexOf("-->", lt);
-      if (end === -1) { problems.push("unclosed comment"); break; }
+      if (end === -1) {
+        problems.push("unclosed comment");
+        break;
+      }
       i = end + 3;
       continue;
     }
     const gt = text.indexOf(">", lt);
-    if (gt === -1) { problems.push(`unclosed tag at ${lt}`); break; }
+    if (gt === -1) {
+      problems.push(`unclosed tag at ${lt}`);
+      break;
+    }
     const tag = text.slice(lt + 1, gt);
     if (tag.startsWith("/")) {
       const name = tag.slice(1).trim();
@@ -36,7 +42,11 @@ export function checkXml(text: string): { problems: string[]; elements: string[]
       const selfClose = tag.endsWith("/");
       const body = selfClose ? tag.slice(0, -1) : tag;
       const m = /^([A-Za-z_][\w.:-]*)([\s\S]*)$/.exec(body);
-      if (!m) { problems.push(`bad tag <${tag}>`); i = gt + 1; continue; }
+      if (!m) {
+        problems.push(`bad tag <${tag}>`);
+        i = gt + 1;
+        continue;
+      }
       const name = m[1]!;
       const attrs = m[2]!;
       const seen = new Set<string>();

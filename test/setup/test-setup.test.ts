@@ -12,7 +12,11 @@ describe("npm test's setup (scripts/test-setup.mjs)", () => {
     const bin = mkdtempSync(join(tmpdir(), "firebreak-setup-"));
     try {
       symlinkSync("/bin/sh", join(bin, "sh")); // a PATH with a shell and nothing else: no prometheus, no apt-get
-      const r = spawnSync(process.execPath, ["scripts/test-setup.mjs"], { encoding: "utf8", env: { ...process.env, PATH: bin }, timeout: 30_000 });
+      const r = spawnSync(process.execPath, ["scripts/test-setup.mjs"], {
+        encoding: "utf8",
+        env: { ...process.env, PATH: bin },
+        timeout: 30_000,
+      });
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toContain("npm test needs Debian's prometheus");
       expect(r.stderr).toMatch(/Next: (sudo )?apt-get install -y --no-install-recommends prometheus/);

@@ -25,32 +25,41 @@ function countPushes(fx: ShipFixture["fx"]): () => string[] {
 const EFFECTS = ["release.merge:#1", "release.tag:v1.4.3", "release.push-tag:v1.4.3", "deploy.production:v1.4.3"];
 
 describe("kill -9 during ship", () => {
-  it.each(EFFECTS.flatMap((key) => ["after-intent", "after-perform"].map((point) => [key, point])))("killed at %s %s: the re-run merges, tags and deploys once", async (key, point) => {
-    f = await makeShipFixture();
-    const pushes = countPushes(f.fx);
-    const killed = await f.cli(["ship"], { FIREBREAK_CRASH_AT: `${key}:${point}` });
-    expect(killed.signal, killed.stderr).toBe("SIGKILL");
+  it.each(EFFECTS.flatMap((key) => ["after-intent", "after-perform"].map((point) => [key, point])))(
+    "killed at %s %s: the re-run merges, tags and deploys once",
+    async (key, point) => {
+      f = await makeShipFixture();
+      const pushes = countPushes(f.fx);
+      const killed = await f.cli(["ship"], { FIREBREAK_CRASH_AT: `${key}:${point}` });
+      expect(killed.signal, killed.stderr).toBe("SIGKILL");
 
-    const again = await f.cli(["ship", "--json"]);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toContain("no longer running"); // the dead run's lock was taken over
-    const merge = again.json().outcome.merge.sha;
+      const again = await f.cli(["ship", "--json"]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain("no longer running"); // the dead run's lock was taken over
+      const merge = again.json().outcome.merge.sha;
 
-    expect(pushes().sort()).toEqual(["refs/heads/main", "refs/tags/v1.4.3"]);
-    expect(gitIn(f.fx.origin, ["rev-list", "--merges", "main"]).split("\n")).toEqual([merge]);
-    expect(gitIn(f.fx.origin, ["rev-parse", "main"])).toBe(merge);
-    expect(gitIn(f.fx.origin, ["rev-parse", "v1.4.3^{commit}"])).toBe(merge);
-    expect(f.svc.deploys()).toEqual([`v1.4.3 ${merge} ENG-1234 production `]);
-    expect(await f.svc.version()).toBe("v1.4.3");
+      expect(pushes().sort()).toEqual(["refs/heads/main", "refs/tags/v1.4.3"]);
+      expect(gitIn(f.fx.origin, ["rev-list", "--merges", "main"]).split("\n")).toEqual([merge]);
+      expect(gitIn(f.fx.origin, ["rev-parse", "main"])).toBe(merge);
+      expect(gitIn(f.fx.origin, ["rev-parse", "v1.4.3^{commit}"])).toBe(merge);
+      expect(f.svc.deploys()).toEqual([`v1.4.3 ${merge} ENG-1234 production `]);
+      expect(await f.svc.version()).toBe("v1.4.3");
 
-    const kinds = await kindsOf(f);
-    for (const k of ["release.merged", "tag.created", "release.tagged", "deploy.production.done"]) expect(kinds.filter((x) => x === k), k).toHaveLength(1);
-    const log = (await f.cli(["log", "--verify"]));
-    expect(log.code, log.stderr).toBe(0);
-  });
+      const kinds = await kindsOf(f);
+      for (const k of ["release.merged", "tag.created", "release.tagged", "deploy.production.done"])
+        expect(
+          kinds.filter((x) => x === k),
+          k,
+        ).toHaveLength(1);
+      const log = await f.cli(["log", "--verify"]);
+      expect(log.code, log.stderr).toBe(0);
+    },
+  );
 
   it("a deploy nobody can confirm (no status command) asks the person, never redeploys silently", async () => {
-    f = await makeShipFixture({ config: (svc) => `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(svc.deployCommand)}\n` });
+    f = await makeShipFixture({
+      config: (svc) => `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(svc.deployCommand)}\n`,
+    });
     const killed = await f.cli(["ship"], { FIREBREAK_CRASH_AT: "deploy.production:v1.4.3:after-perform" });
     expect(killed.signal).toBe("SIGKILL");
     const asked = await f.cli(["ship"]);

@@ -90,7 +90,9 @@ export async function makeService(root: string): Promise<Service> {
     deployCommand,
     statusCommand: `node ${dir}/status.mjs ${port}`,
     start(version) {
-      execFileSync(process.execPath, [join(dir, "restart.mjs"), dir, String(port)], { env: { ...process.env, FIREBREAK_VERSION: version } });
+      execFileSync(process.execPath, [join(dir, "restart.mjs"), dir, String(port)], {
+        env: { ...process.env, FIREBREAK_VERSION: version },
+      });
       writeFileSync(join(dir, "deploys.log"), ""); // the initial start is not a deploy
     },
     version: () => get("/version"),
@@ -124,7 +126,9 @@ export const commandDeploy = (svc: Service, more = "") =>
  * and a PR recorded (git forge). `ready` adds what the production gate wants: an approval,
  * on-call told, monitoring confirmed.
  */
-export async function makeShipFixture(opts: { priority?: string; title?: string; config?: (svc: Service) => string; ready?: boolean; running?: string | null } = {}): Promise<ShipFixture> {
+export async function makeShipFixture(
+  opts: { priority?: string; title?: string; config?: (svc: Service) => string; ready?: boolean; running?: string | null } = {},
+): Promise<ShipFixture> {
   const fx = makeRepo();
   const svc = await makeService(fx.root);
   const f: ShipFixture = {
@@ -165,4 +169,5 @@ export async function makeShipFixture(opts: { priority?: string; title?: string;
   return f;
 }
 
-export const kindsOf = async (f: ShipFixture): Promise<string[]> => (await f.cli(["log", "--json"])).json().events.map((e: { kind: string }) => e.kind);
+export const kindsOf = async (f: ShipFixture): Promise<string[]> =>
+  (await f.cli(["log", "--json"])).json().events.map((e: { kind: string }) => e.kind);

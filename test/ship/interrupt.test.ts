@@ -32,7 +32,8 @@ const hangingDeploy = (svc: Service, more = "") => {
   return `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(`node ${svc.dir}/hang.mjs ${svc.dir} && ${svc.deployCommand}`)}\n${more}`;
 };
 
-const starts = (svc: Service) => (existsSync(join(svc.dir, "starts.log")) ? readFileSync(join(svc.dir, "starts.log"), "utf8").split("\n").filter(Boolean).length : 0);
+const starts = (svc: Service) =>
+  existsSync(join(svc.dir, "starts.log")) ? readFileSync(join(svc.dir, "starts.log"), "utf8").split("\n").filter(Boolean).length : 0;
 
 const alive = (pid: number) => {
   try {
@@ -49,13 +50,19 @@ describe("a deploy stopped part-way", () => {
   it("Ctrl-C during a command deploy: the deploy is stopped too, the lock and worktree are released, exit 130; the next run asks", async () => {
     f = await makeShipFixture({ config: (svc) => hangingDeploy(svc) });
     const { fx, svc } = f;
-    const child = spawn(process.execPath, [CLI, "ship"], { cwd: fx.work, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "ship"], {
+      cwd: fx.work,
+      env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     running = child;
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
     child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
-    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("close", (code, signal) => r({ code, signal })));
+    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      child.on("close", (code, signal) => r({ code, signal })),
+    );
 
     // Wait (bounded) until the deploy command is running.
     const pidFile = join(svc.dir, "hang.pid");
@@ -75,7 +82,12 @@ describe("a deploy stopped part-way", () => {
     for (let i = 0; i < 100 && alive(deployPid); i++) await sleep(50);
     expect(alive(deployPid)).toBe(false);
     expect((await f.cli(["unlock", "--json"])).json().locks).toEqual([]);
-    expect(fx.git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree "))).toHaveLength(1);
+    expect(
+      fx
+        .git("worktree", "list", "--porcelain")
+        .split("\n")
+        .filter((l) => l.startsWith("worktree ")),
+    ).toHaveLength(1);
     expect(await svc.version()).toBe("v1.4.2");
 
     // Nobody can tell whether it went live (no status command): the next run asks, deploys nothing.
@@ -94,7 +106,11 @@ describe("a deploy stopped part-way", () => {
   it("SIGHUP (a dropped SSH session) during a deploy is handled like SIGTERM: the deploy is stopped, the lock released, the run resumable", async () => {
     f = await makeShipFixture({ config: (svc) => hangingDeploy(svc) });
     const { fx, svc } = f;
-    const child = spawn(process.execPath, [CLI, "ship"], { cwd: fx.work, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "ship"], {
+      cwd: fx.work,
+      env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     running = child;
     let stderr = "";
     child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
@@ -112,7 +128,12 @@ describe("a deploy stopped part-way", () => {
     for (let i = 0; i < 100 && alive(deployPid); i++) await sleep(50);
     expect(alive(deployPid)).toBe(false);
     expect((await f.cli(["unlock", "--json"])).json().locks).toEqual([]);
-    expect(fx.git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree "))).toHaveLength(1);
+    expect(
+      fx
+        .git("worktree", "list", "--porcelain")
+        .split("\n")
+        .filter((l) => l.startsWith("worktree ")),
+    ).toHaveLength(1);
 
     writeFileSync(join(svc.dir, "go"), "");
     const redeploy = await f.cli(["ship", "--redeploy"]);
@@ -142,7 +163,9 @@ describe("a deploy stopped part-way", () => {
   });
 
   it("a deploy that timed out, with a status command: the next run asks it and deploys only because it is not live", async () => {
-    f = await makeShipFixture({ config: (svc) => hangingDeploy(svc, `    status: ${JSON.stringify(svc.statusCommand)}\n    timeoutSeconds: 5\n`) });
+    f = await makeShipFixture({
+      config: (svc) => hangingDeploy(svc, `    status: ${JSON.stringify(svc.statusCommand)}\n    timeoutSeconds: 5\n`),
+    });
     const { svc } = f;
     const first = await f.cli(["ship"]);
     expect(first.code).toBe(4);

@@ -28,7 +28,14 @@ afterEach(async () => {
 });
 
 async function hold(holder: Partial<LeaseHolder>, expiresAt: string): Promise<void> {
-  const r = await store.acquireLeases({ id: "lk_0ld0ld00", names: NAMES, holder: { ...who, host: hostname(), pid: process.pid, ...holder }, now: "2026-12-05T10:00:00.000Z", expiresAt, canTakeOver: () => false });
+  const r = await store.acquireLeases({
+    id: "lk_0ld0ld00",
+    names: NAMES,
+    holder: { ...who, host: hostname(), pid: process.pid, ...holder },
+    now: "2026-12-05T10:00:00.000Z",
+    expiresAt,
+    canTakeOver: () => false,
+  });
   expect(r.ok).toBe(true);
 }
 
@@ -38,7 +45,9 @@ describe("taking over a lock", () => {
   it("another host's lease is refused while it is renewed, and taken over once it expired", async () => {
     await hold({ host: "build-7", pid: 1234 }, new Date(Date.now() + 60_000).toISOString());
     const refused = await acquireLocks(store, NAMES, who, new Date()).catch(refusal);
-    expect(refused).toBe("LOCKED: ENG-1234 is locked by `firebreak ship --to production` for ENG-1234, run by tester (pid 1234 on build-7) since 2026-12-05T10:00:00.000Z.");
+    expect(refused).toBe(
+      "LOCKED: ENG-1234 is locked by `firebreak ship --to production` for ENG-1234, run by tester (pid 1234 on build-7) since 2026-12-05T10:00:00.000Z.",
+    );
 
     await store.releaseLeases("lk_0ld0ld00");
     await hold({ host: "build-7", pid: 1234 }, new Date(Date.now() - 1000).toISOString());
@@ -68,7 +77,13 @@ describe("taking over a lock", () => {
     const script = `const fs = require("node:fs"); fs.appendFileSync(${JSON.stringify(spool)}, "first\\n"); setTimeout(() => fs.appendFileSync(${JSON.stringify(spool)}, "second\\nthird\\n"), 300); setTimeout(() => {}, 1200);`;
     const deploy = spawn(process.execPath, ["-e", script], { detached: true, stdio: "ignore" });
     try {
-      await store.markLeaseDeploy("lk_0ld0ld00", { pgid: deploy.pid!, host: hostname(), log, spool, startedAt: "2026-12-05T10:00:01.000Z" });
+      await store.markLeaseDeploy("lk_0ld0ld00", {
+        pgid: deploy.pid!,
+        host: hostname(),
+        log,
+        spool,
+        startedAt: "2026-12-05T10:00:01.000Z",
+      });
       const said: string[] = [];
       const lock = await acquireLocks(store, NAMES, who, new Date(), { say: (l) => said.push(l) });
       expect(said[0]).toMatch(new RegExp(`process group ${deploy.pid} .* is still running: waiting for it to end`));
@@ -90,9 +105,17 @@ describe("taking over a lock", () => {
     await hold({ pid: gone }, new Date(Date.now() + 60_000).toISOString());
     const deploy = spawn(process.execPath, ["-e", "setTimeout(() => {}, 20000)"], { detached: true, stdio: "ignore" });
     try {
-      await store.markLeaseDeploy("lk_0ld0ld00", { pgid: deploy.pid!, host: hostname(), log: join(dir, "d.log"), spool: join(dir, "d.log.out"), startedAt: "2026-12-05T10:00:01.000Z" });
+      await store.markLeaseDeploy("lk_0ld0ld00", {
+        pgid: deploy.pid!,
+        host: hostname(),
+        log: join(dir, "d.log"),
+        spool: join(dir, "d.log.out"),
+        startedAt: "2026-12-05T10:00:01.000Z",
+      });
       const e = await acquireLocks(store, NAMES, who, new Date(), { waitMs: 300 }).catch((x: unknown) => x);
-      expect(isFirebreakError(e) && e.next).toBe(`wait for it to end, then run the same command again (to stop it instead: kill -TERM -${deploy.pid})`);
+      expect(isFirebreakError(e) && e.next).toBe(
+        `wait for it to end, then run the same command again (to stop it instead: kill -TERM -${deploy.pid})`,
+      );
       expect((await store.listLeases()).map((l) => l.id)).toEqual(["lk_0ld0ld00", "lk_0ld0ld00"]);
     } finally {
       process.kill(-deploy.pid!, "SIGKILL");

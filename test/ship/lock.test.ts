@@ -10,7 +10,12 @@ import { openStore } from "../../src/store/open-store.js";
 import { makeShipFixture, type ShipFixture } from "./fixture.js";
 
 /** Holds `names` as lock `id` in the fixture's store, the way another run would. */
-export async function holdLock(work: string, id: string, names: string[], who: { actor: string; command: string; ticket: string; since: string; pid?: number; host?: string; expiresAt?: string }): Promise<void> {
+export async function holdLock(
+  work: string,
+  id: string,
+  names: string[],
+  who: { actor: string; command: string; ticket: string; since: string; pid?: number; host?: string; expiresAt?: string },
+): Promise<void> {
   const store = await openStore({ sqlitePath: join(work, ".git", "firebreak", "firebreak.db") });
   try {
     const r = await store.acquireLeases({
@@ -58,7 +63,9 @@ describe("ship locks", () => {
 
     const second = await f.cli(["ship"]);
     expect(second.code).toBe(4);
-    expect(second.stderr).toMatch(/ENG-1234 is locked by `firebreak ship --to production` for ENG-1234, run by tester \(pid \d+ on .+\) since \d{4}-/);
+    expect(second.stderr).toMatch(
+      /ENG-1234 is locked by `firebreak ship --to production` for ENG-1234, run by tester \(pid \d+ on .+\) since \d{4}-/,
+    );
     expect(second.stderr).toMatch(/firebreak unlock lk_[0-9a-f]{8}/);
     const listed = (await f.cli(["unlock", "--json"])).json().locks;
     expect(listed).toHaveLength(2);
@@ -72,7 +79,12 @@ describe("ship locks", () => {
 
   it("a lock held by a live process is released only with its id", async () => {
     f = await makeShipFixture();
-    await holdLock(f.fx.work, "lk_0badf00d", ["env-production"], { actor: "Sam", command: "ship --to production", ticket: "ENG-999", since: "2026-11-27T10:00:00.000Z" });
+    await holdLock(f.fx.work, "lk_0badf00d", ["env-production"], {
+      actor: "Sam",
+      command: "ship --to production",
+      ticket: "ENG-999",
+      since: "2026-11-27T10:00:00.000Z",
+    });
 
     const refused = await f.cli(["ship"]);
     expect(refused.code).toBe(4);
@@ -91,7 +103,12 @@ describe("ship locks", () => {
 
   it("unlock names the held command in full, flags included", async () => {
     f = await makeShipFixture();
-    await holdLock(f.fx.work, "lk_0ddba11a", ["incident-ENG-1234"], { actor: "Sam", command: "rollback --strategy previous", ticket: "ENG-1234", since: "2026-11-27T10:00:00.000Z" });
+    await holdLock(f.fx.work, "lk_0ddba11a", ["incident-ENG-1234"], {
+      actor: "Sam",
+      command: "rollback --strategy previous",
+      ticket: "ENG-1234",
+      since: "2026-11-27T10:00:00.000Z",
+    });
     const u = await f.cli(["unlock", "lk_0ddba11a"]);
     expect(u.code, u.stderr).toBe(0);
     expect(u.stdout).toContain("Next: firebreak rollback --strategy previous   # run it again");

@@ -33,7 +33,8 @@ describe("ship on a repository with hundreds of tags", () => {
     fx.git("push", "-q", "origin", "next");
     fx.git("checkout", "-q", "-");
     const tags: [string, string][] = [];
-    for (let minor = 0; minor < 4; minor++) for (let patch = 0; patch < 60; patch++) tags.push([`v1.${minor}.${patch}`, minor < 2 ? first! : second!]);
+    for (let minor = 0; minor < 4; minor++)
+      for (let patch = 0; patch < 60; patch++) tags.push([`v1.${minor}.${patch}`, minor < 2 ? first! : second!]);
     for (let patch = 0; patch < 60; patch++) tags.push([`v2.0.${patch}`, next]);
     annotatedTags(fx.origin, tags);
     fx.git("fetch", "-q", "--tags", "origin"); // a clone has the tags

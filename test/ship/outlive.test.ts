@@ -36,16 +36,23 @@ const slowDeploy = (svc: Service, seconds: number, gate = false, workdir: "relea
   return `deploy:\n  production:\n    type: command\n    workdir: ${workdir}\n    command: ${JSON.stringify(cmd)}\n    status: ${JSON.stringify(svc.statusCommand)}\n`;
 };
 
-const scriptLog = (svc: Service) => (existsSync(join(svc.dir, "script.log")) ? readFileSync(join(svc.dir, "script.log"), "utf8").split("\n").filter(Boolean) : []);
+const scriptLog = (svc: Service) =>
+  existsSync(join(svc.dir, "script.log")) ? readFileSync(join(svc.dir, "script.log"), "utf8").split("\n").filter(Boolean) : [];
 
 function startShip(cwd: string, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, "ship"], { cwd, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "ship"], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   started.push(child);
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
   child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
-  const done = new Promise<CliResult>((r) => child.on("close", (code) => r({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) } as CliResult)));
+  const done = new Promise<CliResult>((r) =>
+    child.on("close", (code) => r({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) } as CliResult)),
+  );
   return { child, done };
 }
 
@@ -55,30 +62,40 @@ async function until(what: string, check: () => boolean, tries = 600): Promise<v
 }
 
 describe("a deploy that outlives firebreak", () => {
-  it.each(["release", "repo"] as const)("kill -9 during a 5 s deploy (workdir: %s): the rerun waits for it, shows its output and records one deploy; it never deploys twice", async (workdir) => {
-    f = await makeShipFixture({ config: (svc) => slowDeploy(svc, 5, false, workdir) });
-    const { fx, svc } = f;
-    const first = startShip(fx.work);
-    await until("the deploy started", () => scriptLog(svc).length === 1);
-    first.child.kill("SIGKILL");
-    await first.done;
+  it.each(["release", "repo"] as const)(
+    "kill -9 during a 5 s deploy (workdir: %s): the rerun waits for it, shows its output and records one deploy; it never deploys twice",
+    async (workdir) => {
+      f = await makeShipFixture({ config: (svc) => slowDeploy(svc, 5, false, workdir) });
+      const { fx, svc } = f;
+      const first = startShip(fx.work);
+      await until("the deploy started", () => scriptLog(svc).length === 1);
+      first.child.kill("SIGKILL");
+      await first.done;
 
-    // Immediately again, while the first deploy still runs (in its temporary worktree).
-    const again = await f.cli(["ship"]);
-    expect(scriptLog(svc).map((l) => l.split(" ").slice(0, 2).join(" "))).toEqual(["start v1.4.3", "end v1.4.3"]);
-    expect(again.code, again.stdout + again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/The deploy started by an earlier run \(process group \d+ on .+\) is still running: waiting for it to end/);
-    expect(again.stderr).toMatch(/│ step \d+/); // its output, read from where it kept writing
-    expect(svc.deploys()).toHaveLength(1);
-    expect(await svc.version()).toBe("v1.4.3");
+      // Immediately again, while the first deploy still runs (in its temporary worktree).
+      const again = await f.cli(["ship"]);
+      expect(scriptLog(svc).map((l) => l.split(" ").slice(0, 2).join(" "))).toEqual(["start v1.4.3", "end v1.4.3"]);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      expect(again.stderr).toMatch(
+        /The deploy started by an earlier run \(process group \d+ on .+\) is still running: waiting for it to end/,
+      );
+      expect(again.stderr).toMatch(/│ step \d+/); // its output, read from where it kept writing
+      expect(svc.deploys()).toHaveLength(1);
+      expect(await svc.version()).toBe("v1.4.3");
 
-    const events = (await f.cli(["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
-    expect(events.filter((e) => e.kind === "deploy.production.done")).toHaveLength(1);
-    expect(events.filter((e) => e.kind === "effect.intent" && String(e.data.key).startsWith("deploy.production"))).toHaveLength(1);
-    // The killed run's temporary worktree is gone, and no lock is left.
-    expect(fx.git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree "))).toHaveLength(1);
-    expect((await f.cli(["unlock", "--json"])).json().locks).toEqual([]);
-  });
+      const events = (await f.cli(["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
+      expect(events.filter((e) => e.kind === "deploy.production.done")).toHaveLength(1);
+      expect(events.filter((e) => e.kind === "effect.intent" && String(e.data.key).startsWith("deploy.production"))).toHaveLength(1);
+      // The killed run's temporary worktree is gone, and no lock is left.
+      expect(
+        fx
+          .git("worktree", "list", "--porcelain")
+          .split("\n")
+          .filter((l) => l.startsWith("worktree ")),
+      ).toHaveLength(1);
+      expect((await f.cli(["unlock", "--json"])).json().locks).toEqual([]);
+    },
+  );
 
   it("a deploy's process group is on the record (journal and lock) while it runs", async () => {
     f = await makeShipFixture({ config: (svc) => slowDeploy(svc, 1, true) });
@@ -86,7 +103,11 @@ describe("a deploy that outlives firebreak", () => {
     const first = startShip(fx.work);
     await until("the deploy started", () => scriptLog(svc).length === 1);
     const pid = Number(scriptLog(svc)[0]!.split(" ")[2]);
-    const pgid = Number(execFileSync("ps", ["-o", "pgid=", "-p", String(pid)]).toString().trim());
+    const pgid = Number(
+      execFileSync("ps", ["-o", "pgid=", "-p", String(pid)])
+        .toString()
+        .trim(),
+    );
     let locks: Array<{ deploy: { pgid: number } | null }> = [];
     for (let i = 0; i < 50 && !locks[0]?.deploy; i++) locks = (await f.cli(["unlock", "--json"])).json().locks;
     expect(locks.map((l) => l.deploy?.pgid)).toEqual([pgid, pgid]);
@@ -119,7 +140,9 @@ describe("two clones on one store", () => {
     await until("one deploy started", () => scriptLog(svc).length === 1);
     const loser = await Promise.race([a.done.then((r) => ({ r, who: "a" })), b.done.then((r) => ({ r, who: "b" }))]);
     expect(loser.r.code, loser.r.stdout + loser.r.stderr).toBe(4);
-    expect(loser.r.stderr).toMatch(/is locked by `firebreak ship --to production` for ENG-1234, run by tester \(pid \d+ on .+\) since \d{4}-/);
+    expect(loser.r.stderr).toMatch(
+      /is locked by `firebreak ship --to production` for ENG-1234, run by tester \(pid \d+ on .+\) since \d{4}-/,
+    );
     expect(loser.r.stderr).toMatch(/firebreak unlock lk_[0-9a-f]{8}/);
     writeFileSync(join(svc.dir, "go"), "");
     const winner = await (loser.who === "a" ? b : a).done;

@@ -35,16 +35,34 @@ async function startReceiver(): Promise<{ url: string; bodies: Array<Record<stri
 const setup = async () => {
   const hook = await startReceiver();
   f = await makeShipFixture({
-    config: (svc) => commandDeploy(svc) + `notify:\n  auto: { ship: monitoring }\n  staticPage: { dir: status-site, title: "Acme status" }\n  webhook: { url: env:TEAM_HOOK }\n`,
+    config: (svc) =>
+      commandDeploy(svc) +
+      `notify:\n  auto: { ship: monitoring }\n  staticPage: { dir: status-site, title: "Acme status" }\n  webhook: { url: env:TEAM_HOOK }\n`,
   });
   // A P0's status page shows only what a person wrote for customers (the internal text never goes out).
-  const kept = await f.cli(["announce", "--preview", "--channel", "webhook", "--public-title", "Sign-in problem", "--public-summary", "Some expired sessions could still open pages."], { TEAM_HOOK: hook.url });
+  const kept = await f.cli(
+    [
+      "announce",
+      "--preview",
+      "--channel",
+      "webhook",
+      "--public-title",
+      "Sign-in problem",
+      "--public-summary",
+      "Some expired sessions could still open pages.",
+    ],
+    { TEAM_HOOK: hook.url },
+  );
   expect(kept.code, kept.stderr).toBe(0);
   return { hook, env: { TEAM_HOOK: hook.url }, page: join(f.fx.work, "status-site", "status.json") };
 };
 
 const stagesOnPage = (page: string): string[] =>
-  existsSync(page) ? (JSON.parse(readFileSync(page, "utf8")) as { incidents: Array<{ updates: Array<{ stage: string }> }> }).incidents.flatMap((i) => i.updates.map((u) => u.stage)) : [];
+  existsSync(page)
+    ? (JSON.parse(readFileSync(page, "utf8")) as { incidents: Array<{ updates: Array<{ stage: string }> }> }).incidents.flatMap((i) =>
+        i.updates.map((u) => u.stage),
+      )
+    : [];
 
 describe("a ship killed after the deploy is recorded", () => {
   it("killed as the first announcement starts: the re-run sends every announcement, once each", async () => {

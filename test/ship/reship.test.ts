@@ -41,7 +41,7 @@ describe("ship after a rollback", () => {
     const { fx, svc } = f;
     const firstMerge = gitIn(fx.origin, ["rev-parse", "v1.4.3^{commit}"]);
 
-    fx.write("src/auth.js", "export function check(t) {\n  return typeof t.exp === \"number\" && t.exp > Date.now() / 1000;\n}\n");
+    fx.write("src/auth.js", 'export function check(t) {\n  return typeof t.exp === "number" && t.exp > Date.now() / 1000;\n}\n');
     fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\nit("rejects a token without exp", () => {});\n');
     expect((await f.cli(["check"])).code).toBe(0);
     fx.git("add", "-A");
@@ -76,7 +76,11 @@ describe("ship after a rollback", () => {
     expect(gitIn(fx.origin, ["rev-parse", "main"])).toBe(merge);
     expect(gitIn(fx.origin, ["merge-base", "--is-ancestor", head, "main"])).toBe("");
     expect(await svc.version()).toBe("v1.4.4");
-    expect(svc.deploys().map((l) => l.split(" ").slice(0, 2).join(" "))).toEqual([`v1.4.3 ${firstMerge}`, expect.stringMatching(/^v1\.4\.2 /), `v1.4.4 ${merge}`]);
+    expect(svc.deploys().map((l) => l.split(" ").slice(0, 2).join(" "))).toEqual([
+      `v1.4.3 ${firstMerge}`,
+      expect.stringMatching(/^v1\.4\.2 /),
+      `v1.4.4 ${merge}`,
+    ]);
 
     const s = (await f.cli(["status", "--json"])).json();
     expect(s.incident.status).toBe("shipped");

@@ -45,9 +45,13 @@ describe("firebreak rollback", () => {
 
     const s = (await f.cli(["status", "--json"])).json();
     expect(s.incident.status).toBe("rolled-back");
-    expect(s.incident.data.rollbacks).toEqual([expect.objectContaining({ strategy: "revert", version: "v1.4.4", reason: "error rate 450/min", by: "tester", from: "v1.4.3" })]);
+    expect(s.incident.data.rollbacks).toEqual([
+      expect.objectContaining({ strategy: "revert", version: "v1.4.4", reason: "error rate 450/min", by: "tester", from: "v1.4.3" }),
+    ]);
     const log = (await f.cli(["log", "--json"])).json();
-    expect(log.events.filter((e: { kind: string }) => e.kind === "rollback.done")).toEqual([expect.objectContaining({ data: expect.objectContaining({ strategy: "revert", reason: "error rate 450/min" }) })]);
+    expect(log.events.filter((e: { kind: string }) => e.kind === "rollback.done")).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ strategy: "revert", reason: "error rate 450/min" }) }),
+    ]);
 
     // Again: refused, nothing more happens.
     const again = await f.cli(["rollback", "--strategy", "revert"]);
@@ -89,7 +93,9 @@ describe("firebreak rollback", () => {
   });
 
   it("flag: sets the configured variable through the deployer", async () => {
-    const { f } = await shipped((svc) => `${commandDeploy(svc)}rollback:\n  flag:\n    env: { name: FEATURE_FIX_ENABLED, value: "false" }\n`);
+    const { f } = await shipped(
+      (svc) => `${commandDeploy(svc)}rollback:\n  flag:\n    env: { name: FEATURE_FIX_ENABLED, value: "false" }\n`,
+    );
     expect(await f.svc.flag()).toBe("unset");
     const r = await f.cli(["rollback", "--strategy", "flag", "--reason", "turn the new check off"]);
     expect(r.code, r.stderr).toBe(0);
@@ -98,8 +104,12 @@ describe("firebreak rollback", () => {
   });
 
   it("flag: killed after the variable was set, the re-run asks instead of deploying production again", async () => {
-    const { f } = await shipped((svc) => `${commandDeploy(svc)}rollback:\n  flag:\n    env: { name: FEATURE_FIX_ENABLED, value: "false" }\n`);
-    const killed = await f.cli(["rollback", "--strategy", "flag", "--reason", "turn the new check off"], { FIREBREAK_CRASH_AT: "rollback.flag:v1.4.3:after-perform" });
+    const { f } = await shipped(
+      (svc) => `${commandDeploy(svc)}rollback:\n  flag:\n    env: { name: FEATURE_FIX_ENABLED, value: "false" }\n`,
+    );
+    const killed = await f.cli(["rollback", "--strategy", "flag", "--reason", "turn the new check off"], {
+      FIREBREAK_CRASH_AT: "rollback.flag:v1.4.3:after-perform",
+    });
     expect(killed.code).not.toBe(0);
     expect(await f.svc.flag()).toBe("false");
     const deploys = f.svc.deploys().length;

@@ -73,7 +73,11 @@ notify:
   });
 
   it("--no-verify deploys and stops there", async () => {
-    f = await makeShipFixture({ config: (svc) => commandDeploy(svc) + `verify:\n  baseUrl: { production: "http://127.0.0.1:${svc.port}" }\n  smoke:\n    - { name: version answers, url: /version }\n` });
+    f = await makeShipFixture({
+      config: (svc) =>
+        commandDeploy(svc) +
+        `verify:\n  baseUrl: { production: "http://127.0.0.1:${svc.port}" }\n  smoke:\n    - { name: version answers, url: /version }\n`,
+    });
     const r = await f.cli(["ship", "--no-verify"]);
     expect(r.code, r.stderr).toBe(0);
     expect(await kindsOf(f)).not.toContain("verify.production.verified");

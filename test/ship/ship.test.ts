@@ -55,7 +55,8 @@ describe("firebreak ship (git forge, command deployer)", () => {
   });
 });
 
-const gateOf = (r: { json(): any }) => Object.fromEntries(r.json().gate.items.map((i: { id: string; met: boolean; waived: boolean; command?: string }) => [i.id, i]));
+const gateOf = (r: { json(): any }) =>
+  Object.fromEntries(r.json().gate.items.map((i: { id: string; met: boolean; waived: boolean; command?: string }) => [i.id, i]));
 
 describe("the deploy gate", () => {
   it("P1: lists each unmet item with the command that meets it, and a real run changes nothing", async () => {
@@ -67,7 +68,10 @@ describe("the deploy gate", () => {
     expect(Object.keys(g)).toEqual(["pr", "approval", "ci-green", "staging-deployed", "staging-verified", "monitoring", "oncall-notified"]);
     expect(g["pr"].met && g["ci-green"].met).toBe(true);
     expect(g["approval"]).toMatchObject({ met: false, command: "firebreak approve --by <reviewer>" }); // no waiver at P1
-    expect(g["staging-deployed"]).toMatchObject({ met: false, command: "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging" });
+    expect(g["staging-deployed"]).toMatchObject({
+      met: false,
+      command: "add deploy.staging to .firebreak.yml, then: firebreak ship --to staging",
+    });
     expect(g["staging-verified"].met).toBe(false);
     expect(g["staging-verified"].command).toContain("firebreak verify --env staging");
     expect(g["oncall-notified"].command).toContain("firebreak confirm oncall-notified");
@@ -120,7 +124,10 @@ describe("the deploy gate", () => {
     expect(gateOf(after)["approval"]).toMatchObject({ met: true, waived: true });
     expect(after.json().tag).toBe("v1.4.3");
     const log = (await f.cli(["log", "--json"])).json();
-    expect(log.events.find((e: { kind: string }) => e.kind === "approval.waived")).toMatchObject({ actor: "tester", data: { by: "tester", reason: "active exploitation; Dana reviews after" } });
+    expect(log.events.find((e: { kind: string }) => e.kind === "approval.waived")).toMatchObject({
+      actor: "tester",
+      data: { by: "tester", reason: "active exploitation; Dana reviews after" },
+    });
     const s = (await f.cli(["status", "--json"])).json();
     expect(s.incident.data.waivers).toEqual([expect.objectContaining({ item: "approval", by: "tester" })]);
     expect(s.checklist.find((i: { id: string }) => i.id === "approval").state).toBe("waived");
@@ -144,13 +151,22 @@ describe("the deploy gate", () => {
 
     const blocked = await f.cli(["ship", "--dry-run", "--json"]);
     expect(blocked.json().env).toBe("production");
-    expect(Object.entries(gateOf(blocked)).filter(([, i]) => !(i as { met: boolean }).met).map(([id]) => id)).toEqual(["staging-verified"]);
+    expect(
+      Object.entries(gateOf(blocked))
+        .filter(([, i]) => !(i as { met: boolean }).met)
+        .map(([id]) => id),
+    ).toEqual(["staging-verified"]);
 
     // Verification on staging is another command's job; its event is what the gate reads.
     const { openStore } = await import("../../src/store/open-store.js");
     const store = await openStore({ sqlitePath: `${f.fx.work}/.git/firebreak/firebreak.db` });
     const inc = (await store.findByTicket("ENG-1234"))!;
-    await store.appendEvent(inc.id, { at: new Date().toISOString(), actor: "tester", kind: "verify.staging.verified", data: { summary: "smoke tests passed on staging" } });
+    await store.appendEvent(inc.id, {
+      at: new Date().toISOString(),
+      actor: "tester",
+      kind: "verify.staging.verified",
+      data: { summary: "smoke tests passed on staging" },
+    });
     await store.close();
 
     const prod = await f.cli(["ship", "--json"]);
@@ -170,7 +186,12 @@ describe("the deploy gate", () => {
       const { openStore } = await import("../../src/store/open-store.js");
       const store = await openStore({ sqlitePath: `${f!.fx.work}/.git/firebreak/firebreak.db` });
       const inc = (await store.findByTicket("ENG-1234"))!;
-      await store.appendEvent(inc.id, { at: new Date().toISOString(), actor: "tester", kind: "verify.staging.verified", data: { summary: "smoke tests passed on staging" } });
+      await store.appendEvent(inc.id, {
+        at: new Date().toISOString(),
+        actor: "tester",
+        kind: "verify.staging.verified",
+        data: { summary: "smoke tests passed on staging" },
+      });
       await store.close();
     };
     const first = f.fx.git("rev-parse", "HEAD");
@@ -244,12 +265,13 @@ describe("tags and hostile input", () => {
   });
 
   it("a hostile title only ever travels as data: tag message, merge message, deploy", async () => {
-    const title = 'Fix $(touch PWNED1) `touch PWNED2` "; touch PWNED3; echo \'';
+    const title = "Fix $(touch PWNED1) `touch PWNED2` \"; touch PWNED3; echo '";
     f = await makeShipFixture({ title });
     const r = await f.cli(["ship"]);
     expect(r.code, r.stderr).toBe(0);
     const { existsSync } = await import("node:fs");
-    for (const dir of [f.fx.work, f.fx.root, f.svc.dir]) for (const n of ["PWNED1", "PWNED2", "PWNED3"]) expect(existsSync(`${dir}/${n}`)).toBe(false);
+    for (const dir of [f.fx.work, f.fx.root, f.svc.dir])
+      for (const n of ["PWNED1", "PWNED2", "PWNED3"]) expect(existsSync(`${dir}/${n}`)).toBe(false);
     const cleaned = title.replace(/\s+/g, " ").trim();
     expect(gitIn(f.fx.origin, ["tag", "-l", "--format=%(contents:subject)", "v1.4.3"])).toBe(`Hotfix: ${cleaned} (ENG-1234)`);
     expect(await f.svc.version()).toBe("v1.4.3");

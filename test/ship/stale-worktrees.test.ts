@@ -39,7 +39,11 @@ describe("temporary worktrees left by a killed run", () => {
     const removed = await cleanStaleWorktrees(new Git(fx.work));
     expect(removed.sort()).toEqual([merge, release].sort());
     expect(existsSync(merge) || existsSync(release)).toBe(false);
-    const listed = fx.git("worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree ")).map((l) => l.slice(9));
+    const listed = fx
+      .git("worktree", "list", "--porcelain")
+      .split("\n")
+      .filter((l) => l.startsWith("worktree "))
+      .map((l) => l.slice(9));
     expect(listed).toHaveLength(3);
     expect(listed).toEqual(expect.arrayContaining([live, mine]));
   });

@@ -121,6 +121,12 @@ export function makeStandIns(root: string): StandIns {
     bin,
     dir,
     env: (tokenVar, token) => ({ PATH: `${bin}:${process.env.PATH}`, STANDIN_DIR: dir, STANDIN_TOKEN_VAR: tokenVar, [tokenVar]: token }),
-    calls: () => (existsSync(join(dir, "calls.jsonl")) ? readFileSync(join(dir, "calls.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []),
+    calls: () =>
+      existsSync(join(dir, "calls.jsonl"))
+        ? readFileSync(join(dir, "calls.jsonl"), "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [],
   };
 }

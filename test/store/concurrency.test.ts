@@ -61,7 +61,9 @@ describe.each(BACKENDS)("concurrent writers on $name", (factory) => {
     await handle?.cleanup();
   });
 
-  it(`${WRITERS} processes appending ${EACH} events each to one incident get one gapless, verified timeline`, { timeout: 120_000 }, async () => {
+  it(`${WRITERS} processes appending ${EACH} events each to one incident get one gapless, verified timeline`, {
+    timeout: 120_000,
+  }, async () => {
     const inc = await store.createIncident(newIncident(), event("incident.started"));
     // The first event is already there; the workers add the rest.
     workers = Array.from({ length: WRITERS }, (_, n) => startWorker(handle.options, inc.id, `writer-${n}`));

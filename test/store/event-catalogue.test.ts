@@ -23,10 +23,19 @@ describe.each(BACKENDS)("the store checks events on $name", (factory) => {
   it("refuses an unknown kind and data of the wrong shape, writing nothing", async () => {
     const inc = await store.createIncident(newIncident(), event("incident.started", { priority: "P1" }));
     const unknown = { at: "2025-03-04T09:21:00.000Z", actor: "Dana Lee", kind: "deploy.prod.finished", data: {} } as unknown as NewEvent;
-    await expect(store.appendEvent(inc.id, unknown)).rejects.toMatchObject({ code: "EVENT_INVALID", message: expect.stringContaining('"deploy.prod.finished" is not an event kind') });
-    await expect(store.appendEvent(inc.id, event("note", { text: 42 }))).rejects.toMatchObject({ code: "EVENT_INVALID", message: expect.stringContaining("data.text") });
+    await expect(store.appendEvent(inc.id, unknown)).rejects.toMatchObject({
+      code: "EVENT_INVALID",
+      message: expect.stringContaining('"deploy.prod.finished" is not an event kind'),
+    });
+    await expect(store.appendEvent(inc.id, event("note", { text: 42 }))).rejects.toMatchObject({
+      code: "EVENT_INVALID",
+      message: expect.stringContaining("data.text"),
+    });
     await expect(store.recordIntent(inc.id, "pr.open", {}, event("effect.intent", {}))).rejects.toMatchObject({ code: "EVENT_INVALID" });
-    await expect(store.updateIncident(inc.id, { status: "shipped" }, event("approval.waived", { by: "Dana" }))).rejects.toMatchObject({ code: "EVENT_INVALID", message: expect.stringContaining("data.reason") });
+    await expect(store.updateIncident(inc.id, { status: "shipped" }, event("approval.waived", { by: "Dana" }))).rejects.toMatchObject({
+      code: "EVENT_INVALID",
+      message: expect.stringContaining("data.reason"),
+    });
     // Nothing was written: not the event, not the effect, not the status.
     expect((await store.timeline(inc.id)).map((e) => e.kind)).toEqual(["incident.started"]);
     expect(await store.getEffect(inc.id, "pr.open")).toBeUndefined();
@@ -41,7 +50,13 @@ describe.each(BACKENDS)("the store checks events on $name", (factory) => {
     await store.appendEvent(inc.id, event("check.timed-out", { name: "test", durationMs: 600000 }));
     await store.appendEvent(inc.id, event("confirm.edge-cases", { note: "empty cart" }));
     const kinds = (await store.timeline(inc.id)).map((e) => e.kind);
-    expect(kinds).toEqual(["incident.started", "deploy.canary-eu.done", "verify.staging.regression", "check.timed-out", "confirm.edge-cases"]);
+    expect(kinds).toEqual([
+      "incident.started",
+      "deploy.canary-eu.done",
+      "verify.staging.regression",
+      "check.timed-out",
+      "confirm.edge-cases",
+    ]);
     expect((await store.timeline(inc.id))[1]!.data).toMatchObject({ extra: { kept: true } });
   });
 });
@@ -69,7 +84,10 @@ describe("the catalogue", () => {
   });
 
   it("says where the data is wrong", () => {
-    expect(validateEvent("review.approved", { note: "ok" })).toEqual({ kind: "review.approved", problem: expect.stringMatching(/^data\.by: /) });
+    expect(validateEvent("review.approved", { note: "ok" })).toEqual({
+      kind: "review.approved",
+      problem: expect.stringMatching(/^data\.by: /),
+    });
     expect(validateEvent("review.approved", { by: "Ana", note: null })).toBeNull();
   });
 });

@@ -6,7 +6,15 @@ function chain(n: number): TimelineEvent[] {
   const out: TimelineEvent[] = [];
   let prev = "";
   for (let seq = 1; seq <= n; seq++) {
-    const content = { incidentId: "inc_x", seq, at: `2025-01-01T00:00:0${seq}Z`, recordedAt: "2025-01-01T00:00:00Z", actor: "a", kind: "note", data: { seq } };
+    const content = {
+      incidentId: "inc_x",
+      seq,
+      at: `2025-01-01T00:00:0${seq}Z`,
+      recordedAt: "2025-01-01T00:00:00Z",
+      actor: "a",
+      kind: "note",
+      data: { seq },
+    };
     const hash = eventHash(prev, content);
     out.push({ ...content, prevHash: prev, hash });
     prev = hash;

@@ -41,9 +41,29 @@ describe.each(BACKENDS)("leases on $name", (factory) => {
   it("one holder at a time; the refused one learns who holds it; released leases come back with a higher token", async () => {
     const a = await store.acquireLeases(request("lk_aaaaaaaa"));
     expect(a.ok).toBe(true);
-    const b = await store.acquireLeases(request("lk_bbbbbbbb", { holder: { actor: "Sam", command: "rollback --strategy previous", ticket: "ENG-1234", host: "laptop-2", pid: 7 } }));
-    expect(b).toMatchObject({ ok: false, held: { id: "lk_aaaaaaaa", name: "incident-ENG-1234", actor: "Dana Lee", host: "laptop-1", pid: 4242, command: "ship --to production", since: "2026-12-05T10:00:00.000Z" } });
-    expect((await store.listLeases()).map((l) => [l.name, l.id])).toEqual([["env-production", "lk_aaaaaaaa"], ["incident-ENG-1234", "lk_aaaaaaaa"]].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)));
+    const b = await store.acquireLeases(
+      request("lk_bbbbbbbb", {
+        holder: { actor: "Sam", command: "rollback --strategy previous", ticket: "ENG-1234", host: "laptop-2", pid: 7 },
+      }),
+    );
+    expect(b).toMatchObject({
+      ok: false,
+      held: {
+        id: "lk_aaaaaaaa",
+        name: "incident-ENG-1234",
+        actor: "Dana Lee",
+        host: "laptop-1",
+        pid: 4242,
+        command: "ship --to production",
+        since: "2026-12-05T10:00:00.000Z",
+      },
+    });
+    expect((await store.listLeases()).map((l) => [l.name, l.id])).toEqual(
+      [
+        ["env-production", "lk_aaaaaaaa"],
+        ["incident-ENG-1234", "lk_aaaaaaaa"],
+      ].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)),
+    );
 
     const freed = await store.releaseLeases("lk_aaaaaaaa");
     expect(freed.map((l) => l.name).sort()).toEqual([...NAMES].sort());
@@ -65,7 +85,11 @@ describe.each(BACKENDS)("leases on $name", (factory) => {
     expect((await store.acquireLeases(request("lk_0000dead", { holder: { ...request("x").holder, pid: gone } }))).ok).toBe(true);
     for (let i = 0; i < 5; i++) others.push(await openStore(handle.options));
     const results = await Promise.all(
-      others.map((s, i) => s.acquireLeases(request(`lk_0000000${i}`, { holder: { ...request("x").holder, pid: 1000 + i }, canTakeOver: (held) => held.pid === gone }))),
+      others.map((s, i) =>
+        s.acquireLeases(
+          request(`lk_0000000${i}`, { holder: { ...request("x").holder, pid: 1000 + i }, canTakeOver: (held) => held.pid === gone }),
+        ),
+      ),
     );
     const winners = results.filter((r) => r.ok);
     expect(winners).toHaveLength(1);
@@ -84,23 +108,35 @@ describe.each(BACKENDS)("leases on $name", (factory) => {
 
     const second = await store.acquireLeases(request("lk_bbbbbbbb", { canTakeOver: () => true }));
     expect(second.ok).toBe(true);
-    const refused = await store.recordIntent(inc.id, "deploy.production:v1.4.3", {}, event("effect.intent", { key: "deploy.production:v1.4.3" }), fence).catch((e: unknown) => e);
+    const refused = await store
+      .recordIntent(inc.id, "deploy.production:v1.4.3", {}, event("effect.intent", { key: "deploy.production:v1.4.3" }), fence)
+      .catch((e: unknown) => e);
     expect(isFirebreakError(refused) && refused.code).toBe("LEASE_LOST");
-    const notCleared = await store.clearIntent(inc.id, "release.tag:v1.4.3", event("effect.retry", { key: "release.tag:v1.4.3" }), fence).catch((e: unknown) => e);
+    const notCleared = await store
+      .clearIntent(inc.id, "release.tag:v1.4.3", event("effect.retry", { key: "release.tag:v1.4.3" }), fence)
+      .catch((e: unknown) => e);
     expect(isFirebreakError(notCleared) && notCleared.code).toBe("LEASE_LOST");
     expect(await store.getEffect(inc.id, "deploy.production:v1.4.3")).toBeUndefined();
     expect((await store.getEffect(inc.id, "release.tag:v1.4.3"))?.state).toBe("intent");
     expect(await store.renewLeases("lk_aaaaaaaa", first.token, "2026-12-05T10:05:00.000Z")).toBe(false);
 
     if (!second.ok) throw new Error("not acquired");
-    await store.recordIntent(inc.id, "deploy.production:v1.4.3", {}, event("effect.intent", { key: "deploy.production:v1.4.3" }), { token: second.token, names: NAMES });
+    await store.recordIntent(inc.id, "deploy.production:v1.4.3", {}, event("effect.intent", { key: "deploy.production:v1.4.3" }), {
+      token: second.token,
+      names: NAMES,
+    });
     expect(await store.renewLeases("lk_bbbbbbbb", second.token, "2026-12-05T10:05:00.000Z")).toBe(true);
   });
 
   it("the deploy running under a lease and in an intent is on the record", async () => {
     const inc = await store.createIncident(newIncident(), event("incident.started"));
     expect((await store.acquireLeases(request("lk_aaaaaaaa"))).ok).toBe(true);
-    await store.recordIntent(inc.id, "deploy.production:v1.4.3", { env: "production" }, event("effect.intent", { key: "deploy.production:v1.4.3" }));
+    await store.recordIntent(
+      inc.id,
+      "deploy.production:v1.4.3",
+      { env: "production" },
+      event("effect.intent", { key: "deploy.production:v1.4.3" }),
+    );
     const mark = { pgid: 31337, host: "laptop-1", log: "/tmp/x.log", spool: "/tmp/x.log.out", startedAt: "2026-12-05T10:00:01.000Z" };
     await store.annotateIntent(inc.id, "deploy.production:v1.4.3", { deploy: mark });
     await store.markLeaseDeploy("lk_aaaaaaaa", mark);

@@ -83,7 +83,11 @@ describe.each(BACKENDS)("migrations on $name", (factory) => {
 
   it("refuses a database written by a newer firebreak", async () => {
     await (await openStore(handle.options)).close();
-    await handle.exec("insert into firebreak_migrations (version, name, applied_at) values (?, ?, ?)", [LATEST_VERSION + 1, "future", "2030-01-01T00:00:00Z"]);
+    await handle.exec("insert into firebreak_migrations (version, name, applied_at) values (?, ?, ?)", [
+      LATEST_VERSION + 1,
+      "future",
+      "2030-01-01T00:00:00Z",
+    ]);
     await expect(openStore(handle.options)).rejects.toMatchObject({ code: "STORE_TOO_NEW" });
   });
 });

@@ -116,7 +116,12 @@ describe.each(BACKENDS)("store on $name", (factory) => {
 
     // A chat message whose outcome cannot be checked, then proved never sent and forgotten.
     await store.recordIntent(inc.id, "notify.chat", { text: "hi" }, event("effect.intent", { key: "notify.chat" }));
-    const maybe = await store.recordOutcome(inc.id, "notify.chat", { state: "possibly-done", result: null }, event("effect.possibly-done", { key: "notify.chat" }));
+    const maybe = await store.recordOutcome(
+      inc.id,
+      "notify.chat",
+      { state: "possibly-done", result: null },
+      event("effect.possibly-done", { key: "notify.chat" }),
+    );
     expect(maybe.state).toBe("possibly-done");
     expect((await store.listEffects(inc.id)).map((e) => [e.key, e.state])).toEqual([
       [key, "done"],
@@ -142,7 +147,9 @@ describe.each(BACKENDS)("store on $name", (factory) => {
   it("refuses a second intent for the same key and leaves the journal and timeline as they were", async () => {
     const inc = await store.createIncident(newIncident(), event("incident.started"));
     const first = await store.recordIntent(inc.id, "pr.open", { head: "a" }, event("effect.intent", { key: "pr.open" }));
-    const err = await store.recordIntent(inc.id, "pr.open", { head: "b" }, event("effect.intent", { key: "pr.open" })).catch((e: unknown) => e);
+    const err = await store
+      .recordIntent(inc.id, "pr.open", { head: "b" }, event("effect.intent", { key: "pr.open" }))
+      .catch((e: unknown) => e);
     expect(isFirebreakError(err)).toBe(true);
     expect(err).toMatchObject({ code: "EFFECT_EXISTS" });
     expect((err as Error).message).toContain("pr.open");
@@ -152,12 +159,21 @@ describe.each(BACKENDS)("store on $name", (factory) => {
 
   it("refuses outcomes for unknown effects and forgetting a done one", async () => {
     const inc = await store.createIncident(newIncident(), event("incident.started"));
-    await expect(store.recordOutcome(inc.id, "tag.push", { state: "done", result: {} }, event("release.tagged", { key: "tag.push", tag: "v1" }))).rejects.toMatchObject({
+    await expect(
+      store.recordOutcome(inc.id, "tag.push", { state: "done", result: {} }, event("release.tagged", { key: "tag.push", tag: "v1" })),
+    ).rejects.toMatchObject({
       code: "EFFECT_UNKNOWN",
     });
     await store.recordIntent(inc.id, "tag.push", {}, event("effect.intent", { key: "tag.push" }));
-    await store.recordOutcome(inc.id, "tag.push", { state: "done", result: { tag: "v1" } }, event("release.tagged", { key: "tag.push", tag: "v1" }));
-    await expect(store.clearIntent(inc.id, "tag.push", event("effect.retry", { key: "tag.push" }))).rejects.toMatchObject({ code: "EFFECT_DONE" });
+    await store.recordOutcome(
+      inc.id,
+      "tag.push",
+      { state: "done", result: { tag: "v1" } },
+      event("release.tagged", { key: "tag.push", tag: "v1" }),
+    );
+    await expect(store.clearIntent(inc.id, "tag.push", event("effect.retry", { key: "tag.push" }))).rejects.toMatchObject({
+      code: "EFFECT_DONE",
+    });
     expect((await store.getEffect(inc.id, "tag.push"))?.result).toEqual({ tag: "v1" });
     expect(await store.timeline(inc.id)).toHaveLength(3);
   });

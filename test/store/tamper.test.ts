@@ -30,7 +30,11 @@ describe.each(BACKENDS)("timeline tamper evidence on $name", (factory) => {
   });
 
   it("names an edited row", async () => {
-    await handle.exec("update timeline_events set data = ? where incident_id = ? and seq = ?", ['{"text":"nothing happened","n":4}', id, 4]);
+    await handle.exec("update timeline_events set data = ? where incident_id = ? and seq = ?", [
+      '{"text":"nothing happened","n":4}',
+      id,
+      4,
+    ]);
     expect(await store.verifyTimeline(id)).toMatchObject({ ok: false, problem: { seq: 4, reason: "edited" } });
   });
 
@@ -72,7 +76,15 @@ describe.each(BACKENDS)("timeline tamper evidence on $name", (factory) => {
     }
     // A forger who knows the hash scheme makes a self-consistent row linked to seq 3.
     const { eventHash } = await import("../../src/store/hash-chain.js");
-    const forged = { incidentId: id, seq: 4, at: "2025-03-04T09:21:00Z", recordedAt: "2025-03-04T09:21:00Z", actor: "Mallory", kind: "note", data: {} };
+    const forged = {
+      incidentId: id,
+      seq: 4,
+      at: "2025-03-04T09:21:00Z",
+      recordedAt: "2025-03-04T09:21:00Z",
+      actor: "Mallory",
+      kind: "note",
+      data: {},
+    };
     const hash = eventHash(tl[2]!.hash, forged);
     await handle.exec(
       "insert into timeline_events (incident_id, seq, at, recorded_at, actor, kind, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

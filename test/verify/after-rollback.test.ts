@@ -12,7 +12,11 @@ afterEach(() => {
 
 describe("verify after a rollback", () => {
   it("records the rolled-back version's health and leaves the incident rolled back", async () => {
-    f = await makeShipFixture({ config: (svc) => commandDeploy(svc) + `verify:\n  baseUrl: { production: "http://127.0.0.1:${svc.port}" }\n  smoke:\n    - { name: version answers, url: /version }\n` });
+    f = await makeShipFixture({
+      config: (svc) =>
+        commandDeploy(svc) +
+        `verify:\n  baseUrl: { production: "http://127.0.0.1:${svc.port}" }\n  smoke:\n    - { name: version answers, url: /version }\n`,
+    });
     expect((await f.cli(["ship", "--no-verify"])).code).toBe(0);
     const rb = await f.cli(["rollback", "--strategy", "previous", "--reason", "bad responses up"]);
     expect(rb.code, rb.stderr).toBe(0);

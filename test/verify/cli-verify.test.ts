@@ -35,7 +35,8 @@ async function startIncident(priority = "P1") {
   expect(r.code, r.stderr).toBe(0);
 }
 
-const log = async () => (await firebreak(fx.work, ["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
+const log = async () =>
+  (await firebreak(fx.work, ["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
 
 beforeEach(async () => {
   fx = makeRepo();
@@ -86,7 +87,9 @@ describe("firebreak verify", () => {
     expect((verdict.data.figures as string[])[1]).toMatch(/^slow requests .* p99 \d+ ms → \d+ ms$/);
     expect(status.checklist.find((i: { id: string }) => i.id === "verified").state).toBe("done");
     // The smoke test's token is nowhere: not in the output, not on the record.
-    expect(r.stdout + r.stderr + cap.stdout + cap.stderr + JSON.stringify(events) + JSON.stringify(status)).not.toContain("expired-token-never-printed");
+    expect(r.stdout + r.stderr + cap.stdout + cap.stderr + JSON.stringify(events) + JSON.stringify(status)).not.toContain(
+      "expired-token-never-printed",
+    );
   });
 
   it("calls a failing deploy a regression, exits 5 and prints the rollback command", async () => {
@@ -110,7 +113,10 @@ describe("firebreak verify", () => {
   it("a failed smoke test is a regression before any metric is watched, and --json says so", async () => {
     configure();
     await startIncident();
-    const r = await firebreak(fx.work, ["verify", "--json", "--no-rollback"], { env: { EXPIRED_BEARER: "Bearer good-token-1234567" }, timeoutMs: 60_000 });
+    const r = await firebreak(fx.work, ["verify", "--json", "--no-rollback"], {
+      env: { EXPIRED_BEARER: "Bearer good-token-1234567" },
+      timeoutMs: 60_000,
+    });
     expect(r.code).toBe(5);
     const out = r.json();
     expect(out).toMatchObject({ outcome: "regression", rollback: "disabled", metrics: [] });
@@ -159,7 +165,11 @@ describe("firebreak verify", () => {
     await startIncident();
     expect((await firebreak(fx.work, ["verify", "--capture-baseline"], { env })).code).toBe(0);
     app.restart();
-    const child = spawn(process.execPath, [CLI, "verify", "--window", "60s"], { cwd: fx.work, env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "verify", "--window", "60s"], {
+      cwd: fx.work,
+      env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
@@ -234,7 +244,9 @@ describe("firebreak verify", () => {
     expect((await firebreak(fx.work, ["verify", "--capture-baseline"], { env })).code).toBe(0);
     const r = await firebreak(fx.work, ["verify", "--window", "6s"], { env, timeoutMs: 60_000 });
     expect(r.code, r.stdout + r.stderr).toBe(5);
-    expect(r.stderr).toMatch(/error rate: cannot catch ×2 within the 6 s window \(traffic is too low for any test to tell\); .*expect "inconclusive"/);
+    expect(r.stderr).toMatch(
+      /error rate: cannot catch ×2 within the 6 s window \(traffic is too low for any test to tell\); .*expect "inconclusive"/,
+    );
     expect(r.stdout).toContain("Inconclusive on ENG-1234 on production");
     expect(r.stdout).toContain("Next: keep watching: firebreak verify --window 60m");
     const status = (await firebreak(fx.work, ["status", "--json"])).json();
@@ -244,27 +256,33 @@ describe("firebreak verify", () => {
   it("stops early when no metric can be read: inconclusive on the record, the last error masked, the source and the command to run", async () => {
     const STATS_TOKEN = "Bearer stats-token-never-printed-5521";
     // A window of an hour: only the run of failed reads can end this in time.
-    fx.commit("chore: firebreak config", { ".firebreak.yml": `verify:
+    fx.commit("chore: firebreak config", {
+      ".firebreak.yml": `verify:
   baseUrl: { production: "${app.url}" }
   warmupSeconds: 0
   intervalSeconds: 0.2
   windowMinutes: 60
   metrics:
     - { name: queue failures, source: json, url: /stats, headers: { Authorization: env:STATS_TOKEN }, bad: $.jobs.failed, total: $.jobs.done, baseline: { fraction: 0.01 } }
-` });
+`,
+    });
     fx.git("push", "-q", "origin", "main");
     await startIncident();
     app.state.metricsDown = true;
     const r = await firebreak(fx.work, ["verify"], { env: { STATS_TOKEN }, timeoutMs: 60_000 });
     expect(r.code, r.stdout + r.stderr).toBe(5);
-    expect(r.stdout).toContain("Inconclusive on ENG-1234 on production: verify stopped before the window ended, because every metric's last 8 reads failed.");
+    expect(r.stdout).toContain(
+      "Inconclusive on ENG-1234 on production: verify stopped before the window ended, because every metric's last 8 reads failed.",
+    );
     expect(r.stdout).toContain(`queue failures (verify.metrics[0], ${app.url}/stats): HTTP 503`);
     expect(r.stdout).toContain(`Next: check that ${app.url}/stats answers (curl ${app.url}/stats), then: firebreak verify --window 60m`);
     const status = (await firebreak(fx.work, ["status", "--json"])).json();
     expect(status.incident.status).not.toBe("verified");
     expect(status.incident.data.verification.production).toMatchObject({ outcome: "inconclusive", unreadable: { failedReads: 8 } });
     const verdict = (await log()).find((e) => e.kind === "verify.production.inconclusive")!;
-    expect(verdict.data.summary).toMatch(/^production: inconclusive: stopped .* after the deploy, before the window ended, because every metric's last 8 reads failed \(queue failures: HTTP 503/);
+    expect(verdict.data.summary).toMatch(
+      /^production: inconclusive: stopped .* after the deploy, before the window ended, because every metric's last 8 reads failed \(queue failures: HTTP 503/,
+    );
     // The gateway echoed the token into its error: masked in the output and on the record.
     expect(JSON.stringify(verdict)).toContain("HTTP 503");
     expect(r.stdout + r.stderr + JSON.stringify(status) + JSON.stringify(await log())).not.toContain("stats-token-never-printed");

@@ -18,7 +18,17 @@ const problems = (yml: string): string[] => {
 
 describe("verify config", () => {
   it("defaults: α = β = 1%, 60 s warm-up, 30 min window, 2× regression, no rollback by itself", () => {
-    expect(DEFAULT_CONFIG.verify).toMatchObject({ alpha: 0.01, beta: 0.01, warmupSeconds: 60, windowMinutes: 30, regressionRatio: 2, tolerance: 1, smoke: [], metrics: [], autoRollback: {} });
+    expect(DEFAULT_CONFIG.verify).toMatchObject({
+      alpha: 0.01,
+      beta: 0.01,
+      warmupSeconds: 60,
+      windowMinutes: 30,
+      regressionRatio: 2,
+      tolerance: 1,
+      smoke: [],
+      metrics: [],
+      autoRollback: {},
+    });
   });
 
   it("reads smoke tests and every source kind, with secrets as env: references", () => {
@@ -33,7 +43,13 @@ describe("verify config", () => {
     - { name: sentry, source: sentry, org: acme, project: api }
     - { name: jobs, source: json, url: /stats, good: $.ok, total: $.all, direction: lower-is-worse }
 `);
-    expect(config.verify.smoke[0]).toMatchObject({ method: "GET", expectStatus: 401, timeoutMs: 5000, retries: 0, headers: { Authorization: "env:EXPIRED_TOKEN" } });
+    expect(config.verify.smoke[0]).toMatchObject({
+      method: "GET",
+      expectStatus: 401,
+      timeoutMs: 5000,
+      retries: 0,
+      headers: { Authorization: "env:EXPIRED_TOKEN" },
+    });
     expect(config.verify.metrics.map((m) => m.source)).toEqual(["prometheus", "scrape", "sentry", "json"]);
     expect(config.verify.metrics[2]).toMatchObject({ url: "https://sentry.io", token: "env:SENTRY_AUTH_TOKEN" });
     expect(config.verify.autoRollback).toEqual({ P0: true });

@@ -24,13 +24,47 @@ const incident = (data: Record<string, unknown>, status: Incident["status"] = "s
   data,
 });
 
-const event = (kind: string, at: string, data: Record<string, unknown> = {}): TimelineEvent => ({ incidentId: "inc_1", seq: 1, at, recordedAt: at, actor: "tester", kind, data, prevHash: "", hash: "" });
+const event = (kind: string, at: string, data: Record<string, unknown> = {}): TimelineEvent => ({
+  incidentId: "inc_1",
+  seq: 1,
+  at,
+  recordedAt: at,
+  actor: "tester",
+  kind,
+  data,
+  prevHash: "",
+  hash: "",
+});
 
 describe("the one reader of data.deploys", () => {
   const shapes: Array<[string, Record<string, unknown>]> = [
-    ["keyed by environment (what ship writes)", { deploys: { production: [{ env: "production", version: "v1.4.3", at: "2026-11-27T11:00:00Z", purpose: "release" }], staging: [{ version: "s1", at: "2026-11-27T10:30:00Z" }] } }],
-    ["a plain list with environment and finishedAt", { deploys: [{ environment: "production", tag: "v1.4.3", finishedAt: "2026-11-27T11:00:00Z" }, { env: "staging", sha: "abc", doneAt: "2026-11-27T10:30:00Z" }] }],
-    ["one deploy per environment with deployedAt", { deploys: { production: { version: "v1.4.3", deployedAt: "2026-11-27T11:00:00Z" }, staging: { version: "s1", deployedAt: "2026-11-27T10:30:00Z" } } }],
+    [
+      "keyed by environment (what ship writes)",
+      {
+        deploys: {
+          production: [{ env: "production", version: "v1.4.3", at: "2026-11-27T11:00:00Z", purpose: "release" }],
+          staging: [{ version: "s1", at: "2026-11-27T10:30:00Z" }],
+        },
+      },
+    ],
+    [
+      "a plain list with environment and finishedAt",
+      {
+        deploys: [
+          { environment: "production", tag: "v1.4.3", finishedAt: "2026-11-27T11:00:00Z" },
+          { env: "staging", sha: "abc", doneAt: "2026-11-27T10:30:00Z" },
+        ],
+      },
+    ],
+    [
+      "one deploy per environment with deployedAt",
+      {
+        deploys: {
+          production: { version: "v1.4.3", deployedAt: "2026-11-27T11:00:00Z" },
+          staging: { version: "s1", deployedAt: "2026-11-27T10:30:00Z" },
+        },
+      },
+    ],
   ];
   for (const [name, data] of shapes)
     it(`${name}: verify's deploy time and the review's deploys agree`, () => {
@@ -44,7 +78,9 @@ describe("the one reader of data.deploys", () => {
 
   it("without data.deploys, the deploy.<env>.done events", () => {
     const events = [event("deploy.production.done", "2026-11-27T11:05:00.000Z", { version: "v1.4.3" })];
-    expect(readDeploys(incident({}), events)).toEqual([{ env: "production", at: "2026-11-27T11:05:00.000Z", what: "v1.4.3", state: "done" }]);
+    expect(readDeploys(incident({}), events)).toEqual([
+      { env: "production", at: "2026-11-27T11:05:00.000Z", what: "v1.4.3", state: "done" },
+    ]);
     expect(deployTimeOf(incident({}), events, "production")?.toISOString()).toBe("2026-11-27T11:05:00.000Z");
   });
 
@@ -68,7 +104,9 @@ describe("a rollback is what production runs", () => {
   it("when the incident is rolled back (a feature flag leaves no deploy), and verify counts from the rollback", () => {
     const inc = incident({ deploys: { production: [release] } }, "rolled-back");
     expect(rollbackIsLive(inc, [])).toBe(true);
-    expect(deployTimeOf(inc, [event("rollback.done", "2026-11-27T11:30:00.000Z")], "production")?.toISOString()).toBe("2026-11-27T11:30:00.000Z");
+    expect(deployTimeOf(inc, [event("rollback.done", "2026-11-27T11:30:00.000Z")], "production")?.toISOString()).toBe(
+      "2026-11-27T11:30:00.000Z",
+    );
   });
 
   it("not once a new release is deployed after it", () => {

@@ -20,7 +20,8 @@ describe("the gate's watch item", () => {
 
     // pr started sampling production in the background; the gate reads what it has so far.
     const readings = join(f.fx.work, ".git", "firebreak", "sampler", "production.jsonl");
-    for (let i = 0; i < 200 && !(existsSync(readings) && readFileSync(readings, "utf8").split("\n").filter(Boolean).length >= 3); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && !(existsSync(readings) && readFileSync(readings, "utf8").split("\n").filter(Boolean).length >= 3); i++)
+      await new Promise((r) => setTimeout(r, 100));
     const dry = await f.cli(["ship", "--dry-run", "--json"]);
     expect(gateOf(dry)["watch"]).toMatchObject({ met: false, command: 'firebreak waive watch --reason "<why>"' });
     expect(gateOf(dry)["watch"].detail).toContain("cannot catch ×2 within the 1 min window (traffic is too low for any test to tell)");

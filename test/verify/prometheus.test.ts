@@ -42,7 +42,9 @@ async function query(q: string): Promise<Array<{ value: [number, string] }>> {
 beforeAll(async () => {
   const found = spawnSync("prometheus", ["--version"], { encoding: "utf8" });
   if (found.error)
-    throw new Error(`prometheus is not on PATH (${found.error.message}). Install Debian's package: apt-get install -y --no-install-recommends prometheus (CI's .ci/run does).`);
+    throw new Error(
+      `prometheus is not on PATH (${found.error.message}). Install Debian's package: apt-get install -y --no-install-recommends prometheus (CI's .ci/run does).`,
+    );
   app = await startApp({ rate: 2000, errorFraction: 0.01 });
   dir = mkdtempSync(join(tmpdir(), "firebreak-prom-"));
   const port = await freePort();
@@ -56,7 +58,16 @@ scrape_configs:
     static_configs: [{ targets: ["127.0.0.1:${app.port}"] }]
 `,
   );
-  prom = spawn("prometheus", [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], { stdio: ["ignore", "ignore", "pipe"] });
+  prom = spawn(
+    "prometheus",
+    [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let log = "";
   prom.stderr!.on("data", (b: Buffer) => (log = (log + b.toString()).slice(-4000)));
   // Ready once it has scraped the service for the baseline window (8 s of 1 s scrapes).
@@ -111,7 +122,12 @@ async function verifyNow(): Promise<{ outcome: string; rolledBack: string[]; sum
   try {
     const incident = await resolveIncident(a);
     const rolledBack: string[] = [];
-    const r = await verifyDeploy(a, incident, { env: "production", since: a.clock.now(), keepWatching: false, onRegression: async (reason) => void rolledBack.push(reason) });
+    const r = await verifyDeploy(a, incident, {
+      env: "production",
+      since: a.clock.now(),
+      keepWatching: false,
+      onRegression: async (reason) => void rolledBack.push(reason),
+    });
     return { outcome: r.outcome, rolledBack, summary: r.summary, baselineFrom: r.metrics.map((m) => m.baselineFrom) };
   } finally {
     await a.close();

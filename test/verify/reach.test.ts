@@ -35,7 +35,12 @@ describe("what the watch can see, said before the deploy", () => {
     for (let i = 0; i < runs; i++) {
       const rng = createRng(runSeed(77, i));
       const buckets = baselineBuckets(rng, spec(), 1800);
-      const baseline = { bad: buckets.reduce((a, b) => a + b.bad, 0), total: buckets.reduce((a, b) => a + b.total, 0), seconds: 1800, dispersion: estimateDispersion(buckets) };
+      const baseline = {
+        bad: buckets.reduce((a, b) => a + b.bad, 0),
+        total: buckets.reduce((a, b) => a + b.total, 0),
+        seconds: 1800,
+        dispersion: estimateDispersion(buckets),
+      };
       const d = createDecider({ baseline });
       let o: Outcome = "pending";
       for (const s of deployStream(rng, spec())) {
@@ -48,7 +53,8 @@ describe("what the watch can see, said before the deploy", () => {
   });
 
   it("matches the decision's warm-up: inside it only a change beyond the allowance is caught", () => {
-    const model = (warmupAllowance?: number) => decisionModel({ baseline: expectedBaseline(1800), ...(warmupAllowance ? { warmupAllowance } : {}) });
+    const model = (warmupAllowance?: number) =>
+      decisionModel({ baseline: expectedBaseline(1800), ...(warmupAllowance ? { warmupAllowance } : {}) });
     expect(expectedPath(model(), 50, 10, 1.645).rollbackSeconds).toBeLessThan(60);
     expect(expectedPath(model(20), 50, 10, 1.645).rollbackSeconds).toBeGreaterThan(60);
     expect(expectedPath(model(), 50, 2, 1.645).rollbackSeconds).toBeGreaterThan(60);

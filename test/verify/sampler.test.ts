@@ -35,7 +35,9 @@ async function until(ok: () => boolean, what: string, ms = 20_000): Promise<void
 }
 const readings = (f: ShipFixture) => {
   try {
-    return readFileSync(join(samplerDir(f), "production.jsonl"), "utf8").split("\n").filter(Boolean).length;
+    return readFileSync(join(samplerDir(f), "production.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean).length;
   } catch {
     return 0;
   }

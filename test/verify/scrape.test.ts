@@ -108,7 +108,13 @@ describe("the scrape source on a live /metrics page", () => {
 
   it("reads the page twice and counts what happened between, and fails a read while the page is down", async () => {
     app = await startApp({ rate: 1000, errorFraction: 0.1 });
-    const m = ConfigSchema.parse({ verify: { metrics: [{ name: "errors", source: "scrape", url: "/metrics", bad: 'app_requests_total{status="500"}', total: "app_requests_total" }] } }).verify.metrics[0]!;
+    const m = ConfigSchema.parse({
+      verify: {
+        metrics: [
+          { name: "errors", source: "scrape", url: "/metrics", bad: 'app_requests_total{status="500"}', total: "app_requests_total" },
+        ],
+      },
+    }).verify.metrics[0]!;
     if (m.source !== "scrape") throw new Error("unreachable");
     const src = createScrapeSource(m, `${app.url}/metrics`, {}, "verify.metrics[0]");
     const first = await src.read();
@@ -129,12 +135,27 @@ describe("the watch on a scrape source", () => {
   it("still decides when scrapes go missing and the service restarts in the middle", async () => {
     const { watch } = await import("../../src/verify/watch.js");
     app = await startApp({ rate: 2000, errorFraction: 0.01 });
-    const m = ConfigSchema.parse({ verify: { metrics: [{ name: "errors", source: "scrape", url: "/metrics", bad: "app_errors_total", total: "app_request_duration_seconds_count" }] } }).verify.metrics[0]!;
+    const m = ConfigSchema.parse({
+      verify: {
+        metrics: [
+          { name: "errors", source: "scrape", url: "/metrics", bad: "app_errors_total", total: "app_request_duration_seconds_count" },
+        ],
+      },
+    }).verify.metrics[0]!;
     if (m.source !== "scrape") throw new Error("unreachable");
     const src = createScrapeSource(m, `${app.url}/metrics`, {}, "verify.metrics[0]");
     let ticks = 0;
     const r = await watch({
-      settings: { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 60, intervalSeconds: 0.25, keepWatching: false },
+      settings: {
+        alpha: 0.01,
+        beta: 0.01,
+        tolerance: 1,
+        regressionRatio: 2,
+        warmupSeconds: 0,
+        windowSeconds: 60,
+        intervalSeconds: 0.25,
+        keepWatching: false,
+      },
       metrics: [{ name: "errors", source: src, baseline: { bad: 300, total: 30_000, seconds: 15, dispersion: 1, how: "captured" } }],
       deployAt: new Date(),
       onTick: () => {
@@ -162,21 +183,39 @@ describe("the watch on a source that stays down", () => {
   it("stops after a run of failed reads instead of waiting out the window: inconclusive, with the last error", async () => {
     const { watch, MAX_FAILED_READS_IN_A_ROW } = await import("../../src/verify/watch.js");
     app = await startApp({ rate: 2000, errorFraction: 0.01 });
-    const m = ConfigSchema.parse({ verify: { metrics: [{ name: "errors", source: "scrape", url: "/metrics", bad: "app_errors_total", total: "app_request_duration_seconds_count" }] } }).verify.metrics[0]!;
+    const m = ConfigSchema.parse({
+      verify: {
+        metrics: [
+          { name: "errors", source: "scrape", url: "/metrics", bad: "app_errors_total", total: "app_request_duration_seconds_count" },
+        ],
+      },
+    }).verify.metrics[0]!;
     if (m.source !== "scrape") throw new Error("unreachable");
     const src = createScrapeSource(m, `${app.url}/metrics`, {}, "verify.metrics[0]");
     app.state.metricsDown = true;
     let ticks = 0;
     const run = watch({
       // A window of an hour: only the run of failures can end this in time.
-      settings: { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 3600, intervalSeconds: 0.05, keepWatching: false },
+      settings: {
+        alpha: 0.01,
+        beta: 0.01,
+        tolerance: 1,
+        regressionRatio: 2,
+        warmupSeconds: 0,
+        windowSeconds: 3600,
+        intervalSeconds: 0.05,
+        keepWatching: false,
+      },
       metrics: [{ name: "errors", source: src, baseline: { bad: 300, total: 30_000, seconds: 15, dispersion: 1, how: "captured" } }],
       deployAt: new Date(),
       onTick: () => void ticks++,
     });
     const r = await run;
     expect(r.outcome).toBe("inconclusive");
-    expect(r.unreadable).toEqual({ failedReads: MAX_FAILED_READS_IN_A_ROW, errors: [{ name: "errors", error: expect.stringContaining("HTTP 503") }] });
+    expect(r.unreadable).toEqual({
+      failedReads: MAX_FAILED_READS_IN_A_ROW,
+      errors: [{ name: "errors", error: expect.stringContaining("HTTP 503") }],
+    });
     expect(r.view.metrics[0]!.missedReads).toBe(MAX_FAILED_READS_IN_A_ROW);
     expect(ticks).toBeLessThanOrEqual(MAX_FAILED_READS_IN_A_ROW + 2);
   });

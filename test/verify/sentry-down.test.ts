@@ -41,6 +41,9 @@ describe("verify with Sentry answering 500", () => {
     expect(r.stdout).toMatch(/Next: check that .* answers/);
     expect(hits).toBeGreaterThan(0);
     const status = (await firebreak(fx.work, ["status", "--json"])).json();
-    expect(status.incident.data.verification.production).toMatchObject({ outcome: "inconclusive", unreadable: { failedReads: expect.any(Number) } });
+    expect(status.incident.data.verification.production).toMatchObject({
+      outcome: "inconclusive",
+      unreadable: { failedReads: expect.any(Number) },
+    });
   });
 });

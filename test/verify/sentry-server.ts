@@ -78,14 +78,27 @@ export async function startSentry(token: string, org = "acme"): Promise<FakeSent
             return true;
           }),
       ).length;
-      return send(res, 200, { data: [{ "count()": n }], meta: { fields: { "count()": "integer" }, units: { "count()": null }, isMetricsData: false, dataset: q.get("dataset") ?? "discover" } });
+      return send(res, 200, {
+        data: [{ "count()": n }],
+        meta: {
+          fields: { "count()": "integer" },
+          units: { "count()": null },
+          isMetricsData: false,
+          dataset: q.get("dataset") ?? "discover",
+        },
+      });
     }
     m = /^\/api\/0\/(?:organizations\/([^/]+)|projects\/([^/]+)\/([^/]+))\/issues\/$/.exec(url.pathname);
     if (m) {
       if ((m[1] ?? m[2]) !== org) return send(res, 404, { detail: "The requested resource does not exist" });
       const query = q.get("query") ?? "is:unresolved";
       const since = /firstSeen:>=?(\S+)/.exec(query)?.[1];
-      const list = fake.issues.filter((i) => (!m![3] || i.project.slug === m![3]) && (!since || Date.parse(i.firstSeen) >= Date.parse(since)) && (!query.includes("is:unresolved") || i.status === "unresolved"));
+      const list = fake.issues.filter(
+        (i) =>
+          (!m![3] || i.project.slug === m![3]) &&
+          (!since || Date.parse(i.firstSeen) >= Date.parse(since)) &&
+          (!query.includes("is:unresolved") || i.status === "unresolved"),
+      );
       return send(res, 200, list);
     }
     send(res, 404, { detail: "The requested resource does not exist" });

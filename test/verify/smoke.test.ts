@@ -13,15 +13,32 @@ beforeAll(async () => {
 afterAll(async () => app.close());
 
 const smokeConfig = (smoke: unknown[]) => ConfigSchema.parse({ verify: { baseUrl: { production: app.url }, smoke } }).verify.smoke;
-const run = (smoke: unknown[], env: Record<string, string> = {}) => runSmokeTests(smokeConfig(smoke), { env: "production", baseUrl: app.url, processEnv: env });
+const run = (smoke: unknown[], env: Record<string, string> = {}) =>
+  runSmokeTests(smokeConfig(smoke), { env: "production", baseUrl: app.url, processEnv: env });
 
 describe("smoke tests", () => {
   it("an expired token must get 401; a good one 200 with the user in the JSON", async () => {
     const results = await run(
       [
-        { name: "expired token refused", url: "/profile", headers: { Authorization: "env:EXPIRED_BEARER" }, expectStatus: 401, expectBody: "expired" },
-        { name: "valid token accepted", url: "/profile", headers: { Authorization: "env:GOOD_BEARER" }, expectJson: { path: "$.user.name", equals: "alice" } },
-        { name: "user id present", url: `${app.url}/profile`, headers: { Authorization: "env:GOOD_BEARER" }, expectJson: { path: "user['id']" } },
+        {
+          name: "expired token refused",
+          url: "/profile",
+          headers: { Authorization: "env:EXPIRED_BEARER" },
+          expectStatus: 401,
+          expectBody: "expired",
+        },
+        {
+          name: "valid token accepted",
+          url: "/profile",
+          headers: { Authorization: "env:GOOD_BEARER" },
+          expectJson: { path: "$.user.name", equals: "alice" },
+        },
+        {
+          name: "user id present",
+          url: `${app.url}/profile`,
+          headers: { Authorization: "env:GOOD_BEARER" },
+          expectJson: { path: "user['id']" },
+        },
       ],
       { EXPIRED_BEARER: "Bearer expired-token-99", GOOD_BEARER: "Bearer good-token-1234567" },
     );
@@ -33,14 +50,17 @@ describe("smoke tests", () => {
   });
 
   it("says what was expected and what came back", async () => {
-    const [wrongStatus, wrongBody, wrongJson, missingJson] = await run(
-      [
-        { name: "status", url: "/profile", headers: { Authorization: "Bearer good-token-1234567" }, expectStatus: 401 },
-        { name: "body", url: "/flaky", expectBody: "ready" },
-        { name: "json", url: "/profile", headers: { Authorization: "Bearer good-token-1234567" }, expectJson: { path: "$.user.name", equals: "bob" } },
-        { name: "json missing", url: "/flaky", expectJson: { path: "$.user" } },
-      ],
-    );
+    const [wrongStatus, wrongBody, wrongJson, missingJson] = await run([
+      { name: "status", url: "/profile", headers: { Authorization: "Bearer good-token-1234567" }, expectStatus: 401 },
+      { name: "body", url: "/flaky", expectBody: "ready" },
+      {
+        name: "json",
+        url: "/profile",
+        headers: { Authorization: "Bearer good-token-1234567" },
+        expectJson: { path: "$.user.name", equals: "bob" },
+      },
+      { name: "json missing", url: "/flaky", expectJson: { path: "$.user" } },
+    ]);
     expect(wrongStatus!.reason).toMatch(/^expected 401, got 200 \(body: \{"user"/);
     expect(wrongBody!.reason).toContain('the body does not contain "ready"');
     expect(wrongJson!.reason).toBe('$.user.name is "alice", expected "bob"');
@@ -65,7 +85,9 @@ describe("smoke tests", () => {
 
   it("never shows a header secret, even when the service echoes it back", async () => {
     const secret = "Bearer s3cr3t-value-from-env-42";
-    const results = await run([{ name: "echo", url: "/echo", headers: { Authorization: "env:ECHO_BEARER" }, expectBody: "not there" }], { ECHO_BEARER: secret });
+    const results = await run([{ name: "echo", url: "/echo", headers: { Authorization: "env:ECHO_BEARER" }, expectBody: "not there" }], {
+      ECHO_BEARER: secret,
+    });
     const text = JSON.stringify(results);
     expect(results[0]!.ok).toBe(false);
     expect(text).toContain("****");
@@ -73,7 +95,11 @@ describe("smoke tests", () => {
   });
 
   it("skips tests meant for another environment", async () => {
-    const results = await runSmokeTests(smokeConfig([{ name: "staging only", url: "/flaky", environments: ["staging"] }]), { env: "production", baseUrl: app.url, processEnv: {} });
+    const results = await runSmokeTests(smokeConfig([{ name: "staging only", url: "/flaky", environments: ["staging"] }]), {
+      env: "production",
+      baseUrl: app.url,
+      processEnv: {},
+    });
     expect(results).toEqual([]);
   });
 });

@@ -11,7 +11,16 @@ import { startApp, type FixtureApp } from "./fixture-app.js";
 import { errorsBetween, startSentry, type FakeSentry } from "./sentry-server.js";
 
 const metric = (m: Record<string, unknown>): MetricConfig => ConfigSchema.parse({ verify: { metrics: [m] } }).verify.metrics[0]!;
-const settings = { alpha: 0.01, beta: 0.01, tolerance: 1, regressionRatio: 2, warmupSeconds: 0, windowSeconds: 60, intervalSeconds: 0.3, keepWatching: false };
+const settings = {
+  alpha: 0.01,
+  beta: 0.01,
+  tolerance: 1,
+  regressionRatio: 2,
+  warmupSeconds: 0,
+  windowSeconds: 60,
+  intervalSeconds: 0.3,
+  keepWatching: false,
+};
 
 let app: FixtureApp | undefined;
 let sentry: FakeSentry | undefined;
@@ -25,7 +34,11 @@ afterEach(async () => {
 describe("json source", () => {
   it("reads running totals by JSON path and counts the difference", async () => {
     app = await startApp({ rate: 1000, errorFraction: 0.2 });
-    const src = createSource(metric({ name: "job failures", source: "json", url: `${app.url}/stats`, bad: "$.jobs.failed", total: "jobs.done" }), 0, { env: "production", processEnv: {}, deployAt: new Date() });
+    const src = createSource(
+      metric({ name: "job failures", source: "json", url: `${app.url}/stats`, bad: "$.jobs.failed", total: "jobs.done" }),
+      0,
+      { env: "production", processEnv: {}, deployAt: new Date() },
+    );
     if (src.kind !== "cumulative") throw new Error("json is cumulative");
     expect(src.describes).toBe("$.jobs.failed out of jobs.done");
     const a = await src.read();
@@ -37,7 +50,11 @@ describe("json source", () => {
 
   it("a path to something that is not a number fails the read, saying what is there", async () => {
     app = await startApp();
-    const src = createSource(metric({ name: "x", source: "json", url: `${app.url}/stats`, bad: "$.jobs", total: "$['odd key'][0].n" }), 0, { env: "production", processEnv: {}, deployAt: new Date() });
+    const src = createSource(metric({ name: "x", source: "json", url: `${app.url}/stats`, bad: "$.jobs", total: "$['odd key'][0].n" }), 0, {
+      env: "production",
+      processEnv: {},
+      deployAt: new Date(),
+    });
     if (src.kind !== "cumulative") throw new Error("json is cumulative");
     await expect(src.read()).rejects.toThrow(/\$\.jobs in .* is \{.*\}, not a number/);
   });
@@ -67,11 +84,30 @@ describe("sentry source", () => {
     sentry.events.push(...errorsBetween(deployAt, deployAt + 60_000, 0.5, { ...base, release: "v1.4.3" }));
     sentry.events.push(...errorsBetween(deployAt, deployAt + 60_000, 3, { ...base, environment: "staging" }));
     sentry.issues.push({
-      id: "101", shortId: "API-12", title: "TypeError: token.exp is undefined", culprit: "auth.check", permalink: `${sentry.url}/organizations/acme/issues/101/`,
-      firstSeen: new Date(deployAt + 5_000).toISOString(), lastSeen: new Date().toISOString(), count: "14", userCount: 3, level: "error", status: "unresolved",
+      id: "101",
+      shortId: "API-12",
+      title: "TypeError: token.exp is undefined",
+      culprit: "auth.check",
+      permalink: `${sentry.url}/organizations/acme/issues/101/`,
+      firstSeen: new Date(deployAt + 5_000).toISOString(),
+      lastSeen: new Date().toISOString(),
+      count: "14",
+      userCount: 3,
+      level: "error",
+      status: "unresolved",
       project: { id: "42", slug: "api", name: "api" },
     });
-    const m = metric({ name: "errors", source: "sentry", url: sentry.url, org: "acme", project: "api", projectId: 42, token: "env:SENTRY_TEST", environment: "production", release: "v1.4.3" });
+    const m = metric({
+      name: "errors",
+      source: "sentry",
+      url: sentry.url,
+      org: "acme",
+      project: "api",
+      projectId: 42,
+      token: "env:SENTRY_TEST",
+      environment: "production",
+      release: "v1.4.3",
+    });
     const src = createSource(m, 0, { env: "production", processEnv: { SENTRY_TEST: token }, deployAt: new Date(deployAt) });
     if (src.kind !== "windowed") throw new Error("sentry is windowed");
     const buckets = await src.history!(new Date(deployAt - 600_000), new Date(deployAt), 15);
@@ -84,12 +120,20 @@ describe("sentry source", () => {
     const notes = await src.notes!(new Date(deployAt), new Date());
     expect(notes).toEqual(["1 new Sentry issue since the deploy: API-12 TypeError: token.exp is undefined (14 events)"]);
     expect(sentry.requests.some((r) => r.includes("release%3Av1.4.3"))).toBe(true);
-    expect(sentry.requests.filter((r) => r.startsWith("/api/0/organizations/acme/events/")).every((r) => r.includes("field=count%28%29") && r.includes("dataset=errors"))).toBe(true);
+    expect(
+      sentry.requests
+        .filter((r) => r.startsWith("/api/0/organizations/acme/events/"))
+        .every((r) => r.includes("field=count%28%29") && r.includes("dataset=errors")),
+    ).toBe(true);
   });
 
   it("uses the project's issues endpoint by slug when no projectId is given", async () => {
     sentry = await startSentry(token);
-    const src = createSource(metric({ name: "errors", source: "sentry", url: sentry.url, org: "acme", project: "api", token: "env:SENTRY_TEST" }), 0, { env: "production", processEnv: { SENTRY_TEST: token }, deployAt: new Date() });
+    const src = createSource(
+      metric({ name: "errors", source: "sentry", url: sentry.url, org: "acme", project: "api", token: "env:SENTRY_TEST" }),
+      0,
+      { env: "production", processEnv: { SENTRY_TEST: token }, deployAt: new Date() },
+    );
     if (src.kind !== "windowed") throw new Error("sentry is windowed");
     expect(await src.notes!(new Date(Date.now() - 1000), new Date())).toEqual([]);
     expect(sentry.requests.at(-1)).toMatch(/^\/api\/0\/projects\/acme\/api\/issues\/\?query=is%3Aunresolved/);
@@ -97,7 +141,11 @@ describe("sentry source", () => {
 
   it("a refused token stops with what scopes to give it, never the token", async () => {
     sentry = await startSentry(token);
-    const src = createSource(metric({ name: "errors", source: "sentry", url: sentry.url, org: "acme", project: "api", token: "env:SENTRY_TEST" }), 0, { env: "production", processEnv: { SENTRY_TEST: "wrong-token-abcdef" }, deployAt: new Date() });
+    const src = createSource(
+      metric({ name: "errors", source: "sentry", url: sentry.url, org: "acme", project: "api", token: "env:SENTRY_TEST" }),
+      0,
+      { env: "production", processEnv: { SENTRY_TEST: "wrong-token-abcdef" }, deployAt: new Date() },
+    );
     if (src.kind !== "windowed") throw new Error("sentry is windowed");
     const e = await src.window(new Date(Date.now() - 1000), new Date()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(FirebreakError);
@@ -110,10 +158,24 @@ describe("sentry source", () => {
     const deployAt = Date.now();
     sentry.events.push(...errorsBetween(deployAt - 600_000, deployAt, 1, base));
     sentry.events.push(...errorsBetween(deployAt, deployAt + 120_000, 40, base));
-    const m = metric({ name: "errors", source: "sentry", url: sentry.url, org: "acme", project: "api", projectId: 42, token: "env:SENTRY_TEST", environment: "production" });
+    const m = metric({
+      name: "errors",
+      source: "sentry",
+      url: sentry.url,
+      org: "acme",
+      project: "api",
+      projectId: 42,
+      token: "env:SENTRY_TEST",
+      environment: "production",
+    });
     const src = createSource(m, 0, { env: "production", processEnv: { SENTRY_TEST: token }, deployAt: new Date(deployAt) });
     if (src.kind !== "windowed") throw new Error("sentry is windowed");
-    const baseline = baselineFromBuckets(await src.history!(new Date(deployAt - 600_000), new Date(deployAt), 15), 600, "history", "seconds");
+    const baseline = baselineFromBuckets(
+      await src.history!(new Date(deployAt - 600_000), new Date(deployAt), 15),
+      600,
+      "history",
+      "seconds",
+    );
     const r = await watch({ settings, metrics: [{ name: "errors", source: src, baseline }], deployAt: new Date(deployAt) });
     expect(r.outcome).toBe("regression");
   });

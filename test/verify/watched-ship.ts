@@ -23,7 +23,12 @@ const config = (url: string, s: { intervalSeconds: number; baselineSeconds: numb
 `;
 
 /** Registers the cleanup; call once at the top of a test file. */
-export function watchedShips(): (o: { rate: number; intervalSeconds?: number; baselineSeconds?: number; baselineMaxSeconds?: number }) => Promise<WatchedShip> {
+export function watchedShips(): (o: {
+  rate: number;
+  intervalSeconds?: number;
+  baselineSeconds?: number;
+  baselineMaxSeconds?: number;
+}) => Promise<WatchedShip> {
   let current: WatchedShip | undefined;
   afterEach(async () => {
     current?.f.cleanup();
@@ -32,7 +37,11 @@ export function watchedShips(): (o: { rate: number; intervalSeconds?: number; ba
   });
   return async (o) => {
     const app = await startApp({ rate: o.rate, errorFraction: 0.01 });
-    const settings = { intervalSeconds: o.intervalSeconds ?? 0.5, baselineSeconds: o.baselineSeconds ?? 2, baselineMaxSeconds: o.baselineMaxSeconds ?? 3 };
+    const settings = {
+      intervalSeconds: o.intervalSeconds ?? 0.5,
+      baselineSeconds: o.baselineSeconds ?? 2,
+      baselineMaxSeconds: o.baselineMaxSeconds ?? 3,
+    };
     try {
       const f = await makeShipFixture({ priority: "P0", config: (svc) => commandDeploy(svc) + config(app.url, settings) });
       current = { f, app };

@@ -43,7 +43,10 @@ export class CommandDeployer implements Deployer {
     if (!this.c.status) return "unknown";
     const r = await runTeamCommand(this.c.status, io, { cwd: t.cwd, env: this.vars(t), timeoutMs: 60_000 });
     if (r.code !== 0 || r.timedOut) return "unknown";
-    const live = r.stdout.split("\n").map((l) => l.trim()).find((l) => l !== "");
+    const live = r.stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "");
     return live === t.version;
   }
 
@@ -57,7 +60,15 @@ export class CommandDeployer implements Deployer {
         timeoutMs: this.c.timeoutSeconds * 1000,
       });
       assertOk(`The ${t.env} rollback command`, r, io);
-      return { deployer: this.type, env: t.env, version: previous.version, sha: previous.sha, id: null, url: lastUrl(r.stdout), logFile: io.logFile };
+      return {
+        deployer: this.type,
+        env: t.env,
+        version: previous.version,
+        sha: previous.sha,
+        id: null,
+        url: lastUrl(r.stdout),
+        logFile: io.logFile,
+      };
     };
   }
 

@@ -44,7 +44,13 @@ abstract class CliDeployer implements Deployer {
   }
 
   protected exec(args: readonly string[], t: DeployTarget, io: DeployIO, o: { input?: string; quiet?: boolean } = {}) {
-    return runArgv(this.program, args, io, { cwd: t.cwd, env: this.vars(), input: o.input, quiet: o.quiet, timeoutMs: this.timeoutSeconds * 1000 });
+    return runArgv(this.program, args, io, {
+      cwd: t.cwd,
+      env: this.vars(),
+      input: o.input,
+      quiet: o.quiet,
+      timeoutMs: this.timeoutSeconds * 1000,
+    });
   }
 
   protected done(t: DeployTarget, io: DeployIO, id: string | null, url: string | null, more: Partial<Deployment> = {}): Deployment {
@@ -59,12 +65,20 @@ export class VercelDeployer extends CliDeployer {
   readonly rollbackMethod = "vercel rollback (the previous production deployment)";
   protected readonly program = "vercel";
   private readonly token: Secret;
-  constructor(env: DeployEnv, private readonly c: Cfg<"vercel">, processEnv: NodeJS.ProcessEnv) {
+  constructor(
+    env: DeployEnv,
+    private readonly c: Cfg<"vercel">,
+    processEnv: NodeJS.ProcessEnv,
+  ) {
     super(env, c.timeoutSeconds, processEnv);
     this.token = secretFrom(c.token, "VERCEL_TOKEN", processEnv, `deploy.${env}.token`);
   }
   protected vars(): NodeJS.ProcessEnv {
-    return { VERCEL_TOKEN: this.token.reveal(), ...(this.c.project ? { VERCEL_PROJECT_ID: this.c.project } : {}), ...(this.c.org ? { VERCEL_ORG_ID: this.c.org } : {}) };
+    return {
+      VERCEL_TOKEN: this.token.reveal(),
+      ...(this.c.project ? { VERCEL_PROJECT_ID: this.c.project } : {}),
+      ...(this.c.org ? { VERCEL_ORG_ID: this.c.org } : {}),
+    };
   }
   private scope(): string[] {
     return this.c.scope ? ["--scope", this.c.scope] : [];
@@ -76,13 +90,23 @@ export class VercelDeployer extends CliDeployer {
     const r = await this.exec(this.deployArgs(t), t, io);
     assertOk("vercel deploy", r, io);
     // "When deploying, stdout is always the Deployment URL."
-    const url = r.stdout.split("\n").map((l) => l.trim()).filter((l) => /^https:\/\/\S+$/.test(l)).pop() ?? null;
+    const url =
+      r.stdout
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => /^https:\/\/\S+$/.test(l))
+        .pop() ?? null;
     return this.done(t, io, url, url);
   }
   async isLive(): Promise<"unknown"> {
     return "unknown";
   }
-  async rollback(_current: Deployment, previous: { version: string; sha: string; deployment: Deployment | null }, t: DeployTarget, io: DeployIO): Promise<Deployment> {
+  async rollback(
+    _current: Deployment,
+    previous: { version: string; sha: string; deployment: Deployment | null },
+    t: DeployTarget,
+    io: DeployIO,
+  ): Promise<Deployment> {
     const to = previous.deployment?.url;
     const r = await this.exec(["rollback", ...(to ? [to] : []), "--timeout", "5m", ...this.scope()], t, io);
     assertOk("vercel rollback", r, io);
@@ -90,11 +114,22 @@ export class VercelDeployer extends CliDeployer {
   }
   async setEnv(name: string, value: string, current: Deployment | null, t: DeployTarget, io: DeployIO): Promise<Deployment> {
     // `vercel env add` reads the value from stdin; --force replaces an existing one.
-    assertOk(`vercel env add ${name}`, await this.exec(["env", "add", name, t.env === "production" ? "production" : "preview", "--force", ...this.scope()], t, io, { input: value }), io);
+    assertOk(
+      `vercel env add ${name}`,
+      await this.exec(["env", "add", name, t.env === "production" ? "production" : "preview", "--force", ...this.scope()], t, io, {
+        input: value,
+      }),
+      io,
+    );
     if (!current?.url) return this.deploy(t, io);
     const r = await this.exec(["redeploy", current.url, ...this.scope()], t, io);
     assertOk("vercel redeploy", r, io);
-    const url = r.stdout.split("\n").map((l) => l.trim()).filter((l) => /^https:\/\/\S+$/.test(l)).pop() ?? current.url;
+    const url =
+      r.stdout
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => /^https:\/\/\S+$/.test(l))
+        .pop() ?? current.url;
     return this.done(t, io, url, url);
   }
 }
@@ -115,7 +150,11 @@ export class NetlifyDeployer extends CliDeployer {
   readonly rollbackMethod = "netlify restores the previous production deploy (api restoreSiteDeploy)";
   protected readonly program = "netlify";
   private readonly token: Secret;
-  constructor(env: DeployEnv, private readonly c: Cfg<"netlify">, processEnv: NodeJS.ProcessEnv) {
+  constructor(
+    env: DeployEnv,
+    private readonly c: Cfg<"netlify">,
+    processEnv: NodeJS.ProcessEnv,
+  ) {
     super(env, c.timeoutSeconds, processEnv);
     this.token = secretFrom(c.token, "NETLIFY_AUTH_TOKEN", processEnv, `deploy.${env}.token`);
   }
@@ -140,7 +179,12 @@ export class NetlifyDeployer extends CliDeployer {
     const r = await this.exec(this.deployArgs(t), t, io);
     assertOk("netlify deploy", r, io);
     const j = parseJsonObject(r.stdout) as { deploy_id?: string; deploy_url?: string; url?: string; logs?: string } | null;
-    if (!j?.deploy_id) throw new FirebreakError({ code: "DEPLOY_OUTPUT", message: "netlify deploy succeeded but printed no deploy_id.", why: `The log is in ${io.logFile}.` });
+    if (!j?.deploy_id)
+      throw new FirebreakError({
+        code: "DEPLOY_OUTPUT",
+        message: "netlify deploy succeeded but printed no deploy_id.",
+        why: `The log is in ${io.logFile}.`,
+      });
     return this.done(t, io, j.deploy_id, (t.env === "production" ? j.url : j.deploy_url) ?? j.deploy_url ?? null);
   }
   private async deploys(t: DeployTarget, io: DeployIO): Promise<NetlifyDeploy[] | null> {
@@ -155,20 +199,34 @@ export class NetlifyDeployer extends CliDeployer {
     if (!list) return "unknown";
     return list.some((d) => d.title === this.title(t) && d.state === "ready");
   }
-  async rollback(current: Deployment, previous: { version: string; sha: string; deployment: Deployment | null }, t: DeployTarget, io: DeployIO): Promise<Deployment> {
+  async rollback(
+    current: Deployment,
+    previous: { version: string; sha: string; deployment: Deployment | null },
+    t: DeployTarget,
+    io: DeployIO,
+  ): Promise<Deployment> {
     let to = previous.deployment?.id ?? null;
     if (!to) {
       const list = (await this.deploys(t, io)) ?? [];
-      to = list.find((d) => d.id !== current.id && d.state === "ready" && (d.context ?? "production") === "production" && d.published_at)?.id ?? null;
+      to =
+        list.find((d) => d.id !== current.id && d.state === "ready" && (d.context ?? "production") === "production" && d.published_at)
+          ?.id ?? null;
     }
     if (!to || !this.c.site)
-      throw new FirebreakError({ code: "NO_PREVIOUS_DEPLOY", message: "Netlify has no earlier production deploy to restore (or deploy.production.site is not set)." });
+      throw new FirebreakError({
+        code: "NO_PREVIOUS_DEPLOY",
+        message: "Netlify has no earlier production deploy to restore (or deploy.production.site is not set).",
+      });
     const r = await this.exec(["api", "restoreSiteDeploy", "--data", JSON.stringify({ site_id: this.c.site, deploy_id: to })], t, io);
     assertOk("netlify api restoreSiteDeploy", r, io);
     return this.done({ ...t, version: previous.version, sha: previous.sha }, io, to, null);
   }
   async setEnv(name: string, value: string, _current: Deployment | null, t: DeployTarget, io: DeployIO): Promise<Deployment> {
-    assertOk(`netlify env:set ${name}`, await this.exec(["env:set", name, value, "--context", t.env === "production" ? "production" : "branch-deploy"], t, io), io);
+    assertOk(
+      `netlify env:set ${name}`,
+      await this.exec(["env:set", name, value, "--context", t.env === "production" ? "production" : "branch-deploy"], t, io),
+      io,
+    );
     return this.deploy(t, io); // variables take effect with the next build
   }
 }
@@ -180,7 +238,11 @@ export class RailwayDeployer extends CliDeployer {
   readonly rollbackMethod = "railway up from a checkout of the previous version (a redeploy of the previous one)";
   protected readonly program = "railway";
   private readonly token: Secret;
-  constructor(env: DeployEnv, private readonly c: Cfg<"railway">, processEnv: NodeJS.ProcessEnv) {
+  constructor(
+    env: DeployEnv,
+    private readonly c: Cfg<"railway">,
+    processEnv: NodeJS.ProcessEnv,
+  ) {
     super(env, c.timeoutSeconds, processEnv);
     this.token = secretFrom(c.token, "RAILWAY_TOKEN", processEnv, `deploy.${env}.token`);
   }
@@ -219,11 +281,22 @@ export class BeanstalkDeployer extends CliDeployer {
   readonly rollbackMethod = "eb deploy --version <the previous version label>";
   protected readonly program = "eb";
   private readonly secrets: Record<string, Secret>;
-  constructor(env: DeployEnv, private readonly c: Cfg<"elastic-beanstalk">, processEnv: NodeJS.ProcessEnv) {
+  constructor(
+    env: DeployEnv,
+    private readonly c: Cfg<"elastic-beanstalk">,
+    processEnv: NodeJS.ProcessEnv,
+  ) {
     super(env, c.timeoutSeconds, processEnv);
     this.secrets = {};
-    if (c.accessKeyId) this.secrets.AWS_ACCESS_KEY_ID = secretFrom(c.accessKeyId, "AWS_ACCESS_KEY_ID", processEnv, `deploy.${env}.accessKeyId`);
-    if (c.secretAccessKey) this.secrets.AWS_SECRET_ACCESS_KEY = secretFrom(c.secretAccessKey, "AWS_SECRET_ACCESS_KEY", processEnv, `deploy.${env}.secretAccessKey`);
+    if (c.accessKeyId)
+      this.secrets.AWS_ACCESS_KEY_ID = secretFrom(c.accessKeyId, "AWS_ACCESS_KEY_ID", processEnv, `deploy.${env}.accessKeyId`);
+    if (c.secretAccessKey)
+      this.secrets.AWS_SECRET_ACCESS_KEY = secretFrom(
+        c.secretAccessKey,
+        "AWS_SECRET_ACCESS_KEY",
+        processEnv,
+        `deploy.${env}.secretAccessKey`,
+      );
   }
   protected vars(): NodeJS.ProcessEnv {
     return Object.fromEntries(Object.entries(this.secrets).map(([k, s]) => [k, s.reveal()]));
@@ -235,7 +308,16 @@ export class BeanstalkDeployer extends CliDeployer {
     return ["--timeout", String(Math.max(1, Math.ceil(this.timeoutSeconds / 60)))];
   }
   protected deployArgs(t: DeployTarget): string[] {
-    return ["deploy", this.c.environment, "--label", t.version, "--message", `firebreak ${t.version} (${t.ticket})`, ...this.timeout(), ...this.common()];
+    return [
+      "deploy",
+      this.c.environment,
+      "--label",
+      t.version,
+      "--message",
+      `firebreak ${t.version} (${t.ticket})`,
+      ...this.timeout(),
+      ...this.common(),
+    ];
   }
   private async status(t: DeployTarget, io: DeployIO): Promise<{ version: string | null; cname: string | null } | null> {
     const r = await this.exec(["status", this.c.environment, ...this.common()], t, io, { quiet: true });
@@ -256,7 +338,12 @@ export class BeanstalkDeployer extends CliDeployer {
     const s = await this.status(t, io);
     return s?.version ? s.version === t.version : "unknown";
   }
-  async rollback(current: Deployment, previous: { version: string; sha: string; deployment: Deployment | null }, t: DeployTarget, io: DeployIO): Promise<Deployment> {
+  async rollback(
+    current: Deployment,
+    previous: { version: string; sha: string; deployment: Deployment | null },
+    t: DeployTarget,
+    io: DeployIO,
+  ): Promise<Deployment> {
     // The label that was live before this release, else the previous release's own label.
     const label = current.replaced ?? previous.deployment?.id ?? previous.version;
     const r = await this.exec(["deploy", this.c.environment, "--version", label, ...this.timeout(), ...this.common()], t, io);
@@ -266,7 +353,11 @@ export class BeanstalkDeployer extends CliDeployer {
   }
   async setEnv(name: string, value: string, current: Deployment | null, t: DeployTarget, io: DeployIO): Promise<Deployment> {
     // eb setenv updates the environment and restarts the application with the new variable.
-    assertOk(`eb setenv ${name}`, await this.exec(["setenv", `${name}=${value}`, "--environment", this.c.environment, ...this.timeout(), ...this.common()], t, io), io);
+    assertOk(
+      `eb setenv ${name}`,
+      await this.exec(["setenv", `${name}=${value}`, "--environment", this.c.environment, ...this.timeout(), ...this.common()], t, io),
+      io,
+    );
     return this.done(t, io, current?.id ?? t.version, current?.url ?? null);
   }
 }

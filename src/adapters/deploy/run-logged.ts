@@ -46,13 +46,25 @@ async function logged(kind: "argv" | "shell", program: string, args: readonly st
   const split = lineSplitter(io, Boolean(o.quiet));
   // A status probe is read through a pipe; a deploy writes to the spool (see DeployIO.spool).
   const spooled = io.spool && !o.quiet ? { spool: io.spool, onSpawn: (pid: number) => io.started?.(pid) } : {};
-  const opts = { cwd: o.cwd, env: o.env, input: o.input, timeoutMs: o.timeoutMs, onOutput: (c: string) => split.push(c), interruptible: true, ...spooled };
+  const opts = {
+    cwd: o.cwd,
+    env: o.env,
+    input: o.input,
+    timeoutMs: o.timeoutMs,
+    onOutput: (c: string) => split.push(c),
+    interruptible: true,
+    ...spooled,
+  };
   let r: RunResult;
   try {
     r = kind === "shell" ? await runShell(program, opts) : await run(program, args, opts);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT")
-      throw new FirebreakError({ code: "DEPLOYER_MISSING", message: `${program} is not installed or not on PATH.`, next: `install the ${program} CLI, then run the same firebreak command again` });
+      throw new FirebreakError({
+        code: "DEPLOYER_MISSING",
+        message: `${program} is not installed or not on PATH.`,
+        next: `install the ${program} CLI, then run the same firebreak command again`,
+      });
     throw e;
   } finally {
     // Everything in it has been relayed (redacted) to the log: the raw copy goes.
@@ -67,7 +79,12 @@ export const runTeamCommand = (command: string, io: DeployIO, o: LoggedRun) => l
 
 /** A failed run as an error people can act on: the exit, the log file and the last lines. */
 export function deployFailed(what: string, r: RunResult, io: DeployIO): FirebreakError {
-  const tail = (r.stdout + "\n" + r.stderr).split("\n").map((l) => l.trimEnd()).filter(Boolean).slice(-8).map(redact);
+  const tail = (r.stdout + "\n" + r.stderr)
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter(Boolean)
+    .slice(-8)
+    .map(redact);
   return new FirebreakError({
     code: "DEPLOY_FAILED",
     message: `${what} ${r.timedOut ? "timed out" : `failed (exit ${r.code ?? r.signal})`}.`,
@@ -82,7 +99,13 @@ export function deployFailed(what: string, r: RunResult, io: DeployIO): Firebrea
  * "possibly done": the next run asks the platform, or the person, before doing it again.
  */
 export function assertOk(what: string, r: RunResult, io: DeployIO): void {
-  const stopped = r.timedOut ? "timed out" : r.interrupted ? `was stopped (${r.interrupted})` : r.signal ? `was killed (${r.signal})` : null;
+  const stopped = r.timedOut
+    ? "timed out"
+    : r.interrupted
+      ? `was stopped (${r.interrupted})`
+      : r.signal
+        ? `was killed (${r.signal})`
+        : null;
   if (stopped) {
     io.announce(`${what} ${stopped} part-way: it may have partly happened. The log is in ${io.logFile}.`);
     throw new AmbiguousOutcome(`${what} ${stopped} after ${Math.round(r.durationMs / 1000)} s; log: ${io.logFile}`);

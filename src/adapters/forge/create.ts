@@ -35,7 +35,10 @@ export async function resolveGitHubToken(opts: { configToken?: string; env?: Nod
   else if (env.GH_TOKEN) secret = new Secret(env.GH_TOKEN, "env:GH_TOKEN");
   else {
     const host = opts.host ?? "github.com";
-    const r = await run("gh", ["auth", "token", "--hostname", host], { env: { GH_PROMPT_DISABLED: "1", NO_COLOR: "1" }, timeoutMs: 10_000 }).catch(() => null);
+    const r = await run("gh", ["auth", "token", "--hostname", host], {
+      env: { GH_PROMPT_DISABLED: "1", NO_COLOR: "1" },
+      timeoutMs: 10_000,
+    }).catch(() => null);
     const token = r?.code === 0 ? r.stdout.trim() : "";
     if (token) secret = new Secret(token, "gh auth token");
   }
@@ -50,7 +53,11 @@ export async function resolveGitHubToken(opts: { configToken?: string; env?: Nod
 }
 
 /** owner/name from forge.repo, else from the remote's URL (github.com, or the Enterprise host). */
-export function resolveGitHubRepo(configRepo: string | undefined, remoteUrl: string | null, baseUrl?: string): { owner: string; name: string } {
+export function resolveGitHubRepo(
+  configRepo: string | undefined,
+  remoteUrl: string | null,
+  baseUrl?: string,
+): { owner: string; name: string } {
   if (configRepo) {
     const [owner = "", name = ""] = configRepo.split("/");
     return { owner, name };

@@ -117,7 +117,8 @@ export class GitForge implements Forge {
     // The PR is what was pushed (as on a hosted forge): the gate judged that commit, not a local one.
     const head = await git.revParse(`refs/remotes/${remote}/${pr.head}`).catch(() => git.revParse(`refs/heads/${pr.head}`));
     const baseSha = await git.revParse(`refs/remotes/${remote}/${pr.base}`);
-    if (await git.isAncestor(head, baseSha)) return { sha: (await this.findMergeCommit(head, `refs/remotes/${remote}/${pr.base}`)) ?? baseSha, merged: true }; // merged by an earlier run
+    if (await git.isAncestor(head, baseSha))
+      return { sha: (await this.findMergeCommit(head, `refs/remotes/${remote}/${pr.base}`)) ?? baseSha, merged: true }; // merged by an earlier run
     const dir = await tempWorktreeDir("merge");
     // A run killed mid-merge leaves its worktree registered; forget the ones whose folder is gone.
     await git.raw(["worktree", "prune"]);
@@ -125,10 +126,23 @@ export class GitForge implements Forge {
       await git.git(["worktree", "add", "--detach", "--quiet", "--end-of-options", dir, baseSha]);
       const wt = new GitCli(dir);
       // The message is the value of -m, so nothing in a title can be read as an option.
-      const r = await wt.raw(["merge", "--no-ff", "--no-edit", "-m", `Merge ${pr.head} into ${pr.base}: ${pr.title}`, "--end-of-options", head]);
+      const r = await wt.raw([
+        "merge",
+        "--no-ff",
+        "--no-edit",
+        "-m",
+        `Merge ${pr.head} into ${pr.base}: ${pr.title}`,
+        "--end-of-options",
+        head,
+      ]);
       if (r.code !== 0) {
         await wt.raw(["merge", "--abort"]);
-        throw new FirebreakError({ code: "MERGE_CONFLICT", message: `${pr.head} does not merge cleanly into ${pr.base}.`, next: `git rebase ${remote}/${pr.base}   # on ${pr.head}, then run the same command again`, details: r.stderr.split("\n").filter(Boolean).slice(0, 10) });
+        throw new FirebreakError({
+          code: "MERGE_CONFLICT",
+          message: `${pr.head} does not merge cleanly into ${pr.base}.`,
+          next: `git rebase ${remote}/${pr.base}   # on ${pr.head}, then run the same command again`,
+          details: r.stderr.split("\n").filter(Boolean).slice(0, 10),
+        });
       }
       const sha = await wt.headSha();
       // Pushed from the repository itself (the worktree shares its objects): a remote URL relative to

@@ -45,8 +45,7 @@ export const isAlreadyExists = (f: GitHubFailure) => f.status === 422 && f.error
 export const isNotResolvedYet = (f: GitHubFailure) => f.status === 422 && /could not resolve to a node/i.test(allText(f));
 /** No answer, or a server-side failure: the request may have done its work. */
 export const isTransient = (f: GitHubFailure) => !f.answered || f.status >= 500;
-export const isRateLimited = (f: GitHubFailure) =>
-  f.status === 429 || (f.status === 403 && /rate limit/i.test(f.message));
+export const isRateLimited = (f: GitHubFailure) => f.status === 429 || (f.status === 403 && /rate limit/i.test(f.message));
 
 /** The error to show for a failure `action` ("open the pull request") against `repo`. */
 export function gitHubError(f: GitHubFailure, action: string, repo: string): FirebreakError {
@@ -70,16 +69,28 @@ export function gitHubError(f: GitHubFailure, action: string, repo: string): Fir
     case 404:
       return new FirebreakError({ ...base, code: "FORGE_NOT_FOUND", message: `GitHub found nothing to ${action} in ${repo}${said}.` });
     case 405:
-      return new FirebreakError({ ...base, code: "PR_NOT_MERGEABLE", message: `GitHub will not merge: ${f.message || "the pull request is not mergeable"}.` });
+      return new FirebreakError({
+        ...base,
+        code: "PR_NOT_MERGEABLE",
+        message: `GitHub will not merge: ${f.message || "the pull request is not mergeable"}.`,
+      });
     case 409:
       return new FirebreakError({ ...base, code: "PR_CONFLICT", message: `GitHub reported a conflict while trying to ${action}${said}.` });
     case 422:
       if (/review(s)? may only be requested from collaborators|not a collaborator/i.test(allText(f)))
         return new FirebreakError({ ...base, code: "REVIEWER_NOT_COLLABORATOR", message: `GitHub refused a reviewer: ${f.message}.` });
       if (/from pull request author/i.test(allText(f)))
-        return new FirebreakError({ ...base, code: "REVIEWER_IS_AUTHOR", message: "The author of a pull request cannot be asked to review it." });
+        return new FirebreakError({
+          ...base,
+          code: "REVIEWER_IS_AUTHOR",
+          message: "The author of a pull request cannot be asked to review it.",
+        });
       return new FirebreakError({ ...base, code: "FORGE_VALIDATION", message: `GitHub rejected the attempt to ${action}${said}.` });
     default:
-      return new FirebreakError({ ...base, code: "FORGE_UNAVAILABLE", message: `GitHub failed (HTTP ${f.status}) while trying to ${action}${said}.` });
+      return new FirebreakError({
+        ...base,
+        code: "FORGE_UNAVAILABLE",
+        message: `GitHub failed (HTTP ${f.status}) while trying to ${action}${said}.`,
+      });
   }
 }

@@ -34,7 +34,9 @@ const LABEL_RACE_TRIES = 4;
 const MERGEABLE_POLLS = 6;
 
 // Stands in for plugin-throttling's write limiter when pacing is off.
-const unpaced = { key: () => ({ schedule: (_opts: unknown, fn: (...a: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(fn(...args)) }) };
+const unpaced = {
+  key: () => ({ schedule: (_opts: unknown, fn: (...a: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(fn(...args)) }),
+};
 
 interface RawPull {
   number: number;
@@ -113,7 +115,13 @@ export class GitHubForge implements Forge {
 
   async findPullRequest(head: string, base: string): Promise<PullRequest | null> {
     try {
-      const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls", { ...this.o, state: "open", head: `${this.o.owner}:${head}`, base, per_page: 10 });
+      const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls", {
+        ...this.o,
+        state: "open",
+        head: `${this.o.owner}:${head}`,
+        base,
+        per_page: 10,
+      });
       const hit = (r.data as RawPull[]).find((p) => p.head.ref === head && p.base.ref === base);
       return hit ? toPullRequest(hit) : null;
     } catch (e) {
@@ -153,7 +161,9 @@ export class GitHubForge implements Forge {
         try {
           found = await this.findPullRequest(input.head, input.base);
         } catch {
-          throw new AmbiguousOutcome(`GitHub failed while opening the pull request and could not be asked whether it was opened (${f.message})`);
+          throw new AmbiguousOutcome(
+            `GitHub failed while opening the pull request and could not be asked whether it was opened (${f.message})`,
+          );
         }
         if (found) return found;
         if (attempt >= 2 || isPullRequestExists(f)) this.fail(e, action);
@@ -163,7 +173,12 @@ export class GitHubForge implements Forge {
 
   async updatePullRequest(number: number, patch: { title: string; body: string }): Promise<PullRequest> {
     try {
-      const r = await this.octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.o, pull_number: number, title: patch.title, body: patch.body });
+      const r = await this.octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        ...this.o,
+        pull_number: number,
+        title: patch.title,
+        body: patch.body,
+      });
       return toPullRequest(r.data as RawPull);
     } catch (e) {
       this.fail(e, `update pull request #${number}`);
@@ -184,7 +199,13 @@ export class GitHubForge implements Forge {
     for (const label of labels) {
       if (await this.labelExists(label.name)) continue;
       try {
-        await this.octokit.request("POST /repos/{owner}/{repo}/labels", { ...this.o, name: label.name, color: label.color, description: label.description, request: { retries: 0 } });
+        await this.octokit.request("POST /repos/{owner}/{repo}/labels", {
+          ...this.o,
+          name: label.name,
+          color: label.color,
+          description: label.description,
+          request: { retries: 0 },
+        });
       } catch (e) {
         const f = readFailure(e);
         if (isAlreadyExists(f)) continue; // made by someone else in between: theirs stands
@@ -198,7 +219,11 @@ export class GitHubForge implements Forge {
     if (names.length === 0) return;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...this.o, issue_number: number, labels: [...names] });
+        await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+          ...this.o,
+          issue_number: number,
+          labels: [...names],
+        });
         return;
       } catch (e) {
         // A label created a moment ago may not be visible to this call yet.
@@ -214,7 +239,11 @@ export class GitHubForge implements Forge {
   async requestReviewers(number: number, logins: readonly string[]): Promise<void> {
     if (logins.length === 0) return;
     try {
-      await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", { ...this.o, pull_number: number, reviewers: [...logins] });
+      await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
+        ...this.o,
+        pull_number: number,
+        reviewers: [...logins],
+      });
     } catch (e) {
       this.fail(e, `request reviewers on pull request #${number}`);
     }
@@ -222,14 +251,26 @@ export class GitHubForge implements Forge {
 
   async listApprovals(number: number): Promise<Approval[]> {
     try {
-      const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...this.o, pull_number: number, per_page: 100 });
+      const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+        ...this.o,
+        pull_number: number,
+        per_page: 100,
+      });
       // A reviewer's latest decision counts: an approval followed by "changes requested" is not one.
       const latest = new Map<string, { state: string; at: string; body: string; commit: string | null }>();
-      for (const rv of r.data as { user: { login: string } | null; state: string; submitted_at?: string; body?: string; commit_id?: string | null }[]) {
+      for (const rv of r.data as {
+        user: { login: string } | null;
+        state: string;
+        submitted_at?: string;
+        body?: string;
+        commit_id?: string | null;
+      }[]) {
         if (!rv.user || rv.state === "COMMENTED" || rv.state === "PENDING") continue;
         latest.set(rv.user.login, { state: rv.state, at: rv.submitted_at ?? "", body: rv.body ?? "", commit: rv.commit_id ?? null });
       }
-      return [...latest].filter(([, v]) => v.state === "APPROVED").map(([by, v]) => ({ by, at: v.at, ...(v.body ? { note: v.body } : {}), ...(v.commit ? { commit: v.commit } : {}) }));
+      return [...latest]
+        .filter(([, v]) => v.state === "APPROVED")
+        .map(([by, v]) => ({ by, at: v.at, ...(v.body ? { note: v.body } : {}), ...(v.commit ? { commit: v.commit } : {}) }));
     } catch (e) {
       this.fail(e, `read the reviews of pull request #${number}`);
     }
@@ -244,14 +285,20 @@ export class GitHubForge implements Forge {
     }
     if (pr.state === "merged") return { sha: pr.mergeCommitSha, merged: true }; // merged by an earlier run
     try {
-      const r = await this.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { ...this.o, pull_number: number, merge_method: method, request: { retries: 0 } });
+      const r = await this.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
+        ...this.o,
+        pull_number: number,
+        merge_method: method,
+        request: { retries: 0 },
+      });
       return { sha: r.data.sha, merged: r.data.merged };
     } catch (e) {
       const f = readFailure(e);
       if (isTransient(f)) {
         const after = await this.getPullRequest(number).catch(() => null);
         if (after?.state === "merged") return { sha: after.mergeCommitSha, merged: true };
-        if (!after) throw new AmbiguousOutcome(`GitHub failed while merging #${number} and could not be asked whether it merged (${f.message})`);
+        if (!after)
+          throw new AmbiguousOutcome(`GitHub failed while merging #${number} and could not be asked whether it merged (${f.message})`);
       }
       this.fail(e, `merge pull request #${number}`);
     }
@@ -270,13 +317,25 @@ export class GitHubForge implements Forge {
   async ciState(ref: { sha: string; branch: string }): Promise<CiState> {
     const checks: CiCheck[] = [];
     try {
-      const runs = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...this.o, ref: ref.sha, per_page: 100 });
+      const runs = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+        ...this.o,
+        ref: ref.sha,
+        per_page: 100,
+      });
       for (const r of runs.data.check_runs as { name: string; status: string; conclusion: string | null; html_url?: string | null }[]) {
         const state: CiCheck["state"] =
-          r.status !== "completed" ? "pending" : r.conclusion === "success" || r.conclusion === "neutral" || r.conclusion === "skipped" ? "success" : "failure";
+          r.status !== "completed"
+            ? "pending"
+            : r.conclusion === "success" || r.conclusion === "neutral" || r.conclusion === "skipped"
+              ? "success"
+              : "failure";
         checks.push({ name: r.name, state, ...(r.html_url ? { url: r.html_url } : {}) });
       }
-      const combined = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { ...this.o, ref: ref.sha, per_page: 100 });
+      const combined = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/status", {
+        ...this.o,
+        ref: ref.sha,
+        per_page: 100,
+      });
       for (const st of combined.data.statuses as { context: string; state: string; target_url?: string | null }[]) {
         const state: CiCheck["state"] = st.state === "success" ? "success" : st.state === "pending" ? "pending" : "failure";
         checks.push({ name: st.context, state, ...(st.target_url ? { url: st.target_url } : {}) });

@@ -53,5 +53,8 @@ export async function nextOfflinePrNumber(store: Store | null | undefined, gitCo
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
   }
-  throw E.usage(`No free pull request number after ${first + 9_999} in ${claims}.`, `ls ${JSON.stringify(claims)}   # remove numbers no PR has`);
+  throw E.usage(
+    `No free pull request number after ${first + 9_999} in ${claims}.`,
+    `ls ${JSON.stringify(claims)}   # remove numbers no PR has`,
+  );
 }

@@ -61,14 +61,22 @@ export function mapGitError(f: GitFailure): FirebreakError {
       `git remote -v   # then: git remote set-url ${remote} https://…`,
     );
   }
-  if (has(/could not read (Username|Password)|Authentication failed|Permission denied \(publickey|terminal prompts disabled|HTTP Basic: Access denied|403 Forbidden|returned error: 40[13]/i)) {
+  if (
+    has(
+      /could not read (Username|Password)|Authentication failed|Permission denied \(publickey|terminal prompts disabled|HTTP Basic: Access denied|403 Forbidden|returned error: 40[13]/i,
+    )
+  ) {
     return err(
       GIT_CODES.auth,
       `git could not sign in to ${remote}.`,
       `git ls-remote ${remote}   # fix the credential helper, token or ssh key until this works, then run firebreak again`,
     );
   }
-  if (has(/Could not resolve host|unable to access|Connection refused|Connection timed out|Network is unreachable|Couldn't connect to server|Operation timed out/i)) {
+  if (
+    has(
+      /Could not resolve host|unable to access|Connection refused|Connection timed out|Network is unreachable|Couldn't connect to server|Operation timed out/i,
+    )
+  ) {
     return err(
       GIT_CODES.network,
       `git could not reach ${remote}.`,

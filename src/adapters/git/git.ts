@@ -76,18 +76,34 @@ export class Git implements GitPort {
     return (await this.git(args, opts)).trim();
   }
 
+  // Where this checkout is cannot change while a command runs, yet the app, the store and the
+  // workflows each ask: the answers are kept per Git (successes only), saving a command 2–5 spawns.
+  private readonly where = new Map<string, Promise<string>>();
+  private once(key: string, ask: () => Promise<string>): Promise<string> {
+    let p = this.where.get(key);
+    if (!p) {
+      p = ask();
+      this.where.set(key, p);
+      p.catch(() => this.where.delete(key));
+    }
+    return p;
+  }
+
+  private inside = false;
   async isRepo(): Promise<boolean> {
+    if (this.inside) return true;
     const r = await this.raw(["rev-parse", "--is-inside-work-tree"]);
-    return r.code === 0 && r.stdout.trim() === "true";
+    this.inside = r.code === 0 && r.stdout.trim() === "true";
+    return this.inside;
   }
 
   topLevel(): Promise<string> {
-    return this.line(["rev-parse", "--show-toplevel"]);
+    return this.once("top", () => this.line(["rev-parse", "--show-toplevel"]));
   }
 
   /** The shared .git folder, absolute, the same for every worktree of the clone. */
   commonDir(): Promise<string> {
-    return this.line(["rev-parse", "--path-format=absolute", "--git-common-dir"]);
+    return this.once("common", () => this.line(["rev-parse", "--path-format=absolute", "--git-common-dir"]));
   }
 
   /** Paths with uncommitted changes, untracked files included (ignored files are not). */

@@ -17,12 +17,12 @@ const NON_ASCII = /[^\x21-\x7e]/;
 
 /** Refuses a value git could read as an option (it starts with "-"). */
 export function assertNotOption(value: string, what: string): void {
-  if (value.startsWith("-")) throw E.unsafeValue(what, value, "it starts with \"-\" and git would read it as an option");
+  if (value.startsWith("-")) throw E.unsafeValue(what, value, 'it starts with "-" and git would read it as an option');
 }
 
 function printableProblem(value: string, max: number): string | null {
   if (value.length === 0) return "it is empty";
-  if (value.startsWith("-")) return "it starts with \"-\" and git would read it as an option";
+  if (value.startsWith("-")) return 'it starts with "-" and git would read it as an option';
   if (value.length > max) return `it is ${value.length} characters long (at most ${max})`;
   if (INVISIBLE.test(value)) return "it contains whitespace or control characters";
   if (NON_ASCII.test(value)) return "it contains non-ASCII characters, which can disguise one name as another";
@@ -41,8 +41,8 @@ function assertPrintable(value: string, what: string, max: number): void {
 export function refSyntaxProblem(name: string): string | null {
   const problem = printableProblem(name, MAX_REF);
   if (problem) return problem;
-  if (name.includes("..")) return "it contains \"..\", which git reads as a range";
-  if (name.includes("@{") || name === "@") return "it contains \"@{\" or is \"@\", which git expands to another ref";
+  if (name.includes("..")) return 'it contains "..", which git reads as a range';
+  if (name.includes("@{") || name === "@") return 'it contains "@{" or is "@", which git expands to another ref';
   if (/[~^:?*[\\]/.test(name)) return "it contains a character git reserves for revisions (~ ^ : ? * [ \\)";
   return null;
 }
@@ -73,15 +73,15 @@ const acceptedRefs = new Set<string>();
  */
 export function assertSafeRev(rev: string, what = "revision"): void {
   assertPrintable(rev, what, MAX_REF);
-  if (rev.includes("..")) throw E.unsafeValue(what, rev, "it contains \"..\", which git reads as a range");
-  if (rev.includes(":")) throw E.unsafeValue(what, rev, "it contains \":\", which git reads as a path inside a commit");
+  if (rev.includes("..")) throw E.unsafeValue(what, rev, 'it contains "..", which git reads as a range');
+  if (rev.includes(":")) throw E.unsafeValue(what, rev, 'it contains ":", which git reads as a path inside a commit');
 }
 
 /** A configured remote's name: letters, digits, ".", "_", "-", "/"; never a URL or a path. */
 export function assertSafeRemoteName(name: string): void {
   assertPrintable(name, "remote name", MAX_REMOTE);
   if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(name) || name.includes("..") || name.endsWith(".lock") || name.endsWith("/")) {
-    throw E.unsafeValue("remote name", name, "a remote name is letters, digits, \".\", \"_\", \"-\" and \"/\"");
+    throw E.unsafeValue("remote name", name, 'a remote name is letters, digits, ".", "_", "-" and "/"');
   }
 }
 
@@ -95,7 +95,7 @@ const ALLOWED_SCHEMES = new Set(["https", "http", "ssh", "git", "file", "git+ssh
 export function assertSafeRemoteUrl(url: string): void {
   const shown = redactCredentials(url);
   if (url.length === 0) throw E.unsafeValue("remote URL", url, "it is empty");
-  if (url.startsWith("-")) throw E.unsafeValue("remote URL", shown, "it starts with \"-\" and git would read it as an option");
+  if (url.startsWith("-")) throw E.unsafeValue("remote URL", shown, 'it starts with "-" and git would read it as an option');
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) {
     throw E.unsafeValue("remote URL", shown, "the <transport>::<address> form runs a remote helper program (ext:: runs any command)");
   }
@@ -106,12 +106,12 @@ export function assertSafeRemoteUrl(url: string): void {
       throw E.unsafeValue("remote URL", shown, `the "${scheme}" transport is not one of ${[...ALLOWED_SCHEMES].join(", ")}`);
     }
     const host = url.slice(scheme.length + 3).replace(/^[^/@]*@/, "");
-    if (host.startsWith("-")) throw E.unsafeValue("remote URL", shown, "its host starts with \"-\" and ssh would read it as an option");
+    if (host.startsWith("-")) throw E.unsafeValue("remote URL", shown, 'its host starts with "-" and ssh would read it as an option');
   } else {
     // scp-like user@host:path — the part before ":" reaches ssh.
     const scp = /^([^/:]+):/.exec(url)?.[1];
     if (scp !== undefined && scp.replace(/^[^@]*@/, "").startsWith("-")) {
-      throw E.unsafeValue("remote URL", shown, "its host starts with \"-\" and ssh would read it as an option");
+      throw E.unsafeValue("remote URL", shown, 'its host starts with "-" and ssh would read it as an option');
     }
   }
 }

@@ -21,11 +21,9 @@ export interface SmtpSettings {
 
 export type { EmailContent };
 
-/** One header line: no CR, LF or other control characters, bounded. */
-export function headerSafe(value: string, max = 200): string {
-  const one = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
-  return one.length > max ? one.slice(0, max - 1) + "…" : one;
-}
+// In its own file so the announcement renderer can use it without loading nodemailer.
+import { headerSafe } from "./header-safe.js";
+export { headerSafe };
 
 /** The address inside "Name <address>", or the value itself. */
 export const bareAddress = (from: string): string => /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
@@ -78,17 +76,27 @@ export async function sendBatch(transport: Transporter, content: EmailContent, r
     const accepted = Array.isArray(info.accepted) ? info.accepted.length : 0;
     const rejected = Array.isArray(info.rejected) ? info.rejected.length : 0;
     // The stream transport accepts no one but hands back the message itself.
-    const raw = Buffer.isBuffer((info as { message?: unknown }).message) ? ((info as { message: Buffer }).message) : undefined;
+    const raw = Buffer.isBuffer((info as { message?: unknown }).message) ? (info as { message: Buffer }).message : undefined;
     return { messageId: String(info.messageId ?? ""), accepted: raw ? recipients.length : accepted, rejected, ...(raw ? { raw } : {}) };
   } catch (e) {
     const err = e as SmtpError;
     const reason = headerSafe(safeExcerpt(err.response ?? err.message, 200), 200);
     if (typeof err.responseCode === "number")
-      throw notifyError("E-mail", `the SMTP server refused the message (${reason}); nothing was sent`, "check notify.email (from, smtp) and the recipients, then run the same command again");
+      throw notifyError(
+        "E-mail",
+        `the SMTP server refused the message (${reason}); nothing was sent`,
+        "check notify.email (from, smtp) and the recipients, then run the same command again",
+      );
     // Lost while the message itself was being handed over: it may have been accepted.
     if (err.command === "DATA" || (err.command === undefined && (err.code === "ETIMEDOUT" || err.code === "ESOCKET")))
-      throw new AmbiguousOutcome(`E-mail: the connection was lost while the message was being delivered (${reason}), so it may have been sent`);
-    throw notifyError("E-mail", `could not reach the SMTP server (${reason}); nothing was sent`, "check notify.email.smtp (host, port, secure), then run the same command again");
+      throw new AmbiguousOutcome(
+        `E-mail: the connection was lost while the message was being delivered (${reason}), so it may have been sent`,
+      );
+    throw notifyError(
+      "E-mail",
+      `could not reach the SMTP server (${reason}); nothing was sent`,
+      "check notify.email.smtp (host, port, secure), then run the same command again",
+    );
   }
 }
 

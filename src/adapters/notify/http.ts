@@ -63,7 +63,10 @@ export function send(call: HttpCall): Promise<HttpAnswer> {
       settled = true;
       clearTimeout(timer);
       req.destroy();
-      const what = e.message === "timeout" ? `no answer within ${Math.round(call.timeoutMs / 1000)} s` : `the connection failed (${(e as NodeJS.ErrnoException).code ?? e.message})`;
+      const what =
+        e.message === "timeout"
+          ? `no answer within ${Math.round(call.timeoutMs / 1000)} s`
+          : `the connection failed (${(e as NodeJS.ErrnoException).code ?? e.message})`;
       // A GET changes nothing: when it fails, nothing happened, whenever it failed.
       reject(
         sent && call.method !== "GET"
@@ -125,9 +128,17 @@ export async function sendWithRetry(call: HttpCall, rules: RetryRules): Promise<
     if (answer.status !== 429) return answer;
     const wait = retryAfterSeconds(answer.headers) ?? rules.defaultWaitSeconds;
     if (attempt >= rules.maxAttempts)
-      throw notifyError(call.service, `still rate limited (HTTP 429) after ${attempt} attempts; nothing was posted`, "wait a minute, then run the same command again");
+      throw notifyError(
+        call.service,
+        `still rate limited (HTTP 429) after ${attempt} attempts; nothing was posted`,
+        "wait a minute, then run the same command again",
+      );
     if (wait > rules.maxWaitSeconds)
-      throw notifyError(call.service, `rate limited: it asked to wait ${wait} s (more than notify.maxRetryWaitSeconds, ${rules.maxWaitSeconds} s); nothing was posted`, `run the same command again in ${wait} s`);
+      throw notifyError(
+        call.service,
+        `rate limited: it asked to wait ${wait} s (more than notify.maxRetryWaitSeconds, ${rules.maxWaitSeconds} s); nothing was posted`,
+        `run the same command again in ${wait} s`,
+      );
     rules.onWait?.(call.service, wait, attempt);
     await sleep(wait * 1000);
   }

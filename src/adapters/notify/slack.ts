@@ -12,7 +12,8 @@ export type { SlackMessage };
 
 export async function postSlackWebhook(url: Secret, message: SlackMessage, ctx: NotifyContext): Promise<void> {
   const answer = await sendWithRetry({ service: "Slack", method: "POST", url, json: message, timeoutMs: ctx.timeoutMs }, ctx.retry);
-  if (answer.status < 200 || answer.status >= 300) failFromStatus("Slack", answer, "check the webhook (Slack app → Incoming Webhooks), then run the same command again");
+  if (answer.status < 200 || answer.status >= 300)
+    failFromStatus("Slack", answer, "check the webhook (Slack app → Incoming Webhooks), then run the same command again");
 }
 
 export interface SlackApiTarget {
@@ -25,7 +26,11 @@ export interface SlackApiTarget {
   broadcast?: boolean;
 }
 
-export async function postSlackApi(target: SlackApiTarget, message: SlackMessage, ctx: NotifyContext): Promise<{ ts: string | null; channel: string }> {
+export async function postSlackApi(
+  target: SlackApiTarget,
+  message: SlackMessage,
+  ctx: NotifyContext,
+): Promise<{ ts: string | null; channel: string }> {
   const json = {
     channel: target.channel,
     ...message,
@@ -53,8 +58,15 @@ export async function postSlackApi(target: SlackApiTarget, message: SlackMessage
     return { ts: null, channel: target.channel };
   }
   if (parsed.ok !== true)
-    throw notifyError("Slack", `chat.postMessage refused the message (${excerpt(String(parsed.error ?? "no error code"))}); nothing was posted`, slackHint(String(parsed.error)));
-  return { ts: typeof parsed.ts === "string" ? parsed.ts : null, channel: typeof parsed.channel === "string" ? parsed.channel : target.channel };
+    throw notifyError(
+      "Slack",
+      `chat.postMessage refused the message (${excerpt(String(parsed.error ?? "no error code"))}); nothing was posted`,
+      slackHint(String(parsed.error)),
+    );
+  return {
+    ts: typeof parsed.ts === "string" ? parsed.ts : null,
+    channel: typeof parsed.channel === "string" ? parsed.channel : target.channel,
+  };
 }
 
 function slackHint(code: string): string {

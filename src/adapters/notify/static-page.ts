@@ -19,7 +19,10 @@ export async function readStatus(dir: string): Promise<StatusDocument | null> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
     if (e instanceof SyntaxError)
-      throw new FirebreakError({ code: "STATUS_PAGE_INVALID", message: `${join(dir, "status.json")} is not valid JSON, so the page cannot be updated.` });
+      throw new FirebreakError({
+        code: "STATUS_PAGE_INVALID",
+        message: `${join(dir, "status.json")} is not valid JSON, so the page cannot be updated.`,
+      });
     throw e;
   }
 }
@@ -64,7 +67,8 @@ async function removeStrayTemps(dir: string): Promise<void> {
     if (/^(status\.json|index\.html)\.tmp-\d+$/.test(name)) await rm(join(dir, name), { force: true });
   const parent = dirname(resolve(dir));
   const prefix = `.${basename(resolve(dir))}.firebreak-`;
-  for (const name of await readdir(parent).catch(() => [] as string[])) if (name.startsWith(prefix)) await rm(join(parent, name), { recursive: true, force: true });
+  for (const name of await readdir(parent).catch(() => [] as string[]))
+    if (name.startsWith(prefix)) await rm(join(parent, name), { recursive: true, force: true });
 }
 
 /** The page in one folder (notify.staticPage.dir, resolved against the repository root). */

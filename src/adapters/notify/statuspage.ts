@@ -32,10 +32,18 @@ async function call(t: StatuspageTarget, ctx: NotifyContext, method: HttpCall["m
     { ...ctx.retry, defaultWaitSeconds: Math.max(1, ctx.retry.defaultWaitSeconds) },
   );
   if (answer.status === 401 || answer.status === 403)
-    throw notifyError("Statuspage", `refused the API key (HTTP ${answer.status}); nothing was posted`, "check the key named by notify.statuspage.apiKey and notify.statuspage.pageId");
+    throw notifyError(
+      "Statuspage",
+      `refused the API key (HTTP ${answer.status}); nothing was posted`,
+      "check the key named by notify.statuspage.apiKey and notify.statuspage.pageId",
+    );
   // A failed read changed nothing on the page: a clean failure, never "possibly sent".
   if ((answer.status < 200 || answer.status >= 300) && method === "GET")
-    throw notifyError("Statuspage", `could not be read (HTTP ${answer.status}); nothing was posted`, "check Statuspage's status, then run the same command again");
+    throw notifyError(
+      "Statuspage",
+      `could not be read (HTTP ${answer.status}); nothing was posted`,
+      "check Statuspage's status, then run the same command again",
+    );
   if (answer.status < 200 || answer.status >= 300) failFromStatus("Statuspage", answer);
   try {
     return JSON.parse(answer.body) as unknown;
@@ -66,7 +74,12 @@ export async function createIncident(t: StatuspageTarget, u: StatuspageUpdate, c
   return asIncident(await call(t, ctx, "POST", "/incidents", body(u)));
 }
 
-export async function updateIncident(t: StatuspageTarget, id: string, u: StatuspageUpdate, ctx: NotifyContext): Promise<StatuspageIncident> {
+export async function updateIncident(
+  t: StatuspageTarget,
+  id: string,
+  u: StatuspageUpdate,
+  ctx: NotifyContext,
+): Promise<StatuspageIncident> {
   return asIncident(await call(t, ctx, "PATCH", `/incidents/${encodeURIComponent(id)}`, body(u)));
 }
 

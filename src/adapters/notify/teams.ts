@@ -11,7 +11,8 @@ export type { TeamsMessage };
 
 export async function postTeams(url: Secret, message: TeamsMessage, ctx: NotifyContext): Promise<void> {
   const answer = await sendWithRetry({ service: "Teams", method: "POST", url, json: message, timeoutMs: ctx.timeoutMs }, ctx.retry);
-  if (answer.status < 200 || answer.status >= 300) failFromStatus("Teams", answer, "check the webhook named by notify.teams.webhook, then run the same command again");
+  if (answer.status < 200 || answer.status >= 300)
+    failFromStatus("Teams", answer, "check the webhook named by notify.teams.webhook, then run the same command again");
   const body = answer.body.trim();
   if (answer.status === 200 && body !== "" && body !== "1" && /error|failed/i.test(body))
     throw notifyError("Teams", `refused the card (${excerpt(body)}); nothing was posted`);

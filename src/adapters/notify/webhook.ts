@@ -6,12 +6,25 @@ import { failFromStatus, sendWithRetry } from "./http.js";
 import type { NotifyContext } from "./context.js";
 import type { WebhookNotifier } from "../../ports/notify/webhook.js";
 
-export async function postWebhook(url: Secret, token: Secret | undefined, payload: unknown, ctx: NotifyContext): Promise<{ status: number }> {
+export async function postWebhook(
+  url: Secret,
+  token: Secret | undefined,
+  payload: unknown,
+  ctx: NotifyContext,
+): Promise<{ status: number }> {
   const answer = await sendWithRetry(
-    { service: "Webhook", method: "POST", url, headers: token ? { authorization: `Bearer ${token.reveal()}` } : {}, json: payload, timeoutMs: ctx.timeoutMs },
+    {
+      service: "Webhook",
+      method: "POST",
+      url,
+      headers: token ? { authorization: `Bearer ${token.reveal()}` } : {},
+      json: payload,
+      timeoutMs: ctx.timeoutMs,
+    },
     ctx.retry,
   );
-  if (answer.status < 200 || answer.status >= 300) failFromStatus("Webhook", answer, "check the receiver named by notify.webhook.url, then run the same command again");
+  if (answer.status < 200 || answer.status >= 300)
+    failFromStatus("Webhook", answer, "check the receiver named by notify.webhook.url, then run the same command again");
   return { status: answer.status };
 }
 

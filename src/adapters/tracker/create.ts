@@ -29,8 +29,7 @@ export async function createTracker(ctx: TrackerContext): Promise<Tracker> {
   const kind = trackerKind(config);
   if (kind === "linear") {
     const teamId = config.tracker.teamId;
-    if (!teamId)
-      throw new FirebreakError({ code: "TRACKER_CONFIG", message: "tracker.type is linear, but tracker.teamId is not set." });
+    if (!teamId) throw new FirebreakError({ code: "TRACKER_CONFIG", message: "tracker.type is linear, but tracker.teamId is not set." });
     let token: Secret;
     if (config.tracker.token) token = resolveSecret(config.tracker.token, env, "tracker.token");
     else if (env.LINEAR_API_KEY) token = new Secret(env.LINEAR_API_KEY, "env:LINEAR_API_KEY");
@@ -45,7 +44,13 @@ export async function createTracker(ctx: TrackerContext): Promise<Tracker> {
     const remoteUrl = config.forge.repo ? null : await ctx.git.remoteUrl(config.production.remote).catch(() => null);
     const repo = resolveGitHubRepo(config.forge.repo, remoteUrl, config.forge.baseUrl);
     const { GitHubTracker } = await import("./github.js");
-    return new GitHubTracker({ owner: repo.owner, repo: repo.name, token, ...(config.forge.baseUrl ? { baseUrl: config.forge.baseUrl } : {}), issuePattern: config.tracker.issuePattern ?? DEFAULT_ISSUE_PATTERN });
+    return new GitHubTracker({
+      owner: repo.owner,
+      repo: repo.name,
+      token,
+      ...(config.forge.baseUrl ? { baseUrl: config.forge.baseUrl } : {}),
+      issuePattern: config.tracker.issuePattern ?? DEFAULT_ISSUE_PATTERN,
+    });
   }
   return FileTracker.forIncident(await ctx.git.commonDir(), ctx.ticket);
 }

@@ -10,7 +10,10 @@ import { keyMarker } from "./key-marker.js";
 export class FileTracker implements Tracker {
   readonly kind = "file" as const;
   readonly where: string;
-  constructor(private readonly file: string, private readonly ticket: string) {
+  constructor(
+    private readonly file: string,
+    private readonly ticket: string,
+  ) {
     this.where = file;
   }
 
@@ -38,7 +41,9 @@ export class FileTracker implements Tracker {
 
   private async find(key: string): Promise<TrackerItem | null> {
     const text = await this.read();
-    return text.includes(keyMarker(key)) ? { ref: `${this.file}#${key.split("/").pop()}`, url: `${this.file}#${key.split("/").pop()}` } : null;
+    return text.includes(keyMarker(key))
+      ? { ref: `${this.file}#${key.split("/").pop()}`, url: `${this.file}#${key.split("/").pop()}` }
+      : null;
   }
 
   openIssue(input: NewTrackerIssue): Promise<TrackerItem> {

@@ -30,7 +30,12 @@ export class GitHubTracker implements Tracker {
     this.o = { owner: opts.owner, repo: opts.repo };
     this.where = `${opts.owner}/${opts.repo}`;
     this.pattern = new RegExp(opts.issuePattern);
-    this.octokit = new Octokit({ auth: opts.token.reveal(), baseUrl: opts.baseUrl, userAgent: "firebreak", log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+    this.octokit = new Octokit({
+      auth: opts.token.reveal(),
+      baseUrl: opts.baseUrl,
+      userAgent: "firebreak",
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
   }
 
   private fail(e: unknown, action: string): never {
@@ -65,7 +70,11 @@ export class GitHubTracker implements Tracker {
   async comment(input: TrackerComment): Promise<TrackerItem> {
     const issue = Number(input.target);
     try {
-      const r = await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...this.o, issue_number: issue, body: `${input.body.trimEnd()}\n\n${keyMarker(input.key)}\n` });
+      const r = await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        ...this.o,
+        issue_number: issue,
+        body: `${input.body.trimEnd()}\n\n${keyMarker(input.key)}\n`,
+      });
       return { ref: `#${issue}`, url: r.data.html_url, id: String(r.data.id) };
     } catch (e) {
       this.fail(e, `comment on issue #${issue}`);

@@ -51,7 +51,14 @@ interface LinearFailure {
 }
 
 function readLinearFailure(e: unknown): LinearFailure {
-  const err = e as { type?: string; status?: number; message?: string; errors?: { message?: string; type?: string }[]; cause?: unknown; name?: string };
+  const err = e as {
+    type?: string;
+    status?: number;
+    message?: string;
+    errors?: { message?: string; type?: string }[];
+    cause?: unknown;
+    name?: string;
+  };
   const messages = [err.message ?? "", ...(err.errors ?? []).map((x) => x.message ?? "")].join(" ");
   // fetch() failing outright (TypeError) means no answer came back.
   const answered = typeof err.status === "number" || (Array.isArray(err.errors) && err.errors.length > 0);
@@ -85,7 +92,9 @@ export class LinearTracker implements Tracker {
     return new FirebreakError({
       code: auth ? "TRACKER_AUTH" : f.answered ? "TRACKER_REFUSED" : "TRACKER_UNREACHABLE",
       message: `Linear ${f.answered ? "refused" : "did not answer"} the attempt to ${action}: ${f.message}`,
-      next: auth ? "export the Linear API key named by tracker.token (e.g. LINEAR_API_KEY), then run the same command again" : "check tracker.teamId and the network, then run the same firebreak command again: nothing is done twice",
+      next: auth
+        ? "export the Linear API key named by tracker.token (e.g. LINEAR_API_KEY), then run the same command again"
+        : "check tracker.teamId and the network, then run the same firebreak command again: nothing is done twice",
     });
   }
 
@@ -103,12 +112,25 @@ export class LinearTracker implements Tracker {
   }
 
   /** Creates with a stable id; a lost answer or a "duplicate id" answer is settled by looking the id up. */
-  private async create(action: string, query: string, field: "issueCreate" | "commentCreate", input: Record<string, unknown>, byId: () => Promise<TrackerItem | null | "unknown">): Promise<TrackerItem> {
+  private async create(
+    action: string,
+    query: string,
+    field: "issueCreate" | "commentCreate",
+    input: Record<string, unknown>,
+    byId: () => Promise<TrackerItem | null | "unknown">,
+  ): Promise<TrackerItem> {
     try {
-      const data = await this.gql<Record<string, { success: boolean; issue?: { id: string; identifier: string; url: string }; comment?: { id: string; url: string } }>>(query, { input });
+      const data = await this.gql<
+        Record<string, { success: boolean; issue?: { id: string; identifier: string; url: string }; comment?: { id: string; url: string } }>
+      >(query, { input });
       const p = data[field];
       const made: { id: string; identifier?: string; url: string } | undefined = p?.issue ?? p?.comment;
-      if (!p?.success || !made) throw new FirebreakError({ code: "TRACKER_REFUSED", message: `Linear did not ${action} (success: false).`, next: "check tracker.teamId in .firebreak.yml, then run the same command again" });
+      if (!p?.success || !made)
+        throw new FirebreakError({
+          code: "TRACKER_REFUSED",
+          message: `Linear did not ${action} (success: false).`,
+          next: "check tracker.teamId in .firebreak.yml, then run the same command again",
+        });
       return { ref: made.identifier ?? made.id, url: made.url, id: made.id };
     } catch (e) {
       if (e instanceof FirebreakError) throw e;
@@ -116,7 +138,8 @@ export class LinearTracker implements Tracker {
       if (!f.answered || f.duplicate || (f.status ?? 0) >= 500) {
         const seen = await byId();
         if (seen && seen !== "unknown") return seen;
-        if (seen === "unknown" || !f.answered) throw new AmbiguousOutcome(`Linear failed while trying to ${action} and may have done it (${f.message})`);
+        if (seen === "unknown" || !f.answered)
+          throw new AmbiguousOutcome(`Linear failed while trying to ${action} and may have done it (${f.message})`);
       }
       throw this.error(f, action);
     }
@@ -125,7 +148,13 @@ export class LinearTracker implements Tracker {
   openIssue(input: NewTrackerIssue): Promise<TrackerItem> {
     const id = stableUuid(input.key);
     const description = `${input.body.trimEnd()}\n\n${keyMarker(input.key)}\n`;
-    return this.create(`open the issue "${input.title}"`, ISSUE_CREATE, "issueCreate", { id, teamId: this.opts.teamId, title: input.title, description, ...(input.due ? { dueDate: input.due } : {}) }, () => this.lookup(ISSUE_BY_ID, "issue", id));
+    return this.create(
+      `open the issue "${input.title}"`,
+      ISSUE_CREATE,
+      "issueCreate",
+      { id, teamId: this.opts.teamId, title: input.title, description, ...(input.due ? { dueDate: input.due } : {}) },
+      () => this.lookup(ISSUE_BY_ID, "issue", id),
+    );
   }
 
   findIssue(key: string): Promise<TrackerItem | null | "unknown"> {
@@ -139,7 +168,13 @@ export class LinearTracker implements Tracker {
 
   comment(input: TrackerComment): Promise<TrackerItem> {
     const id = stableUuid(input.key);
-    return this.create(`comment on ${input.target}`, COMMENT_CREATE, "commentCreate", { id, issueId: input.target, body: input.body.trimEnd() }, () => this.lookup(COMMENT_BY_ID, "comment", id)).then((c) => ({ ...c, ref: input.target }));
+    return this.create(
+      `comment on ${input.target}`,
+      COMMENT_CREATE,
+      "commentCreate",
+      { id, issueId: input.target, body: input.body.trimEnd() },
+      () => this.lookup(COMMENT_BY_ID, "comment", id),
+    ).then((c) => ({ ...c, ref: input.target }));
   }
 
   findComment(key: string, target: string): Promise<TrackerItem | null | "unknown"> {

@@ -14,7 +14,8 @@ import { reviewDeps } from "./review.js";
 
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
   const text = (args[0] ?? "").trim();
-  if (!text) throw E.usage("The action item is empty.", 'firebreak action add "alert on token expiry errors" --owner dana --due 2026-12-01');
+  if (!text)
+    throw E.usage("The action item is empty.", 'firebreak action add "alert on token expiry errors" --owner dana --due 2026-12-01');
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
   const ask = async (flag: string, question: string, given: unknown): Promise<string> => {
     if (typeof given === "string" && given.trim()) return given;
@@ -43,7 +44,10 @@ export async function list({ app, out, opts }: CommandInput): Promise<number> {
     out.next('firebreak action add "…" --owner NAME --due YYYY-MM-DD');
     return 0;
   }
-  for (const a of actions) out.line(`${a.id.padEnd(4)} ${a.due}  ${a.owner.padEnd(12)} ${a.text}${a.kind ? ` [${a.kind}]` : ""}${links.has(a.id) ? `  → ${links.get(a.id)}` : ""}`);
+  for (const a of actions)
+    out.line(
+      `${a.id.padEnd(4)} ${a.due}  ${a.owner.padEnd(12)} ${a.text}${a.kind ? ` [${a.kind}]` : ""}${links.has(a.id) ? `  → ${links.get(a.id)}` : ""}`,
+    );
   out.next(actions.every((a) => links.has(a.id)) ? "firebreak review --write" : "firebreak followups   # one ticket per action item");
   return 0;
 }

@@ -11,7 +11,6 @@ import type { Store } from "../../ports.js";
 import type { Config } from "../../config/schema.js";
 import { existsSync, realpathSync } from "node:fs";
 import { resolveIncident } from "../../app/resolve-incident.js";
-import { createForge } from "../../adapters/forge/create.js";
 import { Git } from "../../adapters/git/git.js";
 import { assertSafeRef, assertSafeRev } from "../../adapters/git/safety.js";
 import { backportBranch } from "../../domain/naming.js";
@@ -25,7 +24,15 @@ import { backportRoot } from "../../backport/repo-root.js";
 import { branchFacts } from "../../backport/suggest.js";
 import { defaultShort, resolveTargets, suggestTargets } from "../../backport/targets.js";
 import { acquireLocks, type HeldLock } from "../../ship/lock.js";
-import { abortBackports, continueBackports, planBackport, runBackport, type BackportDeps, type BackportRequest, type TargetOutcome } from "../../workflow/backport.js";
+import {
+  abortBackports,
+  continueBackports,
+  planBackport,
+  runBackport,
+  type BackportDeps,
+  type BackportRequest,
+  type TargetOutcome,
+} from "../../workflow/backport.js";
 import type { PlanRow } from "../../backport/engine.js";
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap((x) => splitList(x)) : splitList(v));
@@ -54,7 +61,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   if (modes.length > 1) throw E.usage(`--${modes.join(" and --")} cannot be used together.`, "firebreak backport --plan");
   const mode = modes[0] ?? "run";
   const force = opts.force === true;
-  if (force && mode !== "abort") throw E.usage("--force goes with --abort only (to drop a resolved commit).", "firebreak backport --abort --force");
+  if (force && mode !== "abort")
+    throw E.usage("--force goes with --abort only (to drop a resolved commit).", "firebreak backport --abort --force");
   // Hostile values are refused before anything runs: no store, no fetch, no git.
   const to = opts.to === undefined ? undefined : list(opts.to);
   for (const name of to ?? []) await assertSafeRef(name, "--to branch");
@@ -73,7 +81,10 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
   // A backport waiting for --continue or --abort says which one this is, wherever it is run.
   const settling = mode === "continue" || mode === "abort";
-  const states = settling && commits.length === 0 ? (await listConflictStates(root)).filter((s) => ticketFlag === undefined || s.ticket === ticketFlag) : [];
+  const states =
+    settling && commits.length === 0
+      ? (await listConflictStates(root)).filter((s) => ticketFlag === undefined || s.ticket === ticketFlag)
+      : [];
   const inside = states.find((s) => isInside(here, s.worktree));
   let incident: Incident | null;
   let pending: ConflictState | null = null;
@@ -83,22 +94,32 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   } else {
     incident = await findIncident(app, ticketFlag, commits.length > 0 || settling);
     // Without an incident, --continue and --abort learn the ticket and commits from the pending conflict.
-    if (!incident && commits.length === 0) pending = (await anyPending(root, configured, to, ticketFlag)) ?? (to === undefined ? (states[0] ?? null) : null);
+    if (!incident && commits.length === 0)
+      pending = (await anyPending(root, configured, to, ticketFlag)) ?? (to === undefined ? (states[0] ?? null) : null);
   }
   const remote = incident?.remote ?? config.production.remote;
   const ticket = incident?.ticket ?? ticketFlag ?? pending?.ticket ?? (userCommits.length > 0 ? userCommits[0]!.slice(0, 12) : undefined);
   if (ticket === undefined)
-    throw E.usage("Nothing to backport: no incident here and no --commit.", "firebreak backport --commit <sha> --to develop   # or: firebreak backport -t ENG-1234");
+    throw E.usage(
+      "Nothing to backport: no incident here and no --commit.",
+      "firebreak backport --commit <sha> --to develop   # or: firebreak backport -t ENG-1234",
+    );
 
   // Targets waiting for a resolution count even when neither --to nor the config names them.
   const waiting = states.filter((s) => s.ticket === ticket).map((s) => s.target);
   const extra = waiting.filter((t) => !configured.some((c) => c.branch === t.branch));
   const names = to ?? (extra.length > 0 ? [...configured.map((c) => c.branch), ...extra.map((t) => t.branch)] : undefined);
   const base = incident?.base ?? config.production.branch;
-  const targets = await resolveTargets(configured, names, ticket, async () => {
-    const parent = await fixParent(root, store, incident, userCommits).catch(() => null);
-    return suggestTargets(await branchFacts(root, remote, await git.remoteBranches(remote), parent), [base]);
-  }, (found) => again("--plan", { commits: userCommits, ticket: ticketFlag }, found));
+  const targets = await resolveTargets(
+    configured,
+    names,
+    ticket,
+    async () => {
+      const parent = await fixParent(root, store, incident, userCommits).catch(() => null);
+      return suggestTargets(await branchFacts(root, remote, await git.remoteBranches(remote), parent), [base]);
+    },
+    (found) => again("--plan", { commits: userCommits, ticket: ticketFlag }, found),
+  );
   const fromPending = incident === null && pending !== null && userCommits.length === 0;
   const next: Again = {
     to: names,
@@ -108,15 +129,31 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
   // One run per incident (or per fix commit on its own) and per target: two at once would pick,
   // push and number PRs over each other.
-  const lock = mode === "plan" ? null : await takeLock(app, out, [`backport-${incident ? incident.ticket : (userCommits[0] ?? pending?.fixCommits[0] ?? ticket)}`, ...targets.map((t) => `backport-target-${t.short}`)], ticket);
+  const lock =
+    mode === "plan"
+      ? null
+      : await takeLock(
+          app,
+          out,
+          [
+            `backport-${incident ? incident.ticket : (userCommits[0] ?? pending?.fixCommits[0] ?? ticket)}`,
+            ...targets.map((t) => `backport-target-${t.short}`),
+          ],
+          ticket,
+        );
   try {
     await fetchAll(git, out, remote, [...targets.map((t) => t.branch), ...(incident ? [incident.base, incident.branch] : [])]);
-    const fixCommits = userCommits.length > 0 ? userCommits : pending ? pending.fixCommits : incident ? await incidentFix(out, root, store, incident) : [];
+    const fixCommits =
+      userCommits.length > 0 ? userCommits : pending ? pending.fixCommits : incident ? await incidentFix(out, root, store, incident) : [];
 
     const deps: BackportDeps = {
       cwd: root,
       git,
-      forge: config.forge.type === "github" ? await createForge({ config, git, store, clock: app.clock, actor: await app.actor(), env: app.env, log: (l) => out.info(l) }) : new OfflineBackportPrs({ cwd: root, store }),
+      // The plain git forge has no pull requests to open: the backport's PR is kept on the record.
+      forge:
+        config.forge.type === "git"
+          ? new OfflineBackportPrs({ cwd: root, store })
+          : await app.adapters.forge({ git, log: (l) => out.info(l) }),
       remote,
       journal: incident ? { ...(await app.effectDeps()), incident } : null,
       repoRoot: root,
@@ -126,16 +163,27 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
     if (mode === "plan") return printPlan(out, ticket, await planBackport(deps, req), next);
     if (mode === "abort") {
-      const { aborted, dropped } = await abortBackports(deps, targets, force, (to) => ({ keep: again("--continue", next, to), drop: `${again("--abort", next, to)} --force` }));
+      const { aborted, dropped } = await abortBackports(deps, targets, force, (to) => ({
+        keep: again("--continue", next, to),
+        drop: `${again("--abort", next, to)} --force`,
+      }));
       out.data({ ticket, aborted: aborted.map((t) => t.branch), dropped });
-      if (aborted.length === 0) out.line(`No backport of ${ticket} is waiting for a resolution${to ? ` on ${to.join(", ")}` : ""}; nothing to abort.`);
-      else out.success(`Aborted the backport of ${ticket} to ${aborted.map((t) => t.branch).join(", ")}: worktree, conflict state and local branch removed.`);
+      if (aborted.length === 0)
+        out.line(`No backport of ${ticket} is waiting for a resolution${to ? ` on ${to.join(", ")}` : ""}; nothing to abort.`);
+      else
+        out.success(
+          `Aborted the backport of ${ticket} to ${aborted.map((t) => t.branch).join(", ")}: worktree, conflict state and local branch removed.`,
+        );
       for (const d of dropped) {
         const short = targets.find((t) => t.branch === d.target)?.short ?? defaultShort(d.target);
-        out.line(`  Dropped the resolved commit ${d.sha.slice(0, 12)} for ${d.target} (from ${d.where}); to get it back while git still keeps it: git branch ${backportBranch(short, ticket)} ${d.sha}`);
+        out.line(
+          `  Dropped the resolved commit ${d.sha.slice(0, 12)} for ${d.target} (from ${d.where}); to get it back while git still keeps it: git branch ${backportBranch(short, ticket)} ${d.sha}`,
+        );
       }
       leftFolder(out, here, root);
-      out.next(fixCommits.length > 0 ? `${again("--plan", next)}   # or resolve by hand and open the PR yourself` : "firebreak backport --plan");
+      out.next(
+        fixCommits.length > 0 ? `${again("--plan", next)}   # or resolve by hand and open the PR yourself` : "firebreak backport --plan",
+      );
       return EXIT.ok;
     }
     if (fixCommits.length === 0) throw E.usage("No fix commits to backport.", "firebreak backport --commit <sha> --to develop");
@@ -144,7 +192,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       if (report.waiting.length === 0) out.info(`No target was waiting for --continue; ran the backport as usual.`);
       if (report.continued.length > 0) out.success(`Resolution committed for ${report.continued.join(", ")}.`);
       for (const m of report.markers)
-        out.line(`${out.yellow("!")} ${m.target}: ${m.lines.length} line${m.lines.length === 1 ? " still holds" : "s still hold"} conflict markers (${m.lines.join(", ")}); nothing was committed.`);
+        out.line(
+          `${out.yellow("!")} ${m.target}: ${m.lines.length} line${m.lines.length === 1 ? " still holds" : "s still hold"} conflict markers (${m.lines.join(", ")}); nothing was committed.`,
+        );
       leftFolder(out, here, root);
       return printOutcomes(out, ticket, incident, fixCommits, report.outcomes, next);
     }
@@ -179,7 +229,8 @@ async function configFor(app: App, root: string, main: string, inConflictWorktre
 async function takeLock(app: App, out: Output, names: string[], ticket: string): Promise<HeldLock> {
   // The locks are leases in the store, shared by every clone and worktree that uses it.
   const held = await acquireLocks(await app.store(), names, { actor: await app.actor(), command: "backport", ticket }, app.clock.now());
-  for (const l of held.tookOver) out.info(`Took over the lock ${l.name} of a firebreak ${l.command} that is gone (pid ${l.pid} on ${l.host}).`);
+  for (const l of held.tookOver)
+    out.info(`Took over the lock ${l.name} of a firebreak ${l.command} that is gone (pid ${l.pid} on ${l.host}).`);
   return held;
 }
 
@@ -205,7 +256,12 @@ async function findIncident(app: App, ticket: string | undefined, optional: bool
   }
 }
 
-async function anyPending(root: string, configured: { branch: string; short?: string }[], to: string[] | undefined, ticket: string | undefined) {
+async function anyPending(
+  root: string,
+  configured: { branch: string; short?: string }[],
+  to: string[] | undefined,
+  ticket: string | undefined,
+) {
   const names = to ?? configured.map((t) => t.branch);
   for (const name of names) {
     const c = configured.find((t) => t.branch === name || t.short === name);
@@ -242,7 +298,12 @@ function table(out: Output, rows: string[][]): void {
   });
 }
 
-const STATE: Record<TargetOutcome["status"], string> = { done: "done", "already-contains": "already contains", conflicted: "conflicted", failed: "failed" };
+const STATE: Record<TargetOutcome["status"], string> = {
+  done: "done",
+  "already-contains": "already contains",
+  conflicted: "conflicted",
+  failed: "failed",
+};
 
 function detail(r: TargetOutcome): string {
   switch (r.status) {
@@ -263,7 +324,14 @@ export function exitFor(outcomes: readonly Pick<TargetOutcome, "status">[]): num
   return EXIT.ok;
 }
 
-function printOutcomes(out: Output, ticket: string, incident: Incident | null, fixCommits: string[], outcomes: TargetOutcome[], next: Again): number {
+function printOutcomes(
+  out: Output,
+  ticket: string,
+  incident: Incident | null,
+  fixCommits: string[],
+  outcomes: TargetOutcome[],
+  next: Again,
+): number {
   const code = exitFor(outcomes);
   out.data({ ticket, incident: incident?.id ?? null, fixCommits, targets: outcomes, exit: code });
   const ok = outcomes.filter((r) => r.status === "done" || r.status === "already-contains").length;
@@ -277,9 +345,15 @@ function printOutcomes(out: Output, ticket: string, incident: Incident | null, f
     for (const step of r.instructions ?? []) out.line(`  ${step}`);
   }
   out.line("");
-  if (outcomes.some((r) => r.status === "conflicted")) out.next(`${again("--continue", next)}   # after resolving the files above; a file with conflict markers is never committed`);
+  if (outcomes.some((r) => r.status === "conflicted"))
+    out.next(`${again("--continue", next)}   # after resolving the files above; a file with conflict markers is never committed`);
   else if (code !== EXIT.ok) out.next(`${again("", next)}   # after fixing the cause above; targets already done are skipped`);
-  else out.next(incident ? `firebreak status ${incident.ticket}   # once the backport PRs are reviewed and merged` : "review and merge the backport PRs");
+  else
+    out.next(
+      incident
+        ? `firebreak status ${incident.ticket}   # once the backport PRs are reviewed and merged`
+        : "review and merge the backport PRs",
+    );
   return code;
 }
 
@@ -296,10 +370,22 @@ function printPlan(out: Output, ticket: string, rows: PlanRow[], next: Again): n
   out.line(`Plan for the backport of ${ticket}: nothing has been changed.`);
   table(out, [
     ["target", "state", "branch"],
-    ...rows.map((r) => [r.target.branch, PLAN_TEXT[r.status] + (r.status === "needs-backport" ? ` (${r.missing.length} commit${r.missing.length === 1 ? "" : "s"})` : ""), r.branch]),
+    ...rows.map((r) => [
+      r.target.branch,
+      PLAN_TEXT[r.status] + (r.status === "needs-backport" ? ` (${r.missing.length} commit${r.missing.length === 1 ? "" : "s"})` : ""),
+      r.branch,
+    ]),
   ]);
   out.line("");
   const todo = rows.filter((r) => r.status === "needs-backport" || r.status === "done").map((r) => r.target.branch);
-  out.next(todo.length > 0 ? again("", next, todo) : rows.some((r) => r.status === "conflicted") ? again("--continue", next) : next.commits.length > 0 ? "review and merge the backport PRs" : `firebreak status ${ticket}`);
+  out.next(
+    todo.length > 0
+      ? again("", next, todo)
+      : rows.some((r) => r.status === "conflicted")
+        ? again("--continue", next)
+        : next.commits.length > 0
+          ? "review and merge the backport PRs"
+          : `firebreak status ${ticket}`,
+  );
   return EXIT.ok;
 }

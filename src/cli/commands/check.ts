@@ -25,7 +25,15 @@ export interface CheckOptions {
 /** --allow, --skip and --reason come from the command line as typed: their order pairs them. */
 export function checkOptions(opts: RawOptions, argv: readonly string[]): CheckOptions {
   const { allows, skips } = pairReasons(argv);
-  return { ticket: str(opts.ticket), reopen: bool(opts.reopen), guardOnly: bool(opts.guardOnly), checksOnly: bool(opts.checksOnly), only: splitList(opts.only), allows, skips };
+  return {
+    ticket: str(opts.ticket),
+    reopen: bool(opts.reopen),
+    guardOnly: bool(opts.guardOnly),
+    checksOnly: bool(opts.checksOnly),
+    only: splitList(opts.only),
+    allows,
+    skips,
+  };
 }
 
 export async function run({ app, out, opts: raw }: CommandInput): Promise<number> {
@@ -33,14 +41,18 @@ export async function run({ app, out, opts: raw }: CommandInput): Promise<number
   const incident = await resolveIncident(app, opts.ticket);
   // A terminal gets the live view; elsewhere each check's start and end is a line.
   const live = isInteractive() && !out.json;
-  const runner: ChecksRunner | undefined = live ? async (commands, o) => (await import("../../checks/live-view.js")).runChecksLive(commands, o) : undefined;
+  const runner: ChecksRunner | undefined = live
+    ? async (commands, o) => (await import("../../checks/live-view.js")).runChecksLive(commands, o)
+    : undefined;
   const result = await check(app, { ...opts, incident, signal: stopSignal() }, (e) => showProgress(out, e, live), runner);
   return showOutcome(out, result);
 }
 
 function showProgress(out: Output, e: CheckProgress, live: boolean): void {
-  if (e.type === "review-files-left-out") out.info(`Not part of the fix: ${e.files.join(", ")} (the post-incident review; commit it on ${e.base}, not on the hotfix branch).`);
-  else if (e.type === "fetch-failed") out.warn(`Could not fetch ${e.remote}/${e.base} (${e.message}); comparing with the last fetched state.`);
+  if (e.type === "review-files-left-out")
+    out.info(`Not part of the fix: ${e.files.join(", ")} (the post-incident review; commit it on ${e.base}, not on the hotfix branch).`);
+  else if (e.type === "fetch-failed")
+    out.warn(`Could not fetch ${e.remote}/${e.base} (${e.message}); comparing with the last fetched state.`);
   else if (e.type === "guard") for (const line of renderGuardReport(e.report, { color: out.color })) out.line(line);
   else if (!live) {
     const l = renderCheckProgress(e.event);
@@ -60,7 +72,9 @@ function showOutcome(out: Output, result: CheckOutcome): number {
   if (result.kind === "guard-only") {
     out.data({ guard: result.guard, checks: [], ok: true });
     out.line("");
-    out.success(`${incident.ticket}: the change is minimal${result.guard.allowed.length ? " (with recorded overrides)" : ""}; no check ran (--guard-only).`);
+    out.success(
+      `${incident.ticket}: the change is minimal${result.guard.allowed.length ? " (with recorded overrides)" : ""}; no check ran (--guard-only).`,
+    );
     out.next("firebreak check --checks-only   # runs test, typecheck and build");
     return EXIT.ok;
   }
@@ -77,18 +91,31 @@ function showOutcome(out: Output, result: CheckOutcome): number {
   if (!ok && failed.length > 0 && results.filter((r) => failed.includes(r.name)).every((r) => r.notFound)) {
     // Every failure is "command not found": the tools are not there, not the fix that is wrong.
     const install = result.installCommand;
-    out.line(out.red(`${failed.length === results.filter((r) => r.logPath).length ? "No check could start" : `${failed.join(", ")} could not start`}: the command was not found.`));
+    out.line(
+      out.red(
+        `${failed.length === results.filter((r) => r.logPath).length ? "No check could start" : `${failed.join(", ")} could not start`}: the command was not found.`,
+      ),
+    );
     for (const r of results.filter((r) => failed.includes(r.name))) out.line(`  ${r.name}: ${r.reason ?? "exit code 127"}`);
     out.line(install ? "The dependencies are likely not installed." : "The tools the checks call are likely not installed.");
     out.next(install ? `${install}   # then: ${again}` : `install what the checks call (see each log above), then: ${again}`);
     return EXIT.blocked;
   }
   if (!ok) {
-    out.line(out.red(failed.length ? `Failed: ${failed.join(", ")}. Each log is listed above.` : "No check ran: configure checks.test (and typecheck, build) in .firebreak.yml."));
+    out.line(
+      out.red(
+        failed.length
+          ? `Failed: ${failed.join(", ")}. Each log is listed above.`
+          : "No check ran: configure checks.test (and typecheck, build) in .firebreak.yml.",
+      ),
+    );
     out.next(failed.length ? `read the log, fix it, then: ${again}` : "firebreak init --stdout   # shows the checks section");
     return EXIT.blocked;
   }
-  const notRun = [...(missing.length ? [`no command for ${missing.join(", ")}`] : []), ...(skipped.length ? [`skipped ${skipped.join(", ")}`] : [])];
+  const notRun = [
+    ...(missing.length ? [`no command for ${missing.join(", ")}`] : []),
+    ...(skipped.length ? [`skipped ${skipped.join(", ")}`] : []),
+  ];
   out.success(
     `${incident.ticket}: ${guard ? `the change is minimal${guard.allowed.length ? " (with recorded overrides)" : ""} and ` : ""}the checks pass (ran: ${passed.join(", ")}${notRun.length ? `; ${notRun.join("; ")}` : ""}).`,
   );
@@ -100,7 +127,10 @@ function showOutcome(out: Output, result: CheckOutcome): number {
  * Pairs each --reason with the --allow or --skip written just before it, in the order typed
  * (commander collects each flag into its own list and loses that order).
  */
-export function pairReasons(argv: readonly string[]): { allows: Array<{ rule: string; reason: string }>; skips: Array<{ name: string; reason: string }> } {
+export function pairReasons(argv: readonly string[]): {
+  allows: Array<{ rule: string; reason: string }>;
+  skips: Array<{ name: string; reason: string }>;
+} {
   const allows: Array<{ rule: string; reason: string }> = [];
   const skips: Array<{ name: string; reason: string }> = [];
   let last: { reason: string } | null = null; // the --allow or --skip a --reason would explain
@@ -118,9 +148,12 @@ export function pairReasons(argv: readonly string[]): { allows: Array<{ rule: st
       const entry = { name: value, reason: "" };
       skips.push(entry);
       last = entry;
-    }
-    else if (last && !last.reason) last.reason = value;
-    else throw E.usage("Each --reason follows the --allow <rule> or --skip <check> it explains.", 'firebreak check --allow dependencies --reason "CVE-2026-1234 in jsonwebtoken"');
+    } else if (last && !last.reason) last.reason = value;
+    else
+      throw E.usage(
+        "Each --reason follows the --allow <rule> or --skip <check> it explains.",
+        'firebreak check --allow dependencies --reason "CVE-2026-1234 in jsonwebtoken"',
+      );
   }
   // A flag left without its reason is refused by the check itself, when it comes to use it.
   return { allows, skips };

@@ -50,6 +50,10 @@ export async function run({ app, out, opts: raw }: CommandInput): Promise<number
     ["files", String(facts.files.length)],
     ["tests", facts.testFiles.length ? facts.testFiles.join(", ") : out.yellow("none: the guard will block this")],
   ]);
-  out.next(facts.testFiles.length ? "firebreak pr   # (run firebreak check again first if you changed anything since it passed)" : "add a regression test, then: firebreak check");
+  out.next(
+    facts.testFiles.length
+      ? "firebreak pr   # (run firebreak check again first if you changed anything since it passed)"
+      : "add a regression test, then: firebreak check",
+  );
   return 0;
 }

@@ -56,7 +56,8 @@ export async function run({ app, out }: CommandInput): Promise<number> {
   if (refs.length > 0) {
     out.line("");
     out.line("Secrets it names (values never shown):");
-    for (const r of refs) out.line(`  ${app.env[r.name] ? out.green("✔ set    ") : out.yellow("! not set")}  ${r.name}  ${out.dim(`(${r.key})`)}`);
+    for (const r of refs)
+      out.line(`  ${app.env[r.name] ? out.green("✔ set    ") : out.yellow("! not set")}  ${r.name}  ${out.dim(`(${r.key})`)}`);
   }
   out.next(missing.length > 0 ? `export ${missing[0]!.name}=…   # before the step that needs it (${missing[0]!.key})` : "firebreak triage");
   return 0;

@@ -14,7 +14,9 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
   const { event, sha } = await confirm(app, { incident, item, ...(typeof opts.note === "string" ? { note: opts.note } : {}) });
   out.data({ event });
-  out.success(`Recorded on ${incident.ticket}: ${CONFIRMABLE[item]}${sha ? ` (commit ${sha.slice(0, 12)})` : ""} (by ${event.actor}, ${event.at.slice(0, 16).replace("T", " ")} UTC).`);
+  out.success(
+    `Recorded on ${incident.ticket}: ${CONFIRMABLE[item]}${sha ? ` (commit ${sha.slice(0, 12)})` : ""} (by ${event.actor}, ${event.at.slice(0, 16).replace("T", " ")} UTC).`,
+  );
   out.next(`firebreak status ${incident.ticket}`);
   return 0;
 }

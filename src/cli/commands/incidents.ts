@@ -11,7 +11,8 @@ import { logRow, toCsv, type LogRow } from "../../review/incident-log.js";
 const short = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 16) : "—");
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
-  if (opts.csv && opts.json) throw E.usage("--csv and --json are two ways to print the same log: pick one.", "firebreak incidents --csv > incidents.csv");
+  if (opts.csv && opts.json)
+    throw E.usage("--csv and --json are two ways to print the same log: pick one.", "firebreak incidents --csv > incidents.csv");
   const now = app.clock.now();
   let since: Date | null = null;
   if (typeof opts.since === "string") {
@@ -36,10 +37,17 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     out.next('firebreak start ENG-1234 "<title>" --priority P1');
     return 0;
   }
-  out.line(out.dim(`${"ticket".padEnd(12)} lvl  ${"discovered (UTC)".padEnd(16)}  ${"deployed".padEnd(16)}  ${"verified".padEnd(16)}  deadline  rb  bp  review`));
+  out.line(
+    out.dim(
+      `${"ticket".padEnd(12)} lvl  ${"discovered (UTC)".padEnd(16)}  ${"deployed".padEnd(16)}  ${"verified".padEnd(16)}  deadline  rb  bp  review`,
+    ),
+  );
   for (const r of rows) {
-    const deadline = r.deadlineResult === "met" ? out.green("met     ") : r.deadlineResult === "open" ? "open    " : out.red(r.deadlineResult.padEnd(8));
-    out.line(`${r.ticket.padEnd(12)} ${r.level}   ${short(r.discovered).padEnd(16)}  ${short(r.deployed).padEnd(16)}  ${short(r.verified).padEnd(16)}  ${deadline}  ${String(r.rollbacks).padStart(2)}  ${String(r.backports).padStart(2)}  ${r.review}`);
+    const deadline =
+      r.deadlineResult === "met" ? out.green("met     ") : r.deadlineResult === "open" ? "open    " : out.red(r.deadlineResult.padEnd(8));
+    out.line(
+      `${r.ticket.padEnd(12)} ${r.level}   ${short(r.discovered).padEnd(16)}  ${short(r.deployed).padEnd(16)}  ${short(r.verified).padEnd(16)}  ${deadline}  ${String(r.rollbacks).padStart(2)}  ${String(r.backports).padStart(2)}  ${r.review}`,
+    );
   }
   const met = rows.filter((r) => r.deadlineResult === "met").length;
   const decided = rows.filter((r) => r.deadlineResult === "met" || r.deadlineResult === "missed").length;

@@ -28,6 +28,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   );
   // Hotfix branches start from production on the remote: the config must be there, not only here.
   const remote = detected.remote ?? "origin";
-  out.next(`read it, then commit it on ${detected.productionBranch} and push it: git add .firebreak.yml && git commit -m "chore: Firebreak config" && git push ${remote} ${detected.productionBranch}`);
+  out.next(
+    `read it, then commit it on ${detected.productionBranch} and push it: git add .firebreak.yml && git commit -m "chore: Firebreak config" && git push ${remote} ${detected.productionBranch}`,
+  );
   return 0;
 }

@@ -22,7 +22,10 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   for (const e of events) {
     const when = e.at.replace("T", " ").slice(0, 19);
     // A back-dated note shows when it was written too, so the order of writing stays visible.
-    const late = Math.abs(Date.parse(e.recordedAt) - Date.parse(e.at)) > 60_000 ? out.dim(` (written ${e.recordedAt.replace("T", " ").slice(0, 16)})`) : "";
+    const late =
+      Math.abs(Date.parse(e.recordedAt) - Date.parse(e.at)) > 60_000
+        ? out.dim(` (written ${e.recordedAt.replace("T", " ").slice(0, 16)})`)
+        : "";
     out.line(`${String(e.seq).padStart(4)}  ${when}  ${e.actor.padEnd(14)}  ${describeEvent(e)}${late}`);
   }
   out.next(`firebreak status ${incident.ticket}`);

@@ -16,7 +16,11 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const zone = (await app.loadConfig().catch(() => null))?.config.calendar.timeZone ?? "UTC";
   const at = typeof opts.at === "string" ? parseWhen(opts.at, now, zone) : now;
   const store = await app.store();
-  const ev = { at: at.toISOString(), actor: await app.actor(), ...eventBody(opts.impact ? "impact.noted" : "note", { text, summary: text }) };
+  const ev = {
+    at: at.toISOString(),
+    actor: await app.actor(),
+    ...eventBody(opts.impact ? "impact.noted" : "note", { text, summary: text }),
+  };
   // --impact also keeps the text as the incident's impact, which the PR, messages and review show.
   const event = opts.impact
     ? (await store.updateIncident(incident.id, { data: { impact: text } }, ev), (await store.timeline(incident.id)).at(-1)!)

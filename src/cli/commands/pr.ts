@@ -28,7 +28,14 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const plan = await planPullRequest(deps, incident, { draft: Boolean(opts.draft), reviewers });
 
   if (opts.dryRun) {
-    out.data({ dryRun: true, title: plan.title, labels: plan.labels.map((l) => l.name), body: plan.body, head: plan.head, base: plan.base });
+    out.data({
+      dryRun: true,
+      title: plan.title,
+      labels: plan.labels.map((l) => l.name),
+      body: plan.body,
+      head: plan.head,
+      base: plan.base,
+    });
     out.line(`Plan for ${incident.ticket}'s pull request: nothing has been pushed or opened.`);
     out.fields([
       ["title", plan.title],
@@ -43,7 +50,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
   const result = await applyPullRequest(deps, plan);
   out.data(result);
-  out.success(`${result.opened ? "Opened" : "Updated"} ${deps.forge.kind === "git" ? "the pull request record" : "pull request"} #${result.pr.number}: ${result.pr.title}`);
+  out.success(
+    `${result.opened ? "Opened" : "Updated"} ${deps.forge.kind === "git" ? "the pull request record" : "pull request"} #${result.pr.number}: ${result.pr.title}`,
+  );
   out.fields([
     ["where", result.pr.url],
     ["labels", result.pr.labels.join(", ")],
@@ -53,7 +62,10 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   // so ship does not have to wait for it.
   const { startSampler } = await import("../../workflow/baseline-sampler.js");
   const sampler = await startSampler(app, "production", process.argv[1]);
-  if (sampler.started) out.info(`Sampling production's baseline in the background (pid ${sampler.pid}) for the watch after the deploy; ship takes it and stops the sampling.`);
+  if (sampler.started)
+    out.info(
+      `Sampling production's baseline in the background (pid ${sampler.pid}) for the watch after the deploy; ship takes it and stops the sampling.`,
+    );
   out.next(approvalNext(incident, deps.forge.kind));
   return 0;
 }
@@ -68,12 +80,19 @@ export async function approve({ app, out, opts }: CommandInput): Promise<number>
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
   if (typeof opts.by !== "string" || !opts.by.trim()) throw E.missingInput("--by <reviewer>", "Who approved it");
   const deps = await prDeps(app, out);
-  if (deps.forge.kind !== "git") throw E.usage("Approvals on GitHub are given on the pull request itself.", "open the PR and approve it there, then: firebreak status");
+  if (deps.forge.kind !== "git")
+    throw E.usage("Approvals on GitHub are given on the pull request itself.", "open the PR and approve it there, then: firebreak status");
   // The approval is of the commit pushed now: a later fix commit needs its own (the gate says so).
   const sha = await hotfixHead(app, incident).catch(() => undefined);
-  const review = await recordApproval(deps, incident, { by: opts.by, note: typeof opts.note === "string" ? opts.note : undefined, ...(sha ? { sha } : {}) });
+  const review = await recordApproval(deps, incident, {
+    by: opts.by,
+    note: typeof opts.note === "string" ? opts.note : undefined,
+    ...(sha ? { sha } : {}),
+  });
   out.data({ review });
-  out.success(`Recorded ${review.by}'s approval of ${incident.ticket}'s pull request #${review.number}${review.sha ? ` at ${review.sha.slice(0, 12)}` : ""}.`);
+  out.success(
+    `Recorded ${review.by}'s approval of ${incident.ticket}'s pull request #${review.number}${review.sha ? ` at ${review.sha.slice(0, 12)}` : ""}.`,
+  );
   out.next(`firebreak status ${incident.ticket}`);
   return 0;
 }

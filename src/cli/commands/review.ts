@@ -62,7 +62,8 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const result: Record<string, unknown> = { ticket: incident.ticket };
 
   let impact = impactFlags(opts);
-  if (write && Object.keys(impact).length === 0 && Object.keys(readImpactDetails(incident)).length === 0 && isInteractive() && !out.json) impact = await askImpact({});
+  if (write && Object.keys(impact).length === 0 && Object.keys(readImpactDetails(incident)).length === 0 && isInteractive() && !out.json)
+    impact = await askImpact({});
   if (Object.keys(impact).length > 0) {
     const r = await recordImpact(deps, incident, impact);
     incident = r.incident;
@@ -70,27 +71,51 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     if (r.changed) out.info(`Recorded the impact on ${incident.ticket}.`);
   }
 
-  if (opts.attendees !== undefined && opts.schedule === undefined) throw E.usage("--attendees goes with --schedule.", "firebreak review --schedule 2026-11-29T15:00Z --attendees ana@example.com");
+  if (opts.attendees !== undefined && opts.schedule === undefined)
+    throw E.usage("--attendees goes with --schedule.", "firebreak review --schedule 2026-11-29T15:00Z --attendees ana@example.com");
   if (opts.schedule !== undefined) {
     const zone = deps.config.calendar.timeZone;
     const at = parseWhen(String(opts.schedule), deps.clock.now(), zone);
     const email = (await app.git.git(["config", "user.email"]).catch(() => "")).trim();
-    const s = await scheduleReview(deps, incident, { at, attendees: splitList(opts.attendees), ...(email ? { organizer: { name: deps.actor, email } } : {}) });
+    const s = await scheduleReview(deps, incident, {
+      at,
+      attendees: splitList(opts.attendees),
+      ...(email ? { organizer: { name: deps.actor, email } } : {}),
+    });
     result.schedule = { at: at.toISOString(), ics: s.ics, uid: s.uid, sequence: s.sequence, due: s.due, afterDue: s.afterDue };
-    out.success(`${s.changed ? (s.sequence > 0 ? "Moved" : "Scheduled") : "Kept"} the review meeting for ${incident.ticket} at ${utc(at)}; invitation: ${relative(app.cwd, s.ics) || s.ics}`);
-    if (s.afterDue && s.due) out.warn(`That is after the review is due (${utc(s.due)}): ${incident.priority} reviews are due within ${LEVELS[incident.priority].reviewDueHours} h of the fix being verified.`);
+    out.success(
+      `${s.changed ? (s.sequence > 0 ? "Moved" : "Scheduled") : "Kept"} the review meeting for ${incident.ticket} at ${utc(at)}; invitation: ${relative(app.cwd, s.ics) || s.ics}`,
+    );
+    if (s.afterDue && s.due)
+      out.warn(
+        `That is after the review is due (${utc(s.due)}): ${incident.priority} reviews are due within ${LEVELS[incident.priority].reviewDueHours} h of the fix being verified.`,
+      );
   }
 
   if (opts.done) {
     const d = await markReviewDone(deps, incident);
     result.done = d;
-    out.success(d.already ? `The review of ${incident.ticket} was already marked done (${utc(d.at)}).` : `Marked the review of ${incident.ticket} done.`);
+    out.success(
+      d.already
+        ? `The review of ${incident.ticket} was already marked done (${utc(d.at)}).`
+        : `Marked the review of ${incident.ticket} done.`,
+    );
   }
 
   const onlyBookkeeping = (opts.done || opts.schedule !== undefined || Object.keys(impact).length > 0) && !write && !html;
   if (!onlyBookkeeping) {
     const r = await produceReview(deps, incident, { write, ...(writePath ? { path: writePath } : {}), html });
-    result.review = { path: r.paths?.md ?? null, html: r.html !== null && r.paths ? r.paths.html : null, charts: r.paths ? r.charts.map((c) => `${r.paths!.dir}/${c.file}`) : [], written: r.written, kept: r.kept, refreshed: r.refreshed, orphaned: r.orphaned, template: r.template, due: r.due };
+    result.review = {
+      path: r.paths?.md ?? null,
+      html: r.html !== null && r.paths ? r.paths.html : null,
+      charts: r.paths ? r.charts.map((c) => `${r.paths!.dir}/${c.file}`) : [],
+      written: r.written,
+      kept: r.kept,
+      refreshed: r.refreshed,
+      orphaned: r.orphaned,
+      template: r.template,
+      due: r.due,
+    };
     if (!r.paths) {
       result.markdown = r.markdown;
       if (r.html !== null) result.html = r.html;
@@ -101,7 +126,9 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
       return 0;
     }
     const shown = (p: string) => relative(app.cwd, p) || p;
-    out.success(`${r.written.includes(r.paths.md) ? "Wrote" : "Review unchanged:"} ${shown(r.paths.md)}${r.html !== null ? ` and ${shown(r.paths.html)}` : ""} (${r.charts.length} chart${r.charts.length === 1 ? "" : "s"})`);
+    out.success(
+      `${r.written.includes(r.paths.md) ? "Wrote" : "Review unchanged:"} ${shown(r.paths.md)}${r.html !== null ? ` and ${shown(r.paths.html)}` : ""} (${r.charts.length} chart${r.charts.length === 1 ? "" : "s"})`,
+    );
     if (r.kept.length) out.line(`  kept people's text in: ${r.kept.join(", ")}`);
     if (r.orphaned.length) out.line(out.yellow(`  kept at the end (the template no longer has them): ${r.orphaned.join(", ")}`));
     if (r.due) out.line(`  due ${utc(r.due)}`);
@@ -121,6 +148,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
 function nextStep(ticket: string, opts: Record<string, unknown>, wrote: boolean): string {
   if (opts.done) return `firebreak followups   # one ticket per action item, and the resolution on ${ticket}`;
   if (opts.schedule !== undefined) return `send the invitation; after the meeting: firebreak review --done`;
-  if (wrote) return 'edit the sections between the firebreak:edit markers, add actions with firebreak action add "…" --owner NAME --due YYYY-MM-DD, then firebreak review --schedule <when> --attendees a@x,b@y';
+  if (wrote)
+    return 'edit the sections between the firebreak:edit markers, add actions with firebreak action add "…" --owner NAME --due YYYY-MM-DD, then firebreak review --schedule <when> --attendees a@x,b@y';
   return "firebreak review --write";
 }

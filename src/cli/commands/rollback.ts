@@ -13,9 +13,16 @@ const STRATEGIES: RollbackStrategy[] = ["revert", "previous", "flag"];
 
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
   const s = typeof opts.strategy === "string" ? opts.strategy : undefined;
-  if (s !== undefined && !STRATEGIES.includes(s as RollbackStrategy)) throw E.usage(`--strategy ${s}: use revert, previous or flag.`, "firebreak rollback --strategy revert");
+  if (s !== undefined && !STRATEGIES.includes(s as RollbackStrategy))
+    throw E.usage(`--strategy ${s}: use revert, previous or flag.`, "firebreak rollback --strategy revert");
   const strategy = s as RollbackStrategy | undefined;
-  const reason = typeof opts.reason === "string" && opts.reason.trim() ? opts.reason.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, " ").trim().slice(0, 2000) : "no reason given";
+  const reason =
+    typeof opts.reason === "string" && opts.reason.trim()
+      ? opts.reason
+          .replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, " ")
+          .trim()
+          .slice(0, 2000)
+      : "no reason given";
   const incident = await resolveIncident(app, args[0] ?? (typeof opts.ticket === "string" ? opts.ticket : undefined));
   const planned = await planRollback(app, incident, { strategy });
 
@@ -24,7 +31,8 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     const options = rollbackPlan(config, await app.adapters.deployer("production"), planned.release.previous);
     out.data({ dryRun: true, strategy: planned.strategy, from: planned.current.version, options });
     out.line(`Rollback plan for ${incident.ticket} (production runs ${planned.current.version}): nothing has been changed.`);
-    for (const o of options) out.line(`  ${o.strategy === planned.strategy ? "→" : " "} ${o.strategy}: ${o.available ? o.how : `not available (${o.how})`}`);
+    for (const o of options)
+      out.line(`  ${o.strategy === planned.strategy ? "→" : " "} ${o.strategy}: ${o.available ? o.how : `not available (${o.how})`}`);
     out.next(`firebreak rollback --strategy ${planned.strategy} --reason "<why>"`);
     return EXIT.ok;
   }
@@ -36,7 +44,13 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const command = `firebreak rollback --strategy ${planned.strategy}`;
   let result: Awaited<ReturnType<typeof rollback>>;
   try {
-    result = await rollback(app, incident, { strategy: planned.strategy, reason, out, redeploy: Boolean(opts.redeploy), confirmDeployed: Boolean(opts.confirmDeployed) });
+    result = await rollback(app, incident, {
+      strategy: planned.strategy,
+      reason,
+      out,
+      redeploy: Boolean(opts.redeploy),
+      confirmDeployed: Boolean(opts.confirmDeployed),
+    });
   } catch (e) {
     const sig = guard.signal;
     if (!sig) throw e;
@@ -50,6 +64,8 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   }
   out.data({ rollback: result });
   out.success(`${incident.ticket} rolled back: ${result.summary}.`);
-  out.next(`firebreak verify   # confirm production is healthy again; then fix it and: firebreak check && firebreak commit && firebreak pr && firebreak ship`);
+  out.next(
+    `firebreak verify   # confirm production is healthy again; then fix it and: firebreak check && firebreak commit && firebreak pr && firebreak ship`,
+  );
   return EXIT.ok;
 }

@@ -28,15 +28,24 @@ function renderPlan(out: Output, plan: ShipPlan): void {
   const rows: Array<[string, string]> = [];
   if (plan.env === "production") {
     rows.push(["merge", plan.pr ? `#${plan.pr.number} into ${plan.incident.base} (${plan.mergeMethod})` : "no pull request yet"]);
-    rows.push(["tag", `${plan.tag}${plan.latestTag ? ` (next patch after ${plan.latestTag})` : " (first release)"}, annotated "Hotfix: ${plan.incident.title} (${plan.incident.ticket})"`]);
+    rows.push([
+      "tag",
+      `${plan.tag}${plan.latestTag ? ` (next patch after ${plan.latestTag})` : " (first release)"}, annotated "Hotfix: ${plan.incident.title} (${plan.incident.ticket})"`,
+    ]);
     if (plan.supersedes) rows.push(["replaces", `${plan.supersedes.tag}, rolled back; it stays in the release history`]);
   } else {
     rows.push(["commit", `${plan.headSha.slice(0, 12)} (${plan.incident.branch}), not merged yet`]);
   }
-  rows.push(["deploy", plan.deployer ? `${plan.version} to ${plan.env} with ${plan.deployer.type}: ${plan.deployDescription}` : `nothing configured for ${plan.env}`]);
+  rows.push([
+    "deploy",
+    plan.deployer
+      ? `${plan.version} to ${plan.env} with ${plan.deployer.type}: ${plan.deployDescription}`
+      : `nothing configured for ${plan.env}`,
+  ]);
   out.fields(rows);
   out.line("Rollback plan:");
-  for (const r of plan.rollback) out.line(`  ${r.isDefault ? "*" : "-"} ${r.strategy}: ${r.available ? r.how : `not available (${r.how})`}`);
+  for (const r of plan.rollback)
+    out.line(`  ${r.isDefault ? "*" : "-"} ${r.strategy}: ${r.available ? r.how : `not available (${r.how})`}`);
 }
 
 const planJson = (plan: ShipPlan) => ({
@@ -58,8 +67,10 @@ const planJson = (plan: ShipPlan) => ({
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const to = typeof opts.to === "string" ? opts.to : undefined;
-  if (to !== undefined && to !== "staging" && to !== "production") throw E.usage(`--to ${to}: use staging or production.`, "firebreak ship --to production");
-  if (opts.redeploy && opts.confirmDeployed) throw E.usage("--redeploy and --confirm-deployed contradict each other: pick the one that is true.");
+  if (to !== undefined && to !== "staging" && to !== "production")
+    throw E.usage(`--to ${to}: use staging or production.`, "firebreak ship --to production");
+  if (opts.redeploy && opts.confirmDeployed)
+    throw E.usage("--redeploy and --confirm-deployed contradict each other: pick the one that is true.");
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
   const req = { to: to as "staging" | "production" | undefined, tag: typeof opts.tag === "string" ? opts.tag : undefined };
 
@@ -71,7 +82,11 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     if (done) {
       out.data({ dryRun: true, ...planJson(plan), ok: true, alreadyDone: true });
       out.success(`${incident.ticket}: ${plan.version} is already on ${plan.env} (shipped by an earlier run); ship would change nothing.`);
-      out.next(plan.env === "staging" ? "firebreak verify --env staging   # then: firebreak ship --to production" : "firebreak verify   # if it goes wrong: firebreak rollback");
+      out.next(
+        plan.env === "staging"
+          ? "firebreak verify --env staging   # then: firebreak ship --to production"
+          : "firebreak verify   # if it goes wrong: firebreak rollback",
+      );
       return EXIT.ok;
     }
     const blocked = !plan.gate.ok || plan.problems.length > 0;
@@ -80,7 +95,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     renderGate(out, plan.gate);
     for (const p of plan.problems) out.line(out.red(`  ✖ ${p}`));
     renderPlan(out, plan);
-    out.next(blocked ? (plan.gate.items.find((i) => !i.met)?.command ?? "fix .firebreak.yml as listed above") : `firebreak ship --to ${plan.env}`);
+    out.next(
+      blocked ? (plan.gate.items.find((i) => !i.met)?.command ?? "fix .firebreak.yml as listed above") : `firebreak ship --to ${plan.env}`,
+    );
     return blocked ? EXIT.blocked : EXIT.ok;
   }
 
@@ -89,16 +106,23 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const guard = guardSignals((l) => out.warn(l));
   let deploying = `the ship to ${envGuess}`;
   try {
-    const result = await ship(app, { incident, ...req, redeploy: Boolean(opts.redeploy), confirmDeployed: Boolean(opts.confirmDeployed) }, (e) => {
-      if (e.type === "info") out.info(e.line);
-      else if (e.type === "took-over") out.warn(`Took over lock ${e.lock.id} from pid ${e.lock.pid} (${e.lock.command}, since ${e.lock.since}): that process is no longer running.`);
-      else if (e.type === "releasing") {
-        renderGate(out, e.gate);
-        deploying = e.what;
-      }
-      // From here on nothing changes the world: Ctrl-C behaves as usual again (verify can take minutes).
-      else if (e.type === "deployed") guard.dispose();
-    });
+    const result = await ship(
+      app,
+      { incident, ...req, redeploy: Boolean(opts.redeploy), confirmDeployed: Boolean(opts.confirmDeployed) },
+      (e) => {
+        if (e.type === "info") out.info(e.line);
+        else if (e.type === "took-over")
+          out.warn(
+            `Took over lock ${e.lock.id} from pid ${e.lock.pid} (${e.lock.command}, since ${e.lock.since}): that process is no longer running.`,
+          );
+        else if (e.type === "releasing") {
+          renderGate(out, e.gate);
+          deploying = e.what;
+        }
+        // From here on nothing changes the world: Ctrl-C behaves as usual again (verify can take minutes).
+        else if (e.type === "deployed") guard.dispose();
+      },
+    );
     const { plan } = result;
     if (result.status === "blocked") {
       out.data({ ...planJson(plan), ok: false });
@@ -107,9 +131,13 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     const { outcome } = result;
     out.data({ ...planJson(plan), ok: true, outcome });
     const d = outcome.deployment;
-    out.success(`${incident.ticket}: ${outcome.version} is on ${outcome.env}${outcome.deployHow === "replayed" ? " (already done by an earlier run)" : ""}.`);
+    out.success(
+      `${incident.ticket}: ${outcome.version} is on ${outcome.env}${outcome.deployHow === "replayed" ? " (already done by an earlier run)" : ""}.`,
+    );
     out.fields([
-      ...(outcome.merge ? ([["merged", `#${plan.pr?.number} → ${incident.base} at ${outcome.merge.sha.slice(0, 12)}`]] as Array<[string, string]>) : []),
+      ...(outcome.merge
+        ? ([["merged", `#${plan.pr?.number} → ${incident.base} at ${outcome.merge.sha.slice(0, 12)}`]] as Array<[string, string]>)
+        : []),
       ...(outcome.tag ? ([["tag", `${outcome.tag} on ${incident.remote}`]] as Array<[string, string]>) : []),
       ["deployed", `${d.version} with ${d.deployer}${d.url ? ` at ${d.url}` : ""}${d.id ? ` (id ${d.id})` : ""}`],
       ["log", d.logFile],
@@ -123,7 +151,11 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       out.info(`Verifying ${outcome.version} on ${outcome.env}…`);
       return runVerify({ app, out, args: [], opts: { ticket: incident.ticket, env: outcome.env } });
     }
-    out.next(outcome.env === "staging" ? "firebreak verify --env staging   # then: firebreak ship --to production" : "firebreak verify   # if it goes wrong: firebreak rollback");
+    out.next(
+      outcome.env === "staging"
+        ? "firebreak verify --env staging   # then: firebreak ship --to production"
+        : "firebreak verify   # if it goes wrong: firebreak rollback",
+    );
     return EXIT.ok;
   } catch (e) {
     const sig = guard.signal;

@@ -52,7 +52,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     timeLeft: left,
     requirements: reqs,
   });
-  out.line(`${out.bold(out.red(result.priority))} ${level.kind}: respond within ${level.respondWithinHours} hours${level.businessDayDeadline ? " (next business day)" : ""}`);
+  out.line(
+    `${out.bold(out.red(result.priority))} ${level.kind}: respond within ${level.respondWithinHours} hours${level.businessDayDeadline ? " (next business day)" : ""}`,
+  );
   out.fields([
     ["decided by", result.decidedBy.map((c) => `${c.id} (${c.label})`).join("; ")],
     ["discovered", utc(discoveredAt)],
@@ -80,7 +82,8 @@ async function readInput(opts: Record<string, unknown>): Promise<TriageInput> {
   const criteria = splitList(opts.criteria);
   const productionBroken = opts.notBroken ? false : criteria.length > 0 ? true : undefined;
   const discovered = typeof opts.discovered === "string" ? opts.discovered : undefined;
-  if (criteria.length > 0 || opts.notBroken || opts.deadline) return { criteria, productionBroken, deadline: Boolean(opts.deadline), discovered };
+  if (criteria.length > 0 || opts.notBroken || opts.deadline)
+    return { criteria, productionBroken, deadline: Boolean(opts.deadline), discovered };
   if (!isInteractive()) throw E.missingInput("--criteria <ids> (or --not-broken, or --input <json>)", "What is broken");
   return { ...(await askCriteria()), discovered };
 }
@@ -113,12 +116,21 @@ function parseJsonInput(source: string): TriageInput {
 // A wrong type must not be read as "no": {"productionBroken":"yes"} once answered "Not an emergency".
 const TriageJson = z.strictObject(
   {
-    criteria: z.union([z.array(z.string({ error: "each criterion is an id (a string)" })), z.string()], { error: 'expected a list of criterion ids, e.g. ["auth-bypass"]' }).optional(),
+    criteria: z
+      .union([z.array(z.string({ error: "each criterion is an id (a string)" })), z.string()], {
+        error: 'expected a list of criterion ids, e.g. ["auth-bypass"]',
+      })
+      .optional(),
     productionBroken: z.boolean({ error: (i) => `expected true or false, got ${JSON.stringify(i.input)}` }).optional(),
     deadline: z.boolean({ error: (i) => `expected true or false, got ${JSON.stringify(i.input)}` }).optional(),
     discovered: z.string({ error: 'expected a time such as "2026-03-01T09:30Z" or "40m ago"' }).optional(),
   },
-  { error: (i) => (i.code === "unrecognized_keys" ? `unknown key${i.keys.length === 1 ? "" : "s"} ${i.keys.join(", ")} (valid: criteria, productionBroken, deadline, discovered)` : "expected a JSON object") },
+  {
+    error: (i) =>
+      i.code === "unrecognized_keys"
+        ? `unknown key${i.keys.length === 1 ? "" : "s"} ${i.keys.join(", ")} (valid: criteria, productionBroken, deadline, discovered)`
+        : "expected a JSON object",
+  },
 );
 
 async function calendarFor(app: CommandInput["app"]): Promise<WorkCalendar> {

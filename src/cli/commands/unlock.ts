@@ -14,14 +14,16 @@ export async function run({ app, out, args }: CommandInput): Promise<number> {
     out.data({ locks });
     if (locks.length === 0) out.line("No ship or rollback lock is held.");
     for (const l of locks)
-      out.line(`  ${l.id}  ${l.name}  firebreak ${l.command} for ${l.ticket}, by ${l.actor} (pid ${l.pid} on ${l.host}) since ${l.since}${l.deploy ? `, deploying (process group ${l.deploy.pgid} on ${l.deploy.host})` : ""}`);
+      out.line(
+        `  ${l.id}  ${l.name}  firebreak ${l.command} for ${l.ticket}, by ${l.actor} (pid ${l.pid} on ${l.host}) since ${l.since}${l.deploy ? `, deploying (process group ${l.deploy.pgid} on ${l.deploy.host})` : ""}`,
+      );
     out.next(locks.length ? `firebreak unlock ${locks[0]!.id}   # only if that run is gone for good` : "firebreak status");
     return EXIT.ok;
   }
-  if (!/^lk_[0-9a-f]{8}$/.test(id)) throw E.usage(`${JSON.stringify(id)} is not a lock id (lk_ and 8 hex digits).`, "firebreak unlock   # lists the locks held");
+  if (!/^lk_[0-9a-f]{8}$/.test(id))
+    throw E.usage(`${JSON.stringify(id)} is not a lock id (lk_ and 8 hex digits).`, "firebreak unlock   # lists the locks held");
   const released = await releaseById(store, id);
-  if (released.length === 0)
-    throw new FirebreakError({ code: "NO_SUCH_LOCK", message: `No lock ${id} is held.` });
+  if (released.length === 0) throw new FirebreakError({ code: "NO_SUCH_LOCK", message: `No lock ${id} is held.` });
   const actor = await app.actor();
   const incident = await store.findByTicket(released[0]!.ticket);
   if (incident)
@@ -29,10 +31,18 @@ export async function run({ app, out, args }: CommandInput): Promise<number> {
       at: app.clock.now().toISOString(),
       actor,
       kind: "lock.released",
-      data: { id, names: released.map((l) => l.name), heldBy: released[0]!.actor, since: released[0]!.since, summary: `lock ${id} (${released[0]!.command}, since ${released[0]!.since}) released by hand` },
+      data: {
+        id,
+        names: released.map((l) => l.name),
+        heldBy: released[0]!.actor,
+        since: released[0]!.since,
+        summary: `lock ${id} (${released[0]!.command}, since ${released[0]!.since}) released by hand`,
+      },
     });
   out.data({ released });
-  out.success(`Released lock ${id} (${released.map((l) => l.name).join(", ")}), held since ${released[0]!.since} by ${released[0]!.actor}.`);
+  out.success(
+    `Released lock ${id} (${released.map((l) => l.name).join(", ")}), held since ${released[0]!.since} by ${released[0]!.actor}.`,
+  );
   // The held command in full (`rollback --strategy previous`, `ship --to staging`): a bare
   // `firebreak rollback` could pick another strategy than the run that was interrupted.
   out.next(`firebreak ${released[0]!.command}   # run it again: what was done is not repeated`);

@@ -23,7 +23,11 @@ import type { Output } from "../output.js";
 import { verify } from "../../workflow/verify-run.js";
 
 /** What runs a rollback after a regression: ship's rollback workflow. */
-export type RollbackHook = (app: App, incident: Incident, opts: { reason: string; auto: boolean; out?: { info(line: string): void } }) => Promise<unknown>;
+export type RollbackHook = (
+  app: App,
+  incident: Incident,
+  opts: { reason: string; auto: boolean; out?: { info(line: string): void } },
+) => Promise<unknown>;
 
 /**
  * The rollback verify triggers on a regression (automatically when verify.autoRollback is set for the
@@ -63,13 +67,17 @@ async function findIncident(app: App, out: Output, opts: Record<string, unknown>
 }
 
 const rollbackCommand = (incident: Incident | null, reason: string): string =>
-  incident ? `firebreak rollback -t ${incident.ticket} --reason ${shq(`verify: ${reason}`)}` : "roll back with the tool that made the deploy";
+  incident
+    ? `firebreak rollback -t ${incident.ticket} --reason ${shq(`verify: ${reason}`)}`
+    : "roll back with the tool that made the deploy";
 
 export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const env = (typeof opts.env === "string" ? opts.env : "production") as VerifyEnvironment;
-  if (!ENVS.includes(env)) throw E.usage(`--env ${JSON.stringify(opts.env)} is not an environment: use production or staging.`, "firebreak verify --env staging");
+  if (!ENVS.includes(env))
+    throw E.usage(`--env ${JSON.stringify(opts.env)} is not an environment: use production or staging.`, "firebreak verify --env staging");
   const windowMinutes = typeof opts.window === "string" ? parseWindow(opts.window) : undefined;
-  if (opts.stopAtVerdict && opts.keepWatching) throw E.usage("--stop-at-verdict and --keep-watching cannot be used together.", "firebreak verify --keep-watching");
+  if (opts.stopAtVerdict && opts.keepWatching)
+    throw E.usage("--stop-at-verdict and --keep-watching cannot be used together.", "firebreak verify --keep-watching");
   const incident = await findIncident(app, out, opts);
 
   if (opts.runSampler) {
@@ -84,9 +92,17 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     const { startSampler } = await import("../../workflow/baseline-sampler.js");
     const s = await startSampler(app, env, process.argv[1]);
     out.data({ env, sampler: s });
-    if (!s.running) out.line(`No scrape or json metric for ${env} needs a baseline sampled (Prometheus and Sentry keep their own history).`);
-    else out.success(`${s.started ? "Sampling" : "Already sampling"} the ${env} baseline in the background (pid ${s.pid}); ship takes it from there and stops it.`);
-    out.next(incident ? "firebreak ship --dry-run   # says what the watch could catch with what was sampled so far" : `firebreak verify --plan${env === "staging" ? " --env staging" : ""}`);
+    if (!s.running)
+      out.line(`No scrape or json metric for ${env} needs a baseline sampled (Prometheus and Sentry keep their own history).`);
+    else
+      out.success(
+        `${s.started ? "Sampling" : "Already sampling"} the ${env} baseline in the background (pid ${s.pid}); ship takes it from there and stops it.`,
+      );
+    out.next(
+      incident
+        ? "firebreak ship --dry-run   # says what the watch could catch with what was sampled so far"
+        : `firebreak verify --plan${env === "staging" ? " --env staging" : ""}`,
+    );
     return EXIT.ok;
   }
 
@@ -110,9 +126,12 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     const captured = await captureBaseline(app, incident, env, { progress: (m) => out.info(m) });
     out.data({ env, baseline: captured, recorded: incident !== null });
     const names = Object.keys(captured.metrics);
-    if (names.length === 0) out.line(`No scrape or json metric for ${env} needs a baseline sampled (Prometheus and Sentry keep their own history).`);
+    if (names.length === 0)
+      out.line(`No scrape or json metric for ${env} needs a baseline sampled (Prometheus and Sentry keep their own history).`);
     else {
-      out.success(`Baseline for ${env} sampled over ${duration(captured.seconds)}: ${names.join(", ")}${incident ? ` (on ${incident.ticket}'s record)` : ""}.`);
+      out.success(
+        `Baseline for ${env} sampled over ${duration(captured.seconds)}: ${names.join(", ")}${incident ? ` (on ${incident.ticket}'s record)` : ""}.`,
+      );
       const settings = settingsOf((await app.config()).verify);
       for (const n of names) {
         const reach = reachOf(captured.metrics[n]!, settings, names.length);
@@ -154,7 +173,9 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
         out.line("");
         out.success(`Verified ${where}, ${duration(early.decidedAfterSeconds ?? 0)} ${afterWhat(early)}.`);
         for (const f of early.figures) out.line(`  ${out.dim("•")} ${f}`);
-        out.info(`Watching on until ${windowText(e.windowMinutes)} ${afterWhat(early)} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`);
+        out.info(
+          `Watching on until ${windowText(e.windowMinutes)} ${afterWhat(early)} for a regression that starts late; Ctrl-C stops watching and the fix stays verified.`,
+        );
       }
     },
   );
@@ -165,20 +186,36 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   out.line("");
   if (result.ofRollback) {
     // The verdict is about the version a rollback put back, not the fix: say so in the headline.
-    if (result.outcome === "verified") out.success(`After the rollback of ${where}: the version production went back to is healthy (the incident stays rolled back).`);
-    else if (result.outcome === "regression") out.line(`${out.red("✖")} After the rollback of ${where}: the version production went back to is not healthy either.`);
-    else out.line(`${out.yellow("!")} After the rollback of ${where}: no verdict on the version production went back to before the window ended.`);
-  } else if (result.unreadable) out.line(`${out.yellow("!")} Inconclusive on ${where}: verify stopped before the window ended, because every metric's last ${result.unreadable.failedReads} reads failed.`);
+    if (result.outcome === "verified")
+      out.success(`After the rollback of ${where}: the version production went back to is healthy (the incident stays rolled back).`);
+    else if (result.outcome === "regression")
+      out.line(`${out.red("✖")} After the rollback of ${where}: the version production went back to is not healthy either.`);
+    else
+      out.line(
+        `${out.yellow("!")} After the rollback of ${where}: no verdict on the version production went back to before the window ended.`,
+      );
+  } else if (result.unreadable)
+    out.line(
+      `${out.yellow("!")} Inconclusive on ${where}: verify stopped before the window ended, because every metric's last ${result.unreadable.failedReads} reads failed.`,
+    );
   else if (result.outcome === "verified" && toldVerified)
-    out.success(stop.aborted ? `Stopped watching ${where}; it stays verified.` : `${where} stayed healthy to the end of the window: still verified.`);
-  else if (result.outcome === "verified") out.success(`Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} ${afterWhat(result)}` : ""}.`);
-  else if (result.outcome === "regression" && toldVerified) out.line(`${out.red("✖")} Regression on ${where} after it was verified: it began later.`);
-  else if (result.outcome === "inconclusive" && toldVerified) out.line(`${out.yellow("!")} Inconclusive on ${where}: it was verified, but the rate has risen since.`);
+    out.success(
+      stop.aborted ? `Stopped watching ${where}; it stays verified.` : `${where} stayed healthy to the end of the window: still verified.`,
+    );
+  else if (result.outcome === "verified")
+    out.success(
+      `Verified ${where}${result.decidedAfterSeconds !== null ? `, ${duration(result.decidedAfterSeconds)} ${afterWhat(result)}` : ""}.`,
+    );
+  else if (result.outcome === "regression" && toldVerified)
+    out.line(`${out.red("✖")} Regression on ${where} after it was verified: it began later.`);
+  else if (result.outcome === "inconclusive" && toldVerified)
+    out.line(`${out.yellow("!")} Inconclusive on ${where}: it was verified, but the rate has risen since.`);
   else if (result.outcome === "regression") out.line(`${out.red("✖")} Regression on ${where}.`);
   else out.line(`${out.yellow("!")} Inconclusive on ${where}: the window ended before the data allowed a verdict.`);
   out.line(`  ${result.summary}`);
   for (const f of result.figures) out.line(`  ${out.dim("•")} ${f}`);
-  for (const m of result.unreadable?.metrics ?? []) out.line(`  ${out.dim("•")} ${m.name} (${m.config}${m.url ? `, ${m.url}` : ""}): ${m.error}`);
+  for (const m of result.unreadable?.metrics ?? [])
+    out.line(`  ${out.dim("•")} ${m.name} (${m.config}${m.url ? `, ${m.url}` : ""}): ${m.error}`);
   if (!result.recorded && incident === null) out.line(out.dim("  (no incident: nothing was recorded)"));
 
   if (result.unreadable) {
@@ -204,11 +241,21 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   }
   if (result.outcome === "verified") {
     const told = run.announcedResolved;
-    out.next(env === "production" ? (incident ? (told ? "firebreak backport   # then: firebreak review --write" : "firebreak announce --stage resolved") : "nothing: the deploy is verified") : "firebreak ship --to production");
+    out.next(
+      env === "production"
+        ? incident
+          ? told
+            ? "firebreak backport   # then: firebreak review --write"
+            : "firebreak announce --stage resolved"
+          : "nothing: the deploy is verified"
+        : "firebreak ship --to production",
+    );
     return EXIT.ok;
   }
   if (result.outcome === "inconclusive") {
-    out.next(`keep watching: firebreak verify${env === "staging" ? " --env staging" : ""} --window 60m   # or decide by hand: ${rollbackCommand(incident, result.reason)}`);
+    out.next(
+      `keep watching: firebreak verify${env === "staging" ? " --env staging" : ""} --window 60m   # or decide by hand: ${rollbackCommand(incident, result.reason)}`,
+    );
     return EXIT.blocked;
   }
   // Regression.
@@ -218,7 +265,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     return EXIT.blocked;
   }
   if (result.rollback === "disabled") out.line("--no-rollback: nothing was rolled back.");
-  if (result.rollback === "unavailable") out.warn(`verify.autoRollback is set for ${incident!.priority}, but this build cannot run a rollback from verify.`);
+  if (result.rollback === "unavailable")
+    out.warn(`verify.autoRollback is set for ${incident!.priority}, but this build cannot run a rollback from verify.`);
   if (result.rollback === "ask" && incident && hook && interactive) {
     const answer = (await askText(`Roll back ${incident.ticket} now? [y/N]`)).toLowerCase();
     if (answer === "y" || answer === "yes") {
@@ -237,6 +285,9 @@ function showPlan(out: Output, plan: WatchPlan): void {
   out.info(
     `Watching ${plan.metrics.length} metric${plan.metrics.length === 1 ? "" : "s"} for up to ${duration(settings.windowSeconds)} ${afterWhat(settings)} (warm-up ${duration(settings.warmupSeconds)}: only a rate beyond ${settings.warmupAllowance ?? 5}× rolls back in it; read every ${duration(settings.intervalSeconds)}; false rollback ≤ ${settings.alpha * 100}%, missed ${settings.regressionRatio}× regression ≤ ${settings.beta * 100}%).`,
   );
-  for (const m of plan.metrics) out.info(`  ${m.name}: ${m.describes}; baseline ${m.baseline.how === "fraction" ? "configured" : `${m.baseline.how} over ${duration(m.baseline.seconds)}`}`);
+  for (const m of plan.metrics)
+    out.info(
+      `  ${m.name}: ${m.describes}; baseline ${m.baseline.how === "fraction" ? "configured" : `${m.baseline.how} over ${duration(m.baseline.seconds)}`}`,
+    );
   for (const n of plan.notes) out.info(n);
 }

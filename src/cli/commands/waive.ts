@@ -11,7 +11,8 @@ import { E, EXIT } from "../../errors.js";
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
   const item = args[0] ?? "";
   // The item and reason are checked before the incident is looked up, so a typo costs nothing.
-  if (!isWaivable(item)) throw E.usage(`"${item}" cannot be waived: only approval and watch can (for a P0).`, 'firebreak waive approval --reason "<why>"');
+  if (!isWaivable(item))
+    throw E.usage(`"${item}" cannot be waived: only approval and watch can (for a P0).`, 'firebreak waive approval --reason "<why>"');
   const reason = waiverReason(item, typeof opts.reason === "string" ? opts.reason : "");
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
   const waiver = await waive({ store: await app.store(), clock: app.clock, actor: await app.actor() }, { incident, item, reason });

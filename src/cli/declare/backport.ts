@@ -2,9 +2,8 @@
 // code only when it runs (a static import() per command, so the bundler gives each its own chunk).
 
 import type { Command } from "commander";
+import { collect } from "./collect.js";
 import { lazy } from "./lazy.js";
-
-const collect = (value: string, list: string[] = []) => [...list, value];
 
 export function declareBackport(program: Command): void {
   program

@@ -2,4 +2,7 @@
 
 import { runCommand, type CommandModule } from "../run-command.js";
 
-export const lazy = (load: () => Promise<CommandModule>) => (...args: unknown[]) => runCommand(load, args);
+export const lazy =
+  (load: () => Promise<CommandModule>) =>
+  (...args: unknown[]) =>
+    runCommand(load, args);

@@ -9,10 +9,16 @@ export function declareReview(program: Command): void {
     .command("review")
     .description("write the post-incident review from the record (Markdown with charts, HTML), schedule it, mark it done")
     .argument("[ticket]", "default: the incident whose branch is checked out")
-    .option("--write [path]", "write it (default: <review.dir>/<TICKET>.md, docs/incidents unless configured); re-runs keep the text people added")
+    .option(
+      "--write [path]",
+      "write it (default: <review.dir>/<TICKET>.md, docs/incidents unless configured); re-runs keep the text people added",
+    )
     .option("--html", "also write an HTML page with the charts embedded (printed instead without --write)")
     .option("--done", "mark the review done (P0/P1: due within 72 h of the fix being verified)")
-    .option("--schedule <when>", "record the review meeting and write an .ics invitation: 2026-11-29T15:00Z, '2026-11-29 15:00' (team zone)")
+    .option(
+      "--schedule <when>",
+      "record the review meeting and write an .ics invitation: 2026-11-29T15:00Z, '2026-11-29 15:00' (team zone)",
+    )
     .option("--attendees <emails>", "with --schedule: comma-separated e-mail addresses to invite")
     .option("--impact-users <n>", "how many users were affected (stored)")
     .option("--impact-revenue <text>", "the revenue impact, e.g. '$12k in failed checkouts' (stored)")
@@ -42,7 +48,11 @@ export function declareReview(program: Command): void {
     .description("open one tracker issue per action item (GitHub, Linear, or a file offline) and post the resolution on the ticket")
     .argument("[ticket]", "default: the incident whose branch is checked out")
     .option("--no-comment", "do not post the resolution on the incident's ticket")
-    .option("--resend <items>", "after an interrupted run that could not be checked: the action ids (A1,A2) and/or comment that you found missing; only those are sent again", (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      "--resend <items>",
+      "after an interrupted run that could not be checked: the action ids (A1,A2) and/or comment that you found missing; only those are sent again",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .action(lazy(() => import("../commands/followups.js")));
 
   program

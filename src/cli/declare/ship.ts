@@ -21,7 +21,10 @@ export function declareShip(program: Command): void {
     .command("rollback")
     .description("undo the release in production: revert and redeploy, the previous version, or the feature flag off")
     .argument("[ticket]", "default: the incident whose branch is checked out")
-    .option("--strategy <strategy>", "revert, previous or flag (default: rollback.strategy, else previous when the deployer can roll back, else revert)")
+    .option(
+      "--strategy <strategy>",
+      "revert, previous or flag (default: rollback.strategy, else previous when the deployer can roll back, else revert)",
+    )
     .option("--reason <text>", "why; recorded on the timeline")
     .option("--dry-run", "show the rollback plan and change nothing")
     .option("--redeploy", "an interrupted rollback deploy nobody can confirm did not happen: deploy again")

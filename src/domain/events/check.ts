@@ -2,20 +2,38 @@
 
 import { z } from "zod";
 import { open, summary } from "./parts.js";
-
-export const CHECK_STATUSES = ["passed", "failed", "timed-out", "skipped", "missing", "interrupted"] as const;
-export type CheckStatusWord = (typeof CHECK_STATUSES)[number];
+import { CHECK_STATUSES, CHECK_PATTERN, type CheckStatusWord, type CheckKind } from "./kinds.js";
+export { CHECK_STATUSES, CHECK_PATTERN, type CheckStatusWord, type CheckKind };
 
 const allowed = z.array(open({ rule: z.string(), reason: z.string().optional() }));
-const guardResult = open({ findings: z.array(z.unknown()).optional(), allowed: allowed.optional(), stats: z.unknown().optional(), summary });
+const guardResult = open({
+  findings: z.array(z.unknown()).optional(),
+  allowed: allowed.optional(),
+  stats: z.unknown().optional(),
+  summary,
+});
 const names = z.array(z.string());
 
 export const CHECK_EVENTS = {
   "guard.allowed": open({ rule: z.string(), reason: z.string().optional(), count: z.number().optional(), summary }),
   "guard.passed": guardResult,
   "guard.blocked": guardResult,
-  "checks.passed": open({ passed: names.optional(), failed: names.optional(), missing: names.optional(), skipped: names.optional(), tree: z.string().nullable().optional(), summary }),
-  "checks.failed": open({ passed: names.optional(), failed: names.optional(), missing: names.optional(), skipped: names.optional(), tree: z.string().nullable().optional(), summary }),
+  "checks.passed": open({
+    passed: names.optional(),
+    failed: names.optional(),
+    missing: names.optional(),
+    skipped: names.optional(),
+    tree: z.string().nullable().optional(),
+    summary,
+  }),
+  "checks.failed": open({
+    passed: names.optional(),
+    failed: names.optional(),
+    missing: names.optional(),
+    skipped: names.optional(),
+    tree: z.string().nullable().optional(),
+    summary,
+  }),
   "ci.green": open({ sha: z.string(), source: z.string().optional(), checks: names.optional(), summary }),
   "monitoring.configured": open({ source: z.string().optional(), summary }),
 } as const;
@@ -31,5 +49,3 @@ export const checkEvent = open({
   reason: z.string().nullable().optional(),
   summary,
 });
-export type CheckKind = `check.${CheckStatusWord}`;
-export const CHECK_PATTERN = new RegExp(`^check\\.(${CHECK_STATUSES.join("|")})$`);

@@ -4,10 +4,10 @@
 import { z } from "zod";
 import { PRIORITIES } from "../types.js";
 import { effectDone, open, sha, summary } from "./parts.js";
+import { CONFIRM_ITEMS, CONFIRM_PATTERN, type ConfirmItem, type ConfirmKind } from "./kinds.js";
+export { CONFIRM_ITEMS, CONFIRM_PATTERN, type ConfirmItem, type ConfirmKind };
 
 /** What `firebreak confirm <item>` can record (the manual checklist). */
-export const CONFIRM_ITEMS = ["reproduced", "fixed", "happy-path", "edge-cases", "no-regressions", "oncall-notified", "monitoring", "staging-verified"] as const;
-export type ConfirmItem = (typeof CONFIRM_ITEMS)[number];
 
 const changedFile = open({ path: z.string(), added: z.number().optional(), deleted: z.number().optional() });
 
@@ -36,6 +36,3 @@ export const INCIDENT_EVENTS = {
 
 /** confirm.<item>: a person's word, optionally about one commit. */
 export const confirmEvent = open({ summary, note: z.string().optional(), sha: z.string().optional() });
-export type ConfirmKind = `confirm.${ConfirmItem}`;
-export const CONFIRM_PATTERN = new RegExp(`^confirm\\.(${CONFIRM_ITEMS.join("|")})$`);
-

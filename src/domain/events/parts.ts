@@ -23,4 +23,5 @@ export const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a
  * (spread in, so its fields vary by effect), and `reconciled` when the world said it happened.
  * The journal always writes the key; a record written by hand (a test, an import) may not.
  */
-export const effectDone = <S extends z.core.$ZodLooseShape>(shape: S) => open({ key: id.optional(), reconciled: z.boolean().optional(), summary, ...shape });
+export const effectDone = <S extends z.core.$ZodLooseShape>(shape: S) =>
+  open({ key: id.optional(), reconciled: z.boolean().optional(), summary, ...shape });

@@ -10,7 +10,12 @@ export const PR_EVENTS = {
   "pr.updated": effectDone({ number: prNumber.optional() }),
   "pr.labeled": open({ number: prNumber, labels: z.array(z.string()) }),
   "pr.review-requested": open({ number: prNumber, reviewers: z.array(z.string()) }),
-  "review.approved": open({ by: z.string(), note: z.string().nullable().optional(), number: prNumber.optional(), sha: z.string().optional() }),
+  "review.approved": open({
+    by: z.string(),
+    note: z.string().nullable().optional(),
+    number: prNumber.optional(),
+    sha: z.string().optional(),
+  }),
   "approval.waived": open({ by: z.string(), reason: z.string(), reviewAfterDeploy: z.string().optional(), summary }),
   "watch.waived": open({ by: z.string(), reason: z.string(), summary }),
 } as const;

@@ -2,6 +2,8 @@
 
 import { z } from "zod";
 import { effectDone, open, summary } from "./parts.js";
+import { DEPLOY_DONE_PATTERN, type DeployDoneKind } from "./kinds.js";
+export { DEPLOY_DONE_PATTERN, type DeployDoneKind };
 
 const deployment = effectDone({
   env: z.string().optional(),
@@ -33,5 +35,3 @@ export const SHIP_EVENTS = {
 
 /** deploy.<env>.done: the deployer said the version is live on env (or a person confirmed it). */
 export const deployDone = deployment;
-export type DeployDoneKind = `deploy.${string}.done`;
-export const DEPLOY_DONE_PATTERN = /^deploy\.([A-Za-z0-9_-]+)\.done$/;

@@ -3,9 +3,8 @@
 
 import { z } from "zod";
 import { open, summary } from "./parts.js";
-
-export const VERDICTS = ["verified", "regression", "inconclusive", "pending", "watched"] as const;
-export type Verdict = (typeof VERDICTS)[number];
+import { VERDICTS, VERDICT_PATTERN, type Verdict, type VerdictKind } from "./kinds.js";
+export { VERDICTS, VERDICT_PATTERN, type Verdict, type VerdictKind };
 
 export const VERIFY_EVENTS = {
   "verify.baseline": open({ env: z.string().optional(), metrics: z.unknown().optional(), summary }),
@@ -21,5 +20,3 @@ export const verdictEvent = open({
   rollback: z.string().nullable().optional(),
   summary,
 });
-export type VerdictKind = `verify.${string}.${Verdict}`;
-export const VERDICT_PATTERN = new RegExp(`^verify\\.([A-Za-z0-9_-]+)\\.(${VERDICTS.join("|")})$`);

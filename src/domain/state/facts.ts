@@ -4,7 +4,8 @@ import type { ConfirmItem } from "../events/index.js";
 import type { Approval, ChecksSummary, Confirmation, DeployEvent, IncidentState, VerdictEvent, Waiver } from "./state.js";
 
 /** The latest confirmation of `item` (a person's word), if any. */
-export const confirmation = (s: IncidentState, item: ConfirmItem): Confirmation | undefined => [...s.confirmations].reverse().find((c) => c.item === item);
+export const confirmation = (s: IncidentState, item: ConfirmItem): Confirmation | undefined =>
+  [...s.confirmations].reverse().find((c) => c.item === item);
 export const isConfirmed = (s: IncidentState, item: ConfirmItem): boolean => confirmation(s, item) !== undefined;
 
 /** The latest run of `firebreak check` as a whole (its checks.passed or checks.failed). */
@@ -18,7 +19,8 @@ export const lastDeployTo = (s: IncidentState, env: string): DeployEvent | undef
 /** Verdicts of verify for a slot (an environment, or "rollback"), in order. */
 export const verdictsOf = (s: IncidentState, slot: string): VerdictEvent[] => s.verdicts.filter((v) => v.slot === slot);
 /** The first time `slot` was verified / saw a regression. */
-export const firstVerdict = (s: IncidentState, slot: string, verdict: VerdictEvent["verdict"]): VerdictEvent | undefined => s.verdicts.find((v) => v.slot === slot && v.verdict === verdict);
+export const firstVerdict = (s: IncidentState, slot: string, verdict: VerdictEvent["verdict"]): VerdictEvent | undefined =>
+  s.verdicts.find((v) => v.slot === slot && v.verdict === verdict);
 
 export const approvalWaivers = (s: IncidentState): Waiver[] => s.waivers.filter((w) => w.item === "approval");
 export const approvalsAfter = (s: IncidentState, seq: number): Approval[] => s.approvals.filter((a) => a.seq > seq);

@@ -9,7 +9,8 @@
 // deploy records, verification details) are read beside it, in ./cache.ts.
 
 import type { TimelineEvent } from "../types.js";
-import { CHECK_PATTERN, CONFIRM_PATTERN, DEPLOY_DONE_PATTERN, VERDICT_PATTERN, type ConfirmItem, type EventKind, type Verdict } from "../events/index.js";
+import type { EventKind } from "../events/index.js";
+import { CHECK_PATTERN, CONFIRM_PATTERN, DEPLOY_DONE_PATTERN, VERDICT_PATTERN, type ConfirmItem, type Verdict } from "../events/kinds.js";
 import { isObj, num, str, strings } from "./read.js";
 
 /** Where an event sits on the timeline, for "did this happen after that". */
@@ -168,22 +169,41 @@ export function apply(s: IncidentState, e: TimelineEvent): IncidentState {
   // The template kinds: deploy.<env>.done, verify.<slot>.<verdict>, check.<status>, confirm.<item>.
   const deploy = DEPLOY_DONE_PATTERN.exec(e.kind);
   if (deploy) {
-    s.deploys.push({ ...mark, env: deploy[1]!, ...opt({ version: str(d.version), tag: str(d.tag), sha: str(d.sha), url: str(d.url), summary: str(d.summary) }) });
+    s.deploys.push({
+      ...mark,
+      env: deploy[1]!,
+      ...opt({ version: str(d.version), tag: str(d.tag), sha: str(d.sha), url: str(d.url), summary: str(d.summary) }),
+    });
     return s;
   }
   const verdict = VERDICT_PATTERN.exec(e.kind);
   if (verdict) {
-    s.verdicts.push({ ...mark, slot: verdict[1]!, verdict: verdict[2] as Verdict, ...opt({ summary: str(d.summary), decidedAfterSeconds: num(d.decidedAfterSeconds), rollback: str(d.rollback) }), ...(d.metrics !== undefined ? { metrics: d.metrics } : {}) });
+    s.verdicts.push({
+      ...mark,
+      slot: verdict[1]!,
+      verdict: verdict[2] as Verdict,
+      ...opt({ summary: str(d.summary), decidedAfterSeconds: num(d.decidedAfterSeconds), rollback: str(d.rollback) }),
+      ...(d.metrics !== undefined ? { metrics: d.metrics } : {}),
+    });
     return s;
   }
   const check = CHECK_PATTERN.exec(e.kind);
   if (check) {
-    s.checks.runs.push({ ...mark, name: str(d.name) ?? "", status: check[1]!, ...opt({ durationMs: num(d.durationMs), logPath: str(d.logPath), reason: str(d.reason) }) });
+    s.checks.runs.push({
+      ...mark,
+      name: str(d.name) ?? "",
+      status: check[1]!,
+      ...opt({ durationMs: num(d.durationMs), logPath: str(d.logPath), reason: str(d.reason) }),
+    });
     return s;
   }
   const confirm = CONFIRM_PATTERN.exec(e.kind);
   if (confirm) {
-    s.confirmations.push({ ...mark, item: confirm[1] as ConfirmItem, ...opt({ note: typeof d.note === "string" ? d.note : undefined, sha: str(d.sha) }) });
+    s.confirmations.push({
+      ...mark,
+      item: confirm[1] as ConfirmItem,
+      ...opt({ note: typeof d.note === "string" ? d.note : undefined, sha: str(d.sha) }),
+    });
     return s;
   }
 
@@ -200,7 +220,9 @@ export function apply(s: IncidentState, e: TimelineEvent): IncidentState {
         ...mark,
         sha: str(d.sha) ?? "",
         ...opt({ subject: str(d.subject) }),
-        files: (Array.isArray(d.files) ? d.files : []).filter(isObj).flatMap((f) => (str(f.path) ? [{ path: str(f.path)!, added: num(f.added) ?? 0, deleted: num(f.deleted) ?? 0 }] : [])),
+        files: (Array.isArray(d.files) ? d.files : [])
+          .filter(isObj)
+          .flatMap((f) => (str(f.path) ? [{ path: str(f.path)!, added: num(f.added) ?? 0, deleted: num(f.deleted) ?? 0 }] : [])),
         testFiles: strings(d.testFiles),
         testCases: strings(d.testCases),
       });
@@ -208,14 +230,22 @@ export function apply(s: IncidentState, e: TimelineEvent): IncidentState {
     case "guard.passed":
     case "guard.blocked":
       if (e.kind === "guard.passed") s.guard.passed ??= mark;
-      for (const a of Array.isArray(d.allowed) ? d.allowed.filter(isObj) : []) if (str(a.rule)) s.guard.overrides.push({ rule: str(a.rule)!, ...opt({ reason: str(a.reason) }), source: "report", seq: e.seq });
+      for (const a of Array.isArray(d.allowed) ? d.allowed.filter(isObj) : [])
+        if (str(a.rule)) s.guard.overrides.push({ rule: str(a.rule)!, ...opt({ reason: str(a.reason) }), source: "report", seq: e.seq });
       break;
     case "guard.allowed":
       if (str(d.rule)) s.guard.overrides.push({ rule: str(d.rule)!, ...opt({ reason: str(d.reason) }), source: "allow", seq: e.seq });
       break;
     case "checks.passed":
     case "checks.failed":
-      s.checks.summaries.push({ ...mark, ok: e.kind === "checks.passed", passed: strings(d.passed), failed: strings(d.failed), missing: strings(d.missing), skipped: strings(d.skipped) });
+      s.checks.summaries.push({
+        ...mark,
+        ok: e.kind === "checks.passed",
+        passed: strings(d.passed),
+        failed: strings(d.failed),
+        missing: strings(d.missing),
+        skipped: strings(d.skipped),
+      });
       break;
     case "ci.green":
       s.ciGreen.push({ ...mark, ...opt({ sha: str(d.sha) }) });
@@ -231,7 +261,12 @@ export function apply(s: IncidentState, e: TimelineEvent): IncidentState {
       break;
     case "approval.waived":
     case "watch.waived":
-      s.waivers.push({ ...mark, item: e.kind === "approval.waived" ? "approval" : "watch", by: str(d.by) ?? e.actor, ...opt({ reason: typeof d.reason === "string" ? d.reason : undefined }) });
+      s.waivers.push({
+        ...mark,
+        item: e.kind === "approval.waived" ? "approval" : "watch",
+        by: str(d.by) ?? e.actor,
+        ...opt({ reason: typeof d.reason === "string" ? d.reason : undefined }),
+      });
       break;
     case "release.merged":
       s.merged ??= { ...mark, ...opt({ sha: str(d.sha) }) };

@@ -7,7 +7,11 @@ export const churn: Rule = (ctx) => {
   const hits: RuleHit[] = [];
   for (const f of ctx.code) {
     if (f.status === "renamed" && f.oldPath !== undefined) {
-      hits.push({ file: f.path, message: `renamed or moved from ${f.oldPath}`, remedy: "Keep files where they are; move them in a normal release." });
+      hits.push({
+        file: f.path,
+        message: `renamed or moved from ${f.oldPath}`,
+        remedy: "Keep files where they are; move them in a normal release.",
+      });
     }
     const formatting = f.hunks.filter(isWhitespaceOnly).length;
     if (formatting > 0) {

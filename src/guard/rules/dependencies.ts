@@ -17,7 +17,11 @@ export const dependencies: Rule = (ctx) => {
       const sections = pair ? changedSections(pair.before, pair.after) : ["(contents unknown)"];
       if (sections.length > 0) hits.push({ file: f.path, message: `dependency sections changed: ${sections.join(", ")}`, remedy: REMEDY });
     } else if (names.some((n) => matchesAny(n, DEPENDENCY_FILES))) {
-      hits.push({ file: f.path, message: `${f.status === "deleted" ? "dependency file deleted" : "manifest or lock file changed"}`, remedy: REMEDY });
+      hits.push({
+        file: f.path,
+        message: `${f.status === "deleted" ? "dependency file deleted" : "manifest or lock file changed"}`,
+        remedy: REMEDY,
+      });
     }
   }
   return hits;

@@ -6,7 +6,9 @@ import type { Rule } from "./rule.js";
 
 export const infrastructure: Rule = (ctx) =>
   ctx.files
-    .filter((f) => matchesAny(f.path, INFRASTRUCTURE_PATTERNS) || (f.oldPath !== undefined && matchesAny(f.oldPath, INFRASTRUCTURE_PATTERNS)))
+    .filter(
+      (f) => matchesAny(f.path, INFRASTRUCTURE_PATTERNS) || (f.oldPath !== undefined && matchesAny(f.oldPath, INFRASTRUCTURE_PATTERNS)),
+    )
     .map((f) => ({
       file: f.path,
       message: "CI, deploy or infrastructure file changed",

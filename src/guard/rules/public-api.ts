@@ -23,7 +23,12 @@ export function exportedNames(line: string): string[] {
       .split(",")
       .map((part) => part.trim().replace(/^type\s+/, ""))
       .filter((part) => part !== "")
-      .map((part) => part.split(/\s+as\s+/).pop()!.trim());
+      .map((part) =>
+        part
+          .split(/\s+as\s+/)
+          .pop()!
+          .trim(),
+      );
   }
   m = STAR_AS.exec(line) ?? COMMONJS.exec(line);
   if (m) return [m[1]!];

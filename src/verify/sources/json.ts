@@ -10,7 +10,13 @@ import { increments, type Counts, type CumulativeSource, type Reading } from "./
 
 type JsonMetric = Extract<MetricConfig, { source: "json" }>;
 
-export function createJsonSource(m: JsonMetric, url: string, headers: Record<string, string>, where: string, timeoutMs = 5000): CumulativeSource {
+export function createJsonSource(
+  m: JsonMetric,
+  url: string,
+  headers: Record<string, string>,
+  where: string,
+  timeoutMs = 5000,
+): CumulativeSource {
   const paths: Array<[stream: "bad" | "good" | "total", path: string, steps: PathStep[]]> = [];
   for (const stream of ["bad", "good", "total"] as const) {
     const p = m[stream];
@@ -18,7 +24,11 @@ export function createJsonSource(m: JsonMetric, url: string, headers: Record<str
     try {
       paths.push([stream, p, parseJsonPath(p)]);
     } catch (e) {
-      throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.${stream}: ${(e as Error).message}.`, next: "fix .firebreak.yml, then run: firebreak config check" });
+      throw new FirebreakError({
+        code: "CONFIG_INVALID",
+        message: `${where}.${stream}: ${(e as Error).message}.`,
+        next: "fix .firebreak.yml, then run: firebreak config check",
+      });
     }
   }
   const what = m.bad ? m.bad : `not ${m.good}`;

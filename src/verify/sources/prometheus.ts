@@ -58,7 +58,13 @@ export function combinedQuery(queries: readonly Query[]): string {
   return queries.map((q) => `label_replace((${q.promql}), "${STREAM_LABEL}", "${q.stream}", "", "")`).join(" or ");
 }
 
-export function createPrometheusSource(m: PrometheusMetric, server: string, headers: Record<string, string>, where: string, timeoutMs = 10_000): CumulativeSource {
+export function createPrometheusSource(
+  m: PrometheusMetric,
+  server: string,
+  headers: Record<string, string>,
+  where: string,
+  timeoutMs = 10_000,
+): CumulativeSource {
   const base = server.replace(/\/+$/, "");
   let queries: Query[];
   try {
@@ -72,7 +78,11 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
   const objective = (m.objectiveMs ?? 0) / 1000;
   const sel: CountSelectors = m.histogram
     ? { histogram: { selector: parseSelector(m.histogram), objectiveSeconds: objective } }
-    : { ...(m.bad ? { bad: { name: "bad", matchers: [] } } : {}), ...(m.good ? { good: { name: "good", matchers: [] } } : {}), ...(m.total ? { total: { name: "total", matchers: [] } } : {}) };
+    : {
+        ...(m.bad ? { bad: { name: "bad", matchers: [] } } : {}),
+        ...(m.good ? { good: { name: "good", matchers: [] } } : {}),
+        ...(m.total ? { total: { name: "total", matchers: [] } } : {}),
+      };
 
   const api = async (path: string, params: Record<string, string>): Promise<{ resultType: string; result: PromSeries[] }> => {
     const url = `${base}${path}?${new URLSearchParams(params).toString()}`;
@@ -82,16 +92,23 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
     } catch (e) {
       // Prometheus answers a bad query with 400/422 and {status:"error"}: it will never work, so stop.
       if (e instanceof HttpFailure && (e.status === 400 || e.status === 422))
-        throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: Prometheus refused the query for ${expressions}: ${e.message}`, next: "try the query in Prometheus' expression browser, fix .firebreak.yml, then run the same command again" });
+        throw new FirebreakError({
+          code: "VERIFY_QUERY_INVALID",
+          message: `${where}: Prometheus refused the query for ${expressions}: ${e.message}`,
+          next: "try the query in Prometheus' expression browser, fix .firebreak.yml, then run the same command again",
+        });
       throw e;
     }
     const d = doc as { status?: string; error?: string; data?: { resultType?: string; result?: PromSeries[] } };
-    if (d.status !== "success" || !d.data || !Array.isArray(d.data.result)) throw new HttpFailure(`Prometheus answered ${d.status ?? "nothing"}${d.error ? `: ${d.error}` : ""}`);
+    if (d.status !== "success" || !d.data || !Array.isArray(d.data.result))
+      throw new HttpFailure(`Prometheus answered ${d.status ?? "nothing"}${d.error ? `: ${d.error}` : ""}`);
     if (d.data.resultType !== "vector" && d.data.resultType !== "matrix")
-      throw new FirebreakError({ code: "VERIFY_QUERY_INVALID", message: `${where}: ${expressions} returns a ${d.data.resultType}, not series of counters.` });
+      throw new FirebreakError({
+        code: "VERIFY_QUERY_INVALID",
+        message: `${where}: ${expressions} returns a ${d.data.resultType}, not series of counters.`,
+      });
     return { resultType: d.data.resultType, result: d.data.result };
   };
-
 
   /** Adds one series of the combined query to a reading, under its stream (buckets: one stream per le). */
   const put = (reading: Reading, tagged: Record<string, string>, value: number) => {
@@ -113,7 +130,11 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
       throw new FirebreakError({
         code: "VERIFY_NO_BUCKET",
         message: `${where}: ${m.histogram} has no bucket at the objective ${m.objectiveMs} ms.`,
-        next: `set objectiveMs to one of the buckets: ${les.filter(Number.isFinite).sort((a, b) => a - b).map((le) => le * 1000).join(", ")}`,
+        next: `set objectiveMs to one of the buckets: ${les
+          .filter(Number.isFinite)
+          .sort((a, b) => a - b)
+          .map((le) => le * 1000)
+          .join(", ")}`,
       });
   };
 
@@ -134,9 +155,14 @@ export function createPrometheusSource(m: PrometheusMetric, server: string, head
       const points = Math.floor((to.getTime() - from.getTime()) / 1000 / step);
       if (points < 1) return [];
       // Prometheus answers at most 11,000 points per series: widen the step rather than fail.
-      const used = points > 10_000 ? ((to.getTime() - from.getTime()) / 1000) / 10_000 : step;
+      const used = points > 10_000 ? (to.getTime() - from.getTime()) / 1000 / 10_000 : step;
       const readings: Reading[] = [];
-      const { result } = await api("/api/v1/query_range", { query: combined, start: seconds(from), end: seconds(to), step: used.toFixed(3) });
+      const { result } = await api("/api/v1/query_range", {
+        query: combined,
+        start: seconds(from),
+        end: seconds(to),
+        step: used.toFixed(3),
+      });
       for (const s of result) {
         for (const [ts, v] of s.values ?? []) {
           const i = Math.round((ts - from.getTime() / 1000) / used);

@@ -18,13 +18,20 @@ export interface CountSelectors {
   histogram?: { selector: Selector; objectiveSeconds: number };
 }
 
-export function countSelectors(m: { bad?: string; good?: string; total?: string; histogram?: string; objectiveMs?: number }, where: string): CountSelectors {
+export function countSelectors(
+  m: { bad?: string; good?: string; total?: string; histogram?: string; objectiveMs?: number },
+  where: string,
+): CountSelectors {
   const parse = (key: string, text: string | undefined): Selector | undefined => {
     if (text === undefined) return undefined;
     try {
       return parseSelector(text);
     } catch (e) {
-      throw new FirebreakError({ code: "CONFIG_INVALID", message: `${where}.${key}: ${(e as Error).message}.`, next: "fix .firebreak.yml, then run: firebreak config check" });
+      throw new FirebreakError({
+        code: "CONFIG_INVALID",
+        message: `${where}.${key}: ${(e as Error).message}.`,
+        next: "fix .firebreak.yml, then run: firebreak config check",
+      });
     }
   };
   const histogram = parse("histogram", m.histogram);
@@ -71,7 +78,11 @@ export function readingFromSeries(series: readonly Series[], sel: CountSelectors
         code: "VERIFY_NO_BUCKET",
         message: `${where}: ${selector.name} has no bucket at the objective ${objectiveSeconds * 1000} ms.`,
         why: "Requests over the objective are counted exactly from the bucket whose le is the objective.",
-        next: `set objectiveMs to one of the buckets: ${[...les].filter(Number.isFinite).sort((a, b) => a - b).map((le) => le * 1000).join(", ")}`,
+        next: `set objectiveMs to one of the buckets: ${[...les]
+          .filter(Number.isFinite)
+          .sort((a, b) => a - b)
+          .map((le) => le * 1000)
+          .join(", ")}`,
       });
     return reading;
   }
@@ -114,7 +125,13 @@ export function countsBetween(prev: Reading, cur: Reading, sel: CountSelectors):
   return counts;
 }
 
-export function createScrapeSource(m: ScrapeMetric, url: string, headers: Record<string, string>, where: string, timeoutMs = 5000): CumulativeSource {
+export function createScrapeSource(
+  m: ScrapeMetric,
+  url: string,
+  headers: Record<string, string>,
+  where: string,
+  timeoutMs = 5000,
+): CumulativeSource {
   const sel = countSelectors(m, where);
   return {
     kind: "cumulative",

@@ -23,7 +23,13 @@ interface SentryIssue {
   permalink?: string;
 }
 
-export function createSentrySource(m: SentryMetric, where: string, env: NodeJS.ProcessEnv, deployAt: Date, timeoutMs = 10_000): WindowedSource {
+export function createSentrySource(
+  m: SentryMetric,
+  where: string,
+  env: NodeJS.ProcessEnv,
+  deployAt: Date,
+  timeoutMs = 10_000,
+): WindowedSource {
   const token = resolveSecret(m.token, env, `${where}.token`);
   registerSecret(token.reveal());
   const headers = { authorization: `Bearer ${token.reveal()}` };
@@ -37,7 +43,10 @@ export function createSentrySource(m: SentryMetric, where: string, env: NodeJS.P
       if (e instanceof HttpFailure && (e.status === 401 || e.status === 403))
         throw new FirebreakError({ code: "VERIFY_SENTRY_AUTH", message: `${where}: Sentry refused the token (HTTP ${e.status}).` });
       if (e instanceof HttpFailure && (e.status === 400 || e.status === 404))
-        throw new FirebreakError({ code: "VERIFY_SENTRY_QUERY", message: `${where}: Sentry answered HTTP ${e.status} for ${path}: ${e.message}` });
+        throw new FirebreakError({
+          code: "VERIFY_SENTRY_QUERY",
+          message: `${where}: Sentry answered HTTP ${e.status} for ${path}: ${e.message}`,
+        });
       throw e;
     }
   };
@@ -48,7 +57,13 @@ export function createSentrySource(m: SentryMetric, where: string, env: NodeJS.P
     if (m.projectId === undefined) terms.push(`project:${m.project}`);
     // The release narrows only what came after the deploy: the baseline is every release before it.
     if (m.release && from.getTime() >= deployAt.getTime()) terms.push(`release:${m.release}`);
-    const params = new URLSearchParams({ field: "count()", dataset: "errors", start: from.toISOString(), end: to.toISOString(), query: terms.join(" ") });
+    const params = new URLSearchParams({
+      field: "count()",
+      dataset: "errors",
+      start: from.toISOString(),
+      end: to.toISOString(),
+      query: terms.join(" "),
+    });
     if (m.projectId !== undefined) params.set("project", String(m.projectId));
     if (m.environment) params.set("environment", m.environment);
     const doc = (await call(`/api/0/organizations/${org}/events/`, params)) as { data?: Array<Record<string, unknown>> };
@@ -58,7 +73,10 @@ export function createSentrySource(m: SentryMetric, where: string, env: NodeJS.P
     return n;
   };
 
-  const window = async (from: Date, to: Date): Promise<Counts> => ({ bad: await count(from, to), total: Math.max(0, (to.getTime() - from.getTime()) / 1000) });
+  const window = async (from: Date, to: Date): Promise<Counts> => ({
+    bad: await count(from, to),
+    total: Math.max(0, (to.getTime() - from.getTime()) / 1000),
+  });
 
   return {
     kind: "windowed",
@@ -89,7 +107,9 @@ export function createSentrySource(m: SentryMetric, where: string, env: NodeJS.P
       const fresh = issues.filter((i) => i.firstSeen && Date.parse(i.firstSeen) >= since.getTime());
       if (fresh.length === 0) return [];
       const listed = fresh.slice(0, 5).map((i) => `${i.shortId ?? i.id ?? "?"} ${i.title ?? ""} (${i.count ?? "?"} events)`.trim());
-      return [`${fresh.length} new Sentry issue${fresh.length === 1 ? "" : "s"} since the deploy: ${listed.join("; ")}${fresh.length > 5 ? "; …" : ""}`];
+      return [
+        `${fresh.length} new Sentry issue${fresh.length === 1 ? "" : "s"} since the deploy: ${listed.join("; ")}${fresh.length > 5 ? "; …" : ""}`,
+      ];
     },
   };
 }
