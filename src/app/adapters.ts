@@ -1,6 +1,8 @@
-// The builders of every adapter, from config and the environment: the only place Firebreak makes a
-// forge, a deployer, a tracker, notifiers or metric sources (and the only `new Git` outside
-// src/adapters/). An operation is handed what it uses, already built; it never builds one itself.
+// The builders of every adapter, from config and the environment: the place Firebreak makes a
+// forge, a deployer, a tracker, notifiers or metric sources. An operation is handed what it uses,
+// already built; it never builds one itself. The sites that still build their own are listed in
+// .dependency-cruiser-known-violations.json (and docs/architecture.md); config/, guard/ and
+// backport/ make a Git adapter for the folder they are given.
 // Each builder loads its adapter's module on first use, so a command that never touches a forge
 // (`firebreak status`) does not pay for the GitHub client at start-up.
 

@@ -8,6 +8,7 @@ import { shipSections } from "./schema-ship.js";
 import { verifySections } from "./schema-verify.js";
 import { notifySections } from "./schema-notify.js";
 import { reviewSections } from "./schema-review.js";
+import { FORGE_KINDS } from "../domain/forge-facts.js";
 
 export { branchNameProblem, canonicalTimeZone } from "./schema-parts.js";
 
@@ -47,7 +48,7 @@ export const ConfigSchema = z.object({
     .prefault({}),
   forge: z
     .object({
-      type: z.enum(["git", "github"]).default("git"),
+      type: z.enum(FORGE_KINDS).default("git"),
       repo: plain()
         .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "must be owner/name, e.g. acme/api" })
         .optional(),

@@ -1,6 +1,14 @@
 // What a forge says about a change, as plain data: who approved it and what its CI reports. The
 // deploy gate (domain/gate.ts) decides on these facts; the forge port (ports/forge.ts) returns them.
 
+/**
+ * The forges there are adapters for (forge.type in .firebreak.yml, Forge.kind, the gate's facts):
+ * "git" is the offline one, where approvals and checks are kept on the record; every other kind
+ * is hosted, and the gate sends people to it. A new forge adds its name here once.
+ */
+export const FORGE_KINDS = ["git", "github"] as const;
+export type ForgeKind = (typeof FORGE_KINDS)[number];
+
 export interface Approval {
   by: string;
   at: string; // ISO 8601

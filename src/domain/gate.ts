@@ -4,7 +4,7 @@
 
 import type { Priority } from "./types.js";
 import { LEVELS } from "./levels.js";
-import type { Approval, CiState } from "./forge-facts.js";
+import type { Approval, CiState, ForgeKind } from "./forge-facts.js";
 
 export type DeployEnv = "staging" | "production";
 export const DEPLOY_ENVS: readonly DeployEnv[] = ["staging", "production"];
@@ -20,7 +20,7 @@ export interface GateFacts {
   ticket: string;
   priority: Priority;
   env: DeployEnv;
-  forge: "git" | "github";
+  forge: ForgeKind;
   pr: { number: number; url: string; state: string } | null;
   approvals: Approval[];
   waiver: Waiver | null;

@@ -2,8 +2,8 @@
 // (adapters/forge/github.ts) and plain git (adapters/forge/git-forge.ts, offline, the default). Every
 // call is idempotent or reconcilable: workflow/pr.ts wraps the ones that create things in effects.
 
-export type { Approval, CiCheck, CiState } from "../domain/forge-facts.js";
-import type { Approval, CiState } from "../domain/forge-facts.js";
+export type { Approval, CiCheck, CiState, ForgeKind } from "../domain/forge-facts.js";
+import type { Approval, CiState, ForgeKind } from "../domain/forge-facts.js";
 
 export interface PullRequest {
   number: number;
@@ -38,8 +38,8 @@ export interface MergeState {
 }
 
 export interface Forge {
-  /** "github" or "git": shown to people and stored with the PR on the record. */
-  readonly kind: "github" | "git";
+  /** Which forge (domain/forge-facts.ts FORGE_KINDS): shown to people and stored with the PR on the record. */
+  readonly kind: ForgeKind;
   /** The open PR from `head` into `base`, or null. */
   findPullRequest(head: string, base: string): Promise<PullRequest | null>;
   /** Opens a PR. Never opens a second one: after a failure it looks for the first. */

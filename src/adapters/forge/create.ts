@@ -80,13 +80,18 @@ function parseEnterpriseRemote(url: string, host: string): { owner: string; name
   return m?.[1] && m[2] && ok.test(m[1]) && ok.test(m[2]) ? { owner: m[1], name: m[2] } : null;
 }
 
+// One case per FORGE_KINDS entry: the switch is exhaustive, so a forge named there and not built
+// here fails to compile instead of quietly becoming the offline one.
 export async function createForge(ctx: ForgeContext): Promise<Forge> {
   const { config } = ctx;
-  if (config.forge.type !== "github") {
-    return new GitForge({ git: ctx.git, store: ctx.store, clock: ctx.clock, actor: ctx.actor, remote: config.production.remote });
+  switch (config.forge.type) {
+    case "git":
+      return new GitForge({ git: ctx.git, store: ctx.store, clock: ctx.clock, actor: ctx.actor, remote: config.production.remote });
+    case "github": {
+      const token = await resolveGitHubToken({ configToken: config.forge.token, env: ctx.env, host: hostOf(config.forge.baseUrl) });
+      const remoteUrl = config.forge.repo ? null : await ctx.git.remoteUrl(config.production.remote).catch(() => null);
+      const repo = resolveGitHubRepo(config.forge.repo, remoteUrl, config.forge.baseUrl);
+      return new GitHubForge({ owner: repo.owner, repo: repo.name, token, baseUrl: config.forge.baseUrl, log: ctx.log });
+    }
   }
-  const token = await resolveGitHubToken({ configToken: config.forge.token, env: ctx.env, host: hostOf(config.forge.baseUrl) });
-  const remoteUrl = config.forge.repo ? null : await ctx.git.remoteUrl(config.production.remote).catch(() => null);
-  const repo = resolveGitHubRepo(config.forge.repo, remoteUrl, config.forge.baseUrl);
-  return new GitHubForge({ owner: repo.owner, repo: repo.name, token, baseUrl: config.forge.baseUrl, log: ctx.log });
 }
