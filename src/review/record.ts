@@ -4,36 +4,17 @@
 
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import { incidentState, type IncidentState } from "../domain/state/state.js";
-import { milestonesOf, verdictsOf } from "../domain/state/facts.js";
+import { milestonesOf, verdictsOf, type Milestones as PhaseMilestones } from "../domain/state/facts.js";
 import { readPr } from "../domain/state/pr.js";
 
-export type Json = Record<string, unknown>;
+// The readers are the record's own (domain/state/read.ts), re-exported for the review's modules.
+import { isObj, isoOf, num, str, type Json } from "../domain/state/read.js";
 
-export const isObj = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
-export const str = (v: unknown): string | undefined =>
-  typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : undefined;
-export const num = (v: unknown): number | undefined => {
-  if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
-  if (isObj(v)) return num(v.value);
-  return undefined;
-};
-const isoOf = (v: unknown): string | undefined => {
-  const s = str(v);
-  return s && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : undefined;
-};
+export { isObj, num, str, type Json };
 
-/** When each phase of the release was reached, from the timeline (ISO strings). */
-export interface Milestones {
+/** When each phase of the release was reached, from the timeline (ISO strings), and when it was detected. */
+export interface Milestones extends PhaseMilestones {
   detected: string;
-  branch?: string;
-  firstCommit?: string;
-  pr?: string;
-  merged?: string;
-  tagged?: string;
-  deployed?: string; // production
-  verified?: string; // production
-  regression?: string;
 }
 
 export function milestones(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): Milestones {
