@@ -50,6 +50,13 @@ export const rollback = (strategy: "revert" | "previous" | "flag"): Subject => (
   ...(strategy === "flag" ? { unaskable: /^rollback\.flag:/ } : {}),
 });
 
+/** commit with the fix staged: the commit is a journaled effect (a kill after `git commit` is adopted, not repeated). */
+export const commit: Subject = {
+  group: "kill -9: commit",
+  command: ["commit", "--what", "expired tokens got 200", "--root-cause", "exp never compared with now"],
+  make: async () => worldTarget(await makeWorld({ stage: "staged" })),
+};
+
 export const pr: Subject = { group: "kill -9: pr", command: ["pr"], make: async () => worldTarget(await makeWorld({ stage: "fixed" })) };
 
 export const backport: Subject = {

@@ -63,7 +63,8 @@ export interface DeployRecord {
   stopped: boolean;
 }
 
-export type Stage = "fixed" | "pr" | "ready" | "shipped";
+/** How far the incident is taken before the command under test: "staged" stops with the fix staged, uncommitted. */
+export type Stage = "staged" | "fixed" | "pr" | "ready" | "shipped";
 
 export interface WorldOptions {
   stage: Stage;
@@ -184,6 +185,11 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
         .split("\n")
         .filter((s) => s.startsWith("Revert"));
       add("revert commits on main", reverts.length);
+      // A fix committed twice would show as a second "fix: " commit on the hotfix branch (checked out in work).
+      const fixes = gitIn(fx.work, ["log", "--format=%s", "HEAD"])
+        .split("\n")
+        .filter((subject) => subject.startsWith("fix: "));
+      add("fix commits on the hotfix branch", fixes.length);
       for (const d of w.deploys()) add(`deploy ${d.version}${d.flag ? ` flag=${d.flag}` : ""}`);
       for (const r of rx.requests) {
         const to = r.path.startsWith("/slack/")
@@ -262,8 +268,8 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
     fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\n');
     await w.ok(["check"]);
     fx.git("add", "-A");
-    await w.ok(["commit", "--what", "expired tokens got 200", "--root-cause", "exp never compared with now"]);
-    if (opts.stage !== "fixed") await w.ok(["pr"]);
+    if (opts.stage !== "staged") await w.ok(["commit", "--what", "expired tokens got 200", "--root-cause", "exp never compared with now"]);
+    if (opts.stage !== "fixed" && opts.stage !== "staged") await w.ok(["pr"]);
     if (opts.stage === "ready" || opts.stage === "shipped") {
       await w.ok(["approve", "--by", "Dana"]);
       await w.ok(["confirm", "oncall-notified"]);
