@@ -118,6 +118,12 @@ export const CATALOGUE = {
     why: "The incident's fix is already merged and deployed; a change now would land on a merged branch and never reach production.",
     next: 'firebreak start <NEW-TICKET> "<what is still broken>"   # or, to go on with this one: the same command with --reopen',
   },
+  PERSON_REQUIRED: {
+    exit: EXIT.refused,
+    why: "An agent or a service may propose and prepare, but approvals, waivers and the confirmation of a merge, deploy or rollback come from a person.",
+    next: "ask a person to do it: firebreak approve / firebreak waive / the plan's confirmation, with their own identity",
+    shows: ["why", "next"],
+  },
   NOT_WAIVABLE: {
     exit: EXIT.refused,
     why: "Only a P0 may ship without an approval, or without a watch able to catch a regression.",

@@ -14,6 +14,7 @@ import { event, type EffectKind, type EventData, type EventKind } from "../domai
 import { E, FirebreakError } from "../errors.js";
 import { redactDeep } from "../redact.js";
 import { crashPoint } from "../crash-point.js";
+import type { ActorKind } from "../domain/actor.js";
 import { AmbiguousOutcome } from "../ports/outcome.js";
 import { throwIfInterrupted } from "../stop.js";
 
@@ -38,6 +39,8 @@ export interface EffectDeps {
   store: Store;
   clock: Clock;
   actor: string;
+  /** What the actor is (absent: a person at the CLI); the core refuses approvals from an agent or a service. */
+  actorKind?: ActorKind;
   /** The lock the run holds: an intent is written (or cleared) only while it is still current. */
   fence?: Fence;
 }

@@ -13,6 +13,7 @@ import { FirebreakError } from "../errors.js";
 import { renderTemplate } from "../render/template.js";
 import { loadTemplate } from "../render/templates/index.js";
 import { effect, type EffectDeps } from "./effect.js";
+import { requirePerson } from "../domain/actor.js";
 import { buildPrView, readPrSettings } from "./pr-view.js";
 import { readRollbacks } from "../ship/cycle.js";
 
@@ -257,6 +258,7 @@ export async function recordApproval(
   incident: Incident,
   req: ApproveRequest,
 ): Promise<{ by: string; note: string | null; number: number; sha: string | null }> {
+  requirePerson(deps.actorKind, "approve", deps.actor);
   const pr = readPr(incident);
   if (!pr) throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.` });
   const forge = (incident.data.pr as { forge?: string }).forge;

@@ -8,6 +8,7 @@ import type { Incident } from "../domain/types.js";
 import { E, FirebreakError } from "../errors.js";
 import type { Clock, Store } from "../ports.js";
 import type { Waiver } from "../domain/gate.js";
+import { requirePerson, type ActorKind } from "../domain/actor.js";
 
 export const WAIVABLE = ["approval", "watch"] as const;
 export type WaivableItem = (typeof WAIVABLE)[number];
@@ -19,6 +20,8 @@ export interface WaiveDeps {
   clock: Clock;
   /** Who waives: a person. */
   actor: string;
+  /** What the actor is; an agent or a service is refused (absent: a person at the CLI). */
+  actorKind?: ActorKind;
 }
 
 export interface WaiveInput {
@@ -45,6 +48,7 @@ export function waiverReason(item: WaivableItem, raw: string): string {
 /** Records the waiver; refused unless the level allows it and a reason is given. */
 export async function waive(deps: WaiveDeps, input: WaiveInput): Promise<Waiver> {
   const { incident } = input;
+  requirePerson(deps.actorKind, "waive", deps.actor);
   if (!isWaivable(input.item))
     throw E.usage(`"${input.item}" cannot be waived: only approval and watch can (for a P0).`, 'firebreak waive approval --reason "<why>"');
   const what = input.item;
