@@ -1,0 +1,37 @@
+// Opens the record and the server's own tables on one backend, both migrated, for `firebreak serve`
+// and the token and audit commands.
+
+import type { Clock, Store } from "../ports.js";
+import { isFirebreakError } from "../errors.js";
+import type { Backend } from "./backend.js";
+import { KyselyStore } from "./kysely-store.js";
+import { migrate } from "./migrations.js";
+import { ServerRecords } from "./server-records.js";
+
+export type ServerStoreOptions = ({ sqlitePath: string } | { postgresUrl: string; schema?: string }) & { clock?: Clock };
+
+export interface ServerStore {
+  store: Store;
+  records: ServerRecords;
+  kind: Backend["kind"];
+  close(): Promise<void>;
+}
+
+export async function openServerStore(opts: ServerStoreOptions): Promise<ServerStore> {
+  const clock = opts.clock ?? { now: () => new Date() };
+  const backend: Backend =
+    "sqlitePath" in opts
+      ? (await import("./sqlite.js")).openSqliteBackend(opts.sqlitePath)
+      : (await import("./postgres.js")).openPostgresBackend(opts.postgresUrl, opts.schema);
+  const records = new ServerRecords(backend, () => clock.now());
+  try {
+    await migrate(backend, () => clock.now());
+    await records.migrate();
+  } catch (e) {
+    await backend.db.destroy().catch(() => undefined);
+    if (isFirebreakError(e) || "sqlitePath" in opts) throw e;
+    throw (await import("./postgres.js")).describePostgresError(opts.postgresUrl, e);
+  }
+  const store = new KyselyStore(backend, clock);
+  return { store, records, kind: backend.kind, close: () => store.close() };
+}

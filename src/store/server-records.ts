@@ -1,0 +1,291 @@
+// What only the team server keeps beside the record: API tokens (as hashes only), the members of
+// private incidents and the audit log (append-only, hash-chained like the timeline). Its schema has
+// its own versions (server_migrations), so the record's schema version, which the CLI's fast reader
+// checks, does not move when the server grows; they run under the same lock as the record's own
+// migrations (an advisory lock on PostgreSQL), so several replicas starting at once apply each once.
+
+import { createHash } from "node:crypto";
+import { sql, type Kysely } from "kysely";
+import { inWriteTransaction, type Backend } from "./backend.js";
+import { canonicalJson, toJsonValue } from "./hash-chain.js";
+import { parseJsonColumn } from "./schema.js";
+import { redactDeep } from "../redact.js";
+
+export const ROLES = ["viewer", "responder", "approver", "commander", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export const TOKEN_KINDS = ["person", "agent", "service"] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  role: Role;
+  kind: TokenKind;
+  createdAt: string;
+  expiresAt: string | null;
+  /** The one incident this token may see and work, when scoped. */
+  incidentScope: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditCheck {
+  ok: boolean;
+  checked: number;
+  problem?: { seq: number; reason: "edited" | "deleted" | "reordered" | "inserted" };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: these tables are outside the record's Database type on purpose
+type Db = Kysely<any>;
+
+const SERVER_MIGRATIONS: readonly { version: number; name: string; up(db: Db): Promise<void> }[] = [
+  {
+    version: 1,
+    name: "tokens, members, audit",
+    async up(db) {
+      await db.schema
+        .createTable("api_tokens")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull().unique())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text")
+        .addColumn("incident_scope", "text")
+        .addColumn("last_used_at", "text")
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema
+        .createTable("incident_members")
+        .addColumn("incident_id", "text", (c) => c.notNull())
+        .addColumn("member", "text", (c) => c.notNull())
+        .addColumn("added_by", "text", (c) => c.notNull())
+        .addColumn("added_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("incident_members_pk", ["incident_id", "member"])
+        .execute();
+      await db.schema
+        .createTable("audit_log")
+        .addColumn("seq", "integer", (c) => c.primaryKey())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("target", "text", (c) => c.notNull())
+        .addColumn("data", "text", (c) => c.notNull())
+        .addColumn("prev_hash", "text", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
+];
+
+/** sha256 of the secret: what the database keeps of a token. */
+export const tokenHash = (secret: string): string => createHash("sha256").update(secret, "utf8").digest("hex");
+
+export function auditHash(prevHash: string, e: Omit<AuditEntry, "prevHash" | "hash">): string {
+  const content = canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, target: e.target, data: e.data });
+  return createHash("sha256")
+    .update(prevHash + content, "utf8")
+    .digest("hex");
+}
+
+const toToken = (r: Record<string, unknown>): TokenRecord => ({
+  id: String(r.id),
+  name: String(r.name),
+  role: r.role as Role,
+  kind: r.kind as TokenKind,
+  createdAt: String(r.created_at),
+  expiresAt: (r.expires_at as string | null) ?? null,
+  incidentScope: (r.incident_scope as string | null) ?? null,
+  lastUsedAt: (r.last_used_at as string | null) ?? null,
+  revokedAt: (r.revoked_at as string | null) ?? null,
+});
+
+const toAudit = (r: Record<string, unknown>): AuditEntry => ({
+  seq: Number(r.seq),
+  at: String(r.at),
+  actor: String(r.actor),
+  action: String(r.action),
+  target: String(r.target),
+  data: parseJsonColumn(r.data) as Record<string, unknown>,
+  prevHash: String(r.prev_hash),
+  hash: String(r.hash),
+});
+
+export class ServerRecords {
+  readonly #b: Backend;
+  readonly #now: () => Date;
+  constructor(backend: Backend, now: () => Date = () => new Date()) {
+    this.#b = backend;
+    this.#now = now;
+  }
+
+  get #db(): Db {
+    return this.#b.db as unknown as Db;
+  }
+
+  /** Applies the server's migrations this database lacks, under the record's migration lock. */
+  async migrate(): Promise<number[]> {
+    return inWriteTransaction(this.#b, async (trx) => {
+      await this.#b.lockMigrations(trx);
+      const db = trx as unknown as Db;
+      await db.schema
+        .createTable("server_migrations")
+        .ifNotExists()
+        .addColumn("version", "integer", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("applied_at", "text", (c) => c.notNull())
+        .execute();
+      const rows = await db.selectFrom("server_migrations").select("version").execute();
+      const applied = new Set(rows.map((r) => Number(r.version)));
+      const done: number[] = [];
+      for (const m of SERVER_MIGRATIONS) {
+        if (applied.has(m.version)) continue;
+        await m.up(db);
+        await db.insertInto("server_migrations").values({ version: m.version, name: m.name, applied_at: this.#now().toISOString() }).execute();
+        done.push(m.version);
+      }
+      return done;
+    });
+  }
+
+  /** Whether the database answers and every server migration is applied (readiness). */
+  async ready(): Promise<boolean> {
+    const rows = await this.#db.selectFrom("server_migrations").select("version").execute();
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    return SERVER_MIGRATIONS.every((m) => applied.has(m.version));
+  }
+
+  // --- tokens ----------------------------------------------------------------------------------
+
+  async insertToken(t: Omit<TokenRecord, "lastUsedAt" | "revokedAt">, hash: string): Promise<TokenRecord> {
+    await this.#db
+      .insertInto("api_tokens")
+      .values({
+        id: t.id,
+        name: t.name,
+        role: t.role,
+        kind: t.kind,
+        hash,
+        created_at: t.createdAt,
+        expires_at: t.expiresAt,
+        incident_scope: t.incidentScope,
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+    return { ...t, lastUsedAt: null, revokedAt: null };
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | undefined> {
+    const r = await this.#db.selectFrom("api_tokens").selectAll().where("hash", "=", hash).executeTakeFirst();
+    return r ? toToken(r) : undefined;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const rows = await this.#db.selectFrom("api_tokens").selectAll().orderBy("created_at").orderBy("id").execute();
+    return rows.map(toToken);
+  }
+
+  async countTokens(): Promise<number> {
+    const r = await this.#db.selectFrom("api_tokens").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** Marks the token revoked; false when no such token or already revoked. */
+  async revokeToken(id: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable("api_tokens")
+      .set({ revoked_at: this.#now().toISOString() })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async touchToken(id: string): Promise<void> {
+    await this.#db.updateTable("api_tokens").set({ last_used_at: this.#now().toISOString() }).where("id", "=", id).execute();
+  }
+
+  // --- members of private incidents ------------------------------------------------------------
+
+  async addMember(incidentId: string, member: string, addedBy: string): Promise<boolean> {
+    const found = await this.#db
+      .selectFrom("incident_members")
+      .select("member")
+      .where("incident_id", "=", incidentId)
+      .where("member", "=", member)
+      .executeTakeFirst();
+    if (found) return false;
+    await this.#db
+      .insertInto("incident_members")
+      .values({ incident_id: incidentId, member, added_by: addedBy, added_at: this.#now().toISOString() })
+      .execute();
+    return true;
+  }
+
+  async membersOf(incidentId: string): Promise<string[]> {
+    const rows = await this.#db.selectFrom("incident_members").select("member").where("incident_id", "=", incidentId).orderBy("member").execute();
+    return rows.map((r) => String(r.member));
+  }
+
+  /** The incidents this member was added to. */
+  async membershipsOf(member: string): Promise<Set<string>> {
+    const rows = await this.#db.selectFrom("incident_members").select("incident_id").where("member", "=", member).execute();
+    return new Set(rows.map((r) => String(r.incident_id)));
+  }
+
+  // --- audit log -------------------------------------------------------------------------------
+
+  /** Appends one entry; seq and prev_hash are computed inside the write transaction so writers queue. */
+  async audit(actor: string, action: string, target: string, data: Record<string, unknown> = {}): Promise<AuditEntry> {
+    const clean = toJsonValue(redactDeep(data)) as Record<string, unknown>;
+    return inWriteTransaction(this.#b, async (trx) => {
+      const db = trx as unknown as Db;
+      // PostgreSQL: serialize appenders on a transaction-scoped lock (SQLite holds the file's write lock already).
+      if (this.#b.kind === "postgres") await sql`select pg_advisory_xact_lock(hashtext('firebreak.audit'))`.execute(db);
+      const last = await db.selectFrom("audit_log").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      const seq = last ? Number(last.seq) + 1 : 1;
+      const prevHash = last ? String(last.hash) : "";
+      const base = { seq, at: this.#now().toISOString(), actor, action, target, data: clean };
+      const hash = auditHash(prevHash, base);
+      await db
+        .insertInto("audit_log")
+        .values({ seq, at: base.at, actor, action, target, data: JSON.stringify(clean), prev_hash: prevHash, hash })
+        .execute();
+      return { ...base, prevHash, hash };
+    });
+  }
+
+  async auditLog(): Promise<AuditEntry[]> {
+    const rows = await this.#db.selectFrom("audit_log").selectAll().orderBy("seq").execute();
+    return rows.map(toAudit);
+  }
+
+  async verifyAudit(): Promise<AuditCheck> {
+    return verifyAuditChain(await this.auditLog());
+  }
+}
+
+export function verifyAuditChain(entries: readonly AuditEntry[]): AuditCheck {
+  let prev = "";
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.seq !== i + 1) return { ok: false, checked: i, problem: { seq: e.seq, reason: e.seq > i + 1 ? "deleted" : "inserted" } };
+    if (e.prevHash !== prev) return { ok: false, checked: i, problem: { seq: e.seq, reason: "reordered" } };
+    if (auditHash(prev, e) !== e.hash) return { ok: false, checked: i, problem: { seq: e.seq, reason: "edited" } };
+    prev = e.hash;
+  }
+  return { ok: true, checked: entries.length };
+}
