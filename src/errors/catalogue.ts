@@ -671,6 +671,43 @@ export const CATALOGUE = {
     next: "read the stored result instead of recording another",
     shows: ["why"],
   },
+  // ── The team server ───────────────────────────────────────────────────────────────────────
+  SERVER_UNAUTHENTICATED: {
+    exit: EXIT.refused,
+    why: "The team server answers only requests that carry a valid token (Authorization: Bearer …); this one had none, or its token is unknown, expired or revoked.",
+    next: "ask an admin for a token: firebreak token create --name <you> --role responder",
+    shows: ["why", "next"],
+  },
+  SERVER_FORBIDDEN: {
+    exit: EXIT.refused,
+    why: "The token's role or incident scope does not allow this request; nothing was done.",
+    next: "ask an admin for a token with the role the request needs (firebreak token create --role …)",
+    shows: ["why"],
+  },
+  SERVER_RATE_LIMITED: {
+    exit: EXIT.refused,
+    why: "This token sent more requests in the last minute than the server accepts from one token.",
+    next: "wait the seconds in Retry-After, then send the request again",
+    shows: ["why", "next"],
+  },
+  SERVER_BODY_TOO_LARGE: {
+    exit: EXIT.usage,
+    why: "The request body is larger than the server accepts; nothing was read or done.",
+    next: "send a shorter body (a note is a few sentences; attach logs elsewhere and link them)",
+    shows: ["why", "next"],
+  },
+  SERVER_NOT_FOUND: {
+    exit: EXIT.refused,
+    why: "No such route or object on the team server, or the token may not see it.",
+    next: "GET /openapi.json lists the routes; GET /incidents lists the incidents this token may see",
+    shows: ["why", "next"],
+  },
+  AUDIT_TAMPERED: {
+    exit: EXIT.integrity,
+    why: "An audit entry was edited, deleted or moved after it was written: its hash no longer matches the chain.",
+    next: "restore the database from a backup and compare; firebreak audit lists the entries",
+    shows: ["why", "next"],
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Every error code Firebreak uses: a code not in the catalogue does not compile. */

@@ -1,0 +1,24 @@
+// firebreak token create --name N --role R [--kind K] [--expires ISO] [--incident ID]
+
+import type { CommandInput } from "../run-command.js";
+import { withOperator } from "../../server/operator.js";
+
+export async function run({ out, opts }: CommandInput): Promise<number> {
+  return withOperator(process.env, String(opts.data), async (ops) => {
+    const { secret, token } = await ops.create(
+      {
+        name: String(opts.name),
+        role: String(opts.role),
+        kind: String(opts.kind),
+        expiresAt: typeof opts.expires === "string" ? opts.expires : null,
+        incidentScope: typeof opts.incident === "string" ? opts.incident : null,
+      },
+      "operator",
+    );
+    out.data({ token: secret, ...token });
+    out.line(`Token ${token.id} for ${token.name} (${token.role}, ${token.kind}); shown once, kept only as a hash:`);
+    out.line(secret);
+    out.next(`give it to ${token.name}; to revoke it: firebreak token revoke ${token.id}`);
+    return 0;
+  });
+}

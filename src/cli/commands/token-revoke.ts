@@ -1,0 +1,15 @@
+// firebreak token revoke tok_…
+
+import type { CommandInput } from "../run-command.js";
+import { withOperator } from "../../server/operator.js";
+
+export async function run({ out, args, opts }: CommandInput): Promise<number> {
+  const id = args[0] ?? "";
+  return withOperator(process.env, String(opts.data), async (ops) => {
+    await ops.revoke(id, "operator");
+    out.data({ revoked: id });
+    out.success(`Revoked ${id}: every request with it is refused from now on.`);
+    out.next("firebreak token list");
+    return 0;
+  });
+}

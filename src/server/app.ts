@@ -1,0 +1,346 @@
+// The team server's HTTP API (Hono + zod-openapi): reads of the record filtered by who may see
+// what, and writes through the same operations as the CLI (note, confirm, approve, waive) with
+// the authenticated token as the actor and its kind passed to the core. Every error is the
+// catalogue's code, message, why and next; no stack reaches a client.
+
+import { randomUUID } from "node:crypto";
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { evaluateChecklist } from "../domain/checklist.js";
+import { event as eventBody } from "../domain/events/index.js";
+import { incidentState } from "../domain/state/state.js";
+import type { Incident as IncidentRecord } from "../domain/types.js";
+import { FirebreakError, isFirebreakError, type ErrorCode } from "../errors.js";
+import type { Clock, Store } from "../ports.js";
+import { tokenHash, type ServerRecords } from "../store/server-records.js";
+import { confirm } from "../workflow/confirm.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+import { recordApproval } from "../workflow/pr.js";
+import { waive } from "../workflow/waive.js";
+import { canSee, isPrivate, refuseOwnFix, requireRole, type Caller } from "./access.js";
+import { silentLogger, type Logger } from "./log.js";
+import { Metrics } from "./metrics.js";
+import { RateLimiter } from "./rate-limit.js";
+import * as S from "./schemas.js";
+
+export interface ServerDeps {
+  store: Store;
+  records: ServerRecords;
+  clock: Clock;
+  log?: Logger;
+  metrics?: Metrics;
+  /** Requests per token per minute (default 1,200). */
+  rateLimit?: number;
+  /** Largest request body in bytes (default 64 KiB). */
+  maxBody?: number;
+  /** Whether the server is draining (SIGTERM): readiness fails so a balancer stops sending. */
+  draining?: () => boolean;
+}
+
+type Env = { Variables: { caller: Caller; requestId: string } };
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  USAGE: 400,
+  MISSING_INPUT: 400,
+  SERVER_BODY_TOO_LARGE: 413,
+  SERVER_UNAUTHENTICATED: 401,
+  SERVER_FORBIDDEN: 403,
+  PERSON_REQUIRED: 403,
+  SERVER_NOT_FOUND: 404,
+  NO_INCIDENT: 404,
+  SERVER_RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+const errorResponses = Object.fromEntries(
+  [400, 401, 403, 404, 409, 413, 429].map((s) => [s, { description: "refused", content: { "application/json": { schema: S.ErrorBody } } }]),
+);
+
+function toApiIncident(i: IncidentRecord): z.infer<typeof S.Incident> {
+  return {
+    id: i.id,
+    ticket: i.ticket,
+    title: i.title,
+    priority: i.priority,
+    criteria: i.criteria,
+    status: i.status,
+    discoveredAt: i.discoveredAt,
+    deadlineAt: i.deadlineAt,
+    branch: i.branch,
+    base: i.base,
+    remote: i.remote,
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
+    private: isPrivate(i),
+  };
+}
+
+export function createServerApp(deps: ServerDeps) {
+  const log = deps.log ?? silentLogger;
+  const metrics = deps.metrics ?? new Metrics();
+  const limiter = new RateLimiter(deps.rateLimit ?? 1200);
+  const { store, records, clock } = deps;
+
+  const app = new OpenAPIHono<Env>({
+    // Input that fails its schema is a usage error in the catalogue's shape, not zod's raw output.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const details = result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+        return fail(c as Context<Env>, new FirebreakError({ code: "USAGE", message: "The request does not match the API's schema.", details, next: "GET /openapi.json describes every route's input" }));
+      }
+      return undefined;
+    },
+  });
+
+  function fail(c: Context<Env>, e: FirebreakError, headers: Record<string, string> = {}) {
+    const status = STATUS[e.code] ?? 409;
+    for (const [k, v] of Object.entries(headers)) c.header(k, v);
+    return c.json(
+      { error: { code: e.code, message: e.message, why: e.why ?? null, next: e.next ?? null, details: e.details }, requestId: c.get("requestId") ?? "" },
+      status as 400,
+    );
+  }
+
+  app.onError((err, c) => {
+    if (isFirebreakError(err)) return fail(c, err);
+    log.error("unexpected error", { requestId: c.get("requestId"), error: err instanceof Error ? err.message : String(err) });
+    return fail(c, new FirebreakError({ code: "UNEXPECTED", message: "The server failed to answer this request.", next: `report it with the request id ${c.get("requestId")}` }), {});
+  });
+  app.notFound((c) => fail(c, new FirebreakError({ code: "SERVER_NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}.` })));
+
+  // Request id, access log and metrics around everything.
+  app.use("*", async (c, next) => {
+    const given = c.req.header("x-request-id");
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    c.set("requestId", requestId);
+    c.header("x-request-id", requestId);
+    const t0 = performance.now();
+    await next();
+    const seconds = (performance.now() - t0) / 1000;
+    const route = c.req.routePath || c.req.path;
+    metrics.request(c.req.method, route, c.res.status, seconds);
+    const caller = c.get("caller");
+    log.info("request", { requestId, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000), actor: caller?.token.name });
+  });
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", async (c) => {
+    if (deps.draining?.()) return c.json({ ready: false, reason: "draining" }, 503);
+    const ok = await records.ready().catch(() => false);
+    return ok ? c.json({ ready: true }) : c.json({ ready: false, reason: "database unreachable or migrations not applied" }, 503);
+  });
+  app.get("/metrics", (c) => c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
+  app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Firebreak team server", version: "1" } });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+
+  // Everything else needs a token: hashed, looked up, refused when expired or revoked.
+  const authenticated = async (c: Context<Env>, next: () => Promise<void>) => {
+    const header = c.req.header("authorization") ?? "";
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const token = m ? await records.tokenByHash(tokenHash(m[1]!)) : undefined;
+    const now = clock.now().toISOString();
+    if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) {
+      const why = !m ? "no token" : !token ? "unknown token" : token.revokedAt ? "revoked token" : "expired token";
+      if (token) await records.audit(token.name, "refused", `${c.req.method} ${c.req.path}`, { reason: why });
+      throw new FirebreakError({ code: "SERVER_UNAUTHENTICATED", message: `The request was refused: ${why}.` });
+    }
+    const wait = limiter.take(token.id);
+    if (wait > 0)
+      return fail(c, new FirebreakError({ code: "SERVER_RATE_LIMITED", message: `${token.name} sent more than ${limiter.perMinute} requests in a minute.` }), {
+        "retry-after": String(wait),
+      });
+    await records.touchToken(token.id);
+    c.set("caller", { token, memberships: await records.membershipsOf(token.name) });
+    await next();
+  };
+  for (const p of ["/incidents", "/incidents/*", "/counts", "/tokens", "/tokens/*", "/audit"]) app.use(p, authenticated);
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: deps.maxBody ?? 64 * 1024,
+      onError: (c) =>
+        fail(c as Context<Env>, new FirebreakError({ code: "SERVER_BODY_TOO_LARGE", message: `The body is over ${deps.maxBody ?? 64 * 1024} bytes.` })),
+    }),
+  );
+
+  /** The incident, only when the caller may see it; a hidden one answers exactly like a missing one. */
+  async function visibleIncident(c: Context<Env>, id: string): Promise<IncidentRecord> {
+    const incident = (await store.getIncident(id)) ?? (await store.findByTicket(id));
+    if (!incident || !canSee(c.get("caller"), incident))
+      throw new FirebreakError({ code: "NO_INCIDENT", message: `No incident ${id} that this token may see.`, next: "GET /incidents lists the ones it may" });
+    return incident;
+  }
+
+  /** Refuses a write (and puts the refusal on the audit log) unless the caller has the role. */
+  async function allow(c: Context<Env>, role: Parameters<typeof requireRole>[1], what: string, target: string) {
+    const caller = c.get("caller");
+    try {
+      requireRole(caller, role, what);
+    } catch (e) {
+      await records.audit(caller.token.name, "refused", target, { what, role: caller.token.role });
+      throw e;
+    }
+    return caller;
+  }
+
+  const security = [{ bearer: [] }];
+  const json = <T extends z.ZodType>(schema: T, description: string) => ({ 200: { description, content: { "application/json": { schema } } }, ...errorResponses });
+  const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { "application/json": { schema } }, required: true } });
+
+  app.openapi(
+    createRoute({ method: "get", path: "/incidents", security, request: { query: z.object({ all: z.enum(["true", "false"]).optional() }) }, responses: json(z.object({ incidents: z.array(S.Incident) }), "incidents this token may see") }),
+    async (c) => {
+      const all = c.req.valid("query").all === "true";
+      const list = (await store.listIncidents({ all })).filter((i) => canSee(c.get("caller"), i));
+      return c.json({ incidents: list.map(toApiIncident) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: "get", path: "/counts", security, responses: json(z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }), "counts of the incidents this token may see") }),
+    async (c) => {
+      const list = (await store.listIncidents({ all: true })).filter((i) => canSee(c.get("caller"), i));
+      const byStatus: Record<string, number> = {};
+      for (const i of list) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
+      return c.json({ total: list.length, byStatus }, 200);
+    },
+  );
+
+  app.openapi(createRoute({ method: "get", path: "/incidents/{id}", security, request: { params: S.IncidentParam }, responses: json(S.Incident, "one incident") }), async (c) =>
+    c.json(toApiIncident(await visibleIncident(c, c.req.valid("param").id)), 200),
+  );
+
+  app.openapi(
+    createRoute({ method: "get", path: "/incidents/{id}/timeline", security, request: { params: S.IncidentParam }, responses: json(z.object({ events: z.array(S.TimelineEvent) }), "the timeline") }),
+    async (c) => {
+      const incident = await visibleIncident(c, c.req.valid("param").id);
+      return c.json({ events: await store.timeline(incident.id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: "get", path: "/incidents/{id}/checklist", security, request: { params: S.IncidentParam }, responses: json(z.object({ items: z.array(S.ChecklistItem) }), "the checklist") }),
+    async (c) => {
+      const incident = await visibleIncident(c, c.req.valid("param").id);
+      const state = incidentState(await store.timeline(incident.id));
+      const items = evaluateChecklist(incident.priority, state).map(({ item, state: st }) => ({ id: item.id, phase: item.phase, label: item.label, state: st }));
+      return c.json({ items }, 200);
+    },
+  );
+
+  const written = (n = 1) => {
+    metrics.eventsWritten += n;
+  };
+
+  app.openapi(
+    createRoute({ method: "post", path: "/incidents/{id}/notes", security, request: { params: S.IncidentParam, ...body(S.NoteInput) }, responses: json(z.object({ event: S.TimelineEvent }), "the note as recorded") }),
+    async (c) => {
+      const incident = await visibleIncident(c, c.req.valid("param").id);
+      const caller = await allow(c, "responder", "writing a note", incident.id);
+      const { text } = c.req.valid("json");
+      const ev = await store.appendEvent(incident.id, { at: clock.now().toISOString(), actor: caller.token.name, ...eventBody("note", { text, summary: text }) });
+      written();
+      return c.json({ event: ev }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: "post", path: "/incidents/{id}/confirm", security, request: { params: S.IncidentParam, ...body(S.ConfirmInput) }, responses: json(z.object({ event: S.TimelineEvent }), "the confirmation as recorded") }),
+    async (c) => {
+      const incident = await visibleIncident(c, c.req.valid("param").id);
+      const caller = await allow(c, "responder", "confirming a checklist item", incident.id);
+      const { item, note } = c.req.valid("json");
+      // A staging check vouches for the hotfix head, which only a checkout can read: it stays a CLI step.
+      if (item === "staging-verified")
+        throw new FirebreakError({ code: "USAGE", message: "staging-verified names the pushed commit, which the server cannot read.", next: "firebreak confirm staging-verified   # from a clone" });
+      const opDeps = {
+        clock,
+        store: async () => store,
+        actor: async () => caller.token.name,
+      } as unknown as WorkflowDeps;
+      const { event } = await confirm(opDeps, { incident, item, ...(note ? { note } : {}) });
+      written();
+      return c.json({ event }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/incidents/{id}/approve",
+      security,
+      request: { params: S.IncidentParam, ...body(S.ApproveInput) },
+      responses: json(z.object({ by: z.string(), note: z.string().nullable(), number: z.number().int(), sha: z.string().nullable() }), "the approval as recorded"),
+    }),
+    async (c) => {
+      const incident = await visibleIncident(c, c.req.valid("param").id);
+      const caller = await allow(c, "approver", "approving a fix", incident.id);
+      const input = c.req.valid("json");
+      try {
+        refuseOwnFix(caller, incident, await store.timeline(incident.id));
+        const done = await recordApproval({ store, clock, actor: caller.token.name, actorKind: caller.token.kind }, incident, { by: caller.token.name, ...input });
+        written();
+        await records.audit(caller.token.name, "approval", incident.id, { ticket: incident.ticket, sha: done.sha });
+        return c.json(done, 200);
+      } catch (e) {
+        if (isFirebreakError(e)) await records.audit(caller.token.name, "refused", incident.id, { what: "approve", code: e.code });
+        throw e;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/incidents/{id}/waive",
+      security,
+      request: { params: S.IncidentParam, ...body(S.WaiveInput) },
+      responses: json(z.object({ item: z.string(), by: z.string(), reason: z.string(), at: z.string() }), "the waiver as recorded"),
+    }),
+    async (c) => {
+      const incident = await visibleIncident(c, c.req.valid("param").id);
+      const caller = await allow(c, "commander", "waiving a gate item", incident.id);
+      const input = c.req.valid("json");
+      try {
+        const w = await waive({ store, clock, actor: caller.token.name, actorKind: caller.token.kind }, { incident, ...input });
+        written();
+        await records.audit(caller.token.name, "waiver", incident.id, { ticket: incident.ticket, item: w.item, reason: w.reason });
+        return c.json(w, 200);
+      } catch (e) {
+        if (isFirebreakError(e)) await records.audit(caller.token.name, "refused", incident.id, { what: "waive", code: e.code });
+        throw e;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/incidents/{id}/members",
+      security,
+      request: { params: S.IncidentParam, ...body(S.MemberInput) },
+      responses: json(z.object({ members: z.array(z.string()), added: z.boolean() }), "the incident's members"),
+    }),
+    async (c) => {
+      const incident = await visibleIncident(c, c.req.valid("param").id);
+      const caller = await allow(c, "commander", "adding a member to an incident", incident.id);
+      const { member } = c.req.valid("json");
+      const added = await records.addMember(incident.id, member, caller.token.name);
+      if (added) await records.audit(caller.token.name, "member.added", incident.id, { member, ticket: incident.ticket });
+      return c.json({ members: await records.membersOf(incident.id), added }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: "get", path: "/tokens", security, responses: json(z.object({ tokens: z.array(S.Token) }), "every token (never a secret or a hash)") }),
+    async (c) => {
+      await allow(c, "admin", "listing tokens", "tokens");
+      return c.json({ tokens: await records.listTokens() }, 200);
+    },
+  );
+
+  return { app, metrics };
+}

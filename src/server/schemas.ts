@@ -1,0 +1,75 @@
+// The API's shapes, from which /openapi.json is generated. Inputs reuse the core's vocabularies
+// (priorities, confirmable items, waivable items, roles) so the API cannot drift from the CLI.
+
+import { z } from "@hono/zod-openapi";
+import { PRIORITIES } from "../domain/types.js";
+import { CONFIRMABLE } from "../workflow/confirm.js";
+import { WAIVABLE } from "../workflow/waive.js";
+import { ROLES, TOKEN_KINDS } from "../store/server-records.js";
+
+export const ErrorBody = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), why: z.string().nullable(), next: z.string().nullable(), details: z.array(z.string()) }),
+    requestId: z.string(),
+  })
+  .openapi("Error");
+
+export const Incident = z
+  .object({
+    id: z.string(),
+    ticket: z.string(),
+    title: z.string(),
+    priority: z.enum(PRIORITIES),
+    criteria: z.array(z.string()),
+    status: z.string(),
+    discoveredAt: z.string(),
+    deadlineAt: z.string(),
+    branch: z.string(),
+    base: z.string(),
+    remote: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    private: z.boolean(),
+  })
+  .openapi("Incident");
+
+export const TimelineEvent = z
+  .object({
+    incidentId: z.string(),
+    seq: z.number().int(),
+    at: z.string(),
+    recordedAt: z.string(),
+    actor: z.string(),
+    kind: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi("TimelineEvent");
+
+export const ChecklistItem = z
+  .object({ id: z.string(), phase: z.string(), label: z.string(), state: z.enum(["done", "waived", "next", "todo", "not-needed"]) })
+  .openapi("ChecklistItem");
+
+export const Token = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    kind: z.enum(TOKEN_KINDS),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    incidentScope: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("Token");
+
+const confirmItems = Object.keys(CONFIRMABLE) as [string, ...string[]];
+
+export const NoteInput = z.object({ text: z.string().trim().min(1).max(4000) }).openapi("NoteInput");
+export const ConfirmInput = z.object({ item: z.enum(confirmItems), note: z.string().max(2000).optional() }).openapi("ConfirmInput");
+export const ApproveInput = z.object({ note: z.string().max(2000).optional(), sha: z.string().regex(/^[0-9a-f]{7,64}$/).optional() }).openapi("ApproveInput");
+export const WaiveInput = z.object({ item: z.enum(WAIVABLE), reason: z.string().min(1).max(2000) }).openapi("WaiveInput");
+export const MemberInput = z.object({ member: z.string().trim().min(1).max(100) }).openapi("MemberInput");
+export const IncidentParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" } }) });
