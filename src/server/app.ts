@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 import { evaluateChecklist } from "../domain/checklist.js";
 import { event as eventBody } from "../domain/events/index.js";
 import { incidentState } from "../domain/state/state.js";
@@ -51,12 +52,16 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   NO_INCIDENT: 404,
   SERVER_RATE_LIMITED: 429,
   STORE_UNAVAILABLE: 503,
+  UNEXPECTED: 500,
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 const errorResponses = Object.fromEntries(
-  [400, 401, 403, 404, 409, 413, 429].map((s) => [s, { description: "refused", content: { "application/json": { schema: S.ErrorBody } } }]),
+  [400, 401, 403, 404, 409, 413, 429, 500, 503].map((s) => [
+    s,
+    { description: "refused", content: { "application/json": { schema: S.ErrorBody } } },
+  ]),
 );
 
 function toApiIncident(i: IncidentRecord): z.infer<typeof S.Incident> {
@@ -89,7 +94,15 @@ export function createServerApp(deps: ServerDeps) {
     defaultHook: (result, c) => {
       if (!result.success) {
         const details = result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
-        return fail(c as Context<Env>, new FirebreakError({ code: "USAGE", message: "The request does not match the API's schema.", details, next: "GET /openapi.json describes every route's input" }));
+        return fail(
+          c as Context<Env>,
+          new FirebreakError({
+            code: "USAGE",
+            message: "The request does not match the API's schema.",
+            details,
+            next: "GET /openapi.json describes every route's input",
+          }),
+        );
       }
       return undefined;
     },
@@ -99,15 +112,36 @@ export function createServerApp(deps: ServerDeps) {
     const status = STATUS[e.code] ?? 409;
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
     return c.json(
-      { error: { code: e.code, message: e.message, why: e.why ?? null, next: e.next ?? null, details: e.details }, requestId: c.get("requestId") ?? "" },
+      {
+        error: { code: e.code, message: e.message, why: e.why ?? null, next: e.next ?? null, details: e.details },
+        requestId: c.get("requestId") ?? "",
+      },
       status as 400,
     );
   }
 
   app.onError((err, c) => {
     if (isFirebreakError(err)) return fail(c, err);
+    // Hono's own refusals (a body that is not JSON): the client's mistake, said as a usage error.
+    if (err instanceof HTTPException && err.status < 500)
+      return fail(
+        c,
+        new FirebreakError({
+          code: "USAGE",
+          message: `The request was refused: ${err.message}`,
+          next: "GET /openapi.json describes every route's input",
+        }),
+      );
     log.error("unexpected error", { requestId: c.get("requestId"), error: err instanceof Error ? err.message : String(err) });
-    return fail(c, new FirebreakError({ code: "UNEXPECTED", message: "The server failed to answer this request.", next: `report it with the request id ${c.get("requestId")}` }), {});
+    return fail(
+      c,
+      new FirebreakError({
+        code: "UNEXPECTED",
+        message: "The server failed to answer this request.",
+        next: `report it with the request id ${c.get("requestId")}`,
+      }),
+      {},
+    );
   });
   app.notFound((c) => fail(c, new FirebreakError({ code: "SERVER_NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}.` })));
 
@@ -123,7 +157,14 @@ export function createServerApp(deps: ServerDeps) {
     const route = c.req.routePath || c.req.path;
     metrics.request(c.req.method, route, c.res.status, seconds);
     const caller = c.get("caller");
-    log.info("request", { requestId, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000), actor: caller?.token.name });
+    log.info("request", {
+      requestId,
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 1000),
+      actor: caller?.token.name,
+    });
   });
 
   app.get("/healthz", (c) => c.json({ ok: true }));
@@ -149,20 +190,32 @@ export function createServerApp(deps: ServerDeps) {
     }
     const wait = limiter.take(token.id);
     if (wait > 0)
-      return fail(c, new FirebreakError({ code: "SERVER_RATE_LIMITED", message: `${token.name} sent more than ${limiter.perMinute} requests in a minute.` }), {
-        "retry-after": String(wait),
-      });
+      return fail(
+        c,
+        new FirebreakError({
+          code: "SERVER_RATE_LIMITED",
+          message: `${token.name} sent more than ${limiter.perMinute} requests in a minute.`,
+        }),
+        {
+          "retry-after": String(wait),
+        },
+      );
     await records.touchToken(token.id);
     c.set("caller", { token, memberships: await records.membershipsOf(token.name) });
     await next();
   };
-  for (const p of ["/incidents", "/incidents/*", "/counts", "/tokens", "/tokens/*", "/audit"]) app.use(p, authenticated);
+  // Once per request (a pattern list would run it twice where "/x" and "/x/*" both match).
+  const PUBLIC = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json"]);
+  app.use("*", (c, next) => (PUBLIC.has(c.req.path) ? next() : authenticated(c, next)));
   app.use(
     "*",
     bodyLimit({
       maxSize: deps.maxBody ?? 64 * 1024,
       onError: (c) =>
-        fail(c as Context<Env>, new FirebreakError({ code: "SERVER_BODY_TOO_LARGE", message: `The body is over ${deps.maxBody ?? 64 * 1024} bytes.` })),
+        fail(
+          c as Context<Env>,
+          new FirebreakError({ code: "SERVER_BODY_TOO_LARGE", message: `The body is over ${deps.maxBody ?? 64 * 1024} bytes.` }),
+        ),
     }),
   );
 
@@ -170,7 +223,11 @@ export function createServerApp(deps: ServerDeps) {
   async function visibleIncident(c: Context<Env>, id: string): Promise<IncidentRecord> {
     const incident = (await store.getIncident(id)) ?? (await store.findByTicket(id));
     if (!incident || !canSee(c.get("caller"), incident))
-      throw new FirebreakError({ code: "NO_INCIDENT", message: `No incident ${id} that this token may see.`, next: "GET /incidents lists the ones it may" });
+      throw new FirebreakError({
+        code: "NO_INCIDENT",
+        message: `No incident ${id} that this token may see.`,
+        next: "GET /incidents lists the ones it may",
+      });
     return incident;
   }
 
@@ -187,11 +244,20 @@ export function createServerApp(deps: ServerDeps) {
   }
 
   const security = [{ bearer: [] }];
-  const json = <T extends z.ZodType>(schema: T, description: string) => ({ 200: { description, content: { "application/json": { schema } } }, ...errorResponses });
+  const json = <T extends z.ZodType>(schema: T, description: string) => ({
+    200: { description, content: { "application/json": { schema } } },
+    ...errorResponses,
+  });
   const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { "application/json": { schema } }, required: true } });
 
   app.openapi(
-    createRoute({ method: "get", path: "/incidents", security, request: { query: z.object({ all: z.enum(["true", "false"]).optional() }) }, responses: json(z.object({ incidents: z.array(S.Incident) }), "incidents this token may see") }),
+    createRoute({
+      method: "get",
+      path: "/incidents",
+      security,
+      request: { query: z.object({ all: z.enum(["true", "false"]).optional() }) },
+      responses: json(z.object({ incidents: z.array(S.Incident) }), "incidents this token may see"),
+    }),
     async (c) => {
       const all = c.req.valid("query").all === "true";
       const list = (await store.listIncidents({ all })).filter((i) => canSee(c.get("caller"), i));
@@ -200,7 +266,15 @@ export function createServerApp(deps: ServerDeps) {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/counts", security, responses: json(z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }), "counts of the incidents this token may see") }),
+    createRoute({
+      method: "get",
+      path: "/counts",
+      security,
+      responses: json(
+        z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }),
+        "counts of the incidents this token may see",
+      ),
+    }),
     async (c) => {
       const list = (await store.listIncidents({ all: true })).filter((i) => canSee(c.get("caller"), i));
       const byStatus: Record<string, number> = {};
@@ -209,12 +283,25 @@ export function createServerApp(deps: ServerDeps) {
     },
   );
 
-  app.openapi(createRoute({ method: "get", path: "/incidents/{id}", security, request: { params: S.IncidentParam }, responses: json(S.Incident, "one incident") }), async (c) =>
-    c.json(toApiIncident(await visibleIncident(c, c.req.valid("param").id)), 200),
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/incidents/{id}",
+      security,
+      request: { params: S.IncidentParam },
+      responses: json(S.Incident, "one incident"),
+    }),
+    async (c) => c.json(toApiIncident(await visibleIncident(c, c.req.valid("param").id)), 200),
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/incidents/{id}/timeline", security, request: { params: S.IncidentParam }, responses: json(z.object({ events: z.array(S.TimelineEvent) }), "the timeline") }),
+    createRoute({
+      method: "get",
+      path: "/incidents/{id}/timeline",
+      security,
+      request: { params: S.IncidentParam },
+      responses: json(z.object({ events: z.array(S.TimelineEvent) }), "the timeline"),
+    }),
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       return c.json({ events: await store.timeline(incident.id) }, 200);
@@ -222,11 +309,22 @@ export function createServerApp(deps: ServerDeps) {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/incidents/{id}/checklist", security, request: { params: S.IncidentParam }, responses: json(z.object({ items: z.array(S.ChecklistItem) }), "the checklist") }),
+    createRoute({
+      method: "get",
+      path: "/incidents/{id}/checklist",
+      security,
+      request: { params: S.IncidentParam },
+      responses: json(z.object({ items: z.array(S.ChecklistItem) }), "the checklist"),
+    }),
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const state = incidentState(await store.timeline(incident.id));
-      const items = evaluateChecklist(incident.priority, state).map(({ item, state: st }) => ({ id: item.id, phase: item.phase, label: item.label, state: st }));
+      const items = evaluateChecklist(incident.priority, state).map(({ item, state: st }) => ({
+        id: item.id,
+        phase: item.phase,
+        label: item.label,
+        state: st,
+      }));
       return c.json({ items }, 200);
     },
   );
@@ -236,26 +334,46 @@ export function createServerApp(deps: ServerDeps) {
   };
 
   app.openapi(
-    createRoute({ method: "post", path: "/incidents/{id}/notes", security, request: { params: S.IncidentParam, ...body(S.NoteInput) }, responses: json(z.object({ event: S.TimelineEvent }), "the note as recorded") }),
+    createRoute({
+      method: "post",
+      path: "/incidents/{id}/notes",
+      security,
+      request: { params: S.IncidentParam, ...body(S.NoteInput) },
+      responses: json(z.object({ event: S.TimelineEvent }), "the note as recorded"),
+    }),
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const caller = await allow(c, "responder", "writing a note", incident.id);
       const { text } = c.req.valid("json");
-      const ev = await store.appendEvent(incident.id, { at: clock.now().toISOString(), actor: caller.token.name, ...eventBody("note", { text, summary: text }) });
+      const ev = await store.appendEvent(incident.id, {
+        at: clock.now().toISOString(),
+        actor: caller.token.name,
+        ...eventBody("note", { text, summary: text }),
+      });
       written();
       return c.json({ event: ev }, 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: "post", path: "/incidents/{id}/confirm", security, request: { params: S.IncidentParam, ...body(S.ConfirmInput) }, responses: json(z.object({ event: S.TimelineEvent }), "the confirmation as recorded") }),
+    createRoute({
+      method: "post",
+      path: "/incidents/{id}/confirm",
+      security,
+      request: { params: S.IncidentParam, ...body(S.ConfirmInput) },
+      responses: json(z.object({ event: S.TimelineEvent }), "the confirmation as recorded"),
+    }),
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const caller = await allow(c, "responder", "confirming a checklist item", incident.id);
       const { item, note } = c.req.valid("json");
       // A staging check vouches for the hotfix head, which only a checkout can read: it stays a CLI step.
       if (item === "staging-verified")
-        throw new FirebreakError({ code: "USAGE", message: "staging-verified names the pushed commit, which the server cannot read.", next: "firebreak confirm staging-verified   # from a clone" });
+        throw new FirebreakError({
+          code: "USAGE",
+          message: "staging-verified names the pushed commit, which the server cannot read.",
+          next: "firebreak confirm staging-verified   # from a clone",
+        });
       const opDeps = {
         clock,
         store: async () => store,
@@ -273,7 +391,10 @@ export function createServerApp(deps: ServerDeps) {
       path: "/incidents/{id}/approve",
       security,
       request: { params: S.IncidentParam, ...body(S.ApproveInput) },
-      responses: json(z.object({ by: z.string(), note: z.string().nullable(), number: z.number().int(), sha: z.string().nullable() }), "the approval as recorded"),
+      responses: json(
+        z.object({ by: z.string(), note: z.string().nullable(), number: z.number().int(), sha: z.string().nullable() }),
+        "the approval as recorded",
+      ),
     }),
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
@@ -281,7 +402,10 @@ export function createServerApp(deps: ServerDeps) {
       const input = c.req.valid("json");
       try {
         refuseOwnFix(caller, incident, await store.timeline(incident.id));
-        const done = await recordApproval({ store, clock, actor: caller.token.name, actorKind: caller.token.kind }, incident, { by: caller.token.name, ...input });
+        const done = await recordApproval({ store, clock, actor: caller.token.name, actorKind: caller.token.kind }, incident, {
+          by: caller.token.name,
+          ...input,
+        });
         written();
         await records.audit(caller.token.name, "approval", incident.id, { ticket: incident.ticket, sha: done.sha });
         return c.json(done, 200);
@@ -335,7 +459,12 @@ export function createServerApp(deps: ServerDeps) {
   );
 
   app.openapi(
-    createRoute({ method: "get", path: "/tokens", security, responses: json(z.object({ tokens: z.array(S.Token) }), "every token (never a secret or a hash)") }),
+    createRoute({
+      method: "get",
+      path: "/tokens",
+      security,
+      responses: json(z.object({ tokens: z.array(S.Token) }), "every token (never a secret or a hash)"),
+    }),
     async (c) => {
       await allow(c, "admin", "listing tokens", "tokens");
       return c.json({ tokens: await records.listTokens() }, 200);

@@ -36,6 +36,9 @@ export interface Operator {
 export function verifyAudit(entries: readonly AuditEntry[]): number {
   const check = verifyAuditChain(entries);
   if (!check.ok)
-    throw new FirebreakError({ code: "AUDIT_TAMPERED", message: `The audit log was ${check.problem!.reason} at entry ${check.problem!.seq} (${check.checked} entries before it check out).` });
+    throw new FirebreakError({
+      code: "AUDIT_TAMPERED",
+      message: `The audit log was ${check.problem!.reason} at entry ${check.problem!.seq} (${check.checked} entries before it check out).`,
+    });
   return check.checked;
 }

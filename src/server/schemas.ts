@@ -9,7 +9,13 @@ import { ROLES, TOKEN_KINDS } from "../store/server-records.js";
 
 export const ErrorBody = z
   .object({
-    error: z.object({ code: z.string(), message: z.string(), why: z.string().nullable(), next: z.string().nullable(), details: z.array(z.string()) }),
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      why: z.string().nullable(),
+      next: z.string().nullable(),
+      details: z.array(z.string()),
+    }),
     requestId: z.string(),
   })
   .openapi("Error");
@@ -69,7 +75,21 @@ const confirmItems = Object.keys(CONFIRMABLE) as [string, ...string[]];
 
 export const NoteInput = z.object({ text: z.string().trim().min(1).max(4000) }).openapi("NoteInput");
 export const ConfirmInput = z.object({ item: z.enum(confirmItems), note: z.string().max(2000).optional() }).openapi("ConfirmInput");
-export const ApproveInput = z.object({ note: z.string().max(2000).optional(), sha: z.string().regex(/^[0-9a-f]{7,64}$/).optional() }).openapi("ApproveInput");
+export const ApproveInput = z
+  .object({
+    note: z.string().max(2000).optional(),
+    sha: z
+      .string()
+      .regex(/^[0-9a-f]{7,64}$/)
+      .optional(),
+  })
+  .openapi("ApproveInput");
 export const WaiveInput = z.object({ item: z.enum(WAIVABLE), reason: z.string().min(1).max(2000) }).openapi("WaiveInput");
 export const MemberInput = z.object({ member: z.string().trim().min(1).max(100) }).openapi("MemberInput");
-export const IncidentParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" } }) });
+export const IncidentParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: "id", in: "path" } }),
+});

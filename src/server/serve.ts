@@ -26,7 +26,9 @@ export interface RunningServer {
 
 export async function openStorage(env: NodeJS.ProcessEnv, sqlitePath: string): Promise<ServerStore> {
   const url = env.FIREBREAK_DATABASE_URL;
-  return url ? openServerStore({ postgresUrl: url, ...(env.FIREBREAK_DATABASE_SCHEMA ? { schema: env.FIREBREAK_DATABASE_SCHEMA } : {}) }) : openServerStore({ sqlitePath });
+  return url
+    ? openServerStore({ postgresUrl: url, ...(env.FIREBREAK_DATABASE_SCHEMA ? { schema: env.FIREBREAK_DATABASE_SCHEMA } : {}) })
+    : openServerStore({ sqlitePath });
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {

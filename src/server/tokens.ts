@@ -15,12 +15,25 @@ export interface TokenRequest {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,99}$/;
 
-export async function issueToken(records: ServerRecords, req: TokenRequest, by: string, now: Date): Promise<{ secret: string; token: TokenRecord }> {
-  if (!NAME.test(req.name)) throw new FirebreakError({ code: "USAGE", message: "--name: letters, digits, space, . _ @ - only, up to 100 characters.", next: "firebreak token create --name alice --role responder" });
-  if (!(ROLES as readonly string[]).includes(req.role)) throw new FirebreakError({ code: "USAGE", message: `--role must be one of ${ROLES.join(", ")}.` });
+export async function issueToken(
+  records: ServerRecords,
+  req: TokenRequest,
+  by: string,
+  now: Date,
+): Promise<{ secret: string; token: TokenRecord }> {
+  if (!NAME.test(req.name))
+    throw new FirebreakError({
+      code: "USAGE",
+      message: "--name: letters, digits, space, . _ @ - only, up to 100 characters.",
+      next: "firebreak token create --name alice --role responder",
+    });
+  if (!(ROLES as readonly string[]).includes(req.role))
+    throw new FirebreakError({ code: "USAGE", message: `--role must be one of ${ROLES.join(", ")}.` });
   const kind = req.kind ?? "person";
-  if (!(TOKEN_KINDS as readonly string[]).includes(kind)) throw new FirebreakError({ code: "USAGE", message: `--kind must be one of ${TOKEN_KINDS.join(", ")}.` });
-  if (req.expiresAt && Number.isNaN(Date.parse(req.expiresAt))) throw new FirebreakError({ code: "USAGE", message: "--expires needs an ISO date, e.g. 2027-01-31T00:00:00Z." });
+  if (!(TOKEN_KINDS as readonly string[]).includes(kind))
+    throw new FirebreakError({ code: "USAGE", message: `--kind must be one of ${TOKEN_KINDS.join(", ")}.` });
+  if (req.expiresAt && Number.isNaN(Date.parse(req.expiresAt)))
+    throw new FirebreakError({ code: "USAGE", message: "--expires needs an ISO date, e.g. 2027-01-31T00:00:00Z." });
   const secret = `fbk_${randomBytes(32).toString("base64url")}`;
   const token = await records.insertToken(
     {
@@ -34,7 +47,13 @@ export async function issueToken(records: ServerRecords, req: TokenRequest, by: 
     },
     tokenHash(secret),
   );
-  await records.audit(by, "token.created", token.id, { name: token.name, role: token.role, kind: token.kind, expiresAt: token.expiresAt, incidentScope: token.incidentScope });
+  await records.audit(by, "token.created", token.id, {
+    name: token.name,
+    role: token.role,
+    kind: token.kind,
+    expiresAt: token.expiresAt,
+    incidentScope: token.incidentScope,
+  });
   return { secret, token };
 }
 

@@ -153,7 +153,10 @@ export class ServerRecords {
       for (const m of SERVER_MIGRATIONS) {
         if (applied.has(m.version)) continue;
         await m.up(db);
-        await db.insertInto("server_migrations").values({ version: m.version, name: m.name, applied_at: this.#now().toISOString() }).execute();
+        await db
+          .insertInto("server_migrations")
+          .values({ version: m.version, name: m.name, applied_at: this.#now().toISOString() })
+          .execute();
         done.push(m.version);
       }
       return done;
@@ -199,7 +202,10 @@ export class ServerRecords {
   }
 
   async countTokens(): Promise<number> {
-    const r = await this.#db.selectFrom("api_tokens").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom("api_tokens")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -236,7 +242,12 @@ export class ServerRecords {
   }
 
   async membersOf(incidentId: string): Promise<string[]> {
-    const rows = await this.#db.selectFrom("incident_members").select("member").where("incident_id", "=", incidentId).orderBy("member").execute();
+    const rows = await this.#db
+      .selectFrom("incident_members")
+      .select("member")
+      .where("incident_id", "=", incidentId)
+      .orderBy("member")
+      .execute();
     return rows.map((r) => String(r.member));
   }
 

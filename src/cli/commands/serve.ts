@@ -13,7 +13,10 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
   if (opts.initAdmin) {
     return withOperator(process.env, data, async (ops) => {
       if ((await ops.count()) > 0)
-        throw E.usage("This server already has tokens: the first admin token is created only once.", "firebreak token create --name <name> --role admin");
+        throw E.usage(
+          "This server already has tokens: the first admin token is created only once.",
+          "firebreak token create --name <name> --role admin",
+        );
       const { secret, token } = await ops.create({ name: "admin", role: "admin", kind: "person" }, "init-admin");
       out.data({ token: secret, id: token.id });
       out.line(`First admin token (shown once, kept only as a hash): ${secret}`);
@@ -24,7 +27,8 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
   const port = Number(opts.port);
   const rateLimit = Number(opts.rateLimit);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw E.usage("--port must be 0–65535.", "firebreak serve --port 8080");
-  if (!Number.isInteger(rateLimit) || rateLimit < 1) throw E.usage("--rate-limit must be a whole number above 0.", "firebreak serve --rate-limit 1200");
+  if (!Number.isInteger(rateLimit) || rateLimit < 1)
+    throw E.usage("--rate-limit must be a whole number above 0.", "firebreak serve --rate-limit 1200");
   const log = jsonLogger((l) => process.stdout.write(l));
   const server = await startServer({ env: process.env, sqlitePath: data, host: String(opts.host), port, log, rateLimit });
   const stop = stopSignal();
