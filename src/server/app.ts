@@ -8,10 +8,11 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { streamSSE } from "hono/streaming";
 import { evaluateChecklist } from "../domain/checklist.js";
 import { event as eventBody } from "../domain/events/index.js";
 import { incidentState } from "../domain/state/state.js";
-import type { Incident as IncidentRecord } from "../domain/types.js";
+import type { Incident as IncidentRecord, TimelineEvent as TimelineRecord } from "../domain/types.js";
 import { FirebreakError, isFirebreakError, type ErrorCode } from "../errors.js";
 import type { Clock, Store } from "../ports.js";
 import { tokenHash, type ServerRecords } from "../store/server-records.js";
@@ -22,6 +23,7 @@ import { waive } from "../workflow/waive.js";
 import { canSee, isPrivate, refuseOwnFix, requireRole, type Caller } from "./access.js";
 import { silentLogger, type Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
+import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";
 import { RateLimiter } from "./rate-limit.js";
 import * as S from "./schemas.js";
 
@@ -37,6 +39,8 @@ export interface ServerDeps {
   maxBody?: number;
   /** Whether the server is draining (SIGTERM): readiness fails so a balancer stops sending. */
   draining?: () => boolean;
+  /** How often the live feed polls the database when nothing wakes it (default 1 s). */
+  pollMs?: number;
 }
 
 type Env = { Variables: { caller: Caller; requestId: string } };
@@ -88,6 +92,16 @@ export function createServerApp(deps: ServerDeps) {
   const metrics = deps.metrics ?? new Metrics();
   const limiter = new RateLimiter(deps.rateLimit ?? 1200);
   const { store, records, clock } = deps;
+  const hub = new EventsHub(records, {
+    pollMs: deps.pollMs ?? 1000,
+    now: () => clock.now(),
+    onError: (e) => log.error("live feed read failed", { error: (e as Error).message }),
+  });
+  hub.start();
+  /** Ends every open SSE stream (graceful shutdown drains them before the listener closes). */
+  const streams = new Set<() => void>();
+  /** Incident criteria by id, for the feed's visibility check (criteria are set when an incident starts). */
+  const criteriaOf = new Map<string, string[]>();
 
   const app = new OpenAPIHono<Env>({
     // Input that fails its schema is a usage error in the catalogue's shape, not zod's raw output.
@@ -329,8 +343,16 @@ export function createServerApp(deps: ServerDeps) {
     },
   );
 
-  const written = (n = 1) => {
-    metrics.eventsWritten += n;
+  /** After a write: count it, wake this replica's feed and tell the others (ids only). */
+  const written = (incidentId?: string, seq?: number) => {
+    metrics.eventsWritten += 1;
+    hub.wake();
+    if (incidentId !== undefined && seq !== undefined)
+      records.notifyEvent(incidentId, seq).catch((e: unknown) => log.error("notify failed", { error: (e as Error).message }));
+  };
+  const writtenLatest = async (incidentId: string) => {
+    const last = (await store.timeline(incidentId)).at(-1);
+    written(incidentId, last?.seq);
   };
 
   app.openapi(
@@ -350,7 +372,7 @@ export function createServerApp(deps: ServerDeps) {
         actor: caller.token.name,
         ...eventBody("note", { text, summary: text }),
       });
-      written();
+      written(ev.incidentId, ev.seq);
       return c.json({ event: ev }, 200);
     },
   );
@@ -380,7 +402,7 @@ export function createServerApp(deps: ServerDeps) {
         actor: async () => caller.token.name,
       } as unknown as WorkflowDeps;
       const { event } = await confirm(opDeps, { incident, item, ...(note ? { note } : {}) });
-      written();
+      written(event.incidentId, event.seq);
       return c.json({ event }, 200);
     },
   );
@@ -406,7 +428,7 @@ export function createServerApp(deps: ServerDeps) {
           by: caller.token.name,
           ...input,
         });
-        written();
+        await writtenLatest(incident.id);
         await records.audit(caller.token.name, "approval", incident.id, { ticket: incident.ticket, sha: done.sha });
         return c.json(done, 200);
       } catch (e) {
@@ -430,7 +452,7 @@ export function createServerApp(deps: ServerDeps) {
       const input = c.req.valid("json");
       try {
         const w = await waive({ store, clock, actor: caller.token.name, actorKind: caller.token.kind }, { incident, ...input });
-        written();
+        await writtenLatest(incident.id);
         await records.audit(caller.token.name, "waiver", incident.id, { ticket: incident.ticket, item: w.item, reason: w.reason });
         return c.json(w, 200);
       } catch (e) {
@@ -471,5 +493,96 @@ export function createServerApp(deps: ServerDeps) {
     },
   );
 
-  return { app, metrics };
+  // GET /events: Server-Sent Events of the timeline events this caller may see, live, resumable.
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/events",
+    security,
+    description: "Timeline events this token may see, as Server-Sent Events (id: the resume cursor; send it back as Last-Event-ID).",
+    responses: { 200: { description: "an event stream", content: { "text/event-stream": { schema: z.string() } } }, ...errorResponses },
+  });
+  app.get("/events", async (c) => {
+    const caller = c.get("caller");
+    const resume = parseCursor(c.req.header("last-event-id"));
+    let memberships = caller.memberships;
+    let membershipsAt = Date.now();
+    const visible = async (e: TimelineRecord): Promise<boolean> => {
+      let criteria = criteriaOf.get(e.incidentId);
+      if (!criteria) {
+        criteria = (await store.getIncident(e.incidentId))?.criteria ?? ["auth-bypass"]; // unknown: treat as private
+        criteriaOf.set(e.incidentId, criteria);
+      }
+      // A member added while the stream is open starts seeing the incident within a few seconds.
+      if (Date.now() - membershipsAt > 2000) {
+        memberships = await records.membershipsOf(caller.token.name);
+        membershipsAt = Date.now();
+      }
+      return canSee({ token: caller.token, memberships }, { id: e.incidentId, criteria });
+    };
+    return streamSSE(c, async (stream) => {
+      metrics.sseClients++;
+      const queue: TimelineRecord[] = [];
+      const sent = new Set<string>();
+      let wake: (() => void) | undefined;
+      let done = false;
+      const end = () => {
+        done = true;
+        wake?.();
+      };
+      streams.add(end);
+      stream.onAbort(end);
+      const unsubscribe = hub.subscribe((e) => {
+        queue.push(e);
+        wake?.();
+      });
+      // Events the caller may not see are skipped without a word: not even their id goes out.
+      const send = async (e: TimelineRecord) => {
+        const id = cursorOf(e);
+        if (sent.has(id)) return;
+        sent.add(id);
+        if (sent.size > 10_000) sent.delete(sent.values().next().value as string);
+        if (await visible(e)) await stream.writeSSE({ id, event: "timeline", data: JSON.stringify(e) });
+      };
+      try {
+        if (resume) {
+          let from = resume;
+          for (;;) {
+            const batch = await records.eventsAfter(from, 500);
+            for (const e of batch) await send(e);
+            if (batch.length < 500 || done) break;
+            const last = batch.at(-1)!;
+            from = { recordedAt: last.recordedAt, incidentId: last.incidentId, seq: last.seq };
+          }
+        }
+        await stream.write(": ready\n\n");
+        while (!done) {
+          while (queue.length > 0 && !done) await send(queue.shift()!);
+          if (done) break;
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((r) => {
+            wake = r;
+            timer = setTimeout(r, 15_000);
+          });
+          clearTimeout(timer);
+          wake = undefined;
+          if (queue.length === 0 && !done) await stream.write(": keep-alive\n\n");
+        }
+      } finally {
+        unsubscribe();
+        streams.delete(end);
+        metrics.sseClients--;
+      }
+    });
+  });
+
+  return {
+    app,
+    metrics,
+    hub,
+    /** Ends the live streams and stops the feed: the first step of a graceful stop. */
+    async drain() {
+      for (const end of [...streams]) end();
+      await hub.close();
+    },
+  };
 }

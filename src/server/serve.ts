@@ -34,14 +34,21 @@ export async function openStorage(env: NodeJS.ProcessEnv, sqlitePath: string): P
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const storage = await openStorage(opts.env, opts.sqlitePath);
   let draining = false;
-  const { app } = createServerApp({
+  const pollMs = Number(opts.env.FIREBREAK_SSE_POLL_MS ?? "") || 1000;
+  const { app, hub, drain } = createServerApp({
     store: storage.store,
     records: storage.records,
     clock: { now: () => new Date() },
     log: opts.log,
     draining: () => draining,
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+    pollMs,
   });
+  // Another replica's write wakes this one's live feed at once (PostgreSQL LISTEN/NOTIFY).
+  const listener = await storage.listen(
+    () => hub.wake(),
+    (e) => opts.log.error("listen connection failed", { error: e.message }),
+  );
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
   });
@@ -53,6 +60,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     storage,
     async close() {
       draining = true;
+      // SSE streams never end on their own: end them first, or the listener would wait forever.
+      await drain();
+      await listener.close();
       // close() stops accepting and resolves once every in-flight request has been answered.
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await storage.close();

@@ -14,6 +14,8 @@ export interface ServerStore {
   store: Store;
   records: ServerRecords;
   kind: Backend["kind"];
+  /** Calls onWake when another replica wrote an event (PostgreSQL LISTEN); a no-op on SQLite. */
+  listen(onWake: () => void, onError: (e: Error) => void): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -33,5 +35,9 @@ export async function openServerStore(opts: ServerStoreOptions): Promise<ServerS
     throw (await import("./postgres.js")).describePostgresError(opts.postgresUrl, e);
   }
   const store = new KyselyStore(backend, clock);
-  return { store, records, kind: backend.kind, close: () => store.close() };
+  const listen: ServerStore["listen"] = async (onWake, onError) => {
+    if ("sqlitePath" in opts) return { close: async () => undefined };
+    return (await import("./pg-listen.js")).pgListen(opts.postgresUrl, () => onWake(), onError);
+  };
+  return { store, records, kind: backend.kind, listen, close: () => store.close() };
 }

@@ -9,6 +9,8 @@ import { sql, type Kysely } from "kysely";
 import { inWriteTransaction, type Backend } from "./backend.js";
 import { canonicalJson, toJsonValue } from "./hash-chain.js";
 import { parseJsonColumn } from "./schema.js";
+import { toEvent } from "./rows.js";
+import type { TimelineEvent } from "../domain/types.js";
 import { redactDeep } from "../redact.js";
 
 export const ROLES = ["viewer", "responder", "approver", "commander", "admin"] as const;
@@ -255,6 +257,48 @@ export class ServerRecords {
   async membershipsOf(member: string): Promise<Set<string>> {
     const rows = await this.#db.selectFrom("incident_members").select("incident_id").where("member", "=", member).execute();
     return new Set(rows.map((r) => String(r.incident_id)));
+  }
+
+  // --- the live feed (GET /events) ------------------------------------------------------------
+
+  /** Events written at or after `from` (recorded_at), oldest first, across every incident. */
+  async eventsRecordedFrom(from: string, limit = 1000): Promise<TimelineEvent[]> {
+    const rows = await this.#db
+      .selectFrom("timeline_events")
+      .selectAll()
+      .where("recorded_at", ">=", from)
+      .orderBy("recorded_at")
+      .orderBy("incident_id")
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toEvent(r as never));
+  }
+
+  /** Events strictly after a cursor (recorded_at, incident, seq), oldest first: a resume. */
+  async eventsAfter(cursor: { recordedAt: string; incidentId: string; seq: number }, limit = 1000): Promise<TimelineEvent[]> {
+    const { recordedAt: r, incidentId: i, seq } = cursor;
+    const rows = await this.#db
+      .selectFrom("timeline_events")
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb("recorded_at", ">", r),
+          eb.and([eb("recorded_at", "=", r), eb.or([eb("incident_id", ">", i), eb.and([eb("incident_id", "=", i), eb("seq", ">", seq)])])]),
+        ]),
+      )
+      .orderBy("recorded_at")
+      .orderBy("incident_id")
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toEvent(r as never));
+  }
+
+  /** Tells every replica listening on this PostgreSQL database that an event was written (ids only). */
+  async notifyEvent(incidentId: string, seq: number): Promise<void> {
+    if (this.#b.kind !== "postgres") return;
+    await sql`select pg_notify('firebreak_events', ${JSON.stringify({ incidentId, seq })})`.execute(this.#db);
   }
 
   // --- audit log -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CLI, firebreak } from "../helpers/cli.js";
 import { openServerStore } from "../../src/store/open-server-store.js";
 import { freshPgDatabase, openStorage, seedIncident } from "./fixture.js";
+import { notes, readSse } from "./sse-reader.js";
 
 interface Running {
   child: ChildProcess;
@@ -127,7 +128,8 @@ describe("two replicas on one PostgreSQL database", () => {
   it("migrate at once without a conflict, and a write through one is read through the other", async () => {
     const db = await freshPgDatabase();
     try {
-      const env = { FIREBREAK_DATABASE_URL: db.url };
+      // The poll is made too slow to matter: only LISTEN/NOTIFY can bring replica a's write to b's stream in time.
+      const env = { FIREBREAK_DATABASE_URL: db.url, FIREBREAK_SSE_POLL_MS: "600000" };
       const [a, b] = await Promise.all([serve("/tmp", [], env), serve("/tmp", [], env)]);
       for (const r of [a, b]) expect(await (await fetch(`${r.url}/readyz`)).json()).toEqual({ ready: true });
       const init = await firebreak("/tmp", ["serve", "--init-admin", "--json"], { env });
@@ -137,6 +139,20 @@ describe("two replicas on one PostgreSQL database", () => {
       const inc = await seedIncident(storage);
       await storage.close();
       const h = { authorization: `Bearer ${admin}`, "content-type": "application/json" };
+      const stream = await fetch(`${b.url}/events`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(stream.status).toBe(200);
+      let subscribed: () => void = () => undefined;
+      const ready = new Promise<void>((r) => (subscribed = r));
+      const received = readSse(
+        stream,
+        (m) => notes(m).includes("via replica a"),
+        20_000,
+        (c) => c === "ready" && subscribed(),
+      );
+      await ready; // b's stream is subscribed before a writes
+      // A client still connected when SIGTERM arrives is drained, not waited on forever.
+      const lingering = await fetch(`${a.url}/events`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(lingering.status).toBe(200);
       expect(
         (await fetch(`${a.url}/incidents/${inc.id}/notes`, { method: "POST", headers: h, body: JSON.stringify({ text: "via replica a" }) }))
           .status,
@@ -145,6 +161,7 @@ describe("two replicas on one PostgreSQL database", () => {
         events: { kind: string; data: { text?: string } }[];
       };
       expect(tl.events.map((e) => e.data.text).filter(Boolean)).toEqual(["via replica a"]);
+      expect(notes(await received)).toEqual(["via replica a"]);
       for (const r of [a, b]) r.child.kill("SIGTERM");
       expect(await Promise.all([a.exited, b.exited])).toEqual([0, 0]);
     } finally {
