@@ -214,7 +214,8 @@ export function createServerApp(deps: ServerDeps) {
           "retry-after": String(wait),
         },
       );
-    await records.touchToken(token.id);
+    // last-used is kept to the minute: a write on every read would queue reads behind the write lock.
+    if (token.lastUsedAt === null || Date.parse(now) - Date.parse(token.lastUsedAt) > 60_000) await records.touchToken(token.id);
     c.set("caller", { token, memberships: await records.membershipsOf(token.name) });
     await next();
   };
