@@ -481,6 +481,44 @@ export function createServerApp(deps: ServerDeps) {
     },
   );
 
+  // Anyone may ask to join a private incident. The answer is the same whether the incident exists,
+  // is private or is already visible, so asking reveals nothing; the request goes on the audit log
+  // for commanders, and each token may ask a few times an hour.
+  const accessLimiter = new RateLimiter(5, Date.now, 3_600_000);
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/access-requests",
+      security,
+      request: body(S.AccessRequestInput),
+      responses: {
+        202: {
+          description: "the request is recorded",
+          content: { "application/json": { schema: z.object({ recorded: z.literal(true), next: z.string() }) } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const caller = c.get("caller");
+      const { incident: ref, reason } = c.req.valid("json");
+      const wait = accessLimiter.take(caller.token.id);
+      if (wait > 0) {
+        c.header("retry-after", String(wait)); // kept on the error response, which onError builds on this context
+        throw new FirebreakError({ code: "SERVER_RATE_LIMITED", message: `${caller.token.name} asked for access too often this hour.` });
+      }
+      const found = (await store.getIncident(ref)) ?? (await store.findByTicket(ref));
+      await records.audit(caller.token.name, "access.requested", found?.id ?? ref, { reason });
+      return c.json(
+        {
+          recorded: true as const,
+          next: "a commander reads requests with firebreak audit and adds members with POST /incidents/{id}/members",
+        },
+        202,
+      );
+    },
+  );
+
   app.openapi(
     createRoute({
       method: "get",

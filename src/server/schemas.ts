@@ -93,3 +93,6 @@ export const IncidentParam = z.object({
     .max(200)
     .openapi({ param: { name: "id", in: "path" } }),
 });
+export const AccessRequestInput = z
+  .object({ incident: z.string().trim().min(1).max(200), reason: z.string().trim().min(1).max(1000) })
+  .openapi("AccessRequestInput");

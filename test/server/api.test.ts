@@ -169,6 +169,26 @@ describe.each(["sqlite", "postgres"] as const)("team server API on %s", (kind) =
     ).toBe(true);
   });
 
+  it("records a request for access the same way whether the incident exists, is private or not, and throttles it", async () => {
+    const priv = await seedIncident(s.storage, { criteria: ["auth-bypass"] });
+    const asker = await token(s.storage, "asker", "viewer");
+    const ask = (incident: string) =>
+      call("POST", "/access-requests", { secret: asker, body: { incident, reason: "I own the login service" } });
+    const real = await ask(priv.ticket);
+    const fake = await ask("ENG-NOPE");
+    expect(real.status).toBe(202);
+    expect(fake.status).toBe(202);
+    expect(real.body).toEqual(fake.body);
+    const audit = (await s.storage.records.auditLog()).filter((a) => a.action === "access.requested" && a.actor === "asker");
+    expect(audit.map((a) => a.target)).toEqual([priv.id, "ENG-NOPE"]);
+    for (let i = 0; i < 3; i++) expect((await ask(priv.id)).status).toBe(202);
+    const over = await ask(priv.id);
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(60);
+    // Asking does not let the asker in.
+    expect((await call("GET", "/incidents/{id}", { params: { id: priv.id }, secret: asker })).status).toBe(404);
+  });
+
   it("limits a scoped token to its one incident", async () => {
     const mine = await seedIncident(s.storage);
     const other = await seedIncident(s.storage);
