@@ -544,7 +544,7 @@ export function createServerApp(deps: ServerDeps) {
     const caller = c.get("caller");
     const resume = parseCursor(c.req.header("last-event-id"));
     let memberships = caller.memberships;
-    let membershipsAt = Date.now();
+    let membershipsAt = clock.now().getTime();
     const visible = async (e: TimelineRecord): Promise<boolean> => {
       let criteria = criteriaOf.get(e.incidentId);
       if (!criteria) {
@@ -552,12 +552,19 @@ export function createServerApp(deps: ServerDeps) {
         criteriaOf.set(e.incidentId, criteria);
       }
       // A member added while the stream is open starts seeing the incident within a few seconds.
-      if (Date.now() - membershipsAt > 2000) {
+      // So does a token revoked or expired while its stream is open: the stream ends.
+      if (clock.now().getTime() - membershipsAt > 2000) {
         memberships = await records.membershipsOf(caller.token.name);
-        membershipsAt = Date.now();
+        membershipsAt = clock.now().getTime();
+        const now = await records.tokenById(caller.token.id);
+        if (!now || now.revokedAt !== null || (now.expiresAt !== null && Date.parse(now.expiresAt) <= clock.now().getTime())) {
+          endStream?.();
+          return false;
+        }
       }
       return canSee({ token: caller.token, memberships }, { id: e.incidentId, criteria });
     };
+    let endStream: (() => void) | undefined;
     return streamSSE(c, async (stream) => {
       metrics.sseClients++;
       const queue: TimelineRecord[] = [];
@@ -568,6 +575,7 @@ export function createServerApp(deps: ServerDeps) {
         done = true;
         wake?.();
       };
+      endStream = end;
       streams.add(end);
       stream.onAbort(end);
       const unsubscribe = hub.subscribe((e) => {

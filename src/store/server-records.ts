@@ -198,6 +198,11 @@ export class ServerRecords {
     return r ? toToken(r) : undefined;
   }
 
+  async tokenById(id: string): Promise<TokenRecord | undefined> {
+    const r = await this.#db.selectFrom("api_tokens").selectAll().where("id", "=", id).executeTakeFirst();
+    return r ? toToken(r) : undefined;
+  }
+
   async listTokens(): Promise<TokenRecord[]> {
     const rows = await this.#db.selectFrom("api_tokens").selectAll().orderBy("created_at").orderBy("id").execute();
     return rows.map(toToken);

@@ -52,8 +52,10 @@ export async function readSse(
   return msgs;
 }
 
-export const notes = (msgs: SseMessage[]): string[] =>
+/** The note texts among the timeline messages, only of the given incidents when some are named. */
+export const notes = (msgs: SseMessage[], incidents?: string[]): string[] =>
   msgs
-    .map((m) => JSON.parse(m.data) as { kind: string; data: { text?: string } })
-    .filter((e) => e.kind === "note")
+    .filter((m) => m.event === "timeline")
+    .map((m) => JSON.parse(m.data) as { incidentId: string; kind: string; data: { text?: string } })
+    .filter((e) => e.kind === "note" && (!incidents || incidents.includes(e.incidentId)))
     .map((e) => e.data.text ?? "");

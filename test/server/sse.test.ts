@@ -55,8 +55,38 @@ describe.each(["sqlite", "postgres"] as const)("GET /events on %s", (kind) => {
     expect((await note(cmdr, pub.id, "public one")).status).toBe(200);
     expect((await note(cmdr, priv.id, "private detail")).status).toBe(200);
     expect((await note(cmdr, pub.id, "public two")).status).toBe(200);
-    expect(notes(await outsiderRead)).toEqual(["public one", "public two"]);
-    expect(notes(await memberRead)).toEqual(["public one", "private detail", "public two"]);
+    expect(notes(await outsiderRead, [pub.id, priv.id])).toEqual(["public one", "public two"]);
+    expect(notes(await memberRead, [pub.id, priv.id])).toEqual(["public one", "private detail", "public two"]);
+  });
+
+  it("ends the stream of a token revoked while it is open, before sending it anything more", async () => {
+    let offset = 0;
+    const clock = { now: () => new Date(Date.now() + offset) };
+    const own = createServerApp({ store: s.storage.store, records: s.storage.records, clock, pollMs: 200 });
+    try {
+      const inc = await seedIncident(s.storage);
+      const cmdr = await token(s.storage, "rev-cmdr", "commander");
+      const leaver = await token(s.storage, "leaver", "viewer");
+      const stream = await own.app.request("/events", { headers: { authorization: `Bearer ${leaver}` } });
+      const post = (text: string) =>
+        own.app.request(`/incidents/${inc.id}/notes`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${cmdr}`, "content-type": "application/json" },
+          body: JSON.stringify({ text }),
+        });
+      const read = readSse(stream, () => false); // until the server ends it
+      await post("before revocation");
+      const id = (await s.storage.records.listTokens()).find((t) => t.name === "leaver")!.id;
+      await s.storage.records.revokeToken(id);
+      offset = 3000; // past the stream's 2-second re-check of its token
+      await post("after revocation");
+      await post("later still");
+      const got = notes(await read);
+      expect(got).not.toContain("after revocation");
+      expect(got).not.toContain("later still");
+    } finally {
+      await own.drain();
+    }
   });
 
   it("resumes after Last-Event-ID, and a replayed or forged id reveals nothing private", async () => {
@@ -72,17 +102,17 @@ describe.each(["sqlite", "postgres"] as const)("GET /events on %s", (kind) => {
     const seen = await firstRead;
     const r1 = seen.find((m) => m.data.includes('"r1"'))!;
     const r2 = seen.find((m) => m.data.includes("r2 secret"))!;
-    expect(notes(seen)).toEqual(["r1", "r2 secret", "r3"]);
+    expect(notes(seen, [pub.id, priv.id])).toEqual(["r1", "r2 secret", "r3"]);
 
     // The commander resumes after r1: r2 and r3, not r1 again.
     const again = await readSse(await open(cmdr, r1.id), (m) => notes(m).includes("r3"));
-    expect(notes(again)).toEqual(["r2 secret", "r3"]);
+    expect(notes(again, [pub.id, priv.id])).toEqual(["r2 secret", "r3"]);
     // The outsider replays the same id, and the private event's own id: only public events come.
     const replay = await readSse(await open(outsider, r1.id), (m) => notes(m).includes("r3"));
-    expect(notes(replay)).toEqual(["r3"]);
+    expect(notes(replay, [pub.id, priv.id])).toEqual(["r3"]);
     expect(replay.map((m) => m.id)).not.toContain(r2.id);
     const forged = await readSse(await open(outsider, r2.id), (m) => notes(m).includes("r3"));
-    expect(notes(forged)).toEqual(["r3"]);
+    expect(notes(forged, [pub.id, priv.id])).toEqual(["r3"]);
     expect(JSON.stringify(forged)).not.toContain(priv.id);
   });
 });
