@@ -51,4 +51,10 @@ export function declareFix(program: Command): void {
     .option("--note <text>", "what they said")
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
     .action(lazy(() => import("../commands/approve.js")));
+
+  // The GitHub Action's entry (action.yml): hidden, since it reads the Actions environment, not flags.
+  program
+    .command("ci-action", { hidden: true })
+    .description("run the GitHub Action's mode (check, backport, gate) from the Actions environment")
+    .action(lazy(() => import("../../action/command.js")));
 }

@@ -1,0 +1,3 @@
+export async function runBackportMode(..._a: unknown[]): Promise<number> {
+  return 9;
+}
