@@ -46,7 +46,12 @@ export function readActionsEnv(env: NodeJS.ProcessEnv): ActionsEnv {
   const event = JSON.parse(readFileSync(eventPath, "utf8")) as Record<string, unknown>;
   const given = inputOf(env, "token");
   const token = given || env.GITHUB_TOKEN || "";
-  if (!token) throw E.usage("No token: the action needs one to report checks and open PRs.", "with:\n  token: ${{ secrets.GITHUB_TOKEN }}");
+  if (!token)
+    throw E.usage(
+      "No token: the action needs one to report checks and open PRs.",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint is workflow YAML, not a template literal
+      "with:\n  token: ${{ secrets.GITHUB_TOKEN }}",
+    );
   return {
     mode: mode as ActionMode,
     eventName: env.GITHUB_EVENT_NAME ?? "",
