@@ -105,4 +105,5 @@ export interface CiForge {
   listComments(number: number): Promise<IssueComment[]>;
   permissionOf(login: string): Promise<RepoPermission>;
   comment(number: number, body: string): Promise<void>;
+  setMilestone(number: number, milestone: number): Promise<void>;
 }

@@ -2,19 +2,20 @@
 // with an event file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, on a real repository, reporting
 // to the GitHub contract server.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { firebreak } from "../helpers/cli.js";
 import { startContractServer, type ContractServer } from "../helpers/github-contract-server.js";
+import { runAction as run } from "./run-action.js";
 
-const LAUNCH = resolve(import.meta.dirname, "../../src/action/launch.cjs");
 let fx: GitFixture;
 let gh: ContractServer;
 let runner: string;
+const runAction = (inputs: Record<string, string>, eventName: string, payload: unknown) =>
+  run({ cwd: fx.work, runner, gh }, inputs, eventName, payload);
 const BRANCH = "hotfix/ENG-1234-expired-tokens-accepted";
 
 beforeEach(async () => {
@@ -31,60 +32,6 @@ afterEach(async () => {
   fx.cleanup();
   rmSync(runner, { recursive: true, force: true });
 });
-
-/** Runs the action's entry with the environment a GitHub runner gives a step. */
-function runAction(inputs: Record<string, string>, eventName: string, payload: unknown) {
-  const event = join(runner, "event.json");
-  const output = join(runner, "output");
-  const summary = join(runner, "summary.md");
-  writeFileSync(event, JSON.stringify(payload));
-  writeFileSync(output, "");
-  writeFileSync(summary, "");
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? runner,
-    NO_COLOR: "1",
-    FIREBREAK_ACTOR: "github-actions",
-    GITHUB_ACTIONS: "true",
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: event,
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-    GITHUB_API_URL: gh.url,
-    GITHUB_TOKEN: "ghs_workflowtoken1234567890",
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  };
-  return new Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string>; summary: string }>(
-    (done, fail) => {
-      const child = spawn(process.execPath, [LAUNCH], { cwd: fx.work, env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-      child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
-      child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-      child.on("error", fail);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        done({ code, stdout, stderr, outputs: parseOutputs(readFileSync(output, "utf8")), summary: readFileSync(summary, "utf8") });
-      });
-    },
-  );
-}
-
-/** The runner's `name<<DELIMITER` … `DELIMITER` format. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([\w-]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const end = lines.indexOf(m[2]!, i + 1);
-    out[m[1]!] = lines.slice(i + 1, end).join("\n");
-    i = end;
-  }
-  return out;
-}
 
 function pullRequestEvent(action: string, headSha: string) {
   return {

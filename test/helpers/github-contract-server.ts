@@ -167,7 +167,18 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
   });
   const listExample = ((ex("pulls/list") as unknown as Json[])[0] ?? {}) as Json;
   // pull-request-simple: the fields of the list example, with this PR's values.
-  const simple = (pr: Json): Json => Object.fromEntries(Object.keys(listExample).map((k) => [k, k in pr ? pr[k] : listExample[k]]));
+  // Its labels' description is a string in pull-request-simple (null in the full label schema).
+  const simple = (pr: Json): Json =>
+    Object.fromEntries(
+      Object.keys(listExample).map((k) => [
+        k,
+        k === "labels" && Array.isArray(pr.labels)
+          ? (pr.labels as Json[]).map((l) => ({ ...l, description: l.description ?? "" }))
+          : k in pr
+            ? pr[k]
+            : listExample[k],
+      ]),
+    );
 
   function check(op: Op, status: number, payload: unknown): void {
     const v = op.responses.get(String(status));
@@ -458,6 +469,27 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
         const { annotations: _a, ...shown } = { ...run, annotations };
         checkRuns.set(id, { ...run, annotations });
         return reply(op, op.id === "checks/create" ? 201 : 200, shown);
+      }
+      case "issues/update": {
+        // A PR is an issue too: its milestone and labels are set through the issues API.
+        const target = pulls.get(pn) ?? issues.get(pn);
+        if (!target) return reply(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com" });
+        if ("milestone" in body) {
+          const number = body.milestone === null ? null : Number(body.milestone);
+          target.milestone = number === null ? null : { ...(((ex("issues/create", "201").milestone as Json) ?? {}) as Json), number };
+        }
+        for (const k of ["title", "body", "state"]) if (k in body) target[k] = body[k];
+        const issueView = Object.assign(ex("issues/create", "201"), {
+          number: pn,
+          title: target.title,
+          body: target.body ?? null,
+          state: target.state,
+          labels: target.labels ?? [],
+          milestone: target.milestone ?? null,
+          html_url: target.html_url,
+          url: `${base}/repos/${owner}/${repo}/issues/${pn}`,
+        });
+        return reply(op, 200, issueView);
       }
       case "issues/list-comments": {
         const perPage = Number(url.searchParams.get("per_page") ?? 30);

@@ -343,6 +343,14 @@ export class GitHubForge implements Forge, CiForge {
     }
   }
 
+  async setMilestone(number: number, milestone: number): Promise<void> {
+    try {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...this.o, issue_number: number, milestone });
+    } catch (e) {
+      this.fail(e, `set the milestone of #${number}`);
+    }
+  }
+
   async comment(number: number, body: string): Promise<void> {
     try {
       await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...this.o, issue_number: number, body });
