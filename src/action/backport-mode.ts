@@ -8,6 +8,7 @@
 import type { App } from "../app/app.js";
 import { findIncident } from "../app/resolve-incident.js";
 import { defaultShort } from "../backport/targets.js";
+import { assertSafeRef } from "../adapters/git/safety.js";
 import type { BackportTarget } from "../backport/types.js";
 import { runBackport, type TargetOutcome } from "../workflow/backport.js";
 import { EXIT } from "../errors.js";
@@ -89,6 +90,13 @@ export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog)
     return EXIT.ok;
   }
 
+  // A label or comment is anyone's text: a name git would read as an option or a bad ref is refused, visibly.
+  const refused: TargetReport[] = [];
+  for (const name of [...names])
+    await assertSafeRef(name, "backport target").catch((e: Error) => {
+      names.delete(name);
+      refused.push({ target: name, status: "failed", pr: null, url: null, draft: false, files: [], reason: e.message });
+    });
   const remote = config.production.remote;
   const targets: BackportTarget[] = [...names].map((branch) => ({
     branch,
@@ -99,20 +107,23 @@ export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog)
   await app.git.fetch(remote, [...names]).catch((e: Error) => log.warn(`Could not fetch ${[...names].join(", ")}: ${e.message}`));
   const fixCommits = await mergedPrCommits(app.git, forge, remote, pull.number);
   const root = await app.repoRoot();
-  const outcomes = await runBackport(
-    {
-      cwd: root,
-      git: app.git,
-      forge,
-      remote,
-      journal: incident ? { ...(await app.effectDeps()), incident } : null,
-      repoRoot: root,
-      progress: (m) => log.info(m),
-    },
-    { ticket, targets, fixCommits },
-  );
+  const outcomes =
+    targets.length === 0
+      ? []
+      : await runBackport(
+          {
+            cwd: root,
+            git: app.git,
+            forge,
+            remote,
+            journal: incident ? { ...(await app.effectDeps()), incident } : null,
+            repoRoot: root,
+            progress: (m) => log.info(m),
+          },
+          { ticket, targets, fixCommits },
+        );
 
-  const reports: TargetReport[] = [];
+  const reports: TargetReport[] = [...refused];
   for (const o of outcomes) reports.push(await finish(app, forge, facts, remote, o, pull.number, log));
   const failed = reports.filter((r) => r.status === "conflicted" || r.status === "failed");
   const summary = backportSummary(pull.number, reports);

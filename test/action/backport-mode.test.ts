@@ -159,4 +159,17 @@ describe("the Action in backport mode", () => {
     expect(gh.errors).toEqual([]);
     expect(JSON.parse(ok.outputs.prs!)).toHaveLength(1);
   });
+
+  it("refuses a target name git would read as an option, and says so instead of succeeding", async () => {
+    const { event } = await mergedPr(["backport --upload-pack=touch-pwned"]);
+    const r = await run({ cwd: fx.work, runner, gh, token: APP_TOKEN }, { mode: "backport" }, "pull_request", event);
+    expect(r.code, r.stdout + r.stderr).toBe(9);
+    expect(gh.errors).toEqual([]);
+    expect(JSON.parse(r.outputs.json!).targets).toEqual([
+      expect.objectContaining({ target: "--upload-pack=touch-pwned", status: "failed", pr: null }),
+    ]);
+    expect(r.outputs.result).toBe("failed");
+    expect([...gh.state.checkRuns.values()].pop()).toMatchObject({ conclusion: "failure" });
+    expect(gh.state.pulls.size).toBe(1);
+  });
 });
