@@ -1,6 +1,7 @@
 // The pull request an event is about, from the payload shapes GitHub sends: `pull_request`
-// (opened, synchronize, labeled, closed…) carries the PR; `issue_comment` carries the issue, which
-// is a PR when it has a `pull_request` key, and the comment.
+// (opened, synchronize, labeled, closed…) and `pull_request_review` carry the PR; `workflow_run`
+// lists the PRs of its branch; `issue_comment` carries the issue, which is a PR when it has a
+// `pull_request` key, and the comment.
 
 export interface EventPull {
   number: number;
@@ -22,7 +23,7 @@ const obj = (v: unknown): Json => (v && typeof v === "object" ? (v as Json) : {}
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
 export function pullOf(eventName: string, payload: Json): EventPull | null {
-  if (eventName === "pull_request" || eventName === "pull_request_target") {
+  if (eventName === "pull_request" || eventName === "pull_request_target" || eventName === "pull_request_review") {
     const pr = obj(payload.pull_request);
     if (typeof pr.number !== "number") return null;
     return {
@@ -32,6 +33,19 @@ export function pullOf(eventName: string, payload: Json): EventPull | null {
       baseRef: str(obj(pr.base).ref),
       merged: typeof pr.merged === "boolean" ? pr.merged : null,
       labels: labelNames(pr.labels),
+    };
+  }
+  if (eventName === "workflow_run") {
+    // CI finished: the run names the PRs of its head branch (same-repository PRs only).
+    const first = obj((obj(payload.workflow_run).pull_requests as unknown[] | undefined)?.[0]);
+    if (typeof first.number !== "number") return null;
+    return {
+      number: first.number,
+      headRef: str(obj(first.head).ref),
+      headSha: str(obj(first.head).sha),
+      baseRef: str(obj(first.base).ref),
+      merged: null,
+      labels: [],
     };
   }
   if (eventName === "issue_comment") {

@@ -38,6 +38,19 @@ describe("events", () => {
     expect(pullOf("issue_comment", { issue: { number: 8 }, comment: { body: "", user: { login: "x" } } })).toBeNull();
     expect(pullOf("push", {})).toBeNull();
   });
+
+  it("reads the PR of a review and of a finished CI run", () => {
+    const pr = { number: 5, head: { ref: "hotfix/x", sha: "c".repeat(40) }, base: { ref: "main" } };
+    expect(pullOf("pull_request_review", { review: { state: "approved" }, pull_request: { ...pr, labels: [] } })).toMatchObject({
+      number: 5,
+      headRef: "hotfix/x",
+    });
+    expect(pullOf("workflow_run", { workflow_run: { conclusion: "success", pull_requests: [pr] } })).toMatchObject({
+      number: 5,
+      headSha: "c".repeat(40),
+    });
+    expect(pullOf("workflow_run", { workflow_run: { pull_requests: [] } })).toBeNull();
+  });
 });
 
 describe("slash commands", () => {
