@@ -134,4 +134,17 @@ describe("the Action in check mode", () => {
     const allowed = log.events.find((e: { kind: string }) => e.kind === "guard.allowed");
     expect(allowed.data).toMatchObject({ rule: "binary", reason: `the icon the fix shows, from the design team (@dana on PR #${n})` });
   });
+
+  it("runs the checks after the guard when asked, and fails the check run when one fails", async () => {
+    writeFix(0);
+    fx.commit("chore: a failing test command", { ".firebreak.yml": 'checks:\n  test: "node -e process.exit(3)"\n' });
+    const sha = fx.git("rev-parse", "HEAD");
+    const r = await runAction({ mode: "check", "run-checks": "true" }, "pull_request", pullRequestEvent("synchronize", sha));
+    expect(r.code, r.stdout + r.stderr).toBe(5);
+    expect(gh.errors).toEqual([]);
+    const run = [...gh.state.checkRuns.values()].pop()!;
+    expect(run).toMatchObject({ conclusion: "failure", head_sha: sha });
+    expect((run.output as Record<string, unknown>).title).toBe("The checks did not pass");
+    expect(r.summary).toContain("Checks: did not pass (passed: none; failed: test)");
+  });
 });
