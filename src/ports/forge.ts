@@ -57,3 +57,53 @@ export interface Forge {
   /** The CI state of a commit (`sha`) on the hotfix branch (`branch`). */
   ciState(ref: { sha: string; branch: string }): Promise<CiState>;
 }
+
+/** One finding on a file, shown on the PR's diff by a hosted forge. */
+export interface CheckAnnotation {
+  path: string;
+  line: number;
+  level: "notice" | "warning" | "failure";
+  title: string;
+  message: string;
+}
+
+/** A check run as CI reports it on a commit: the conclusion branch protection can require. */
+export interface CheckRunReport {
+  name: string;
+  headSha: string;
+  conclusion: "success" | "failure" | "neutral";
+  title: string;
+  /** Markdown shown on the check's page. */
+  summary: string;
+  annotations: readonly CheckAnnotation[];
+}
+
+export interface IssueComment {
+  id: number;
+  author: string;
+  body: string;
+  createdAt: string;
+}
+
+export type RepoPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+/**
+ * What a CI face asks of a hosted forge beyond the Forge: check runs on a commit, a PR's comments,
+ * who may write. Only GitHub has them; the plain git forge has no CI to report to.
+ */
+export interface PullRequestFacts extends PullRequest {
+  headSha: string;
+  /** Set once merged: the merge, squash or last rebased commit on the base. */
+  mergeCommitSha: string | null;
+  milestone: number | null;
+}
+
+export interface CiForge {
+  pullRequestFacts(number: number): Promise<PullRequestFacts>;
+  /** Creates the check run with every annotation (sent in as many requests as the forge needs). */
+  publishCheckRun(report: CheckRunReport): Promise<{ id: number; url: string; requests: number }>;
+  listComments(number: number): Promise<IssueComment[]>;
+  permissionOf(login: string): Promise<RepoPermission>;
+  comment(number: number, body: string): Promise<void>;
+  setMilestone(number: number, milestone: number): Promise<void>;
+}

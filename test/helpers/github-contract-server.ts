@@ -53,6 +53,10 @@ export interface ContractServer {
     reviews: Map<number, Json[]>;
     issues: Map<number, Json>;
     comments: Map<number, Json[]>;
+    /** Check runs created through the API, by id, with every annotation sent (GitHub appends them). */
+    checkRuns: Map<number, Json & { annotations: Json[] }>;
+    /** Collaborator permission per login ("admin", "maintain", "write", "triage", "read"); others get "none". */
+    permissions: Map<string, string>;
   };
   /** The CI state GitHub reports for a commit: check runs and commit statuses. */
   setChecks(
@@ -65,6 +69,8 @@ export interface ContractServer {
   /** `mergeable: null` for the next `reads` reads of a PR. */
   mergeableNullFor(reads: number): void;
   addReview(pull: number, login: string, state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED", commitId?: string): void;
+  /** A comment written by `login` on issue or PR `number`, as a person would on github.com. */
+  addComment(number: number, login: string, body: string): void;
   close(): Promise<void>;
 }
 
@@ -137,6 +143,8 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
   const reviews = new Map<number, Json[]>();
   const issues = new Map<number, Json>();
   const comments = new Map<number, Json[]>();
+  const checkRuns = new Map<number, Json & { annotations: Json[] }>();
+  const permissions = new Map<string, string>();
   const checks = new Map<
     string,
     { runs: { name: string; status: string; conclusion: string | null }[]; statuses: { context: string; state: string }[] }
@@ -159,7 +167,18 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
   });
   const listExample = ((ex("pulls/list") as unknown as Json[])[0] ?? {}) as Json;
   // pull-request-simple: the fields of the list example, with this PR's values.
-  const simple = (pr: Json): Json => Object.fromEntries(Object.keys(listExample).map((k) => [k, k in pr ? pr[k] : listExample[k]]));
+  // Its labels' description is a string in pull-request-simple (null in the full label schema).
+  const simple = (pr: Json): Json =>
+    Object.fromEntries(
+      Object.keys(listExample).map((k) => [
+        k,
+        k === "labels" && Array.isArray(pr.labels)
+          ? (pr.labels as Json[]).map((l) => ({ ...l, description: l.description ?? "" }))
+          : k in pr
+            ? pr[k]
+            : listExample[k],
+      ]),
+    );
 
   function check(op: Op, status: number, payload: unknown): void {
     const v = op.responses.get(String(status));
@@ -415,6 +434,74 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
         comments.set(pn, [...(comments.get(pn) ?? []), comment]);
         return reply(op, 201, comment);
       }
+      case "checks/create":
+      case "checks/update": {
+        const runEx = ((ex("checks/list-for-ref").check_runs as Json[] | undefined) ?? [])[0] ?? {};
+        const id = op.id === "checks/create" ? nextId++ : Number(params.check_run_id);
+        const before = checkRuns.get(id);
+        if (op.id === "checks/update" && !before)
+          return reply(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com" });
+        const output = (body.output as Json | undefined) ?? {};
+        // GitHub appends the annotations of each request to the run's; title and summary are replaced.
+        const annotations = [...(before?.annotations ?? []), ...((output.annotations as Json[] | undefined) ?? [])];
+        const prev = (before?.output as Json | undefined) ?? {};
+        const run = {
+          ...runEx,
+          ...(before ?? {}),
+          id,
+          node_id: `CR_${id}`,
+          name: body.name ?? before?.name,
+          head_sha: body.head_sha ?? before?.head_sha,
+          status: body.status ?? before?.status ?? (body.conclusion ? "completed" : "queued"),
+          conclusion: body.conclusion ?? before?.conclusion ?? null,
+          completed_at: body.completed_at ?? before?.completed_at ?? null,
+          details_url: body.details_url ?? before?.details_url ?? null,
+          html_url: `https://github.com/${owner}/${repo}/runs/${id}`,
+          url: `${base}/repos/${owner}/${repo}/check-runs/${id}`,
+          output: {
+            title: output.title ?? prev.title ?? null,
+            summary: output.summary ?? prev.summary ?? null,
+            text: output.text ?? prev.text ?? null,
+            annotations_count: annotations.length,
+            annotations_url: `${base}/repos/${owner}/${repo}/check-runs/${id}/annotations`,
+          },
+        };
+        const { annotations: _a, ...shown } = { ...run, annotations };
+        checkRuns.set(id, { ...run, annotations });
+        return reply(op, op.id === "checks/create" ? 201 : 200, shown);
+      }
+      case "issues/update": {
+        // A PR is an issue too: its milestone and labels are set through the issues API.
+        const target = pulls.get(pn) ?? issues.get(pn);
+        if (!target) return reply(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com" });
+        if ("milestone" in body) {
+          const number = body.milestone === null ? null : Number(body.milestone);
+          target.milestone = number === null ? null : { ...(((ex("issues/create", "201").milestone as Json) ?? {}) as Json), number };
+        }
+        for (const k of ["title", "body", "state"]) if (k in body) target[k] = body[k];
+        const issueView = Object.assign(ex("issues/create", "201"), {
+          number: pn,
+          title: target.title,
+          body: target.body ?? null,
+          state: target.state,
+          labels: target.labels ?? [],
+          milestone: target.milestone ?? null,
+          html_url: target.html_url,
+          url: `${base}/repos/${owner}/${repo}/issues/${pn}`,
+        });
+        return reply(op, 200, issueView);
+      }
+      case "issues/list-comments": {
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        return reply(op, 200, (comments.get(pn) ?? []).slice((page - 1) * perPage, page * perPage));
+      }
+      case "repos/get-collaborator-permission-level": {
+        const login = params.username ?? "";
+        const user = (ex("pulls/create", "201").user ?? {}) as Json;
+        const permission = permissions.get(login) ?? "none";
+        return reply(op, 200, { permission, role_name: permission, user: { ...user, login } });
+      }
       case "checks/list-for-ref": {
         const runEx = ((ex("checks/list-for-ref").check_runs as Json[] | undefined) ?? [])[0] ?? {};
         const runs = (checks.get(params.ref ?? "")?.runs ?? []).map((r, i) => ({
@@ -462,7 +549,7 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
     repo,
     errors,
     requests,
-    state: { pulls, labels, reviews, issues, comments },
+    state: { pulls, labels, reviews, issues, comments, checkRuns, permissions },
     setChecks(ref, runs, statuses = []) {
       checks.set(ref, { runs, statuses });
     },
@@ -485,6 +572,20 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
         ...(commitId ? { commit_id: commitId } : {}),
       };
       reviews.set(pull, [...(reviews.get(pull) ?? []), one]);
+    },
+    addComment(number, login, body) {
+      const id = nextId++;
+      const c = ex("issues/create-comment", "201");
+      const comment = {
+        ...c,
+        id,
+        body,
+        user: { ...((c.user as Json) ?? {}), login },
+        created_at: new Date().toISOString(),
+        html_url: `https://github.com/${owner}/${repo}/issues/${number}#issuecomment-${id}`,
+        issue_url: `${base}/repos/${owner}/${repo}/issues/${number}`,
+      };
+      comments.set(number, [...(comments.get(number) ?? []), comment]);
     },
     close: () =>
       new Promise<void>((r) => {

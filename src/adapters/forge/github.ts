@@ -8,7 +8,22 @@ import { throttling } from "@octokit/plugin-throttling";
 import { AmbiguousOutcome } from "../../ports/outcome.js";
 import { redact } from "../../redact.js";
 import type { Secret } from "../../config/secrets.js";
-import type { Approval, CiCheck, CiState, Forge, Label, MergeMethod, MergeResult, MergeState, PullRequest } from "../../ports/forge.js";
+import type {
+  Approval,
+  CheckRunReport,
+  CiCheck,
+  CiForge,
+  CiState,
+  Forge,
+  IssueComment,
+  Label,
+  MergeMethod,
+  MergeResult,
+  MergeState,
+  PullRequest,
+  PullRequestFacts,
+  RepoPermission,
+} from "../../ports/forge.js";
 import { gitHubError, isAlreadyExists, isNotResolvedYet, isPullRequestExists, isTransient, readFailure } from "./github-errors.js";
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
@@ -26,6 +41,11 @@ export interface GitHubForgeOptions {
   paceWrites?: boolean;
   /** Where warnings go (already redacted). */
   log?: (line: string) => void;
+  /**
+   * Check runs and statuses left out of the CI state: a gate that runs as a check must not wait
+   * for itself (its own job is in progress while it asks) nor read its previous verdict as CI.
+   */
+  ignoreChecks?: (name: string) => boolean;
 }
 
 const MAX_RATE_LIMIT_RETRIES = 2;
@@ -69,14 +89,20 @@ function toPullRequest(p: RawPull): PullRequest {
   };
 }
 
-export class GitHubForge implements Forge {
+/** GitHub takes at most 50 annotations per check-run request; the rest go in updates. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+const PERMISSIONS: readonly RepoPermission[] = ["admin", "maintain", "write", "triage", "read", "none"];
+
+export class GitHubForge implements Forge, CiForge {
   readonly kind = "github" as const;
   readonly repoName: string;
   private readonly octokit: Client;
   private readonly scale: number;
   private readonly o: { owner: string; repo: string };
+  private readonly ignoreChecks: (name: string) => boolean;
 
   constructor(opts: GitHubForgeOptions) {
+    this.ignoreChecks = opts.ignoreChecks ?? (() => false);
     this.o = { owner: opts.owner, repo: opts.repo };
     this.repoName = `${opts.owner}/${opts.repo}`;
     this.scale = opts.timeScale ?? 1;
@@ -215,6 +241,124 @@ export class GitHubForge implements Forge {
     }
   }
 
+  async publishCheckRun(report: CheckRunReport): Promise<{ id: number; url: string; requests: number }> {
+    const batches: CheckRunReport["annotations"][] = [];
+    for (let i = 0; i < report.annotations.length; i += ANNOTATIONS_PER_REQUEST)
+      batches.push(report.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+    const wire = (a: CheckRunReport["annotations"][number]) => ({
+      path: a.path,
+      start_line: a.line,
+      end_line: a.line,
+      annotation_level: a.level,
+      title: a.title,
+      message: a.message,
+    });
+    const output = (batch: CheckRunReport["annotations"] | undefined) => ({
+      title: report.title,
+      summary: report.summary,
+      ...(batch && batch.length ? { annotations: batch.map(wire) } : {}),
+    });
+    // Created in progress with the first batch, then the rest, then completed with the last:
+    // a run never shows a conclusion before every annotation is on it.
+    const last = batches.length <= 1;
+    let id: number;
+    let url: string;
+    try {
+      const r = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+        ...this.o,
+        name: report.name,
+        head_sha: report.headSha,
+        ...(last ? { status: "completed" as const, conclusion: report.conclusion } : { status: "in_progress" as const }),
+        output: output(batches[0]),
+      });
+      id = (r.data as { id: number }).id;
+      url = (r.data as { html_url?: string | null }).html_url ?? "";
+    } catch (e) {
+      this.fail(e, `create the check run ${report.name}`);
+    }
+    let requests = 1;
+    for (let i = 1; i < batches.length; i++) {
+      const final = i === batches.length - 1;
+      try {
+        await this.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+          ...this.o,
+          check_run_id: id,
+          ...(final ? { status: "completed" as const, conclusion: report.conclusion } : {}),
+          output: output(batches[i]),
+        });
+      } catch (e) {
+        this.fail(e, `add annotations to the check run ${report.name}`);
+      }
+      requests++;
+    }
+    return { id, url, requests };
+  }
+
+  /** What a CI run needs of a PR beyond the Forge's view: its head commit, merge commit and milestone. */
+  async pullRequestFacts(number: number): Promise<PullRequestFacts> {
+    try {
+      const r = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.o, pull_number: number });
+      const raw = r.data as RawPull & { head: { sha?: string }; milestone?: { number?: number } | null };
+      return {
+        ...toPullRequest(raw),
+        headSha: raw.head.sha ?? "",
+        mergeCommitSha: raw.merged_at ? (raw.merge_commit_sha ?? null) : null,
+        milestone: raw.milestone?.number ?? null,
+      };
+    } catch (e) {
+      this.fail(e, `read pull request #${number}`);
+    }
+  }
+
+  async listComments(number: number): Promise<IssueComment[]> {
+    const all: IssueComment[] = [];
+    for (let page = 1; page <= 10; page++) {
+      let data: Array<{ id: number; body?: string; user?: { login?: string } | null; created_at: string }>;
+      try {
+        const r = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...this.o,
+          issue_number: number,
+          per_page: 100,
+          page,
+        });
+        data = r.data as typeof data;
+      } catch (e) {
+        this.fail(e, `read the comments of #${number}`);
+      }
+      for (const c of data) all.push({ id: c.id, author: c.user?.login ?? "", body: c.body ?? "", createdAt: c.created_at });
+      if (data.length < 100) break;
+    }
+    return all;
+  }
+
+  async permissionOf(login: string): Promise<RepoPermission> {
+    try {
+      const r = await this.octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...this.o, username: login });
+      const p = (r.data as { permission?: string }).permission ?? "none";
+      return (PERMISSIONS as readonly string[]).includes(p) ? (p as RepoPermission) : "none";
+    } catch (e) {
+      // Not a collaborator at all: no permission, not an error.
+      if (readFailure(e).status === 404) return "none";
+      this.fail(e, `read the permission of ${login}`);
+    }
+  }
+
+  async setMilestone(number: number, milestone: number): Promise<void> {
+    try {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...this.o, issue_number: number, milestone });
+    } catch (e) {
+      this.fail(e, `set the milestone of #${number}`);
+    }
+  }
+
+  async comment(number: number, body: string): Promise<void> {
+    try {
+      await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...this.o, issue_number: number, body });
+    } catch (e) {
+      this.fail(e, `comment on #${number}`);
+    }
+  }
+
   async addLabels(number: number, names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
     for (let attempt = 1; ; attempt++) {
@@ -343,7 +487,8 @@ export class GitHubForge implements Forge {
     } catch (e) {
       this.fail(e, `read the CI state of ${ref.sha.slice(0, 12)}`);
     }
-    return { state: summarize(checks), checks, source: "GitHub check runs and commit statuses" };
+    const counted = checks.filter((c) => !this.ignoreChecks(c.name));
+    return { state: summarize(counted), checks: counted, source: "GitHub check runs and commit statuses" };
   }
 }
 

@@ -34,6 +34,7 @@ import {
   type TargetOutcome,
 } from "../../workflow/backport.js";
 import type { PlanRow } from "../../backport/engine.js";
+import { prCommits } from "./backport-pr.js";
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap((x) => splitList(x)) : splitList(v));
 
@@ -77,6 +78,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const git = root === app.cwd ? app.git : new Git(root);
   const store = await app.store();
   const userCommits = await Promise.all(commits.map((c) => app.git.revParse(c)));
+  // --pr N: the commits that merged pull request brought, as if each were given with --commit.
+  if (opts.pr !== undefined) userCommits.push(...(await prCommits(app, config.production.remote, opts.pr)));
   const configured = (config.backport.targets ?? []) as { branch: string; short?: string }[];
 
   // A backport waiting for --continue or --abort says which one this is, wherever it is run.
@@ -92,7 +95,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
     pending = inside;
     incident = (await store.findByTicket(inside.ticket)) ?? null;
   } else {
-    incident = await findIncident(app, ticketFlag, commits.length > 0 || settling);
+    incident = await findIncident(app, ticketFlag, commits.length > 0 || opts.pr !== undefined || settling);
     // Without an incident, --continue and --abort learn the ticket and commits from the pending conflict.
     if (!incident && commits.length === 0)
       pending = (await anyPending(root, configured, to, ticketFlag)) ?? (to === undefined ? (states[0] ?? null) : null);

@@ -11,6 +11,7 @@ import { stopSignal } from "../../stop.js";
 import { isInteractive, splitList } from "../format.js";
 import type { Output } from "../output.js";
 import { bool, str, type RawOptions } from "./options.js";
+import { ciFormat, formatAnnotation, guardAnnotations, type CiFormat } from "../../action/annotations.js";
 
 export interface CheckOptions {
   ticket?: string;
@@ -20,6 +21,8 @@ export interface CheckOptions {
   only: string[];
   allows: Array<{ rule: string; reason: string }>;
   skips: Array<{ name: string; reason: string }>;
+  /** --ci: the guard's findings as CI annotations (GitHub workflow commands, or plain lines). */
+  ci: CiFormat | null;
 }
 
 /** --allow, --skip and --reason come from the command line as typed: their order pairs them. */
@@ -33,6 +36,7 @@ export function checkOptions(opts: RawOptions, argv: readonly string[]): CheckOp
     only: splitList(opts.only),
     allows,
     skips,
+    ci: opts.ci === undefined || opts.ci === false ? null : ciFormat(opts.ci as string | boolean, process.env),
   };
 }
 
@@ -40,15 +44,17 @@ export async function run({ app, out, opts: raw }: CommandInput): Promise<number
   const opts = checkOptions(raw, process.argv);
   const incident = await resolveIncident(app, opts.ticket);
   // A terminal gets the live view; elsewhere each check's start and end is a line.
-  const live = isInteractive() && !out.json;
+  const live = isInteractive() && !out.json && !opts.ci;
   const runner: ChecksRunner | undefined = live
     ? async (commands, o) => (await import("../../checks/live-view.js")).runChecksLive(commands, o)
     : undefined;
-  const result = await check(app, { ...opts, incident, signal: stopSignal() }, (e) => showProgress(out, e, live), runner);
+  const result = await check(app, { ...opts, incident, signal: stopSignal() }, (e) => showProgress(out, e, live, opts.ci), runner);
   return showOutcome(out, result);
 }
 
-function showProgress(out: Output, e: CheckProgress, live: boolean): void {
+function showProgress(out: Output, e: CheckProgress, live: boolean, ci: CiFormat | null): void {
+  // Annotations go to stdout even with --json: the CI reads them from the step's log.
+  if (e.type === "guard" && ci) for (const a of guardAnnotations(e.report)) process.stdout.write(`${formatAnnotation(a, ci)}\n`);
   if (e.type === "review-files-left-out")
     out.info(`Not part of the fix: ${e.files.join(", ")} (the post-incident review; commit it on ${e.base}, not on the hotfix branch).`);
   else if (e.type === "fetch-failed")

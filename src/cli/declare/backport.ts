@@ -15,6 +15,7 @@ export function declareBackport(program: Command): void {
     .option("--abort", "give up on the conflicted targets: remove their worktree and local branch")
     .option("--force", "with --abort: also drop a resolution already committed (named in the output)")
     .option("--commit <sha>", "backport these commits instead of the incident's (repeatable; works without an incident)", collect)
+    .option("--pr <number>", "backport the commits of this merged pull request (works without an incident, like --commit)")
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out (with --commit: names the branch)")
     .addHelpText(
       "after",
@@ -25,7 +26,8 @@ Examples:
   firebreak backport --plan
   firebreak backport --to release-candidate,develop
   firebreak backport --continue --to develop   # from any folder of the repository, the conflict worktree included
-  firebreak backport --commit 1a2b3c4 --to develop -t ENG-1234`,
+  firebreak backport --commit 1a2b3c4 --to develop -t ENG-1234
+  firebreak backport --pr 123 --to release-1.4 -t ENG-1234`,
     )
     .action(lazy(() => import("../commands/backport.js")));
 }

@@ -16,6 +16,10 @@ export function declareFix(program: Command): void {
     .option("--only <checks>", "run only these checks, e.g. test")
     .option("--checks-only", "skip the guard and run only the checks")
     .option("--guard-only", "run and record the guard only; no check runs (for CI)")
+    .option(
+      "--ci [format]",
+      "also print each guard finding as a CI annotation: github (workflow commands) or plain (default: github inside GitHub Actions)",
+    )
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
     .option("--reopen", "go on with an incident that was already shipped (recorded on the timeline)")
     .action(lazy(() => import("../commands/check.js")));
@@ -47,4 +51,10 @@ export function declareFix(program: Command): void {
     .option("--note <text>", "what they said")
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
     .action(lazy(() => import("../commands/approve.js")));
+
+  // The GitHub Action's entry (action.yml): hidden, since it reads the Actions environment, not flags.
+  program
+    .command("ci-action", { hidden: true })
+    .description("run the GitHub Action's mode (check, backport, gate) from the Actions environment")
+    .action(lazy(() => import("../../action/command.js")));
 }

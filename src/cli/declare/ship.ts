@@ -6,6 +6,15 @@ import { lazy } from "./lazy.js";
 
 export function declareShip(program: Command): void {
   program
+    .command("gate")
+    .description(
+      "show the deploy gate (approval, waiver, CI green, staging where the level needs it); exit 5 when closed (for a required CI check)",
+    )
+    .option("--to <env>", "staging or production (default: as ship would choose)")
+    .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
+    .action(lazy(() => import("../commands/gate.js")));
+
+  program
     .command("ship")
     .description("check the deploy gate, then merge the PR, tag the next patch version and deploy (staging or production)")
     .option("--to <env>", "staging or production (default: production for P0, else staging first when a staging deployer exists)")
