@@ -10,6 +10,7 @@ import { declareVerify } from "./declare/verify.js";
 import { declareAnnounce } from "./declare/announce.js";
 import { declareBackport } from "./declare/backport.js";
 import { declareReview } from "./declare/review.js";
+import { declareMcp } from "./declare/mcp.js";
 
 const version = "0.1.0";
 
@@ -50,6 +51,7 @@ declareVerify(program);
 declareAnnounce(program);
 declareBackport(program);
 declareReview(program);
+declareMcp(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

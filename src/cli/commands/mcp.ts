@@ -1,0 +1,38 @@
+// firebreak mcp [--toolsets a,b] [--allow a,b]: the agent interface on stdio. stdout carries the
+// protocol, so nothing else is written there; the server ends when the client closes stdin.
+
+import type { CommandInput } from "../run-command.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { AgentApp } from "../../mcp/agent-app.js";
+import { createMcpServer } from "../../mcp/server.js";
+import { TOOLSETS, isToolset, type Toolset } from "../../mcp/toolsets.js";
+import { E } from "../../errors.js";
+import { splitList } from "../format.js";
+
+function toolsets(raw: unknown, flag: string, all: readonly Toolset[]): Toolset[] {
+  if (raw === undefined) return [...all];
+  const names = splitList(raw);
+  const bad = names.filter((n) => !isToolset(n));
+  if (bad.length > 0)
+    throw E.usage(`${flag} ${bad.join(",")}: the toolsets are ${TOOLSETS.join(", ")}.`, `firebreak mcp ${flag} incident,fix`);
+  return names as Toolset[];
+}
+
+export async function run({ app, opts }: CommandInput): Promise<number> {
+  const agent = new AgentApp({ cwd: app.cwd, db: typeof opts.db === "string" ? opts.db : undefined });
+  const server = createMcpServer({
+    app: agent,
+    toolsets: toolsets(opts.toolsets, "--toolsets", TOOLSETS),
+    allow: toolsets(opts.allow, "--allow", []),
+    version: "0.1.0",
+  });
+  const closed = new Promise<void>((resolve) => {
+    server.server.onclose = () => resolve();
+  });
+  await server.connect(new StdioServerTransport());
+  // The client closing its end is the end of the session.
+  process.stdin.once("end", () => void server.close());
+  await closed;
+  await agent.close().catch(() => undefined);
+  return 0;
+}
