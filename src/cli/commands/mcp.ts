@@ -4,7 +4,7 @@
 import type { CommandInput } from "../run-command.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { AgentApp } from "../../mcp/agent-app.js";
-import { createMcpServer } from "../../mcp/server.js";
+import { createMcpServer, selectTools } from "../../mcp/server.js";
 import { TOOLSETS, isToolset, type Toolset } from "../../mcp/toolsets.js";
 import { E } from "../../errors.js";
 import { splitList } from "../format.js";
@@ -19,13 +19,16 @@ function toolsets(raw: unknown, flag: string, all: readonly Toolset[]): Toolset[
 }
 
 export async function run({ app, opts }: CommandInput): Promise<number> {
+  const listed = toolsets(opts.toolsets, "--toolsets", TOOLSETS);
+  const allow = toolsets(opts.allow, "--allow", []);
+  // A server with nothing to offer is a mistake in the flags, said before a client waits on it.
+  if (selectTools(listed, allow).length === 0)
+    throw E.usage(
+      `--toolsets ${listed.join(",")} lists no tool${allow.length === 0 ? " without --allow (its tools all change something)" : ""}.`,
+      `firebreak mcp --toolsets ${listed.join(",")} --allow ${listed.join(",")}`,
+    );
   const agent = new AgentApp({ cwd: app.cwd, db: typeof opts.db === "string" ? opts.db : undefined });
-  const server = createMcpServer({
-    app: agent,
-    toolsets: toolsets(opts.toolsets, "--toolsets", TOOLSETS),
-    allow: toolsets(opts.allow, "--allow", []),
-    version: "0.1.0",
-  });
+  const server = createMcpServer({ app: agent, toolsets: listed, allow, version: "0.1.0" });
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();
   });

@@ -1,0 +1,141 @@
+// The tool list an agent sees, and what each tool really does to the record.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { firebreak } from "../helpers/cli.js";
+import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
+import { closeAll, connect, textOf } from "./client.js";
+
+let fx: GitFixture | undefined;
+afterEach(async () => {
+  await closeAll();
+  fx?.cleanup();
+  fx = undefined;
+});
+
+const READ_ONLY = ["incident_triage", "incident_status"];
+const ALL = [
+  "incident_triage",
+  "incident_status",
+  "incident_start",
+  "incident_note",
+  "fix_check",
+  "fix_approve",
+  "release_waive",
+  "release_ship_plan",
+  "release_ship_apply",
+];
+
+/** A repository with a config and a started P1, as a person would leave it. */
+async function incidentRepo(priority = "P1"): Promise<GitFixture> {
+  const f = makeRepo();
+  f.commit("chore: firebreak config", { ".firebreak.yml": 'checks:\n  test: "node -e 0"\n' });
+  f.git("push", "-q", "origin", "main");
+  const r = await firebreak(f.work, ["start", "ENG-7", "Expired tokens accepted", "--priority", priority]);
+  expect(r.code, r.stderr).toBe(0);
+  return f;
+}
+
+const eventCount = async (f: GitFixture): Promise<number> => (await firebreak(f.work, ["log", "--json"])).json().events.length;
+
+describe("firebreak mcp: the tool list", () => {
+  it("lists only read-only tools by default, in a fixed order, each with schemas and annotations", async () => {
+    fx = makeRepo();
+    const s = await connect(fx.work);
+    const listed = await s.client.listTools();
+    expect(listed.tools.map((t) => t.name)).toEqual(READ_ONLY);
+    for (const t of listed.tools) {
+      expect(t.inputSchema.type).toBe("object");
+      expect(t.outputSchema?.type).toBe("object");
+      expect(t.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+      expect(t.description?.length).toBeGreaterThan(20);
+    }
+    // The figure for the note: what the default list costs an agent's context.
+    const bytes = Buffer.byteLength(JSON.stringify(listed));
+    console.log(`default tools/list: ${listed.tools.length} tools, ${bytes} bytes, ~${Math.round(bytes / 4)} tokens`);
+    expect(bytes).toBeLessThan(8_000);
+  });
+
+  it("lists write tools only for the toolsets allowed, at most 12, in the same order every time", async () => {
+    fx = makeRepo();
+    const all = await connect(fx.work, ["--allow", "incident,fix,release"]);
+    const listed = await all.client.listTools();
+    expect(listed.tools.map((t) => t.name)).toEqual(ALL);
+    expect(listed.tools.length).toBeLessThanOrEqual(12);
+    const bytes = Buffer.byteLength(JSON.stringify(listed));
+    console.log(`tools/list with every toolset allowed: ${listed.tools.length} tools, ${bytes} bytes, ~${Math.round(bytes / 4)} tokens`);
+    const again = await connect(fx.work, ["--allow", "release,fix,incident"]);
+    expect((await again.client.listTools()).tools.map((t) => t.name)).toEqual(ALL);
+
+    const apply = listed.tools.find((t) => t.name === "release_ship_apply")!;
+    expect(apply.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, openWorldHint: true });
+    expect(apply.inputSchema.required).toContain("planId");
+
+    const onlyIncident = await connect(fx.work, ["--toolsets", "incident", "--allow", "incident"]);
+    expect((await onlyIncident.client.listTools()).tools.map((t) => t.name)).toEqual([
+      "incident_triage",
+      "incident_status",
+      "incident_start",
+      "incident_note",
+    ]);
+    // Write-only toolsets without --allow would list nothing: refused as a usage mistake.
+    const nothing = await firebreak(fx.work, ["mcp", "--toolsets", "fix"]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain("--allow fix");
+  });
+
+  it("refuses an unknown toolset before serving anything", async () => {
+    fx = makeRepo();
+    const r = await firebreak(fx.work, ["mcp", "--allow", "everything"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("incident, fix, release");
+  });
+});
+
+describe("firebreak mcp: annotations against what the tools do", () => {
+  it("read-only tools leave the record as it was; the note tool adds one event; a write tool hidden by default cannot be called", async () => {
+    fx = await incidentRepo();
+    const before = await eventCount(fx);
+    const ro = await connect(fx.work);
+    const triaged = await ro.call("incident_triage", { criteria: ["auth-bypass"] });
+    expect(triaged.isError).toBeFalsy();
+    const status = await ro.call("incident_status", {});
+    expect(status.isError, textOf(status)).toBeFalsy();
+    expect(status.structuredContent).toMatchObject({ ticket: "ENG-7", priority: "P1", events: before });
+    expect((status.structuredContent as { next: string | null }).next).not.toBeNull();
+    expect(await eventCount(fx)).toBe(before);
+
+    const hidden = await ro.call("incident_note", { text: "should not land" });
+    expect(hidden.isError).toBe(true);
+    expect(await eventCount(fx)).toBe(before);
+
+    const rw = await connect(fx.work, ["--allow", "incident"]);
+    const noted = await rw.call("incident_note", { text: "root cause: exp never compared" });
+    expect(noted.isError, textOf(noted)).toBeFalsy();
+    expect(await eventCount(fx)).toBe(before + 1);
+    const log = (await firebreak(fx.work, ["log", "--json"])).json().events;
+    expect(log.at(-1).actor).toBe("agent (tester)");
+  });
+
+  it("an error is a tool result with the catalogue's why and next", async () => {
+    fx = await incidentRepo();
+    const s = await connect(fx.work);
+    const r = await s.call("incident_status", { ticket: "ENG-404" });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/ENG-404/);
+    expect(textOf(r)).toMatch(/next: /);
+  });
+
+  it("the core refuses an agent's approval and waiver, and the record is unchanged", async () => {
+    fx = await incidentRepo("P0");
+    const s = await connect(fx.work, ["--allow", "fix,release"]);
+    const before = await eventCount(fx);
+    const approved = await s.call("fix_approve", { by: "Dana" });
+    expect(approved.isError).toBe(true);
+    expect(textOf(approved)).toContain("PERSON_REQUIRED");
+    expect(textOf(approved)).toMatch(/next: ask a person/);
+    const waived = await s.call("release_waive", { item: "approval", reason: "exploited now" });
+    expect(waived.isError).toBe(true);
+    expect(textOf(waived)).toContain("PERSON_REQUIRED");
+    expect(await eventCount(fx)).toBe(before);
+  });
+});
