@@ -23,6 +23,7 @@ import { waive, WAIVABLE } from "../workflow/waive.js";
 import type { AgentApp } from "./agent-app.js";
 import { applicablePlan, confirmPlan, makePlan, markApplied, type PlanDeps } from "./plans.js";
 import { failed, ok } from "./result.js";
+import { redact } from "../redact.js";
 import type { Toolset } from "./toolsets.js";
 import { FirebreakError } from "../errors.js";
 
@@ -234,14 +235,13 @@ export const TOOLS: readonly ToolDef[] = [
       const incident = await incidentFor(app, args.ticket);
       const token = extra._meta?.progressToken;
       let progress = 0;
+      // One notification as each check starts and ends; its output stays in its log, not in the agent's context.
       const r = await check(app, { incident, only: args.only, signal: extra.signal }, (e) => {
-        if (token === undefined || e.type !== "check") return;
+        if (token === undefined || e.type !== "check" || e.event.type === "output") return;
         progress += 1;
+        const message = e.event.type === "start" ? `${e.event.name}: running` : `${e.event.result.name}: ${e.event.result.status}`;
         void extra
-          .sendNotification({
-            method: "notifications/progress",
-            params: { progressToken: token, progress, message: JSON.stringify(e.event).slice(0, 200) },
-          })
+          .sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, message: redact(message) } })
           .catch(() => undefined);
       });
       if (r.kind !== "checks") {
