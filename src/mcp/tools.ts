@@ -15,7 +15,9 @@ import { triage } from "../domain/triage.js";
 import { PRIORITIES, type Incident } from "../domain/types.js";
 import { event } from "../domain/events/index.js";
 import { check } from "../workflow/check.js";
-import { recordApproval } from "../workflow/pr.js";
+import { applyPullRequest, planPullRequest, recordApproval, type PrDeps } from "../workflow/pr.js";
+import { applyCommit, missingAnswerError, planCommit } from "../workflow/commit.js";
+import { refuseIfShipped } from "../workflow/shipped.js";
 import { planShip, shipForge } from "../workflow/ship.js";
 import { ship } from "../workflow/ship-run.js";
 import { applyStart, planStart } from "../workflow/start.js";
@@ -66,6 +68,16 @@ async function planDeps(app: AgentApp): Promise<PlanDeps> {
     actor: d.actor,
     actorKind: d.actorKind,
     head: (i) => app.git.revParse(`refs/heads/${i.branch}`).catch(() => null),
+  };
+}
+
+async function prDeps(app: AgentApp): Promise<PrDeps> {
+  return {
+    ...(await app.effectDeps()),
+    git: app.git,
+    forge: await app.adapters.forge(),
+    config: await app.config(),
+    repoRoot: await app.repoRoot(),
   };
 }
 
@@ -268,6 +280,98 @@ export const TOOLS: readonly ToolDef[] = [
           skipped: r.skipped,
         },
       );
+    },
+  }),
+  tool({
+    name: "fix_commit",
+    toolset: "fix",
+    title: "Commit the fix",
+    description: "Commits the staged fix with its message (what was broken, the root cause, the ticket's trailers) and records it.",
+    write: true,
+    annotations: APPEND,
+    input: z.object({
+      what: z.string().max(2000).optional().describe("what was broken, as users saw it (else the record's)"),
+      rootCause: z.string().max(2000).optional(),
+      brief: z.string().max(200).optional().describe("the subject after 'fix: ' (else the incident's title)"),
+      ticket,
+    }),
+    output: z.object({ sha: z.string(), subject: z.string(), files: z.number(), testFiles: z.array(z.string()), adopted: z.boolean() }),
+    run: async ({ app }, args) => {
+      const plan = await planCommit(app, {
+        incident: await incidentFor(app, args.ticket),
+        what: args.what,
+        rootCause: args.rootCause,
+        brief: args.brief,
+      });
+      if (plan.kind === "commit" && plan.missing.length > 0) throw missingAnswerError(plan.missing[0]!);
+      const r = await applyCommit(app, plan);
+      return ok(`Committed ${r.commit.sha.slice(0, 10)}: ${r.subject}. Next: fix_pr_plan.`, {
+        sha: r.commit.sha,
+        subject: r.subject,
+        files: r.commit.files.length,
+        testFiles: r.commit.testFiles,
+        adopted: r.adopted,
+      });
+    },
+  }),
+  tool({
+    name: "fix_pr_plan",
+    toolset: "fix",
+    title: "Plan the pull request",
+    description: "The pull request that would be opened or updated (title, labels, body), recorded as a plan with an id. Pushes nothing.",
+    write: true,
+    annotations: APPEND,
+    input: z.object({ draft: z.boolean().optional(), reviewers: z.array(z.string().max(100)).max(20).optional(), ticket }),
+    output: z.object({
+      planId: z.string(),
+      title: z.string(),
+      head: z.string(),
+      base: z.string(),
+      labels: z.array(z.string()),
+      body: z.string(),
+    }),
+    run: async ({ app }, args) => {
+      const incident = await refuseIfShipped(app, await incidentFor(app, args.ticket), "pr", false);
+      const pr = await planPullRequest(await prDeps(app), incident, { draft: args.draft, reviewers: args.reviewers });
+      const made = await makePlan(await planDeps(app), incident, {
+        step: "pr",
+        needsPerson: false,
+        input: { draft: pr.draft, reviewers: pr.reviewers },
+        summary: `push ${pr.head} and open or update the pull request into ${pr.base}: ${pr.title}`,
+      });
+      return ok(`Plan ${made.id}: push ${pr.head} and open or update "${pr.title}" into ${pr.base}. Apply it with fix_pr_apply.`, {
+        planId: made.id,
+        title: pr.title,
+        head: pr.head,
+        base: pr.base,
+        labels: pr.labels.map((l) => l.name),
+        body: pr.body,
+      });
+    },
+  }),
+  tool({
+    name: "fix_pr_apply",
+    toolset: "fix",
+    title: "Open the pull request",
+    description: "Pushes the hotfix branch and opens (or brings up to date) the pull request as planned. Refused when the plan is stale.",
+    write: true,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    input: z.object({ planId: z.string().min(1).max(100), ticket }),
+    output: z.object({ number: z.number(), url: z.string(), opened: z.boolean() }),
+    run: async ({ app }, args) => {
+      const incident = await incidentFor(app, args.ticket);
+      const deps = await planDeps(app);
+      const found = await applicablePlan(deps, incident, args.planId, "pr");
+      const pd = await prDeps(app);
+      const input = found.plan.input as { draft?: boolean; reviewers?: string[] };
+      const r = await applyPullRequest(pd, await planPullRequest(pd, incident, input));
+      await markApplied(deps, incident, found.plan, `pull request #${r.pr.number}`);
+      const approve = incident.priority === "P0" ? "a person approves it or waives the approval" : "a person approves it";
+      return ok(`${r.opened ? "Opened" : "Updated"} pull request #${r.pr.number}. Next: ${approve}, then release_ship_plan.`, {
+        number: r.pr.number,
+        url: r.pr.url,
+        opened: r.opened,
+      });
     },
   }),
   tool({

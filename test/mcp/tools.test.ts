@@ -19,6 +19,9 @@ const ALL = [
   "incident_start",
   "incident_note",
   "fix_check",
+  "fix_commit",
+  "fix_pr_plan",
+  "fix_pr_apply",
   "fix_approve",
   "release_waive",
   "release_ship_plan",
@@ -60,7 +63,7 @@ describe("firebreak mcp: the tool list", () => {
     const all = await connect(fx.work, ["--allow", "incident,fix,release"]);
     const listed = await all.client.listTools();
     expect(listed.tools.map((t) => t.name)).toEqual(ALL);
-    expect(listed.tools.length).toBeLessThanOrEqual(12);
+    expect(listed.tools.length).toBe(12);
     const bytes = Buffer.byteLength(JSON.stringify(listed));
     console.log(`tools/list with every toolset allowed: ${listed.tools.length} tools, ${bytes} bytes, ~${Math.round(bytes / 4)} tokens`);
     const again = await connect(fx.work, ["--allow", "release,fix,incident"]);
@@ -137,5 +140,44 @@ describe("firebreak mcp: annotations against what the tools do", () => {
     expect(waived.isError).toBe(true);
     expect(textOf(waived)).toContain("PERSON_REQUIRED");
     expect(await eventCount(fx)).toBe(before);
+  });
+});
+
+describe("firebreak mcp: the fix through tools", () => {
+  it("checks, commits, plans and opens the pull request; the plan is applied once, and a plan made before a new commit is stale", async () => {
+    fx = await incidentRepo();
+    fx.write("src/auth.js", "export function check(t) {\n  return t.exp > Date.now() / 1000;\n}\n");
+    fx.write("test/auth.test.js", 'it("rejects an expired token", () => {});\n');
+    const s = await connect(fx.work, ["--allow", "fix"]);
+    const checked = await s.call("fix_check", {});
+    expect(checked.structuredContent, textOf(checked)).toMatchObject({ ok: true });
+
+    // Before anything is staged, the commit says what is missing and what to do.
+    fx.git("add", "-A");
+    const missing = await s.call("fix_commit", {});
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/what was broken|--what/i);
+    const committed = await s.call("fix_commit", { what: "expired tokens got 200", rootCause: "exp never compared with now" });
+    expect(committed.isError, textOf(committed)).toBeFalsy();
+    const sha = (committed.structuredContent as { sha: string }).sha;
+    expect(fx.git("rev-parse", "HEAD")).toBe(sha);
+
+    const stalePlan = (await s.call("fix_pr_plan", {})).structuredContent as { planId: string };
+    fx.commit("test: one more case", { "test/auth2.test.js": 'it("rejects a token without exp", () => {});\n' });
+    const stale = await s.call("fix_pr_apply", { planId: stalePlan.planId });
+    expect(stale.isError).toBe(true);
+    expect(textOf(stale)).toContain("PLAN_STALE");
+    expect(fx.git("ls-remote", "origin", "refs/heads/hotfix/*")).not.toContain(fx.git("rev-parse", "HEAD"));
+
+    const planned = await s.call("fix_pr_plan", {});
+    expect(planned.isError, textOf(planned)).toBeFalsy();
+    const plan = planned.structuredContent as { planId: string; title: string; labels: string[] };
+    expect(plan.title).toContain("ENG-7");
+    const opened = await s.call("fix_pr_apply", { planId: plan.planId });
+    expect(opened.isError, textOf(opened)).toBeFalsy();
+    expect(opened.structuredContent).toMatchObject({ opened: true });
+    expect(fx.git("ls-remote", "origin", "refs/heads/hotfix/*")).toContain(fx.git("rev-parse", "HEAD"));
+    const twice = await s.call("fix_pr_apply", { planId: plan.planId });
+    expect(textOf(twice)).toContain("PLAN_APPLIED");
   });
 });
