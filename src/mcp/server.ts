@@ -12,7 +12,7 @@ import type { Toolset } from "./toolsets.js";
 
 export interface McpOptions {
   app: AgentApp;
-  /** The toolsets listed (default: all). */
+  /** The toolsets listed (the CLI defaults to incident, fix and release). */
   toolsets: readonly Toolset[];
   /** The toolsets whose write tools are listed (default: none). */
   allow: readonly Toolset[];

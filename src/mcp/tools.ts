@@ -20,6 +20,9 @@ import { applyCommit, missingAnswerError, planCommit } from "../workflow/commit.
 import { refuseIfShipped } from "../workflow/shipped.js";
 import { planShip, shipForge } from "../workflow/ship.js";
 import { ship } from "../workflow/ship-run.js";
+import { verify } from "../workflow/verify-run.js";
+import { planRollback, rollback } from "../workflow/rollback.js";
+import type { RollbackStrategy } from "../ship/rollback-plan.js";
 import { applyStart, planStart } from "../workflow/start.js";
 import { waive, WAIVABLE } from "../workflow/waive.js";
 import type { AgentApp } from "./agent-app.js";
@@ -476,7 +479,8 @@ export const TOOLS: readonly ToolDef[] = [
       const incident = await incidentFor(app, args.ticket);
       const deps = await planDeps(app);
       const found = await applicablePlan(deps, incident, args.planId, "ship");
-      if (found.plan.needsPerson && !found.confirmedBy) await askPerson(ctx, deps, incident, found.plan.id, found.plan.summary);
+      if (found.plan.needsPerson && !found.confirmedBy)
+        await askPerson(ctx, deps, incident, found.plan.id, found.plan.summary, "release_ship_apply");
       const r = await ship(app, { incident, to: found.plan.input.to as "staging" | "production", redeploy: false, confirmDeployed: false });
       if (r.status === "blocked") {
         const unmet = r.plan.gate.items.filter((i) => !i.met).map((i) => i.label);
@@ -496,15 +500,109 @@ export const TOOLS: readonly ToolDef[] = [
       });
     },
   }),
+  tool({
+    name: "verify_run",
+    toolset: "verify",
+    title: "Verify the deploy",
+    description:
+      "Smoke tests, then the metrics watched against their baseline, until a verdict; recorded. Never rolls back by itself (that is verify_rollback_plan). Reports progress; cancellable.",
+    write: true,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    input: z.object({ env: z.enum(["staging", "production"]).optional().describe("default: production"), ticket }),
+    output: z.object({ env: z.string(), outcome: z.string(), summary: z.string(), reason: z.string(), figures: z.array(z.string()) }),
+    run: async ({ app }, args, extra) => {
+      const incident = await incidentFor(app, args.ticket);
+      const token = extra._meta?.progressToken;
+      let progress = 0;
+      const r = await verify(
+        app,
+        { incident, env: args.env ?? "production", rollback: false, keepWatching: false, signal: extra.signal },
+        (e) => {
+          if (token === undefined || (e.type !== "smoke" && e.type !== "tick")) return;
+          progress += 1;
+          const message = e.type === "smoke" ? `smoke ${e.result.name}: ${e.result.ok ? "ok" : "failed"}` : "watching";
+          void extra
+            .sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, message: redact(message) } })
+            .catch(() => undefined);
+        },
+      );
+      const o = r.result;
+      const next = o.outcome === "verified" ? "tell the customers (firebreak announce resolved)" : "if it regressed: verify_rollback_plan";
+      return ok(`${o.env}: ${o.outcome}. ${o.summary} Next: ${next}.`, {
+        env: o.env,
+        outcome: o.outcome,
+        summary: o.summary,
+        reason: o.reason,
+        figures: o.figures,
+      });
+    },
+  }),
+  tool({
+    name: "verify_rollback_plan",
+    toolset: "verify",
+    title: "Plan a rollback",
+    description: "What a rollback of production would do (strategy, from which version), recorded as a plan with an id. Changes nothing.",
+    write: true,
+    annotations: APPEND,
+    input: z.object({ strategy: z.enum(["revert", "previous", "flag"]).optional(), reason: z.string().min(1).max(2000), ticket }),
+    output: z.object({ planId: z.string(), strategy: z.string(), from: z.string(), deployer: z.string(), needsPerson: z.boolean() }),
+    run: async ({ app }, args) => {
+      const incident = await incidentFor(app, args.ticket);
+      const planned = await planRollback(app, incident, { strategy: args.strategy });
+      const made = await makePlan(await planDeps(app), incident, {
+        step: "rollback",
+        needsPerson: true,
+        input: { strategy: planned.strategy, reason: args.reason },
+        summary: `roll back ${planned.current.version} on production (${planned.strategy}): ${args.reason}`,
+      });
+      return ok(
+        `Plan ${made.id}: roll back ${planned.current.version} (${planned.strategy}). A person confirms it (firebreak confirm-plan ${made.id}), then verify_rollback_apply.`,
+        { planId: made.id, strategy: planned.strategy, from: planned.current.version, deployer: planned.deployer.type, needsPerson: true },
+      );
+    },
+  }),
+  tool({
+    name: "verify_rollback_apply",
+    toolset: "verify",
+    title: "Apply the rollback plan",
+    description:
+      "Rolls production back as the plan said. Refused when the plan is stale or a person has not confirmed it (asked here when the client supports it).",
+    write: true,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    input: z.object({ planId: z.string().min(1).max(100), ticket }),
+    output: z.object({ strategy: z.string(), version: z.string().nullable(), summary: z.string() }),
+    run: async (ctx, args) => {
+      const { app } = ctx;
+      const incident = await incidentFor(app, args.ticket);
+      const deps = await planDeps(app);
+      const found = await applicablePlan(deps, incident, args.planId, "rollback");
+      if (!found.confirmedBy) await askPerson(ctx, deps, incident, found.plan.id, found.plan.summary, "verify_rollback_apply");
+      const input = found.plan.input as { strategy: RollbackStrategy; reason: string };
+      const r = await rollback(app, incident, { strategy: input.strategy, reason: input.reason });
+      await markApplied(deps, incident, found.plan, r.summary);
+      return ok(`Rolled back: ${r.summary}. Next: verify_run to confirm production is healthy again.`, {
+        strategy: r.strategy,
+        version: r.version ?? null,
+        summary: r.summary,
+      });
+    },
+  }),
 ];
 
 /** A person's confirmation: asked through the client when it can ask, else refused with how to give it. */
-async function askPerson(ctx: ToolContext, deps: PlanDeps, incident: Incident, id: string, summary: string): Promise<void> {
+async function askPerson(
+  ctx: ToolContext,
+  deps: PlanDeps,
+  incident: Incident,
+  id: string,
+  summary: string,
+  applyTool: string,
+): Promise<void> {
   const unconfirmed = () =>
     new FirebreakError({
       code: "PLAN_UNCONFIRMED",
       message: `Plan ${id} (${summary}) needs a person's confirmation; nothing was done.`,
-      next: `a person runs: firebreak confirm-plan ${id}, then call release_ship_apply again`,
+      next: `a person runs: firebreak confirm-plan ${id}, then call ${applyTool} again`,
     });
   if (!ctx.server.server.getClientCapabilities()?.elicitation) throw unconfirmed();
   const answer = await ctx.server.server.elicitInput({

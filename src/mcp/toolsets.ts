@@ -5,3 +5,6 @@ export const TOOLSETS = ["incident", "fix", "release", "verify", "comms", "backp
 export type Toolset = (typeof TOOLSETS)[number];
 
 export const isToolset = (s: string): s is Toolset => (TOOLSETS as readonly string[]).includes(s);
+
+/** Listed without --toolsets: the steps from triage to a shipped fix, at most 12 tools. */
+export const DEFAULT_TOOLSETS: readonly Toolset[] = ["incident", "fix", "release"];

@@ -5,7 +5,7 @@ import type { CommandInput } from "../run-command.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { AgentApp } from "../../mcp/agent-app.js";
 import { createMcpServer, selectTools } from "../../mcp/server.js";
-import { TOOLSETS, isToolset, type Toolset } from "../../mcp/toolsets.js";
+import { DEFAULT_TOOLSETS, TOOLSETS, isToolset, type Toolset } from "../../mcp/toolsets.js";
 import { E } from "../../errors.js";
 import { splitList } from "../format.js";
 
@@ -19,7 +19,7 @@ function toolsets(raw: unknown, flag: string, all: readonly Toolset[]): Toolset[
 }
 
 export async function run({ app, opts }: CommandInput): Promise<number> {
-  const listed = toolsets(opts.toolsets, "--toolsets", TOOLSETS);
+  const listed = toolsets(opts.toolsets, "--toolsets", DEFAULT_TOOLSETS);
   const allow = toolsets(opts.allow, "--allow", []);
   // A server with nothing to offer is a mistake in the flags, said before a client waits on it.
   if (selectTools(listed, allow).length === 0)
