@@ -8,6 +8,7 @@ import { incidentState } from "../domain/state/state.js";
 import { redactDeep } from "../redact.js";
 import type { AgentApp } from "./agent-app.js";
 import { TOOLS, type ToolDef } from "./tools.js";
+import { serveSubscriptions, type Subscriptions } from "./subscriptions.js";
 import type { Toolset } from "./toolsets.js";
 
 export interface McpOptions {
@@ -32,6 +33,8 @@ export function createMcpServer(opts: McpOptions): McpServer {
     },
   );
   const { app } = opts;
+  // Set up once the resources are registered (registering one resets the resources capability).
+  let subscriptions: Subscriptions | undefined;
   for (const t of selectTools(opts.toolsets, opts.allow))
     server.registerTool(
       t.name,
@@ -42,7 +45,12 @@ export function createMcpServer(opts: McpOptions): McpServer {
         outputSchema: t.output,
         annotations: { title: t.title, ...t.annotations },
       },
-      (args: unknown, extra) => t.run({ app, server }, args, extra),
+      async (args: unknown, extra) => {
+        const result = await t.run({ app, server }, args, extra);
+        // A write may have changed what a subscribed client reads.
+        if (t.write) subscriptions?.poke();
+        return result;
+      },
     );
 
   const incidents = async () => (await app.store()).listIncidents({ all: true });
@@ -133,5 +141,11 @@ export function createMcpServer(opts: McpOptions): McpServer {
       };
     },
   );
+  subscriptions = serveSubscriptions(server, () => app.store());
+  const closing = server.server.onclose;
+  server.server.onclose = () => {
+    subscriptions?.stop();
+    closing?.();
+  };
   return server;
 }

@@ -2,7 +2,7 @@
 // "handle this incident" prompt, progress while the checks run and a cancelled check on the record.
 // Secrets the server knows never reach the agent.
 
-import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolResultSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { firebreak } from "../helpers/cli.js";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
@@ -61,6 +61,38 @@ describe("firebreak mcp: resources and the prompt", () => {
     expect(said).toContain("ENG-9 (P1)");
     expect(said).toContain("← next");
     expect(said).toContain("firebreak confirm-plan");
+  });
+});
+
+describe("firebreak mcp: subscriptions", () => {
+  it("tells a subscribed client when events land, from the agent's tools or from a person at the CLI", async () => {
+    fx = await incidentRepo("node -e 0");
+    const s = await connect(fx.work, ["--allow", "incident"]);
+    expect(s.client.getServerCapabilities()?.resources).toMatchObject({ subscribe: true });
+    const updated: string[] = [];
+    s.client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => void updated.push(n.params.uri));
+    const uri = "firebreak://incident/ENG-9/timeline";
+    await s.client.subscribeResource({ uri });
+
+    const waitFor = async (count: number) => {
+      // Bounded: the server polls the record about once a second.
+      for (let i = 0; i < 80 && updated.length < count; i++) await new Promise((r) => setTimeout(r, 250));
+      return updated.length;
+    };
+    expect((await s.call("incident_note", { text: "agent: looking at the token check" })).isError).toBeFalsy();
+    expect(await waitFor(1)).toBe(1);
+    expect(updated[0]).toBe(uri);
+
+    expect((await firebreak(fx.work, ["note", "person: I reproduced it"])).code).toBe(0);
+    expect(await waitFor(2)).toBe(2);
+
+    // Unsubscribed from the timeline, subscribed to the checklist: the next event is told for the
+    // checklist only (both would be told in the same pass if the timeline were still watched).
+    await s.client.unsubscribeResource({ uri });
+    await s.client.subscribeResource({ uri: "firebreak://incident/ENG-9/checklist" });
+    expect((await s.call("incident_note", { text: "not watched any more" })).isError).toBeFalsy();
+    expect(await waitFor(3)).toBe(3);
+    expect(updated.slice(2)).toEqual(["firebreak://incident/ENG-9/checklist"]);
   });
 });
 

@@ -30,7 +30,11 @@ export async function run({ app, opts }: CommandInput): Promise<number> {
   const agent = new AgentApp({ cwd: app.cwd, db: typeof opts.db === "string" ? opts.db : undefined });
   const server = createMcpServer({ app: agent, toolsets: listed, allow, version: "0.1.0" });
   const closed = new Promise<void>((resolve) => {
-    server.server.onclose = () => resolve();
+    const stop = server.server.onclose;
+    server.server.onclose = () => {
+      stop?.();
+      resolve();
+    };
   });
   await server.connect(new StdioServerTransport());
   // The client closing its end is the end of the session.
