@@ -21,6 +21,8 @@ import { refuseIfShipped } from "../workflow/shipped.js";
 import { planShip, shipForge } from "../workflow/ship.js";
 import { ship } from "../workflow/ship-run.js";
 import { verify } from "../workflow/verify-run.js";
+import { announceStage, previewStage, type Stage } from "../workflow/announce.js";
+import { NOTIFY_CHANNELS, STAGES } from "../announce/stages.js";
 import { planRollback, rollback } from "../workflow/rollback.js";
 import type { RollbackStrategy } from "../ship/rollback-plan.js";
 import { applyStart, planStart } from "../workflow/start.js";
@@ -585,6 +587,65 @@ export const TOOLS: readonly ToolDef[] = [
         version: r.version ?? null,
         summary: r.summary,
       });
+    },
+  }),
+  tool({
+    name: "comms_announce_plan",
+    toolset: "comms",
+    title: "Plan an announcement",
+    description:
+      "The message each configured channel would get for a stage (investigating, identified, monitoring, resolved), recorded as a plan with an id. Sends nothing.",
+    write: true,
+    annotations: APPEND,
+    input: z.object({ stage: z.enum(STAGES), channels: z.array(z.enum(NOTIFY_CHANNELS)).optional(), ticket }),
+    output: z.object({ planId: z.string(), stage: z.string(), messages: z.array(z.object({ channel: z.string(), text: z.string() })) }),
+    run: async ({ app }, args) => {
+      const incident = await incidentFor(app, args.ticket);
+      const previews = await previewStage(app, incident, args.stage, { channels: args.channels });
+      const channels = previews.map((p) => p.channel);
+      const made = await makePlan(await planDeps(app), incident, {
+        step: "announce",
+        needsPerson: false,
+        input: { stage: args.stage, channels },
+        summary: `announce ${args.stage} on ${channels.join(", ")}`,
+      });
+      return ok(`Plan ${made.id}: announce "${args.stage}" on ${channels.join(", ")}. Read the messages, then comms_announce_apply.`, {
+        planId: made.id,
+        stage: args.stage,
+        messages: previews.map((p) => ({ channel: p.channel, text: p.text })),
+      });
+    },
+  }),
+  tool({
+    name: "comms_announce_apply",
+    toolset: "comms",
+    title: "Send the announcement",
+    description:
+      "Sends the planned announcement on its channels. Refused when the plan is stale; a message already sent is never sent twice.",
+    write: true,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    input: z.object({ planId: z.string().min(1).max(100), ticket }),
+    output: z.object({
+      stage: z.string(),
+      failed: z.boolean(),
+      outcomes: z.array(z.object({ channel: z.string(), state: z.string(), summary: z.string() })),
+    }),
+    run: async ({ app }, args) => {
+      const incident = await incidentFor(app, args.ticket);
+      const deps = await planDeps(app);
+      const found = await applicablePlan(deps, incident, args.planId, "announce");
+      const input = found.plan.input as { stage: Stage; channels: string[] };
+      const r = await announceStage(app, incident, input.stage, { channels: input.channels });
+      await markApplied(deps, incident, found.plan, `announced ${r.stage}`);
+      const outcomes = r.outcomes.map((o) => ({ channel: o.channel, state: o.state, summary: o.summary }));
+      return ok(
+        `${r.failed ? "Not every channel got it" : "Announced"} "${r.stage}": ${outcomes.map((o) => `${o.channel} ${o.state}`).join(", ")}.`,
+        {
+          stage: r.stage,
+          failed: r.failed,
+          outcomes,
+        },
+      );
     },
   }),
 ];
