@@ -94,6 +94,18 @@ describe("firebreak mcp: the tool list", () => {
   });
 });
 
+describe("firebreak confirm-plan", () => {
+  it("refuses what is not a plan id, and an id no incident has", async () => {
+    fx = await incidentRepo();
+    const typo = await firebreak(fx.work, ["confirm-plan", "--", "--force"]);
+    expect(typo.code).toBe(2);
+    const unknown = await firebreak(fx.work, ["confirm-plan", "plan_0123456789ab"]);
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain("No incident on this record has a plan plan_0123456789ab");
+    expect(unknown.stderr).toContain("make the plan again");
+  });
+});
+
 describe("firebreak mcp: annotations against what the tools do", () => {
   it("read-only tools leave the record as it was; the note tool adds one event; a write tool hidden by default cannot be called", async () => {
     fx = await incidentRepo();
