@@ -11,6 +11,7 @@ import { declareAnnounce } from "./declare/announce.js";
 import { declareBackport } from "./declare/backport.js";
 import { declareReview } from "./declare/review.js";
 import { declareServer } from "./declare/server.js";
+import { declareMcp } from "./declare/mcp.js";
 
 const version = "0.1.0";
 
@@ -52,6 +53,7 @@ declareAnnounce(program);
 declareBackport(program);
 declareReview(program);
 declareServer(program);
+declareMcp(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

@@ -706,6 +706,28 @@ export const CATALOGUE = {
     exit: EXIT.integrity,
     why: "An audit entry was edited, deleted or moved after it was written: its hash no longer matches the chain.",
     next: "restore the database from a backup and compare; firebreak audit lists the entries",
+  PLAN_UNKNOWN: {
+    exit: EXIT.refused,
+    why: "A plan is applied or confirmed by the id its *_plan call returned, on the incident it was made for.",
+    next: "make the plan again (the *_plan tool) and use the id it returns",
+    shows: ["why", "next"],
+  },
+  PLAN_STALE: {
+    exit: EXIT.refused,
+    why: "The world changed since the plan was made (the hotfix branch moved or the incident has new events): applying it would do something nobody reviewed.",
+    next: "make the plan again with the *_plan tool, and have it confirmed again if it needs a person",
+    shows: ["why", "next"],
+  },
+  PLAN_UNCONFIRMED: {
+    exit: EXIT.refused,
+    why: "A merge, deploy or rollback an agent planned needs a person's confirmation before it is applied.",
+    next: "a person runs: firebreak confirm-plan <id> (or accepts the confirmation the agent's client shows), then apply again",
+    shows: ["why", "next"],
+  },
+  PLAN_APPLIED: {
+    exit: EXIT.refused,
+    why: "A plan is applied once: applying it again could repeat an irreversible step.",
+    next: "read the incident's status; make a new plan if there is more to do",
     shows: ["why", "next"],
   },
 } as const satisfies Record<string, CatalogueEntry>;

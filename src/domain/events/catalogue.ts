@@ -13,6 +13,7 @@ import { CHECK_EVENTS, CHECK_PATTERN, checkEvent, type CheckKind } from "./check
 import { EFFECT_EVENTS } from "./effect.js";
 import { CONFIRM_PATTERN, INCIDENT_EVENTS, confirmEvent, type ConfirmKind } from "./incident.js";
 import { PR_EVENTS } from "./pr.js";
+import { PLAN_EVENTS } from "./plan.js";
 import { REVIEW_EVENTS } from "./review.js";
 import { DEPLOY_DONE_PATTERN, SHIP_EVENTS, deployDone, type DeployDoneKind } from "./ship.js";
 import { VERDICT_PATTERN, VERIFY_EVENTS, verdictEvent, type VerdictKind } from "./verify.js";
@@ -28,6 +29,7 @@ export const EVENTS = {
   ...ANNOUNCE_EVENTS,
   ...BACKPORT_EVENTS,
   ...REVIEW_EVENTS,
+  ...PLAN_EVENTS,
 } as const;
 
 export type ExactKind = keyof typeof EVENTS;
