@@ -706,6 +706,8 @@ export const CATALOGUE = {
     exit: EXIT.integrity,
     why: "An audit entry was edited, deleted or moved after it was written: its hash no longer matches the chain.",
     next: "restore the database from a backup and compare; firebreak audit lists the entries",
+    shows: ["why", "next"],
+  },
   PLAN_UNKNOWN: {
     exit: EXIT.refused,
     why: "A plan is applied or confirmed by the id its *_plan call returned, on the incident it was made for.",
