@@ -12,6 +12,7 @@ import { declareBackport } from "./declare/backport.js";
 import { declareReview } from "./declare/review.js";
 import { declareServer } from "./declare/server.js";
 import { declareMcp } from "./declare/mcp.js";
+import { declareGo } from "./declare/go.js";
 
 const version = "0.1.0";
 
@@ -54,6 +55,7 @@ declareBackport(program);
 declareReview(program);
 declareServer(program);
 declareMcp(program);
+declareGo(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
