@@ -21,6 +21,9 @@ export type Scenario = "fix" | "regression";
 
 export interface DemoOptions {
   scenario: Scenario;
+  /** Show the single commands one by one instead of `firebreak go`. */
+  verbose?: boolean;
+
   keep: boolean;
   entry: string; // the firebreak CLI to run (dist/firebreak.js)
   color: boolean;
@@ -119,7 +122,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       },
     });
     try {
-      await steps(run, sb, o.scenario);
+      await (o.verbose ? stepByStep : withGo)(run, sb, o.scenario);
     } catch (e) {
       failed = true;
       throw E.demoFailed((e as Error).message, sb.root);
@@ -143,7 +146,78 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
 
 const dueIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-async function steps(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void> {
+/** What an engineer types at 3 a.m.: start, the edit, go; then what people do after the incident. */
+async function withGo(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void> {
+  const title = "Expired tokens get 200 on /profile";
+  await run.firebreak(["start", TICKET, title, "--criteria", "auth-bypass"]);
+  run.say(
+    scenario === "fix"
+      ? "edit src/auth.mjs to read `exp`, and add test/auth-expired.test.mjs"
+      : "edit src/auth.mjs (a fix that also demands a scope), and add test/auth-expired.test.mjs",
+  );
+  applyFix(sb, scenario);
+  // Without a terminal go never asks: the answers and the decisions it would ask for are given here.
+  await run.firebreak(
+    [
+      "go",
+      "--what",
+      "An expired token was accepted on /profile (200 instead of 401)",
+      "--root-cause",
+      "The JWT-style refactor renamed expiresAt to exp; auth.mjs still read expiresAt, which is undefined, so no token ever looked expired",
+      "--confirm",
+      "reproduced=curl with tok-expired-bob gets 200",
+      "--confirm",
+      "fixed=the regression test gets 401 for tok-expired-bob",
+      "--confirm",
+      "happy-path=tok-alice still gets her profile",
+      "--confirm",
+      "edge-cases=a token expiring this second and one without exp both get 401",
+      "--confirm",
+      "no-regressions=the whole suite passes; other routes answer as before",
+      "--waive",
+      "P0 security fix at night; review after deploy",
+      "--public-title",
+      "Signed-out sessions could still load profiles",
+      "--public-summary",
+      "Some expired sign-in sessions could still read profile pages.",
+      "--yes",
+      "ship,announce",
+    ],
+    scenario === "regression" ? [5] : [0],
+  );
+  if (scenario === "regression") {
+    await run.firebreak([
+      "announce",
+      "--stage",
+      "identified",
+      "--public-title",
+      "Profile pages failing for some accounts",
+      "--public-summary",
+      "Some accounts could not open their profile page after a change; it has been undone.",
+    ]);
+    await run.firebreak(["status"]);
+    return;
+  }
+  run.say("after the incident: the action items, the review with its charts, the follow-ups, the review of the waived approval");
+  await run.firebreak([
+    "action",
+    "add",
+    "Alert when an expired token is accepted",
+    "--owner",
+    "dana",
+    "--due",
+    dueIn(7),
+    "--kind",
+    "monitoring",
+  ]);
+  await run.firebreak(["review", "--write", "docs/incidents/ENG-1234.md", "--html"]);
+  await run.firebreak(["followups"]);
+  await run.firebreak(["approve", "--by", "sam", "--note", "reviewed after the deploy"]);
+  await run.firebreak(["status"]);
+}
+
+/** The same incident through the single commands (`firebreak demo --verbose`). */
+async function stepByStep(run: Runner, sb: Sandbox, scenario: Scenario): Promise<void> {
   const title = "Expired tokens get 200 on /profile";
   await run.firebreak(["triage", "--criteria", "auth-bypass"]);
   await run.firebreak(["start", TICKET, title, "--criteria", "auth-bypass"]);

@@ -18,7 +18,14 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
   const write = (text: string) => {
     if (!out.json) process.stdout.write(text);
   };
-  const summary = await runDemo({ scenario: scenario as Scenario, keep: Boolean(opts.keep), entry, color: out.color, write });
+  const summary = await runDemo({
+    scenario: scenario as Scenario,
+    verbose: Boolean(opts.verbose),
+    keep: Boolean(opts.keep),
+    entry,
+    color: out.color,
+    write,
+  });
   out.data(summary);
   out.line("");
   out.line(

@@ -149,7 +149,11 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     const argv = await prepare(st);
     if (typeof argv === "number") return argv;
     if (argv === null) continue;
-    const r = await step([...argv, "-t", incident.ticket]);
+    // review and followups take the ticket as their argument; the others as -t.
+    const withTicket = ["review", "followups"].includes(argv[0]!)
+      ? [argv[0]!, incident.ticket, ...argv.slice(1)]
+      : [...argv, "-t", incident.ticket];
+    const r = await step(withTicket);
     timings.push({ id: st.id, label: st.label, ms: r.ms, code: r.code });
     emit({
       type: "step",

@@ -18,5 +18,6 @@ export function declareTools(program: Command): void {
     .description("a whole P0 on a real sandbox (service, origin, traffic), through the real commands; nothing leaves this machine")
     .option("--scenario <name>", "fix (the fix is verified) or regression (a bad fix is rolled back automatically)", "fix")
     .option("--keep", "keep the sandbox folder to look around in afterwards")
+    .option("--verbose", "the single commands one by one, instead of start, the edit and firebreak go")
     .action(lazy(() => import("../commands/demo.js")));
 }
