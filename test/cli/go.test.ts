@@ -4,7 +4,8 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
-import { firebreak } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
+import { CLI, firebreak } from "../helpers/cli.js";
 import { commandDeploy, makeService, type Service } from "../ship/fixture.js";
 
 let fx: GitFixture | undefined;
@@ -103,6 +104,51 @@ describe("firebreak go", () => {
       .map((l) => JSON.parse(l) as { type: string; id?: string; state?: string; code?: number });
     expect(events.filter((e) => e.type === "step" && e.state === "done").map((e) => e.id)).toEqual(["check", "commit", "pr"]);
     expect(events.at(-1)).toMatchObject({ type: "stopped", code: 5 });
+  });
+
+  it("killed with -9 in the middle of the ship, it is run again and nothing is merged, tagged or deployed twice", {
+    timeout: 240_000,
+  }, async () => {
+    const { fx, svc, go } = await p0();
+    fx.write("src/auth.js", "export const fixed = true;\n");
+    fx.write("test/auth.test.js", 'it("works", () => {});\n');
+    for (const args of [
+      ["go", "--what", "w", "--root-cause", "rc", "--waive", "P0 at night"],
+      ["confirm", "monitoring"],
+      ["confirm", "oncall-notified"],
+    ])
+      await firebreak(fx.work, args);
+    // go runs the ship; it is killed as soon as the ship step starts.
+    const child = spawn(process.execPath, [CLI, "go", "--yes", "ship"], {
+      cwd: fx.work,
+      env: { ...process.env, NO_COLOR: "1", FIREBREAK_ACTOR: "tester" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let seen = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the ship step never started:\n${seen}`)), 90_000);
+      child.stdout.on("data", (b: Buffer) => {
+        seen += b.toString();
+        if (seen.includes("Merge, tag and deploy to production  (")) {
+          clearTimeout(timer);
+          child.kill("SIGKILL");
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => child.on("close", r));
+    // Run again until the route is past the ship (the step go lost may still hold its lease for a moment).
+    let r = await go(["--yes", "ship"]);
+    for (let i = 0; i < 10 && !r.stdout.includes("Next: firebreak go --yes ship,announce"); i++) {
+      await new Promise((w) => setTimeout(w, 1000));
+      r = await go(["--yes", "ship"]);
+    }
+    expect(r.stdout, r.stdout + r.stderr).toContain("Next: firebreak go --yes ship,announce");
+    expect(await svc.version()).toBe("v1.4.3");
+    const all = await kinds(fx.work);
+    expect(all.filter((k) => k === "release.tagged")).toHaveLength(1);
+    expect(all.filter((k) => k === "deploy.production.done")).toHaveLength(1);
+    expect(svc.deploys()).toHaveLength(1);
   });
 
   it("refuses a decision it does not know", async () => {
