@@ -28,7 +28,7 @@ import type { RollbackStrategy } from "../ship/rollback-plan.js";
 import { applyStart, planStart } from "../workflow/start.js";
 import { waive, WAIVABLE } from "../workflow/waive.js";
 import type { AgentApp } from "./agent-app.js";
-import { applicablePlan, confirmPlan, makePlan, markApplied, type PlanDeps } from "./plans.js";
+import { applicablePlan, confirmPlan, makePlan, markApplied, type PlanDeps } from "../workflow/plans.js";
 import { failed, ok } from "./result.js";
 import { redact } from "../redact.js";
 import type { Toolset } from "./toolsets.js";

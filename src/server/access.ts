@@ -1,15 +1,13 @@
-// Who may do what on the team server: roles in rank order (each includes the ones below it), and
-// who may see an incident. A security incident (auth-bypass, data-exposure) is private: only its
-// members and the roles that manage private incidents (commander, admin) see it, on every read path.
+// The team server's side of the access rules (domain/access.ts): the authenticated caller of a
+// request, and the refusals in the words of the catalogue. The rules themselves are the domain's.
 
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import { incidentState } from "../domain/state/state.js";
 import { FirebreakError } from "../errors.js";
-import { ROLES, type Role, type TokenRecord } from "../store/server-records.js";
+import type { TokenRecord } from "../store/server-records.js";
+import { canSeeIncident, isPrivate, ownFixCommits, PRIVATE_CRITERIA, roleAtLeast, type Role } from "../domain/access.js";
 
-export const PRIVATE_CRITERIA: readonly string[] = ["auth-bypass", "data-exposure"];
-
-const rank = (r: Role) => ROLES.indexOf(r);
+export { isPrivate, PRIVATE_CRITERIA };
 
 /** The authenticated caller of one request. */
 export interface Caller {
@@ -19,25 +17,21 @@ export interface Caller {
 }
 
 export function requireRole(caller: Caller, role: Role, what: string): void {
-  if (rank(caller.token.role) >= rank(role)) return;
+  if (roleAtLeast(caller.token.role, role)) return;
   throw new FirebreakError({
     code: "SERVER_FORBIDDEN",
     message: `${caller.token.name} is a ${caller.token.role}: ${what} needs the ${role} role or above.`,
   });
 }
 
-export const isPrivate = (incident: Pick<Incident, "criteria">): boolean => incident.criteria.some((c) => PRIVATE_CRITERIA.includes(c));
-
 /** Whether the caller may see this incident at all (what every read path filters on). */
 export function canSee(caller: Caller, incident: Pick<Incident, "id" | "criteria">): boolean {
-  if (caller.token.incidentScope !== null && caller.token.incidentScope !== incident.id) return false;
-  if (!isPrivate(incident)) return true;
-  return rank(caller.token.role) >= rank("commander") || caller.memberships.has(incident.id);
+  return canSeeIncident({ role: caller.token.role, incidentScope: caller.token.incidentScope, memberships: caller.memberships }, incident);
 }
 
 /** A fix's author may not approve it: the commits on the record name who made them. */
 export function refuseOwnFix(caller: Caller, incident: Incident, events: readonly TimelineEvent[]): void {
-  const mine = incidentState(events).commits.filter((c) => c.actor === caller.token.name);
+  const mine = ownFixCommits(incidentState(events), caller.token.name);
   if (mine.length === 0) return;
   throw new FirebreakError({
     code: "SERVER_FORBIDDEN",

@@ -13,8 +13,8 @@ import { toEvent } from "./rows.js";
 import type { TimelineEvent } from "../domain/types.js";
 import { redactDeep } from "../redact.js";
 
-export const ROLES = ["viewer", "responder", "approver", "commander", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from "../domain/access.js";
+export { ROLES, type Role };
 export const TOKEN_KINDS = ["person", "agent", "service"] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 

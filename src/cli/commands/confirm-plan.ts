@@ -3,7 +3,7 @@
 
 import type { CommandInput } from "../run-command.js";
 import { ACTOR_KINDS, type ActorKind } from "../../domain/actor.js";
-import { confirmPlan, incidentOfPlan } from "../../mcp/plans.js";
+import { confirmPlan, incidentOfPlan } from "../../workflow/plans.js";
 import { E } from "../../errors.js";
 
 export async function run({ app, out, args }: CommandInput): Promise<number> {

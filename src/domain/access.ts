@@ -1,0 +1,34 @@
+// Who may do what, and who may see an incident: the rules every team face (server, dashboard,
+// Slack) applies. Roles are in rank order, each including the ones below it. A security incident
+// (auth-bypass, data-exposure) is private: only its members and the roles that manage private
+// incidents (commander, admin) see it, on every read path. A fix's author never approves it.
+
+import type { Incident } from "./types.js";
+import type { IncidentState } from "./state/state.js";
+
+export const ROLES = ["viewer", "responder", "approver", "commander", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PRIVATE_CRITERIA: readonly string[] = ["auth-bypass", "data-exposure"];
+
+export const roleAtLeast = (role: Role, needed: Role): boolean => ROLES.indexOf(role) >= ROLES.indexOf(needed);
+
+export const isPrivate = (incident: Pick<Incident, "criteria">): boolean => incident.criteria.some((c) => PRIVATE_CRITERIA.includes(c));
+
+export interface Viewer {
+  role: Role;
+  /** A token limited to one incident sees only that one. */
+  incidentScope: string | null;
+  /** The incidents this viewer was added to as a member. */
+  memberships: ReadonlySet<string>;
+}
+
+/** Whether the viewer may see this incident at all (what every read path filters on). */
+export function canSeeIncident(v: Viewer, incident: Pick<Incident, "id" | "criteria">): boolean {
+  if (v.incidentScope !== null && v.incidentScope !== incident.id) return false;
+  if (!isPrivate(incident)) return true;
+  return roleAtLeast(v.role, "commander") || v.memberships.has(incident.id);
+}
+
+/** The fix's commits this person made: an approval must come from someone else. */
+export const ownFixCommits = (s: IncidentState, person: string) => s.commits.filter((c) => c.actor === person);
