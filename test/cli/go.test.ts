@@ -151,6 +151,25 @@ describe("firebreak go", () => {
     expect(svc.deploys()).toHaveLength(1);
   });
 
+  it("with --wait, waits for a reviewer's approval on the record and goes on when it lands", { timeout: 180_000 }, async () => {
+    const { fx, go } = await p0();
+    fx.write("src/auth.js", "export const fixed = true;\n");
+    fx.write("test/auth.test.js", 'it("works", () => {});\n');
+    const waiting = go(["--what", "w", "--root-cause", "rc", "--wait", "2"]);
+    // The approval comes from another shell while go waits.
+    let approved = false;
+    for (let i = 0; i < 60 && !approved; i++) {
+      await new Promise((w) => setTimeout(w, 1000));
+      approved = (await firebreak(fx.work, ["approve", "--by", "sam"])).code === 0;
+    }
+    expect(approved).toBe(true);
+    const r = await waiting;
+    expect(r.stdout).toContain("waiting up to 2 min for an approval");
+    expect(r.stdout).toContain("approved by sam");
+    // Past the approval: the next stop is the monitoring confirmation.
+    expect(r.stdout).toContain("firebreak confirm monitoring");
+  });
+
   it("refuses a decision it does not know", async () => {
     const { go } = await p0();
     const r = await go(["--yes", "merge"]);

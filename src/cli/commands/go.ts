@@ -27,7 +27,12 @@ interface GoOptions {
   confirms: Array<{ item: string; note: string }>;
   publicTitle?: string;
   publicSummary?: string;
+  /** Minutes to wait for an approval, polling the record; 0 stops at once. */
+  waitMinutes: number;
 }
+
+/** How often a wait for an approval reads the record again. */
+const POLL_MS = 2000;
 
 const str = (v: unknown) => (typeof v === "string" && v.trim() ? v : undefined);
 
@@ -57,7 +62,16 @@ function goOptions(opts: Record<string, unknown>, args: string[]): GoOptions {
     confirms,
     publicTitle: str(opts.publicTitle),
     publicSummary: str(opts.publicSummary),
+    waitMinutes: waitOption(opts.wait),
   };
+}
+
+function waitOption(v: unknown): number {
+  // At a terminal go waits for the reviewer by default; a script decides for itself.
+  if (v === undefined) return isInteractive() ? 30 : 0;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 240) throw E.usage(`--wait ${String(v)}: give minutes from 0 to 240.`, "firebreak go --wait 15");
+  return n;
 }
 
 const MARK: Record<GoStep["state"], string> = { done: "✔", todo: "·", skipped: "-", person: "?" };
@@ -203,6 +217,34 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   out.next(left[0] ?? `firebreak status ${incident.ticket}`);
   return EXIT.ok;
 
+  /**
+   * Waits for a reviewer's approval to land on the record (`firebreak approve` from anywhere that
+   * shares it), reading it every few seconds, for at most --wait minutes. Ctrl-C ends the wait
+   * like any other: nothing is lost, and go continues from the record when run again.
+   */
+  async function waitForApproval(): Promise<boolean> {
+    const { incidentState } = await import("../../domain/state/state.js");
+    const store = await app.store();
+    const asked = (await store.timeline(incident.id))
+      .filter((e) => e.kind === "pr.review-requested")
+      .flatMap((e) => (Array.isArray(e.data.reviewers) ? (e.data.reviewers as string[]) : []));
+    out.line(
+      `  waiting up to ${o.waitMinutes} min for an approval${asked.length ? ` (asked: ${[...new Set(asked)].join(", ")})` : ""}: firebreak approve --by <name>`,
+    );
+    emit({ type: "waiting", for: "approval", asked, minutes: o.waitMinutes });
+    const until = Date.now() + o.waitMinutes * 60_000;
+    while (Date.now() < until) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      const s = incidentState(await store.timeline(incident.id));
+      if (s.approvals.length > 0) {
+        out.line(out.green(`  approved by ${s.approvals.map((a) => a.by).join(", ")}`));
+        return true;
+      }
+    }
+    out.line(out.yellow(`  no approval within ${o.waitMinutes} min`));
+    return false;
+  }
+
   /** The last production verdict is a regression and production still runs the fix. */
   async function regressionToRollBack(): Promise<boolean> {
     const { incidentState } = await import("../../domain/state/state.js");
@@ -267,6 +309,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
             ? (await askText("No approval yet. Waive it for this P0? The reason (Enter to stop and ask a reviewer):")).trim()
             : "");
         if (reason && incident.priority === "P0") return ["waive", "approval", "--reason", reason];
+        if (o.waitMinutes > 0 && (await waitForApproval())) return null;
         return stop(
           EXIT.blocked,
           `${incident.ticket} needs an approval before it ships.`,

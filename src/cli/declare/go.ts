@@ -17,6 +17,10 @@ export function declareGo(program: Command): void {
     .option("--root-cause <text>", "the root cause (for the commit, when the record lacks it)")
     .option("--waive <reason>", "P0 only: waive the approval with this reason when none is given (review after the deploy)")
     .option(
+      "--wait <minutes>",
+      "wait this long for a reviewer's approval, reading the record every few seconds (default: 30 at a terminal, 0 otherwise)",
+    )
+    .option(
       "--confirm <item=note>",
       "record a check you made (reproduced, fixed, happy-path, edge-cases, no-regressions); repeatable",
       collect,
