@@ -74,7 +74,7 @@ describe("/mcp on the team server (Streamable HTTP, SQLite)", () => {
     expect(timeline.map((e) => e.kind)).not.toContain("note");
   });
 
-  it("lets a responder add a note that lands on the timeline under the token's name, as the token's kind", async () => {
+  it("lets a responder add a note that lands on the timeline under the token's name", async () => {
     const inc = await seedIncident(server.storage);
     const responder = await connect(await token(server.storage, "mcp-bot", "responder", { kind: "agent" }));
     const { tools } = await responder.listTools();
