@@ -121,4 +121,20 @@ describe("/mcp on the team server (Streamable HTTP, SQLite)", () => {
     expect((seen.structuredContent as any).title).toBe(priv.title);
     expect((await member.listResources()).resources.map((r) => r.uri)).toContain(`firebreak://incident/${priv.ticket}`);
   });
+
+  it("shows a token limited to one incident that incident alone", async () => {
+    const mine = await seedIncident(server.storage);
+    const other = await seedIncident(server.storage);
+    const scoped = await connect(await token(server.storage, "mcp-scoped", "responder", { incidentScope: mine.id }));
+    const uris = (await scoped.listResources()).resources.map((r) => r.uri);
+    const base = `firebreak://incident/${mine.ticket}`;
+    expect(uris.sort()).toEqual([base, `${base}/checklist`, `${base}/timeline`]);
+    const r = await call(scoped, "incident_status", { ticket: other.ticket });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/^NO_INCIDENT/);
+    // Without a ticket, the only incident in progress it may see is the one.
+    const own = await call(scoped, "incident_status");
+    expect(own.isError, text(own)).toBeFalsy();
+    expect((own.structuredContent as any).ticket).toBe(mine.ticket);
+  });
 });
