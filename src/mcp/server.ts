@@ -18,6 +18,11 @@ export interface McpOptions {
   /** The toolsets whose write tools are listed (default: none). */
   allow: readonly Toolset[];
   version: string;
+  /**
+   * Only these tools (by name), for a face that lacks what the others need: the team server has
+   * the record but no repository, so it serves the tools that work on the record alone.
+   */
+  only?: readonly string[];
 }
 
 /** The tools a server with these options lists, in the catalogue's order. */
@@ -35,7 +40,8 @@ export function createMcpServer(opts: McpOptions): McpServer {
   const { app } = opts;
   // Set up once the resources are registered (registering one resets the resources capability).
   let subscriptions: Subscriptions | undefined;
-  for (const t of selectTools(opts.toolsets, opts.allow))
+  const only = opts.only;
+  for (const t of selectTools(opts.toolsets, opts.allow).filter((t) => !only || only.includes(t.name)))
     server.registerTool(
       t.name,
       {

@@ -25,6 +25,7 @@ import { silentLogger, type Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
 import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";
 import { RateLimiter } from "./rate-limit.js";
+import { mcpRoute } from "./mcp-route.js";
 import * as S from "./schemas.js";
 
 export interface ServerDeps {
@@ -621,6 +622,8 @@ export function createServerApp(deps: ServerDeps) {
       }
     });
   });
+
+  app.all("/mcp", mcpRoute({ store, clock, after: () => hub.wake() }));
 
   return {
     app,
