@@ -46,6 +46,15 @@ export interface GoFacts {
   changedFiles: number;
   /** `check` already ran in this go run: the change it saw is the one to commit. */
   checkedThisRun: boolean;
+  /**
+   * The hotfix branch's local head is a commit the record does not hold (a plain `git commit`):
+   * it was never checked by firebreak.
+   */
+  headUnrecorded: boolean;
+  /** The local hotfix head differs from the one on the remote: there is something to push. */
+  headUnpushed: boolean;
+  /** Channels announce can use (any kind); none means there is nobody to announce to. */
+  notifyChannels: number;
   /** The sequence number of the last pr.opened or pr.updated: commits after it are not pushed yet. */
   lastPrPushSeq: number | null;
   /** A deployer is configured for staging. */
@@ -95,12 +104,14 @@ export function planGo(f: GoFacts): GoStep[] {
   // The fix: checked, then committed with what was broken and why.
   if (s.commits.length === 0 && !dirty)
     add("check", "Guard and checks", "person", "nothing changed yet: edit the fix and its regression test", "firebreak check");
-  else if (dirty && !f.checkedThisRun)
+  else if ((dirty || (f.headUnrecorded && !shippedNow)) && !f.checkedThisRun)
     add(
       "check",
       "Guard and checks",
       "todo",
-      `${f.changedFiles} changed file${f.changedFiles === 1 ? "" : "s"} to check`,
+      dirty
+        ? `${f.changedFiles} changed file${f.changedFiles === 1 ? "" : "s"} to check`
+        : "a commit made outside firebreak, not checked yet",
       "firebreak check",
     );
   else if (!dirty && !(s.guard.passed !== null && checksPassed(s)))
@@ -119,7 +130,8 @@ export function planGo(f: GoFacts): GoStep[] {
     'firebreak commit --what "…" --root-cause "…"',
   );
 
-  const unpushed = s.commits.length > 0 && (f.lastPrPushSeq === null || lastSeq(s.commits) > f.lastPrPushSeq);
+  const unpushed =
+    (s.commits.length > 0 && (f.lastPrPushSeq === null || lastSeq(s.commits) > f.lastPrPushSeq)) || (f.headUnpushed && !shippedNow);
   add(
     "pr",
     "Pull request",
@@ -181,15 +193,19 @@ export function planGo(f: GoFacts): GoStep[] {
     add(
       "staging",
       "Staging deployed and verified",
-      stagingDone ? "done" : f.stagingConfigured ? "todo" : "person",
+      stagingDone ? "done" : f.stagingConfigured && deploysTo(s, "staging").length === 0 ? "todo" : "person",
       stagingDone
         ? "verified"
         : f.stagingConfigured
           ? deploysTo(s, "staging").length > 0
-            ? "verify the staging deploy"
+            ? 'deployed to staging without a verdict: verify it, or a person checks it (firebreak confirm staging-verified --note "…")'
             : "deploy to staging and verify"
           : "no staging deployer: a person deploys and checks it",
-      f.stagingConfigured ? "firebreak ship --to staging" : 'firebreak confirm staging-verified --note "…"',
+      f.stagingConfigured && deploysTo(s, "staging").length === 0
+        ? "firebreak ship --to staging"
+        : f.stagingConfigured
+          ? "firebreak verify --env staging"
+          : 'firebreak confirm staging-verified --note "…"',
     );
   }
 
@@ -218,8 +234,12 @@ export function planGo(f: GoFacts): GoStep[] {
   add(
     "announce",
     "Resolution announced",
-    s.announcements.resolved !== null ? "done" : "todo",
-    s.announcements.resolved !== null ? "announced" : "tell customers and the team it is resolved (asks first)",
+    s.announcements.resolved !== null ? "done" : f.notifyChannels === 0 ? "skipped" : "todo",
+    s.announcements.resolved !== null
+      ? "announced"
+      : f.notifyChannels === 0
+        ? "no notify channel configured: tell people yourself"
+        : "tell customers and the team it is resolved (asks first)",
     "firebreak announce --stage resolved",
     "announce",
   );

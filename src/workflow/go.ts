@@ -32,15 +32,32 @@ export async function changedFiles(deps: WorkflowDeps, incident: Incident): Prom
   return paths.filter((p) => p !== "" && !review.has(p));
 }
 
+/** A passing check was recorded after this commit was made (its committer date). */
+async function checkedSince(deps: WorkflowDeps, sha: string, state: ReturnType<typeof incidentState>): Promise<boolean> {
+  const r = await deps.git.raw(["log", "-1", "--format=%cI", "--end-of-options", sha]);
+  const made = Date.parse(r.stdout.trim());
+  if (r.code !== 0 || Number.isNaN(made)) return false;
+  return state.checks.summaries.some((c) => c.ok && Date.parse(c.at) >= made);
+}
+
 export async function goFacts(deps: WorkflowDeps, incident: Incident, run: { checked: boolean }): Promise<GoFacts> {
   const store = await deps.store();
   const events = await store.timeline(incident.id);
   const config = await deps.config();
   const pushes = events.filter((e) => e.kind === "pr.opened" || e.kind === "pr.updated");
   const channels = configuredChannels(config.notify);
+  const state = incidentState(events);
+  const localHead = await deps.git.revParse(`refs/heads/${incident.branch}`).catch(() => null);
+  const pushedHead = await deps.git.remoteBranchSha(incident.remote, incident.branch).catch(() => null);
+  const recorded = new Set(state.commits.map((c) => c.sha));
   return {
     priority: incident.priority,
-    state: incidentState(events),
+    state,
+    // A head the record does not know (a commit made with plain git) and no passing check since it was made.
+    headUnrecorded:
+      localHead !== null && state.commits.length > 0 && !recorded.has(localHead) && !(await checkedSince(deps, localHead, state)),
+    headUnpushed: localHead !== null && pushedHead !== null && localHead !== pushedHead,
+    notifyChannels: channels.length,
     changedFiles: (await changedFiles(deps, incident)).length,
     checkedThisRun: run.checked,
     lastPrPushSeq: pushes.length ? Math.max(...pushes.map((e) => e.seq)) : null,

@@ -11,6 +11,9 @@ const facts = (over: Partial<GoFacts> = {}, state: Partial<IncidentState> = {}):
   priority: "P0",
   state: { ...initialState(), started: mark(1), branchCreated: mark(2), ...state },
   changedFiles: 0,
+  headUnrecorded: false,
+  headUnpushed: false,
+  notifyChannels: 1,
   checkedThisRun: false,
   lastPrPushSeq: null,
   stagingConfigured: false,
@@ -56,6 +59,17 @@ describe("the route of firebreak go", () => {
     expect(next(facts({ lastPrPushSeq: 6, approvalOnForge: true, metricsConfigured: false }, ready))).toBe("monitoring:person");
   });
 
+  it("checks and pushes a commit made with plain git after the PR opened", () => {
+    const opened = { ...checked, ...committed, prOpened: { ...mark(6), number: 1 } } as Partial<IncidentState>;
+    expect(next(facts({ lastPrPushSeq: 6, headUnrecorded: true, headUnpushed: true }, opened))).toBe("check:todo");
+    expect(next(facts({ lastPrPushSeq: 6, headUnrecorded: true, headUnpushed: true, checkedThisRun: true }, opened))).toBe("pr:todo");
+  });
+
+  it("skips the announcement when no channel is configured, instead of stopping there", () => {
+    const steps = planGo(facts({ notifyChannels: 0 }));
+    expect(steps.find((s) => s.id === "announce")?.state).toBe("skipped");
+  });
+
   it("goes through staging at P1 when a staging deployer exists, and skips it at P0", () => {
     const ready = {
       ...checked,
@@ -66,6 +80,11 @@ describe("the route of firebreak go", () => {
     } as unknown as Partial<IncidentState>;
     expect(next(facts({ lastPrPushSeq: 6, priority: "P1", stagingConfigured: true }, ready))).toBe("staging:todo");
     expect(next(facts({ lastPrPushSeq: 6, priority: "P1" }, ready))).toBe("staging:person");
+    // Deployed to staging but no verdict (no verify for staging): a person verifies or confirms; never a second deploy.
+    const deployed = { ...ready, deploys: [{ ...mark(9), env: "staging", version: "v1.4.3-rc.1" }] } as unknown as Partial<IncidentState>;
+    const st = nextStep(planGo(facts({ lastPrPushSeq: 6, priority: "P1", stagingConfigured: true }, deployed)));
+    expect(st).toMatchObject({ id: "staging", state: "person" });
+    expect(st?.detail).toContain("firebreak confirm staging-verified");
     const p0 = planGo(facts({ lastPrPushSeq: 6 }, ready));
     expect(p0.find((s) => s.id === "staging")?.state).toBe("skipped");
     expect(nextStep(p0)).toMatchObject({ id: "ship", decision: "ship" });

@@ -139,6 +139,14 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     if (r.code !== 0) return stop(r.code, `Could not record the confirmation ${c.item}.`, r.next ?? continueCommand(o));
   }
 
+  {
+    const f = await goFacts(app, incident, { checked: false });
+    const { deploysTo, rolledBackNow } = await import("../../domain/state/facts.js");
+    if (f.changedFiles > 0 && deploysTo(f.state, "production").length > 0 && !rolledBackNow(f.state))
+      out.warn(
+        `${f.changedFiles} changed file${f.changedFiles === 1 ? "" : "s"} in the work tree will not ship: ${incident.ticket} is already deployed. A further fix is a new incident (firebreak start <NEW-TICKET> "…"), or reopen this one with: firebreak check --reopen`,
+      );
+  }
   let checked = false;
   let last: string | null = null;
   for (let round = 0; round < 30; round++) {
@@ -290,12 +298,14 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
         };
         const okWhat = await ask("whatWasBroken", o.what, "--what", "What was broken?");
         const okCause = await ask("rootCause", o.rootCause, "--root-cause", "What was the root cause?");
-        if (!okWhat || !okCause)
+        if (!okWhat || !okCause) {
+          const lacking = [...(okWhat ? [] : ['--what "…"']), ...(okCause ? [] : ['--root-cause "…"'])];
           return stop(
             EXIT.usage,
-            "The commit needs what was broken and the root cause, and nobody can be asked here.",
-            continueCommand(o, ['--what "…"', '--root-cause "…"']),
+            `The commit needs ${[...(okWhat ? [] : ["what was broken"]), ...(okCause ? [] : ["the root cause"])].join(" and ")}, and nobody can be asked here.`,
+            continueCommand(o, lacking),
           );
+        }
         const staged = await stageCheckedChange(app, incident);
         if (staged.length) out.line(out.dim(`  staged the checked change: ${staged.join(", ")}`));
         return ["commit", ...flags];
@@ -339,12 +349,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
           `firebreak confirm oncall-notified --note "…"   # then: ${continueCommand(o)}`,
         );
       case "staging":
-        if (st.state === "person")
-          return stop(
-            EXIT.blocked,
-            "Staging has no deployer here: a person deploys and checks it.",
-            `${st.command}   # then: ${continueCommand(o)}`,
-          );
+        if (st.state === "person") return stop(EXIT.blocked, `Staging: ${st.detail}.`, `${st.command}, then: ${continueCommand(o)}`);
         return ["ship", "--to", "staging"];
       case "ship":
         if (!(await decide("ship", `Merge, tag and deploy ${incident.ticket} to production now?`)))
@@ -357,6 +362,14 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
       case "verify":
         return ["verify"];
       case "announce": {
+        // At P0 customers must read words written for them, never the internal title (announce refuses otherwise).
+        const { publicText } = await import("../../announce/model.js");
+        if (incident.priority === "P0" && !publicText(incident).title && !o.publicTitle)
+          return stop(
+            EXIT.usage,
+            "At P0 customers read a public title and summary, not the internal title: give them to go.",
+            continueCommand({ ...o, yes: new Set([...o.yes, "announce"]) }, ['--public-title "…"', '--public-summary "…"']),
+          );
         if (!(await decide("announce", "Send the resolution to every configured channel, customers included?")))
           return stop(
             EXIT.blocked,
