@@ -222,7 +222,11 @@ export function createServerApp(deps: ServerDeps) {
   };
   // Once per request (a pattern list would run it twice where "/x" and "/x/*" both match).
   const PUBLIC = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json"]);
-  app.use("*", (c, next) => (PUBLIC.has(c.req.path) ? next() : authenticated(c, next)));
+  // Faces that prove who is calling in their own way (the dashboard's session cookie, Slack's
+  // request signature) are mounted under these prefixes; they apply the same roles and rules.
+  const SELF_AUTHENTICATED = ["/ui", "/slack"];
+  const selfAuthenticated = (path: string) => SELF_AUTHENTICATED.some((p) => path === p || path.startsWith(`${p}/`));
+  app.use("*", (c, next) => (PUBLIC.has(c.req.path) || selfAuthenticated(c.req.path) ? next() : authenticated(c, next)));
   app.use(
     "*",
     bodyLimit({
