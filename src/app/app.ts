@@ -8,7 +8,11 @@ import { Git } from "../adapters/git/git.js";
 import { Adapters } from "./adapters.js";
 import { locateDb } from "./locate-db.js";
 import { systemClock } from "./clock.js";
-import { E } from "../errors.js";
+import { E, FirebreakError } from "../errors.js";
+import type { RemoteStore } from "../store/remote-store.js";
+import type { WhoAmI } from "../store/remote-protocol.js";
+import { serverUrlFor, tokenFor } from "./server-login.js";
+import { registerSecret } from "../redact.js";
 import type { EffectDeps } from "../workflow/effect.js";
 
 export interface AppOptions {
@@ -32,6 +36,8 @@ export class App {
   /** The incident this command resolved, if any: where an interruption is recorded. */
   incidentInView: { id: string; ticket: string } | undefined;
   private actorCache: string | undefined;
+  private remotePromise: Promise<RemoteStore | null> | undefined;
+  private whoPromise: Promise<WhoAmI & { server: string }> | undefined;
   /**
    * The lock this run holds (ship, rollback), if any: every effect's intent is then fenced by it,
    * and a deploy records its process group on it.
@@ -67,6 +73,8 @@ export class App {
 
   store(): Promise<Store> {
     this.storePromise ??= (async () => {
+      const remote = await this.remoteStore();
+      if (remote) return remote;
       const commonDir = (await this.git.isRepo()) ? await this.git.commonDir() : null;
       // Outside a repository there is no record to read, and none is made up in the current folder.
       if (!commonDir && !this.dbFlag && !this.env.FIREBREAK_DB && !this.env.FIREBREAK_DATABASE_URL) throw E.noRecordHere(this.cwd);
@@ -92,17 +100,63 @@ export class App {
     return (await this.loadConfig()).config;
   }
 
-  /** Who is acting: FIREBREAK_ACTOR, else git's user.name, else the OS user. */
+  /** Who is acting: on a team server, the token's name; else FIREBREAK_ACTOR, git's user.name or the OS user. */
   async actor(): Promise<string> {
     if (!this.actorCache) {
+      const who = await this.serverIdentity();
+      if (who) {
+        this.actorCache = who.name;
+        return who.name;
+      }
       const fromGit = this.env.FIREBREAK_ACTOR ? null : await this.git.userName().catch(() => null);
       this.actorCache = this.env.FIREBREAK_ACTOR || fromGit || this.env.USER || "unknown";
     }
     return this.actorCache;
   }
 
+  /** Who the team server takes this clone's token for, when the record is on a server. */
+  /**
+   * The team server's record, when this clone is logged in to one. An explicit database wins:
+   * that is an operator working on the server's own database.
+   */
+  private remoteStore(): Promise<RemoteStore | null> {
+    this.remotePromise ??= (async () => {
+      if (this.dbFlag || this.env.FIREBREAK_DB || this.env.FIREBREAK_DATABASE_URL) return null;
+      const commonDir = (await this.git.isRepo()) ? await this.git.commonDir() : null;
+      const server = serverUrlFor(commonDir, this.env);
+      if (!server) return null;
+      const token = tokenFor(server, this.env);
+      if (!token)
+        throw new FirebreakError({
+          code: "SERVER_UNAUTHENTICATED",
+          message: `This clone's record is on the team server ${server}, and no token for it is saved here.`,
+          next: `firebreak login ${server}`,
+        });
+      // The saved token is a secret like an environment one: masked in every output and record.
+      registerSecret(token);
+      const { RemoteStore } = await import("../store/remote-store.js");
+      return new RemoteStore({ url: server, token });
+    })();
+    return this.remotePromise;
+  }
+
+  async serverIdentity(): Promise<(WhoAmI & { server: string }) | null> {
+    const remote = await this.remoteStore();
+    if (!remote) return null;
+    this.whoPromise ??= remote.whoami().then((who) => ({ ...who, server: remote.url }));
+    return this.whoPromise;
+  }
+
   async effectDeps(): Promise<EffectDeps> {
-    return { store: await this.store(), clock: this.clock, actor: await this.actor(), ...(this.held ? { fence: this.held.fence } : {}) };
+    const who = await this.serverIdentity();
+    return {
+      store: await this.store(),
+      clock: this.clock,
+      actor: await this.actor(),
+      // The core refuses an agent's or a service's approval here too, before the server would.
+      ...(who ? { actorKind: who.kind } : {}),
+      ...(this.held ? { fence: this.held.fence } : {}),
+    };
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { resolve, isAbsolute } from "node:path";
 import { findGitDir, type GitLocation } from "./find-git-dir.js";
 import { locateDb } from "../app/locate-db.js";
+import { serverUrlFor } from "../app/server-login.js";
 import { findIncident } from "../app/resolve-incident.js";
 import { systemClock } from "../app/clock.js";
 import { openSqliteReader } from "../store/sqlite-reader.js";
@@ -44,6 +45,12 @@ export async function fastStatus(argv: string[]): Promise<boolean> {
   const found = findGitDir(cwd) ?? (await askGit(cwd));
   if (!found) return false;
   const { commonDir, branch } = found;
+  // A clone logged in to a team server reads its record there, through the full program.
+  try {
+    if (serverUrlFor(commonDir, process.env)) return false;
+  } catch {
+    return false; // a malformed address: the full program says what is wrong with it
+  }
 
   const where = locateDb({ db: values.db, env: process.env, gitCommonDir: commonDir, cwd });
   if (!("sqlitePath" in where)) return false;

@@ -5,6 +5,7 @@
 
 import type { Incident } from "./types.js";
 import type { IncidentState } from "./state/state.js";
+import type { PersonDecision } from "./actor.js";
 
 export const ROLES = ["viewer", "responder", "approver", "commander", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -32,3 +33,29 @@ export function canSeeIncident(v: Viewer, incident: Pick<Incident, "id" | "crite
 
 /** The fix's commits this person made: an approval must come from someone else. */
 export const ownFixCommits = (s: IncidentState, person: string) => s.commits.filter((c) => c.actor === person);
+
+/** What writing one kind of timeline event takes: the role, and whether only a person may. */
+export interface WriteRule {
+  role: Role;
+  /** The decision only a person may make, when this write is one (domain/actor.ts). */
+  person?: PersonDecision;
+  what: string;
+}
+
+/**
+ * The rule for a timeline event written through the team server's record: an approval is an
+ * approver's and a person's, a waiver a commander's and a person's, a confirmed plan a person's;
+ * working an incident (notes, checks, effects, deploys) is a responder's.
+ */
+export function writeRule(kind: string): WriteRule {
+  if (kind === "review.approved") return { role: "approver", person: "approve", what: "approving a fix" };
+  if (kind === "approval.waived") return { role: "commander", person: "waive", what: "waiving the approval" };
+  if (kind === "plan.confirmed") return { role: "responder", person: "confirm-deploy", what: "confirming a plan" };
+  return { role: "responder", what: `recording ${kind}` };
+}
+
+/** The rule for taking a lock: a rollback is a commander's; shipping and the rest a responder's. */
+export function leaseRule(command: string): WriteRule {
+  if (/^rollback\b/.test(command)) return { role: "commander", what: "rolling back" };
+  return { role: "responder", what: `taking the lock for ${command.split(" ")[0] || "a command"}` };
+}

@@ -702,6 +702,12 @@ export const CATALOGUE = {
     next: "GET /openapi.json lists the routes; GET /incidents lists the incidents this token may see",
     shows: ["why", "next"],
   },
+  SERVER_UNREACHABLE: {
+    exit: EXIT.external,
+    why: "This clone keeps its record on a team server (firebreak login), and the server did not answer.",
+    next: "check the server (firebreak whoami); to work on this clone's own record meanwhile: FIREBREAK_SERVER=off firebreak <command>",
+    shows: ["why", "next"],
+  },
   AUDIT_TAMPERED: {
     exit: EXIT.integrity,
     why: "An audit entry was edited, deleted or moved after it was written: its hash no longer matches the chain.",

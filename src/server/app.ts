@@ -26,6 +26,7 @@ import { Metrics } from "./metrics.js";
 import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";
 import { RateLimiter } from "./rate-limit.js";
 import { mcpRoute } from "./mcp-route.js";
+import { runStoreCall } from "./store-route.js";
 import * as S from "./schemas.js";
 
 export interface ServerDeps {
@@ -628,6 +629,35 @@ export function createServerApp(deps: ServerDeps) {
   });
 
   app.all("/mcp", mcpRoute({ store, clock, after: () => hub.wake() }));
+
+  // The CLI on a server: who the token is, and the record's operations (server/store-route.ts).
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/whoami",
+      security,
+      responses: json(S.WhoAmI, "the token's name (the actor of its writes), role and kind"),
+    }),
+    (c) => {
+      const { token } = c.get("caller");
+      return c.json({ name: token.name, role: token.role, kind: token.kind }, 200);
+    },
+  );
+  const storeDeps = { store, records, written: writtenLatest };
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/store/{method}",
+      security,
+      request: { params: S.StoreMethodParam, ...body(S.StoreCallInput) },
+      responses: json(S.StoreCallResult, "the operation's result (null for none)"),
+    }),
+    async (c) => {
+      const { method } = c.req.valid("param");
+      const { args } = c.req.valid("json");
+      return c.json({ result: await runStoreCall(storeDeps, c.get("caller"), method, args) }, 200);
+    },
+  );
 
   return {
     app,

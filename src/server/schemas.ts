@@ -6,6 +6,7 @@ import { PRIORITIES } from "../domain/types.js";
 import { CONFIRMABLE } from "../workflow/confirm.js";
 import { WAIVABLE } from "../workflow/waive.js";
 import { ROLES, TOKEN_KINDS } from "../store/server-records.js";
+import { STORE_READS, STORE_WRITES } from "../store/remote-protocol.js";
 
 export const ErrorBody = z
   .object({
@@ -96,3 +97,12 @@ export const IncidentParam = z.object({
 export const AccessRequestInput = z
   .object({ incident: z.string().trim().min(1).max(200), reason: z.string().trim().min(1).max(1000) })
   .openapi("AccessRequestInput");
+
+export const WhoAmI = z
+  .object({ name: z.string(), role: z.enum(ROLES), kind: z.enum(TOKEN_KINDS) })
+  .openapi("WhoAmI");
+export const StoreMethodParam = z.object({
+  method: z.enum([...STORE_READS, ...STORE_WRITES]).openapi({ param: { name: "method", in: "path" } }),
+});
+export const StoreCallInput = z.object({ args: z.array(z.unknown()).max(8) }).openapi("StoreCallInput");
+export const StoreCallResult = z.object({ result: z.unknown() }).openapi("StoreCallResult");

@@ -1,0 +1,129 @@
+// The real CLI against a real `firebreak serve` process on PostgreSQL, from two clones of one
+// repository on "two machines" (two config homes): login saves the token for its user alone and
+// points the clone at the server; an incident started in one clone is seen, noted and followed
+// from the other, each write in its token's name; the token never shows; logout goes back to the
+// clone's own record; and a server that does not answer is said, with the way to keep working.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, firebreak } from "../helpers/cli.js";
+import { gitIn, makeRepo, type GitFixture } from "../helpers/git-fixture.js";
+import { freshPgDatabase } from "./fixture.js";
+
+describe("the CLI on a team server (PostgreSQL, a real server process, two clones)", () => {
+  let repo: GitFixture;
+  let db: Awaited<ReturnType<typeof freshPgDatabase>>;
+  let server: ChildProcess;
+  let url = "";
+  let homes: string;
+  const tokens: Record<string, string> = {};
+  const clone = { a: "", b: "" };
+  const env = (who: "a" | "b") => ({ XDG_CONFIG_HOME: join(homes, who), FIREBREAK_ACTOR: `git-user-${who}` });
+  const everything: string[] = [];
+  const run = async (who: "a" | "b", args: string[], input?: string) => {
+    const r = await firebreak(clone[who], args, { env: env(who), ...(input !== undefined ? { input } : {}) });
+    everything.push(r.stdout, r.stderr);
+    return r;
+  };
+
+  beforeAll(async () => {
+    db = await freshPgDatabase();
+    repo = makeRepo();
+    homes = mkdtempSync(join(tmpdir(), "firebreak-homes-"));
+    clone.a = repo.work;
+    clone.b = join(repo.root, "second");
+    gitIn(repo.root, ["clone", "-q", repo.origin, clone.b]);
+    const dbEnv = { FIREBREAK_DATABASE_URL: db.url };
+    for (const [name, role] of [
+      ["alice", "responder"],
+      ["bob", "approver"],
+    ] as const) {
+      const t = await firebreak(repo.root, ["token", "create", "--name", name, "--role", role, "--json"], { env: dbEnv });
+      expect(t.code, t.stderr).toBe(0);
+      tokens[name] = t.json().token;
+    }
+    server = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+      cwd: repo.root,
+      env: { ...process.env, ...dbEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
+      server.stdout!.on("data", (b: Buffer) => {
+        out += b.toString();
+        const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
+        if (line) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line).url);
+        }
+      });
+    });
+  });
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server.on("exit", r));
+      server.kill("SIGTERM");
+      await exited;
+    }
+    await db?.drop();
+    repo?.cleanup();
+    if (homes) rmSync(homes, { recursive: true, force: true });
+  });
+
+  it("works one incident from two clones, each write in its token's name", async () => {
+    const la = await run("a", ["login", url, "--with-token"], `${tokens.alice}\n`);
+    expect(la.code, la.stderr).toBe(0);
+    expect(la.stdout).toContain(`Logged in to ${url} as alice (responder, person)`);
+    const saved = join(homes, "a", "firebreak", "credentials.json");
+    expect(statSync(saved).mode & 0o777).toBe(0o600);
+    expect(readFileSync(saved, "utf8")).toContain(tokens.alice);
+    const lb = await run("b", ["login", url, "--with-token"], tokens.bob);
+    expect(lb.code, lb.stderr).toBe(0);
+
+    const started = await run("a", ["start", "ENG-77", "checkout fails for every card", "--priority", "P1"]);
+    expect(started.code, started.stderr).toBe(0);
+    // The branch and its push are this clone's; the record is the team's.
+    expect(gitIn(clone.a, ["branch", "--show-current"])).toMatch(/^hotfix\/ENG-77/);
+
+    const listed = await run("b", ["list", "--json"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.stringify(listed.json())).toContain("ENG-77");
+    const noted = await run("b", ["note", "--ticket", "ENG-77", "reproduced on staging with a test card"]);
+    expect(noted.code, noted.stderr).toBe(0);
+
+    const log = await run("a", ["log", "ENG-77", "--json"]);
+    expect(log.code, log.stderr).toBe(0);
+    const events = log.json().events as { kind: string; actor: string; data: { text?: string } }[];
+    expect(events.find((e) => e.kind === "incident.started")?.actor).toBe("alice");
+    expect(events.find((e) => e.kind === "note")).toMatchObject({ actor: "bob", data: { text: "reproduced on staging with a test card" } });
+
+    const status = await run("b", ["status", "ENG-77"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain("ENG-77");
+
+    const who = await run("b", ["whoami"]);
+    expect(who.stdout).toContain(`bob (approver, person) on ${url}`);
+
+    // Neither token ever appears in anything the CLI printed.
+    for (const t of Object.values(tokens)) for (const text of everything) expect(text).not.toContain(t);
+  });
+
+  it("goes back to the clone's own record on logout, and names the way on when the server does not answer", async () => {
+    const down = await firebreak(clone.a, ["list"], { env: { ...env("a"), FIREBREAK_SERVER: "http://127.0.0.1:9", FIREBREAK_TOKEN: "fbk_unused" } });
+    expect(down.code).toBe(9);
+    expect(down.stderr).toContain("The team server at http://127.0.0.1:9 did not answer");
+    expect(down.stderr).toContain("FIREBREAK_SERVER=off firebreak");
+
+    const out = await run("a", ["logout"]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain(`Logged out of ${url}`);
+    const local = await run("a", ["list", "--json"]);
+    expect(local.code, local.stderr).toBe(0);
+    expect(JSON.stringify(local.json())).not.toContain("ENG-77");
+    expect(readFileSync(join(homes, "a", "firebreak", "credentials.json"), "utf8")).not.toContain(tokens.alice);
+  });
+});
