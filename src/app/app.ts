@@ -8,10 +8,11 @@ import { Git } from "../adapters/git/git.js";
 import { Adapters } from "./adapters.js";
 import { locateDb } from "./locate-db.js";
 import { systemClock } from "./clock.js";
-import { E, FirebreakError } from "../errors.js";
-import type { RemoteStore } from "../store/remote-store.js";
+import { E, FirebreakError, isFirebreakError } from "../errors.js";
+import type { ResilientStore } from "../store/resilient-store.js";
 import type { WhoAmI } from "../store/remote-protocol.js";
-import { serverUrlFor, tokenFor } from "./server-login.js";
+import { credentialsPath, savedIdentity, serverKey, serverUrlFor, tokenFor } from "./server-login.js";
+import { dirname, join } from "node:path";
 import { registerSecret } from "../redact.js";
 import type { EffectDeps } from "../workflow/effect.js";
 
@@ -20,12 +21,15 @@ export interface AppOptions {
   db?: string;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** Where warnings the person must see go (the command's stderr). */
+  warn?: (line: string) => void;
 }
 
 export class App {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly clock: Clock;
+  readonly warn: (line: string) => void;
   readonly git: Git;
   /** Every other adapter, each built from config and the environment on first use. */
   readonly adapters: Adapters;
@@ -36,7 +40,7 @@ export class App {
   /** The incident this command resolved, if any: where an interruption is recorded. */
   incidentInView: { id: string; ticket: string } | undefined;
   private actorCache: string | undefined;
-  private remotePromise: Promise<RemoteStore | null> | undefined;
+  private remotePromise: Promise<ResilientStore | null> | undefined;
   private whoPromise: Promise<WhoAmI & { server: string }> | undefined;
   /**
    * The lock this run holds (ship, rollback), if any: every effect's intent is then fenced by it,
@@ -48,6 +52,7 @@ export class App {
     this.cwd = opts.cwd;
     this.env = opts.env ?? process.env;
     this.clock = opts.clock ?? systemClock(this.env);
+    this.warn = opts.warn ?? ((line) => process.stderr.write(`${line}\n`));
     this.git = new Git(opts.cwd);
     this.dbFlag = opts.db;
     this.adapters = new Adapters({
@@ -114,12 +119,11 @@ export class App {
     return this.actorCache;
   }
 
-  /** Who the team server takes this clone's token for, when the record is on a server. */
   /**
    * The team server's record, when this clone is logged in to one. An explicit database wins:
    * that is an operator working on the server's own database.
    */
-  private remoteStore(): Promise<RemoteStore | null> {
+  private remoteStore(): Promise<ResilientStore | null> {
     this.remotePromise ??= (async () => {
       if (this.dbFlag || this.env.FIREBREAK_DB || this.env.FIREBREAK_DATABASE_URL) return null;
       const commonDir = (await this.git.isRepo()) ? await this.git.commonDir() : null;
@@ -134,16 +138,42 @@ export class App {
         });
       // The saved token is a secret like an environment one: masked in every output and record.
       registerSecret(token);
-      const { RemoteStore } = await import("../store/remote-store.js");
-      return new RemoteStore({ url: server, token });
+      const [{ RemoteStore }, { ResilientStore }, { RecordMirror }, { Outbox }] = await Promise.all([
+        import("../store/remote-store.js"),
+        import("../store/resilient-store.js"),
+        import("../store/mirror.js"),
+        import("../store/outbox.js"),
+      ]);
+      // This clone's copy of what it read, and the notes it kept, per server, beside its record.
+      const home = join(commonDir ?? dirname(credentialsPath(this.env)), "firebreak");
+      const key = serverKey(server);
+      return new ResilientStore({
+        remote: new RemoteStore({ url: server, token }),
+        mirror: new RecordMirror(join(home, "mirror", key)),
+        outbox: new Outbox(join(home, "outbox", key)),
+        warn: this.warn,
+        now: () => this.clock.now(),
+        me: () => this.actorCache,
+      });
     })();
     return this.remotePromise;
   }
 
-  async serverIdentity(): Promise<(WhoAmI & { server: string }) | null> {
+  /** Who the team server takes this clone's token for, when the record is on a server. */
+  async serverIdentity(o: { live?: boolean } = {}): Promise<(WhoAmI & { server: string }) | null> {
     const remote = await this.remoteStore();
     if (!remote) return null;
-    this.whoPromise ??= remote.whoami().then((who) => ({ ...who, server: remote.url }));
+    // Asked live (whoami), an unanswered server is said, not covered by the name saved at login.
+    if (o.live) return { ...(await remote.whoami()), server: remote.url };
+    this.whoPromise ??= remote.whoami().then(
+      (who) => ({ ...who, server: remote.url }),
+      (e: unknown) => {
+        // The server does not answer: the name saved at login still says who is writing.
+        const saved = isFirebreakError(e) && e.code === "SERVER_UNREACHABLE" ? savedIdentity(this.env, remote.url) : null;
+        if (!saved) throw e;
+        return { ...saved, server: remote.url };
+      },
+    );
     return this.whoPromise;
   }
 

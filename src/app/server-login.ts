@@ -6,6 +6,7 @@
 
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
+import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { WhoAmI } from "../store/remote-protocol.js";
 
@@ -14,8 +15,15 @@ export interface ServerLogin {
   token: string;
 }
 
+interface SavedLogin {
+  token: string;
+  name: string;
+  role: string;
+  kind?: WhoAmI["kind"];
+}
+
 interface Credentials {
-  servers: Record<string, { token: string; name: string; role: string }>;
+  servers: Record<string, SavedLogin>;
 }
 
 export const credentialsPath = (env: NodeJS.ProcessEnv): string =>
@@ -56,9 +64,9 @@ function writeCredentials(env: NodeJS.ProcessEnv, c: Credentials): void {
   renameSync(tmp, path);
 }
 
-export function saveLogin(env: NodeJS.ProcessEnv, url: string, token: string, who: { name: string; role: string }): void {
+export function saveLogin(env: NodeJS.ProcessEnv, url: string, token: string, who: WhoAmI): void {
   const c = readCredentials(env);
-  c.servers[url] = { token, name: who.name, role: who.role };
+  c.servers[url] = { token, name: who.name, role: who.role, kind: who.kind };
   writeCredentials(env, c);
 }
 
@@ -94,6 +102,16 @@ export function serverUrlFor(commonDir: string | null, env: NodeJS.ProcessEnv): 
 export function tokenFor(url: string, env: NodeJS.ProcessEnv): string | null {
   return env.FIREBREAK_TOKEN?.trim() || readCredentials(env).servers[url]?.token || null;
 }
+
+/** Who the saved token was at login: the actor of notes kept while the server does not answer. */
+export function savedIdentity(env: NodeJS.ProcessEnv, url: string): WhoAmI | null {
+  const saved = readCredentials(env).servers[url];
+  if (!saved || (env.FIREBREAK_TOKEN?.trim() && env.FIREBREAK_TOKEN.trim() !== saved.token)) return null;
+  return { name: saved.name, role: saved.role, kind: saved.kind ?? "person" };
+}
+
+/** A short, stable folder name for one server's copies in a clone. */
+export const serverKey = (url: string): string => createHash("sha256").update(url).digest("hex").slice(0, 12);
 
 /** Asks the server who this token is; refused there (401) when it is unknown, expired or revoked. */
 export async function whoamiAt(url: string, token: string): Promise<WhoAmI> {

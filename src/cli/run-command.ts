@@ -35,7 +35,7 @@ export async function runCommand(load: () => Promise<CommandModule>, actionArgs:
   const args = actionArgs.slice(0, -2).filter((a): a is string => typeof a === "string");
   registerEnvSecrets();
   const out = new Output({ json: Boolean(opts.json), debug: Boolean(opts.debug) });
-  const app = new App({ cwd: opts.dir ? resolve(opts.dir) : process.cwd(), db: opts.db });
+  const app = new App({ cwd: opts.dir ? resolve(opts.dir) : process.cwd(), db: opts.db, warn: (l) => out.warn(l) });
   // Every command stops the same way on SIGINT, SIGTERM and SIGHUP (app/signals.ts).
   const signals = watchSignals((l) => out.warn(l));
   try {

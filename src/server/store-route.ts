@@ -160,6 +160,13 @@ class StoreCall {
       case "appendEvent": {
         const incident = await this.#incident(a[0]);
         const event = await this.#event(incident, a[1] as NewEvent);
+        // A note kept while the server did not answer carries an upload id: uploaded again after a
+        // kill, it is answered with the event already recorded, never added twice.
+        const uploadId = (event.data as Record<string, unknown>).uploadId;
+        if (typeof uploadId === "string") {
+          const had = (await s.timeline(incident.id)).find((e) => e.data.uploadId === uploadId);
+          if (had) return had;
+        }
         const appended = await s.appendEvent(incident.id, event);
         await this.#afterDecision(incident, event);
         await this.#deps.written(incident.id);

@@ -29,6 +29,33 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     return r;
   };
 
+  /** `firebreak serve` as a real process; resolves with its URL once it listens. */
+  async function startServer(port: string) {
+    server = spawn(process.execPath, [CLI, "serve", "--port", port], {
+      cwd: repo.root,
+      env: { ...process.env, FIREBREAK_DATABASE_URL: db.url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
+      server.stdout!.on("data", (b: Buffer) => {
+        out += b.toString();
+        const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
+        if (line) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line).url);
+        }
+      });
+    });
+  }
+  async function stopServer() {
+    if (!server || server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((r) => server.on("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+  }
+
   beforeAll(async () => {
     db = await freshPgDatabase();
     repo = makeRepo();
@@ -45,30 +72,10 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
       expect(t.code, t.stderr).toBe(0);
       tokens[name] = t.json().token;
     }
-    server = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
-      cwd: repo.root,
-      env: { ...process.env, ...dbEnv },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
-      server.stdout!.on("data", (b: Buffer) => {
-        out += b.toString();
-        const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
-        if (line) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line).url);
-        }
-      });
-    });
+    await startServer("0");
   });
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.on("exit", r));
-      server.kill("SIGTERM");
-      await exited;
-    }
+    await stopServer();
     await db?.drop();
     repo?.cleanup();
     if (homes) rmSync(homes, { recursive: true, force: true });
@@ -112,12 +119,50 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     for (const t of Object.values(tokens)) for (const text of everything) expect(text).not.toContain(t);
   });
 
-  it("goes back to the clone's own record on logout, and names the way on when the server does not answer", async () => {
-    const down = await firebreak(clone.a, ["list"], { env: { ...env("a"), FIREBREAK_SERVER: "http://127.0.0.1:9", FIREBREAK_TOKEN: "fbk_unused" } });
-    expect(down.code).toBe(9);
-    expect(down.stderr).toContain("The team server at http://127.0.0.1:9 did not answer");
-    expect(down.stderr).toContain("FIREBREAK_SERVER=off firebreak");
+  it("keeps working from the clone's copy when the server does not answer, and uploads a kept note exactly once, even after a kill", async () => {
+    const port = new URL(url).port;
+    await stopServer();
 
+    const status = await run("a", ["status", "ENG-77"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain("ENG-77");
+    expect(status.stderr).toContain(`The team server at ${url} did not answer`);
+    expect(status.stderr).toContain("Working from this clone's copy of the record, read");
+
+    const kept = await run("a", ["note", "--ticket", "ENG-77", "flag turned off by hand"]);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stderr).toContain("notes are kept here and uploaded by the next command that reaches the server");
+    const log = await run("a", ["log", "ENG-77"]);
+    expect(log.stdout).toContain("flag turned off by hand (kept here; not yet on the server)");
+
+    // A step that needs a lock or the journal waits for the server: two machines must not both decide.
+    const confirm = await run("a", ["confirm", "reproduced", "--ticket", "ENG-77"]);
+    expect(confirm.code).toBe(9);
+    expect(confirm.stderr).toContain("needs the team server");
+
+    await startServer(port);
+    const meanwhile = await run("b", ["note", "--ticket", "ENG-77", "customers confirm checkout works again"]);
+    expect(meanwhile.code, meanwhile.stderr).toBe(0);
+
+    // Killed right after the server took the note, before the clone crossed it off: the next run
+    // uploads it again and the server answers with the one it has.
+    const killed = await firebreak(clone.a, ["status", "ENG-77"], { env: { ...env("a"), FIREBREAK_CRASH_AT: "outbox:after-upload" } });
+    expect(killed.signal).toBe("SIGKILL");
+    const back = await run("a", ["status", "ENG-77"]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stderr).toContain("Uploaded 1 note on ENG-77 written while the server did not answer.");
+    expect(back.stderr).toContain("Meanwhile on ENG-77:");
+    expect(back.stderr).toContain("bob: customers confirm checkout works again");
+
+    const after = await run("b", ["log", "ENG-77", "--json"]);
+    const texts = (after.json().events as { actor: string; data: { text?: string } }[]).filter((e) => e.data.text === "flag turned off by hand");
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.actor).toBe("alice");
+    const again = await run("a", ["status", "ENG-77"]);
+    expect(again.stderr).not.toContain("Uploaded");
+  });
+
+  it("goes back to the clone's own record on logout", async () => {
     const out = await run("a", ["logout"]);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain(`Logged out of ${url}`);

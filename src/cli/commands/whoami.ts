@@ -3,7 +3,7 @@
 import type { CommandInput } from "../run-command.js";
 
 export async function run({ app, out }: CommandInput): Promise<number> {
-  const who = await app.serverIdentity();
+  const who = await app.serverIdentity({ live: true });
   if (!who) {
     const actor = await app.actor();
     out.data({ server: null, name: actor });
