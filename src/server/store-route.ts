@@ -29,8 +29,7 @@ const noIncident = (ref: string) =>
 
 /** Runs one store call for the caller; the answer is JSON (undefined becomes null). */
 export async function runStoreCall(deps: StoreRouteDeps, caller: Caller, method: string, args: Args): Promise<unknown> {
-  if (!isStoreMethod(method))
-    throw new FirebreakError({ code: "SERVER_NOT_FOUND", message: `The record has no operation "${method}".` });
+  if (!isStoreMethod(method)) throw new FirebreakError({ code: "SERVER_NOT_FOUND", message: `The record has no operation "${method}".` });
   const call = new StoreCall(deps, caller);
   try {
     const result = isStoreRead(method) ? await call.read(method, args) : await call.write(method, args);
@@ -87,7 +86,9 @@ class StoreCall {
       case "findByBranch":
         return this.#visible(await s.findByBranch(String(a[0])));
       case "listIncidents":
-        return (await s.listIncidents({ all: Boolean((a[0] as { all?: unknown } | undefined)?.all) })).filter((i) => canSee(this.#caller, i));
+        return (await s.listIncidents({ all: Boolean((a[0] as { all?: unknown } | undefined)?.all) })).filter((i) =>
+          canSee(this.#caller, i),
+        );
       case "timeline":
         return s.timeline((await this.#incident(a[0])).id);
       case "verifyTimeline":
@@ -235,8 +236,7 @@ class StoreCall {
       expiresAt: req.expiresAt,
       // Taken over only when its heartbeat stopped, or the caller proved on its own host that the
       // holder is gone (and named exactly that holder, so a newer one is never taken by mistake).
-      canTakeOver: (held) =>
-        (held.expiresAt !== "" && Date.parse(held.expiresAt) < now) || proved.has(`${held.id}#${held.token}`),
+      canTakeOver: (held) => (held.expiresAt !== "" && Date.parse(held.expiresAt) < now) || proved.has(`${held.id}#${held.token}`),
     });
   }
 }

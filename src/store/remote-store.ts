@@ -31,7 +31,13 @@ function fromBody(status: number, body: ErrorBody | null, url: string): Firebrea
       message: `The team server at ${url} answered HTTP ${status} without a Firebreak error.`,
       next: `check that ${url} is a Firebreak server: firebreak whoami`,
     });
-  const info = { code: known, message: e.message, ...(e.why ? { why: e.why } : {}), ...(e.next ? { next: e.next } : {}), details: e.details ?? [] };
+  const info = {
+    code: known,
+    message: e.message,
+    ...(e.why ? { why: e.why } : {}),
+    ...(e.next ? { next: e.next } : {}),
+    details: e.details ?? [],
+  };
   // An error whose exit depends on the signal never crosses the wire; any other code keeps its own exit.
   return new FirebreakError(info as ConstructorParameters<typeof FirebreakError>[0]);
 }
@@ -116,7 +122,13 @@ export class RemoteStore implements Store {
   listEffects(incidentId: string): Promise<EffectRecord[]> {
     return this.#call("listEffects", incidentId);
   }
-  recordIntent(incidentId: string, key: string, intent: Record<string, unknown>, event: NewEvent, fence?: Parameters<Store["recordIntent"]>[4]): Promise<EffectRecord> {
+  recordIntent(
+    incidentId: string,
+    key: string,
+    intent: Record<string, unknown>,
+    event: NewEvent,
+    fence?: Parameters<Store["recordIntent"]>[4],
+  ): Promise<EffectRecord> {
     return this.#call("recordIntent", incidentId, key, intent, event, fence ?? null);
   }
   async annotateIntent(incidentId: string, key: string, patch: Record<string, unknown>): Promise<void> {

@@ -79,7 +79,10 @@ export class ResilientStore implements Store {
   #goOffline(e: FirebreakError): void {
     this.#offline = e;
     const copies = this.#d.mirror.all();
-    const newest = copies.map((c) => c.savedAt).sort().at(-1);
+    const newest = copies
+      .map((c) => c.savedAt)
+      .sort()
+      .at(-1);
     this.#d.warn(
       `${e.message.replace(/: nothing was read or written there by this call\.$/, ".")} Working from this clone's copy of the record${newest ? `, read ${age(newest, this.#d.now())}` : " (none read yet)"}; notes are kept here and uploaded by the next command that reaches the server.`,
     );
@@ -116,7 +119,9 @@ export class ResilientStore implements Store {
       const timeline = await this.#d.remote.timeline(incidentId);
       const meanwhile = timeline.filter((e) => e.seq > knownSeq && !ids.has(String(e.data.uploadId ?? "")) && e.actor !== this.#d.me());
       const ticket = sent[0]!.ticket;
-      this.#d.warn(`Uploaded ${sent.length === 1 ? "1 note" : `${sent.length} notes`} on ${ticket} written while the server did not answer.`);
+      this.#d.warn(
+        `Uploaded ${sent.length === 1 ? "1 note" : `${sent.length} notes`} on ${ticket} written while the server did not answer.`,
+      );
       if (meanwhile.length > 0) {
         this.#d.warn(`Meanwhile on ${ticket}:`);
         for (const e of meanwhile) this.#d.warn(`  #${e.seq} ${e.at} ${e.actor}: ${String(e.data.summary ?? e.kind)}`);
@@ -197,19 +202,24 @@ export class ResilientStore implements Store {
         const kept = this.#d.outbox
           .list()
           .filter((o) => o.incidentId === incidentId)
-          .map((o): TimelineEvent => ({
-            incidentId,
-            seq: ++seq,
-            at: o.event.at,
-            recordedAt: o.event.at,
-            actor: o.event.actor,
-            kind: o.event.kind,
-            data: Object.fromEntries(
-              Object.entries(o.event.data).map(([k, v]) => [k, (k === "text" || k === "summary") && typeof v === "string" ? `${v}${KEPT}` : v]),
-            ),
-            prevHash: "",
-            hash: "",
-          }));
+          .map(
+            (o): TimelineEvent => ({
+              incidentId,
+              seq: ++seq,
+              at: o.event.at,
+              recordedAt: o.event.at,
+              actor: o.event.actor,
+              kind: o.event.kind,
+              data: Object.fromEntries(
+                Object.entries(o.event.data).map(([k, v]) => [
+                  k,
+                  (k === "text" || k === "summary") && typeof v === "string" ? `${v}${KEPT}` : v,
+                ]),
+              ),
+              prevHash: "",
+              hash: "",
+            }),
+          );
         return [...copy.timeline, ...kept];
       },
     );
@@ -236,14 +246,30 @@ export class ResilientStore implements Store {
     }
     this.#d.outbox.add(incidentId, ticket, event, uploadId);
     const tl = await this.timeline(incidentId).catch(() => [] as TimelineEvent[]);
-    return tl.at(-1) ?? ({ incidentId, seq: 0, at: event.at, recordedAt: event.at, actor: event.actor, kind: event.kind, data: event.data, prevHash: "", hash: "" } as TimelineEvent);
+    return (
+      tl.at(-1) ??
+      ({
+        incidentId,
+        seq: 0,
+        at: event.at,
+        recordedAt: event.at,
+        actor: event.actor,
+        kind: event.kind,
+        data: event.data,
+        prevHash: "",
+        hash: "",
+      } as TimelineEvent)
+    );
   }
 
   createIncident(input: NewIncident, first: NewEvent): Promise<Incident> {
     return this.#write("Starting an incident", async () => this.#save(await this.#d.remote.createIncident(input, first))!);
   }
   updateIncident(id: string, patch: { status?: Incident["status"]; data?: Record<string, unknown> }, event?: NewEvent): Promise<Incident> {
-    return this.#write(event ? `Recording ${event.kind}` : "Updating the incident", async () => this.#save(await this.#d.remote.updateIncident(id, patch, event))!);
+    return this.#write(
+      event ? `Recording ${event.kind}` : "Updating the incident",
+      async () => this.#save(await this.#d.remote.updateIncident(id, patch, event))!,
+    );
   }
   getEffect(incidentId: string, key: string): Promise<EffectRecord | undefined> {
     return this.#write("Reading the effect journal", () => this.#d.remote.getEffect(incidentId, key));

@@ -32,9 +32,14 @@ describe("canary: a team server token", () => {
     let calls = 0;
     echo = createServer((req, res) => {
       calls++;
-      if (calls === 1) return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: "alice", role: "responder", kind: "person" }));
+      if (calls === 1)
+        return res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ name: "alice", role: "responder", kind: "person" }));
       const said = `Cannot ${req.method} ${req.url} with ${JSON.stringify(req.headers)}`;
-      res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "SERVER_UNAUTHENTICATED", message: said, why: said, next: said, details: [said] } }));
+      res
+        .writeHead(401, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { code: "SERVER_UNAUTHENTICATED", message: said, why: said, next: said, details: [said] } }));
     });
     await new Promise<void>((r) => echo!.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;

@@ -155,7 +155,9 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     expect(back.stderr).toContain("bob: customers confirm checkout works again");
 
     const after = await run("b", ["log", "ENG-77", "--json"]);
-    const texts = (after.json().events as { actor: string; data: { text?: string } }[]).filter((e) => e.data.text === "flag turned off by hand");
+    const texts = (after.json().events as { actor: string; data: { text?: string } }[]).filter(
+      (e) => e.data.text === "flag turned off by hand",
+    );
     expect(texts).toHaveLength(1);
     expect(texts[0]!.actor).toBe("alice");
     const again = await run("a", ["status", "ENG-77"]);

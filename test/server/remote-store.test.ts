@@ -121,7 +121,9 @@ describe.each(["sqlite", "postgres"] as const)("the record on a team server (%s)
     expect(approved.data.by).toBe("cora");
 
     const audit = await server.storage.records.auditLog();
-    expect(audit.filter((a) => a.action === "refused").map((a) => a.actor)).toEqual(expect.arrayContaining(["vera", "robo", "alice", "bob"]));
+    expect(audit.filter((a) => a.action === "refused").map((a) => a.actor)).toEqual(
+      expect.arrayContaining(["vera", "robo", "alice", "bob"]),
+    );
     expect(audit.some((a) => a.action === "approval" && a.actor === "cora")).toBe(true);
   });
 

@@ -34,9 +34,14 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   try {
     url = normalizeServerUrl(args[0] ?? "");
   } catch (e) {
-    throw new FirebreakError({ code: "USAGE", message: `firebreak login needs the server's address: ${(e as Error).message}.`, next: "firebreak login https://firebreak.example.com" });
+    throw new FirebreakError({
+      code: "USAGE",
+      message: `firebreak login needs the server's address: ${(e as Error).message}.`,
+      next: "firebreak login https://firebreak.example.com",
+    });
   }
-  const token = opts.withToken || !process.stdin.isTTY ? await readStdin() : await askHidden(`Token for ${url} (from firebreak token create): `);
+  const token =
+    opts.withToken || !process.stdin.isTTY ? await readStdin() : await askHidden(`Token for ${url} (from firebreak token create): `);
   registerSecret(token);
   if (!token)
     throw new FirebreakError({
@@ -50,7 +55,9 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   const inRepo = await app.git.isRepo();
   if (inRepo) useServer(await app.git.commonDir(), url);
   out.data({ server: url, name: who.name, role: who.role, kind: who.kind, clone: inRepo });
-  out.line(`Logged in to ${url} as ${who.name} (${who.role}, ${who.kind}); the token is saved in ${credentialsPath(app.env)} (readable by you alone).`);
+  out.line(
+    `Logged in to ${url} as ${who.name} (${who.role}, ${who.kind}); the token is saved in ${credentialsPath(app.env)} (readable by you alone).`,
+  );
   out.line(
     inRepo
       ? "This clone's record is now on the server: incidents, timelines and locks are the team's; git pushes and deploys still run here."
