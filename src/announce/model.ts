@@ -3,7 +3,7 @@
 // preview say the same thing, and a missing fact renders as "not recorded" instead of failing.
 
 import type { Incident, TimelineEvent } from "../domain/types.js";
-import { LEVELS } from "../domain/levels.js";
+import { incidentLevelKind, LEVELS } from "../domain/levels.js";
 import { formatDuration } from "../domain/deadline.js";
 import { STAGE_LABEL, type Stage } from "./stages.js";
 import { incidentState } from "../domain/state/state.js";
@@ -176,7 +176,7 @@ export function buildAnnouncement(
     // Never the internal impact note: customers read only words written for them.
     publicSummary: publicText(incident).summary,
     priority: incident.priority,
-    levelKind: level.kind,
+    levelKind: incidentLevelKind(incident),
     status: incident.status,
     discoveredAt: utcText(discovered),
     deployedAt: deployed ? utcText(deployed) : "",

@@ -6,7 +6,7 @@ import { evaluateChecklist } from "../domain/checklist.js";
 import { formatDuration, timeLeft } from "../domain/deadline.js";
 import { deadlineOutcome } from "../review/schedule.js";
 import { fixedAt, milestones } from "../review/record.js";
-import { LEVELS } from "../domain/levels.js";
+import { incidentLevelKind } from "../domain/levels.js";
 import { utc } from "./format.js";
 import { describeEvent } from "./describe-event.js";
 import { statusNotices } from "../domain/notices.js";
@@ -42,7 +42,7 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
   });
   out.line(`${out.bold(incident.ticket)} ${out.red(incident.priority)} ${incident.title}`);
   out.fields([
-    ["level", LEVELS[incident.priority].kind],
+    ["level", incidentLevelKind(incident)],
     ["status", incident.status],
     ["branch", incident.branch],
     [

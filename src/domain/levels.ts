@@ -3,6 +3,7 @@
 
 import { E } from "../errors.js";
 import { PRIORITIES, type Priority } from "./types.js";
+import { criterionById } from "./criteria.js";
 
 export interface LevelPolicy {
   level: Priority;
@@ -118,4 +119,20 @@ export function parsePriority(s: string): Priority {
     );
   }
   return found;
+}
+
+/** The criteria that are a security matter: the P0 kind's "security hole / data exposure". */
+const SECURITY_CRITERIA: readonly string[] = ["auth-bypass", "data-exposure", "remote-code-execution"];
+
+/**
+ * How one incident's level reads: the level's kind, unless the criteria that decided a P0 say
+ * otherwise (a P0 for payments completely broken is not a security hole, and its PR, status and
+ * messages must not call it one).
+ */
+export function incidentLevelKind(incident: { priority: Priority; criteria: readonly string[] }): string {
+  const kind = LEVELS[incident.priority].kind;
+  if (incident.priority !== "P0" || incident.criteria.length === 0 || incident.criteria.some((c) => SECURITY_CRITERIA.includes(c)))
+    return kind;
+  const label = criterionById(incident.criteria[0]!)?.label;
+  return label ? label.charAt(0).toLowerCase() + label.slice(1) : kind;
 }

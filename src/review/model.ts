@@ -5,7 +5,7 @@ import { reviewEvents } from "./curate.js";
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import { describeEvent } from "../render/describe-event.js";
 import { formatDuration } from "../domain/deadline.js";
-import { LEVELS } from "../domain/levels.js";
+import { incidentLevelKind, LEVELS } from "../domain/levels.js";
 import { incidentState, type IncidentState } from "../domain/state/state.js";
 import {
   failedChannels,
@@ -97,7 +97,7 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
   const due = reviewDueAt(incident, events);
 
   const summaryLines = [
-    `${incident.ticket} (${incident.priority}, ${level.kind}): ${incident.title}.`,
+    `${incident.ticket} (${incident.priority}, ${incidentLevelKind(incident)}): ${incident.title}.`,
     ...(whatWasBroken ? [`What was broken: ${whatWasBroken}.`] : []),
     ...(rootCause ? [`Root cause: ${rootCause}.`] : []),
     `Discovered ${utcMinutes(incident.discoveredAt)}` +
@@ -125,7 +125,7 @@ export function buildReviewModel(incident: Incident, events: readonly TimelineEv
     ticket: incident.ticket,
     title: incident.title,
     priority: incident.priority,
-    level: level.kind,
+    level: incidentLevelKind(incident),
     status: incident.status,
     respondWithin: level.respondWithin,
     discoveredAt: utcMinutes(incident.discoveredAt),

@@ -2,7 +2,7 @@
 // proves it. buildPrView is pure: the timeline and settings in, the template's view out.
 
 import type { Incident, Priority, TimelineEvent } from "../domain/types.js";
-import { LEVELS } from "../domain/levels.js";
+import { incidentLevelKind, LEVELS } from "../domain/levels.js";
 import type { ConfirmItem } from "../domain/events/index.js";
 import { incidentState } from "../domain/state/state.js";
 import { confirmation } from "../domain/state/facts.js";
@@ -118,7 +118,7 @@ export function buildPrView(incident: Incident, events: readonly TimelineEvent[]
     ticket: incident.ticket,
     title: incident.title,
     priority: incident.priority,
-    levelKind: level.kind,
+    levelKind: incidentLevelKind(incident),
     respondWithin: level.respondWithin,
     discoveredAt: forPeople(incident.discoveredAt),
     deadlineAt: forPeople(incident.deadlineAt),

@@ -11,7 +11,7 @@ import { DEFAULT_REVIEW_DIR } from "../config/schema-review.js";
 import type { Incident } from "../domain/types.js";
 import type { Git } from "../ports/git.js";
 import { validDate } from "../domain/calendar.js";
-import { LEVELS } from "../domain/levels.js";
+import { incidentLevelKind, LEVELS } from "../domain/levels.js";
 import { E, FirebreakError } from "../errors.js";
 import { redact } from "../redact.js";
 import { buildReviewModel, utcMinutes, type ReviewModel } from "../review/model.js";
@@ -276,7 +276,7 @@ export async function scheduleReview(deps: ReviewDeps, incident: Incident, req: 
     stamp: deps.clock.now(),
     summary: `Post-incident review: ${inc.ticket} ${inc.title}`,
     description: [
-      `${inc.ticket} (${inc.priority}, ${LEVELS[inc.priority].kind}): ${inc.title}`,
+      `${inc.ticket} (${inc.priority}, ${incidentLevelKind(inc)}): ${inc.title}`,
       `Discovered ${utcMinutes(inc.discoveredAt)}.`,
       due ? `The review is due by ${utcMinutes(due)}.` : "",
       `Review document: ${reviewLink}`,

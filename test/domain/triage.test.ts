@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { caught } from "../helpers/caught.js";
 import { CRITERIA, criterionById } from "../../src/domain/criteria.js";
-import { LEVELS, parsePriority, requirements } from "../../src/domain/levels.js";
+import { incidentLevelKind, LEVELS, parsePriority, requirements } from "../../src/domain/levels.js";
 import { triage } from "../../src/domain/triage.js";
 import { PRIORITIES, type Priority } from "../../src/domain/types.js";
 
@@ -157,5 +157,17 @@ describe("levels", () => {
     const e = caught(() => parsePriority(input));
     expect(e.code).toBe("USAGE");
     expect(e.message).toMatch(/P0, P1, P2 or P3/);
+  });
+});
+
+describe("how an incident's level reads", () => {
+  it("calls a P0 a security hole only when a security criterion decided it", () => {
+    expect(incidentLevelKind({ priority: "P0", criteria: ["auth-bypass"] })).toBe("security hole / data exposure");
+    expect(incidentLevelKind({ priority: "P0", criteria: ["payments-broken"] })).toBe("payments completely broken");
+    expect(incidentLevelKind({ priority: "P0", criteria: ["production-unavailable", "data-exposure"] })).toBe(
+      "security hole / data exposure",
+    );
+    expect(incidentLevelKind({ priority: "P0", criteria: [] })).toBe("security hole / data exposure");
+    expect(incidentLevelKind({ priority: "P1", criteria: ["critical-feature-broken"] })).toBe("production down");
   });
 });

@@ -3,7 +3,7 @@
 import type { CommandInput } from "../run-command.js";
 import { applyStart, planStart } from "../../workflow/start.js";
 import { timeLeft } from "../../domain/deadline.js";
-import { LEVELS } from "../../domain/levels.js";
+import { incidentLevelKind } from "../../domain/levels.js";
 import { splitList, utc } from "../format.js";
 
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
@@ -36,7 +36,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   if (plan.resume) out.info(`Resuming the start of ${plan.ticket}, which an earlier run left unfinished.`);
   const incident = await applyStart(app, plan, (m) => out.info(m));
   out.data({ incident, timeLeft: left });
-  out.success(`Started ${incident.ticket} (${incident.priority}, ${LEVELS[incident.priority].kind}): ${incident.title}`);
+  out.success(`Started ${incident.ticket} (${incident.priority}, ${incidentLevelKind(incident)}): ${incident.title}`);
   out.fields([
     ["branch", `${incident.branch} (from ${incident.remote}/${incident.base}${plan.push ? ", published" : ""})`],
     ["discovered", utc(incident.discoveredAt)],
