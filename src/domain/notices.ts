@@ -73,9 +73,13 @@ export function statusNotices(
     deployed && (s.announcements.sent.length > 0 || s.confirmations.some((c) => c.item === "oncall-notified" && c.seq > deployed.seq));
   if (incident.priority === "P0" && deployed && !told && !rolledBack) {
     const stage = firstVerified ? "resolved" : "monitoring";
+    // On-call is told before production (a gate item): then it is the announcement that is missing.
+    const oncallBefore = s.confirmations.some((c) => c.item === "oncall-notified");
     notices.push({
       id: "inform-now",
-      text: "inform now: the fix is deployed and nobody has been told",
+      text: oncallBefore
+        ? "announce now: the fix is deployed and only on-call was told, before the deploy"
+        : "inform now: the fix is deployed and nobody has been told",
       command: `firebreak announce --stage ${stage}   # no channel configured? firebreak confirm oncall-notified --note "told …"`,
     });
   }

@@ -50,6 +50,18 @@ describe("status notices", () => {
     // A person's word after the deploy settles it (no channel configured); one from before does not.
     expect(ids("P0", [ev("deploy.production.done"), ev("confirm.oncall-notified")])).not.toContain("inform-now");
     expect(ids("P0", [ev("confirm.oncall-notified"), ev("deploy.production.done")])).toContain("inform-now");
+    // ...but it must not claim that nobody was told: on-call was, and the announcement is missing.
+    const toldBefore = statusNotices(
+      incident("P0"),
+      [ev("confirm.oncall-notified"), ev("deploy.production.done")],
+      new Date("2026-11-27T12:00:00Z"),
+    );
+    expect(toldBefore.find((n) => n.id === "inform-now")?.text).toBe(
+      "announce now: the fix is deployed and only on-call was told, before the deploy",
+    );
+    expect(statusNotices(incident("P0"), [ev("deploy.production.done")], new Date("2026-11-27T12:00:00Z"))[0]?.text).toContain(
+      "nobody has been told",
+    );
     // Rolled back: the message to send is about the rollback, and the rolled-back notice says what next.
     expect(ids("P0", [ev("deploy.production.done"), ev("rollback.done")])).toEqual(["rolled-back"]);
     const verified = statusNotices(
