@@ -72,6 +72,14 @@ notify:
     expect(hook.bodies).toHaveLength(2);
   });
 
+  it("with nothing configured to verify, says so and names what to add instead of sending the person to a verify that would refuse", async () => {
+    f = await makeShipFixture({ config: (svc) => commandDeploy(svc) });
+    const r = await f.cli(["ship"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("Nothing is configured to verify production with (verify.smoke, verify.metrics)");
+    expect(r.stdout).toContain("Next: add verify.smoke and verify.metrics to .firebreak.yml (docs/verify.md), then: firebreak verify");
+  });
+
   it("--no-verify deploys and stops there", async () => {
     f = await makeShipFixture({
       config: (svc) =>

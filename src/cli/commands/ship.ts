@@ -151,6 +151,18 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       out.info(`Verifying ${outcome.version} on ${outcome.env}…`);
       return runVerify({ app, out, args: [], opts: { ticket: incident.ticket, env: outcome.env } });
     }
+    if (!verifiable) {
+      // `firebreak verify` would only refuse: say what is missing instead of sending the person there.
+      out.warn(
+        `Nothing is configured to verify ${outcome.env} with (verify.smoke, verify.metrics), so ${outcome.version} was not checked.`,
+      );
+      out.next(
+        outcome.env === "staging"
+          ? 'firebreak confirm staging-verified --note "what you checked by hand"   # then: firebreak ship --to production'
+          : "add verify.smoke and verify.metrics to .firebreak.yml (docs/verify.md), then: firebreak verify   # if it goes wrong: firebreak rollback",
+      );
+      return EXIT.ok;
+    }
     out.next(
       outcome.env === "staging"
         ? "firebreak verify --env staging   # then: firebreak ship --to production"
