@@ -702,6 +702,24 @@ export const CATALOGUE = {
     next: "GET /openapi.json lists the routes; GET /incidents lists the incidents this token may see",
     shows: ["why", "next"],
   },
+  SLACK_SIGNATURE_INVALID: {
+    exit: EXIT.refused,
+    why: "A request to the Slack endpoints must carry Slack's signature over its timestamp and body, made within five minutes and never sent before; this one did not.",
+    next: "check that FIREBREAK_SLACK_SIGNING_SECRET is the app's signing secret (Slack app → Basic Information)",
+    shows: ["why", "next"],
+  },
+  SLACK_NOT_LINKED: {
+    exit: EXIT.refused,
+    why: "A Slack user acts as the Firebreak person linked to them; without a link (or with a revoked token) they may only read.",
+    next: "ask an operator for a code (firebreak slack link-code --name <you>), then /firebreak link <code>",
+    shows: ["why", "next"],
+  },
+  SLACK_LINK_CODE_INVALID: {
+    exit: EXIT.refused,
+    why: "A link code works once, for fifteen minutes, and only while its token is active.",
+    next: "ask an operator for a new code: firebreak slack link-code --name <you>",
+    shows: ["why", "next"],
+  },
   AUDIT_TAMPERED: {
     exit: EXIT.integrity,
     why: "An audit entry was edited, deleted or moved after it was written: its hash no longer matches the chain.",
