@@ -13,6 +13,7 @@ import { declareReview } from "./declare/review.js";
 import { declareServer } from "./declare/server.js";
 import { declareMcp } from "./declare/mcp.js";
 import { declareGo } from "./declare/go.js";
+import { declareSlack } from "./declare/slack.js";
 
 const version = "0.1.0";
 
@@ -56,6 +57,7 @@ declareReview(program);
 declareServer(program);
 declareMcp(program);
 declareGo(program);
+declareSlack(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
