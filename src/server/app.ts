@@ -18,7 +18,7 @@ import type { Clock, Store } from "../ports.js";
 import { tokenHash, type ServerRecords } from "../store/server-records.js";
 import { confirm } from "../workflow/confirm.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
-import { canSee, isPrivate, requireRole, type Caller } from "./access.js";
+import { canSee, isPrivate, type Caller } from "./access.js";
 import { allowRole, approveAs, waiveAs } from "./decisions.js";
 import { silentLogger, type Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
@@ -255,7 +255,7 @@ export function createServerApp(deps: ServerDeps) {
   }
 
   /** Refuses a write (and puts the refusal on the audit log) unless the caller has the role. */
-  const allow = (c: Context<Env>, role: Parameters<typeof requireRole>[1], what: string, target: string) =>
+  const allow = (c: Context<Env>, role: Parameters<typeof allowRole>[2], what: string, target: string) =>
     allowRole(records, c.get("caller"), role, what, target);
 
   const security = [{ bearer: [] }];

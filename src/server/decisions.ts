@@ -52,7 +52,10 @@ export async function approveAs(d: DecisionDeps, caller: Caller, incident: Incid
 
 export async function waiveAs(d: DecisionDeps, caller: Caller, incident: Incident, input: { item: string; reason: string }) {
   try {
-    const w = await waive({ store: d.store, clock: d.clock, actor: caller.token.name, actorKind: caller.token.kind }, { incident, ...input });
+    const w = await waive(
+      { store: d.store, clock: d.clock, actor: caller.token.name, actorKind: caller.token.kind },
+      { incident, ...input },
+    );
     await d.records.audit(caller.token.name, "waiver", incident.id, { ticket: incident.ticket, item: w.item, reason: w.reason });
     return w;
   } catch (e) {

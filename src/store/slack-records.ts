@@ -85,7 +85,11 @@ export class SlackRecords {
   /** The token a code names, used up by this call; undefined for an unknown, used or expired code. */
   async useLinkCode(code: string): Promise<string | undefined> {
     const hash = codeHash(code);
-    const row = await this.#db.selectFrom("slack_link_codes").select(["token_id", "expires_at"]).where("code_hash", "=", hash).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom("slack_link_codes")
+      .select(["token_id", "expires_at"])
+      .where("code_hash", "=", hash)
+      .executeTakeFirst();
     if (!row) return undefined;
     // The delete decides: of two uses racing, only the one whose delete removed the row links.
     const del = await this.#db.deleteFrom("slack_link_codes").where("code_hash", "=", hash).executeTakeFirst();
@@ -193,5 +197,4 @@ export class SlackRecords {
   async releaseAction(key: string): Promise<void> {
     await this.#db.deleteFrom("slack_actions").where("key", "=", key).execute();
   }
-
 }

@@ -130,21 +130,34 @@ export class SlackStandIn {
       container: { type: "message", channel_id: more.channel ?? "C_INC" },
       actions: [{ type: "button", action_id: actionId, block_id: `fb_${value}`, value, action_ts: String(Date.now() / 1000) }],
     };
-    return { path: "/slack/interactivity", body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseId: r.id, contentType: "application/x-www-form-urlencoded" };
+    return {
+      path: "/slack/interactivity",
+      body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      responseId: r.id,
+      contentType: "application/x-www-form-urlencoded",
+    };
   }
 
   /** A modal submission (view_submission) with one text or multi-select value per block. */
   submit(user: string, callbackId: string, privateMetadata: string, values: Record<string, string | string[]>) {
     const state: Json = {};
     for (const [block, v] of Object.entries(values))
-      state[block] = { [block]: Array.isArray(v) ? { type: "multi_static_select", selected_options: v.map((value) => ({ value })) } : { type: "plain_text_input", value: v } };
+      state[block] = {
+        [block]: Array.isArray(v)
+          ? { type: "multi_static_select", selected_options: v.map((value) => ({ value })) }
+          : { type: "plain_text_input", value: v },
+      };
     const payload = {
       type: "view_submission",
       user: { id: user, team_id: "T1" },
       team: { id: "T1" },
       view: { id: "V1", callback_id: callbackId, private_metadata: privateMetadata, state: { values: state } },
     };
-    return { path: "/slack/interactivity", body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: "application/x-www-form-urlencoded" };
+    return {
+      path: "/slack/interactivity",
+      body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      contentType: "application/x-www-form-urlencoded",
+    };
   }
 
   // --- the Web API --------------------------------------------------------------------------------
@@ -206,7 +219,12 @@ export class SlackStandIn {
         const list = this.messages.get(msg.channel) ?? [];
         list.push(msg);
         this.messages.set(msg.channel, list);
-        return send(200, { ok: true, channel: msg.channel, ts, message: { type: "message", text: msg.text, ts, blocks: msg.blocks, bot_id: "B1" } });
+        return send(200, {
+          ok: true,
+          channel: msg.channel,
+          ts,
+          message: { type: "message", text: msg.text, ts, blocks: msg.blocks, bot_id: "B1" },
+        });
       }
       case "chat.update": {
         if (missing("channel")) return fail("channel_not_found");
@@ -233,7 +251,12 @@ export class SlackStandIn {
         const list = [...(this.messages.get(String(args.channel)) ?? [])].reverse();
         return send(200, {
           ok: true,
-          messages: list.map((x) => ({ type: "message", ts: x.ts, text: x.text, ...(x.metadata && args.include_all_metadata ? { metadata: x.metadata } : {}) })),
+          messages: list.map((x) => ({
+            type: "message",
+            ts: x.ts,
+            text: x.text,
+            ...(x.metadata && args.include_all_metadata ? { metadata: x.metadata } : {}),
+          })),
           has_more: false,
         });
       }

@@ -51,9 +51,9 @@ export async function startRig(kind: "sqlite" | "postgres" = "sqlite", opts: { g
         body: r.body,
       }),
     async link(user, name) {
-      const { code } = await s.storage.records.slack().createLinkCode(
-        (await s.storage.records.listTokens()).filter((t) => t.name === name).at(-1)!.id,
-      );
+      const { code } = await s.storage.records
+        .slack()
+        .createLinkCode((await s.storage.records.listTokens()).filter((t) => t.name === name).at(-1)!.id);
       const cmd = slack.command(user, `link ${code}`);
       expect200(await rig.send(cmd));
       await slack.waitFor(`the link answer for ${user}`, () => slack.answersTo(cmd.responseId)[0]);

@@ -34,7 +34,9 @@ describe("rate limits", () => {
 
   it("batches a burst of verification events into a few updates of the one message", async () => {
     const incident = await seedIncident(rig.s.storage, { priority: "P1" });
-    const msg = await rig.slack.waitFor("the message", () => rig.slack.messages.get("C_INC")?.find((m) => m.text.includes(incident.ticket)));
+    const msg = await rig.slack.waitFor("the message", () =>
+      rig.slack.messages.get("C_INC")?.find((m) => m.text.includes(incident.ticket)),
+    );
     const at = new Date().toISOString();
     for (let i = 0; i < 12; i++)
       await rig.s.storage.store.appendEvent(incident.id, {
@@ -66,7 +68,9 @@ describe("a poster that died between its post and recording the ts", () => {
 
   it("finds the posted message in the channel's history and updates it instead of posting again", async () => {
     const incident = await seedIncident(rig.s.storage, { priority: "P1" });
-    const msg = await rig.slack.waitFor("the message", () => rig.slack.messages.get("C_INC")?.find((m) => m.text.includes(incident.ticket)));
+    const msg = await rig.slack.waitFor("the message", () =>
+      rig.slack.messages.get("C_INC")?.find((m) => m.text.includes(incident.ticket)),
+    );
     for (let i = 0; i < 200 && !(await rig.s.rows("slack_messages")).find((r) => r.incident_id === incident.id && r.ts); i++)
       await new Promise((r) => setTimeout(r, 25));
     const { default: Sqlite } = await import("better-sqlite3");
@@ -128,7 +132,9 @@ describe("two replicas on one PostgreSQL database", () => {
     const incidents = [];
     for (let i = 0; i < 3; i++) incidents.push(await seedIncident(s.storage, { priority: "P1" }));
     for (const incident of incidents)
-      await slack.waitFor(`the message of ${incident.ticket}`, () => slack.messages.get("C_INC")?.find((m) => m.text.includes(incident.ticket)));
+      await slack.waitFor(`the message of ${incident.ticket}`, () =>
+        slack.messages.get("C_INC")?.find((m) => m.text.includes(incident.ticket)),
+      );
     // Let both replicas' feeds deliver everything they saw, then count.
     await new Promise((r) => setTimeout(r, 500));
     for (const incident of incidents) expect(slack.messages.get("C_INC")!.filter((m) => m.text.includes(incident.ticket))).toHaveLength(1);

@@ -28,8 +28,6 @@ afterAll(async () => {
   await rig?.stop();
 });
 
-const texts = (rig: SlackRig, id: string) => rig.slack.answersTo(id).map((b) => String(b.text));
-
 async function answer(req: { responseId: string }, what = "an answer"): Promise<{ text: string; response_type: string }> {
   const b = await rig.slack.waitFor(what, () => rig.slack.answersTo(req.responseId)[0]);
   return b as { text: string; response_type: string };
@@ -139,10 +137,16 @@ describe("commands", () => {
     const cmd = rig.slack.command("U_RITA", "triage");
     await rig.send(cmd);
     const open = await rig.slack.waitFor("views.open", () => rig.slack.callsOf("views.open").at(-1));
-    const view = open.args.view as { callback_id: string; private_metadata: string; blocks: { element: { options: { value: string }[] } }[] };
+    const view = open.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { element: { options: { value: string }[] } }[];
+    };
     expect(view.blocks[0]!.element.options.map((o) => o.value)).toContain("auth-bypass");
     const before = rig.slack.callsOf("chat.postEphemeral").length;
-    const res = await rig.send(rig.slack.submit("U_RITA", view.callback_id, view.private_metadata, { criteria: ["production-unavailable"] }));
+    const res = await rig.send(
+      rig.slack.submit("U_RITA", view.callback_id, view.private_metadata, { criteria: ["production-unavailable"] }),
+    );
     expect(res.status).toBe(200);
     const told = await rig.slack.waitFor("the triage answer", () => rig.slack.callsOf("chat.postEphemeral").slice(before)[0]);
     expect(String(told.args.text)).toMatch(/^\*P\d\*/);
@@ -158,7 +162,10 @@ describe("the incident message", () => {
     const click = rig.slack.click("U_RITA", "fb_oncall", incident.id);
     await rig.send(click);
     expect((await answer(click)).text).toContain("confirmed the on-call engineer was told");
-    await rig.slack.waitFor("the message updated without the on-call button", () => !JSON.stringify(msg.blocks).includes("Confirm on-call told"));
+    await rig.slack.waitFor(
+      "the message updated without the on-call button",
+      () => !JSON.stringify(msg.blocks).includes("Confirm on-call told"),
+    );
     expect(msg.edits).toBeGreaterThan(0);
     const posts = rig.slack.callsOf("chat.postMessage").filter((c) => String(c.args.text).includes(incident.ticket));
     expect(posts).toHaveLength(1);
@@ -225,7 +232,9 @@ describe("approve and waive", () => {
     const open = await rig.slack.waitFor("the waiver modal", () => rig.slack.callsOf("views.open").slice(opensBefore)[0]);
     const view = open.args.view as { callback_id: string; private_metadata: string };
     const ephemerals = rig.slack.callsOf("chat.postEphemeral").length;
-    await rig.send(rig.slack.submit("U_COLE", view.callback_id, view.private_metadata, { reason: "customers locked out, reviewer asleep" }));
+    await rig.send(
+      rig.slack.submit("U_COLE", view.callback_id, view.private_metadata, { reason: "customers locked out, reviewer asleep" }),
+    );
     const told = await rig.slack.waitFor("the waiver answer", () => rig.slack.callsOf("chat.postEphemeral").slice(ephemerals)[0]);
     expect(String(told.args.text)).toContain("cole waived the approval");
     expect(told.args.user).toBe("U_COLE");

@@ -21,18 +21,15 @@ export function writer(who: Identity): Caller {
   return who.caller;
 }
 
-async function once(
-  ctx: SlackCtx,
-  incident: Incident,
-  action: string,
-  caller: Caller,
-  run: () => Promise<string>,
-): Promise<Outcome> {
+async function once(ctx: SlackCtx, incident: Incident, action: string, caller: Caller, run: () => Promise<string>): Promise<Outcome> {
   const head = incidentState(await ctx.store.timeline(incident.id)).commits.at(-1)?.sha ?? "none";
   const key = `${incident.id}:${action}:${head}`;
   if (!(await ctx.slack.claimAction(key, caller.token.name))) {
     const by = await ctx.slack.actionBy(key);
-    return { done: false, text: `Already done: ${by ?? "someone"} did this (${action}) for ${incident.ticket} at this commit. Nothing more was done.` };
+    return {
+      done: false,
+      text: `Already done: ${by ?? "someone"} did this (${action}) for ${incident.ticket} at this commit. Nothing more was done.`,
+    };
   }
   try {
     const text = await run();

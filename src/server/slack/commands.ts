@@ -72,12 +72,23 @@ export async function runCommand(ctx: SlackCtx, cmd: SlashCommand): Promise<Repl
       const mark = { done: "✓", waived: "~", next: "→", todo: "·", "not-needed": "" } as const;
       const list = items.filter((i) => i.state !== "not-needed").map((i) => `${mark[i.state]} ${esc(i.item.label)}`);
       const text = `${view.text}\n${list.join("\n")}\nNext: ${next ? `\`${next.item.command}\`` : "nothing left on the checklist"}`;
-      return { text, blocks: [...view.blocks.filter((b) => b.type !== "actions"), { type: "section", text: { type: "mrkdwn", text: list.join("\n") || "—" } }] };
+      return {
+        text,
+        blocks: [
+          ...view.blocks.filter((b) => b.type !== "actions"),
+          { type: "section", text: { type: "mrkdwn", text: list.join("\n") || "—" } },
+        ],
+      };
     }
     case "note": {
       const ticketFirst = rest[0] && TICKET.test(rest[0]) ? rest[0] : undefined;
       const text = (ticketFirst ? rest.slice(1) : rest).join(" ").trim();
-      if (text === "") throw new FirebreakError({ code: "USAGE", message: "A note needs its text.", next: "/firebreak note ENG-1234 rolled the cache back" });
+      if (text === "")
+        throw new FirebreakError({
+          code: "USAGE",
+          message: "A note needs its text.",
+          next: "/firebreak note ENG-1234 rolled the cache back",
+        });
       const incident = await pick(ctx, who.caller, ticketFirst);
       return { text: (await note(ctx, who, incident, text.slice(0, 3000))).text };
     }

@@ -55,7 +55,10 @@ export async function syncMessage(ctx: SlackCtx, incidentId: string, channel: st
     if (ctx.clock.now().getTime() - Date.parse(claim.claimedAt) < CLAIM_STALE_MS) {
       // Another replica is posting: come back once its ts is recorded (bounded).
       if (attempt < 10)
-        setTimeout(() => ctx.queue.push(channel, `msg:${incidentId}:${channel}`, () => syncMessage(ctx, incidentId, channel, full, attempt + 1)), 1000);
+        setTimeout(
+          () => ctx.queue.push(channel, `msg:${incidentId}:${channel}`, () => syncMessage(ctx, incidentId, channel, full, attempt + 1)),
+          1000,
+        );
       return;
     }
     const found = await findPosted(ctx, incidentId, channel);
@@ -81,7 +84,8 @@ export async function syncMessage(ctx: SlackCtx, incidentId: string, channel: st
 async function findPosted(ctx: SlackCtx, incidentId: string, channel: string): Promise<string | undefined> {
   const history = await ctx.web.conversations.history({ channel, limit: 200, include_all_metadata: true });
   const hit = history.messages?.find(
-    (m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { incident?: string } | undefined)?.incident === incidentId,
+    (m) =>
+      m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { incident?: string } | undefined)?.incident === incidentId,
   );
   return hit?.ts;
 }

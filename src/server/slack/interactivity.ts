@@ -45,7 +45,11 @@ async function tell(ctx: SlackCtx, p: { responseUrl?: string; channel?: string; 
 
 export async function onBlockActions(ctx: SlackCtx, p: BlockActions): Promise<void> {
   const u = userOf(p);
-  const where = { ...(p.response_url ? { responseUrl: p.response_url } : {}), ...(p.channel ? { channel: p.channel.id } : {}), user: u.userId };
+  const where = {
+    ...(p.response_url ? { responseUrl: p.response_url } : {}),
+    ...(p.channel ? { channel: p.channel.id } : {}),
+    user: u.userId,
+  };
   for (const a of p.actions) {
     try {
       const who = await identify(ctx.records, u, ctx.clock.now());

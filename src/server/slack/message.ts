@@ -42,7 +42,8 @@ export function summary(incident: Incident, events: readonly TimelineEvent[], no
   const done = needed.filter((i) => i.state === "done" || i.state === "waived").length;
   const next = items.find((i) => i.state === "next");
   const verdict = s.verdicts.at(-1);
-  const clock = incident.status === "resolved" || incident.status === "abandoned" ? incident.status : timeLeft(new Date(incident.deadlineAt), now).text;
+  const clock =
+    incident.status === "resolved" || incident.status === "abandoned" ? incident.status : timeLeft(new Date(incident.deadlineAt), now).text;
   return { s, items, needed, done, next, verdict, clock };
 }
 
