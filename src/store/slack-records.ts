@@ -120,6 +120,9 @@ export class SlackRecords {
   /** True the first time an id is seen; false for a replay. Entries older than `keepMs` are dropped. */
   async firstSight(id: string, keepMs = 10 * 60_000): Promise<boolean> {
     const now = this.#now();
+    // A SQLite file has one server on it: the replay cache is this process's memory, and an
+    // acknowledgement does not queue behind the file's single writer. PostgreSQL replicas share it.
+    if (this.#b.kind === "sqlite") return this.#firstSightInMemory(id, now.getTime(), keepMs);
     const r = await this.#db
       .insertInto("slack_seen")
       .values({ id, seen_at: now.toISOString() })
@@ -132,6 +135,18 @@ export class SlackRecords {
         .where("seen_at", "<", new Date(now.getTime() - keepMs).toISOString())
         .execute();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  readonly #seen = new Map<string, number>();
+  #firstSightInMemory(id: string, now: number, keepMs: number): boolean {
+    // Oldest first (insertion order): drop the expired ones from the front.
+    for (const [k, at] of this.#seen) {
+      if (now - at <= keepMs) break;
+      this.#seen.delete(k);
+    }
+    if (this.#seen.has(id)) return false;
+    this.#seen.set(id, now);
+    return true;
   }
 
   // --- the incident message ----------------------------------------------------------------------

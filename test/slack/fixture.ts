@@ -5,6 +5,7 @@
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createServerApp } from "../../src/server/app.js";
+import type { Logger } from "../../src/server/log.js";
 import { SlackStandIn } from "../helpers/slack-contract-server.js";
 import { openStorage, type Storage } from "../server/fixture.js";
 
@@ -19,7 +20,10 @@ export interface SlackRig {
   stop(): Promise<void>;
 }
 
-export async function startRig(kind: "sqlite" | "postgres" = "sqlite", opts: { gapMs?: number } = {}): Promise<SlackRig> {
+export async function startRig(
+  kind: "sqlite" | "postgres" = "sqlite",
+  opts: { gapMs?: number; log?: Logger; botToken?: string } = {},
+): Promise<SlackRig> {
   const slack = await new SlackStandIn().start();
   const s = await openStorage(kind);
   const { app, drain } = createServerApp({
@@ -27,9 +31,10 @@ export async function startRig(kind: "sqlite" | "postgres" = "sqlite", opts: { g
     records: s.storage.records,
     clock: { now: () => new Date() },
     pollMs: 100,
+    ...(opts.log ? { log: opts.log } : {}),
     slack: {
       signingSecret: slack.signingSecret,
-      botToken: slack.botToken,
+      botToken: opts.botToken ?? slack.botToken,
       apiUrl: slack.apiUrl,
       channel: "C_INC",
       privateChannel: "G_SEC",

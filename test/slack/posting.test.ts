@@ -100,6 +100,7 @@ describe("two replicas on one PostgreSQL database", () => {
   let second: ServerStore;
   let slack: SlackStandIn;
   const stops: (() => Promise<void>)[] = [];
+  const urls: string[] = [];
   beforeAll(async () => {
     slack = await new SlackStandIn().start();
     s = await openStorage("postgres");
@@ -115,6 +116,7 @@ describe("two replicas on one PostgreSQL database", () => {
       const server: ServerType = await new Promise((resolve) => {
         const srv = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(srv));
       });
+      urls.push(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
       stops.push(async () => {
         await drain();
         await new Promise<void>((r) => server.close(() => r()));
@@ -141,5 +143,15 @@ describe("two replicas on one PostgreSQL database", () => {
     const rows = await s.rows("slack_messages");
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => typeof r.ts === "string")).toBe(true);
+  });
+
+  it("shares the replay cache: a request accepted by one replica is refused by the other", async () => {
+    const cmd = slack.command("U1", "help");
+    const headers = { "content-type": cmd.contentType, ...slack.sign(cmd.body) };
+    const first = await fetch(urls[0]! + cmd.path, { method: "POST", headers, body: cmd.body });
+    expect(first.status).toBe(200);
+    const again = await fetch(urls[1]! + cmd.path, { method: "POST", headers, body: cmd.body });
+    expect(again.status).toBe(401);
+    expect(JSON.stringify(await again.json())).toContain("replay");
   });
 });

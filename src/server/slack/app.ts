@@ -7,6 +7,7 @@
 import { LogLevel, WebClient } from "@slack/web-api";
 import { Hono } from "hono";
 import type { Clock, Store } from "../../ports.js";
+import { registerSecret } from "../../redact.js";
 import type { ServerRecords } from "../../store/server-records.js";
 import type { EventsHub } from "../events-hub.js";
 import type { Logger } from "../log.js";
@@ -31,6 +32,9 @@ export interface SlackAppDeps {
 const silent = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
 
 export function slackApp(deps: SlackAppDeps) {
+  // However the settings arrived, both secrets are masked from here on (logs, records, messages).
+  registerSecret(deps.settings.signingSecret);
+  registerSecret(deps.settings.botToken);
   const web = new WebClient(deps.settings.botToken, {
     slackApiUrl: deps.settings.apiUrl ?? "https://slack.com/api/",
     // The post queue owns retries: a 429 comes back at once with its Retry-After.
@@ -41,7 +45,8 @@ export function slackApp(deps: SlackAppDeps) {
   });
   const queue = new PostQueue({
     gapMs: deps.settings.gapMs ?? 1000,
-    onError: (e, key) => deps.log.error("slack call failed", { key, error: (e as { code?: string }).code ?? (e as Error).message }),
+    onError: (e, key) =>
+      deps.log.error("slack call failed", { key, error: (e as { data?: { error?: string } }).data?.error ?? (e as Error).message }),
   });
   const pending = new Set<Promise<void>>();
   const ctx: SlackCtx = {
