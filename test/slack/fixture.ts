@@ -22,10 +22,11 @@ export interface SlackRig {
 
 export async function startRig(
   kind: "sqlite" | "postgres" = "sqlite",
-  opts: { gapMs?: number; log?: Logger; botToken?: string } = {},
+  opts: { gapMs?: number; log?: Logger; botToken?: string; clockMs?: number; before?: (s: Storage) => Promise<void> } = {},
 ): Promise<SlackRig> {
   const slack = await new SlackStandIn().start();
   const s = await openStorage(kind);
+  await opts.before?.(s);
   const { app, drain } = createServerApp({
     store: s.storage.store,
     records: s.storage.records,
@@ -39,6 +40,7 @@ export async function startRig(
       channel: "C_INC",
       privateChannel: "G_SEC",
       gapMs: opts.gapMs ?? 50,
+      ...(opts.clockMs ? { clockMs: opts.clockMs } : {}),
     },
   });
   const server: ServerType = await new Promise((resolve) => {

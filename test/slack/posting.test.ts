@@ -8,6 +8,7 @@ import { event } from "../../src/domain/events/index.js";
 import { createServerApp } from "../../src/server/app.js";
 import { openServerStore, type ServerStore } from "../../src/store/open-server-store.js";
 import { SlackStandIn } from "../helpers/slack-contract-server.js";
+import type { Incident } from "../../src/domain/types.js";
 import { openStorage, seedIncident, type Storage } from "../server/fixture.js";
 import { startRig, type SlackRig } from "./fixture.js";
 
@@ -92,6 +93,33 @@ describe("a poster that died between its post and recording the ts", () => {
     expect(rig.slack.messages.get("C_INC")!.filter((m) => m.text.includes(incident.ticket))).toHaveLength(1);
     const row = (await rig.s.rows("slack_messages")).find((r) => r.incident_id === incident.id);
     expect(row?.ts).toBe(msg.ts);
+  });
+});
+
+describe("the clock", () => {
+  let rig: SlackRig;
+  let earlier: Incident;
+  beforeAll(async () => {
+    rig = await startRig("sqlite", {
+      clockMs: 300,
+      before: async (s) => {
+        earlier = await seedIncident(s.storage, { priority: "P1" });
+      },
+    });
+  });
+  afterAll(async () => {
+    await rig?.stop();
+  });
+
+  it("posts an incident that started before the app, and moves its clock without new events", async () => {
+    const msg = await rig.slack.waitFor("the earlier incident's message", () =>
+      rig.slack.messages.get("C_INC")?.find((m) => m.text.includes(earlier.ticket)),
+    );
+    const first = msg.text;
+    expect(first).toMatch(/overdue by \d+s/);
+    await rig.slack.waitFor("the clock updated in place", () => msg.edits > 0 && msg.text !== first);
+    expect(rig.slack.messages.get("C_INC")!.filter((m) => m.text.includes(earlier.ticket))).toHaveLength(1);
+    expect((await rig.s.storage.store.timeline(earlier.id)).length).toBe(1);
   });
 });
 

@@ -13,7 +13,7 @@ import type { EventsHub } from "../events-hub.js";
 import type { Logger } from "../log.js";
 import { runCommand } from "./commands.js";
 import { refusalText, respond, type SlackCtx } from "./context.js";
-import { refreshIncident } from "./incident-messages.js";
+import { refreshIncident, refreshOpen } from "./incident-messages.js";
 import { onBlockActions, onViewSubmission, type Payload, type BlockActions, type ViewSubmission } from "./interactivity.js";
 import { PostQueue } from "./post-queue.js";
 import type { SlackSettings } from "./settings.js";
@@ -60,6 +60,7 @@ export function slackApp(deps: SlackAppDeps) {
     settings: deps.settings,
     written: deps.written,
     claims: new Set(),
+    shown: new Map(),
     refresh: (id) => refreshIncident(ctx, id),
   };
   /** Runs after the acknowledgement; a failure is logged (with no secret), never thrown at Slack. */
@@ -73,6 +74,13 @@ export function slackApp(deps: SlackAppDeps) {
 
   // Each new event on the record re-renders its incident's message (batched per channel).
   const unsubscribe = deps.hub.subscribe((e) => ctx.refresh(e.incidentId));
+  // And the clocks move on their own: every open incident is re-rendered each minute (unchanged
+  // content is not sent); the first pass also posts incidents that started before the app was set up.
+  const tick = () => refreshOpen(ctx).catch((e: unknown) => deps.log.error("slack clock refresh failed", { error: (e as Error).message }));
+  const first = setTimeout(tick, 1000);
+  const clock = setInterval(tick, deps.settings.clockMs ?? 60_000);
+  first.unref();
+  clock.unref();
 
   const app = new Hono<{ Variables: { body: string } }>();
   app.use("*", async (c, next) => {
@@ -144,6 +152,10 @@ export function slackApp(deps: SlackAppDeps) {
       }
     },
     queue,
-    close: unsubscribe,
+    close() {
+      unsubscribe();
+      clearTimeout(first);
+      clearInterval(clock);
+    },
   });
 }

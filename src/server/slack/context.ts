@@ -27,6 +27,8 @@ export interface SlackCtx {
   written(incidentId: string): Promise<void>;
   /** Claims to post an incident message that this replica made and has not finished. */
   claims: Set<string>;
+  /** What this replica last sent for each incident message (skips sending the same again). */
+  shown: Map<string, string>;
   /** Re-renders the incident's messages (queued, batched). */
   refresh(incidentId: string): void;
 }

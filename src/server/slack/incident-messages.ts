@@ -33,6 +33,12 @@ export function refreshIncident(ctx: SlackCtx, incidentId: string): void {
   })().catch((e: unknown) => ctx.log.error("slack message refresh failed", { error: (e as Error).message }));
 }
 
+/** Re-renders every open incident's message: the clock moves without events, and an incident
+ *  that started before the app was set up gets its message. */
+export async function refreshOpen(ctx: SlackCtx): Promise<void> {
+  for (const incident of await ctx.store.listIncidents({ all: false })) refreshIncident(ctx, incident.id);
+}
+
 async function render(ctx: SlackCtx, incidentId: string, full: boolean): Promise<Rendered | undefined> {
   const incident = await ctx.store.getIncident(incidentId);
   if (!incident) return undefined;
@@ -43,12 +49,17 @@ async function render(ctx: SlackCtx, incidentId: string, full: boolean): Promise
 export async function syncMessage(ctx: SlackCtx, incidentId: string, channel: string, full: boolean, attempt = 0): Promise<void> {
   const view = await render(ctx, incidentId, full);
   if (!view) return;
+  const key = `${incidentId}:${channel}`;
+  // The same content again (a note, a tick with the same clock) is not sent: fewer calls, and a
+  // private incident's notice does not move with every event of an incident it does not show.
+  const shown = JSON.stringify(view);
+  if (ctx.shown.get(key) === shown) return;
   const claim = await ctx.slack.claimMessage(incidentId, channel);
   if (claim.ts) {
     await ctx.web.chat.update({ channel, ts: claim.ts, text: view.text, blocks: view.blocks });
+    ctx.shown.set(key, shown);
     return;
   }
-  const key = `${incidentId}:${channel}`;
   // This replica's own claim (a post refused with 429, or failed): it posts again itself.
   if (claim.mine) ctx.claims.add(key);
   else if (!ctx.claims.has(key)) {
@@ -58,13 +69,14 @@ export async function syncMessage(ctx: SlackCtx, incidentId: string, channel: st
         setTimeout(
           () => ctx.queue.push(channel, `msg:${incidentId}:${channel}`, () => syncMessage(ctx, incidentId, channel, full, attempt + 1)),
           1000,
-        );
+        ).unref();
       return;
     }
     const found = await findPosted(ctx, incidentId, channel);
     if (found) {
       await ctx.slack.setMessageTs(incidentId, channel, found);
       await ctx.web.chat.update({ channel, ts: found, text: view.text, blocks: view.blocks });
+      ctx.shown.set(key, shown);
       return;
     }
     if (!(await ctx.slack.reclaimMessage(incidentId, channel, claim.claimedAt))) return;
@@ -79,6 +91,7 @@ export async function syncMessage(ctx: SlackCtx, incidentId: string, channel: st
   });
   if (posted.ts) await ctx.slack.setMessageTs(incidentId, channel, posted.ts);
   ctx.claims.delete(key);
+  ctx.shown.set(key, shown);
 }
 
 async function findPosted(ctx: SlackCtx, incidentId: string, channel: string): Promise<string | undefined> {

@@ -15,6 +15,8 @@ export interface SlackSettings {
   privateChannel?: string;
   /** Smallest gap between two posts to one channel (ms; Slack allows about one a second). */
   gapMs?: number;
+  /** How often open incidents' messages are re-rendered so their clocks move (ms; default a minute). */
+  clockMs?: number;
 }
 
 export function slackSettingsFromEnv(env: NodeJS.ProcessEnv): SlackSettings | undefined {
