@@ -150,6 +150,8 @@ describe("commands", () => {
     expect(res.status).toBe(200);
     const told = await rig.slack.waitFor("the triage answer", () => rig.slack.callsOf("chat.postEphemeral").slice(before)[0]);
     expect(String(told.args.text)).toMatch(/^\*P\d\*/);
+    expect(String(told.args.text)).toMatch(/by \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(String(told.args.text)).toContain("firebreak start");
     expect(told.args.user).toBe("U_RITA");
   });
 });

@@ -3,6 +3,8 @@
 // the person who asked.
 
 import { CRITERIA } from "../../domain/criteria.js";
+import { DEFAULT_CALENDAR } from "../../domain/calendar.js";
+import { computeDeadline } from "../../domain/deadline.js";
 import { LEVELS } from "../../domain/levels.js";
 import type { TriageResult } from "../../domain/triage.js";
 import type { Incident } from "../../domain/types.js";
@@ -129,12 +131,15 @@ function triageModal(channel: string) {
 }
 
 /** The answer to a triage: the level the most severe criterion decides, and how soon to respond. */
-export function triageAnswer(result: TriageResult): string {
+export function triageAnswer(result: TriageResult, now: Date): string {
   if (result.kind === "not-emergency") return `${result.message}\nNext: ${result.next}`;
   const level = LEVELS[result.priority];
+  // The server has no team calendar (it lives in each repository's .firebreak.yml): business days
+  // are read as Monday to Friday, UTC; \`firebreak start\` computes the recorded deadline itself.
+  const due = computeDeadline(result.priority, now, DEFAULT_CALENDAR);
   return [
     `*${result.priority}* (${level.kind}), decided by ${result.decidedBy.map((c) => c.label).join(", ")}.`,
-    `Respond within ${level.respondWithin}. Deploy: ${level.deploy}.`,
+    `Respond within ${level.respondWithin}: if discovered now, by ${due.toISOString().slice(0, 16).replace("T", " ")} UTC (Mon–Fri business days). Deploy: ${level.deploy}.`,
     `Next: firebreak start <TICKET> "<title>" --priority ${result.priority} --criteria ${result.all.map((c) => c.id).join(",")}`,
   ].join("\n");
 }

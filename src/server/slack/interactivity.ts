@@ -84,7 +84,7 @@ export async function onViewSubmission(ctx: SlackCtx, p: ViewSubmission): Promis
       await tell(ctx, where, (await waiveApproval(ctx, who, incident, reason)).text);
     } else if (p.view.callback_id === TRIAGE_CALLBACK) {
       const picked = p.view.state.values.criteria?.criteria?.selected_options?.map((o) => o.value) ?? [];
-      await tell(ctx, where, triageAnswer(triage({ criteria: picked })));
+      await tell(ctx, where, triageAnswer(triage({ criteria: picked }), ctx.clock.now()));
     }
   } catch (e) {
     await tell(ctx, where, refusalText(e));
