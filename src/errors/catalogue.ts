@@ -702,6 +702,12 @@ export const CATALOGUE = {
     next: "GET /openapi.json lists the routes; GET /incidents lists the incidents this token may see",
     shows: ["why", "next"],
   },
+  AUDIT_TAMPERED: {
+    exit: EXIT.integrity,
+    why: "An audit entry was edited, deleted or moved after it was written: its hash no longer matches the chain.",
+    next: "restore the database from a backup and compare; firebreak audit lists the entries",
+    shows: ["why", "next"],
+  },
   SLACK_SIGNATURE_INVALID: {
     exit: EXIT.refused,
     why: "A request to the Slack endpoints must carry Slack's signature over its timestamp and body, made within five minutes and never sent before; this one did not.",
@@ -718,12 +724,6 @@ export const CATALOGUE = {
     exit: EXIT.refused,
     why: "A link code works once, for fifteen minutes, and only while its token is active.",
     next: "ask an operator for a new code: firebreak slack link-code --name <you>",
-    shows: ["why", "next"],
-  },
-  AUDIT_TAMPERED: {
-    exit: EXIT.integrity,
-    why: "An audit entry was edited, deleted or moved after it was written: its hash no longer matches the chain.",
-    next: "restore the database from a backup and compare; firebreak audit lists the entries",
     shows: ["why", "next"],
   },
   PLAN_UNKNOWN: {

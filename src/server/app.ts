@@ -355,6 +355,9 @@ export function createServerApp(deps: ServerDeps) {
     const last = (await store.timeline(incidentId)).at(-1);
     written(incidentId, last?.seq);
   };
+  // The Slack app verifies Slack's signature itself (SELF_AUTHENTICATED); docs/slack.md.
+  const slack = deps.slack ?? slackSettingsFromEnv(process.env);
+  if (slack) app.route("/slack", slackApp({ store, records, clock, hub, log, settings: slack, written: writtenLatest }));
 
   app.openapi(
     createRoute({
@@ -605,8 +608,6 @@ export function createServerApp(deps: ServerDeps) {
   });
 
   app.all("/mcp", mcpRoute({ store, clock, after: () => hub.wake() }));
-  const slack = deps.slack ?? slackSettingsFromEnv(process.env);
-  if (slack) app.route("/slack", slackApp({ store, records, clock, hub, log, settings: slack, written: writtenLatest }));
 
   return {
     app,
