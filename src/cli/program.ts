@@ -11,9 +11,9 @@ import { declareAnnounce } from "./declare/announce.js";
 import { declareBackport } from "./declare/backport.js";
 import { declareReview } from "./declare/review.js";
 import { declareServer } from "./declare/server.js";
+import { declareSlack } from "./declare/slack.js";
 import { declareMcp } from "./declare/mcp.js";
 import { declareGo } from "./declare/go.js";
-import { declareSlack } from "./declare/slack.js";
 
 const version = "0.1.0";
 
@@ -55,9 +55,9 @@ declareAnnounce(program);
 declareBackport(program);
 declareReview(program);
 declareServer(program);
+declareSlack(program);
 declareMcp(program);
 declareGo(program);
-declareSlack(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
