@@ -50,7 +50,10 @@ export function summary(incident: Incident, events: readonly TimelineEvent[], no
 export function buttonsFor(incident: Incident, s: IncidentState) {
   const actions = [];
   const approved = s.approvals.length > 0 || approvalWaivers(s).length > 0;
-  if (incident.data.pr && !approved) actions.push(button("Approve", ACTIONS.approve, incident.id, "primary"));
+  // A hosted forge's approvals are given there (recordApproval refuses them here): no button for those.
+  const forge = (incident.data.pr as { forge?: string } | undefined)?.forge;
+  if (incident.data.pr && (forge === undefined || forge === "git") && !approved)
+    actions.push(button("Approve", ACTIONS.approve, incident.id, "primary"));
   if (LEVELS[incident.priority].approvalWaivable && !approved) actions.push(button("Waive approval", ACTIONS.waive, incident.id, "danger"));
   if (!isConfirmed(s, "oncall-notified")) actions.push(button("Confirm on-call told", ACTIONS.oncall, incident.id));
   return actions;
