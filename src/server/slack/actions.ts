@@ -28,7 +28,7 @@ async function once(ctx: SlackCtx, incident: Incident, action: string, caller: C
     const by = await ctx.slack.actionBy(key);
     return {
       done: false,
-      text: `Already done: ${by ?? "someone"} did this (${action}) for ${incident.ticket} at this commit. Nothing more was done.`,
+      text: `Already done: ${by ?? "someone"} did this (${action}) for ${incident.ticket} at this commit. Nothing more was done.\nNext: /firebreak status ${incident.ticket}`,
     };
   }
   try {
@@ -48,7 +48,7 @@ export async function approve(ctx: SlackCtx, who: Identity, incident: Incident):
   const caller = await allowRole(ctx.records, writer(who), "approver", "approving a fix", incident.id);
   return once(ctx, incident, "approve", caller, async () => {
     const done = await approveAs(decisions(ctx), caller, incident, { note: "approved in Slack" });
-    return `${done.by} approved ${incident.ticket}'s fix (pull request #${done.number}).`;
+    return `${done.by} approved ${incident.ticket}'s fix (pull request #${done.number}).\nNext: firebreak ship --dry-run   # from a clone`;
   });
 }
 
@@ -56,7 +56,7 @@ export async function waiveApproval(ctx: SlackCtx, who: Identity, incident: Inci
   const caller = await allowRole(ctx.records, writer(who), "commander", "waiving a gate item", incident.id);
   return once(ctx, incident, "waive-approval", caller, async () => {
     const w = await waiveAs(decisions(ctx), caller, incident, { item: "approval", reason });
-    return `${w.by} waived the approval of ${incident.ticket}: ${w.reason}`;
+    return `${w.by} waived the approval of ${incident.ticket}: ${w.reason}\nNext: firebreak ship --dry-run   # from a clone`;
   });
 }
 
@@ -70,7 +70,7 @@ export async function confirmOncall(ctx: SlackCtx, who: Identity, incident: Inci
   return once(ctx, incident, "confirm-oncall", caller, async () => {
     const deps = { clock: ctx.clock, store: async () => ctx.store, actor: async () => caller.token.name } as unknown as WorkflowDeps;
     await confirm(deps, { incident, item: "oncall-notified", note: "confirmed in Slack" });
-    return `${caller.token.name} confirmed the on-call engineer was told about ${incident.ticket}.`;
+    return `${caller.token.name} confirmed the on-call engineer was told about ${incident.ticket}.\nNext: /firebreak status ${incident.ticket}`;
   });
 }
 
@@ -83,7 +83,7 @@ export async function note(ctx: SlackCtx, who: Identity, incident: Incident, tex
   });
   await ctx.written(incident.id);
   ctx.refresh(incident.id);
-  return { done: true, text: `Note added to ${incident.ticket} by ${caller.token.name}.` };
+  return { done: true, text: `Note added to ${incident.ticket} by ${caller.token.name}.\nNext: /firebreak status ${incident.ticket}` };
 }
 
 /** A request to join a private incident: on the audit log for commanders; the answer reveals nothing. */
