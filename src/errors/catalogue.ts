@@ -714,6 +714,24 @@ export const CATALOGUE = {
     next: "restore the database from a backup and compare; firebreak audit lists the entries",
     shows: ["why", "next"],
   },
+  SLACK_SIGNATURE_INVALID: {
+    exit: EXIT.refused,
+    why: "A request to the Slack endpoints must carry Slack's signature over its timestamp and body, made within five minutes and never sent before; this one did not.",
+    next: "check that FIREBREAK_SLACK_SIGNING_SECRET is the app's signing secret (Slack app → Basic Information)",
+    shows: ["why", "next"],
+  },
+  SLACK_NOT_LINKED: {
+    exit: EXIT.refused,
+    why: "A Slack user acts as the Firebreak person linked to them; without a link (or with a revoked token) they may only read.",
+    next: "ask an operator for a code (firebreak slack link-code --name <you>), then /firebreak link <code>",
+    shows: ["why", "next"],
+  },
+  SLACK_LINK_CODE_INVALID: {
+    exit: EXIT.refused,
+    why: "A link code works once, for fifteen minutes, and only while its token is active.",
+    next: "ask an operator for a new code: firebreak slack link-code --name <you>",
+    shows: ["why", "next"],
+  },
   PLAN_UNKNOWN: {
     exit: EXIT.refused,
     why: "A plan is applied or confirmed by the id its *_plan call returned, on the incident it was made for.",

@@ -18,9 +18,8 @@ import type { Clock, Store } from "../ports.js";
 import { tokenHash, type ServerRecords } from "../store/server-records.js";
 import { confirm } from "../workflow/confirm.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
-import { recordApproval } from "../workflow/pr.js";
-import { waive } from "../workflow/waive.js";
-import { canSee, isPrivate, refuseOwnFix, requireRole, type Caller } from "./access.js";
+import { canSee, isPrivate, type Caller } from "./access.js";
+import { allowRole, approveAs, waiveAs } from "./decisions.js";
 import { silentLogger, type Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
 import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";
@@ -28,6 +27,8 @@ import { RateLimiter } from "./rate-limit.js";
 import { mcpRoute } from "./mcp-route.js";
 import { runStoreCall } from "./store-route.js";
 import * as S from "./schemas.js";
+import { slackApp } from "./slack/app.js";
+import { slackSettingsFromEnv, type SlackSettings } from "./slack/settings.js";
 
 export interface ServerDeps {
   store: Store;
@@ -43,6 +44,8 @@ export interface ServerDeps {
   draining?: () => boolean;
   /** How often the live feed polls the database when nothing wakes it (default 1 s). */
   pollMs?: number;
+  /** The Slack app's settings (default: from FIREBREAK_SLACK_* in the environment; absent: not mounted). */
+  slack?: SlackSettings;
 }
 
 type Env = { Variables: { caller: Caller; requestId: string } };
@@ -253,16 +256,8 @@ export function createServerApp(deps: ServerDeps) {
   }
 
   /** Refuses a write (and puts the refusal on the audit log) unless the caller has the role. */
-  async function allow(c: Context<Env>, role: Parameters<typeof requireRole>[1], what: string, target: string) {
-    const caller = c.get("caller");
-    try {
-      requireRole(caller, role, what);
-    } catch (e) {
-      await records.audit(caller.token.name, "refused", target, { what, role: caller.token.role });
-      throw e;
-    }
-    return caller;
-  }
+  const allow = (c: Context<Env>, role: Parameters<typeof allowRole>[2], what: string, target: string) =>
+    allowRole(records, c.get("caller"), role, what, target);
 
   const security = [{ bearer: [] }];
   const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -361,6 +356,9 @@ export function createServerApp(deps: ServerDeps) {
     const last = (await store.timeline(incidentId)).at(-1);
     written(incidentId, last?.seq);
   };
+  // The Slack app verifies Slack's signature itself (SELF_AUTHENTICATED); docs/slack.md.
+  const slack = deps.slack ?? slackSettingsFromEnv(process.env);
+  if (slack) app.route("/slack", slackApp({ store, records, clock, hub, log, settings: slack, written: writtenLatest }));
 
   app.openapi(
     createRoute({
@@ -428,20 +426,9 @@ export function createServerApp(deps: ServerDeps) {
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const caller = await allow(c, "approver", "approving a fix", incident.id);
-      const input = c.req.valid("json");
-      try {
-        refuseOwnFix(caller, incident, await store.timeline(incident.id));
-        const done = await recordApproval({ store, clock, actor: caller.token.name, actorKind: caller.token.kind }, incident, {
-          by: caller.token.name,
-          ...input,
-        });
-        await writtenLatest(incident.id);
-        await records.audit(caller.token.name, "approval", incident.id, { ticket: incident.ticket, sha: done.sha });
-        return c.json(done, 200);
-      } catch (e) {
-        if (isFirebreakError(e)) await records.audit(caller.token.name, "refused", incident.id, { what: "approve", code: e.code });
-        throw e;
-      }
+      const done = await approveAs({ store, records, clock }, caller, incident, c.req.valid("json"));
+      await writtenLatest(incident.id);
+      return c.json(done, 200);
     },
   );
 
@@ -456,16 +443,9 @@ export function createServerApp(deps: ServerDeps) {
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const caller = await allow(c, "commander", "waiving a gate item", incident.id);
-      const input = c.req.valid("json");
-      try {
-        const w = await waive({ store, clock, actor: caller.token.name, actorKind: caller.token.kind }, { incident, ...input });
-        await writtenLatest(incident.id);
-        await records.audit(caller.token.name, "waiver", incident.id, { ticket: incident.ticket, item: w.item, reason: w.reason });
-        return c.json(w, 200);
-      } catch (e) {
-        if (isFirebreakError(e)) await records.audit(caller.token.name, "refused", incident.id, { what: "waive", code: e.code });
-        throw e;
-      }
+      const w = await waiveAs({ store, records, clock }, caller, incident, c.req.valid("json"));
+      await writtenLatest(incident.id);
+      return c.json(w, 200);
     },
   );
 

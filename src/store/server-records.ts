@@ -12,6 +12,7 @@ import { parseJsonColumn } from "./schema.js";
 import { toEvent } from "./rows.js";
 import type { TimelineEvent } from "../domain/types.js";
 import { redactDeep } from "../redact.js";
+import { SlackRecords, slackTablesUp } from "./slack-records.js";
 
 import { ROLES, type Role } from "../domain/access.js";
 export { ROLES, type Role };
@@ -90,6 +91,7 @@ const SERVER_MIGRATIONS: readonly { version: number; name: string; up(db: Db): P
         .execute();
     },
   },
+  { version: 3, name: "slack links, link codes, replay cache, incident messages, actions", up: slackTablesUp },
 ];
 
 /** sha256 of the secret: what the database keeps of a token. */
@@ -135,6 +137,11 @@ export class ServerRecords {
 
   get #db(): Db {
     return this.#b.db as unknown as Db;
+  }
+
+  /** The Slack app's records (server migration 3) on the same database. */
+  slack(): SlackRecords {
+    return new SlackRecords(this.#b, this.#now);
   }
 
   /** Applies the server's migrations this database lacks, under the record's migration lock. */

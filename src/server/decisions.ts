@@ -1,0 +1,65 @@
+// The team server's decisions, shared by every face that authenticates its own callers (the JSON
+// routes, the Slack app): a role check whose refusal is audited, and an approval or a waiver made
+// through the core (recordApproval with the own-fix rule, waive with its reason) with the caller as
+// the actor and its kind passed on, so an agent or a service is refused by the core itself.
+
+import type { Incident } from "../domain/types.js";
+import { isFirebreakError } from "../errors.js";
+import type { Clock, Store } from "../ports.js";
+import type { ServerRecords } from "../store/server-records.js";
+import { recordApproval } from "../workflow/pr.js";
+import { waive } from "../workflow/waive.js";
+import { refuseOwnFix, requireRole, type Caller } from "./access.js";
+
+export interface DecisionDeps {
+  store: Store;
+  records: ServerRecords;
+  clock: Clock;
+}
+
+/** Refuses (and puts the refusal on the audit log) unless the caller has the role. */
+export async function allowRole(
+  records: ServerRecords,
+  caller: Caller,
+  role: Parameters<typeof requireRole>[1],
+  what: string,
+  target: string,
+): Promise<Caller> {
+  try {
+    requireRole(caller, role, what);
+  } catch (e) {
+    await records.audit(caller.token.name, "refused", target, { what, role: caller.token.role });
+    throw e;
+  }
+  return caller;
+}
+
+export async function approveAs(d: DecisionDeps, caller: Caller, incident: Incident, input: { note?: string; sha?: string }) {
+  try {
+    refuseOwnFix(caller, incident, await d.store.timeline(incident.id));
+    const done = await recordApproval(
+      { store: d.store, clock: d.clock, actor: caller.token.name, actorKind: caller.token.kind },
+      incident,
+      { by: caller.token.name, ...input },
+    );
+    await d.records.audit(caller.token.name, "approval", incident.id, { ticket: incident.ticket, sha: done.sha });
+    return done;
+  } catch (e) {
+    if (isFirebreakError(e)) await d.records.audit(caller.token.name, "refused", incident.id, { what: "approve", code: e.code });
+    throw e;
+  }
+}
+
+export async function waiveAs(d: DecisionDeps, caller: Caller, incident: Incident, input: { item: string; reason: string }) {
+  try {
+    const w = await waive(
+      { store: d.store, clock: d.clock, actor: caller.token.name, actorKind: caller.token.kind },
+      { incident, ...input },
+    );
+    await d.records.audit(caller.token.name, "waiver", incident.id, { ticket: incident.ticket, item: w.item, reason: w.reason });
+    return w;
+  } catch (e) {
+    if (isFirebreakError(e)) await d.records.audit(caller.token.name, "refused", incident.id, { what: "waive", code: e.code });
+    throw e;
+  }
+}
