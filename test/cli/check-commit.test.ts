@@ -276,6 +276,22 @@ describe("firebreak commit", () => {
     expect(commit.data.testCases).toEqual(["rejects an expired token"]);
   });
 
+  it("a second commit without a test names the test an earlier commit of the fix added, instead of warning of a block", async () => {
+    setup({ test: "node -e 0" });
+    await startIncident();
+    writeFix();
+    fx.git("add", "-A");
+    const args = ["commit", "--what", "Expired tokens got 200", "--root-cause", "exp never compared"];
+    expect((await firebreak(fx.work, args)).code).toBe(0);
+    fx.write("src/auth.js", "export function check(t) {\n  return t.exp > Math.floor(Date.now() / 1000);\n}\n");
+    fx.git("add", "-A");
+    const second = await firebreak(fx.work, args);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain("none in this commit; the fix's earlier commits have test/auth.test.js");
+    expect(second.stdout).not.toContain("the guard will block this");
+    expect(second.stdout).toContain("Next: firebreak pr");
+  });
+
   it("asks for nothing without a terminal: the missing flag is named", async () => {
     setup({ test: "node -e 0" });
     await startIncident();

@@ -2,6 +2,7 @@
 // and Ticket/Priority trailers (workflow/commit.ts). Here: the flags, the questions a person at a
 // terminal is asked for what the flags and the record left out, and what is printed.
 
+import { incidentState } from "../../domain/state/state.js";
 import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { applyCommit, missingAnswerError, planCommit } from "../../workflow/commit.js";
@@ -46,12 +47,25 @@ export async function run({ app, out, opts: raw }: CommandInput): Promise<number
   const facts = result.commit;
   out.data({ commit: facts, message: result.message });
   out.success(`Committed ${facts.sha.slice(0, 10)}: ${result.subject}`);
+  // The guard reads the whole fix, not one commit: a test an earlier commit of the fix added counts.
+  const store = await app.store();
+  const earlier = incidentState(await store.timeline(plan.incidentId))
+    .commits.filter((c) => c.sha !== facts.sha)
+    .flatMap((c) => c.testFiles);
+  const fixTests = [...new Set([...facts.testFiles, ...earlier])];
   out.fields([
     ["files", String(facts.files.length)],
-    ["tests", facts.testFiles.length ? facts.testFiles.join(", ") : out.yellow("none: the guard will block this")],
+    [
+      "tests",
+      facts.testFiles.length
+        ? facts.testFiles.join(", ")
+        : fixTests.length
+          ? `none in this commit; the fix's earlier commits have ${fixTests.join(", ")}`
+          : out.yellow("none: the guard will block this"),
+    ],
   ]);
   out.next(
-    facts.testFiles.length
+    fixTests.length
       ? "firebreak pr   # (run firebreak check again first if you changed anything since it passed)"
       : "add a regression test, then: firebreak check",
   );
