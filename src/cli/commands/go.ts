@@ -15,6 +15,8 @@ import { E, EXIT } from "../../errors.js";
 import { isInteractive, shq, splitList } from "../format.js";
 import { askText } from "../prompts.js";
 import { runStep } from "./go-run-step.js";
+import { incidentState } from "../../domain/state/state.js";
+import { deploysTo, rolledBackNow } from "../../domain/state/facts.js";
 import type { App } from "../../app/app.js";
 
 interface GoOptions {
@@ -141,7 +143,6 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
 
   {
     const f = await goFacts(app, incident, { checked: false });
-    const { deploysTo, rolledBackNow } = await import("../../domain/state/facts.js");
     if (f.changedFiles > 0 && deploysTo(f.state, "production").length > 0 && !rolledBackNow(f.state))
       out.warn(
         `${f.changedFiles} changed file${f.changedFiles === 1 ? "" : "s"} in the work tree will not ship: ${incident.ticket} is already deployed. A further fix is a new incident (firebreak start <NEW-TICKET> "…"), or reopen this one with: firebreak check --reopen`,
@@ -214,7 +215,6 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   out.line(out.bold(`${incident.ticket}: the route, after ${Math.round((Date.now() - started) / 1000)} s`));
   renderRoute(out, steps);
   for (const t of timings) out.line(out.dim(`    ${t.label}: ${(t.ms / 1000).toFixed(1)} s`));
-  const { incidentState } = await import("../../domain/state/state.js");
   const left = leftForPeople(incident.priority, incidentState(await (await app.store()).timeline(incident.id)));
   if (left.length) {
     out.line("");
@@ -231,7 +231,6 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
    * like any other: nothing is lost, and go continues from the record when run again.
    */
   async function waitForApproval(): Promise<boolean> {
-    const { incidentState } = await import("../../domain/state/state.js");
     const store = await app.store();
     const asked = (await store.timeline(incident.id))
       .filter((e) => e.kind === "pr.review-requested")
@@ -255,8 +254,6 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
 
   /** The last production verdict is a regression and production still runs the fix. */
   async function regressionToRollBack(): Promise<boolean> {
-    const { incidentState } = await import("../../domain/state/state.js");
-    const { rolledBackNow } = await import("../../domain/state/facts.js");
     const s = incidentState(await (await app.store()).timeline(incident.id));
     return s.verdicts.filter((v) => v.slot === "production").at(-1)?.verdict === "regression" && !rolledBackNow(s);
   }
