@@ -115,6 +115,12 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     const who = await run("b", ["whoami"]);
     expect(who.stdout).toContain(`bob (approver, person) on ${url}`);
 
+    // An agent in a clone logged in with a person's token would act as that person: refused.
+    const mcp = await run("b", ["mcp"]);
+    expect(mcp.code).toBe(4);
+    expect(mcp.stderr).toContain("an agent would approve and waive as bob there");
+    expect(mcp.stderr).toContain("--kind agent");
+
     // Neither token ever appears in anything the CLI printed.
     for (const t of Object.values(tokens)) for (const text of everything) expect(text).not.toContain(t);
   });
