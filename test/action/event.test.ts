@@ -1,7 +1,8 @@
 // The payload shapes GitHub sends, and the slash commands read from PR comments.
 
 import { describe, expect, it } from "vitest";
-import { allowCommands, backportCommands } from "../../src/action/commands.js";
+import { allowCommands } from "../../src/action/commands.js";
+import { backportCommands } from "../../src/backport/requests.js";
 import { commentOf, pullOf } from "../../src/action/event.js";
 import { inputOf } from "../../src/action/environment.js";
 
