@@ -6,7 +6,6 @@
 // event, reports the check run and the job summary, and writes the outputs.
 
 import type { App } from "../app/app.js";
-import { findIncident } from "../app/resolve-incident.js";
 import { defaultShort } from "../backport/targets.js";
 import { assertSafeRef } from "../adapters/git/safety.js";
 import type { BackportTarget } from "../backport/types.js";
@@ -21,6 +20,7 @@ import { commentOf, pullOf } from "./event.js";
 import { actionForge, BACKPORT_CHECK } from "./forge.js";
 import type { ActionLog } from "./log.js";
 import { cell } from "./summary.js";
+import { incidentOrNone } from "./record.js";
 
 export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog): Promise<number> {
   const pull = pullOf(env.eventName, env.event);
@@ -81,7 +81,11 @@ export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog)
     branch,
     short: configured.find((t) => t.branch === branch)?.short ?? defaultShort(branch),
   }));
-  const incident = await findIncident(await app.store(), env.input("ticket") || undefined, facts.head).catch(() => null);
+  // The backport needs no record; with one, it is recorded on the incident.
+  const incident = await incidentOrNone(app, env.input("ticket") || undefined, facts.head).catch((e: Error) => {
+    log.warn(`The incident record could not be read (${e.message}): the backport runs without it.`);
+    return null;
+  });
   const ticket = incident?.ticket ?? (env.input("ticket") || `pr-${pull.number}`);
   await app.git.fetch(remote, [...names]).catch((e: Error) => log.warn(`Could not fetch ${[...names].join(", ")}: ${e.message}`));
   const landed = await mergedPrCommits(app.git, forge, remote, pull.number);

@@ -11,7 +11,6 @@
 //               fails on a block, and the log says why there is no check run.
 
 import type { App } from "../app/app.js";
-import { findIncident } from "../app/resolve-incident.js";
 import { check } from "../workflow/check.js";
 import { isGuardRule } from "../guard/defaults.js";
 import type { GuardReport } from "../guard/guard.js";
@@ -25,6 +24,7 @@ import { appendSummary, writeOutputs, type ActionsEnv } from "./environment.js";
 import { pullOf } from "./event.js";
 import { actionForge, GUARD_CHECK } from "./forge.js";
 import { guardSummary } from "./summary.js";
+import { incidentOrNone } from "./record.js";
 import type { ActionLog } from "./log.js";
 
 export async function runCheckMode(app: App, env: ActionsEnv, log: ActionLog): Promise<number> {
@@ -38,10 +38,7 @@ export async function runCheckMode(app: App, env: ActionsEnv, log: ActionLog): P
   const headRef = pull.headRef ?? facts!.head;
   const headSha = pull.headSha ?? facts!.headSha;
   const baseRef = pull.baseRef ?? facts!.base;
-  const incident: Incident | null = await findIncident(await app.store(), env.input("ticket") || undefined, headRef).catch((e: unknown) => {
-    if (isFirebreakError(e) && e.code === "NO_INCIDENT") return null;
-    throw e;
-  });
+  const incident: Incident | null = await incidentOrNone(app, env.input("ticket") || undefined, headRef);
 
   // Overrides: the latest reason per rule from someone who could push the change themselves.
   const ignored: string[] = [];

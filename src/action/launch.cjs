@@ -1,4 +1,5 @@
-// action.yml's entry on the Actions Node runtime: the bundled CLI (dist/firebreak.js, built by
-// `npm run build` and shipped in the release) running its hidden `ci-action` command.
+// action.yml's entry on the Actions Node runtime, copied by scripts/build.mjs to dist/action.cjs:
+// the bundled CLI beside it (dist/firebreak.js) running its hidden `ci-action` command. A release
+// tag carries dist/ built with `npm run build:action`, which needs no node_modules (docs/action.md).
 process.argv.splice(2, 0, "ci-action");
-require("../../dist/firebreak.js");
+require("./firebreak.js");
