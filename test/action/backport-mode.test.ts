@@ -110,6 +110,8 @@ describe("the Action in backport mode", () => {
       expect.objectContaining({ target: "release-1", status: "done", pr: bp.number, draft: false }),
     ]);
     expect(r.outputs.result).toBe("done");
+    // A merge commit: the branch's own commit is what was carried, not the merge.
+    expect(JSON.parse(r.outputs.json!)).toMatchObject({ landedBy: "merge", commits: [fx.git("rev-parse", "fix/expired-tokens")] });
     const check = [...gh.state.checkRuns.values()].pop()!;
     expect(check).toMatchObject({ name: "firebreak backport", conclusion: "success" });
     // A GitHub App token was given: no warning about workflows that will not run.
