@@ -5,7 +5,7 @@
 
 import type { App } from "../../app/app.js";
 import type { Output } from "../output.js";
-import type { PullRequestFacts } from "../../ports/forge.js";
+import type { Forge, PullRequestFacts } from "../../ports/forge.js";
 import { mergedPrCommits, parsePrNumber, type LandedCommits } from "../../backport/pr-commits.js";
 import { targetsOfLabels, type ConfiguredTarget } from "../../backport/requests.js";
 import { canFinishPrs, finishTargets, reportOf, type TargetReport } from "../../workflow/backport-pr.js";
@@ -18,6 +18,7 @@ export interface PrBackport {
   facts: PullRequestFacts | null;
   /** The targets its labels ask for ([] when none do or the forge cannot tell). */
   labelled: string[];
+  forge: Forge;
 }
 
 /** The merged PR given as --pr: its landed commits and labelled targets, with the forge the config names. */
@@ -34,7 +35,7 @@ export async function prBackport(
   if (landed.note) out.warn(landed.note);
   else out.info(`#${number} landed by ${landed.by}: ${landed.commits.length} commit${landed.commits.length === 1 ? "" : "s"}.`);
   const facts = canFinishPrs(forge) ? await forge.pullRequestFacts(number) : null;
-  return { number, landed, facts, labelled: facts ? targetsOfLabels(facts.labels, configured) : [] };
+  return { number, landed, facts, labelled: facts ? targetsOfLabels(facts.labels, configured) : [], forge };
 }
 
 /** Each target's report, the PRs opened labelled like the original; a conflict stays for --continue. */
@@ -45,7 +46,7 @@ export async function finishPrTargets(
   pr: PrBackport,
   outcomes: readonly TargetOutcome[],
 ): Promise<TargetReport[]> {
-  const forge = await app.adapters.forge({ log: (l) => out.info(l) });
+  const { forge } = pr;
   if (!pr.facts || !canFinishPrs(forge)) return outcomes.map(reportOf);
   return finishTargets({ git: app.git, forge, remote, log: (l) => out.warn(l) }, pr.facts, outcomes, "local");
 }
