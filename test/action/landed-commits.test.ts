@@ -133,4 +133,25 @@ describe("firebreak backport --pr: the commits that landed", () => {
     expect((bp.milestone as Json).number).toBe(3);
     expect(r.json().reports).toEqual([expect.objectContaining({ target: "release-1", status: "done", pr: bp.number, draft: false })]);
   });
+
+  it("with --draft-conflicts, in CI, opens a conflicting target as a draft PR instead of waiting for --continue", async () => {
+    fx.git("switch", "-q", "release-2");
+    fx.commit("release-2: its own token check", { "src/auth.js": "export function check(t) { return t.valid === true; }\n" });
+    fx.git("switch", "-q", "main");
+    fx.git("merge", "-q", "--no-ff", "-m", "Merge pull request #1 from acme/fix/x", "fix/x");
+    const n = await merged(fx.git("rev-parse", "HEAD"), { labels: ["backport all-supported"] });
+    const r = await firebreak(fx.work, ["backport", "--pr", String(n), "-t", "ENG-9", "--draft-conflicts"], {
+      env: { GITHUB_TOKEN: "ghs_cli" },
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(6);
+    expect(gh.errors).toEqual([]);
+    const draft = [...gh.state.pulls.values()].find((p) => (p.base as Json).ref === "release-2")!;
+    expect(draft.draft).toBe(true);
+    expect((draft.labels as Json[]).map((l) => l.name)).toContain("backport-failed");
+    expect(String(draft.body)).toContain("- `src/auth.js`");
+    expect(r.stdout).toContain(`Conflict on release-2: opened as draft PR #${draft.number}`);
+    expect(r.stdout).toContain("Next: resolve each draft PR as its body says");
+    const done = [...gh.state.pulls.values()].find((p) => (p.base as Json).ref === "release-1")!;
+    expect(done.draft).toBe(false);
+  });
 });

@@ -8,7 +8,7 @@ import type { Output } from "../output.js";
 import type { Forge, PullRequestFacts } from "../../ports/forge.js";
 import { mergedPrCommits, parsePrNumber, type LandedCommits } from "../../backport/pr-commits.js";
 import { targetsOfLabels, type ConfiguredTarget } from "../../backport/requests.js";
-import { canFinishPrs, finishTargets, reportOf, type TargetReport } from "../../workflow/backport-pr.js";
+import { canFinishPrs, finishTargets, reportOf, type ConflictHandling, type TargetReport } from "../../workflow/backport-pr.js";
 import type { TargetOutcome } from "../../workflow/backport.js";
 
 export interface PrBackport {
@@ -38,15 +38,16 @@ export async function prBackport(
   return { number, landed, facts, labelled: facts ? targetsOfLabels(facts.labels, configured) : [], forge };
 }
 
-/** Each target's report, the PRs opened labelled like the original; a conflict stays for --continue. */
+/** Each target's report, the PRs opened labelled like the original; a conflict stays for --continue, or becomes a draft PR. */
 export async function finishPrTargets(
   app: App,
   out: Output,
   remote: string,
   pr: PrBackport,
   outcomes: readonly TargetOutcome[],
+  conflicts: ConflictHandling,
 ): Promise<TargetReport[]> {
   const { forge } = pr;
   if (!pr.facts || !canFinishPrs(forge)) return outcomes.map(reportOf);
-  return finishTargets({ git: app.git, forge, remote, log: (l) => out.warn(l) }, pr.facts, outcomes, "local");
+  return finishTargets({ git: app.git, forge, remote, log: (l) => out.warn(l) }, pr.facts, outcomes, conflicts);
 }

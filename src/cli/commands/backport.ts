@@ -209,7 +209,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       return printOutcomes(out, ticket, incident, fixCommits, report.outcomes, next);
     }
     const outcomes = await runBackport(deps, req);
-    const reports = pr ? await finishPrTargets(app, out, remote, pr, outcomes) : null;
+    // In CI nobody is at a terminal to --continue: --draft-conflicts opens each conflict as a draft PR.
+    const reports = pr ? await finishPrTargets(app, out, remote, pr, outcomes, opts.draftConflicts === true ? "draft" : "local") : null;
     return printOutcomes(out, ticket, incident, fixCommits, outcomes, next, reports);
   } finally {
     await lock?.release();
@@ -351,12 +352,25 @@ function printOutcomes(
   else out.line(`${out.red("✖")} ${head}`);
   table(out, [["target", "state", "detail"], ...outcomes.map((r) => [r.target.branch, STATE[r.status], detail(r)])]);
   for (const r of outcomes.filter((x) => x.status === "conflicted")) {
+    const draft = reports?.find((p) => p.target === r.target.branch && p.draft);
     out.line("");
+    if (draft) {
+      out.line(
+        `${out.yellow("Conflict")} on ${r.target.branch}: opened as draft PR #${draft.pr} ${draft.url ?? ""} with the markers, labelled backport-failed; its body says how to finish it.`,
+      );
+      continue;
+    }
     out.line(`${out.yellow("Conflict")} on ${r.target.branch}${r.reason ? ` (${r.reason})` : ""}. To resolve it:`);
     for (const step of r.instructions ?? []) out.line(`  ${step}`);
   }
   out.line("");
-  if (outcomes.some((r) => r.status === "conflicted"))
+  if (
+    outcomes.some((r) => r.status === "conflicted") &&
+    reports?.some((p) => p.draft) &&
+    !reports.some((p) => p.status === "conflicted" && !p.draft)
+  )
+    out.next("resolve each draft PR as its body says, then mark it ready for review");
+  else if (outcomes.some((r) => r.status === "conflicted"))
     out.next(`${again("--continue", next)}   # after resolving the files above; a file with conflict markers is never committed`);
   else if (code !== EXIT.ok) out.next(`${again("", next)}   # after fixing the cause above; targets already done are skipped`);
   else
