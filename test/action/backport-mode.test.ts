@@ -120,7 +120,8 @@ describe("the Action in backport mode", () => {
 
   it("turns a conflict into a draft PR with the files and commands, a backport-failed label and a failing check", async () => {
     const { event } = await mergedPr(["backport all-supported"]);
-    const r = await run({ cwd: fx.work, runner, gh }, { mode: "backport" }, "pull_request", event);
+    // On pull_request_target, as docs/action.md's workflow runs it (fork PRs included).
+    const r = await run({ cwd: fx.work, runner, gh }, { mode: "backport" }, "pull_request_target", event);
     expect(r.code, r.stdout + r.stderr).toBe(6);
     expect(gh.errors).toEqual([]);
     // Run with the workflow's own token: the warning is a workflow command on the run's page.
