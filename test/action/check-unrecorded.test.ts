@@ -2,7 +2,7 @@
 // `firebreak start` (no record at all), and a PR from a fork, whose pull_request token is read-only
 // and cannot create check runs. Each still reports every finding, and says what it could not do.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -140,5 +140,15 @@ describe("the Action's check mode on a real runner", () => {
     expect(r.stdout).toContain("::notice title=firebreak guard::The token may not create check runs here");
     expect(r.summary).toContain("No check run was created");
     expect(r.outputs.result).toBe("passed");
+  });
+
+  it("the gate needs the record: on a fresh runner it says where the record has to come from, and makes none", async () => {
+    const sha = fix();
+    const r = await run({ cwd: fx.work, runner, gh }, { mode: "gate" }, "pull_request", pullRequest(sha));
+    expect(r.code, r.stdout + r.stderr).not.toBe(0);
+    expect(r.stderr).toContain("No incident record on this runner for hotfix/ENG-77-expired-tokens");
+    expect(r.stderr).toContain("FIREBREAK_DATABASE_URL");
+    expect(gh.state.checkRuns.size).toBe(0);
+    expect(existsSync(join(fx.work, ".git", "firebreak", "firebreak.db"))).toBe(false);
   });
 });
