@@ -56,6 +56,10 @@ export async function run({ app, out, opts: raw }: CommandInput): Promise<number
     throw e;
   });
   if (!incident) return runUnrecorded(app, out, opts, (a) => printAnnotations(a, opts.ci!));
+  if (opts.base !== undefined || opts.priority !== undefined)
+    out.warn(
+      `--base and --priority are for a change with no record: ${incident.ticket}'s base (${incident.base}) and level (${incident.priority}) are used.`,
+    );
   // A terminal gets the live view; elsewhere each check's start and end is a line.
   const live = isInteractive() && !out.json && !opts.ci;
   const runner: ChecksRunner | undefined = live
