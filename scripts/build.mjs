@@ -5,7 +5,7 @@
 //   program.mjs   every command (ESM), with each command's code in its own chunk (chunks/*.mjs)
 //                 loaded on demand
 //   package.json  {"type": "commonjs"}, so node reads firebreak.js as CommonJS
-//   action.cjs    action.yml's entry (src/action/launch.cjs): the CLI's hidden `ci-action` command
+//   action.cjs    action.yml's entry: the CLI's hidden `ci-action` command
 //
 // `--action` (npm run build:action) builds the GitHub Action's bundle: the same files, but with
 // nothing left to node_modules, because a runner runs the action from a checkout of a release tag
@@ -17,7 +17,7 @@
 // ESM loader (~12 ms on a 2-core machine, a tenth of `node -e 0`); `status` never needs it, and
 // every other command sets it up anyway when it imports program.mjs.
 import { build } from "esbuild";
-import { rmSync, chmodSync, copyFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { rmSync, chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 const argv = process.argv.slice(2);
@@ -76,7 +76,16 @@ await Promise.all([
 ]);
 writeFileSync(`${out}/package.json`, `${JSON.stringify({ type: "commonjs" })}\n`);
 chmodSync(`${out}/firebreak.js`, 0o755);
-copyFileSync("src/action/launch.cjs", `${out}/action.cjs`);
+writeFileSync(
+  `${out}/action.cjs`,
+  [
+    "// action.yml's entry on the Actions Node runtime: the bundled CLI beside it running its hidden",
+    "// `ci-action` command (src/action/command.ts). Written by scripts/build.mjs.",
+    'process.argv.splice(2, 0, "ci-action");',
+    'require("./firebreak.js");',
+    "",
+  ].join("\n"),
+);
 if (action) {
   // The stand-in fails the way a binary built for another Node does, which is what sends the
   // store to node:sqlite (store/sqlite-driver.ts); its message says why, should Node lack it.

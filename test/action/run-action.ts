@@ -1,4 +1,4 @@
-// Runs the Action's entry (action.yml → src/action/launch.cjs → the bundled CLI) the way a GitHub
+// Runs the Action's entry (action.yml → dist/action.cjs → the bundled CLI) the way a GitHub
 // runner runs a step: inputs as INPUT_ variables, the event in a file, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files to append to, the API at the contract server.
 

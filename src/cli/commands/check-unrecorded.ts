@@ -9,9 +9,16 @@ import type { GuardReport } from "../../guard/guard.js";
 import { renderGuardReport } from "../../guard/render-report.js";
 import { guardWithoutRecord, priorityOf, ticketOfBranch, UNRECORDED_PRIORITY } from "../../guard/unrecorded.js";
 import { E, EXIT } from "../../errors.js";
-import type { CheckOptions } from "./check.js";
 
-export async function runUnrecorded(app: App, out: Output, opts: CheckOptions, annotate: (r: GuardReport) => void): Promise<number> {
+/** What this path reads of `check`'s options. */
+export interface UnrecordedOptions {
+  ticket?: string | undefined;
+  base?: string | undefined;
+  priority?: string | undefined;
+  allows: Array<{ rule: string; reason: string }>;
+}
+
+export async function runUnrecorded(app: App, out: Output, opts: UnrecordedOptions, annotate: (r: GuardReport) => void): Promise<number> {
   const config = await app.config();
   const env = process.env;
   // GITHUB_BASE_REF is set on pull_request events, CI_MERGE_REQUEST_TARGET_BRANCH_NAME in GitLab merge request pipelines.
