@@ -1,40 +1,26 @@
 // mode: backport — a merged PR carried to other branches, one backport PR per target, from labels
 // (`backport <branch>`, `backport all-supported` for every backport.targets entry in
 // .firebreak.yml) or a `/firebreak backport <branch>` comment by someone with write access.
-// Each PR gets the original's labels, reviewers and milestone. A conflict is never a silent
-// success: its state is pushed as a draft PR listing the files and the commands to finish
-// locally, labelled backport-failed, and the run's check and exit fail.
+// What is asked, which commits landed and what each target came to are the core's
+// (backport/requests.ts, backport/pr-commits.ts, workflow/backport-pr.ts): this file reads the
+// event, reports the check run and the job summary, and writes the outputs.
 
 import type { App } from "../app/app.js";
-import { findIncident } from "../app/resolve-incident.js";
 import { defaultShort } from "../backport/targets.js";
 import { assertSafeRef } from "../adapters/git/safety.js";
 import type { BackportTarget } from "../backport/types.js";
-import { runBackport, type TargetOutcome } from "../workflow/backport.js";
+import { backportCommands, targetsOfLabel, targetsOfLabels, type ConfiguredTarget } from "../backport/requests.js";
+import { mergedPrCommits } from "../backport/pr-commits.js";
+import { runBackport } from "../workflow/backport.js";
+import { finishTargets, overall, refusedTarget, type TargetReport } from "../workflow/backport-pr.js";
 import { EXIT } from "../errors.js";
-import type { PullRequestFacts } from "../ports/forge.js";
-import { backportCommands, CAN_WRITE } from "./commands.js";
+import { CAN_WRITE } from "./commands.js";
 import { appendSummary, writeOutputs, type ActionsEnv } from "./environment.js";
 import { commentOf, pullOf } from "./event.js";
 import { actionForge, BACKPORT_CHECK } from "./forge.js";
-import type { GitHubForge } from "../adapters/forge/github.js";
 import type { ActionLog } from "./log.js";
-import { mergedPrCommits } from "./pr-commits.js";
 import { cell } from "./summary.js";
-
-export const BACKPORT_LABEL = /^backport\s+(\S+)$/;
-export const ALL_SUPPORTED = "all-supported";
-const FAILED_LABEL = { name: "backport-failed", color: "b60205", description: "A backport that needs a person: see the draft PR" };
-
-export interface TargetReport {
-  target: string;
-  status: TargetOutcome["status"];
-  pr: number | null;
-  url: string | null;
-  draft: boolean;
-  files: string[];
-  reason: string | null;
-}
+import { incidentOrNone } from "./record.js";
 
 export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog): Promise<number> {
   const pull = pullOf(env.eventName, env.event);
@@ -56,19 +42,12 @@ export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog)
 
   // Which targets: the labels (only the new one on a `labeled` event), a comment, the input.
   const config = await app.config();
-  const configured = (config.backport.targets ?? []) as { branch: string; short?: string }[];
+  const configured = (config.backport.targets ?? []) as ConfiguredTarget[];
   const names = new Set<string>();
-  const fromLabel = (label: string) => {
-    const m = BACKPORT_LABEL.exec(label.trim());
-    if (!m) return;
-    if (m[1] === ALL_SUPPORTED) for (const t of configured) names.add(t.branch);
-    else names.add(m[1]!);
-  };
   const action = typeof env.event.action === "string" ? env.event.action : "";
-  if (env.eventName.startsWith("pull_request") && action === "labeled") {
-    const label = (env.event.label as { name?: string } | undefined)?.name ?? "";
-    fromLabel(label);
-  } else if (env.eventName.startsWith("pull_request")) for (const l of facts.labels) fromLabel(l);
+  if (env.eventName.startsWith("pull_request") && action === "labeled")
+    for (const b of targetsOfLabel((env.event.label as { name?: string } | undefined)?.name ?? "", configured)) names.add(b);
+  else if (env.eventName.startsWith("pull_request")) for (const b of targetsOfLabels(facts.labels, configured)) names.add(b);
   const comment = commentOf(env.eventName, env.event);
   if (comment) {
     const asked = backportCommands(comment.body);
@@ -95,17 +74,23 @@ export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog)
   for (const name of [...names])
     await assertSafeRef(name, "backport target").catch((e: Error) => {
       names.delete(name);
-      refused.push({ target: name, status: "failed", pr: null, url: null, draft: false, files: [], reason: e.message });
+      refused.push(refusedTarget(name, e.message));
     });
   const remote = config.production.remote;
   const targets: BackportTarget[] = [...names].map((branch) => ({
     branch,
     short: configured.find((t) => t.branch === branch)?.short ?? defaultShort(branch),
   }));
-  const incident = await findIncident(await app.store(), env.input("ticket") || undefined, facts.head).catch(() => null);
+  // The backport needs no record; with one, it is recorded on the incident.
+  const incident = await incidentOrNone(app, env.input("ticket") || undefined, facts.head).catch((e: Error) => {
+    log.warn(`The incident record could not be read (${e.message}): the backport runs without it.`);
+    return null;
+  });
   const ticket = incident?.ticket ?? (env.input("ticket") || `pr-${pull.number}`);
   await app.git.fetch(remote, [...names]).catch((e: Error) => log.warn(`Could not fetch ${[...names].join(", ")}: ${e.message}`));
-  const fixCommits = await mergedPrCommits(app.git, forge, remote, pull.number);
+  const landed = await mergedPrCommits(app.git, forge, remote, pull.number);
+  if (landed.note) log.line(`::warning title=firebreak backport::${landed.note}`);
+  log.info(`#${pull.number} landed by ${landed.by}: ${landed.commits.length} commit(s) to carry.`);
   const root = await app.repoRoot();
   const outcomes =
     targets.length === 0
@@ -120,11 +105,12 @@ export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog)
             repoRoot: root,
             progress: (m) => log.info(m),
           },
-          { ticket, targets, fixCommits },
+          { ticket, targets, fixCommits: landed.commits },
         );
 
-  const reports: TargetReport[] = [...refused];
-  for (const o of outcomes) reports.push(await finish(app, forge, facts, remote, o, pull.number, log));
+  const finished = await finishTargets({ git: app.git, forge, remote, log: (l) => log.warn(l) }, facts, outcomes, "draft");
+  const reports: TargetReport[] = [...refused, ...finished];
+  const { result, exit } = overall(reports);
   const failed = reports.filter((r) => r.status === "conflicted" || r.status === "failed");
   const summary = backportSummary(pull.number, reports);
   const run = await forge.publishCheckRun({
@@ -139,113 +125,17 @@ export async function runBackportMode(app: App, env: ActionsEnv, log: ActionLog)
   });
   appendSummary(env.summaryPath, summary);
   writeOutputs(env.outputPath, {
-    result: failed.length === 0 ? "done" : reports.some((r) => r.status === "failed") ? "failed" : "conflicted",
+    result,
     prs: JSON.stringify(reports.flatMap((r) => (r.pr === null ? [] : [r.pr]))),
     "check-run-id": String(run.id),
-    json: JSON.stringify({ mode: "backport", pr: pull.number, ticket, targets: reports }),
+    json: JSON.stringify({ mode: "backport", pr: pull.number, ticket, landedBy: landed.by, commits: landed.commits, targets: reports }),
   });
   for (const r of reports)
     log.line(
       `${r.target}: ${r.status}${r.pr ? ` → #${r.pr}${r.draft ? " (draft: resolve the conflict)" : ""}` : ""}${r.reason ? ` (${r.reason})` : ""}`,
     );
   if (failed.length) log.line(`Next: finish ${failed.map((r) => (r.pr ? `#${r.pr}` : r.target)).join(", ")} as its PR body says.`);
-  return failed.length === 0 ? EXIT.ok : reports.some((r) => r.status === "failed") ? EXIT.external : EXIT.conflict;
-}
-
-/** Copies labels, reviewers and milestone to an opened PR; turns a conflict into a draft PR. */
-async function finish(
-  app: App,
-  forge: GitHubForge,
-  original: PullRequestFacts,
-  remote: string,
-  o: TargetOutcome,
-  number: number,
-  log: ActionLog,
-): Promise<TargetReport> {
-  const base: TargetReport = {
-    target: o.target.branch,
-    status: o.status,
-    pr: o.pr?.number ?? null,
-    url: o.pr?.url ?? null,
-    draft: false,
-    files: o.files ?? [],
-    reason: o.reason ?? null,
-  };
-  if (o.status === "done" && o.pr) {
-    await copyMetadata(forge, original, o.pr.number, []);
-    return base;
-  }
-  if (o.status !== "conflicted" || !o.worktree) return base;
-  try {
-    const pr = await draftForConflict(app, forge, original, remote, o, number);
-    await copyMetadata(forge, original, pr.number, [FAILED_LABEL.name]);
-    return { ...base, pr: pr.number, url: pr.url, draft: true };
-  } catch (e) {
-    log.warn(`${o.target.branch}: the conflict could not be opened as a draft PR (${e instanceof Error ? e.message : String(e)}).`);
-    return { ...base, reason: `${base.reason ?? "conflict"}; no draft PR could be opened` };
-  }
-}
-
-async function copyMetadata(forge: GitHubForge, original: PullRequestFacts, to: number, extra: string[]): Promise<void> {
-  if (extra.includes(FAILED_LABEL.name)) await forge.ensureLabels([FAILED_LABEL]);
-  // The backport labels asked for this run are left behind: on the new PR they would ask again.
-  const labels = [...original.labels.filter((l) => !BACKPORT_LABEL.test(l)), ...extra];
-  await forge.addLabels(to, labels);
-  const reviewers = [...new Set([...original.requestedReviewers, ...(await forge.listApprovals(original.number)).map((a) => a.by)])];
-  if (reviewers.length) await forge.requestReviewers(to, reviewers);
-  if (original.milestone !== null) await forge.setMilestone(to, original.milestone);
-}
-
-/** The conflicted state committed as it is (markers included, so it cannot pass as done), pushed, and opened as a draft. */
-async function draftForConflict(
-  app: App,
-  forge: GitHubForge,
-  original: PullRequestFacts,
-  remote: string,
-  o: TargetOutcome,
-  number: number,
-) {
-  const wt = o.worktree!;
-  const identity = (await app.git.userName()) ? [] : ["-c", "user.name=firebreak", "-c", "user.email=firebreak@users.noreply.github.com"];
-  await app.git.git(["-C", wt, "add", "-A"]);
-  await app.git.git([
-    "-C",
-    wt,
-    ...identity,
-    "commit",
-    "--no-verify",
-    "-m",
-    `backport #${number} to ${o.target.branch}: CONFLICTS TO RESOLVE in ${(o.files ?? []).join(", ")}`,
-  ]);
-  await app.git.git(["-C", wt, "push", "--force", remote, `HEAD:refs/heads/${o.branch}`]);
-  const files = o.files ?? [];
-  const body = [
-    `Backport of #${number} to \`${o.target.branch}\`: **it conflicts**, so this draft holds the conflict markers as git left them.`,
-    "",
-    "Conflicting files:",
-    ...files.map((f) => `- \`${f}\``),
-    "",
-    "To finish it locally:",
-    "```sh",
-    `git fetch ${remote} ${o.branch}`,
-    `git switch ${o.branch}`,
-    `# resolve the markers in: ${files.join(" ")}`,
-    `git add ${files.map((f) => `'${f.replace(/'/g, "'\\''")}'`).join(" ")}`,
-    "git commit --amend --no-edit",
-    `git push --force-with-lease ${remote} ${o.branch}`,
-    "```",
-    "Then mark this PR ready for review and remove the `backport-failed` label.",
-  ].join("\n");
-  return (
-    (await forge.findPullRequest(o.branch, o.target.branch)) ??
-    (await forge.openPullRequest({
-      head: o.branch,
-      base: o.target.branch,
-      title: `[Backport ${o.target.branch}] ${original.title} (conflicts)`,
-      body,
-      draft: true,
-    }))
-  );
+  return exit;
 }
 
 function backportSummary(number: number, reports: readonly TargetReport[]): string {

@@ -1,6 +1,7 @@
-// The Action's entry, run as the bundled CLI's hidden `ci-action` command (action.yml → launch.cjs):
-// reads the Actions environment and runs the mode asked for. Everything it decides comes from the
-// operations; this file only reads the runner's inputs and writes its outputs.
+// The Action's entry, run as the bundled CLI's hidden `ci-action` command (action.yml →
+// dist/action.cjs, written by scripts/build.mjs): reads the Actions environment and runs the mode
+// asked for. Everything it decides comes from the operations; this file only reads the runner's
+// inputs and writes its outputs.
 
 import type { App } from "../app/app.js";
 import { readActionsEnv } from "./environment.js";

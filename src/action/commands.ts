@@ -1,6 +1,6 @@
-// The slash commands people write on a PR: `/firebreak allow RULE reason…` (an override of a guard
-// rule, with its reason) and `/firebreak backport <branch>` (a backport target). One command a
-// line, anywhere in a comment; anything else in the comment is ignored.
+// The override people write on a PR: `/firebreak allow RULE reason…` (a guard rule let through,
+// with its reason). One command a line, anywhere in a comment; anything else in the comment is
+// ignored. (`/firebreak backport <branch>` is read by the core: backport/requests.ts.)
 
 import type { IssueComment, RepoPermission } from "../ports/forge.js";
 
@@ -12,7 +12,6 @@ export interface AllowCommand {
 }
 
 const ALLOW = /^\s*\/firebreak\s+allow\s+([a-z][a-z-]*)(?:\s+(.*\S))?\s*$/;
-const BACKPORT = /^\s*\/firebreak\s+backport\s+(\S+)\s*$/;
 
 export function allowCommands(comments: readonly IssueComment[]): AllowCommand[] {
   const out: AllowCommand[] = [];
@@ -22,13 +21,6 @@ export function allowCommands(comments: readonly IssueComment[]): AllowCommand[]
       if (m) out.push({ rule: m[1]!, reason: (m[2] ?? "").trim(), by: c.author, commentId: c.id });
     }
   return out;
-}
-
-export function backportCommands(body: string): string[] {
-  return body
-    .split(/\r?\n/)
-    .map((l) => BACKPORT.exec(l)?.[1])
-    .filter((b): b is string => b !== undefined);
 }
 
 /** Who may override the guard from a comment: people who could push the change themselves. */

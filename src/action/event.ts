@@ -11,6 +11,8 @@ export interface EventPull {
   baseRef: string | null;
   merged: boolean | null;
   labels: string[];
+  /** The head is in another repository (a fork): on `pull_request` its token is read-only. Null: not told. */
+  fromFork: boolean | null;
 }
 
 export interface EventComment {
@@ -33,6 +35,7 @@ export function pullOf(eventName: string, payload: Json): EventPull | null {
       baseRef: str(obj(pr.base).ref),
       merged: typeof pr.merged === "boolean" ? pr.merged : null,
       labels: labelNames(pr.labels),
+      fromFork: forkOf(pr),
     };
   }
   if (eventName === "workflow_run") {
@@ -46,12 +49,21 @@ export function pullOf(eventName: string, payload: Json): EventPull | null {
       baseRef: str(obj(first.base).ref),
       merged: null,
       labels: [],
+      fromFork: null,
     };
   }
   if (eventName === "issue_comment") {
     const issue = obj(payload.issue);
     if (typeof issue.number !== "number" || !issue.pull_request) return null;
-    return { number: issue.number, headRef: null, headSha: null, baseRef: null, merged: null, labels: labelNames(issue.labels) };
+    return {
+      number: issue.number,
+      headRef: null,
+      headSha: null,
+      baseRef: null,
+      merged: null,
+      labels: labelNames(issue.labels),
+      fromFork: null,
+    };
   }
   return null;
 }
@@ -62,6 +74,16 @@ export function commentOf(eventName: string, payload: Json): EventComment | null
   const body = str(c.body);
   const author = str(obj(c.user).login);
   return body !== null && author ? { author, body } : null;
+}
+
+/** A fork's PR names another repository as its head's (head.repo is null once the fork is deleted). */
+function forkOf(pr: Json): boolean | null {
+  const head = obj(pr.head);
+  if (!("repo" in head)) return null;
+  if (head.repo === null) return true;
+  const from = str(obj(head.repo).full_name);
+  const into = str(obj(obj(pr.base).repo).full_name);
+  return from !== null && into !== null ? from !== into : null;
 }
 
 function labelNames(v: unknown): string[] {

@@ -3,7 +3,6 @@
 // earlier check runs are not read as CI (actionForge leaves them out).
 
 import type { App } from "../app/app.js";
-import { findIncident } from "../app/resolve-incident.js";
 import { DEPLOY_ENVS, type DeployEnv } from "../domain/gate.js";
 import { gatherGate } from "../workflow/gate.js";
 import { resolveEnv } from "../workflow/ship.js";
@@ -12,6 +11,7 @@ import { appendSummary, writeOutputs, type ActionsEnv } from "./environment.js";
 import { pullOf } from "./event.js";
 import { actionForge, GATE_CHECK } from "./forge.js";
 import { gateSummary } from "./summary.js";
+import { requireIncident } from "./record.js";
 import type { ActionLog } from "./log.js";
 
 export async function runGateMode(app: App, env: ActionsEnv, log: ActionLog): Promise<number> {
@@ -31,7 +31,7 @@ export async function runGateMode(app: App, env: ActionsEnv, log: ActionLog): Pr
   const forge = actionForge(env, { ignoreChecks: ignore, log: (l) => log.info(l) });
   const facts = pull.headRef && pull.headSha ? null : await forge.pullRequestFacts(pull.number);
   const headRef = pull.headRef ?? facts!.head;
-  const incident = await findIncident(await app.store(), env.input("ticket") || undefined, headRef);
+  const incident = await requireIncident(app, env.input("ticket") || undefined, headRef);
   const target = await resolveEnv(app, incident, (to || undefined) as DeployEnv | undefined);
   const { gate, headSha } = await gatherGate(app, incident, target, forge, await app.config());
   const summary = gateSummary(incident.ticket, gate, headSha);

@@ -110,6 +110,8 @@ describe("the Action in backport mode", () => {
       expect.objectContaining({ target: "release-1", status: "done", pr: bp.number, draft: false }),
     ]);
     expect(r.outputs.result).toBe("done");
+    // A merge commit: the branch's own commit is what was carried, not the merge.
+    expect(JSON.parse(r.outputs.json!)).toMatchObject({ landedBy: "merge", commits: [fx.git("rev-parse", "fix/expired-tokens")] });
     const check = [...gh.state.checkRuns.values()].pop()!;
     expect(check).toMatchObject({ name: "firebreak backport", conclusion: "success" });
     // A GitHub App token was given: no warning about workflows that will not run.
@@ -118,7 +120,8 @@ describe("the Action in backport mode", () => {
 
   it("turns a conflict into a draft PR with the files and commands, a backport-failed label and a failing check", async () => {
     const { event } = await mergedPr(["backport all-supported"]);
-    const r = await run({ cwd: fx.work, runner, gh }, { mode: "backport" }, "pull_request", event);
+    // On pull_request_target, as docs/action.md's workflow runs it (fork PRs included).
+    const r = await run({ cwd: fx.work, runner, gh }, { mode: "backport" }, "pull_request_target", event);
     expect(r.code, r.stdout + r.stderr).toBe(6);
     expect(gh.errors).toEqual([]);
     // Run with the workflow's own token: the warning is a workflow command on the run's page.

@@ -1,7 +1,8 @@
 // The payload shapes GitHub sends, and the slash commands read from PR comments.
 
 import { describe, expect, it } from "vitest";
-import { allowCommands, backportCommands } from "../../src/action/commands.js";
+import { allowCommands } from "../../src/action/commands.js";
+import { backportCommands } from "../../src/backport/requests.js";
 import { commentOf, pullOf } from "../../src/action/event.js";
 import { inputOf } from "../../src/action/environment.js";
 
@@ -25,7 +26,22 @@ describe("events", () => {
       baseRef: "main",
       merged: true,
       labels: ["backport release-1", "bug"],
+      fromFork: null,
     });
+  });
+
+  it("tells a fork's PR from one of the repository itself", () => {
+    const pr = (head: unknown) => ({
+      pull_request: {
+        number: 3,
+        head: { ref: "fix", sha: "b".repeat(40), repo: head },
+        base: { ref: "main", repo: { full_name: "acme/api" } },
+      },
+    });
+    expect(pullOf("pull_request", pr({ full_name: "mallory/api", fork: true }))?.fromFork).toBe(true);
+    expect(pullOf("pull_request", pr({ full_name: "acme/api", fork: false }))?.fromFork).toBe(false);
+    // The fork was deleted after the PR was opened: GitHub sends head.repo null.
+    expect(pullOf("pull_request", pr(null))?.fromFork).toBe(true);
   });
 
   it("reads a comment on a PR, and nothing from a comment on an issue", () => {

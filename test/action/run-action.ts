@@ -1,4 +1,4 @@
-// Runs the Action's entry (action.yml → src/action/launch.cjs → the bundled CLI) the way a GitHub
+// Runs the Action's entry (action.yml → dist/action.cjs → the bundled CLI) the way a GitHub
 // runner runs a step: inputs as INPUT_ variables, the event in a file, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files to append to, the API at the contract server.
 
@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
 import type { ContractServer } from "../helpers/github-contract-server.js";
 
-const LAUNCH = resolve(import.meta.dirname, "../../src/action/launch.cjs");
+const LAUNCH = resolve(import.meta.dirname, "../../dist/action.cjs");
 
 export interface ActionRun {
   code: number | null;
@@ -18,7 +18,16 @@ export interface ActionRun {
 }
 
 export function runAction(
-  o: { cwd: string; runner: string; gh: ContractServer; token?: string; defaultToken?: string },
+  o: {
+    cwd: string;
+    runner: string;
+    gh: ContractServer;
+    token?: string;
+    defaultToken?: string;
+    /** The entry to run (default: action.yml's main in this checkout, dist/action.cjs). */
+    launch?: string;
+    env?: Record<string, string>;
+  },
   inputs: Record<string, string>,
   eventName: string,
   payload: unknown,
@@ -46,9 +55,10 @@ export function runAction(
     GITHUB_TOKEN: o.defaultToken ?? "ghs_workflowtoken1234567890",
     ...(o.token ? { INPUT_TOKEN: o.token } : {}),
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...o.env,
   };
   return new Promise<ActionRun>((done, fail) => {
-    const child = spawn(process.execPath, [LAUNCH], { cwd: o.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [o.launch ?? LAUNCH], { cwd: o.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);

@@ -31,7 +31,13 @@ export type Fault =
   | { kind: "status"; status: 422 | 500 | 502; message?: string; errors?: Json[]; after?: boolean }
   | { kind: "secondary-rate-limit"; retryAfter: number }
   | { kind: "reset"; after?: boolean }
-  | { kind: "could-not-resolve" };
+  | { kind: "could-not-resolve" }
+  /**
+   * A token without the permission the call needs, such as the read-only GITHUB_TOKEN of a fork's
+   * pull_request run creating a check run. GitHub answers any endpoint so ("Resource not accessible
+   * by integration", documented under the REST API's troubleshooting), as it does a secondary rate limit.
+   */
+  | { kind: "forbidden" };
 
 export interface SeenRequest {
   method: string;
@@ -266,6 +272,12 @@ export async function startContractServer(opts: { owner?: string; repo?: string 
           },
           { "retry-after": String(flt.retryAfter) },
         );
+      } else if (flt.kind === "forbidden") {
+        send(op, 403, {
+          message: "Resource not accessible by integration",
+          documentation_url: "https://docs.github.com/rest/checks/runs#create-a-check-run",
+          status: "403",
+        });
       } else if (flt.kind === "could-not-resolve") {
         send(op, 422, {
           message: "Validation Failed",

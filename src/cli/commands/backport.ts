@@ -34,7 +34,8 @@ import {
   type TargetOutcome,
 } from "../../workflow/backport.js";
 import type { PlanRow } from "../../backport/engine.js";
-import { prCommits } from "./backport-pr.js";
+import { finishPrTargets, prBackport, type PrBackport } from "./backport-pr.js";
+import { overall, type TargetReport } from "../../workflow/backport-pr.js";
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap((x) => splitList(x)) : splitList(v));
 
@@ -65,7 +66,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   if (force && mode !== "abort")
     throw E.usage("--force goes with --abort only (to drop a resolved commit).", "firebreak backport --abort --force");
   // Hostile values are refused before anything runs: no store, no fetch, no git.
-  const to = opts.to === undefined ? undefined : list(opts.to);
+  let to = opts.to === undefined ? undefined : list(opts.to);
   for (const name of to ?? []) await assertSafeRef(name, "--to branch");
   const commits = list(opts.commit);
   for (const c of commits) assertSafeRev(c, "--commit");
@@ -78,9 +79,15 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
   const git = root === app.cwd ? app.git : new Git(root);
   const store = await app.store();
   const userCommits = await Promise.all(commits.map((c) => app.git.revParse(c)));
-  // --pr N: the commits that merged pull request brought, as if each were given with --commit.
-  if (opts.pr !== undefined) userCommits.push(...(await prCommits(app, config.production.remote, opts.pr)));
   const configured = (config.backport.targets ?? []) as { branch: string; short?: string }[];
+  // --pr N: the commits that merged pull request landed, as if each were given with --commit;
+  // without --to, the branches its `backport <branch>` labels ask for.
+  const pr: PrBackport | null = opts.pr === undefined ? null : await prBackport(app, out, config.production.remote, opts.pr, configured);
+  if (pr) userCommits.push(...pr.landed.commits);
+  if (pr && to === undefined && pr.labelled.length > 0) {
+    for (const name of pr.labelled) await assertSafeRef(name, `label "backport ${name}" on #${pr.number}`);
+    to = pr.labelled;
+  }
 
   // A backport waiting for --continue or --abort says which one this is, wherever it is run.
   const settling = mode === "continue" || mode === "abort";
@@ -201,7 +208,10 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       leftFolder(out, here, root);
       return printOutcomes(out, ticket, incident, fixCommits, report.outcomes, next);
     }
-    return printOutcomes(out, ticket, incident, fixCommits, await runBackport(deps, req), next);
+    const outcomes = await runBackport(deps, req);
+    // In CI nobody is at a terminal to --continue: --draft-conflicts opens each conflict as a draft PR.
+    const reports = pr ? await finishPrTargets(app, out, remote, pr, outcomes, opts.draftConflicts === true ? "draft" : "local") : null;
+    return printOutcomes(out, ticket, incident, fixCommits, outcomes, next, reports);
   } finally {
     await lock?.release();
   }
@@ -322,9 +332,7 @@ function detail(r: TargetOutcome): string {
 }
 
 export function exitFor(outcomes: readonly Pick<TargetOutcome, "status">[]): number {
-  if (outcomes.some((r) => r.status === "conflicted")) return EXIT.conflict;
-  if (outcomes.some((r) => r.status === "failed")) return EXIT.external;
-  return EXIT.ok;
+  return overall(outcomes).exit;
 }
 
 function printOutcomes(
@@ -334,21 +342,35 @@ function printOutcomes(
   fixCommits: string[],
   outcomes: TargetOutcome[],
   next: Again,
+  reports: TargetReport[] | null = null,
 ): number {
   const code = exitFor(outcomes);
-  out.data({ ticket, incident: incident?.id ?? null, fixCommits, targets: outcomes, exit: code });
+  out.data({ ticket, incident: incident?.id ?? null, fixCommits, targets: outcomes, ...(reports ? { reports } : {}), exit: code });
   const ok = outcomes.filter((r) => r.status === "done" || r.status === "already-contains").length;
   const head = `Backport of ${ticket} (${fixCommits.length} commit${fixCommits.length === 1 ? "" : "s"}): ${ok} of ${outcomes.length} target${outcomes.length === 1 ? "" : "s"} have the fix.`;
   if (code === EXIT.ok) out.success(head);
   else out.line(`${out.red("✖")} ${head}`);
   table(out, [["target", "state", "detail"], ...outcomes.map((r) => [r.target.branch, STATE[r.status], detail(r)])]);
   for (const r of outcomes.filter((x) => x.status === "conflicted")) {
+    const draft = reports?.find((p) => p.target === r.target.branch && p.draft);
     out.line("");
+    if (draft) {
+      out.line(
+        `${out.yellow("Conflict")} on ${r.target.branch}: opened as draft PR #${draft.pr} ${draft.url ?? ""} with the markers, labelled backport-failed; its body says how to finish it.`,
+      );
+      continue;
+    }
     out.line(`${out.yellow("Conflict")} on ${r.target.branch}${r.reason ? ` (${r.reason})` : ""}. To resolve it:`);
     for (const step of r.instructions ?? []) out.line(`  ${step}`);
   }
   out.line("");
-  if (outcomes.some((r) => r.status === "conflicted"))
+  if (
+    outcomes.some((r) => r.status === "conflicted") &&
+    reports?.some((p) => p.draft) &&
+    !reports.some((p) => p.status === "conflicted" && !p.draft)
+  )
+    out.next("resolve each draft PR as its body says, then mark it ready for review");
+  else if (outcomes.some((r) => r.status === "conflicted"))
     out.next(`${again("--continue", next)}   # after resolving the files above; a file with conflict markers is never committed`);
   else if (code !== EXIT.ok) out.next(`${again("", next)}   # after fixing the cause above; targets already done are skipped`);
   else

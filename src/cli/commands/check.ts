@@ -5,13 +5,15 @@ import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { check, type CheckOutcome, type CheckProgress, type ChecksRunner } from "../../workflow/check.js";
 import { renderGuardReport } from "../../guard/render-report.js";
+import type { GuardReport } from "../../guard/guard.js";
 import { renderCheckProgress, renderCheckSummary } from "../../checks/progress.js";
-import { E, EXIT } from "../../errors.js";
+import { E, EXIT, isFirebreakError } from "../../errors.js";
 import { stopSignal } from "../../stop.js";
 import { isInteractive, splitList } from "../format.js";
 import type { Output } from "../output.js";
 import { bool, str, type RawOptions } from "./options.js";
 import { ciFormat, formatAnnotation, guardAnnotations, type CiFormat } from "../../action/annotations.js";
+import { runUnrecorded } from "./check-unrecorded.js";
 
 export interface CheckOptions {
   ticket?: string;
@@ -23,6 +25,9 @@ export interface CheckOptions {
   skips: Array<{ name: string; reason: string }>;
   /** --ci: the guard's findings as CI annotations (GitHub workflow commands, or plain lines). */
   ci: CiFormat | null;
+  /** With --guard-only --ci and no record: the PR's base and the level to guard at. */
+  base?: string;
+  priority?: string;
 }
 
 /** --allow, --skip and --reason come from the command line as typed: their order pairs them. */
@@ -37,12 +42,24 @@ export function checkOptions(opts: RawOptions, argv: readonly string[]): CheckOp
     allows,
     skips,
     ci: opts.ci === undefined || opts.ci === false ? null : ciFormat(opts.ci as string | boolean, process.env),
+    base: str(opts.base),
+    priority: str(opts.priority),
   };
 }
 
 export async function run({ app, out, opts: raw }: CommandInput): Promise<number> {
   const opts = checkOptions(raw, process.argv);
-  const incident = await resolveIncident(app, opts.ticket);
+  // In CI a fresh clone has no record (nobody ran `firebreak start` there): the guard alone still
+  // runs, against the PR's base, and says that nothing was recorded.
+  const incident = await resolveIncident(app, opts.ticket).catch((e: unknown) => {
+    if (opts.guardOnly && opts.ci && isFirebreakError(e) && e.code === "NO_INCIDENT") return null;
+    throw e;
+  });
+  if (!incident) return runUnrecorded(app, out, opts, (a) => printAnnotations(a, opts.ci!));
+  if (opts.base !== undefined || opts.priority !== undefined)
+    out.warn(
+      `--base and --priority are for a change with no record: ${incident.ticket}'s base (${incident.base}) and level (${incident.priority}) are used.`,
+    );
   // A terminal gets the live view; elsewhere each check's start and end is a line.
   const live = isInteractive() && !out.json && !opts.ci;
   const runner: ChecksRunner | undefined = live
@@ -52,9 +69,13 @@ export async function run({ app, out, opts: raw }: CommandInput): Promise<number
   return showOutcome(out, result);
 }
 
+/** Annotations go to stdout even with --json: the CI reads them from the step's log. */
+function printAnnotations(report: GuardReport, ci: CiFormat): void {
+  for (const a of guardAnnotations(report)) process.stdout.write(`${formatAnnotation(a, ci)}\n`);
+}
+
 function showProgress(out: Output, e: CheckProgress, live: boolean, ci: CiFormat | null): void {
-  // Annotations go to stdout even with --json: the CI reads them from the step's log.
-  if (e.type === "guard" && ci) for (const a of guardAnnotations(e.report)) process.stdout.write(`${formatAnnotation(a, ci)}\n`);
+  if (e.type === "guard" && ci) printAnnotations(e.report, ci);
   if (e.type === "review-files-left-out")
     out.info(`Not part of the fix: ${e.files.join(", ")} (the post-incident review; commit it on ${e.base}, not on the hotfix branch).`);
   else if (e.type === "fetch-failed")

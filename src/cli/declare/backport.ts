@@ -15,7 +15,11 @@ export function declareBackport(program: Command): void {
     .option("--abort", "give up on the conflicted targets: remove their worktree and local branch")
     .option("--force", "with --abort: also drop a resolution already committed (named in the output)")
     .option("--commit <sha>", "backport these commits instead of the incident's (repeatable; works without an incident)", collect)
-    .option("--pr <number>", "backport the commits of this merged pull request (works without an incident, like --commit)")
+    .option(
+      "--pr <number>",
+      "backport the commits this merged pull request landed (merge, squash or rebase); without --to, its backport labels name the targets",
+    )
+    .option("--draft-conflicts", "with --pr, in CI: open a conflicted target as a draft PR with its markers, labelled backport-failed")
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out (with --commit: names the branch)")
     .addHelpText(
       "after",
@@ -27,7 +31,8 @@ Examples:
   firebreak backport --to release-candidate,develop
   firebreak backport --continue --to develop   # from any folder of the repository, the conflict worktree included
   firebreak backport --commit 1a2b3c4 --to develop -t ENG-1234
-  firebreak backport --pr 123 --to release-1.4 -t ENG-1234`,
+  firebreak backport --pr 123 --to release-1.4 -t ENG-1234
+  firebreak backport --pr 123 --draft-conflicts   # in CI: targets from its "backport <branch>" labels`,
     )
     .action(lazy(() => import("../commands/backport.js")));
 }

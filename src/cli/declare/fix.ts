@@ -22,6 +22,11 @@ export function declareFix(program: Command): void {
     )
     .option("-t, --ticket <ticket>", "default: the incident whose branch is checked out")
     .option("--reopen", "go on with an incident that was already shipped (recorded on the timeline)")
+    .option(
+      "--base <branch>",
+      "with --guard-only --ci and no incident record: the PR's base (default: GITHUB_BASE_REF, else production.branch)",
+    )
+    .option("--priority <level>", "with --guard-only --ci and no incident record: the level to guard at, P0-P3 (default: P1)")
     .action(lazy(() => import("../commands/check.js")));
 
   program
