@@ -11,7 +11,7 @@ import { DEFAULT_REVIEW_DIR } from "../config/schema-review.js";
 import type { Incident } from "../domain/types.js";
 import type { Git } from "../ports/git.js";
 import { validDate } from "../domain/calendar.js";
-import { incidentLevelKind, LEVELS } from "../domain/levels.js";
+import { incidentLevelKind } from "../domain/levels.js";
 import { E, FirebreakError } from "../errors.js";
 import { redact } from "../redact.js";
 import { buildReviewModel, utcMinutes, type ReviewModel } from "../review/model.js";
