@@ -608,8 +608,6 @@ export function createServerApp(deps: ServerDeps) {
     });
   });
 
-  app.all("/mcp", mcpRoute({ store, clock, after: () => hub.wake() }));
-
   // The CLI on a server: who the token is, and the record's operations (server/store-route.ts).
   app.openapi(
     createRoute({
@@ -624,6 +622,7 @@ export function createServerApp(deps: ServerDeps) {
     },
   );
   const storeDeps = { store, records, written: writtenLatest };
+  app.all("/mcp", mcpRoute({ record: storeDeps, clock, after: () => hub.wake() }));
   app.openapi(
     createRoute({
       method: "post",

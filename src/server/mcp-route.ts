@@ -4,6 +4,7 @@
 // name and kind the actor the core sees (so an agent or service token is refused what needs a
 // person, whatever it asks), and its memberships which incidents exist at all — a private incident
 // it may not see is missing from every tool, resource and prompt, exactly like one never recorded.
+// The record each request works on is storeAs (store-route.ts): the same rules as the CLI's calls.
 // The server holds the record but no repository, so only the tools that work on the record alone
 // are served here; the others need `firebreak mcp` in the repository.
 
@@ -11,68 +12,17 @@ import { tmpdir } from "node:os";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { Context } from "hono";
 import { roleAtLeast } from "../domain/access.js";
-import { E, FirebreakError } from "../errors.js";
 import { AgentApp } from "../mcp/agent-app.js";
 import { createMcpServer } from "../mcp/server.js";
 import type { Toolset } from "../mcp/toolsets.js";
 import type { Clock, Store } from "../ports.js";
 import type { EffectDeps } from "../workflow/effect.js";
-import { canSee, type Caller } from "./access.js";
+import type { Caller } from "./access.js";
+import { storeAs, type StoreRouteDeps } from "./store-route.js";
 
 /** The tools that need only the record (no repository, forge or deploy target). */
 export const RECORD_TOOLS: readonly string[] = ["incident_triage", "incident_status", "incident_note"];
 const TOOLSETS: readonly Toolset[] = ["incident"];
-
-/** Store methods whose first argument is an incident id: refused for an incident the caller may not see. */
-const BY_ID = new Set([
-  "updateIncident",
-  "appendEvent",
-  "timeline",
-  "verifyTimeline",
-  "getEffect",
-  "listEffects",
-  "recordIntent",
-  "annotateIntent",
-  "recordOutcome",
-  "clearIntent",
-]);
-const FINDERS = new Set(["getIncident", "findActiveByTicket", "findByTicket", "findByBranch"]);
-
-/** The record as this caller may see it: hidden incidents are absent from every read and write. */
-export function visibleStore(store: Store, caller: Caller): Store {
-  const hidden = () => E.noIncident("that this token may see");
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== "function" || typeof prop !== "string") return value;
-      const fn = value as (...a: unknown[]) => Promise<unknown>;
-      if (prop === "close") return async () => undefined; // the server's store outlives the request
-      if (prop === "createIncident")
-        return async () => {
-          throw new FirebreakError({
-            code: "SERVER_FORBIDDEN",
-            message: "An incident is started in its repository, not through the team server.",
-            next: "firebreak start TICKET in the repository",
-          });
-        };
-      if (prop === "listIncidents")
-        return async (opts: { all: boolean }) =>
-          ((await fn.call(target, opts)) as Parameters<typeof canSee>[1][]).filter((i) => canSee(caller, i));
-      if (FINDERS.has(prop))
-        return async (...args: unknown[]) => {
-          const found = (await fn.apply(target, args)) as Parameters<typeof canSee>[1] | undefined;
-          return found && canSee(caller, found) ? found : undefined;
-        };
-      if (BY_ID.has(prop))
-        return async (id: string, ...rest: unknown[]) => {
-          const incident = await target.getIncident(id);
-          if (!incident || !canSee(caller, incident)) throw hidden();
-          return fn.call(target, id, ...rest);
-        };
-      return fn.bind(target);
-    },
-  });
-}
 
 /** The agent app of one request: the record as the token sees it, the token as the actor. */
 class TokenAgentApp extends AgentApp {
@@ -102,7 +52,8 @@ class TokenAgentApp extends AgentApp {
 }
 
 export interface McpRouteDeps {
-  store: Store;
+  /** The record and the server's records, lent to each caller as that caller may see and write them. */
+  record: StoreRouteDeps;
   clock: Clock;
   version?: string;
   /** After each request: a note may have landed, so the live feed looks now rather than at its next poll. */
@@ -119,7 +70,7 @@ export function mcpRoute(deps: McpRouteDeps) {
       });
     const caller = c.get("caller");
     const server = createMcpServer({
-      app: new TokenAgentApp(visibleStore(deps.store, caller), caller, deps.clock),
+      app: new TokenAgentApp(storeAs(deps.record, caller), caller, deps.clock),
       toolsets: TOOLSETS,
       allow: roleAtLeast(caller.token.role, "responder") ? TOOLSETS : [],
       only: RECORD_TOOLS,

@@ -10,8 +10,15 @@ import { leaseRule, writeRule, type WriteRule } from "../domain/access.js";
 import { requirePerson } from "../domain/actor.js";
 import type { Incident, NewEvent } from "../domain/types.js";
 import { FirebreakError } from "../errors.js";
-import type { Lease, Store } from "../ports.js";
-import { isStoreMethod, isStoreRead, type StoreMethod, type WireLeaseRequest } from "../store/remote-protocol.js";
+import type { Lease, LeaseRequest, Store } from "../ports.js";
+import {
+  isStoreMethod,
+  isStoreRead,
+  STORE_READS,
+  STORE_WRITES,
+  type StoreMethod,
+  type WireLeaseRequest,
+} from "../store/remote-protocol.js";
 import type { ServerRecords } from "../store/server-records.js";
 import { canSee, isPrivate, refuseOwnFix, requireRole, type Caller } from "./access.js";
 
@@ -40,6 +47,38 @@ export async function runStoreCall(deps: StoreRouteDeps, caller: Caller, method:
       await deps.records.audit(caller.token.name, "refused", `store.${method}`, { code: e.code });
     throw e;
   }
+}
+
+/**
+ * The record as one caller may see and write it, behind the Store port: what a face on the server
+ * (the MCP tools over HTTP) hands the core, so the same visibility, roles and actor apply to it as
+ * to the CLI's calls. A lock taken this way takes over only a lease whose heartbeat stopped.
+ */
+export function storeAs(deps: StoreRouteDeps, caller: Caller): Store {
+  const call =
+    (method: StoreMethod) =>
+    async (...args: unknown[]) => {
+      // A lease request crosses as on the wire: its takeover rule is the server's (expired heartbeats).
+      const req = args[0] as LeaseRequest;
+      const wire: unknown[] =
+        method === "acquireLeases"
+          ? [
+              {
+                id: req.id,
+                names: req.names,
+                holder: req.holder,
+                now: req.now,
+                expiresAt: req.expiresAt,
+                takeOver: [],
+              } satisfies WireLeaseRequest,
+            ]
+          : args;
+      const result = await runStoreCall(deps, caller, method, wire);
+      return result === null ? undefined : result;
+    };
+  const store = Object.fromEntries([...STORE_READS, ...STORE_WRITES].map((m) => [m, call(m)])) as unknown as Store;
+  // The server's store outlives the request that borrowed it.
+  return Object.assign(store, { close: async () => undefined });
 }
 
 /** Reads the JSON body `{ args: [...] }` of a store call. */
