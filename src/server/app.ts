@@ -26,6 +26,8 @@ import { Metrics } from "./metrics.js";
 import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";
 import { RateLimiter } from "./rate-limit.js";
 import { mcpRoute } from "./mcp-route.js";
+import { allowRole, visibleIncident as findVisibleIncident } from "./caller-checks.js";
+import { dashboardApp } from "./dashboard/app.js";
 import * as S from "./schemas.js";
 
 export interface ServerDeps {
@@ -221,7 +223,7 @@ export function createServerApp(deps: ServerDeps) {
     await next();
   };
   // Once per request (a pattern list would run it twice where "/x" and "/x/*" both match).
-  const PUBLIC = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json"]);
+  const PUBLIC = new Set(["/", "/healthz", "/readyz", "/metrics", "/openapi.json"]);
   // Faces that prove who is calling in their own way (the dashboard's session cookie, Slack's
   // request signature) are mounted under these prefixes; they apply the same roles and rules.
   const SELF_AUTHENTICATED = ["/ui", "/slack"];
@@ -239,29 +241,9 @@ export function createServerApp(deps: ServerDeps) {
     }),
   );
 
-  /** The incident, only when the caller may see it; a hidden one answers exactly like a missing one. */
-  async function visibleIncident(c: Context<Env>, id: string): Promise<IncidentRecord> {
-    const incident = (await store.getIncident(id)) ?? (await store.findByTicket(id));
-    if (!incident || !canSee(c.get("caller"), incident))
-      throw new FirebreakError({
-        code: "NO_INCIDENT",
-        message: `No incident ${id} that this token may see.`,
-        next: "GET /incidents lists the ones it may",
-      });
-    return incident;
-  }
-
-  /** Refuses a write (and puts the refusal on the audit log) unless the caller has the role. */
-  async function allow(c: Context<Env>, role: Parameters<typeof requireRole>[1], what: string, target: string) {
-    const caller = c.get("caller");
-    try {
-      requireRole(caller, role, what);
-    } catch (e) {
-      await records.audit(caller.token.name, "refused", target, { what, role: caller.token.role });
-      throw e;
-    }
-    return caller;
-  }
+  const visibleIncident = (c: Context<Env>, id: string) => findVisibleIncident(store, c.get("caller"), id);
+  const allow = (c: Context<Env>, role: Parameters<typeof requireRole>[1], what: string, target: string) =>
+    allowRole(records, c.get("caller"), role, what, target);
 
   const security = [{ bearer: [] }];
   const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -628,6 +610,8 @@ export function createServerApp(deps: ServerDeps) {
   });
 
   app.all("/mcp", mcpRoute({ store, clock, after: () => hub.wake() }));
+  app.route("/ui", dashboardApp({ store, records, clock, hub, written: writtenLatest, log, metrics, streams }));
+  app.get("/", (c) => c.redirect("/ui"));
 
   return {
     app,

@@ -90,6 +90,20 @@ const SERVER_MIGRATIONS: readonly { version: number; name: string; up(db: Db): P
         .execute();
     },
   },
+  {
+    version: 2,
+    name: "dashboard sessions",
+    async up(db) {
+      // A session's id lives only in the browser's cookie; the database keeps its sha256.
+      await db.schema
+        .createTable("dashboard_sessions")
+        .addColumn("hash", "text", (c) => c.primaryKey())
+        .addColumn("token_id", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 /** sha256 of the secret: what the database keeps of a token. */
@@ -335,6 +349,29 @@ export class ServerRecords {
 
   async verifyAudit(): Promise<AuditCheck> {
     return verifyAuditChain(await this.auditLog());
+  }
+
+  // --- dashboard sessions (a browser's sign-in, exchanged for a token) ------------------------
+
+  async createSession(hash: string, tokenId: string, expiresAt: string): Promise<void> {
+    await this.#db
+      .insertInto("dashboard_sessions")
+      .values({ hash, token_id: tokenId, created_at: this.#now().toISOString(), expires_at: expiresAt })
+      .execute();
+  }
+
+  /** The session's token id, when the session exists and has not expired. */
+  async sessionToken(hash: string): Promise<string | undefined> {
+    const r = await this.#db.selectFrom("dashboard_sessions").select(["token_id", "expires_at"]).where("hash", "=", hash).executeTakeFirst();
+    return r && String(r.expires_at) > this.#now().toISOString() ? String(r.token_id) : undefined;
+  }
+
+  /** Ends one session (sign-out), or every session of a token (with `byToken`), and the expired ones. */
+  async deleteSessions(which: { hash?: string; tokenId?: string }): Promise<void> {
+    let q = this.#db.deleteFrom("dashboard_sessions").where("expires_at", "<=", this.#now().toISOString());
+    if (which.hash) q = this.#db.deleteFrom("dashboard_sessions").where("hash", "=", which.hash);
+    if (which.tokenId) q = this.#db.deleteFrom("dashboard_sessions").where("token_id", "=", which.tokenId);
+    await q.execute();
   }
 }
 
