@@ -10,6 +10,7 @@ import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { event } from "../../src/domain/events/index.js";
 import type { Incident } from "../../src/domain/types.js";
+import { makePlan } from "../../src/workflow/plans.js";
 import { seedIncident, token } from "../server/fixture.js";
 import { ARTIFACTS, axeViolations, CHROMIUM, shoot, signIn, startDashboard, type Running } from "./harness.js";
 
@@ -167,6 +168,27 @@ describe("the dashboard in Chromium (SQLite)", () => {
     await submit(page, "Waive");
     expect(await text(page.getByRole("status").first())).toContain("The waiver is on the record");
     expect(await text(live(page))).toContain("reviewer asleep, customers locked out");
+  });
+
+  it("lets a commander confirm a rollback an agent planned, only with the box ticked", async () => {
+    const inc = await seedIncident(r.s.storage, { priority: "P0" });
+    const plan = await makePlan(
+      { store: r.s.storage.store, clock: { now: () => new Date() }, actor: "agent-ava", actorKind: "agent", head: async () => "a".repeat(40) },
+      inc,
+      { step: "rollback", needsPerson: true, input: {}, summary: "roll production back to v1.4.2" },
+    );
+    const page = await browse();
+    await signIn(page, r.url, await token(r.s.storage, "cmdr-cora", "commander"));
+    await page.goto(`${r.url}/ui/incidents/${inc.id}`);
+    expect(await text(page.locator(".action-danger"))).toContain("roll production back to v1.4.2");
+    await submit(page, "Confirm rollback");
+    expect(await text(page.getByRole("alert"))).toContain("the confirmation box was not ticked");
+    await page.getByLabel("I confirm this rollback").check();
+    await submit(page, "Confirm rollback");
+    expect(await text(page.getByRole("status"))).toContain("The plan is confirmed");
+    const confirmed = (await r.s.storage.store.timeline(inc.id)).filter((e) => e.kind === "plan.confirmed");
+    expect(confirmed.map((e) => [e.data.id, e.actor])).toEqual([[plan.id, "cmdr-cora"]]);
+    expect(await page.getByRole("button", { name: "Confirm rollback" }).count()).toBe(0);
   });
 
   it("gives a viewer no action buttons", async () => {
