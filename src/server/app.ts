@@ -20,7 +20,7 @@ import { confirm } from "../workflow/confirm.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { recordApproval } from "../workflow/pr.js";
 import { waive } from "../workflow/waive.js";
-import { canSee, isPrivate, refuseOwnFix, requireRole, type Caller } from "./access.js";
+import { canSee, isPrivate, refuseOwnFix, type requireRole, type Caller } from "./access.js";
 import { silentLogger, type Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
 import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";

@@ -9,7 +9,12 @@ import type { ServerRecords } from "../store/server-records.js";
 import { canSee, requireRole, type Caller } from "./access.js";
 
 /** The incident (by id or ticket), only when the caller may see it; a hidden one answers exactly like a missing one. */
-export async function visibleIncident(store: Store, caller: Caller, ref: string, next = "GET /incidents lists the ones it may"): Promise<Incident> {
+export async function visibleIncident(
+  store: Store,
+  caller: Caller,
+  ref: string,
+  next = "GET /incidents lists the ones it may",
+): Promise<Incident> {
   const incident = (await store.getIncident(ref)) ?? (await store.findByTicket(ref));
   if (!incident || !canSee(caller, incident))
     throw new FirebreakError({ code: "NO_INCIDENT", message: `No incident ${ref} that this token may see.`, next });

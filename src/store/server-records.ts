@@ -362,7 +362,11 @@ export class ServerRecords {
 
   /** The session's token id, when the session exists and has not expired. */
   async sessionToken(hash: string): Promise<string | undefined> {
-    const r = await this.#db.selectFrom("dashboard_sessions").select(["token_id", "expires_at"]).where("hash", "=", hash).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom("dashboard_sessions")
+      .select(["token_id", "expires_at"])
+      .where("hash", "=", hash)
+      .executeTakeFirst();
     return r && String(r.expires_at) > this.#now().toISOString() ? String(r.token_id) : undefined;
   }
 

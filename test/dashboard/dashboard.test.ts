@@ -47,11 +47,18 @@ async function verifiedIncident(): Promise<Incident> {
   const at = new Date(Date.now() - 60_000).toISOString();
   await store.appendEvent(inc.id, { at, actor: "dev-dana", ...event("deploy.production.done", { summary: "v1.4.3 to production" }) });
   const series = Array.from({ length: 30 }, (_, i) => [4 + i, Number((12 / (1 + i)).toFixed(2))]);
-  const metrics = [{ name: "bad responses", before: 9, after: 0.4, unit: "per minute", series, limits: { tolerance: 1, regressionRatio: 2 } }];
+  const metrics = [
+    { name: "bad responses", before: 9, after: 0.4, unit: "per minute", series, limits: { tolerance: 1, regressionRatio: 2 } },
+  ];
   await store.appendEvent(inc.id, {
     at: new Date().toISOString(),
     actor: "firebreak",
-    ...event("verify.production.verified", { summary: "bad responses 9/min → 0.4/min", metrics, decidedAfterSeconds: 21, rollback: "none" } as never),
+    ...event("verify.production.verified", {
+      summary: "bad responses 9/min → 0.4/min",
+      metrics,
+      decidedAfterSeconds: 21,
+      rollback: "none",
+    } as never),
   });
   return inc;
 }
@@ -89,7 +96,7 @@ describe("the dashboard in Chromium (SQLite)", () => {
     }
     // The incident page draws the review's chart of the watched metric, with the deploy marked.
     await page.goto(`${r.url}/ui/incidents/${inc.id}`);
-    expect(await (page.locator('svg[data-chart="metric"] [data-marker="deploy"]')).count()).toBe(1);
+    expect(await page.locator('svg[data-chart="metric"] [data-marker="deploy"]').count()).toBe(1);
     expect(await text(page.locator("figure.chart figcaption"))).toContain("verdict verified");
     expect(await texts(page.locator(".checklist .item-done"))).toContain("Deployed to production");
   });
@@ -134,7 +141,7 @@ describe("the dashboard in Chromium (SQLite)", () => {
     await expect.poll(() => live(page).textContent(), { timeout: 10_000 }).toContain("rolled the canary <b>back</b>");
     // The same page (no reload), and the text stayed text.
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
-    expect(await (live(page).locator("b")).count()).toBe(0);
+    expect(await live(page).locator("b").count()).toBe(0);
   });
 
   it("lets an approver approve, refuses the fix's author, and shows each result", async () => {
@@ -173,7 +180,13 @@ describe("the dashboard in Chromium (SQLite)", () => {
   it("lets a commander confirm a rollback an agent planned, only with the box ticked", async () => {
     const inc = await seedIncident(r.s.storage, { priority: "P0" });
     const plan = await makePlan(
-      { store: r.s.storage.store, clock: { now: () => new Date() }, actor: "agent-ava", actorKind: "agent", head: async () => "a".repeat(40) },
+      {
+        store: r.s.storage.store,
+        clock: { now: () => new Date() },
+        actor: "agent-ava",
+        actorKind: "agent",
+        head: async () => "a".repeat(40),
+      },
       inc,
       { step: "rollback", needsPerson: true, input: {}, summary: "roll production back to v1.4.2" },
     );
@@ -197,8 +210,8 @@ describe("the dashboard in Chromium (SQLite)", () => {
     await signIn(page, r.url, await token(r.s.storage, "viewer-vic", "viewer"));
     await page.goto(`${r.url}/ui/incidents/${inc.id}`);
     expect(await text(page.locator("h1"))).toContain(inc.ticket);
-    expect(await (page.locator("main form[method=post]")).count()).toBe(0);
-    for (const name of ["Approve", "Waive", "Add note", "Confirm"]) expect(await (page.getByRole("button", { name })).count()).toBe(0);
+    expect(await page.locator("main form[method=post]").count()).toBe(0);
+    for (const name of ["Approve", "Waive", "Add note", "Confirm"]) expect(await page.getByRole("button", { name }).count()).toBe(0);
   });
 
   it("never shows a private incident to a non-member: not in HTML, the live feed nor the CSV export", async () => {
@@ -243,7 +256,9 @@ describe("the dashboard in Chromium (SQLite)", () => {
         }),
       pub.id,
     );
-    await expect.poll(() => page.evaluate(() => (window as unknown as { streamOpen?: boolean }).streamOpen === true), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { streamOpen?: boolean }).streamOpen === true), { timeout: 10_000 })
+      .toBe(true);
     const note = (text: string) => ({ at: new Date().toISOString(), actor: "someone", ...event("note", { text, summary: text }) });
     await r.s.storage.store.appendEvent(priv.id, note("private detail"));
     await r.s.storage.store.appendEvent(pub.id, note("public detail"));

@@ -4,6 +4,7 @@
 
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
@@ -48,7 +49,7 @@ export async function startDashboard(kind: "sqlite" | "postgres"): Promise<Runni
     async close() {
       await browser.close();
       await api.drain();
-      server.closeAllConnections?.();
+      (server as HttpServer).closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await s.cleanup();
     },
@@ -67,7 +68,6 @@ export async function signIn(page: Page, url: string, secret: string): Promise<v
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   const found = (await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global
     const r = await (window as any).axe.run(document, { resultTypes: ["violations"] });
     return r.violations.map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({
       id: v.id,
@@ -75,7 +75,9 @@ export async function axeViolations(page: Page): Promise<string[]> {
       where: v.nodes.map((n) => n.target.join(" ")).slice(0, 3),
     }));
   })) as { id: string; impact: string; where: string[] }[];
-  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}) at ${v.where.join(", ")}`);
+  return found
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}) at ${v.where.join(", ")}`);
 }
 
 /** A screenshot at this width, and whether the page scrolls sideways there. */

@@ -6,6 +6,7 @@
 // confirmPlan() and the note event, with the session's token as the actor.
 
 import { Hono, type Context } from "hono";
+import { compress } from "hono/compress";
 import { streamSSE } from "hono/streaming";
 import { event as eventBody } from "../../domain/events/index.js";
 import { incidentState } from "../../domain/state/state.js";
@@ -89,6 +90,8 @@ export function dashboardApp(deps: DashboardDeps) {
   const app = new Hono<Env>();
   const accessLimiter = new RateLimiter(5, Date.now, 3_600_000);
 
+  // Pages and assets go out compressed when the browser accepts it (the event stream never is).
+  app.use("*", compress());
   app.use("*", async (c, next) => {
     await next();
     c.header("content-security-policy", CSP);
@@ -98,15 +101,17 @@ export function dashboardApp(deps: DashboardDeps) {
     if (!c.res.headers.get("cache-control")) c.header("cache-control", "no-store");
   });
 
-  const send = (c: Context, body: string, status: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 500 = 200) =>
-    c.html(body, status);
+  const send = (c: Context, body: string, status: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 500 = 200) => c.html(body, status);
 
   app.onError((err, c) => {
     if (isFirebreakError(err)) return send(c, page({ title: "Refused", body: errorBox(err) }), STATUS[err.code] ?? 409);
     deps.log.error("unexpected error", { requestId: c.get("requestId"), error: err instanceof Error ? err.message : String(err) });
     return send(
       c,
-      page({ title: "Error", body: html`<h1>Something failed</h1><p>The server failed to answer. Report it with the request id <code>${c.get("requestId") ?? ""}</code>.</p>` }),
+      page({
+        title: "Error",
+        body: html`<h1>Something failed</h1><p>The server failed to answer. Report it with the request id <code>${c.get("requestId") ?? ""}</code>.</p>`,
+      }),
       500,
     );
   });
@@ -124,7 +129,12 @@ export function dashboardApp(deps: DashboardDeps) {
   app.post("/signin", async (c) => {
     const form = await c.req.parseBody();
     const refused = csrfRefusal(c, form, null);
-    if (refused) return send(c, page({ title: "Sign in", body: signInBody(`The sign-in was refused: ${refused}. Reload this page and sign in again.`) }), 403);
+    if (refused)
+      return send(
+        c,
+        page({ title: "Sign in", body: signInBody(`The sign-in was refused: ${refused}. Reload this page and sign in again.`) }),
+        403,
+      );
     const r = await signIn(c, records, typeof form.token === "string" ? form.token.trim() : "", clock.now());
     if (!r.ok) return send(c, page({ title: "Sign in", body: signInBody(`The sign-in was refused: ${r.why}.`) }), 401);
     return c.redirect("/ui", 303);
@@ -134,7 +144,12 @@ export function dashboardApp(deps: DashboardDeps) {
   app.use("*", async (c, next) => {
     const session = await currentSession(c, records, clock.now());
     if (!session) {
-      if (c.req.method === "GET" && !c.req.path.startsWith("/ui/events") && !c.req.path.includes("/fragment") && !c.req.path.endsWith(".csv"))
+      if (
+        c.req.method === "GET" &&
+        !c.req.path.startsWith("/ui/events") &&
+        !c.req.path.includes("/fragment") &&
+        !c.req.path.endsWith(".csv")
+      )
         return c.redirect("/ui/signin", 303);
       return send(c, page({ title: "Sign in", body: signInBody("Your session ended: sign in again.") }), 401);
     }
@@ -184,7 +199,12 @@ export function dashboardApp(deps: DashboardDeps) {
     const f = parseFilter(c.req.query());
     return send(
       c,
-      page({ title: "Incidents", who: who(c), live: { fragment: "/ui/fragments/incidents" }, body: incidentsBody(f, incidentsFragment(r, clock.now()), r.length) }),
+      page({
+        title: "Incidents",
+        who: who(c),
+        live: { fragment: "/ui/fragments/incidents" },
+        body: incidentsBody(f, incidentsFragment(r, clock.now()), r.length),
+      }),
     );
   });
   app.get("/fragments/incidents", async (c) => send(c, incidentsFragment(await rows(c), clock.now()).s));
@@ -246,7 +266,8 @@ export function dashboardApp(deps: DashboardDeps) {
 
   /** Runs one action; its refusal is shown on the incident page, its success lands back there. */
   const action =
-    (name: string, run: (c: Context<Env>, incident: Incident, form: Record<string, string>) => Promise<void>) => async (c: Context<Env>) => {
+    (name: string, run: (c: Context<Env>, incident: Incident, form: Record<string, string>) => Promise<void>) =>
+    async (c: Context<Env>) => {
       const ref = c.req.param("id") ?? "";
       const raw = await c.req.parseBody();
       const form = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === "string")) as Record<string, string>;
@@ -270,7 +291,11 @@ export function dashboardApp(deps: DashboardDeps) {
       const text = (form.text ?? "").trim();
       if (!text) throw missing("The note is empty.", "write the note and press Add note");
       if (text.length > 4000) throw E.usage("A note is at most 4,000 characters.");
-      await store.appendEvent(incident.id, { at: clock.now().toISOString(), actor: actor(c).name, ...eventBody("note", { text, summary: text }) });
+      await store.appendEvent(incident.id, {
+        at: clock.now().toISOString(),
+        actor: actor(c).name,
+        ...eventBody("note", { text, summary: text }),
+      });
     }),
   );
 
@@ -280,7 +305,10 @@ export function dashboardApp(deps: DashboardDeps) {
       await allowRole(records, c.get("caller"), "responder", "confirming a checklist item", incident.id);
       const item = form.item ?? "";
       if (item === "staging-verified")
-        throw E.usage("staging-verified names the pushed commit, which the server cannot read.", "firebreak confirm staging-verified   # from a clone");
+        throw E.usage(
+          "staging-verified names the pushed commit, which the server cannot read.",
+          "firebreak confirm staging-verified   # from a clone",
+        );
       const opDeps = { clock, store: async () => store, actor: async () => actor(c).name } as unknown as WorkflowDeps;
       await confirm(opDeps, { incident, item: item as never });
     }),
@@ -310,13 +338,19 @@ export function dashboardApp(deps: DashboardDeps) {
     action("waive", async (c, incident, form) => {
       const caller = await allowRole(records, c.get("caller"), "commander", "waiving a gate item", incident.id);
       // The form's one required field, said in the form's words (the core refuses it too).
-      if (!(form.reason ?? "").trim()) throw missing("A waiver needs a reason: say why it is safe to go on without it.", "fill in the Reason field and press Waive again");
+      if (!(form.reason ?? "").trim())
+        throw missing("A waiver needs a reason: say why it is safe to go on without it.", "fill in the Reason field and press Waive again");
       try {
         const w = await waive(
           { store, clock, actor: caller.token.name, actorKind: caller.token.kind },
           { incident, item: (form.item ?? "") as never, reason: form.reason ?? "" },
         );
-        await records.audit(caller.token.name, "waiver", incident.id, { ticket: incident.ticket, item: w.item, reason: w.reason, via: "dashboard" });
+        await records.audit(caller.token.name, "waiver", incident.id, {
+          ticket: incident.ticket,
+          item: w.item,
+          reason: w.reason,
+          via: "dashboard",
+        });
       } catch (e) {
         if (isFirebreakError(e)) await records.audit(caller.token.name, "refused", incident.id, { what: "waive", code: e.code });
         throw e;
@@ -330,7 +364,8 @@ export function dashboardApp(deps: DashboardDeps) {
     "/incidents/:id/plans/:plan/confirm",
     action("plan", async (c, incident, form) => {
       const caller = await allowRole(records, c.get("caller"), "commander", "confirming a plan", incident.id);
-      if (form.sure !== "yes") throw missing("The plan was not confirmed: the confirmation box was not ticked.", "tick the box and press the button again");
+      if (form.sure !== "yes")
+        throw missing("The plan was not confirmed: the confirmation box was not ticked.", "tick the box and press the button again");
       const id = c.req.param("plan") ?? "";
       const found = await confirmPlan(
         { store, clock, actor: caller.token.name, actorKind: caller.token.kind, head: async () => null },
@@ -353,7 +388,10 @@ export function dashboardApp(deps: DashboardDeps) {
     const found = (await store.getIncident(ref)) ?? (await store.findByTicket(ref));
     await records.audit(caller.token.name, "access.requested", found?.id ?? ref, { reason, via: "dashboard" });
     // The same answer whether the incident exists or not: asking reveals nothing.
-    return send(c, page({ title: "Access requested", who: who(c), body: html`${doneBox(DONE.access!)}<p><a href="/ui">Back to the incidents</a></p>` }));
+    return send(
+      c,
+      page({ title: "Access requested", who: who(c), body: html`${doneBox(DONE.access!)}<p><a href="/ui">Back to the incidents</a></p>` }),
+    );
   });
 
   // --- live events -----------------------------------------------------------------------------
@@ -397,7 +435,8 @@ export function dashboardApp(deps: DashboardDeps) {
               criteria = (await store.getIncident(e.incidentId))?.criteria ?? ["auth-bypass"];
               criteriaOf.set(e.incidentId, criteria);
             }
-            if (canSee(caller, { id: e.incidentId, criteria })) await stream.writeSSE({ event: "timeline", data: JSON.stringify({ incidentId: e.incidentId }) });
+            if (canSee(caller, { id: e.incidentId, criteria }))
+              await stream.writeSSE({ event: "timeline", data: JSON.stringify({ incidentId: e.incidentId }) });
           }
           if (done) break;
           let timer: NodeJS.Timeout | undefined;

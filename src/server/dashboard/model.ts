@@ -91,10 +91,15 @@ export interface ChecklistRow extends EvaluatedItem {
   evidence: Evidence | null;
 }
 
-export function checklist(incident: Incident, events: readonly TimelineEvent[], state: IncidentState = incidentState(events)): ChecklistRow[] {
+export function checklist(
+  incident: Incident,
+  events: readonly TimelineEvent[],
+  state: IncidentState = incidentState(events),
+): ChecklistRow[] {
   return evaluateChecklist(incident.priority, state).map((row) => {
     const pattern = EVIDENCE[row.item.id];
-    const e = row.state === "done" || row.state === "waived" ? pattern && [...events].reverse().find((x) => pattern.test(x.kind)) : undefined;
+    const e =
+      row.state === "done" || row.state === "waived" ? pattern && [...events].reverse().find((x) => pattern.test(x.kind)) : undefined;
     const sha = e && typeof e.data.sha === "string" ? e.data.sha : undefined;
     const summary = e && typeof e.data.reason === "string" ? `reason: ${e.data.reason}` : undefined;
     return { ...row, evidence: e ? { actor: e.actor, at: e.at, ...(sha ? { sha } : {}), ...(summary ? { summary } : {}) } : null };

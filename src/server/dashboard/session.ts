@@ -31,7 +31,12 @@ export interface Session {
 }
 
 /** Checks a token given at sign-in; on success starts a new session (ending the browser's old one). */
-export async function signIn(c: Context, records: ServerRecords, secret: string, now: Date): Promise<{ ok: true; token: TokenRecord } | { ok: false; why: string }> {
+export async function signIn(
+  c: Context,
+  records: ServerRecords,
+  secret: string,
+  now: Date,
+): Promise<{ ok: true; token: TokenRecord } | { ok: false; why: string }> {
   const token = secret ? await records.tokenByHash(tokenHash(secret)) : undefined;
   const why = tokenRefusal(token, now);
   if (why || !token) {

@@ -27,23 +27,29 @@ function links(incident: Incident, events: readonly TimelineEvent[]): Raw {
   const items: Raw[] = [];
   if (pr?.number !== undefined) {
     const url = httpUrl(pr.url);
-    items.push(html`<li>Pull request ${url ? html`<a href="${url}" rel="noreferrer">#${pr.number}</a>` : html`#${pr.number}`}${pr.state ? ` (${pr.state})` : ""}</li>`);
+    items.push(
+      html`<li>Pull request ${url ? html`<a href="${url}" rel="noreferrer">#${pr.number}</a>` : html`#${pr.number}`}${pr.state ? ` (${pr.state})` : ""}</li>`,
+    );
   }
   if (tag) items.push(html`<li>Tag <code>${tag}</code></li>`);
   for (const e of events) {
     const url = httpUrl(e.data.url);
     const summary = typeof e.data.summary === "string" ? e.data.summary : e.kind;
-    if (/^deploy\.[\w-]+\.done$/.test(e.kind)) items.push(html`<li>Deploy: ${summary}${url ? html` <a href="${url}" rel="noreferrer">log</a>` : ""}</li>`);
-    else if (e.kind === "backport.pr-opened") items.push(html`<li>Backport: ${url ? html`<a href="${url}" rel="noreferrer">${summary}</a>` : summary}</li>`);
+    if (/^deploy\.[\w-]+\.done$/.test(e.kind))
+      items.push(html`<li>Deploy: ${summary}${url ? html` <a href="${url}" rel="noreferrer">log</a>` : ""}</li>`);
+    else if (e.kind === "backport.pr-opened")
+      items.push(html`<li>Backport: ${url ? html`<a href="${url}" rel="noreferrer">${summary}</a>` : summary}</li>`);
     else if (e.kind === "announce.sent" || e.kind === "announce.resolved") items.push(html`<li>Message: ${summary}</li>`);
-    else if (e.kind === "review.written") items.push(html`<li>Review: <code>${typeof e.data.path === "string" ? e.data.path : summary}</code></li>`);
+    else if (e.kind === "review.written")
+      items.push(html`<li>Review: <code>${typeof e.data.path === "string" ? e.data.path : summary}</code></li>`);
   }
   return items.length ? html`<ul class="links">${items}</ul>` : html`<p class="muted">No pull request, tag, deploy or message yet.</p>`;
 }
 
 function charts(incident: Incident, events: readonly TimelineEvent[]): Raw {
   const metrics = readMetrics(incident, events);
-  if (metrics.length === 0) return html`<p class="muted">No verification yet: the chart appears when <code>firebreak verify</code> records its first figures.</p>`;
+  if (metrics.length === 0)
+    return html`<p class="muted">No verification yet: the chart appears when <code>firebreak verify</code> records its first figures.</p>`;
   return html`${metrics.map((m) => html`<figure class="chart">${raw(metricSeriesSvg(m))}<figcaption>${m.name}: baseline ${m.before}, after ${m.after}${m.verdict ? html`, verdict <strong>${m.verdict}</strong>` : ""}${m.rollback ? html`, rolled back (${m.rollback})` : ""}</figcaption></figure>`)}`;
 }
 
@@ -61,7 +67,9 @@ export function incidentFragment(incident: Incident, events: readonly TimelineEv
     )}</ol></section>
 <section aria-labelledby="h-verify"><h2 id="h-verify">Verification</h2>${charts(incident, events)}</section>
 <section aria-labelledby="h-links"><h2 id="h-links">Links</h2>${links(incident, events)}</section>
-<section aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2><nav class="tfilters" aria-label="Timeline filter">${Object.keys(TIMELINE_FILTERS).map((k) =>
+<section aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2><nav class="tfilters" aria-label="Timeline filter">${Object.keys(
+    TIMELINE_FILTERS,
+  ).map((k) =>
     k === filter ? html`<strong aria-current="true">${k}</strong> ` : html`<a href="?filter=${k}">${k}</a> `,
   )}</nav><ol class="timeline">${timeline(events, filter).map(
     ({ event: e, backdated }) =>

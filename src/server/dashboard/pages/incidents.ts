@@ -48,7 +48,17 @@ export function filterForm(f: ListFilter): Raw {
     "State",
     [["", "active"], ...STATES.map((s) => [s, s] as const)],
     f.state,
-  )}${select("since", "Discovered", [["all", "any time"], ["24h", "last 24 hours"], ["7d", "last 7 days"], ["30d", "last 30 days"]], f.since)}<button type="submit">Filter</button></form>`;
+  )}${select(
+    "since",
+    "Discovered",
+    [
+      ["all", "any time"],
+      ["24h", "last 24 hours"],
+      ["7d", "last 7 days"],
+      ["30d", "last 30 days"],
+    ],
+    f.since,
+  )}<button type="submit">Filter</button></form>`;
 }
 
 export interface Row {
@@ -59,7 +69,8 @@ export interface Row {
 
 /** The live part of the incidents page (the script swaps it when an event arrives). */
 export function incidentsFragment(rows: Row[], now: Date): Raw {
-  if (rows.length === 0) return html`<p class="empty">No incident matches. <a href="/ui?state=resolved">Resolved ones</a> are listed by state.</p>`;
+  if (rows.length === 0)
+    return html`<p class="empty">No incident matches. <a href="/ui?state=resolved">Resolved ones</a> are listed by state.</p>`;
   return html`<table class="incidents"><caption class="sr-only">Incidents</caption><thead><tr><th scope="col">Level</th><th scope="col">Incident</th><th scope="col">State</th><th scope="col">Clock</th><th scope="col">Held by</th><th scope="col">Next</th></tr></thead><tbody>${rows.map(
     ({ incident: i, holder, next }) =>
       html`<tr><td data-label="Level">${level(i)}</td><td data-label="Incident"><a href="/ui/incidents/${i.id}"><strong>${i.ticket}</strong> ${i.title}</a></td><td data-label="State">${stateBadge(stateLabel(i))}</td><td data-label="Clock">${clockView(i, now)}</td><td data-label="Held by">${holder ? html`${holder.actor} <span class="muted">(${holder.command})</span>` : html`<span class="muted">nobody</span>`}</td><td data-label="Next">${next ? html`<code>${next}</code>` : html`<span class="muted">—</span>`}</td></tr>`,
