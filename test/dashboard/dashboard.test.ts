@@ -101,6 +101,32 @@ describe("the dashboard in Chromium (SQLite)", () => {
     expect(await texts(page.locator(".checklist .item-done"))).toContain("Deployed to production");
   });
 
+  it("filters the incidents by level, state and time, and keeps resolved ones out of the default view", async () => {
+    const merged = await seedIncident(r.s.storage, { priority: "P2", pr: true });
+    await r.s.storage.store.appendEvent(merged.id, {
+      at: new Date().toISOString(),
+      actor: "dev",
+      ...event("release.merged", { sha: "c".repeat(40), summary: "merged into main" }),
+    });
+    const done = await seedIncident(r.s.storage, { priority: "P3" });
+    await r.s.storage.store.updateIncident(done.id, { status: "resolved" });
+    const page = await browse();
+    await signIn(page, r.url, await token(r.s.storage, "filter-fay", "viewer"));
+    const list = async (query: string) => (await (await page.request.get(`${r.url}/ui/fragments/incidents?${query}`)).text()) ?? "";
+    expect(await list("")).toContain(merged.ticket);
+    expect(await list("")).not.toContain(done.ticket);
+    expect(await list("state=shipping")).toContain(merged.ticket);
+    expect(await list("state=in+review")).not.toContain(merged.ticket);
+    expect(await list("state=resolved")).toContain(done.ticket);
+    expect(await list("level=P3")).not.toContain(merged.ticket);
+    expect(await list("level=P2&since=24h")).toContain(merged.ticket);
+    // The form drives the same filter.
+    await page.getByLabel("State").selectOption("shipping");
+    await submit(page, "Filter");
+    expect(page.url()).toContain("state=shipping");
+    expect(await text(page.locator("#live-region"))).toContain(merged.ticket);
+  });
+
   it("runs under its Content-Security-Policy with no violation and sets a strict session cookie", async () => {
     const inc = await seedIncident(r.s.storage);
     const secret = await token(r.s.storage, "csp-vic", "viewer");
@@ -200,7 +226,7 @@ describe("the dashboard in Chromium (SQLite)", () => {
     await submit(page, "Confirm rollback");
     expect(await text(page.getByRole("status"))).toContain("The plan is confirmed");
     const confirmed = (await r.s.storage.store.timeline(inc.id)).filter((e) => e.kind === "plan.confirmed");
-    expect(confirmed.map((e) => [e.data.id, e.actor])).toEqual([[plan.id, "cmdr-cora"]]);
+    expect(confirmed.map((e) => [e.data.id, e.actor, e.data.via])).toEqual([[plan.id, "cmdr-cora", "dashboard"]]);
     expect(await page.getByRole("button", { name: "Confirm rollback" }).count()).toBe(0);
   });
 

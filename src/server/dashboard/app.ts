@@ -30,9 +30,9 @@ import { RateLimiter } from "../rate-limit.js";
 import { SCRIPT, STYLE } from "./assets.js";
 import { csrfRefusal, csrfToken } from "./csrf.js";
 import { html, page, type Raw } from "./html.js";
-import { TIMELINE_FILTERS, type TimelineFilter } from "./model.js";
+import { stateLabel, TIMELINE_FILTERS, type TimelineFilter } from "./model.js";
 import { actions, incidentBody, incidentFragment } from "./pages/incident.js";
-import { applyFilter, incidentsBody, incidentsFragment, logBody, parseFilter, type Row } from "./pages/incidents.js";
+import { applyFilter, incidentsBody, incidentsFragment, keepState, logBody, parseFilter, type Row } from "./pages/incidents.js";
 import { doneBox, errorBox } from "./pages/parts.js";
 import { notVisibleBody, signInBody } from "./pages/signin.js";
 import { currentSession, signIn, signOut, type Session } from "./session.js";
@@ -183,13 +183,19 @@ export function dashboardApp(deps: DashboardDeps) {
 
   async function rows(c: Context<Env>): Promise<Row[]> {
     const now = clock.now();
-    const list = applyFilter(await visibleList(c.get("caller")), parseFilter(c.req.query()), now);
+    const f = parseFilter(c.req.query());
+    const list = applyFilter(await visibleList(c.get("caller")), f, now);
     const leases = await store.listLeases();
     const holder = (i: Incident) => leases.find((l) => l.ticket === i.ticket && Date.parse(l.expiresAt) > now.getTime());
     const out: Row[] = [];
     for (const i of list) {
-      const next = evaluateChecklist(i.priority, incidentState(await store.timeline(i.id))).find((x) => x.state === "next");
-      out.push({ incident: i, holder: holder(i), next: next ? next.item.command : null });
+      // A closed incident's state needs no timeline: skip the read when the view hides it.
+      if (!f.state && (i.status === "resolved" || i.status === "abandoned")) continue;
+      const state = incidentState(await store.timeline(i.id));
+      const label = stateLabel(i, state);
+      if (!keepState(label, f)) continue;
+      const next = evaluateChecklist(i.priority, state).find((x) => x.state === "next");
+      out.push({ incident: i, label, holder: holder(i), next: next ? next.item.command : null });
     }
     return out;
   }
@@ -371,7 +377,7 @@ export function dashboardApp(deps: DashboardDeps) {
         { store, clock, actor: caller.token.name, actorKind: caller.token.kind, head: async () => null },
         incident,
         id,
-        "cli",
+        "dashboard",
       );
       await records.audit(caller.token.name, "plan.confirmed", incident.id, { plan: id, step: found.plan.step, via: "dashboard" });
     }),

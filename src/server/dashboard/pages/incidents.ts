@@ -5,7 +5,7 @@ import { PRIORITIES, type Incident } from "../../../domain/types.js";
 import type { Lease } from "../../../ports/locks.js";
 import type { LogRow } from "../../../review/incident-log.js";
 import { html, type Raw } from "../html.js";
-import { STATES, stateLabel } from "../model.js";
+import { STATES, type StateLabel } from "../model.js";
 import { clockView, level, stateBadge, utc } from "./parts.js";
 
 export const SINCE = { all: 0, "24h": 24, "7d": 24 * 7, "30d": 24 * 30 } as const;
@@ -20,20 +20,20 @@ export function parseFilter(q: Record<string, string | undefined>): ListFilter {
   const since = (Object.hasOwn(SINCE, q.since ?? "") ? q.since : "all") as keyof typeof SINCE;
   return {
     level: (PRIORITIES as readonly string[]).includes(q.level ?? "") ? q.level! : "",
-    state: (STATES as readonly string[]).includes(q.state ?? "") || q.state === "closed" ? q.state! : "",
+    state: (STATES as readonly string[]).includes(q.state ?? "") ? q.state! : "",
     since,
   };
 }
 
+/** The level and time filters (the state filter needs each incident's timeline: see keepState). */
 export function applyFilter(list: Incident[], f: ListFilter, now: Date): Incident[] {
   const from = SINCE[f.since] ? now.getTime() - SINCE[f.since] * 3_600_000 : -Infinity;
-  return list.filter((i) => {
-    if (f.level && i.priority !== f.level) return false;
-    const label = stateLabel(i);
-    if (f.state ? label !== f.state : label === "resolved" || label === "abandoned") return false;
-    return Date.parse(i.discoveredAt) >= from;
-  });
+  return list.filter((i) => (!f.level || i.priority === f.level) && Date.parse(i.discoveredAt) >= from);
 }
+
+/** The state filter: one state, or (by default) every state but resolved and abandoned. */
+export const keepState = (label: StateLabel, f: ListFilter): boolean =>
+  f.state ? label === f.state : label !== "resolved" && label !== "abandoned";
 
 export const filterQuery = (f: ListFilter) =>
   new URLSearchParams(Object.entries(f).filter(([, v]) => v && v !== "all") as [string, string][]).toString();
@@ -63,6 +63,7 @@ export function filterForm(f: ListFilter): Raw {
 
 export interface Row {
   incident: Incident;
+  label: StateLabel;
   holder: Lease | undefined;
   next: string | null;
 }
@@ -72,8 +73,8 @@ export function incidentsFragment(rows: Row[], now: Date): Raw {
   if (rows.length === 0)
     return html`<p class="empty">No incident matches. <a href="/ui?state=resolved">Resolved ones</a> are listed by state.</p>`;
   return html`<table class="incidents"><caption class="sr-only">Incidents</caption><thead><tr><th scope="col">Level</th><th scope="col">Incident</th><th scope="col">State</th><th scope="col">Clock</th><th scope="col">Held by</th><th scope="col">Next</th></tr></thead><tbody>${rows.map(
-    ({ incident: i, holder, next }) =>
-      html`<tr><td data-label="Level">${level(i)}</td><td data-label="Incident"><a href="/ui/incidents/${i.id}"><strong>${i.ticket}</strong> ${i.title}</a></td><td data-label="State">${stateBadge(stateLabel(i))}</td><td data-label="Clock">${clockView(i, now)}</td><td data-label="Held by">${holder ? html`${holder.actor} <span class="muted">(${holder.command})</span>` : html`<span class="muted">nobody</span>`}</td><td data-label="Next">${next ? html`<code>${next}</code>` : html`<span class="muted">—</span>`}</td></tr>`,
+    ({ incident: i, label, holder, next }) =>
+      html`<tr><td data-label="Level">${level(i)}</td><td data-label="Incident"><a href="/ui/incidents/${i.id}"><strong>${i.ticket}</strong> ${i.title}</a></td><td data-label="State">${stateBadge(label)}</td><td data-label="Clock">${clockView(i, now)}</td><td data-label="Held by">${holder ? html`${holder.actor} <span class="muted">(${holder.command})</span>` : html`<span class="muted">nobody</span>`}</td><td data-label="Next">${next ? html`<code>${next}</code>` : html`<span class="muted">—</span>`}</td></tr>`,
   )}</tbody></table>`;
 }
 
