@@ -165,6 +165,16 @@ describe("the dashboard in Chromium (SQLite)", () => {
       ...event("note", { text: "rolled the canary <b>back</b>", summary: "rolled the canary back" }),
     });
     await expect.poll(() => live(page).textContent(), { timeout: 10_000 }).toContain("rolled the canary <b>back</b>");
+    // A note given a time in the past (firebreak note --at) is marked as back-dated.
+    await r.s.storage.store.appendEvent(inc.id, {
+      at: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+      actor: "oncall-olga",
+      ...event("note", { text: "first alert fired two hours ago", summary: "first alert fired two hours ago" }),
+    });
+    await expect
+      .poll(() => live(page).locator("li", { hasText: "first alert fired" }).textContent(), { timeout: 10_000 })
+      .toContain("back-dated");
+    expect(await live(page).locator("li", { hasText: "rolled the canary" }).textContent()).not.toContain("back-dated");
     // The same page (no reload), and the text stayed text.
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
     expect(await live(page).locator("b").count()).toBe(0);
@@ -228,6 +238,25 @@ describe("the dashboard in Chromium (SQLite)", () => {
     const confirmed = (await r.s.storage.store.timeline(inc.id)).filter((e) => e.kind === "plan.confirmed");
     expect(confirmed.map((e) => [e.data.id, e.actor, e.data.via])).toEqual([[plan.id, "cmdr-cora", "dashboard"]]);
     expect(await page.getByRole("button", { name: "Confirm rollback" }).count()).toBe(0);
+  });
+
+  it("can be worked with the keyboard alone: skip link first, then a note typed and sent", async () => {
+    const inc = await seedIncident(r.s.storage);
+    const page = await browse();
+    await signIn(page, r.url, await token(r.s.storage, "keys-kim", "responder"));
+    await page.goto(`${r.url}/ui/incidents/${inc.id}`);
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || "");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Skip to content");
+    let steps = 0;
+    while ((await focused()) !== "note-text" && steps++ < 60) await page.keyboard.press("Tab");
+    expect(await focused()).toBe("note-text");
+    await page.keyboard.type("paged the payments team");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Add note");
+    await Promise.all([page.waitForEvent("load"), page.keyboard.press("Enter")]);
+    expect(await text(page.getByRole("status"))).toContain("Your note is on the timeline");
+    expect(await text(live(page))).toContain("paged the payments team");
   });
 
   it("gives a viewer no action buttons", async () => {
