@@ -351,6 +351,22 @@ export class ServerRecords {
     return verifyAuditChain(await this.auditLog());
   }
 
+  /** Several incidents' timelines in a few reads (the dashboard's list), each oldest first. */
+  async timelinesOf(ids: readonly string[]): Promise<Map<string, TimelineEvent[]>> {
+    const out = new Map<string, TimelineEvent[]>(ids.map((id) => [id, []]));
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.#db
+        .selectFrom("timeline_events")
+        .selectAll()
+        .where("incident_id", "in", ids.slice(i, i + 500))
+        .orderBy("incident_id")
+        .orderBy("seq")
+        .execute();
+      for (const r of rows) out.get(String(r.incident_id))?.push(toEvent(r as never));
+    }
+    return out;
+  }
+
   // --- dashboard sessions (a browser's sign-in, exchanged for a token) ------------------------
 
   async createSession(hash: string, tokenId: string, expiresAt: string): Promise<void> {

@@ -187,11 +187,12 @@ export function dashboardApp(deps: DashboardDeps) {
     const list = applyFilter(await visibleList(c.get("caller")), f, now);
     const leases = await store.listLeases();
     const holder = (i: Incident) => leases.find((l) => l.ticket === i.ticket && Date.parse(l.expiresAt) > now.getTime());
+    // A closed incident's state needs no timeline: skip the read when the view hides it.
+    const wanted = list.filter((i) => f.state || (i.status !== "resolved" && i.status !== "abandoned"));
+    const timelines = await records.timelinesOf(wanted.map((i) => i.id));
     const out: Row[] = [];
-    for (const i of list) {
-      // A closed incident's state needs no timeline: skip the read when the view hides it.
-      if (!f.state && (i.status === "resolved" || i.status === "abandoned")) continue;
-      const state = incidentState(await store.timeline(i.id));
+    for (const i of wanted) {
+      const state = incidentState(timelines.get(i.id) ?? []);
       const label = stateLabel(i, state);
       if (!keepState(label, f)) continue;
       const next = evaluateChecklist(i.priority, state).find((x) => x.state === "next");
@@ -218,9 +219,8 @@ export function dashboardApp(deps: DashboardDeps) {
   async function logRows(c: Context<Env>) {
     const now = clock.now();
     const list = await visibleList(c.get("caller"));
-    const out = [];
-    for (const i of list) out.push(logRow(i, await store.timeline(i.id), now));
-    return out;
+    const timelines = await records.timelinesOf(list.map((i) => i.id));
+    return list.map((i) => logRow(i, timelines.get(i.id) ?? [], now));
   }
   app.get("/log", async (c) => send(c, page({ title: "Incident log", who: who(c), body: logBody(await logRows(c)) })));
   app.get("/log.csv", async (c) =>
