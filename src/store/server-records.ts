@@ -386,12 +386,12 @@ export class ServerRecords {
     return r && String(r.expires_at) > this.#now().toISOString() ? String(r.token_id) : undefined;
   }
 
-  /** Ends one session (sign-out), or every session of a token (with `byToken`), and the expired ones. */
+  /** Ends one session (sign-out), or every session of a token; with neither, the expired ones. */
   async deleteSessions(which: { hash?: string; tokenId?: string }): Promise<void> {
-    let q = this.#db.deleteFrom("dashboard_sessions").where("expires_at", "<=", this.#now().toISOString());
-    if (which.hash) q = this.#db.deleteFrom("dashboard_sessions").where("hash", "=", which.hash);
-    if (which.tokenId) q = this.#db.deleteFrom("dashboard_sessions").where("token_id", "=", which.tokenId);
-    await q.execute();
+    const q = this.#db.deleteFrom("dashboard_sessions");
+    if (which.hash) await q.where("hash", "=", which.hash).execute();
+    else if (which.tokenId) await q.where("token_id", "=", which.tokenId).execute();
+    else await q.where("expires_at", "<=", this.#now().toISOString()).execute();
   }
 }
 
