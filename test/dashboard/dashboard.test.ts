@@ -180,6 +180,35 @@ describe("the dashboard in Chromium (SQLite)", () => {
     expect(await live(page).locator("b").count()).toBe(0);
   });
 
+  it("adds an incident started through the core to an open incidents page, its clock amber with a quarter of the time left", async () => {
+    const page = await browse();
+    await signIn(page, r.url, await token(r.s.storage, "lister-lia", "viewer"));
+    await expect.poll(() => page.locator("#live-status").textContent(), { timeout: 10_000 }).toBe("Live");
+    const now = Date.now();
+    const inc = await r.s.storage.store.createIncident(
+      {
+        ticket: "ENG-7001",
+        title: "Card payments declined in one region",
+        priority: "P1",
+        criteria: ["production-unavailable"],
+        discoveredAt: new Date(now - 3 * 3_600_000).toISOString(),
+        deadlineAt: new Date(now + 30 * 60_000).toISOString(),
+        branch: "hotfix/ENG-7001",
+        base: "main",
+        remote: "origin",
+      },
+      {
+        at: new Date(now).toISOString(),
+        actor: "oncall",
+        ...event("incident.started", { priority: "P1", criteria: ["production-unavailable"], summary: "started" }),
+      },
+    );
+    const row = page.locator("table.incidents tr", { hasText: inc.ticket });
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    expect(await row.locator(".clock").getAttribute("class")).toContain("clock-amber");
+    expect(await text(row.locator(".clock"))).toMatch(/^(29|30)m left$/);
+  });
+
   it("lets an approver approve, refuses the fix's author, and shows each result", async () => {
     const inc = await seedIncident(r.s.storage, { priority: "P1", pr: true, committedBy: "dev-dan" });
     const page = await browse();
