@@ -20,7 +20,8 @@ import { confirm } from "../workflow/confirm.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { recordApproval } from "../workflow/pr.js";
 import { waive } from "../workflow/waive.js";
-import { canSee, isPrivate, refuseOwnFix, type requireRole, type Caller } from "./access.js";
+import { canSee, isPrivate, refuseOwnFix, type Caller } from "./access.js";
+import type { Role } from "../domain/access.js";
 import { silentLogger, type Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
 import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";
@@ -242,7 +243,7 @@ export function createServerApp(deps: ServerDeps) {
   );
 
   const visibleIncident = (c: Context<Env>, id: string) => findVisibleIncident(store, c.get("caller"), id);
-  const allow = (c: Context<Env>, role: Parameters<typeof requireRole>[1], what: string, target: string) =>
+  const allow = (c: Context<Env>, role: Role, what: string, target: string) =>
     allowRole(records, c.get("caller"), role, what, target);
 
   const security = [{ bearer: [] }];
