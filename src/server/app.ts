@@ -243,8 +243,7 @@ export function createServerApp(deps: ServerDeps) {
   );
 
   const visibleIncident = (c: Context<Env>, id: string) => findVisibleIncident(store, c.get("caller"), id);
-  const allow = (c: Context<Env>, role: Role, what: string, target: string) =>
-    allowRole(records, c.get("caller"), role, what, target);
+  const allow = (c: Context<Env>, role: Role, what: string, target: string) => allowRole(records, c.get("caller"), role, what, target);
 
   const security = [{ bearer: [] }];
   const json = <T extends z.ZodType>(schema: T, description: string) => ({
