@@ -61,3 +61,17 @@ describe("dashboard sessions", () => {
     expect(forged.headers.get("set-cookie")).toBeNull();
   });
 });
+
+describe("dashboard pages", () => {
+  it("answers an unknown page with an HTML 404 behind the sign-in, and still serves its live stream", async () => {
+    expect((await server.app.request(`${ORIGIN}/ui/nope`)).status).toBe(303);
+    const secret = await token(s.storage, "pages-pat", "viewer");
+    const cookie = cookieOf(await signIn(secret));
+    const missing = await server.app.request(`${ORIGIN}/ui/nope`, { headers: { cookie } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toContain("text/html");
+    const events = await server.app.request(`${ORIGIN}/ui/events`, { headers: { cookie } });
+    expect(events.headers.get("content-type")).toContain("text/event-stream");
+    await events.body?.cancel();
+  });
+});

@@ -465,5 +465,14 @@ export function dashboardApp(deps: DashboardDeps) {
     });
   });
 
+  // Last, so every route above matches first.
+  app.get("*", (c) =>
+    send(
+      c,
+      page({ title: "Not found", who: who(c), body: html`<h1>No such page</h1><p><a href="/ui">Back to the incidents</a></p>` }),
+      404,
+    ),
+  );
+
   return app;
 }
