@@ -23,6 +23,8 @@ export interface DemoOptions {
   scenario: Scenario;
   /** Show the single commands one by one instead of `firebreak go`. */
   verbose?: boolean;
+  /** Serve the dashboard on the sandbox's record while the demo runs (src/demo/team.ts). */
+  team?: boolean;
 
   keep: boolean;
   entry: string; // the firebreak CLI to run (dist/firebreak.js)
@@ -79,6 +81,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let receiver: Receiver | undefined;
   let traffic: Traffic | undefined;
   let sb: Sandbox | undefined;
+  let team: { close(): Promise<void> } | undefined;
   let failed = false;
   // Ctrl-C mid-demo still stops the sandbox service and the traffic (the finally below would not run).
   const onSignal = (sig: NodeJS.Signals) => {
@@ -102,6 +105,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     // The team's chat, standing in: its URL reaches firebreak as a secret in the environment.
     receiver = await startReceiver(join(sb.out, "webhook-messages.json"));
     o.write(`Sandbox: ${sb.root}\n  service  http://127.0.0.1:${port} (sandbox-api v1.4.2)\n  origin   ${sb.origin}\n`);
+    if (o.team) team = await (await import("./team.js")).startTeamServer(sb.work, o.write);
 
     deployDirect(sb, "v1.4.2");
     traffic = new Traffic(port, 40);
@@ -139,6 +143,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     await traffic?.stop();
     if (sb) stopService(sb);
     await receiver?.close();
+    await team?.close();
     // A failed demo keeps its sandbox: the record and the logs say what went wrong.
     if (sb && !o.keep && !failed) rmSync(sb.root, { recursive: true, force: true });
   }

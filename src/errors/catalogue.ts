@@ -708,6 +708,12 @@ export const CATALOGUE = {
     next: "check the server (firebreak whoami); to work on this clone's own record meanwhile: FIREBREAK_SERVER=off firebreak <command>",
     shows: ["why", "next"],
   },
+  DASHBOARD_FORM_REFUSED: {
+    exit: EXIT.refused,
+    why: "A dashboard form must come from the dashboard's own page: its Origin names this server and it carries the session's CSRF token. Nothing was done.",
+    next: "reload the dashboard page and send the form again",
+    shows: ["why", "next"],
+  },
   AUDIT_TAMPERED: {
     exit: EXIT.integrity,
     why: "An audit entry was edited, deleted or moved after it was written: its hash no longer matches the chain.",

@@ -19,13 +19,16 @@ import { tokenHash, type ServerRecords } from "../store/server-records.js";
 import { confirm } from "../workflow/confirm.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { canSee, isPrivate, type Caller } from "./access.js";
-import { allowRole, approveAs, waiveAs } from "./decisions.js";
+import { approveAs, waiveAs } from "./decisions.js";
+import type { Role } from "../domain/access.js";
 import { silentLogger, type Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
 import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";
 import { RateLimiter } from "./rate-limit.js";
 import { mcpRoute } from "./mcp-route.js";
 import { runStoreCall } from "./store-route.js";
+import { allowRole, visibleIncident as findVisibleIncident } from "./caller-checks.js";
+import { dashboardApp } from "./dashboard/app.js";
 import * as S from "./schemas.js";
 import { slackApp } from "./slack/app.js";
 import { slackSettingsFromEnv, type SlackSettings } from "./slack/settings.js";
@@ -225,7 +228,7 @@ export function createServerApp(deps: ServerDeps) {
     await next();
   };
   // Once per request (a pattern list would run it twice where "/x" and "/x/*" both match).
-  const PUBLIC = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json"]);
+  const PUBLIC = new Set(["/", "/healthz", "/readyz", "/metrics", "/openapi.json"]);
   // Faces that prove who is calling in their own way (the dashboard's session cookie, Slack's
   // request signature) are mounted under these prefixes; they apply the same roles and rules.
   const SELF_AUTHENTICATED = ["/ui", "/slack"];
@@ -243,21 +246,8 @@ export function createServerApp(deps: ServerDeps) {
     }),
   );
 
-  /** The incident, only when the caller may see it; a hidden one answers exactly like a missing one. */
-  async function visibleIncident(c: Context<Env>, id: string): Promise<IncidentRecord> {
-    const incident = (await store.getIncident(id)) ?? (await store.findByTicket(id));
-    if (!incident || !canSee(c.get("caller"), incident))
-      throw new FirebreakError({
-        code: "NO_INCIDENT",
-        message: `No incident ${id} that this token may see.`,
-        next: "GET /incidents lists the ones it may",
-      });
-    return incident;
-  }
-
-  /** Refuses a write (and puts the refusal on the audit log) unless the caller has the role. */
-  const allow = (c: Context<Env>, role: Parameters<typeof allowRole>[2], what: string, target: string) =>
-    allowRole(records, c.get("caller"), role, what, target);
+  const visibleIncident = (c: Context<Env>, id: string) => findVisibleIncident(store, c.get("caller"), id);
+  const allow = (c: Context<Env>, role: Role, what: string, target: string) => allowRole(records, c.get("caller"), role, what, target);
 
   const security = [{ bearer: [] }];
   const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -637,6 +627,8 @@ export function createServerApp(deps: ServerDeps) {
       return c.json({ result: await runStoreCall(storeDeps, c.get("caller"), method, args) }, 200);
     },
   );
+  app.route("/ui", dashboardApp({ store, records, clock, hub, written: writtenLatest, log, metrics, streams }));
+  app.get("/", (c) => c.redirect("/ui"));
 
   return {
     app,

@@ -1,5 +1,5 @@
 // The team server's decisions, shared by every face that authenticates its own callers (the JSON
-// routes, the Slack app): a role check whose refusal is audited, and an approval or a waiver made
+// routes, the dashboard, the Slack app): an approval or a waiver made
 // through the core (recordApproval with the own-fix rule, waive with its reason) with the caller as
 // the actor and its kind passed on, so an agent or a service is refused by the core itself.
 
@@ -9,29 +9,12 @@ import type { Clock, Store } from "../ports.js";
 import type { ServerRecords } from "../store/server-records.js";
 import { recordApproval } from "../workflow/pr.js";
 import { waive } from "../workflow/waive.js";
-import { refuseOwnFix, requireRole, type Caller } from "./access.js";
+import { refuseOwnFix, type Caller } from "./access.js";
 
 export interface DecisionDeps {
   store: Store;
   records: ServerRecords;
   clock: Clock;
-}
-
-/** Refuses (and puts the refusal on the audit log) unless the caller has the role. */
-export async function allowRole(
-  records: ServerRecords,
-  caller: Caller,
-  role: Parameters<typeof requireRole>[1],
-  what: string,
-  target: string,
-): Promise<Caller> {
-  try {
-    requireRole(caller, role, what);
-  } catch (e) {
-    await records.audit(caller.token.name, "refused", target, { what, role: caller.token.role });
-    throw e;
-  }
-  return caller;
 }
 
 export async function approveAs(d: DecisionDeps, caller: Caller, incident: Incident, input: { note?: string; sha?: string }) {

@@ -91,6 +91,20 @@ const SERVER_MIGRATIONS: readonly { version: number; name: string; up(db: Db): P
         .execute();
     },
   },
+  {
+    version: 2,
+    name: "dashboard sessions",
+    async up(db) {
+      // A session's id lives only in the browser's cookie; the database keeps its sha256.
+      await db.schema
+        .createTable("dashboard_sessions")
+        .addColumn("hash", "text", (c) => c.primaryKey())
+        .addColumn("token_id", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
   { version: 3, name: "slack links, link codes, replay cache, incident messages, actions", up: slackTablesUp },
 ];
 
@@ -342,6 +356,49 @@ export class ServerRecords {
 
   async verifyAudit(): Promise<AuditCheck> {
     return verifyAuditChain(await this.auditLog());
+  }
+
+  /** Several incidents' timelines in a few reads (the dashboard's list), each oldest first. */
+  async timelinesOf(ids: readonly string[]): Promise<Map<string, TimelineEvent[]>> {
+    const out = new Map<string, TimelineEvent[]>(ids.map((id) => [id, []]));
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.#db
+        .selectFrom("timeline_events")
+        .selectAll()
+        .where("incident_id", "in", ids.slice(i, i + 500))
+        .orderBy("incident_id")
+        .orderBy("seq")
+        .execute();
+      for (const r of rows) out.get(String(r.incident_id))?.push(toEvent(r as never));
+    }
+    return out;
+  }
+
+  // --- dashboard sessions (a browser's sign-in, exchanged for a token) ------------------------
+
+  async createSession(hash: string, tokenId: string, expiresAt: string): Promise<void> {
+    await this.#db
+      .insertInto("dashboard_sessions")
+      .values({ hash, token_id: tokenId, created_at: this.#now().toISOString(), expires_at: expiresAt })
+      .execute();
+  }
+
+  /** The session's token id, when the session exists and has not expired. */
+  async sessionToken(hash: string): Promise<string | undefined> {
+    const r = await this.#db
+      .selectFrom("dashboard_sessions")
+      .select(["token_id", "expires_at"])
+      .where("hash", "=", hash)
+      .executeTakeFirst();
+    return r && String(r.expires_at) > this.#now().toISOString() ? String(r.token_id) : undefined;
+  }
+
+  /** Ends one session (sign-out), or every session of a token; with neither, the expired ones. */
+  async deleteSessions(which: { hash?: string; tokenId?: string }): Promise<void> {
+    const q = this.#db.deleteFrom("dashboard_sessions");
+    if (which.hash) await q.where("hash", "=", which.hash).execute();
+    else if (which.tokenId) await q.where("token_id", "=", which.tokenId).execute();
+    else await q.where("expires_at", "<=", this.#now().toISOString()).execute();
   }
 }
 

@@ -96,7 +96,12 @@ export async function applicablePlan(deps: PlanDeps, incident: Incident, id: str
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : "none");
 
 /** A person's confirmation of a plan; an agent or a service is refused. */
-export async function confirmPlan(deps: PlanDeps, incident: Incident, id: string, via: "cli" | "elicitation"): Promise<PlanOnRecord> {
+export async function confirmPlan(
+  deps: PlanDeps,
+  incident: Incident,
+  id: string,
+  via: "cli" | "elicitation" | "dashboard",
+): Promise<PlanOnRecord> {
   requirePerson(deps.actorKind, "confirm-deploy", deps.actor);
   const found = readPlan(await deps.store.timeline(incident.id), id);
   if (!found) throw unknownPlan(id, incident.ticket);

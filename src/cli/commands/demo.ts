@@ -21,6 +21,7 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
   const summary = await runDemo({
     scenario: scenario as Scenario,
     verbose: Boolean(opts.verbose),
+    team: Boolean(opts.team),
     keep: Boolean(opts.keep),
     entry,
     color: out.color,

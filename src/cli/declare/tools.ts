@@ -19,5 +19,6 @@ export function declareTools(program: Command): void {
     .option("--scenario <name>", "fix (the fix is verified) or regression (a bad fix is rolled back automatically)", "fix")
     .option("--keep", "keep the sandbox folder to look around in afterwards")
     .option("--verbose", "the single commands one by one, instead of start, the edit and firebreak go")
+    .option("--team", "also serve the dashboard on the demo's record and print its URL, to watch the P0 live")
     .action(lazy(() => import("../commands/demo.js")));
 }

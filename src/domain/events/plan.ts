@@ -20,7 +20,7 @@ export const PLAN_EVENTS = {
     input: z.record(z.string(), z.unknown()),
     summary,
   }),
-  "plan.confirmed": open({ id, by: z.string(), via: z.enum(["cli", "elicitation"]), summary }),
+  "plan.confirmed": open({ id, by: z.string(), via: z.enum(["cli", "elicitation", "dashboard"]), summary }),
   "plan.applied": open({ id, summary }),
 } as const;
 

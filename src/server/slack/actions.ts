@@ -9,7 +9,8 @@ import type { Incident } from "../../domain/types.js";
 import { confirm } from "../../workflow/confirm.js";
 import type { WorkflowDeps } from "../../workflow/deps.js";
 import type { Caller } from "../access.js";
-import { allowRole, approveAs, waiveAs } from "../decisions.js";
+import { allowRole } from "../caller-checks.js";
+import { approveAs, waiveAs } from "../decisions.js";
 import type { SlackCtx } from "./context.js";
 import { notLinked, type Identity } from "./link.js";
 
