@@ -95,11 +95,18 @@ export function registerEnvSecrets(env: NodeJS.ProcessEnv = process.env): void {
 // Credentials inside URLs (https://user:token@host) are masked even when nobody registered them.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+)(?::([^/\s@]*))?@/gi;
 
+/**
+ * Tokens whose shape alone says they are secrets, masked even when this process never registered
+ * them: on a team server, a note may quote another person's token, which only their own process
+ * knows. Firebreak server tokens, GitHub tokens, Slack tokens.
+ */
+const KNOWN_TOKENS = /\b(?:fbk_[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})/g;
+
 export function redact(text: string): string {
   const own = scope.getStore();
   let out = own ? own.redact(text) : text;
   out = processSecrets.redact(out);
-  return out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}****@`);
+  return out.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}****@`).replace(KNOWN_TOKENS, MASK);
 }
 
 /** Redacts every string inside a JSON-like value (records, JSON output). */

@@ -66,6 +66,18 @@ export class Output {
   data(value: unknown): void {
     if (this.json) this.out.write(JSON.stringify(redactDeep(value), null, 2) + "\n");
   }
+  /**
+   * A secret issued by this command, shown to the person it is for, once (a new token): the one
+   * place a secret is printed on purpose, so it is written unmasked, and only here.
+   */
+  issued(line: string, secret: string, json: Record<string, unknown>): void {
+    if (this.json) {
+      const masked = redactDeep(json) as Record<string, unknown>;
+      this.out.write(JSON.stringify({ ...masked, token: secret }, null, 2) + "\n");
+      return;
+    }
+    this.out.write(`${redact(line)}\n${secret}\n`);
+  }
 
   error(e: unknown): number {
     if (e instanceof FirebreakError) {

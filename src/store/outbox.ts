@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { NewEvent } from "../domain/types.js";
+import { redactDeep } from "../redact.js";
 
 export interface OutboxEntry {
   uploadId: string;
@@ -26,7 +27,8 @@ export class Outbox {
 
   add(incidentId: string, ticket: string, event: NewEvent, uploadId: string = newUploadId()): OutboxEntry {
     mkdirSync(this.#dir, { recursive: true });
-    const entry: OutboxEntry = { uploadId, incidentId, ticket, event: { ...event, data: { ...event.data, uploadId } } as NewEvent };
+    // Kept on disk as it would be recorded: masked (a pasted token stays out of the clone too).
+    const entry: OutboxEntry = { uploadId, incidentId, ticket, event: redactDeep({ ...event, data: { ...event.data, uploadId } }) as NewEvent };
     const file = join(this.#dir, `${uploadId}.json`);
     writeFileSync(`${file}.tmp`, JSON.stringify(entry));
     renameSync(`${file}.tmp`, file);

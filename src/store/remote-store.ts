@@ -6,6 +6,7 @@
 import type { ChainCheck, Lease, LeaseRequest, LeaseResult, Store } from "../ports.js";
 import type { EffectRecord, Incident, NewEvent, NewIncident, TimelineEvent } from "../domain/types.js";
 import { FirebreakError } from "../errors.js";
+import { redactDeep } from "../redact.js";
 import { CATALOGUE, type ErrorCode } from "../errors/catalogue.js";
 import type { StoreMethod, WhoAmI, WireLeaseRequest } from "./remote-protocol.js";
 
@@ -77,7 +78,8 @@ export class RemoteStore implements Store {
   }
 
   async #call<T>(method: StoreMethod, ...args: unknown[]): Promise<T> {
-    const body = (await this.#request(`/store/${method}`, { method: "POST", body: { args } })) as { result?: unknown };
+    // What this process knows to be secret never leaves it, whatever the server does with it.
+    const body = (await this.#request(`/store/${method}`, { method: "POST", body: { args: redactDeep(args) } })) as { result?: unknown };
     return (body.result ?? undefined) as T;
   }
 

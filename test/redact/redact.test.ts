@@ -251,3 +251,14 @@ describe.each(BACKENDS)("the timeline on $name", (factory) => {
     }
   });
 });
+
+describe("tokens known by their shape", () => {
+  it("masks a Firebreak, GitHub or Slack token nobody registered here, as a note quoting another person's token would carry it", () => {
+    const fbk = `fbk_${"Ab3_-".repeat(9)}`;
+    const text = `pasted ${fbk} and ghp_${"a1B2".repeat(9)} and github_pat_${"x9_Y".repeat(8)} and xoxb-1234-5678-abcdefghij`;
+    const out = redact(text);
+    expect(out).toBe("pasted **** and **** and **** and ****");
+    // Ordinary words with the same beginnings stay as they are.
+    expect(redact("fbk_ short, ghp_x, xoxb- alone")).toBe("fbk_ short, ghp_x, xoxb- alone");
+  });
+});

@@ -164,6 +164,17 @@ describe.each(["sqlite", "postgres"] as const)("the record on a team server (%s)
     await byCommander.release();
   });
 
+  it("never keeps or shows a token a note quotes, though only its owner's process knows it", async () => {
+    const secret = await token(server.storage, "dave", "responder");
+    const dave = new RemoteStore({ url: server.url, token: secret });
+    const inc = await start(dave, "ENG-9");
+    await dave.appendEvent(inc.id, { at: at(), actor: "dave", ...event("note", { text: `oops ${secret} pasted`, summary: "note" }) });
+    const seen = (await clients.bob!.timeline(inc.id)).at(-1)!;
+    expect(seen.data.text).toBe("oops **** pasted");
+    const rows = JSON.stringify(await server.storage.store.timeline(inc.id));
+    expect(rows).not.toContain(secret.slice(4, 24));
+  });
+
   it("says the server did not answer, and what to do, when it is unreachable", async () => {
     const gone = new RemoteStore({ url: "http://127.0.0.1:9", token: "fbk_x", timeoutMs: 5_000 });
     const e = await caught(gone.listIncidents({ all: false }));

@@ -18,8 +18,7 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
           "firebreak token create --name <name> --role admin",
         );
       const { secret, token } = await ops.create({ name: "admin", role: "admin", kind: "person" }, "init-admin");
-      out.data({ token: secret, id: token.id });
-      out.line(`First admin token (shown once, kept only as a hash): ${secret}`);
+      out.issued("First admin token (shown once, kept only as a hash):", secret, { id: token.id });
       out.next("firebreak token create --name alice --role responder   # then give each person their own");
       return 0;
     });

@@ -15,9 +15,7 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
       },
       "operator",
     );
-    out.data({ token: secret, ...token });
-    out.line(`Token ${token.id} for ${token.name} (${token.role}, ${token.kind}); shown once, kept only as a hash:`);
-    out.line(secret);
+    out.issued(`Token ${token.id} for ${token.name} (${token.role}, ${token.kind}); shown once, kept only as a hash:`, secret, { ...token });
     out.next(`give it to ${token.name}; to revoke it: firebreak token revoke ${token.id}`);
     return 0;
   });
