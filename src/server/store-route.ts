@@ -180,6 +180,16 @@ class StoreCall {
             code: "SERVER_FORBIDDEN",
             message: `${this.#name}'s token is limited to one incident, so it cannot start another.`,
           });
+        // A ticket already open on a private incident this caller may not see: a second incident
+        // under the same ticket would catch its members' notes and commands. Refused, naming no title.
+        const ticket = String((a[0] as { ticket?: unknown }).ticket ?? "");
+        const open = await s.findActiveByTicket(ticket);
+        if (open && !canSee(this.#caller, open))
+          throw new FirebreakError({
+            code: "SERVER_FORBIDDEN",
+            message: `${ticket} is already an open incident on this server, one ${this.#name}'s token may not see.`,
+            next: `ask a commander to add you to it, or pick the ticket your team tracks this under`,
+          });
         const first = { ...(a[1] as NewEvent), actor: this.#name } as NewEvent;
         const created = await s.createIncident(a[0] as Parameters<Store["createIncident"]>[0], first);
         // Whoever starts a private incident is its first member, or they could not see their own work.
