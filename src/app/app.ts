@@ -178,15 +178,9 @@ export class App {
   }
 
   async effectDeps(): Promise<EffectDeps> {
-    const who = await this.serverIdentity();
-    return {
-      store: await this.store(),
-      clock: this.clock,
-      actor: await this.actor(),
-      // The core refuses an agent's or a service's approval here too, before the server would.
-      ...(who ? { actorKind: who.kind } : {}),
-      ...(this.held ? { fence: this.held.fence } : {}),
-    };
+    // On a team server the token's kind is the server's to apply: it refuses an agent's approval
+    // and puts the refusal on its audit log, which a refusal here would never reach.
+    return { store: await this.store(), clock: this.clock, actor: await this.actor(), ...(this.held ? { fence: this.held.fence } : {}) };
   }
 
   async close(): Promise<void> {

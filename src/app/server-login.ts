@@ -4,7 +4,7 @@
 // this clone's record lives and no other repository's. FIREBREAK_SERVER and FIREBREAK_TOKEN
 // override them; FIREBREAK_SERVER=off works on the clone's own record.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
@@ -117,4 +117,13 @@ export const serverKey = (url: string): string => createHash("sha256").update(ur
 export async function whoamiAt(url: string, token: string): Promise<WhoAmI> {
   const { RemoteStore } = await import("../store/remote-store.js");
   return new RemoteStore({ url, token }).whoami();
+}
+
+/** How many notes this clone keeps for that server, not uploaded yet (.git/firebreak/outbox/). */
+export function keptNotes(commonDir: string, url: string): number {
+  try {
+    return readdirSync(join(commonDir, "firebreak", "outbox", serverKey(url))).filter((n) => n.endsWith(".json")).length;
+  } catch {
+    return 0;
+  }
 }

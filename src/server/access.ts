@@ -20,7 +20,7 @@ export function requireRole(caller: Caller, role: Role, what: string): void {
   if (roleAtLeast(caller.token.role, role)) return;
   throw new FirebreakError({
     code: "SERVER_FORBIDDEN",
-    message: `${caller.token.name} is a ${caller.token.role}: ${what} needs the ${role} role or above.`,
+    message: `${caller.token.name} is ${/^[aeiou]/.test(caller.token.role) ? "an" : "a"} ${caller.token.role}: ${what} needs the ${role} role or above.`,
   });
 }
 

@@ -28,7 +28,12 @@ export class Outbox {
   add(incidentId: string, ticket: string, event: NewEvent, uploadId: string = newUploadId()): OutboxEntry {
     mkdirSync(this.#dir, { recursive: true });
     // Kept on disk as it would be recorded: masked (a pasted token stays out of the clone too).
-    const entry: OutboxEntry = { uploadId, incidentId, ticket, event: redactDeep({ ...event, data: { ...event.data, uploadId } }) as NewEvent };
+    const entry: OutboxEntry = {
+      uploadId,
+      incidentId,
+      ticket,
+      event: redactDeep({ ...event, data: { ...event.data, uploadId } }) as NewEvent,
+    };
     const file = join(this.#dir, `${uploadId}.json`);
     writeFileSync(`${file}.tmp`, JSON.stringify(entry));
     renameSync(`${file}.tmp`, file);
@@ -57,5 +62,18 @@ export class Outbox {
 
   remove(uploadId: string): void {
     rmSync(join(this.#dir, `${uploadId}.json`), { force: true });
+  }
+
+  /** Where a note the server refused is kept, for the person to read and write again. */
+  refusedPath(uploadId: string): string {
+    return join(this.#dir, "refused", `${uploadId}.json`);
+  }
+
+  /** Moves a note the server refused out of the way: it must not hold up the notes behind it. */
+  setAside(uploadId: string): string {
+    const to = this.refusedPath(uploadId);
+    mkdirSync(join(this.#dir, "refused"), { recursive: true });
+    renameSync(join(this.#dir, `${uploadId}.json`), to);
+    return to;
   }
 }

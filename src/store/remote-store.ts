@@ -13,7 +13,7 @@ import type { StoreMethod, WhoAmI, WireLeaseRequest } from "./remote-protocol.js
 export interface RemoteStoreOptions {
   url: string;
   token: string;
-  /** How long one call may take before the server counts as unreachable (default 20 s). */
+  /** How long one call may take before the server counts as unreachable (default 10 s). */
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -52,7 +52,7 @@ export class RemoteStore implements Store {
   constructor(o: RemoteStoreOptions) {
     this.url = o.url.replace(/\/+$/, "");
     this.#token = o.token;
-    this.#timeoutMs = o.timeoutMs ?? 20_000;
+    this.#timeoutMs = o.timeoutMs ?? 10_000;
     this.#fetch = o.fetch ?? fetch;
   }
 
@@ -69,7 +69,7 @@ export class RemoteStore implements Store {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new FirebreakError({
         code: "SERVER_UNREACHABLE",
-        message: `The team server at ${this.url} did not answer (${cause?.code ?? (e as Error).name}): nothing was read or written there by this call.`,
+        message: `The team server at ${this.url} did not answer (${cause?.code ?? ((e as Error).name === "TimeoutError" ? `no answer in ${this.#timeoutMs / 1000} s` : (cause?.message ?? (e as Error).message))}): nothing was read or written there by this call.`,
       });
     }
     const body = (await res.json().catch(() => null)) as (ErrorBody & { result?: unknown }) | null;

@@ -9,6 +9,7 @@ import type { ChainCheck, Lease, LeaseRequest, LeaseResult, Store } from "../por
 import type { EffectRecord, Incident, NewEvent, NewIncident, TimelineEvent } from "../domain/types.js";
 import { FirebreakError, isFirebreakError } from "../errors.js";
 import { crashPoint } from "../crash-point.js";
+import { describeEvent } from "../render/describe-event.js";
 import type { RecordMirror } from "./mirror.js";
 import { newUploadId, type Outbox, type OutboxEntry } from "./outbox.js";
 import type { RemoteStore } from "./remote-store.js";
@@ -42,6 +43,8 @@ export class ResilientStore implements Store {
   /** Set by the first call the server did not answer: the rest of this command works offline. */
   #offline: FirebreakError | null = null;
   #flushed = false;
+  /** The incidents this command read or wrote: their copies are brought up to date when it ends. */
+  readonly #touched = new Set<string>();
 
   constructor(deps: ResilientDeps) {
     this.#d = deps;
@@ -88,11 +91,14 @@ export class ResilientStore implements Store {
     );
   }
 
-  #refusal(what: string): FirebreakError {
+  #refusal(
+    what: string,
+    why = "Locks, effects and status changes are decided on the server, or two machines could both ship; notes are kept and uploaded later.",
+  ): FirebreakError {
     return new FirebreakError({
       code: "SERVER_UNREACHABLE",
       message: `${what} needs the team server at ${this.url}, which did not answer: nothing was done.`,
-      why: "Locks, effects and status changes are decided on the server, or two machines could both ship; notes are kept and uploaded later.",
+      why,
       next: "run the same command again once the server answers (firebreak whoami tells); with the server down for good at a P0: FIREBREAK_SERVER=off firebreak start … works on this clone's own record",
     });
   }
@@ -103,11 +109,27 @@ export class ResilientStore implements Store {
     this.#flushed = true;
     const entries = this.#d.outbox.list();
     if (entries.length === 0) return;
+    // A note is uploaded in its writer's name only: after a login as someone else it waits.
+    const me = (await this.#d.remote.whoami()).name;
     const byIncident = new Map<string, OutboxEntry[]>();
     for (const entry of entries) {
-      // The server keeps an upload id once: a kill after its answer and before the removal below
-      // uploads the same note again, and the server answers with the one it already has.
-      await this.#d.remote.appendEvent(entry.incidentId, entry.event);
+      if (entry.event.actor !== me) {
+        this.#d.warn(
+          `A note on ${entry.ticket} kept while the server did not answer was written by ${entry.event.actor}, and this clone now writes as ${me}: it stays kept until ${entry.event.actor} logs in here again (firebreak login ${this.url}).`,
+        );
+        continue;
+      }
+      try {
+        // The server keeps an upload id once: a kill after its answer and before the removal below
+        // uploads the same note again, and the server answers with the one it already has.
+        await this.#d.remote.appendEvent(entry.incidentId, entry.event);
+      } catch (e) {
+        if (unreachable(e) || !isFirebreakError(e)) throw e;
+        // Refused (too long, a role that may not write): set aside, so the notes behind it still go.
+        const kept = this.#d.outbox.setAside(entry.uploadId);
+        this.#d.warn(`The server refused a note kept on ${entry.ticket}: ${e.message} The note is in ${kept}; nothing else was held up.`);
+        continue;
+      }
       crashPoint("outbox", "after-upload");
       this.#d.outbox.remove(entry.uploadId);
       byIncident.set(entry.incidentId, [...(byIncident.get(entry.incidentId) ?? []), entry]);
@@ -115,16 +137,15 @@ export class ResilientStore implements Store {
     for (const [incidentId, sent] of byIncident) {
       const copy = this.#d.mirror.get(incidentId);
       const knownSeq = copy?.timeline?.at(-1)?.seq ?? 0;
-      const ids = new Set(sent.map((s) => s.uploadId));
       const timeline = await this.#d.remote.timeline(incidentId);
-      const meanwhile = timeline.filter((e) => e.seq > knownSeq && !ids.has(String(e.data.uploadId ?? "")) && e.actor !== this.#d.me());
+      const meanwhile = timeline.filter((e) => e.seq > knownSeq && e.actor !== me);
       const ticket = sent[0]!.ticket;
       this.#d.warn(
         `Uploaded ${sent.length === 1 ? "1 note" : `${sent.length} notes`} on ${ticket} written while the server did not answer.`,
       );
       if (meanwhile.length > 0) {
         this.#d.warn(`Meanwhile on ${ticket}:`);
-        for (const e of meanwhile) this.#d.warn(`  #${e.seq} ${e.at} ${e.actor}: ${String(e.data.summary ?? e.kind)}`);
+        for (const e of meanwhile) this.#d.warn(`  ${e.at.slice(11, 16)} UTC  ${e.actor}: ${describeEvent(e)}`);
       }
       if (copy) this.#d.mirror.saveTimeline(copy.incident, timeline, this.#d.now());
     }
@@ -134,16 +155,28 @@ export class ResilientStore implements Store {
     return incident?.incident;
   }
 
+  /** The incidents this clone has a copy of; with none at all, an empty answer would read as "no incident". */
+  #copies(): Incident[] {
+    const all = this.#d.mirror.all().map((m) => m.incident);
+    if (all.length === 0)
+      throw this.#refusal(
+        "Reading the record",
+        "This clone has no copy of the team's record yet: it keeps one of what it reads, from its first command that reaches the server.",
+      );
+    return all;
+  }
+
   #find(pred: (i: Incident) => boolean): Incident | undefined {
-    return this.#d.mirror
-      .all()
-      .map((m) => m.incident)
+    return this.#copies()
       .filter(pred)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   }
 
   #save(i: Incident | undefined): Incident | undefined {
-    if (i) this.#d.mirror.saveIncident(i, this.#d.now());
+    if (i) {
+      this.#d.mirror.saveIncident(i, this.#d.now());
+      this.#touched.add(i.id);
+    }
     return i;
   }
 
@@ -179,9 +212,7 @@ export class ResilientStore implements Store {
         return list;
       },
       () =>
-        this.#d.mirror
-          .all()
-          .map((m) => m.incident)
+        this.#copies()
           .filter((i) => opts.all || !CLOSED.has(i.status))
           .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     );
@@ -229,6 +260,7 @@ export class ResilientStore implements Store {
   }
 
   async appendEvent(incidentId: string, event: NewEvent): Promise<TimelineEvent> {
+    this.#touched.add(incidentId);
     if (!KEPT_OFFLINE.has(event.kind)) return this.#write(`Recording ${event.kind}`, () => this.#d.remote.appendEvent(incidentId, event));
     const uploadId = newUploadId();
     const ticket = this.#d.mirror.get(incidentId)?.incident.ticket ?? incidentId;
@@ -278,12 +310,14 @@ export class ResilientStore implements Store {
     return this.#write("Reading the effect journal", () => this.#d.remote.listEffects(incidentId));
   }
   recordIntent(...a: Parameters<Store["recordIntent"]>): Promise<EffectRecord> {
+    this.#touched.add(a[0]);
     return this.#write(`Starting ${a[1]}`, () => this.#d.remote.recordIntent(...a));
   }
   annotateIntent(...a: Parameters<Store["annotateIntent"]>): Promise<void> {
     return this.#write(`Recording ${a[1]}`, () => this.#d.remote.annotateIntent(...a));
   }
   recordOutcome(...a: Parameters<Store["recordOutcome"]>): Promise<EffectRecord> {
+    this.#touched.add(a[0]);
     return this.#write(`Recording how ${a[1]} ended`, () => this.#d.remote.recordOutcome(...a));
   }
   clearIntent(...a: Parameters<Store["clearIntent"]>): Promise<void> {
@@ -304,7 +338,20 @@ export class ResilientStore implements Store {
   listLeases(): Promise<Lease[]> {
     return this.#write("Listing the locks", () => this.#d.remote.listLeases());
   }
-  close(): Promise<void> {
+  /**
+   * Brings this clone's copy of each incident the command touched up to date, so the copy a later
+   * outage falls back on holds this command's own steps too (what it wrote is the newest there is).
+   */
+  async close(): Promise<void> {
+    if (!this.#offline)
+      for (const id of this.#touched) {
+        try {
+          const [incident, timeline] = await Promise.all([this.#d.remote.getIncident(id), this.#d.remote.timeline(id)]);
+          if (incident) this.#d.mirror.saveTimeline(incident, timeline, this.#d.now());
+        } catch {
+          // A copy a little behind is still a copy; the next command that reaches the server refreshes it.
+        }
+      }
     return this.#d.remote.close();
   }
 }

@@ -138,6 +138,9 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     const kept = await run("a", ["note", "--ticket", "ENG-77", "flag turned off by hand"]);
     expect(kept.code, kept.stderr).toBe(0);
     expect(kept.stderr).toContain("notes are kept here and uploaded by the next command that reaches the server");
+    // Kept too, though the server will refuse it when it is back: over its body limit.
+    const huge = await run("a", ["note", "--ticket", "ENG-77", "x".repeat(70_000)]);
+    expect(huge.code, huge.stderr).toBe(0);
     const log = await run("a", ["log", "ENG-77"]);
     expect(log.stdout).toContain("flag turned off by hand (kept here; not yet on the server)");
 
@@ -158,7 +161,10 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     expect(back.code, back.stderr).toBe(0);
     expect(back.stderr).toContain("Uploaded 1 note on ENG-77 written while the server did not answer.");
     expect(back.stderr).toContain("Meanwhile on ENG-77:");
-    expect(back.stderr).toContain("bob: customers confirm checkout works again");
+    expect(back.stderr).toContain("bob: note: customers confirm checkout works again");
+    // The note the server refused (over its size limit) was set aside and held nothing up.
+    expect(back.stderr).toContain("The server refused a note kept on ENG-77");
+    expect(back.stderr).toContain("nothing else was held up");
 
     const after = await run("b", ["log", "ENG-77", "--json"]);
     const texts = (after.json().events as { actor: string; data: { text?: string } }[]).filter(
@@ -168,6 +174,26 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     expect(texts[0]!.actor).toBe("alice");
     const again = await run("a", ["status", "ENG-77"]);
     expect(again.stderr).not.toContain("Uploaded");
+  });
+
+  it("uploads a kept note only in its writer's name: after a login as someone else it waits", async () => {
+    const port = new URL(url).port;
+    await stopServer();
+    expect((await run("a", ["note", "--ticket", "ENG-77", "alice kept this"])).code).toBe(0);
+    await startServer(port);
+    const asBob = await run("a", ["login", url, "--with-token"], tokens.bob);
+    expect(asBob.code, asBob.stderr).toBe(0);
+    const waits = await run("a", ["status", "ENG-77"]);
+    expect(waits.stderr).toContain("was written by alice, and this clone now writes as bob");
+    const texts = async () =>
+      ((await run("b", ["log", "ENG-77", "--json"])).json().events as { actor: string; data: { text?: string } }[]).filter(
+        (e) => e.data.text === "alice kept this",
+      );
+    expect(await texts()).toHaveLength(0);
+    expect((await run("a", ["login", url, "--with-token"], tokens.alice)).code).toBe(0);
+    const goes = await run("a", ["status", "ENG-77"]);
+    expect(goes.stderr).toContain("Uploaded 1 note on ENG-77");
+    expect((await texts()).map((e) => e.actor)).toEqual(["alice"]);
   });
 
   it("goes back to the clone's own record on logout", async () => {

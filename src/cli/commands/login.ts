@@ -5,7 +5,8 @@
 
 import { createInterface } from "node:readline";
 import type { CommandInput } from "../run-command.js";
-import { FirebreakError } from "../../errors.js";
+import { FirebreakError, isFirebreakError } from "../../errors.js";
+import { PromptInterrupted } from "../prompts.js";
 import { credentialsPath, normalizeServerUrl, saveLogin, useServer, whoamiAt } from "../../app/server-login.js";
 import { registerSecret } from "../../redact.js";
 
@@ -22,7 +23,12 @@ async function askHidden(prompt: string): Promise<string> {
   process.stderr.write(prompt);
   out._writeToOutput = () => undefined;
   try {
-    return await new Promise<string>((resolve) => rl.question("", (a) => resolve(a.trim())));
+    return await new Promise<string>((resolve, reject) => {
+      rl.question("", (a) => resolve(a.trim()));
+      // Ctrl-C stops the login like Ctrl-C anywhere (130); Ctrl-D is an empty answer.
+      rl.on("SIGINT", () => reject(new PromptInterrupted()));
+      rl.on("close", () => resolve(""));
+    });
   } finally {
     rl.close();
     process.stderr.write("\n");
@@ -50,7 +56,15 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
       next: `an admin makes one with firebreak token create --name <you> --role responder; then: firebreak login ${url} --with-token < token-file`,
     });
   // The server says who this token is; a wrong token is refused here, before anything is saved.
-  const who = await whoamiAt(url, token);
+  const who = await whoamiAt(url, token).catch((e: unknown) => {
+    if (!isFirebreakError(e) || e.code !== "SERVER_UNREACHABLE") throw e;
+    throw new FirebreakError({
+      code: "SERVER_UNREACHABLE",
+      message: e.message.replace(/: nothing was read or written there by this call\.$/, ": nothing was saved."),
+      why: "firebreak login checks the token with the server before saving it.",
+      next: `check the address and that firebreak serve runs there (${url}/healthz answers {"ok":true}), then: firebreak login ${url}`,
+    });
+  });
   saveLogin(app.env, url, token, who);
   const inRepo = await app.git.isRepo();
   if (inRepo) useServer(await app.git.commonDir(), url);
@@ -63,6 +77,6 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
       ? "This clone's record is now on the server: incidents, timelines and locks are the team's; git pushes and deploys still run here."
       : "Run firebreak login in a clone to keep its record on this server (or set FIREBREAK_SERVER).",
   );
-  out.next("firebreak list");
+  out.next(inRepo ? "firebreak list" : `cd into a clone, then: firebreak login ${url}`);
   return 0;
 }

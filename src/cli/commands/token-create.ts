@@ -15,7 +15,9 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
       },
       "operator",
     );
-    out.issued(`Token ${token.id} for ${token.name} (${token.role}, ${token.kind}); shown once, kept only as a hash:`, secret, { ...token });
+    out.issued(`Token ${token.id} for ${token.name} (${token.role}, ${token.kind}); shown once, kept only as a hash:`, secret, {
+      ...token,
+    });
     out.next(`give it to ${token.name}; to revoke it: firebreak token revoke ${token.id}`);
     return 0;
   });

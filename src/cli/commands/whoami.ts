@@ -6,6 +6,15 @@ export async function run({ app, out }: CommandInput): Promise<number> {
   const who = await app.serverIdentity({ live: true });
   if (!who) {
     const actor = await app.actor();
+    const direct = app.env.FIREBREAK_DATABASE_URL ? "FIREBREAK_DATABASE_URL" : app.env.FIREBREAK_DB ? "FIREBREAK_DB" : null;
+    if (direct) {
+      out.data({ server: null, name: actor, database: direct });
+      out.line(
+        `${direct} is set: this clone reads and writes that database directly, as an operator does, outside any team server's roles; writes are recorded as ${actor}.`,
+      );
+      out.next(`unset ${direct} to work through the team server this clone is logged in to, if any`);
+      return 0;
+    }
     out.data({ server: null, name: actor });
     out.line(`No team server: this clone keeps its own record, and writes are recorded as ${actor} (git user.name or FIREBREAK_ACTOR).`);
     out.next("firebreak login https://firebreak.example.com   # to work on a team's record");
