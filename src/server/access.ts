@@ -36,6 +36,7 @@ export function refuseOwnFix(caller: Caller, incident: Incident, events: readonl
   throw new FirebreakError({
     code: "SERVER_FORBIDDEN",
     message: `${caller.token.name} made ${mine.length === 1 ? "a commit" : `${mine.length} commits`} of ${incident.ticket}'s fix: an approval must come from someone else.`,
+    why: "An approval is a second person's review: the record names who made each of the fix's commits, and the author's own approval would be none.",
     next: "ask another approver to review the fix",
   });
 }

@@ -31,6 +31,18 @@ const CLOSED = new Set(["resolved", "abandoned"]);
 /** How a kept note reads until it is uploaded. */
 const KEPT = " (kept here; not yet on the server)";
 
+/** A step in a person's words: "Confirming happy-path", not "Recording confirm.happy-path". */
+const doing = (kind: string): string => {
+  const [head, ...rest] = kind.split(".");
+  const words: Record<string, string> = {
+    confirm: "Confirming",
+    review: "Recording the review",
+    approval: "Waiving the approval",
+    plan: "Recording the plan",
+  };
+  return words[head ?? ""] ? `${words[head ?? ""]}${head === "confirm" ? ` ${rest.join(".")}` : ""}` : `Recording ${kind}`;
+};
+
 const unreachable = (e: unknown): e is FirebreakError => isFirebreakError(e) && e.code === "SERVER_UNREACHABLE";
 
 const age = (from: string, now: Date): string => {
@@ -261,7 +273,7 @@ export class ResilientStore implements Store {
 
   async appendEvent(incidentId: string, event: NewEvent): Promise<TimelineEvent> {
     this.#touched.add(incidentId);
-    if (!KEPT_OFFLINE.has(event.kind)) return this.#write(`Recording ${event.kind}`, () => this.#d.remote.appendEvent(incidentId, event));
+    if (!KEPT_OFFLINE.has(event.kind)) return this.#write(doing(event.kind), () => this.#d.remote.appendEvent(incidentId, event));
     const uploadId = newUploadId();
     const ticket = this.#d.mirror.get(incidentId)?.incident.ticket ?? incidentId;
     if (!this.#offline) {
