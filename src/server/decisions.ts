@@ -9,6 +9,7 @@ import type { Clock, Store } from "../ports.js";
 import type { ServerRecords } from "../store/server-records.js";
 import { recordApproval } from "../workflow/pr.js";
 import { waive } from "../workflow/waive.js";
+import { confirmPlan, type ConfirmVia } from "../workflow/plans.js";
 import { refuseOwnFix, type Caller } from "./access.js";
 
 export interface DecisionDeps {
@@ -43,6 +44,27 @@ export async function waiveAs(d: DecisionDeps, caller: Caller, incident: Inciden
     return w;
   } catch (e) {
     if (isFirebreakError(e)) await d.records.audit(caller.token.name, "refused", incident.id, { what: "waive", code: e.code });
+    throw e;
+  }
+}
+
+/**
+ * A commander's confirmation of a plan an agent made (a rollback, a ship): the server holds no
+ * repository to run it, so this confirmation is what lets the agent apply it. Through the core's
+ * confirmPlan, so an agent or a service is refused whatever face it came through.
+ */
+export async function confirmPlanAs(d: DecisionDeps, caller: Caller, incident: Incident, planId: string, via: ConfirmVia) {
+  try {
+    const found = await confirmPlan(
+      { store: d.store, clock: d.clock, actor: caller.token.name, actorKind: caller.token.kind, head: async () => null },
+      incident,
+      planId,
+      via,
+    );
+    await d.records.audit(caller.token.name, "plan.confirmed", incident.id, { plan: planId, step: found.plan.step, via });
+    return found;
+  } catch (e) {
+    if (isFirebreakError(e)) await d.records.audit(caller.token.name, "refused", incident.id, { what: "confirm a plan", code: e.code });
     throw e;
   }
 }

@@ -6,7 +6,7 @@
 
 import { randomBytes } from "node:crypto";
 import { requirePerson, type ActorKind } from "../domain/actor.js";
-import { isPlanKind } from "../domain/events/plan.js";
+import { type CONFIRM_VIAS, isPlanKind } from "../domain/events/plan.js";
 import type { Incident, TimelineEvent } from "../domain/types.js";
 import { FirebreakError } from "../errors.js";
 import type { Clock, Store } from "../ports.js";
@@ -95,13 +95,11 @@ export async function applicablePlan(deps: PlanDeps, incident: Incident, id: str
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : "none");
 
+/** Where a person confirmed a plan: the CLI, the agent's client (elicitation), the dashboard or Slack. */
+export type ConfirmVia = (typeof CONFIRM_VIAS)[number];
+
 /** A person's confirmation of a plan; an agent or a service is refused. */
-export async function confirmPlan(
-  deps: PlanDeps,
-  incident: Incident,
-  id: string,
-  via: "cli" | "elicitation" | "dashboard",
-): Promise<PlanOnRecord> {
+export async function confirmPlan(deps: PlanDeps, incident: Incident, id: string, via: ConfirmVia): Promise<PlanOnRecord> {
   requirePerson(deps.actorKind, "confirm-deploy", deps.actor);
   const found = readPlan(await deps.store.timeline(incident.id), id);
   if (!found) throw unknownPlan(id, incident.ticket);
@@ -123,6 +121,24 @@ export async function markApplied(deps: PlanDeps, incident: Incident, plan: Made
     kind: "plan.applied",
     data: { id: plan.id, summary },
   });
+}
+
+export interface PendingPlan {
+  id: string;
+  step: string;
+  summary: string;
+  confirmedBy: string | null;
+}
+
+/** Plans an agent made that are not applied yet: a person's confirmation lets the agent go on. */
+export function pendingPlans(events: readonly TimelineEvent[]): PendingPlan[] {
+  const out: PendingPlan[] = [];
+  for (const e of events) {
+    if (e.kind !== "plan.made" || typeof e.data.id !== "string") continue;
+    const p = readPlan(events, e.data.id);
+    if (p && !p.applied) out.push({ id: p.plan.id, step: p.plan.step, summary: p.plan.summary, confirmedBy: p.confirmedBy });
+  }
+  return out;
 }
 
 /** The incident whose timeline holds the plan: a person confirming gives only the id. */

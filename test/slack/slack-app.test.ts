@@ -4,6 +4,7 @@
 // kept out of the shared channel; rate limits honoured.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { event } from "../../src/domain/events/index.js";
 import { seedIncident, token } from "../server/fixture.js";
 import { startRig, type SlackRig } from "./fixture.js";
 
@@ -205,6 +206,38 @@ describe("approve and waive", () => {
         ["ari", "approval"],
       ]),
     );
+  });
+
+  it("roll back: a commander confirms the rollback an agent planned, behind Slack's confirmation; a responder is refused", async () => {
+    const incident = await seedIncident(rig.s.storage, { priority: "P0", pr: true, committedBy: "someone" });
+    const planId = "plan_0123456789ab";
+    await rig.s.storage.store.appendEvent(incident.id, {
+      at: new Date().toISOString(),
+      actor: "agent (ci-agent)",
+      ...event("plan.made", {
+        id: planId,
+        step: "rollback",
+        needsPerson: true,
+        head: null,
+        lastEvent: null,
+        input: { strategy: "previous" },
+        summary: "roll production back to v1.4.2",
+      }),
+    });
+    const msg = await messageOf("C_INC", incident.ticket);
+    await rig.slack.waitFor("the Roll back button", () => JSON.stringify(msg.blocks).includes("Roll back production?"));
+
+    const byResponder = rig.slack.click("U_RITA", "fb_rollback", `${incident.id} ${planId}`);
+    await rig.send(byResponder);
+    expect((await answer(byResponder)).text).toMatch(/rita is a responder: rolling back needs the commander role/);
+
+    const byCommander = rig.slack.click("U_COLE", "fb_rollback", `${incident.id} ${planId}`);
+    const again = rig.slack.click("U_COLE", "fb_rollback", `${incident.id} ${planId}`);
+    await Promise.all([rig.send(byCommander), rig.send(again)]);
+    const answers = [(await answer(byCommander)).text, (await answer(again)).text];
+    expect(answers.filter((t) => t.includes(`cole confirmed the rollback of ${incident.ticket}`))).toHaveLength(1);
+    const confirmed = (await timeline(incident.id)).filter((e) => e.kind === "plan.confirmed");
+    expect(confirmed.map((e) => [e.actor, e.data.via])).toEqual([["cole", "slack"]]);
   });
 
   it("a double click approves once", async () => {

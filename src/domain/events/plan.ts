@@ -6,6 +6,9 @@
 import { z } from "zod";
 import { id, open, summary } from "./parts.js";
 
+/** Where a person may confirm a plan. */
+export const CONFIRM_VIAS = ["cli", "elicitation", "dashboard", "slack"] as const;
+
 export const PLAN_EVENTS = {
   "plan.made": open({
     id,
@@ -20,7 +23,7 @@ export const PLAN_EVENTS = {
     input: z.record(z.string(), z.unknown()),
     summary,
   }),
-  "plan.confirmed": open({ id, by: z.string(), via: z.enum(["cli", "elicitation", "dashboard"]), summary }),
+  "plan.confirmed": open({ id, by: z.string(), via: z.enum(CONFIRM_VIAS), summary }),
   "plan.applied": open({ id, summary }),
 } as const;
 

@@ -17,11 +17,10 @@ import { logRow, toCsv } from "../../review/incident-log.js";
 import type { ServerRecords } from "../../store/server-records.js";
 import { confirm } from "../../workflow/confirm.js";
 import type { WorkflowDeps } from "../../workflow/deps.js";
-import { confirmPlan } from "../../workflow/plans.js";
 import { evaluateChecklist } from "../../domain/checklist.js";
 import { canSee, type Caller } from "../access.js";
 import { allowRole, visibleIncident } from "../caller-checks.js";
-import { approveAs, waiveAs } from "../decisions.js";
+import { approveAs, confirmPlanAs, waiveAs } from "../decisions.js";
 import type { EventsHub } from "../events-hub.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
@@ -348,13 +347,7 @@ export function dashboardApp(deps: DashboardDeps) {
       if (form.sure !== "yes")
         throw missing("The plan was not confirmed: the confirmation box was not ticked.", "tick the box and press the button again");
       const id = c.req.param("plan") ?? "";
-      const found = await confirmPlan(
-        { store, clock, actor: caller.token.name, actorKind: caller.token.kind, head: async () => null },
-        incident,
-        id,
-        "dashboard",
-      );
-      await records.audit(caller.token.name, "plan.confirmed", incident.id, { plan: id, step: found.plan.step, via: "dashboard" });
+      await confirmPlanAs({ store, records, clock }, caller, incident, id, "dashboard");
     }),
   );
 

@@ -7,7 +7,7 @@ import { formatDuration } from "../../domain/deadline.js";
 import { incidentState, type IncidentState } from "../../domain/state/state.js";
 import type { Incident, TimelineEvent } from "../../domain/types.js";
 import { reviewEvents } from "../../review/curate.js";
-import { readPlan } from "../../workflow/plans.js";
+export { pendingPlans, type PendingPlan } from "../../workflow/plans.js";
 
 export const STATES = ["fixing", "in review", "shipping", "verifying", "verified", "rolled back", "resolved", "abandoned"] as const;
 export type StateLabel = (typeof STATES)[number];
@@ -128,22 +128,4 @@ export function timeline(events: readonly TimelineEvent[], filter: TimelineFilte
     .filter((e) => keep(e.kind))
     .map((event) => ({ event, backdated: Date.parse(event.recordedAt) - Date.parse(event.at) > 60_000 }))
     .reverse();
-}
-
-export interface PendingPlan {
-  id: string;
-  step: string;
-  summary: string;
-  confirmedBy: string | null;
-}
-
-/** Plans an agent made that are not applied yet: a person's confirmation lets the agent go on. */
-export function pendingPlans(events: readonly TimelineEvent[]): PendingPlan[] {
-  const out: PendingPlan[] = [];
-  for (const e of events) {
-    if (e.kind !== "plan.made" || typeof e.data.id !== "string") continue;
-    const p = readPlan(events, e.data.id);
-    if (p && !p.applied) out.push({ id: p.plan.id, step: p.plan.step, summary: p.plan.summary, confirmedBy: p.confirmedBy });
-  }
-  return out;
 }

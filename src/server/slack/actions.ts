@@ -10,7 +10,7 @@ import { confirm } from "../../workflow/confirm.js";
 import type { WorkflowDeps } from "../../workflow/deps.js";
 import type { Caller } from "../access.js";
 import { allowRole } from "../caller-checks.js";
-import { approveAs, waiveAs } from "../decisions.js";
+import { approveAs, confirmPlanAs, waiveAs } from "../decisions.js";
 import type { SlackCtx } from "./context.js";
 import { notLinked, type Identity } from "./link.js";
 
@@ -95,4 +95,13 @@ export async function askAccess(ctx: SlackCtx, who: Identity, incidentId: string
     done: true,
     text: "Your request is recorded. A commander reads requests with firebreak audit and adds members with POST /incidents/{id}/members.",
   };
+}
+
+/** A commander confirms the rollback an agent planned; the agent applies it (the server holds no repository). */
+export async function confirmRollback(ctx: SlackCtx, who: Identity, incident: Incident, planId: string): Promise<Outcome> {
+  const caller = await allowRole(ctx.records, writer(who), "commander", "rolling back", incident.id);
+  return once(ctx, incident, `rollback-${planId}`, caller, async () => {
+    const found = await confirmPlanAs(decisions(ctx), caller, incident, planId, "slack");
+    return `${caller.token.name} confirmed the rollback of ${incident.ticket} (${found.plan.summary}); the agent that planned it applies it now.\nNext: /firebreak status ${incident.ticket}`;
+  });
 }

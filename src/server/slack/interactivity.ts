@@ -5,7 +5,7 @@
 import { triage } from "../../domain/triage.js";
 import type { SlackCtx } from "./context.js";
 import { refusalText, respond, visibleIncident } from "./context.js";
-import { approve, askAccess, confirmOncall, mayWaive, waiveApproval, type Outcome } from "./actions.js";
+import { approve, askAccess, confirmOncall, confirmRollback, mayWaive, waiveApproval, type Outcome } from "./actions.js";
 import { TRIAGE_CALLBACK, triageAnswer } from "./commands.js";
 import { identify, type SlackUser } from "./link.js";
 import { ACTIONS } from "./message.js";
@@ -57,8 +57,11 @@ export async function onBlockActions(ctx: SlackCtx, p: BlockActions): Promise<vo
       let out: Outcome | undefined;
       if (a.action_id === ACTIONS.access) out = await askAccess(ctx, who, ref);
       else {
-        const incident = await visibleIncident(ctx, who.caller, ref);
-        if (a.action_id === ACTIONS.approve) out = await approve(ctx, who, incident);
+        // A rollback button carries the incident and the plan: "inc_… plan_…".
+        const [incidentRef = "", planId = ""] = ref.split(" ");
+        const incident = await visibleIncident(ctx, who.caller, incidentRef);
+        if (a.action_id === ACTIONS.rollback) out = await confirmRollback(ctx, who, incident, planId);
+        else if (a.action_id === ACTIONS.approve) out = await approve(ctx, who, incident);
         else if (a.action_id === ACTIONS.oncall) out = await confirmOncall(ctx, who, incident);
         else if (a.action_id === ACTIONS.waive) {
           await mayWaive(ctx, who, incident);

@@ -9,6 +9,7 @@ import { timeLeft } from "../../domain/deadline.js";
 import { LEVELS } from "../../domain/levels.js";
 import { approvalWaivers, isConfirmed } from "../../domain/state/facts.js";
 import { incidentState, type IncidentState } from "../../domain/state/state.js";
+import { pendingPlans } from "../../workflow/plans.js";
 import type { Incident, TimelineEvent } from "../../domain/types.js";
 
 export const ACTIONS = {
@@ -16,6 +17,7 @@ export const ACTIONS = {
   waive: "fb_waive",
   oncall: "fb_oncall",
   access: "fb_access",
+  rollback: "fb_rollback",
 } as const;
 
 export interface Rendered {
@@ -47,7 +49,7 @@ export function summary(incident: Incident, events: readonly TimelineEvent[], no
   return { s, items, needed, done, next, verdict, clock };
 }
 
-export function buttonsFor(incident: Incident, s: IncidentState) {
+export function buttonsFor(incident: Incident, s: IncidentState, events: readonly TimelineEvent[] = []) {
   const actions = [];
   const approved = s.approvals.length > 0 || approvalWaivers(s).length > 0;
   // A hosted forge's approvals are given there (recordApproval refuses them here): no button for those.
@@ -56,6 +58,19 @@ export function buttonsFor(incident: Incident, s: IncidentState) {
     actions.push(button("Approve", ACTIONS.approve, incident.id, "primary"));
   if (LEVELS[incident.priority].approvalWaivable && !approved) actions.push(button("Waive approval", ACTIONS.waive, incident.id, "danger"));
   if (!isConfirmed(s, "oncall-notified")) actions.push(button("Confirm on-call told", ACTIONS.oncall, incident.id));
+  // A rollback an agent planned waits for a commander: the button is that confirmation, behind
+  // Slack's own "are you sure" dialog.
+  for (const p of pendingPlans(events).filter((x) => x.step === "rollback" && !x.confirmedBy))
+    actions.push({
+      ...button("Roll back", ACTIONS.rollback, `${incident.id} ${p.id}`, "danger"),
+      confirm: {
+        title: { type: "plain_text" as const, text: "Roll back production?" },
+        text: { type: "mrkdwn" as const, text: `${esc(p.summary)}\nThe agent that planned it applies it once you confirm.` },
+        confirm: { type: "plain_text" as const, text: "Roll back" },
+        deny: { type: "plain_text" as const, text: "Cancel" },
+        style: "danger" as const,
+      },
+    });
   return actions;
 }
 
@@ -69,7 +84,7 @@ export function incidentMessage(incident: Incident, events: readonly TimelineEve
   ];
   if (s.approvals.length > 0) lines.push(`*Approved* by ${s.approvals.map((a) => esc(a.by)).join(", ")}`);
   for (const w of approvalWaivers(s)) lines.push(`*Approval waived* by ${esc(w.by)}: ${esc(w.reason ?? "")}`);
-  const actions = buttonsFor(incident, s);
+  const actions = buttonsFor(incident, s, events);
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: head.slice(0, 150) } },
     { type: "section", text: { type: "mrkdwn", text: lines.join("\n") } },
