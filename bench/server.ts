@@ -11,12 +11,12 @@
 //
 // Flags: --seconds N (60), --viewers N (200), --writers N (20), --write-interval-ms N (500: each
 // writer's pace; 20 writers at 500 ms is 40 notes a second, 8,000 deliveries a second to 200
-// viewers), --pg URL (postgres://postgres@127.0.0.1:5432/postgres, the admin connection).
+// viewers), --profile DIR (a V8 CPU profile of each replica, written when it stops), --pg URL (postgres://postgres@127.0.0.1:5432/postgres, the admin connection).
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -32,6 +32,7 @@ const { values: flags } = parseArgs({
     viewers: { type: "string", default: "200" },
     writers: { type: "string", default: "20" },
     "write-interval-ms": { type: "string", default: "500" },
+    profile: { type: "string" },
     pg: { type: "string", default: process.env.FIREBREAK_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
   },
 });
@@ -101,10 +102,13 @@ interface Server {
   child: ChildProcess;
   url: string;
   rssKb(): number;
+  /** CPU seconds the process has used (user + system): the server's cost, whatever else runs on the machine. */
+  cpuSeconds(): number;
 }
 
 function serve(url: string, name: string): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--rate-limit", "100000"], {
+  const prof = flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : [];
+  const child = spawn(process.execPath, [...prof, CLI, "serve", "--port", "0", "--rate-limit", "100000"], {
     cwd: workDir,
     env: { ...process.env, NO_COLOR: "1", FIREBREAK_DATABASE_URL: url },
     stdio: ["ignore", "pipe", "pipe"],
@@ -125,6 +129,10 @@ function serve(url: string, name: string): Promise<Server> {
         resolve({
           child,
           url: JSON.parse(line).url,
+          cpuSeconds: () => {
+            const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+            return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+          },
           rssKb: () => {
             const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
             return m ? Number(m[1]) : Number.NaN;
@@ -346,14 +354,18 @@ async function main(): Promise<void> {
   const idle = await idleHealth(a.url, Math.min(10, SECONDS), baseErrors);
   const rss: number[] = [];
   const rssTimer = setInterval(() => rss.push(a.rssKb()), 1000);
+  const cpuA0 = a.cpuSeconds();
   const one = await load({ writeUrl: a.url, viewUrl: a.url, incidents, writerTokens, viewerTokens, seconds: SECONDS, probeHealth: true });
   clearInterval(rssTimer);
   rss.push(a.rssKb());
+  const cpuA = a.cpuSeconds() - cpuA0;
 
   // (b) two replicas on the same database: writers on A, viewers on B.
   const b = await serve(dbUrl, "B");
+  const cpuB0 = [a.cpuSeconds(), b.cpuSeconds()];
   const two = await load({ writeUrl: a.url, viewUrl: b.url, incidents, writerTokens, viewerTokens, seconds: SECONDS, probeHealth: false });
 
+  const cpuB = [a.cpuSeconds() - cpuB0[0]!, b.cpuSeconds() - cpuB0[1]!];
   const idleP50 = pct(idle, 50);
   const idleP99 = pct(idle, 99);
   const loadP99 = pct(one.healthMs, 99);
@@ -366,6 +378,9 @@ async function main(): Promise<void> {
   const errors = [...baseErrors, ...one.errors, ...two.errors];
   const ratio = (x: number, base: number) => `${(x / base).toFixed(1)}× /healthz idle p99`;
   const lines = [
+    `machine load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${cpus().length} cores at the end (others' work counts in every latency; CPU seconds do not)`,
     "",
     "baseline (same run, same client)",
     `  GET /healthz idle       p50 ${ms(idleP50)}   p99 ${ms(idleP99)}   (${idle.length} requests)`,
@@ -375,9 +390,11 @@ async function main(): Promise<void> {
     `  writes                  p50 ${ms(wP50)}   p99 ${ms(wP99)}   (${one.writeMs.length} notes; ${ratio(wP99, idleP99)})   goal p99 <= ${GOALS.writeP99} ms: ${verdict(wP99 <= GOALS.writeP99)}`,
     `  event to viewer         p50 ${ms(eP50)}   p99 ${ms(eP99)}   (${one.deliveryMs.length} deliveries of ${one.expected})   goal p99 <= ${GOALS.eventP99} ms: ${verdict(eP99 <= GOALS.eventP99)}`,
     `  server RSS              peak ${(Math.max(...rss) / 1024).toFixed(0)} MiB, end ${(rss.at(-1)! / 1024).toFixed(0)} MiB`,
+    `  server CPU              ${cpuA.toFixed(1)} s in ${SECONDS} s (${((100 * cpuA) / SECONDS).toFixed(0)}% of a core; ${((1000 * cpuA) / Math.max(1, one.delivered)).toFixed(3)} ms a delivery)`,
     "",
     "(b) two replicas, writers on A, viewers on B",
     `  writes                  p50 ${ms(pct(two.writeMs, 50))}   p99 ${ms(pct(two.writeMs, 99))}   (${two.writeMs.length} notes)`,
+    `  server CPU              A ${cpuB[0]!.toFixed(1)} s, B ${cpuB[1]!.toFixed(1)} s in ${SECONDS} s`,
     `  cross-replica delivery  p50 ${ms(xP50)}   p99 ${ms(xP99)}   (${two.deliveryMs.length} deliveries of ${two.expected})   goal p99 <= ${GOALS.eventP99} ms: ${verdict(xP99 <= GOALS.eventP99)}`,
     "",
     `errors                    ${errors.length}   goal ${GOALS.errors}: ${verdict(errors.length === GOALS.errors)}`,

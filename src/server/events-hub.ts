@@ -7,10 +7,21 @@
 // resumes with Last-Event-ID. The poll re-reads a short look-back window and skips what it has
 // already delivered, so an event whose transaction committed a little after a later-stamped one is
 // not lost (a writer's clock more than LOOKBACK_MS behind would be: see docs/server.md).
+//
+// What it costs, measured by `npm run bench:server` (docs/server.md has the figures): every write
+// wakes the poller, so a wake reads only WAKE_LOOKBACK_MS back (a transaction that stamped its event
+// and committed later than that is found by the next timed poll, which reads the whole window);
+// each event's JSON is made once for every stream; and the streams' periodic re-check of their
+// token and memberships is batched into two queries for all of them (`access`), instead of two
+// queries a stream, which had every stream re-check on the same event and queue the writes behind
+// them on the connection pool.
 
 import type { TimelineEvent } from "../domain/types.js";
 
 export const LOOKBACK_MS = 5_000;
+/** How far back a wake-up (a write on this replica, a NOTIFY from another) reads. */
+export const WAKE_LOOKBACK_MS = 1_000;
+const PAGE = 1000;
 
 export interface Cursor {
   recordedAt: string;
@@ -21,6 +32,21 @@ export interface Cursor {
 export interface Feed {
   eventsRecordedFrom(from: string, limit?: number): Promise<TimelineEvent[]>;
   eventsAfter(cursor: Cursor, limit?: number): Promise<TimelineEvent[]>;
+  /** For the streams' re-check: the tokens by id, and the incidents each member was added to. */
+  tokensByIds(ids: readonly string[]): Promise<Map<string, AccessToken>>;
+  membershipsOfMany(members: readonly string[]): Promise<Map<string, Set<string>>>;
+}
+
+/** What a stream re-checks about its token: still there, not revoked, not expired. */
+export interface AccessToken {
+  revokedAt: string | null;
+  expiresAt: string | null;
+}
+
+/** A stream's caller as re-read: undefined token when it no longer exists. */
+export interface Access {
+  token: AccessToken | undefined;
+  memberships: Set<string>;
 }
 
 const SEP = "~";
@@ -49,6 +75,9 @@ export class EventsHub {
   #running: Promise<void> | undefined;
   #again = false;
   #closed = false;
+  #lastFull = 0;
+  readonly #json = new WeakMap<TimelineEvent, string>();
+  #batch: Map<string, { member: string; waiters: ((a: Access) => void)[]; fail: ((e: unknown) => void)[] }> | undefined;
 
   constructor(feed: Feed, opts: { pollMs: number; now: () => Date; onError: (e: unknown) => void }) {
     this.#feed = feed;
@@ -87,6 +116,49 @@ export class EventsHub {
     });
   }
 
+  /** The event as JSON, made once for every stream that sends it. */
+  json(e: TimelineEvent): string {
+    let j = this.#json.get(e);
+    if (j === undefined) {
+      j = JSON.stringify(e);
+      this.#json.set(e, j);
+    }
+    return j;
+  }
+
+  /**
+   * A stream's token and memberships as they are now. Every request made in the same turn of the
+   * event loop (the streams that received the same event) is answered by one query for the tokens
+   * and one for the memberships.
+   */
+  access(tokenId: string, member: string): Promise<Access> {
+    return new Promise((resolve, reject) => {
+      if (!this.#batch) {
+        this.#batch = new Map();
+        setImmediate(() => void this.#loadAccess());
+      }
+      const entry = this.#batch.get(tokenId) ?? { member, waiters: [], fail: [] };
+      entry.waiters.push(resolve);
+      entry.fail.push(reject);
+      this.#batch.set(tokenId, entry);
+    });
+  }
+
+  async #loadAccess(): Promise<void> {
+    const batch = this.#batch!;
+    this.#batch = undefined;
+    try {
+      const members = [...new Set([...batch.values()].map((b) => b.member))];
+      const [tokens, memberships] = await Promise.all([this.#feed.tokensByIds([...batch.keys()]), this.#feed.membershipsOfMany(members)]);
+      for (const [id, b] of batch) {
+        const access = { token: tokens.get(id), memberships: memberships.get(b.member) ?? new Set<string>() };
+        for (const w of b.waiters) w(access);
+      }
+    } catch (e) {
+      for (const b of batch.values()) for (const f of b.fail) f(e);
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
@@ -97,6 +169,7 @@ export class EventsHub {
   #schedule(): void {
     if (this.#closed) return;
     this.#timer = setTimeout(() => {
+      this.#lastFull = 0; // the timed poll reads the whole look-back window
       this.wake();
       this.#schedule();
     }, this.#pollMs);
@@ -105,15 +178,24 @@ export class EventsHub {
 
   async #tick(): Promise<void> {
     try {
-      const from = new Date(this.#high - LOOKBACK_MS).toISOString();
-      const events = await this.#feed.eventsRecordedFrom(from);
-      for (const e of events) {
-        const key = cursorOf(e);
-        if (this.#seen.has(key)) continue;
-        const t = Date.parse(e.recordedAt);
-        this.#seen.set(key, t);
-        this.#high = Math.max(this.#high, t);
-        for (const s of this.#subs) s(e);
+      const now = Date.now();
+      const full = now - this.#lastFull >= this.#pollMs;
+      if (full) this.#lastFull = now;
+      let from = new Date(this.#high - (full ? LOOKBACK_MS : WAKE_LOOKBACK_MS)).toISOString();
+      // Page through: a burst of more than a page inside the window must not stall the feed.
+      for (;;) {
+        const events = await this.#feed.eventsRecordedFrom(from, PAGE);
+        for (const e of events) {
+          const key = cursorOf(e);
+          if (this.#seen.has(key)) continue;
+          const t = Date.parse(e.recordedAt);
+          this.#seen.set(key, t);
+          this.#high = Math.max(this.#high, t);
+          for (const s of this.#subs) s(e);
+        }
+        const last = events.at(-1);
+        if (events.length < PAGE || !last || last.recordedAt === from || this.#closed) break;
+        from = last.recordedAt;
       }
       const floor = this.#high - 2 * LOOKBACK_MS;
       for (const [k, t] of this.#seen) if (t < floor) this.#seen.delete(k);
