@@ -104,6 +104,8 @@ interface Server {
   rssKb(): number;
   /** CPU seconds the process has used (user + system): the server's cost, whatever else runs on the machine. */
   cpuSeconds(): number;
+  /** The notes' times in the server's request log since the last call (whole milliseconds). */
+  writesMs(): number[];
 }
 
 function serve(url: string, name: string): Promise<Server> {
@@ -116,28 +118,37 @@ function serve(url: string, name: string): Promise<Server> {
   children.add(child);
   let out = "";
   let err = "";
+  let listening = false;
+  const writesMs: number[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`replica ${name} did not start:\n${out}\n${err}`)), 30_000);
     child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
     child.stdout!.on("data", (b: Buffer) => {
-      // Only the first lines matter (the listening line); request logs are dropped as they come.
-      if (out.length < 4096) out += b.toString();
-      const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
-      if (line && timer) {
-        clearTimeout(timer);
-        out = "x".repeat(4096);
-        resolve({
-          child,
-          url: JSON.parse(line).url,
-          cpuSeconds: () => {
-            const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-            return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-          },
-          rssKb: () => {
-            const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-            return m ? Number(m[1]) : Number.NaN;
-          },
-        });
+      out += b.toString();
+      const cut = out.lastIndexOf("\n");
+      if (cut < 0) return;
+      const lines = out.slice(0, cut).split("\n");
+      out = out.slice(cut + 1);
+      for (const line of lines) {
+        // The server's own time for each note (its request log), beside the time the client saw.
+        if (line.includes('"route":"/incidents/:id/notes"')) writesMs.push(Number(JSON.parse(line).ms));
+        else if (!listening && line.includes('"msg":"listening"')) {
+          listening = true;
+          clearTimeout(timer);
+          resolve({
+            child,
+            url: JSON.parse(line).url,
+            writesMs: () => writesMs.splice(0),
+            cpuSeconds: () => {
+              const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+              return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+            },
+            rssKb: () => {
+              const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+              return m ? Number(m[1]) : Number.NaN;
+            },
+          });
+        }
       }
     });
     child.on("exit", (code) => {
@@ -359,10 +370,12 @@ async function main(): Promise<void> {
   clearInterval(rssTimer);
   rss.push(a.rssKb());
   const cpuA = a.cpuSeconds() - cpuA0;
+  const serverW = a.writesMs();
 
   // (b) two replicas on the same database: writers on A, viewers on B.
   const b = await serve(dbUrl, "B");
   const cpuB0 = [a.cpuSeconds(), b.cpuSeconds()];
+  a.writesMs();
   const two = await load({ writeUrl: a.url, viewUrl: b.url, incidents, writerTokens, viewerTokens, seconds: SECONDS, probeHealth: false });
 
   const cpuB = [a.cpuSeconds() - cpuB0[0]!, b.cpuSeconds() - cpuB0[1]!];
@@ -388,6 +401,7 @@ async function main(): Promise<void> {
     "",
     "(a) one replica",
     `  writes                  p50 ${ms(wP50)}   p99 ${ms(wP99)}   (${one.writeMs.length} notes; ${ratio(wP99, idleP99)})   goal p99 <= ${GOALS.writeP99} ms: ${verdict(wP99 <= GOALS.writeP99)}`,
+    `  writes at the server    p50 ${ms(pct(serverW, 50))}   p99 ${ms(pct(serverW, 99))}   (its request log: the time in the server, without the client's and the network's)`,
     `  event to viewer         p50 ${ms(eP50)}   p99 ${ms(eP99)}   (${one.deliveryMs.length} deliveries of ${one.expected})   goal p99 <= ${GOALS.eventP99} ms: ${verdict(eP99 <= GOALS.eventP99)}`,
     `  server RSS              peak ${(Math.max(...rss) / 1024).toFixed(0)} MiB, end ${(rss.at(-1)! / 1024).toFixed(0)} MiB`,
     `  server CPU              ${cpuA.toFixed(1)} s in ${SECONDS} s (${((100 * cpuA) / SECONDS).toFixed(0)}% of a core; ${((1000 * cpuA) / Math.max(1, one.delivered)).toFixed(3)} ms a delivery)`,

@@ -696,19 +696,24 @@ export function createServerApp(deps: ServerDeps) {
         wake?.();
       });
       // Events the caller may not see are skipped without a word: not even their id goes out.
-      const send = async (e: TimelineRecord) => {
-        const id = cursorOf(e);
-        if (sent.has(id)) return;
-        sent.add(id);
-        if (sent.size > 10_000) sent.delete(sent.values().next().value as string);
-        if (await visible(e)) await stream.writeSSE({ id, event: "timeline", data: hub.json(e) });
+      // What arrived together goes out in one write (each event's frame is made once, in the hub).
+      const send = async (events: TimelineRecord[]) => {
+        let out = "";
+        for (const e of events) {
+          const id = cursorOf(e);
+          if (sent.has(id) || done) continue;
+          sent.add(id);
+          if (sent.size > 10_000) sent.delete(sent.values().next().value as string);
+          if (await visible(e)) out += hub.frame(e);
+        }
+        if (out && !done) await stream.write(out);
       };
       try {
         if (resume) {
           let from = resume;
           for (;;) {
             const batch = await records.eventsAfter(from, 500);
-            for (const e of batch) await send(e);
+            await send(batch);
             if (batch.length < 500 || done) break;
             const last = batch.at(-1)!;
             from = { recordedAt: last.recordedAt, incidentId: last.incidentId, seq: last.seq };
@@ -716,7 +721,7 @@ export function createServerApp(deps: ServerDeps) {
         }
         await stream.write(": ready\n\n");
         while (!done) {
-          while (queue.length > 0 && !done) await send(queue.shift()!);
+          while (queue.length > 0 && !done) await send(queue.splice(0));
           if (done) break;
           let timer: NodeJS.Timeout | undefined;
           await new Promise<void>((r) => {

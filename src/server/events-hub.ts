@@ -11,7 +11,8 @@
 // What it costs, measured by `npm run bench:server` (docs/server.md has the figures): every write
 // wakes the poller, so a wake reads only WAKE_LOOKBACK_MS back (a transaction that stamped its event
 // and committed later than that is found by the next timed poll, which reads the whole window);
-// each event's JSON is made once for every stream; and the streams' periodic re-check of their
+// each event's SSE frame is made once for every stream, and a stream writes what arrived together
+// in one write; and the streams' periodic re-check of their
 // token and memberships is batched into two queries for all of them (`access`), instead of two
 // queries a stream, which had every stream re-check on the same event and queue the writes behind
 // them on the connection pool.
@@ -76,7 +77,7 @@ export class EventsHub {
   #again = false;
   #closed = false;
   #lastFull = 0;
-  readonly #json = new WeakMap<TimelineEvent, string>();
+  readonly #frames = new WeakMap<TimelineEvent, string>();
   #batch: Map<string, { member: string; waiters: ((a: Access) => void)[]; fail: ((e: unknown) => void)[] }> | undefined;
 
   constructor(feed: Feed, opts: { pollMs: number; now: () => Date; onError: (e: unknown) => void }) {
@@ -116,14 +117,15 @@ export class EventsHub {
     });
   }
 
-  /** The event as JSON, made once for every stream that sends it. */
-  json(e: TimelineEvent): string {
-    let j = this.#json.get(e);
-    if (j === undefined) {
-      j = JSON.stringify(e);
-      this.#json.set(e, j);
+  /** The event's SSE frame (id, event, data), made once for every stream that sends it. */
+  frame(e: TimelineEvent): string {
+    let f = this.#frames.get(e);
+    if (f === undefined) {
+      // JSON.stringify escapes newlines, so the data is one line.
+      f = `id: ${cursorOf(e)}\nevent: timeline\ndata: ${JSON.stringify(e)}\n\n`;
+      this.#frames.set(e, f);
     }
-    return j;
+    return f;
   }
 
   /**
