@@ -11,7 +11,8 @@
 //
 // Flags: --seconds N (60), --viewers N (200), --writers N (20), --write-interval-ms N (500: each
 // writer's pace; 20 writers at 500 ms is 40 notes a second, 8,000 deliveries a second to 200
-// viewers), --profile DIR (a V8 CPU profile of each replica, written when it stops), --pg URL (postgres://postgres@127.0.0.1:5432/postgres, the admin connection).
+// viewers), --incidents N (5: the writers take turns on them, so a few write to each incident at
+// once, which serializes on the incident's row lock), --profile DIR (a V8 CPU profile of each replica, written when it stops), --pg URL (postgres://postgres@127.0.0.1:5432/postgres, the admin connection).
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -31,6 +32,7 @@ const { values: flags } = parseArgs({
     seconds: { type: "string", default: "60" },
     viewers: { type: "string", default: "200" },
     writers: { type: "string", default: "20" },
+    incidents: { type: "string", default: "5" },
     "write-interval-ms": { type: "string", default: "500" },
     profile: { type: "string" },
     pg: { type: "string", default: process.env.FIREBREAK_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
@@ -164,6 +166,8 @@ interface Run {
   writeMs: number[];
   deliveryMs: number[];
   healthMs: number[];
+  /** A bare PostgreSQL write transaction (begin, insert, commit) on its own connection, beside the load. */
+  commitMs: number[];
   errors: string[];
   delivered: number;
   expected: number;
@@ -192,8 +196,9 @@ async function load(opts: {
   viewerTokens: string[];
   seconds: number;
   probeHealth: boolean;
+  dbUrl?: string;
 }): Promise<Run> {
-  const r: Run = { writeMs: [], deliveryMs: [], healthMs: [], errors: [], delivered: 0, expected: 0 };
+  const r: Run = { writeMs: [], deliveryMs: [], healthMs: [], commitMs: [], errors: [], delivered: 0, expected: 0 };
   const answered = new Map<string, number>(); // marker → time the write's response arrived
   const early = new Map<string, number[]>(); // marker → arrivals seen before the response
   // A marker is bench-m-<run>-<n>: the run a number, so the pattern stays simple.
@@ -269,7 +274,25 @@ async function load(opts: {
       await sleep(100);
     }
   })();
-  await Promise.all([...writers, prober]);
+  const dbProber = (async () => {
+    if (!opts.dbUrl) return;
+    const c = new pg.Client({ connectionString: opts.dbUrl });
+    await c.connect();
+    await c.query("create table if not exists bench_probe (at text not null, note text not null)");
+    try {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        await c.query("begin");
+        await c.query("insert into bench_probe values ($1, $2)", [new Date().toISOString(), "probe"]);
+        await c.query("commit");
+        r.commitMs.push(performance.now() - t0);
+        await sleep(100);
+      }
+    } finally {
+      await c.end();
+    }
+  })();
+  await Promise.all([...writers, prober, dbProber]);
   // Let the last events reach every viewer (bounded), then hang up.
   const settle = performance.now() + 5_000;
   while (r.delivered < r.expected && performance.now() < settle) await sleep(50);
@@ -329,7 +352,7 @@ async function main(): Promise<void> {
   // Tokens and incidents straight in the database, as an operator and the CLI write them.
   const s = await openServerStore({ postgresUrl: dbUrl });
   const incidents: string[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < Number(flags.incidents); i++) {
     const at = new Date().toISOString();
     const inc = await s.store.createIncident(
       {
@@ -356,7 +379,7 @@ async function main(): Promise<void> {
   await s.close();
 
   console.log(
-    `firebreak serve on PostgreSQL ${pgVersion}, ${VIEWERS} viewers, ${WRITERS} writers (one note every ${INTERVAL} ms each), ${SECONDS} s a phase`,
+    `firebreak serve on PostgreSQL ${pgVersion}, ${VIEWERS} viewers, ${WRITERS} writers (one note every ${INTERVAL} ms each) on ${flags.incidents} incidents, ${SECONDS} s a phase`,
   );
 
   // (a) one replica
@@ -366,7 +389,16 @@ async function main(): Promise<void> {
   const rss: number[] = [];
   const rssTimer = setInterval(() => rss.push(a.rssKb()), 1000);
   const cpuA0 = a.cpuSeconds();
-  const one = await load({ writeUrl: a.url, viewUrl: a.url, incidents, writerTokens, viewerTokens, seconds: SECONDS, probeHealth: true });
+  const one = await load({
+    writeUrl: a.url,
+    viewUrl: a.url,
+    incidents,
+    writerTokens,
+    viewerTokens,
+    seconds: SECONDS,
+    probeHealth: true,
+    dbUrl,
+  });
   clearInterval(rssTimer);
   rss.push(a.rssKb());
   const cpuA = a.cpuSeconds() - cpuA0;
@@ -397,10 +429,11 @@ async function main(): Promise<void> {
     "",
     "baseline (same run, same client)",
     `  GET /healthz idle       p50 ${ms(idleP50)}   p99 ${ms(idleP99)}   (${idle.length} requests)`,
+    `  PostgreSQL commit (a)   p50 ${ms(pct(one.commitMs, 50))}   p99 ${ms(pct(one.commitMs, 99))}   (begin, insert, commit on a connection of its own, during (a))`,
     `  GET /healthz under (a)  p50 ${ms(pct(one.healthMs, 50))}   p99 ${ms(loadP99)}   (${one.healthMs.length} requests)`,
     "",
     "(a) one replica",
-    `  writes                  p50 ${ms(wP50)}   p99 ${ms(wP99)}   (${one.writeMs.length} notes; ${ratio(wP99, idleP99)})   goal p99 <= ${GOALS.writeP99} ms: ${verdict(wP99 <= GOALS.writeP99)}`,
+    `  writes                  p50 ${ms(wP50)}   p99 ${ms(wP99)}   (${one.writeMs.length} notes; ${ratio(wP99, idleP99)}, ${(wP99 / pct(one.commitMs, 99)).toFixed(1)}× the bare commit p99)   goal p99 <= ${GOALS.writeP99} ms: ${verdict(wP99 <= GOALS.writeP99)}`,
     `  writes at the server    p50 ${ms(pct(serverW, 50))}   p99 ${ms(pct(serverW, 99))}   (its request log: the time in the server, without the client's and the network's)`,
     `  event to viewer         p50 ${ms(eP50)}   p99 ${ms(eP99)}   (${one.deliveryMs.length} deliveries of ${one.expected})   goal p99 <= ${GOALS.eventP99} ms: ${verdict(eP99 <= GOALS.eventP99)}`,
     `  server RSS              peak ${(Math.max(...rss) / 1024).toFixed(0)} MiB, end ${(rss.at(-1)! / 1024).toFixed(0)} MiB`,

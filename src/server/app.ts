@@ -678,6 +678,7 @@ export function createServerApp(deps: ServerDeps) {
       return canSee({ token: caller.token, memberships }, { id: e.incidentId, criteria });
     };
     let endStream: (() => void) | undefined;
+    c.header("x-accel-buffering", "no"); // a proxy that buffers responses (nginx) passes each event on at once
     return streamSSE(c, async (stream) => {
       metrics.sseClients++;
       const queue: TimelineRecord[] = [];

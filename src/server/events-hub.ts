@@ -12,7 +12,8 @@
 // wakes the poller, so a wake reads only WAKE_LOOKBACK_MS back (a transaction that stamped its event
 // and committed later than that is found by the next timed poll, which reads the whole window);
 // each event's SSE frame is made once for every stream, and a stream writes what arrived together
-// in one write; and the streams' periodic re-check of their
+// in one write; the fan-out yields to the event loop every few streams, so writes are not held
+// behind it; and the streams' periodic re-check of their
 // token and memberships is batched into two queries for all of them (`access`), instead of two
 // queries a stream, which had every stream re-check on the same event and queue the writes behind
 // them on the connection pool.
@@ -23,6 +24,8 @@ export const LOOKBACK_MS = 5_000;
 /** How far back a wake-up (a write on this replica, a NOTIFY from another) reads. */
 export const WAKE_LOOKBACK_MS = 1_000;
 const PAGE = 1000;
+/** How many streams receive an event before the event loop gets a turn (see #deliver). */
+const FANOUT_SLICE = 20;
 
 export interface Cursor {
   recordedAt: string;
@@ -178,6 +181,23 @@ export class EventsHub {
     this.#timer.unref();
   }
 
+  /**
+   * Hands the events to the subscribers a slice at a time, letting the event loop answer other
+   * requests between slices: a stream's send runs on as promise callbacks, and 200 of them in one
+   * go held every write's database round trips back behind the whole fan-out.
+   */
+  async #deliver(events: readonly TimelineEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const subs = [...this.#subs];
+    for (let i = 0; i < subs.length; i += FANOUT_SLICE) {
+      if (i > 0) await new Promise<void>((r) => setImmediate(r));
+      for (const s of subs.slice(i, i + FANOUT_SLICE)) {
+        if (!this.#subs.has(s)) continue; // ended while an earlier slice was sent
+        for (const e of events) s(e);
+      }
+    }
+  }
+
   async #tick(): Promise<void> {
     try {
       const now = Date.now();
@@ -187,14 +207,16 @@ export class EventsHub {
       // Page through: a burst of more than a page inside the window must not stall the feed.
       for (;;) {
         const events = await this.#feed.eventsRecordedFrom(from, PAGE);
+        const fresh: TimelineEvent[] = [];
         for (const e of events) {
           const key = cursorOf(e);
           if (this.#seen.has(key)) continue;
           const t = Date.parse(e.recordedAt);
           this.#seen.set(key, t);
           this.#high = Math.max(this.#high, t);
-          for (const s of this.#subs) s(e);
+          fresh.push(e);
         }
+        await this.#deliver(fresh);
         const last = events.at(-1);
         if (events.length < PAGE || !last || last.recordedAt === from || this.#closed) break;
         from = last.recordedAt;
