@@ -698,12 +698,15 @@ export function createServerApp(deps: ServerDeps) {
       });
       // Events the caller may not see are skipped without a word: not even their id goes out.
       // What arrived together goes out in one write (each event's frame is made once, in the hub).
-      const send = async (events: TimelineRecord[]) => {
+      // Only a resume's ids are remembered, to skip them when the live feed brings them again: the
+      // hub itself never hands out an event twice, and remembering every live id cost each stream
+      // up to a megabyte.
+      const send = async (events: TimelineRecord[], resumed = false) => {
         let out = "";
         for (const e of events) {
           const id = cursorOf(e);
           if (sent.has(id) || done) continue;
-          sent.add(id);
+          if (resumed) sent.add(id);
           if (sent.size > 10_000) sent.delete(sent.values().next().value as string);
           if (await visible(e)) out += hub.frame(e);
         }
@@ -714,7 +717,7 @@ export function createServerApp(deps: ServerDeps) {
           let from = resume;
           for (;;) {
             const batch = await records.eventsAfter(from, 500);
-            await send(batch);
+            await send(batch, true);
             if (batch.length < 500 || done) break;
             const last = batch.at(-1)!;
             from = { recordedAt: last.recordedAt, incidentId: last.incidentId, seq: last.seq };
