@@ -55,6 +55,8 @@ const workers = new Set<Worker>();
 let dbName: string | undefined;
 let workDir: string | undefined;
 let cleaning: Promise<void> | undefined;
+/** Replicas that exited while the bench ran (each one an error in the report). */
+const died: string[] = [];
 
 async function stopChild(c: ChildProcess): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null) return;
@@ -81,6 +83,11 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
+// A bench that fails half-way still removes what it started.
+process.on("uncaughtException", (e) => {
+  console.error(e);
+  void cleanup().finally(() => process.exit(1));
+});
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
   process.once(sig, () => {
     console.error(`\n${sig}: stopping the servers and dropping the database…`);
@@ -142,10 +149,12 @@ function serve(url: string, name: string): Promise<Server> {
             url: JSON.parse(line).url,
             writesMs: () => writesMs.splice(0),
             cpuSeconds: () => {
+              if (child.exitCode !== null || child.signalCode !== null) return Number.NaN;
               const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
               return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
             },
             rssKb: () => {
+              if (child.exitCode !== null || child.signalCode !== null) return Number.NaN;
               const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
               return m ? Number(m[1]) : Number.NaN;
             },
@@ -153,9 +162,11 @@ function serve(url: string, name: string): Promise<Server> {
         }
       }
     });
-    child.on("exit", (code) => {
+    child.on("exit", (code, signal) => {
       children.delete(child);
-      reject(new Error(`replica ${name} exited (${code}):\n${out}\n${err}`));
+      const why = `replica ${name} exited (${code ?? signal}) ${listening ? "during the run" : "before listening"}:\n${err.slice(-2000)}`;
+      if (!listening) reject(new Error(why));
+      else if (!cleaning) died.push(why);
     });
   });
 }
@@ -387,7 +398,7 @@ async function main(): Promise<void> {
   const baseErrors: string[] = [];
   const idle = await idleHealth(a.url, Math.min(10, SECONDS), baseErrors);
   const rss: number[] = [];
-  const rssTimer = setInterval(() => rss.push(a.rssKb()), 1000);
+  const rssTimer = setInterval(() => Number.isFinite(a.rssKb()) && rss.push(a.rssKb()), 1000);
   const cpuA0 = a.cpuSeconds();
   const one = await load({
     writeUrl: a.url,
@@ -400,7 +411,7 @@ async function main(): Promise<void> {
     dbUrl,
   });
   clearInterval(rssTimer);
-  rss.push(a.rssKb());
+  if (Number.isFinite(a.rssKb())) rss.push(a.rssKb());
   const cpuA = a.cpuSeconds() - cpuA0;
   const serverW = a.writesMs();
 
@@ -420,7 +431,7 @@ async function main(): Promise<void> {
   const eP99 = pct(one.deliveryMs, 99);
   const xP50 = pct(two.deliveryMs, 50);
   const xP99 = pct(two.deliveryMs, 99);
-  const errors = [...baseErrors, ...one.errors, ...two.errors];
+  const errors = [...died, ...baseErrors, ...one.errors, ...two.errors];
   const ratio = (x: number, base: number) => `${(x / base).toFixed(1)}× /healthz idle p99`;
   const lines = [
     `machine load average ${loadavg()
