@@ -288,6 +288,7 @@ async function load(opts: {
   const dbProber = (async () => {
     if (!opts.dbUrl) return;
     const c = new pg.Client({ connectionString: opts.dbUrl });
+    c.on("error", (e) => cleaning || r.errors.push(`PostgreSQL probe: ${e.message}`)); // a Ctrl-C drops the database under it
     await c.connect();
     await c.query("create table if not exists bench_probe (at text not null, note text not null)");
     try {
@@ -465,7 +466,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (e) {
-  console.error((e as Error).message);
+  if (!cleaning) console.error((e as Error).message); // after Ctrl-C, what failed is what was being removed
   process.exitCode = 1;
 } finally {
   await cleanup();
