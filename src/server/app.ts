@@ -519,7 +519,7 @@ export function createServerApp(deps: ServerDeps) {
       return c.json(
         {
           recorded: true as const,
-          next: "a commander reads requests with firebreak audit and adds members with POST /incidents/{id}/members",
+          next: "a commander reads pending requests with GET /access-requests and adds members with POST /incidents/{id}/members",
         },
         202,
       );
