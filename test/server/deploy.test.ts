@@ -4,7 +4,7 @@
 // with options `firebreak serve` really has, stop it with SIGTERM and give the drain time.
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -97,7 +97,9 @@ describe("docs/deploy", () => {
     expect(cmd[0]).toBe("serve");
     const known = await serveOptions();
     for (const opt of cmd.filter((a) => a.startsWith("--"))) expect(known, opt).toContain(opt);
-    // What the recipe copies in is what the build makes and what the bundle loads at run time.
+    // What the recipe copies in exists here, and is what the build makes and the bundle loads at run time.
+    for (const m of containerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm))
+      for (const src of m[1]!.split(/\s+/)) expect(existsSync(src), `COPY ${src}`).toBe(true);
     const pkg = JSON.parse(readFileSync("package.json", "utf8"));
     expect(pkg.scripts.build).toBeDefined();
     expect(pkg.bin.firebreak).toBe("dist/firebreak.js");
