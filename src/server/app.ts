@@ -15,7 +15,9 @@ import { incidentState } from "../domain/state/state.js";
 import type { Incident as IncidentRecord, TimelineEvent as TimelineRecord } from "../domain/types.js";
 import { FirebreakError, isFirebreakError, type ErrorCode } from "../errors.js";
 import type { Clock, Store } from "../ports.js";
-import { tokenHash, type ServerRecords } from "../store/server-records.js";
+import { tokenHash, type AuditEntry, type ServerRecords } from "../store/server-records.js";
+import { roleAtLeast } from "../domain/access.js";
+import { issueToken, revokeToken } from "./tokens.js";
 import { confirm } from "../workflow/confirm.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { canSee, isPrivate, type Caller } from "./access.js";
@@ -488,7 +490,7 @@ export function createServerApp(deps: ServerDeps) {
       return c.json(
         {
           recorded: true as const,
-          next: "a commander reads requests with firebreak audit and adds members with POST /incidents/{id}/members",
+          next: "a commander reads pending requests with GET /access-requests and adds members with POST /incidents/{id}/members",
         },
         202,
       );
@@ -505,6 +507,111 @@ export function createServerApp(deps: ServerDeps) {
     async (c) => {
       await allow(c, "admin", "listing tokens", "tokens");
       return c.json({ tokens: await records.listTokens() }, 200);
+    },
+  );
+
+  // Token management for admins. A new token never exceeds its maker: no higher role, no person
+  // token from an agent or service token (it could approve), no wider incident scope, no later
+  // expiry. The secret is in this response only; the database keeps its sha256.
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/tokens",
+      security,
+      request: body(S.TokenInput),
+      responses: {
+        201: { description: "the token, and its secret shown once", content: { "application/json": { schema: S.TokenCreated } } },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const caller = await allow(c, "admin", "creating a token", "tokens");
+      const req = c.req.valid("json");
+      const me = caller.token;
+      const kind = req.kind ?? me.kind;
+      const wider = [
+        !roleAtLeast(me.role, req.role) && `the ${req.role} role is above the ${me.role} role`,
+        me.kind !== "person" && kind === "person" && `a ${me.kind} token may not make a person token`,
+        me.incidentScope !== null && req.incidentScope !== me.incidentScope && `it must be limited to ${me.incidentScope}, as the maker is`,
+        me.expiresAt !== null &&
+          (!req.expiresAt || Date.parse(req.expiresAt) > Date.parse(me.expiresAt)) &&
+          `it must expire by ${me.expiresAt}, as the maker does`,
+      ].filter((w): w is string => typeof w === "string");
+      if (wider.length > 0) {
+        await records.audit(me.name, "refused", "tokens", { what: "create token", name: req.name, role: req.role, kind, reasons: wider });
+        throw new FirebreakError({
+          code: "SERVER_FORBIDDEN",
+          message: `${me.name} may not make this token: ${wider.join("; ")}.`,
+          details: wider,
+        });
+      }
+      const { secret, token } = await issueToken(records, { ...req, kind }, me.name, clock.now());
+      return c.json(
+        { token, secret, next: `give the secret to ${token.name} once (it cannot be shown again); DELETE /tokens/${token.id} revokes it` },
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/tokens/{id}",
+      security,
+      request: { params: S.TokenParam },
+      responses: json(z.object({ token: S.Token, revoked: z.boolean() }), "the token, revoked (revoked: false when it already was)"),
+    }),
+    async (c) => {
+      const caller = await allow(c, "admin", "revoking a token", "tokens");
+      const { id } = c.req.valid("param");
+      const found = await records.tokenById(id);
+      if (!found || (caller.token.incidentScope !== null && found.incidentScope !== caller.token.incidentScope))
+        throw new FirebreakError({
+          code: "SERVER_NOT_FOUND",
+          message: `No token ${id} that this token may manage.`,
+          next: "GET /tokens lists them",
+        });
+      const revoked = found.revokedAt === null;
+      if (revoked) await revokeToken(records, id, caller.token.name);
+      return c.json({ token: (await records.tokenById(id))!, revoked }, 200);
+    },
+  );
+
+  // Pending access requests (on the audit log since POST /access-requests) for commanders: the
+  // latest request of each requester for each incident the caller may see, while the requester is
+  // not a member yet. A request naming no incident, or one the caller may not see, is left out.
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/access-requests",
+      security,
+      responses: json(z.object({ requests: z.array(S.AccessRequest) }), "pending access requests, newest first"),
+    }),
+    async (c) => {
+      const caller = await allow(c, "commander", "reading access requests", "access-requests");
+      const latest = new Map<string, { entry: AuditEntry; count: number }>();
+      for (const entry of await records.auditEntriesOf("access.requested")) {
+        const key = JSON.stringify([entry.target, entry.actor]);
+        latest.set(key, { entry, count: (latest.get(key)?.count ?? 0) + 1 });
+      }
+      const requests: z.infer<typeof S.AccessRequest>[] = [];
+      const incidents = new Map<string, IncidentRecord | undefined>();
+      for (const { entry, count } of latest.values()) {
+        if (!incidents.has(entry.target))
+          incidents.set(entry.target, (await store.getIncident(entry.target)) ?? (await store.findByTicket(entry.target)));
+        const incident = incidents.get(entry.target);
+        if (!incident || !canSee(caller, incident)) continue;
+        if ((await records.membersOf(incident.id)).includes(entry.actor)) continue;
+        requests.push({
+          seq: entry.seq,
+          at: entry.at,
+          requester: entry.actor,
+          reason: String(entry.data.reason ?? ""),
+          incident: { id: incident.id, ticket: incident.ticket, title: incident.title, private: isPrivate(incident) },
+          requests: count,
+        });
+      }
+      return c.json({ requests: requests.sort((a, b) => b.seq - a.seq) }, 200);
     },
   );
 
@@ -530,9 +637,10 @@ export function createServerApp(deps: ServerDeps) {
       // A member added while the stream is open starts seeing the incident within a few seconds.
       // So does a token revoked or expired while its stream is open: the stream ends.
       if (clock.now().getTime() - membershipsAt > 2000) {
-        memberships = await records.membershipsOf(caller.token.name);
+        const fresh = await hub.access(caller.token.id, caller.token.name); // batched with every other stream's
+        memberships = fresh.memberships;
         membershipsAt = clock.now().getTime();
-        const now = await records.tokenById(caller.token.id);
+        const now = fresh.token;
         if (!now || now.revokedAt !== null || (now.expiresAt !== null && Date.parse(now.expiresAt) <= clock.now().getTime())) {
           endStream?.();
           return false;
@@ -541,6 +649,7 @@ export function createServerApp(deps: ServerDeps) {
       return canSee({ token: caller.token, memberships }, { id: e.incidentId, criteria });
     };
     let endStream: (() => void) | undefined;
+    c.header("x-accel-buffering", "no"); // a proxy that buffers responses (nginx) passes each event on at once
     return streamSSE(c, async (stream) => {
       metrics.sseClients++;
       const queue: TimelineRecord[] = [];
@@ -559,19 +668,27 @@ export function createServerApp(deps: ServerDeps) {
         wake?.();
       });
       // Events the caller may not see are skipped without a word: not even their id goes out.
-      const send = async (e: TimelineRecord) => {
-        const id = cursorOf(e);
-        if (sent.has(id)) return;
-        sent.add(id);
-        if (sent.size > 10_000) sent.delete(sent.values().next().value as string);
-        if (await visible(e)) await stream.writeSSE({ id, event: "timeline", data: JSON.stringify(e) });
+      // What arrived together goes out in one write (each event's frame is made once, in the hub).
+      // Only a resume's ids are remembered, to skip them when the live feed brings them again: the
+      // hub itself never hands out an event twice, and remembering every live id cost each stream
+      // up to a megabyte.
+      const send = async (events: TimelineRecord[], resumed = false) => {
+        let out = "";
+        for (const e of events) {
+          const id = cursorOf(e);
+          if (sent.has(id) || done) continue;
+          if (resumed) sent.add(id);
+          if (sent.size > 10_000) sent.delete(sent.values().next().value as string);
+          if (await visible(e)) out += hub.frame(e);
+        }
+        if (out && !done) await stream.write(out);
       };
       try {
         if (resume) {
           let from = resume;
           for (;;) {
             const batch = await records.eventsAfter(from, 500);
-            for (const e of batch) await send(e);
+            await send(batch, true);
             if (batch.length < 500 || done) break;
             const last = batch.at(-1)!;
             from = { recordedAt: last.recordedAt, incidentId: last.incidentId, seq: last.seq };
@@ -579,7 +696,7 @@ export function createServerApp(deps: ServerDeps) {
         }
         await stream.write(": ready\n\n");
         while (!done) {
-          while (queue.length > 0 && !done) await send(queue.shift()!);
+          while (queue.length > 0 && !done) await send(queue.splice(0));
           if (done) break;
           let timer: NodeJS.Timeout | undefined;
           await new Promise<void>((r) => {

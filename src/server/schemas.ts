@@ -104,3 +104,33 @@ export const StoreMethodParam = z.object({
 });
 export const StoreCallInput = z.object({ args: z.array(z.unknown()).max(8) }).openapi("StoreCallInput");
 export const StoreCallResult = z.object({ result: z.unknown() }).openapi("StoreCallResult");
+// Token management and access requests over HTTP (admins, commanders).
+export const TokenInput = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    role: z.enum(ROLES),
+    kind: z.enum(TOKEN_KINDS).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    incidentScope: z.string().trim().min(1).max(200).optional(),
+  })
+  .openapi("TokenInput");
+export const TokenCreated = z
+  .object({ token: Token, secret: z.string().openapi({ description: "shown once; the server keeps only its sha256" }), next: z.string() })
+  .openapi("TokenCreated");
+export const TokenParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+export const AccessRequest = z
+  .object({
+    seq: z.number().int().openapi({ description: "the request's entry on the audit log" }),
+    at: z.string(),
+    requester: z.string(),
+    reason: z.string(),
+    incident: z.object({ id: z.string(), ticket: z.string(), title: z.string(), private: z.boolean() }),
+    requests: z.number().int().openapi({ description: "how many times this requester asked for this incident" }),
+  })
+  .openapi("AccessRequest");

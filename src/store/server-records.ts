@@ -400,6 +400,38 @@ export class ServerRecords {
     else if (which.tokenId) await q.where("token_id", "=", which.tokenId).execute();
     else await q.where("expires_at", "<=", this.#now().toISOString()).execute();
   }
+  // --- batched reads for the live feed's re-check (one query for every open stream) ---------
+
+  async tokensByIds(ids: readonly string[]): Promise<Map<string, TokenRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("id", "in", [...ids])
+      .execute();
+    return new Map(rows.map((r) => [String(r.id), toToken(r)]));
+  }
+
+  /** The audit log's entries of one action, oldest first (access requests, for commanders). */
+  async auditEntriesOf(action: string): Promise<AuditEntry[]> {
+    const rows = await this.#db.selectFrom("audit_log").selectAll().where("action", "=", action).orderBy("seq").execute();
+    return rows.map(toAudit);
+  }
+
+  async membershipsOfMany(members: readonly string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if (members.length === 0) return out;
+    const rows = await this.#db
+      .selectFrom("incident_members")
+      .select(["member", "incident_id"])
+      .where("member", "in", [...members])
+      .execute();
+    for (const r of rows) {
+      const m = String(r.member);
+      (out.get(m) ?? out.set(m, new Set()).get(m)!).add(String(r.incident_id));
+    }
+    return out;
+  }
 }
 
 export function verifyAuditChain(entries: readonly AuditEntry[]): AuditCheck {
