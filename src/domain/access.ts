@@ -59,3 +59,31 @@ export function leaseRule(command: string): WriteRule {
   if (/^rollback\b/.test(command)) return { role: "commander", what: "rolling back" };
   return { role: "responder", what: `taking the lock for ${command.split(" ")[0] || "a command"}` };
 }
+
+/** What a token is: its role, kind, incident scope and expiry. */
+export interface Grant {
+  role: Role;
+  kind: "person" | "agent" | "service";
+  incidentScope: string | null;
+  expiresAt: string | null;
+}
+
+/**
+ * How a new token would exceed the token making it (empty when it does not): no higher role, no
+ * person token from an agent or a service (a person's token approves), no wider incident scope,
+ * no later expiry. A token can only hand on what it has.
+ */
+export function widerThanMaker(
+  maker: Grant,
+  wanted: { role: Role; kind: Grant["kind"]; incidentScope?: string | null; expiresAt?: string | null },
+): string[] {
+  const scope = wanted.incidentScope ?? null;
+  return [
+    !roleAtLeast(maker.role, wanted.role) && `the ${wanted.role} role is above the ${maker.role} role`,
+    maker.kind !== "person" && wanted.kind === "person" && `a ${maker.kind} token may not make a person token`,
+    maker.incidentScope !== null && scope !== maker.incidentScope && `it must be limited to ${maker.incidentScope}, as the maker is`,
+    maker.expiresAt !== null &&
+      (!wanted.expiresAt || Date.parse(wanted.expiresAt) > Date.parse(maker.expiresAt)) &&
+      `it must expire by ${maker.expiresAt}, as the maker does`,
+  ].filter((w): w is string => typeof w === "string");
+}

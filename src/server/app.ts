@@ -16,7 +16,7 @@ import type { Incident as IncidentRecord, TimelineEvent as TimelineRecord } from
 import { FirebreakError, isFirebreakError, type ErrorCode } from "../errors.js";
 import type { Clock, Store } from "../ports.js";
 import { tokenHash, type AuditEntry, type ServerRecords } from "../store/server-records.js";
-import { roleAtLeast } from "../domain/access.js";
+import { widerThanMaker } from "../domain/access.js";
 import { issueToken, revokeToken } from "./tokens.js";
 import { confirm } from "../workflow/confirm.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
@@ -529,14 +529,7 @@ export function createServerApp(deps: ServerDeps) {
       const req = c.req.valid("json");
       const me = caller.token;
       const kind = req.kind ?? me.kind;
-      const wider = [
-        !roleAtLeast(me.role, req.role) && `the ${req.role} role is above the ${me.role} role`,
-        me.kind !== "person" && kind === "person" && `a ${me.kind} token may not make a person token`,
-        me.incidentScope !== null && req.incidentScope !== me.incidentScope && `it must be limited to ${me.incidentScope}, as the maker is`,
-        me.expiresAt !== null &&
-          (!req.expiresAt || Date.parse(req.expiresAt) > Date.parse(me.expiresAt)) &&
-          `it must expire by ${me.expiresAt}, as the maker does`,
-      ].filter((w): w is string => typeof w === "string");
+      const wider = widerThanMaker(me, { ...req, kind });
       if (wider.length > 0) {
         await records.audit(me.name, "refused", "tokens", { what: "create token", name: req.name, role: req.role, kind, reasons: wider });
         throw new FirebreakError({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { caught } from "../helpers/caught.js";
 import { CRITERIA, criterionById } from "../../src/domain/criteria.js";
+import { widerThanMaker } from "../../src/domain/access.js";
 import { incidentLevelKind, LEVELS, parsePriority, requirements } from "../../src/domain/levels.js";
 import { triage } from "../../src/domain/triage.js";
 import { PRIORITIES, type Priority } from "../../src/domain/types.js";
@@ -169,5 +170,25 @@ describe("how an incident's level reads", () => {
     );
     expect(incidentLevelKind({ priority: "P0", criteria: [] })).toBe("security hole / data exposure");
     expect(incidentLevelKind({ priority: "P1", criteria: ["critical-feature-broken"] })).toBe("production down");
+  });
+});
+
+describe("a token never exceeds the token making it", () => {
+  it("names each way a new token would be wider, and nothing for one within the maker's grant", () => {
+    const maker = { role: "admin" as const, kind: "service" as const, incidentScope: "inc_1", expiresAt: "2027-01-01T00:00:00Z" };
+    expect(
+      widerThanMaker(maker, { role: "responder", kind: "service", incidentScope: "inc_1", expiresAt: "2026-12-31T00:00:00Z" }),
+    ).toEqual([]);
+    expect(widerThanMaker(maker, { role: "responder", kind: "person", incidentScope: null, expiresAt: null })).toEqual([
+      "a service token may not make a person token",
+      "it must be limited to inc_1, as the maker is",
+      "it must expire by 2027-01-01T00:00:00Z, as the maker does",
+    ]);
+    expect(
+      widerThanMaker(
+        { ...maker, role: "commander" },
+        { role: "admin", kind: "service", incidentScope: "inc_1", expiresAt: "2026-01-01T00:00:00Z" },
+      ),
+    ).toEqual(["the admin role is above the commander role"]);
   });
 });
