@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { event as body, type EventData, type EventKind } from "../../src/domain/events/index.js";
 import { GitHubForge } from "../../src/adapters/forge/github.js";
 import { GitForge } from "../../src/adapters/forge/git-forge.js";
+import { Git } from "../../src/adapters/git/git.js";
 import { Secret } from "../../src/config/secrets.js";
 import { startContractServer, type ContractServer } from "../helpers/github-contract-server.js";
 import { makePrFixture, type PrFixture } from "./fixture.js";
@@ -112,7 +113,15 @@ describe("git forge CI and merge state", () => {
     await ev("checks.passed", { passed: ["build", "test"], failed: [], tree });
     expect((await forge.ciState(ref)).state).toBe("green");
 
+    // A teammate's clone on the same record has never seen the commit: it fetches it from the
+    // remote, and the checks recorded for its tree count there too.
     fx.fx.git("push", "-q", "origin", fx.incident.branch);
+    const other = `${fx.fx.root}/teammate`;
+    gitIn(fx.fx.root, ["clone", "-q", "--no-local", "--single-branch", "--branch", "main", fx.fx.origin, other]);
+    expect(() => gitIn(other, ["cat-file", "-e", head])).toThrow();
+    const theirs = new GitForge({ git: new Git(other), store: fx.store, clock: fx.clock, actor: "Teammate", remote: "origin" });
+    expect((await theirs.ciState(ref)).state).toBe("green");
+
     const pr = await forge.openPullRequest({ head: fx.incident.branch, base: "main", title: "t", body: "b", draft: false });
     expect(await forge.mergeState(pr.number)).toEqual({ merged: false, sha: null });
     const merged = await forge.mergePullRequest(pr.number, "merge");

@@ -191,9 +191,20 @@ export class GitForge implements Forge {
     if (!last) return { state: "none", checks: [], source };
     // Passing checks count only for the change they ran on: the commit's tree must be the one checked.
     const checked = typeof last.data.tree === "string" ? last.data.tree : null;
-    const shipped = /^[0-9a-f]{40,64}$/.test(ref.sha)
-      ? (await this.o.git.git(["rev-parse", "--verify", "--end-of-options", `${ref.sha}^{tree}`]).catch(() => "")).trim() || null
-      : null;
+    const valid = /^[0-9a-f]{40,64}$/.test(ref.sha);
+    const treeOf = async () =>
+      valid
+        ? (await this.o.git.git(["rev-parse", "--verify", "--end-of-options", `${ref.sha}^{tree}`]).catch(() => "")).trim() || null
+        : null;
+    let shipped = await treeOf();
+    // Pushed from another clone (a teammate's, on a shared record): the commit is on the remote and
+    // not here yet. Fetched, so the checks that ran on it there count here too.
+    if (valid && shipped === null) {
+      await this.o.git
+        .git(["fetch", "--quiet", "--end-of-options", inc.remote, `+refs/heads/${ref.branch}:refs/remotes/${inc.remote}/${ref.branch}`])
+        .catch(() => undefined);
+      shipped = await treeOf();
+    }
     if (last.kind === "checks.passed" && (!checked || checked !== shipped)) return { state: "none", checks: [], source, staleChecks: true };
     const names = (k: string) => (Array.isArray(last.data[k]) ? (last.data[k] as unknown[]).map(String) : []);
     const checks = [
