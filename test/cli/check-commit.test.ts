@@ -290,6 +290,10 @@ describe("firebreak commit", () => {
     expect(second.stdout).toContain("none in this commit; the fix's earlier commits have test/auth.test.js");
     expect(second.stdout).not.toContain("the guard will block this");
     expect(second.stdout).toContain("Next: firebreak pr");
+    // Checked again after the commit: nothing is left to commit, so the next step is the PR.
+    const again = await firebreak(fx.work, ["check"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("Next: firebreak pr");
   });
 
   it("asks for nothing without a terminal: the missing flag is named", async () => {

@@ -14,6 +14,7 @@ import type { Output } from "../output.js";
 import { bool, str, type RawOptions } from "./options.js";
 import { ciFormat, formatAnnotation, guardAnnotations, type CiFormat } from "../../action/annotations.js";
 import { runUnrecorded } from "./check-unrecorded.js";
+import { changedFiles } from "../../workflow/go.js";
 
 export interface CheckOptions {
   ticket?: string;
@@ -66,7 +67,9 @@ export async function run({ app, out, opts: raw }: CommandInput): Promise<number
     ? async (commands, o) => (await import("../../checks/live-view.js")).runChecksLive(commands, o)
     : undefined;
   const result = await check(app, { ...opts, incident, signal: stopSignal() }, (e) => showProgress(out, e, live, opts.ci), runner);
-  return showOutcome(out, result);
+  // Checked after the commit (nothing left in the tree): the next step is the pull request.
+  const committed = (await changedFiles(app, incident)).length === 0;
+  return showOutcome(out, result, committed);
 }
 
 /** Annotations go to stdout even with --json: the CI reads them from the step's log. */
@@ -87,7 +90,7 @@ function showProgress(out: Output, e: CheckProgress, live: boolean, ci: CiFormat
   }
 }
 
-function showOutcome(out: Output, result: CheckOutcome): number {
+function showOutcome(out: Output, result: CheckOutcome, committed: boolean): number {
   const { incident } = result;
   if (result.kind === "guard-blocked") {
     out.data({ guard: result.guard, checks: [] });
@@ -146,7 +149,11 @@ function showOutcome(out: Output, result: CheckOutcome): number {
   out.success(
     `${incident.ticket}: ${guard ? `the change is minimal${guard.allowed.length ? " (with recorded overrides)" : ""} and ` : ""}the checks pass (ran: ${passed.join(", ")}${notRun.length ? `; ${notRun.join("; ")}` : ""}).`,
   );
-  out.next('confirm what you verified (firebreak confirm fixed), then: firebreak commit --root-cause "…"');
+  out.next(
+    !committed
+      ? 'confirm what you verified (firebreak confirm fixed), then: firebreak commit --root-cause "…"'
+      : "firebreak pr   # the checked commit goes up with it",
+  );
   return EXIT.ok;
 }
 
