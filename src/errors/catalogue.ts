@@ -335,6 +335,12 @@ export const CATALOGUE = {
     why: "The pull request is on GitHub, and approvals are read from there: one recorded here would not count.",
     next: "approve it on GitHub (the message has the link)",
   },
+  NO_FIX_COMMIT: {
+    exit: EXIT.refused,
+    why: "A pull request carries the fix for review; the hotfix branch has no commit beyond its base yet, so there is nothing to review.",
+    next: 'git add -A && firebreak commit --what "…" --root-cause "…"   # then the same firebreak command again',
+    shows: ["why", "next"],
+  },
 
   // ── Ship: gate, locks, release, deploy ────────────────────────────────────────────────────
   GATE_BLOCKED: {
