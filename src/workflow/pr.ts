@@ -289,7 +289,7 @@ export async function recordApproval(
   deps: EffectDeps,
   incident: Incident,
   req: ApproveRequest,
-): Promise<{ by: string; note: string | null; number: number; sha: string | null }> {
+): Promise<{ by: string; note: string | null; number: number; sha: string | null; already: boolean }> {
   requirePerson(deps.actorKind, "approve", deps.actor);
   const pr = readPr(incident);
   if (!pr) throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.` });
@@ -306,11 +306,24 @@ export async function recordApproval(
     throw new FirebreakError({ code: "USAGE", message: "--by needs the approver's name (up to 100 characters)." });
   const note = req.note?.replace(/\r\n?/g, "\n").trim() || null;
   const sha = req.sha ?? null;
+  // One approval per approver and commit: a repeat (a retried command, a double click) is the
+  // same decision, so the first one stands and nothing is appended.
+  const earlier = (await deps.store.timeline(incident.id)).find(
+    (e) =>
+      e.kind === "review.approved" &&
+      e.data.by === by &&
+      e.data.number === pr.number &&
+      ((e.data.sha as string | undefined) ?? null) === sha,
+  );
+  if (earlier) {
+    const was = earlier.data as { note?: string | null };
+    return { by, note: was.note ?? null, number: pr.number, sha, already: true };
+  }
   await deps.store.appendEvent(incident.id, {
     at: deps.clock.now().toISOString(),
     actor: deps.actor,
     kind: "review.approved",
     data: { by, note, number: pr.number, ...(sha ? { sha } : {}) },
   });
-  return { by, note, number: pr.number, sha };
+  return { by, note, number: pr.number, sha, already: false };
 }
