@@ -744,6 +744,18 @@ export const CATALOGUE = {
     next: "ask an operator for a new code: firebreak slack link-code --name <you>",
     shows: ["why", "next"],
   },
+  SERVER_LISTEN_FAILED: {
+    exit: EXIT.refused,
+    why: "The server could not listen on the host and port asked for: another process holds the port, or this user may not use it; nothing was started.",
+    next: "firebreak serve --port <another port>   # or --port 0 for any free one",
+    shows: ["why", "next"],
+  },
+  SERVER_NO_DATABASE: {
+    exit: EXIT.refused,
+    why: "The token and audit commands work on the database of an existing team server; creating an empty one here would leave the real server's tokens untouched.",
+    next: "firebreak serve --init-admin --data <file>   # or pass the --data of the server's database",
+    shows: ["why"],
+  },
   PLAN_UNKNOWN: {
     exit: EXIT.refused,
     why: "A plan is applied or confirmed by the id its *_plan call returned, on the incident it was made for.",
