@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRepo, gitIn, type GitFixture } from "../helpers/git-fixture.js";
 import { firebreak } from "../helpers/cli.js";
+import { connect } from "../mcp/client.js";
 
 let fx: GitFixture;
 const BRANCH = "hotfix/ENG-11-expired-tokens-accepted";
@@ -33,6 +34,19 @@ describe("firebreak pr without a fix commit", () => {
     const r = await firebreak(fx.work, ["pr", "--json"]);
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toContain("NO_FIX_COMMIT");
+  });
+
+  it("the agent's fix_pr_plan tool gets the same refusal (it is the same plan)", async () => {
+    const s = await connect(fx.work, ["--allow", "fix"]);
+    try {
+      const planned = await s.call("fix_pr_plan", {});
+      expect(planned.isError).toBe(true);
+      const text = planned.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+      expect(text).toContain("NO_FIX_COMMIT");
+      expect(text).toContain("firebreak commit --what");
+    } finally {
+      await s.close();
+    }
   });
 
   it("opens the PR once the fix is committed", async () => {

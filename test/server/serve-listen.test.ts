@@ -64,10 +64,12 @@ describe("close() while clients hold connections", () => {
     });
     const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
     const status = await new Promise<number>((resolve, reject) => {
-      http.get(`${server.url}/healthz`, { agent }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      }).on("error", reject);
+      http
+        .get(`${server.url}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        })
+        .on("error", reject);
     });
     expect(status).toBe(200);
     const { port: p } = new URL(server.url);

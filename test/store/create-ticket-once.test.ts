@@ -39,7 +39,12 @@ async function startInProcesses(options: unknown, ticket: string): Promise<Array
     const codes = await Promise.all(workers.map((w) => w.done));
     return workers.map((w, i) => {
       expect(codes[i], w.err()).toBe(0);
-      return JSON.parse(w.out().split("\n").find((l) => l.startsWith("{"))!);
+      return JSON.parse(
+        w
+          .out()
+          .split("\n")
+          .find((l) => l.startsWith("{"))!,
+      );
     });
   } finally {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
@@ -74,14 +79,16 @@ for (const backend of BACKENDS) {
       );
       const won = settled.filter((r) => r.status === "fulfilled");
       expect(won).toHaveLength(1);
-      for (const r of settled)
-        if (r.status === "rejected") expect(isFirebreakError(r.reason) && r.reason.code).toBe("TICKET_IN_PROGRESS");
+      for (const r of settled) if (r.status === "rejected") expect(isFirebreakError(r.reason) && r.reason.code).toBe("TICKET_IN_PROGRESS");
       const first = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<Store["createIncident"]>>>).value;
       const refused = settled.find((r) => r.status === "rejected") as PromiseRejectedResult;
       expect(String(refused.reason.message)).toContain(`ENG-21 is already in progress on ${first.branch}`);
 
       await stores[0]!.updateIncident(first.id, { status: "resolved" }, event("note", { text: "resolved" }));
-      const again = await stores[1]!.createIncident(newIncident({ ticket: "ENG-21", branch: "hotfix/ENG-21-again" }), event("incident.started"));
+      const again = await stores[1]!.createIncident(
+        newIncident({ ticket: "ENG-21", branch: "hotfix/ENG-21-again" }),
+        event("incident.started"),
+      );
       expect(again.id).not.toBe(first.id);
     });
   });
