@@ -335,6 +335,12 @@ export const CATALOGUE = {
     why: "The pull request is on GitHub, and approvals are read from there: one recorded here would not count.",
     next: "approve it on GitHub (the message has the link)",
   },
+  NO_FIX_COMMIT: {
+    exit: EXIT.refused,
+    why: "A pull request carries the fix for review; the hotfix branch has no commit beyond its base yet, so there is nothing to review.",
+    next: 'git add -A && firebreak commit --what "…" --root-cause "…"   # then the same firebreak command again',
+    shows: ["why", "next"],
+  },
 
   // ── Ship: gate, locks, release, deploy ────────────────────────────────────────────────────
   GATE_BLOCKED: {
@@ -737,6 +743,18 @@ export const CATALOGUE = {
     why: "A link code works once, for fifteen minutes, and only while its token is active.",
     next: "ask an operator for a new code: firebreak slack link-code --name <you>",
     shows: ["why", "next"],
+  },
+  SERVER_LISTEN_FAILED: {
+    exit: EXIT.refused,
+    why: "The server could not listen on the host and port asked for: another process holds the port, or this user may not use it; nothing was started.",
+    next: "firebreak serve --port <another port>   # or --port 0 for any free one",
+    shows: ["why", "next"],
+  },
+  SERVER_NO_DATABASE: {
+    exit: EXIT.refused,
+    why: "The token and audit commands work on the database of an existing team server; creating an empty one here would leave the real server's tokens untouched.",
+    next: "firebreak serve --init-admin --data <file>   # or pass the --data of the server's database",
+    shows: ["why"],
   },
   PLAN_UNKNOWN: {
     exit: EXIT.refused,

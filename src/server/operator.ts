@@ -1,14 +1,33 @@
 // What the operator commands (token, audit) need from the server's database, opened from the same
 // settings as `firebreak serve`. The CLI reaches the store only through here.
 
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { FirebreakError } from "../errors.js";
+import { shq } from "../render/shell-quote.js";
 import { verifyAuditChain, type AuditEntry, type TokenRecord } from "../store/server-records.js";
 import { openStorage } from "./serve.js";
 import { issueToken, revokeToken, type TokenRequest } from "./tokens.js";
 
 export type { AuditEntry, TokenRecord };
 
-export async function withOperator<T>(env: NodeJS.ProcessEnv, sqlitePath: string, fn: (ops: Operator) => Promise<T>): Promise<T> {
+/**
+ * Opens the server's database for an operator command. Only `serve --init-admin` may create it
+ * (`create`): a token made in a new, empty file by a mistyped or missing --data would never reach
+ * the running server, and nothing would say so.
+ */
+export async function withOperator<T>(
+  env: NodeJS.ProcessEnv,
+  sqlitePath: string,
+  fn: (ops: Operator) => Promise<T>,
+  o: { create?: boolean } = {},
+): Promise<T> {
+  if (!env.FIREBREAK_DATABASE_URL && !o.create && !existsSync(sqlitePath))
+    throw new FirebreakError({
+      code: "SERVER_NO_DATABASE",
+      message: `No server database at ${resolve(sqlitePath)}; nothing was created.`,
+      next: `firebreak serve --init-admin --data ${shq(sqlitePath)}   # or pass --data with the server's database file`,
+    });
   const storage = await openStorage(env, sqlitePath);
   try {
     const r = storage.records;
@@ -41,4 +60,15 @@ export function verifyAudit(entries: readonly AuditEntry[]): number {
       message: `The audit log was ${check.problem!.reason} at entry ${check.problem!.seq} (${check.checked} entries before it check out).`,
     });
   return check.checked;
+}
+
+/** The default --data of the operator commands (as declared for serve, token and audit). */
+export const DEFAULT_SERVER_DATA = "firebreak-server.db";
+
+/**
+ * " --data FILE" for a next step, so the command it names works on the same database; empty for
+ * the default file, or when FIREBREAK_DATABASE_URL (which --data does not override) is set.
+ */
+export function dataFlag(env: NodeJS.ProcessEnv, sqlitePath: string): string {
+  return env.FIREBREAK_DATABASE_URL || sqlitePath === DEFAULT_SERVER_DATA ? "" : ` --data ${shq(sqlitePath)}`;
 }

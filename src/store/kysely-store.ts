@@ -4,7 +4,7 @@
 // racing for the same seq.
 
 import { randomUUID } from "node:crypto";
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { E } from "../errors.js";
 import type { ChainCheck, Clock, DeployMark, Fence, Lease, LeaseRequest, LeaseResult, Store } from "../ports.js";
 import type { EffectRecord, Incident, NewEvent, NewIncident, TimelineEvent } from "../domain/types.js";
@@ -71,6 +71,20 @@ export class KyselyStore implements Store {
       data: input.data ?? {},
     });
     return inWriteTransaction(this.#b, async (trx) => {
+      // One active incident per ticket, checked where it is written: two starts of one ticket at
+      // the same moment (two clones, one shared record) would both pass a check made before. On
+      // SQLite, BEGIN IMMEDIATE already serializes writers; on PostgreSQL, a lock on the ticket
+      // (held to the end of this transaction) orders them, and the second one sees the first.
+      if (this.#b.kind === "postgres")
+        await sql`select pg_advisory_xact_lock(hashtext('firebreak.ticket'), hashtext(${incident.ticket}))`.execute(trx);
+      const active = await trx
+        .selectFrom("incidents")
+        .select(["ticket", "branch", "created_at"])
+        .where("ticket", "=", incident.ticket)
+        .where("status", "not in", INACTIVE)
+        .orderBy("created_at", "desc")
+        .executeTakeFirst();
+      if (active) throw E.ticketInProgress(active.ticket, active.branch, active.created_at);
       await trx
         .insertInto("incidents")
         .values({

@@ -5,7 +5,7 @@
 
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
-import type { Incident, Priority } from "../domain/types.js";
+import type { Incident, Priority, TimelineEvent } from "../domain/types.js";
 import type { Git } from "../ports/git.js";
 import type { Forge, Label, PullRequest } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
@@ -83,8 +83,10 @@ export async function planPullRequest(deps: PrDeps, incident: Incident, req: PrR
       next: `git fetch ${incident.remote} ${incident.branch}`,
     });
   });
+  const timeline = await deps.store.timeline(incident.id);
+  await refuseWithoutFixCommit(deps, incident, headSha, timeline);
   const settings = readPrSettings(deps.config);
-  const view = buildPrView(incident, await deps.store.timeline(incident.id), settings);
+  const view = buildPrView(incident, timeline, settings);
   const titleT = await loadTemplate(deps.repoRoot, "pr-title.txt");
   const bodyT = await loadTemplate(deps.repoRoot, "pr-body.md");
   const titleText = settings.titleFormat && titleT.source === "default" ? settings.titleFormat : titleT.text;
@@ -115,6 +117,36 @@ export async function planPullRequest(deps: PrDeps, incident: Incident, req: PrR
     reviewers,
     templates: { title: titleT.source, body: bodyT.source },
   };
+}
+
+/**
+ * A pull request is for reviewing the fix: with no `commit.created` on the record and the branch
+ * still where start left it (its base, or the carried config on top), there is nothing to review.
+ * A fix committed with plain git still counts: the branch then has a commit of its own.
+ */
+async function refuseWithoutFixCommit(
+  deps: PrDeps,
+  incident: Incident,
+  headSha: string,
+  timeline: readonly TimelineEvent[],
+): Promise<void> {
+  if (timeline.some((e) => e.kind === "commit.created")) return;
+  const startedAt = new Set<string>();
+  for (const key of [`git.branch:${incident.branch}`, `git.carry-config:${incident.branch}`]) {
+    const sha = (await deps.store.getEffect(incident.id, key))?.result?.sha;
+    if (typeof sha === "string") startedAt.add(sha);
+  }
+  let onBase = startedAt.has(headSha);
+  for (const ref of [`refs/remotes/${incident.remote}/${incident.base}`, `refs/heads/${incident.base}`]) {
+    if (onBase) break;
+    if (await deps.git.refExists(ref)) onBase = await deps.git.isAncestor(headSha, ref).catch(() => false);
+  }
+  if (!onBase) return;
+  throw new FirebreakError({
+    code: "NO_FIX_COMMIT",
+    message: `${incident.ticket} has no fix commit yet: ${incident.branch} has nothing beyond ${incident.base}, so a pull request would have nothing to review.`,
+    next: 'git add -A && firebreak commit --what "…" --root-cause "…"',
+  });
 }
 
 const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 12);
@@ -257,7 +289,7 @@ export async function recordApproval(
   deps: EffectDeps,
   incident: Incident,
   req: ApproveRequest,
-): Promise<{ by: string; note: string | null; number: number; sha: string | null }> {
+): Promise<{ by: string; note: string | null; number: number; sha: string | null; already: boolean }> {
   requirePerson(deps.actorKind, "approve", deps.actor);
   const pr = readPr(incident);
   if (!pr) throw new FirebreakError({ code: "NO_PR", message: `${incident.ticket} has no pull request yet.` });
@@ -274,11 +306,24 @@ export async function recordApproval(
     throw new FirebreakError({ code: "USAGE", message: "--by needs the approver's name (up to 100 characters)." });
   const note = req.note?.replace(/\r\n?/g, "\n").trim() || null;
   const sha = req.sha ?? null;
+  // One approval per approver and commit: a repeat (a retried command, a double click) is the
+  // same decision, so the first one stands and nothing is appended.
+  const earlier = (await deps.store.timeline(incident.id)).find(
+    (e) =>
+      e.kind === "review.approved" &&
+      e.data.by === by &&
+      e.data.number === pr.number &&
+      ((e.data.sha as string | undefined) ?? null) === sha,
+  );
+  if (earlier) {
+    const was = earlier.data as { note?: string | null };
+    return { by, note: was.note ?? null, number: pr.number, sha, already: true };
+  }
   await deps.store.appendEvent(incident.id, {
     at: deps.clock.now().toISOString(),
     actor: deps.actor,
     kind: "review.approved",
     data: { by, note, number: pr.number, ...(sha ? { sha } : {}) },
   });
-  return { by, note, number: pr.number, sha };
+  return { by, note, number: pr.number, sha, already: false };
 }

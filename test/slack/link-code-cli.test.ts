@@ -15,6 +15,8 @@ describe("firebreak slack link-code", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("prints a one-time code for a person's token; the code links once", async () => {
+    // The token commands work on an existing server database: --init-admin makes it.
+    expect((await firebreak(dir, ["serve", "--init-admin", ...data])).code).toBe(0);
     const made = await firebreak(dir, ["token", "create", "--name", "alice", "--role", "approver", "--json", ...data]);
     expect(made.code).toBe(0);
     const secret = made.json().token as string;

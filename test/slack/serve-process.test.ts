@@ -46,6 +46,8 @@ function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url:
 describe("firebreak serve with the Slack app", () => {
   it("mounts /slack from FIREBREAK_SLACK_*: signed commands answered, unsigned refused, no secret logged", async () => {
     slack = await new SlackStandIn().start();
+    // The token commands work on an existing server database: --init-admin makes it.
+    expect((await firebreak(dir, ["serve", "--init-admin", "--data", join(dir, "server.db")])).code).toBe(0);
     expect(
       (await firebreak(dir, ["token", "create", "--name", "alice", "--role", "responder", "--data", join(dir, "server.db")])).code,
     ).toBe(0);

@@ -1,7 +1,7 @@
 // firebreak audit [--verify]
 
 import type { CommandInput } from "../run-command.js";
-import { verifyAudit, withOperator } from "../../server/operator.js";
+import { dataFlag, verifyAudit, withOperator } from "../../server/operator.js";
 
 export async function run({ out, opts }: CommandInput): Promise<number> {
   return withOperator(process.env, String(opts.data), async (ops) => {
@@ -10,13 +10,13 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
       const n = verifyAudit(entries);
       out.data({ ok: true, checked: n });
       out.success(`The audit log's ${n} entries check out: none was edited, deleted or moved.`);
-      out.next("firebreak audit");
+      out.next(`firebreak audit${dataFlag(process.env, String(opts.data))}`);
       return 0;
     }
     out.data({ entries });
     for (const e of entries) out.line(`${e.seq}  ${e.at}  ${e.actor}  ${e.action}  ${e.target}  ${JSON.stringify(e.data)}`);
     if (entries.length === 0) out.line("The audit log is empty.");
-    out.next("firebreak audit --verify");
+    out.next(`firebreak audit --verify${dataFlag(process.env, String(opts.data))}`);
     return 0;
   });
 }

@@ -78,21 +78,41 @@ function approvalNext(incident: Incident, forge: string): string {
 /** firebreak approve --by NAME [--note]: a review recorded on the offline git forge. */
 export async function approve({ app, out, opts }: CommandInput): Promise<number> {
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
-  if (typeof opts.by !== "string" || !opts.by.trim()) throw E.missingInput("--by <reviewer>", "Who approved it");
+  const by = await approverName(app, typeof opts.by === "string" ? opts.by.trim() : "");
   const deps = await prDeps(app, out);
   if (deps.forge.kind !== "git")
     throw E.usage("Approvals on GitHub are given on the pull request itself.", "open the PR and approve it there, then: firebreak status");
   // The approval is of the commit pushed now: a later fix commit needs its own (the gate says so).
   const sha = await hotfixHead(app, incident).catch(() => undefined);
   const review = await recordApproval(deps, incident, {
-    by: opts.by,
+    by,
     note: typeof opts.note === "string" ? opts.note : undefined,
     ...(sha ? { sha } : {}),
   });
   out.data({ review });
-  out.success(
-    `Recorded ${review.by}'s approval of ${incident.ticket}'s pull request #${review.number}${review.sha ? ` at ${review.sha.slice(0, 12)}` : ""}.`,
-  );
+  const what = `${review.by}'s approval of ${incident.ticket}'s pull request #${review.number}${review.sha ? ` at ${review.sha.slice(0, 12)}` : ""}`;
+  if (review.already) out.success(`${what} was already recorded; nothing was added.`);
+  else out.success(`Recorded ${what}.`);
   out.next(`firebreak status ${incident.ticket}`);
   return 0;
+}
+
+/**
+ * Who approves. On a team server the server records the token's holder whatever is sent, so the
+ * approval is the logged-in person's own: --by may be left out, and naming someone else is refused
+ * rather than printed as if it had been recorded under that name.
+ */
+async function approverName(app: App, given: string): Promise<string> {
+  const who = await app.serverIdentity();
+  if (who) {
+    // The same name in other letter case is the same person (`--by Dana` for the token dana).
+    if (given && given.toLowerCase() !== who.name.toLowerCase())
+      throw E.usage(
+        `On the team server an approval is the token holder's own: this clone is logged in as ${who.name}, so it cannot record ${given}'s approval.`,
+        `firebreak approve   # records ${who.name}'s approval; ${given} approves from their own login`,
+      );
+    return who.name;
+  }
+  if (!given) throw E.missingInput("--by <reviewer>", "Who approved it");
+  return given;
 }

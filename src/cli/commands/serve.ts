@@ -4,24 +4,31 @@
 import type { CommandInput } from "../run-command.js";
 import { startServer } from "../../server/serve.js";
 import { jsonLogger } from "../../server/log.js";
-import { withOperator } from "../../server/operator.js";
+import { dataFlag, withOperator } from "../../server/operator.js";
 import { stopSignal } from "../../stop.js";
 import { E } from "../../errors.js";
 
 export async function run({ out, opts }: CommandInput): Promise<number> {
   const data = String(opts.data);
   if (opts.initAdmin) {
-    return withOperator(process.env, data, async (ops) => {
-      if ((await ops.count()) > 0)
-        throw E.usage(
-          "This server already has tokens: the first admin token is created only once.",
-          "firebreak token create --name <name> --role admin",
-        );
-      const { secret, token } = await ops.create({ name: "admin", role: "admin", kind: "person" }, "init-admin");
-      out.issued("First admin token (shown once, kept only as a hash):", secret, { id: token.id });
-      out.next("firebreak token create --name alice --role responder   # then give each person their own");
-      return 0;
-    });
+    const flag = dataFlag(process.env, data);
+    return withOperator(
+      process.env,
+      data,
+      async (ops) => {
+        if ((await ops.count()) > 0)
+          throw E.usage(
+            "This server already has tokens: the first admin token is created only once.",
+            `firebreak token create --name <name> --role admin${flag}`,
+          );
+        const { secret, token } = await ops.create({ name: "admin", role: "admin", kind: "person" }, "init-admin");
+        out.issued("First admin token (shown once, kept only as a hash):", secret, { id: token.id });
+        out.next(`firebreak token create --name alice --role responder${flag}   # then give each person their own`);
+        return 0;
+      },
+      // --init-admin is what makes a new server's database.
+      { create: true },
+    );
   }
   const port = Number(opts.port);
   const rateLimit = Number(opts.rateLimit);

@@ -1,7 +1,7 @@
 // firebreak token create --name N --role R [--kind K] [--expires ISO] [--incident ID]
 
 import type { CommandInput } from "../run-command.js";
-import { withOperator } from "../../server/operator.js";
+import { dataFlag, withOperator } from "../../server/operator.js";
 
 export async function run({ out, opts }: CommandInput): Promise<number> {
   return withOperator(process.env, String(opts.data), async (ops) => {
@@ -18,7 +18,7 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
     out.issued(`Token ${token.id} for ${token.name} (${token.role}, ${token.kind}); shown once, kept only as a hash:`, secret, {
       ...token,
     });
-    out.next(`give it to ${token.name}; to revoke it: firebreak token revoke ${token.id}`);
+    out.next(`give it to ${token.name}; to revoke it: firebreak token revoke ${token.id}${dataFlag(process.env, String(opts.data))}`);
     return 0;
   });
 }

@@ -1,7 +1,7 @@
 // firebreak token list
 
 import type { CommandInput } from "../run-command.js";
-import { withOperator } from "../../server/operator.js";
+import { dataFlag, withOperator } from "../../server/operator.js";
 
 export async function run({ out, opts }: CommandInput): Promise<number> {
   return withOperator(process.env, String(opts.data), async (ops) => {
@@ -12,7 +12,8 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
         `${t.id}  ${t.name}  ${t.role}  ${t.kind}  ${t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `expires ${t.expiresAt}` : "no expiry"}  last used ${t.lastUsedAt ?? "never"}`,
       );
     if (tokens.length === 0) out.line("No tokens yet.");
-    out.next(tokens.length === 0 ? "firebreak serve --init-admin" : "firebreak token create --name <name> --role responder");
+    const flag = dataFlag(process.env, String(opts.data));
+    out.next(tokens.length === 0 ? `firebreak serve --init-admin${flag}` : `firebreak token create --name <name> --role responder${flag}`);
     return 0;
   });
 }

@@ -1,7 +1,7 @@
 // firebreak token revoke tok_…
 
 import type { CommandInput } from "../run-command.js";
-import { withOperator } from "../../server/operator.js";
+import { dataFlag, withOperator } from "../../server/operator.js";
 
 export async function run({ out, args, opts }: CommandInput): Promise<number> {
   const id = args[0] ?? "";
@@ -9,7 +9,7 @@ export async function run({ out, args, opts }: CommandInput): Promise<number> {
     await ops.revoke(id, "operator");
     out.data({ revoked: id });
     out.success(`Revoked ${id}: every request with it is refused from now on.`);
-    out.next("firebreak token list");
+    out.next(`firebreak token list${dataFlag(process.env, String(opts.data))}`);
     return 0;
   });
 }
