@@ -11,6 +11,7 @@ import { recordApproval } from "../workflow/pr.js";
 import { waive } from "../workflow/waive.js";
 import { confirmPlan, type ConfirmVia } from "../workflow/plans.js";
 import { refuseOwnFix, type Caller } from "./access.js";
+import { pushedHead } from "../domain/state/facts.js";
 
 export interface DecisionDeps {
   store: Store;
@@ -20,11 +21,14 @@ export interface DecisionDeps {
 
 export async function approveAs(d: DecisionDeps, caller: Caller, incident: Incident, input: { note?: string; sha?: string }) {
   try {
-    refuseOwnFix(caller, incident, await d.store.timeline(incident.id));
+    const events = await d.store.timeline(incident.id);
+    refuseOwnFix(caller, incident, events);
+    // The commit approved is the one last pushed for review: a later push needs approving again.
+    const sha = input.sha ?? pushedHead(events, incident.branch);
     const done = await recordApproval(
       { store: d.store, clock: d.clock, actor: caller.token.name, actorKind: caller.token.kind },
       incident,
-      { by: caller.token.name, ...input },
+      { by: caller.token.name, ...input, ...(sha ? { sha } : {}) },
     );
     await d.records.audit(caller.token.name, "approval", incident.id, { ticket: incident.ticket, sha: done.sha });
     return done;

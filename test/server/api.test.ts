@@ -215,6 +215,22 @@ describe.each(["sqlite", "postgres"] as const)("team server API on %s", (kind) =
     expect(audit.some((a) => a.actor === "ann" && a.action === "approval")).toBe(true);
   });
 
+  it("approves the commit last pushed for review, so a later push needs approving again", async () => {
+    const inc = await seedIncident(s.storage, { pr: true, committedBy: "fred" });
+    const pushed = "c".repeat(40);
+    await s.storage.store.appendEvent(inc.id, {
+      at: new Date().toISOString(),
+      actor: "fred",
+      kind: "branch.pushed",
+      data: { key: `pr.push:${inc.branch}@${pushed}`, remote: "origin", branch: inc.branch, sha: pushed, summary: "pushed" },
+    });
+    const gail = await token(s.storage, "gail", "approver");
+    const ok = await call("POST", "/incidents/{id}/approve", { params: { id: inc.id }, secret: gail, body: {} });
+    expect(ok.status).toBe(200);
+    const approval = (await s.storage.store.timeline(inc.id)).find((e) => e.kind === "review.approved");
+    expect(approval?.data.sha).toBe(pushed);
+  });
+
   it("refuses an approval or a waiver from an agent or a service token, whatever its role (the core's PERSON_REQUIRED)", async () => {
     const inc = await seedIncident(s.storage, { priority: "P0", pr: true });
     const agent = await token(s.storage, "copilot", "commander", { kind: "agent" });

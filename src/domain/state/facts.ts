@@ -56,3 +56,12 @@ export function milestonesOf(s: IncidentState): Milestones {
   };
   return m;
 }
+
+/**
+ * The hotfix branch's head as last pushed for review, from the record alone: what a face without
+ * a repository (the dashboard, Slack) approves, so a commit pushed later needs approving again.
+ */
+export function pushedHead(events: readonly { kind: string; data: Record<string, unknown> }[], branch: string): string | undefined {
+  const push = [...events].reverse().find((e) => e.kind === "branch.pushed" && e.data.branch === branch && typeof e.data.sha === "string");
+  return push ? String(push.data.sha) : undefined;
+}
