@@ -29,7 +29,7 @@ import { EventsHub, cursorOf, parseCursor } from "./events-hub.js";
 import { RateLimiter } from "./rate-limit.js";
 import { mcpRoute } from "./mcp-route.js";
 import { runStoreCall } from "./store-route.js";
-import { allowRole, visibleIncident as findVisibleIncident } from "./caller-checks.js";
+import { accessRequestsThrottled, allowRole, visibleIncident as findVisibleIncident } from "./caller-checks.js";
 import { dashboardApp } from "./dashboard/app.js";
 import * as S from "./schemas.js";
 import { slackApp } from "./slack/app.js";
@@ -483,7 +483,7 @@ export function createServerApp(deps: ServerDeps) {
       const wait = accessLimiter.take(caller.token.id);
       if (wait > 0) {
         c.header("retry-after", String(wait)); // kept on the error response, which onError builds on this context
-        throw new FirebreakError({ code: "SERVER_RATE_LIMITED", message: `${caller.token.name} asked for access too often this hour.` });
+        throw accessRequestsThrottled(caller.token.name);
       }
       const found = (await store.getIncident(ref)) ?? (await store.findByTicket(ref));
       await records.audit(caller.token.name, "access.requested", found?.id ?? ref, { reason });

@@ -37,3 +37,13 @@ export async function allowRole(
   }
   return caller;
 }
+
+/** Asking to join a private incident is throttled per person: said in a person's words, not a header's. */
+export function accessRequestsThrottled(name: string): FirebreakError {
+  return new FirebreakError({
+    code: "SERVER_RATE_LIMITED",
+    message: `${name} asked for access too often this hour.`,
+    why: "Each person may ask to join private incidents a few times an hour; the requests already sent are on the audit log for the commanders.",
+    next: "wait for a commander to answer, or reach the incident's commander directly",
+  });
+}

@@ -4,6 +4,7 @@ import type { CommandInput } from "../run-command.js";
 import { applyStart, planStart } from "../../workflow/start.js";
 import { timeLeft } from "../../domain/deadline.js";
 import { incidentLevelKind } from "../../domain/levels.js";
+import { isPrivate } from "../../domain/access.js";
 import { splitList, utc } from "../format.js";
 
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
@@ -42,6 +43,10 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     ["discovered", utc(incident.discoveredAt)],
     ["deadline", `${utc(incident.deadlineAt)} (${left.text})`],
   ]);
+  // On a team server a security incident is hidden from everyone but its members and commanders.
+  const server = await app.serverIdentity();
+  if (server && isPrivate(incident))
+    out.line(`  private   only its members (${server.name}, who started it) and commanders see it on ${server.server}`);
   out.next("reproduce it (firebreak confirm reproduced), make the fix with a regression test, then: firebreak check");
   return 0;
 }

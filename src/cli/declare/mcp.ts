@@ -10,7 +10,7 @@ export function declareMcp(program: Command): void {
     .description(
       "serve Firebreak to a coding agent over MCP on stdio: read-only unless --allow; a person confirms merges, deploys and rollbacks",
     )
-    .option("--toolsets <names>", "toolsets to list: incident,fix,release,verify,comms,backport,review (default: all)")
+    .option("--toolsets <names>", "toolsets to list: incident,fix,release,verify,comms,backport,review (default: incident,fix,release)")
     .option("--allow <names>", "toolsets whose write tools are listed (default: none, read-only)")
     .action(lazy(() => import("../commands/mcp.js")));
 

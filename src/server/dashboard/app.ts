@@ -19,7 +19,7 @@ import { confirm } from "../../workflow/confirm.js";
 import type { WorkflowDeps } from "../../workflow/deps.js";
 import { evaluateChecklist } from "../../domain/checklist.js";
 import { canSee, type Caller } from "../access.js";
-import { allowRole, visibleIncident } from "../caller-checks.js";
+import { accessRequestsThrottled, allowRole, visibleIncident } from "../caller-checks.js";
 import { approveAs, confirmPlanAs, waiveAs } from "../decisions.js";
 import type { EventsHub } from "../events-hub.js";
 import type { Logger } from "../log.js";
@@ -264,7 +264,7 @@ export function dashboardApp(deps: DashboardDeps) {
     return incidentPage(c, c.req.param("id"), done ? doneBox(done) : "");
   });
   app.get("/incidents/:id/fragment", async (c) => {
-    const incident = await visibleIncident(store, c.get("caller"), c.req.param("id"));
+    const incident = await visibleIncident(store, c.get("caller"), c.req.param("id"), "open /ui for the incidents you may see");
     return send(c, incidentFragment(incident, await store.timeline(incident.id), clock.now(), filterOf(c)).s);
   });
 
@@ -276,7 +276,7 @@ export function dashboardApp(deps: DashboardDeps) {
       const raw = await c.req.parseBody();
       const form = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === "string")) as Record<string, string>;
       try {
-        const incident = await visibleIncident(store, c.get("caller"), ref);
+        const incident = await visibleIncident(store, c.get("caller"), ref, "open /ui for the incidents you may see");
         await run(c, incident, form);
         await deps.written(incident.id);
         return c.redirect(`/ui/incidents/${encodeURIComponent(incident.id)}?done=${name}`, 303);
@@ -357,8 +357,7 @@ export function dashboardApp(deps: DashboardDeps) {
     const ref = typeof form.incident === "string" ? form.incident.trim().slice(0, 200) : "";
     const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 1000) : "";
     if (!ref || !reason) throw missing("An access request needs a reason.", "say why you need access and send the request again");
-    if (accessLimiter.take(caller.token.id) > 0)
-      throw new FirebreakError({ code: "SERVER_RATE_LIMITED", message: `${caller.token.name} asked for access too often this hour.` });
+    if (accessLimiter.take(caller.token.id) > 0) throw accessRequestsThrottled(caller.token.name);
     const found = (await store.getIncident(ref)) ?? (await store.findByTicket(ref));
     await records.audit(caller.token.name, "access.requested", found?.id ?? ref, { reason, via: "dashboard" });
     // The same answer whether the incident exists or not: asking reveals nothing.

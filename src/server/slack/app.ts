@@ -112,7 +112,7 @@ export function slackApp(deps: SlackAppDeps) {
       triggerId: f.get("trigger_id") ?? "",
     };
     later("command", async () => {
-      const reply = await runCommand(ctx, cmd).catch((e: unknown) => ({ text: refusalText(e) }));
+      const reply = await runCommand(ctx, cmd).catch((e: unknown) => ({ text: refusalText(e, ctx.log) }));
       if (cmd.responseUrl) await respond(cmd.responseUrl, reply);
     });
     return c.body(null, 200);

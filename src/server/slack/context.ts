@@ -57,13 +57,15 @@ export async function respond(url: string, r: Reply): Promise<void> {
 }
 
 /** A refusal or a failure in words a person reads: what happened, why, and what to do next. */
-export function refusalText(e: unknown): string {
+export function refusalText(e: unknown, log?: Logger): string {
   if (isFirebreakError(e)) {
     const parts = [`Refused: ${e.message}`];
     if (e.why && !e.message.includes(e.why)) parts.push(`Why: ${e.why}`);
     if (e.next) parts.push(`Next: ${e.next}`);
     return redact(parts.join("\n"));
   }
+  // The answer sends the person to the server's log: the error must be there.
+  log?.error("slack request failed", { error: e instanceof Error ? e.message : String(e) });
   return "Firebreak failed to do this; nothing more was done. Next: try again, and ask an admin to read the server's log if it fails again.";
 }
 

@@ -70,7 +70,7 @@ export async function onBlockActions(ctx: SlackCtx, p: BlockActions): Promise<vo
       }
       if (out) await tell(ctx, where, out.text);
     } catch (e) {
-      await tell(ctx, where, refusalText(e));
+      await tell(ctx, where, refusalText(e, ctx.log));
     }
   }
 }
@@ -90,7 +90,7 @@ export async function onViewSubmission(ctx: SlackCtx, p: ViewSubmission): Promis
       await tell(ctx, where, triageAnswer(triage({ criteria: picked }), ctx.clock.now()));
     }
   } catch (e) {
-    await tell(ctx, where, refusalText(e));
+    await tell(ctx, where, refusalText(e, ctx.log));
   }
 }
 
