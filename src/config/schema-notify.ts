@@ -21,6 +21,9 @@ export type Stage = (typeof STAGES)[number];
 export const NOTIFY_CHANNELS = ["slack", "teams", "statuspage", "statuspage-static", "email", "webhook"] as const;
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 
+/** The channels customers read (their templates use the public title); chat and webhooks are the team's. */
+export const CUSTOMER_CHANNELS: readonly NotifyChannel[] = ["statuspage", "statuspage-static", "email"];
+
 export const COMPONENT_STATUSES = ["degraded_performance", "partial_outage", "major_outage", "under_maintenance"] as const;
 
 const stage = z.enum(STAGES);

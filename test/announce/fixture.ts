@@ -26,6 +26,8 @@ export interface AnnounceFixture {
 }
 
 export interface FixtureOptions {
+  /** The incident's level (P1 unless said). */
+  priority?: "P0" | "P1";
   /** Replaces the whole notify: section (YAML, indented under notify:). Placeholders: $RX, $SMTP, $ROOT. */
   notify?: string;
   recipients?: string[];
@@ -86,7 +88,7 @@ export async function setupAnnounce(opts: FixtureOptions = {}): Promise<Announce
     TICKET,
     opts.title ?? "Expired tokens accepted",
     "--priority",
-    "P1",
+    opts.priority ?? "P1",
     "--discovered",
     "2026-03-02T09:15:00Z",
   ]);

@@ -81,3 +81,17 @@ describe("a P1 without a public summary", () => {
     }
   });
 });
+
+describe("announce: the warning about the internal title at P0", () => {
+  it("is given when customers would read it, and not for a message to the team's chat alone", async () => {
+    f = await setupAnnounce({ title: "JWT exp unchecked on /profile", priority: "P0" });
+    const chat = await f.cli(["announce", "--preview", "--channel", "slack"]);
+    expect(chat.code, chat.stderr).toBe(0);
+    expect(chat.stderr).not.toContain("Customer-facing channels");
+    const customers = await f.cli(["announce", "--preview", "--channel", "email"]);
+    expect(customers.code, customers.stderr).toBe(0);
+    expect(customers.stderr).toContain(
+      'Customer-facing channels (email, status pages) show the internal title "JWT exp unchecked on /profile"',
+    );
+  });
+});

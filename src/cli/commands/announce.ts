@@ -4,7 +4,8 @@
 
 import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
-import { announceStage, previewStage, announceCommand, configuredChannels } from "../../workflow/announce.js";
+import { announceStage, previewStage, announceCommand, configuredChannels, selectChannels } from "../../workflow/announce.js";
+import { CUSTOMER_CHANNELS } from "../../config/schema-notify.js";
 import { parseStage, stageFromRecord, STAGES, type Stage } from "../../announce/stages.js";
 import { E, EXIT } from "../../errors.js";
 import { cleanTitle, MAX_TITLE, unseenIn } from "../../workflow/start.js";
@@ -53,7 +54,12 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
       );
       Object.assign(incident, updated);
     }
-  } else if (incident.priority === "P0" && !publicText(incident).title) {
+  } else if (
+    incident.priority === "P0" &&
+    !publicText(incident).title &&
+    // Only when customers would read it: a message to the team's chat may carry the internal title.
+    selectChannels((await app.config()).notify, channels).some((c) => CUSTOMER_CHANNELS.includes(c))
+  ) {
     out.warn(
       `Customer-facing channels (email, status pages) show the internal title "${incident.title}". For a security incident, set what customers read: --public-title "…" [--public-summary "…"].`,
     );
