@@ -204,21 +204,7 @@ async function withGo(run: Runner, sb: Sandbox, scenario: Scenario): Promise<voi
     return;
   }
   run.say("after the incident: the action items, the review with its charts, the follow-ups, the review of the waived approval");
-  await run.firebreak([
-    "action",
-    "add",
-    "Alert when an expired token is accepted",
-    "--owner",
-    "dana",
-    "--due",
-    dueIn(7),
-    "--kind",
-    "monitoring",
-  ]);
-  await run.firebreak(["review", "--write", "docs/incidents/ENG-1234.md", "--html"]);
-  await run.firebreak(["followups"]);
-  await run.firebreak(["approve", "--by", "sam", "--note", "reviewed after the deploy"]);
-  await run.firebreak(["status"]);
+  await afterTheIncident(run);
 }
 
 /** The same incident through the single commands (`firebreak demo --verbose`). */
@@ -278,6 +264,11 @@ async function stepByStep(run: Runner, sb: Sandbox, scenario: Scenario): Promise
     "Some expired sign-in sessions could still read profile pages.",
   ]);
   await run.firebreak(["backport"]);
+  await afterTheIncident(run);
+}
+
+/** The work after the incident, the same whichever way it was driven: an action item, the review, follow-ups, the approval the waiver owed. */
+async function afterTheIncident(run: Runner): Promise<void> {
   await run.firebreak([
     "action",
     "add",
