@@ -23,6 +23,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Where warnings the person must see go (the command's stderr). */
   warn?: (line: string) => void;
+  /** --offline --reason: when the team server does not answer, work on this clone's offline record. */
+  offline?: { reason: string; command: string };
 }
 
 export class App {
@@ -34,6 +36,7 @@ export class App {
   /** Every other adapter, each built from config and the environment on first use. */
   readonly adapters: Adapters;
   private readonly dbFlag: string | undefined;
+  private readonly offline: AppOptions["offline"];
   private storePromise: Promise<Store> | undefined;
   private configPromise: Promise<{ config: Config; file: string | null; warnings: string[] }> | undefined;
   private rootCache: string | undefined;
@@ -55,6 +58,7 @@ export class App {
     this.warn = opts.warn ?? ((line) => process.stderr.write(`${line}\n`));
     this.git = new Git(opts.cwd);
     this.dbFlag = opts.db;
+    this.offline = opts.offline;
     this.adapters = new Adapters({
       cwd: this.cwd,
       env: this.env,
@@ -138,11 +142,12 @@ export class App {
         });
       // The saved token is a secret like an environment one: masked in every output and record.
       registerSecret(token);
-      const [{ RemoteStore }, { ResilientStore }, { RecordMirror }, { Outbox }] = await Promise.all([
+      const [{ RemoteStore }, { ResilientStore }, { RecordMirror }, { Outbox }, { OfflineJournal }] = await Promise.all([
         import("../store/remote-store.js"),
         import("../store/resilient-store.js"),
         import("../store/mirror.js"),
         import("../store/outbox.js"),
+        import("../store/offline-journal.js"),
       ]);
       // This clone's copy of what it read, and the notes it kept, per server, beside its record.
       const home = join(commonDir ?? dirname(credentialsPath(this.env)), "firebreak");
@@ -154,6 +159,14 @@ export class App {
         warn: this.warn,
         now: () => this.clock.now(),
         me: () => this.actorCache,
+        // The steps taken without the server, and the record they are taken on, beside the copies.
+        offline: {
+          journal: new OfflineJournal(join(home, "offline", key)),
+          open: async () => (await import("../store/offline-record.js")).OfflineRecord.open(join(home, "offline", `${key}.db`), this.clock),
+          reason: this.offline?.reason,
+          who: () => savedIdentity(this.env, server),
+          command: this.offline?.command ?? "",
+        },
       });
     })();
     return this.remotePromise;

@@ -28,8 +28,13 @@ const program = new Command("firebreak")
     "SQLite database file (default: .git/firebreak/firebreak.db; env FIREBREAK_DB, or FIREBREAK_DATABASE_URL for PostgreSQL)",
   )
   .option("-C, --dir <path>", "run as if started in <path>")
+  .option(
+    "--offline",
+    "on a team server that does not answer: take this command's steps on this clone's copy, uploaded when it answers; needs --reason",
+  )
+  .option("--reason <text>", "with --offline: why it cannot wait for the server (recorded on the timeline)")
   .showHelpAfterError("(run with --help for usage)")
-  // Every subcommand's --help lists --json, --db and -C too: they work after any command.
+  // Every subcommand's --help lists --json, --db, -C and --offline too: they work after any command.
   .configureHelp({ showGlobalOptions: true })
   // Usage mistakes exit 2, as documented; help and version exit 0.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))

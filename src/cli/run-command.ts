@@ -7,7 +7,7 @@ import { Output } from "./output.js";
 import { App } from "../app/app.js";
 import { registerEnvSecrets } from "../redact.js";
 import { exitForSignal, watchSignals } from "../app/signals.js";
-import { FirebreakError } from "../errors.js";
+import { E, FirebreakError } from "../errors.js";
 import { shq } from "./format.js";
 import { PromptInterrupted } from "./prompts.js";
 
@@ -16,6 +16,8 @@ export interface GlobalFlags {
   debug?: boolean;
   db?: string;
   dir?: string;
+  offline?: boolean;
+  reason?: string;
 }
 
 export interface CommandInput {
@@ -35,7 +37,19 @@ export async function runCommand(load: () => Promise<CommandModule>, actionArgs:
   const args = actionArgs.slice(0, -2).filter((a): a is string => typeof a === "string");
   registerEnvSecrets();
   const out = new Output({ json: Boolean(opts.json), debug: Boolean(opts.debug) });
-  const app = new App({ cwd: opts.dir ? resolve(opts.dir) : process.cwd(), db: opts.db, warn: (l) => out.warn(l) });
+  let offline: { reason: string; command: string } | undefined;
+  try {
+    offline = offlineFlags(opts, cmd);
+  } catch (e) {
+    process.exitCode = out.error(e);
+    return;
+  }
+  const app = new App({
+    cwd: opts.dir ? resolve(opts.dir) : process.cwd(),
+    db: opts.db,
+    warn: (l) => out.warn(l),
+    ...(offline ? { offline } : {}),
+  });
   // Every command stops the same way on SIGINT, SIGTERM and SIGHUP (app/signals.ts).
   const signals = watchSignals((l) => out.warn(l));
   try {
@@ -57,6 +71,30 @@ export async function runCommand(load: () => Promise<CommandModule>, actionArgs:
     signals.dispose();
     await app.close().catch(() => undefined);
   }
+}
+
+/**
+ * --offline and its --reason (or, in the steps `go` runs, FIREBREAK_OFFLINE_REASON). --reason is
+ * also rollback's, waive's and check's own flag; on any other command it only goes with --offline.
+ */
+function offlineFlags(opts: GlobalFlags, cmd: Command): { reason: string; command: string } | undefined {
+  const own = cmd.options.some((o) => o.long === "--reason");
+  const reason = (typeof opts.reason === "string" ? opts.reason : (process.env.FIREBREAK_OFFLINE_REASON ?? "")).trim();
+  const command = `firebreak ${cmd.name()}`;
+  if (opts.offline) {
+    if (!reason)
+      throw E.usage(
+        "--offline needs a --reason: the timeline records why a step was taken without the team server.",
+        `${command} --offline --reason "the team server is down and the P0 cannot wait"`,
+      );
+    // The commands go runs as its steps are told the same way.
+    process.env.FIREBREAK_OFFLINE_REASON = reason;
+    return { reason, command };
+  }
+  if (process.env.FIREBREAK_OFFLINE_REASON?.trim()) return { reason: process.env.FIREBREAK_OFFLINE_REASON.trim(), command };
+  if (opts.reason !== undefined && !own)
+    throw E.usage(`${command} has no --reason of its own: --reason goes with --offline.`, `${command} --offline --reason "…"`);
+  return undefined;
 }
 
 /** A write to a record opened read-only (store/sqlite.ts) is refused in words, not as a crash. */

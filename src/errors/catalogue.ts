@@ -711,7 +711,7 @@ export const CATALOGUE = {
   SERVER_UNREACHABLE: {
     exit: EXIT.external,
     why: "This clone keeps its record on a team server (firebreak login), and the server did not answer.",
-    next: "check the server (firebreak whoami); to work on this clone's own record meanwhile: FIREBREAK_SERVER=off firebreak <command>",
+    next: 'check the server (firebreak whoami); a step that cannot wait: the same command with --offline --reason "why", uploaded when the server answers',
     shows: ["why", "next"],
   },
   DASHBOARD_FORM_REFUSED: {

@@ -24,6 +24,8 @@ export function describeEvent(e: TimelineEvent): string {
       return `branch ${s("branch")} created${d.reconciled ? " (confirmed after an interruption)" : ""}`;
     case "branch.pushed":
       return `branch ${s("branch")} published to ${s("remote")}${d.reconciled ? " (confirmed after an interruption)" : ""}`;
+    case "offline.started":
+      return `worked without the team server${s("command") ? ` (${s("command")})` : ""}: ${s("reason")}`;
     default: {
       const summary = s("summary") || s("key");
       return summary ? `${e.kind}: ${summary}` : e.kind;

@@ -1,15 +1,17 @@
-// This clone's copy of what it last read from the team server: each incident with its timeline,
-// one JSON file each under .git/firebreak/mirror/. It lets status, list and log answer when the
+// This clone's copy of what it last read from the team server: each incident with its timeline and
+// effect journal, one JSON file each under .git/firebreak/mirror/. It lets status, list and log answer when the
 // server does not (said loudly, with the copy's age), so the server is never why a responder cannot
 // see where an incident stands. Written whole and renamed, so a kill never leaves half a file.
 
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Incident, TimelineEvent } from "../domain/types.js";
+import type { EffectRecord, Incident, TimelineEvent } from "../domain/types.js";
 
 export interface MirroredIncident {
   incident: Incident;
   timeline: TimelineEvent[] | null;
+  /** Its effect journal, so steps taken offline from this copy do not redo what was done (absent in older copies). */
+  effects?: EffectRecord[] | null;
   /** When this copy was read from the server. */
   savedAt: string;
 }
@@ -58,10 +60,11 @@ export class RecordMirror {
   /** Keeps the incident as the server answered it; its timeline copy stays until a newer one comes. */
   saveIncident(incident: Incident, now: Date): void {
     const had = this.get(incident.id);
-    this.#write(incident.id, { incident, timeline: had?.timeline ?? null, savedAt: now.toISOString() });
+    this.#write(incident.id, { incident, timeline: had?.timeline ?? null, effects: had?.effects ?? null, savedAt: now.toISOString() });
   }
 
-  saveTimeline(incident: Incident, timeline: TimelineEvent[], now: Date): void {
-    this.#write(incident.id, { incident, timeline, savedAt: now.toISOString() });
+  /** Keeps the incident with its timeline and effect journal, read together so they agree. */
+  saveTimeline(incident: Incident, timeline: TimelineEvent[], effects: EffectRecord[], now: Date): void {
+    this.#write(incident.id, { incident, timeline, effects, savedAt: now.toISOString() });
   }
 }

@@ -4,19 +4,18 @@
 // from the other, each write in its token's name; the token never shows; logout goes back to the
 // clone's own record; and a server that does not answer is said, with the way to keep working.
 
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, firebreak } from "../helpers/cli.js";
+import { firebreak } from "../helpers/cli.js";
+import { startServe, type ServeProcess } from "../helpers/serve-process.js";
 import { gitIn, makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { freshPgDatabase } from "./fixture.js";
 
 describe("the CLI on a team server (PostgreSQL, a real server process, two clones)", () => {
   let repo: GitFixture;
   let db: Awaited<ReturnType<typeof freshPgDatabase>>;
-  let server: ChildProcess;
   let url = "";
   let homes: string;
   const tokens: Record<string, string> = {};
@@ -29,32 +28,13 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     return r;
   };
 
-  /** `firebreak serve` as a real process; resolves with its URL once it listens. */
+  let serve: ServeProcess | undefined;
+  /** `firebreak serve` as a real process, on the port it had when `port` is given. */
   async function startServer(port: string) {
-    server = spawn(process.execPath, [CLI, "serve", "--port", port], {
-      cwd: repo.root,
-      env: { ...process.env, FIREBREAK_DATABASE_URL: db.url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
-      server.stdout!.on("data", (b: Buffer) => {
-        out += b.toString();
-        const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
-        if (line) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line).url);
-        }
-      });
-    });
+    serve = await startServe({ databaseUrl: db.url, cwd: repo.root, port });
+    url = serve.url;
   }
-  async function stopServer() {
-    if (!server || server.exitCode !== null || server.signalCode !== null) return;
-    const exited = new Promise((r) => server.on("exit", r));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  const stopServer = async () => serve?.stop();
 
   beforeAll(async () => {
     db = await freshPgDatabase();

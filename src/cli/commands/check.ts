@@ -171,6 +171,11 @@ export function pairReasons(argv: readonly string[]): {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === "--") break;
+    if (token === "--offline") {
+      // --offline's own --reason (why the team server is gone without) explains no rule.
+      if (/^--reason(=|$)/.test(argv[i + 1] ?? "")) i += argv[i + 1] === "--reason" ? 2 : 1;
+      continue;
+    }
     const m = /^--(allow|skip|reason)(?:=(.*))?$/s.exec(token);
     if (!m) continue;
     const value = m[2] ?? argv[++i] ?? "";

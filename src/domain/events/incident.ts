@@ -32,6 +32,8 @@ export const INCIDENT_EVENTS = {
   }),
   "command.interrupted": open({ summary }),
   "lock.released": open({ summary }),
+  /** A command worked on the clone's own copy because the team server did not answer (--offline --reason). */
+  "offline.started": open({ reason: z.string(), server: z.string(), command: z.string().optional(), summary }),
 } as const;
 
 /** confirm.<item>: a person's word, optionally about one commit. */
