@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { firebreak } from "../helpers/cli.js";
 import { startServe, type ServeProcess } from "../helpers/serve-process.js";
 import { makeShipFixture, type ShipFixture } from "../ship/fixture.js";
@@ -20,7 +20,7 @@ describe("ship --offline on a team server that went down (PostgreSQL, a real ser
   let token = "";
   const saved = { ...process.env };
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     db = await freshPgDatabase();
     home = mkdtempSync(join(tmpdir(), "firebreak-home-"));
     const made = await firebreak(home, ["token", "create", "--name", "carol", "--role", "commander", "--json"], {
@@ -35,24 +35,31 @@ describe("ship --offline on a team server that went down (PostgreSQL, a real ser
     const login = await firebreak(home, ["login", serve.url, "--with-token"], { input: token });
     expect(login.code, login.stderr).toBe(0);
   });
-  afterAll(async () => {
-    process.env = saved;
+  afterEach(async () => {
+    process.env = { ...saved };
     f?.cleanup();
+    f = undefined;
     await serve?.stop();
     await db?.drop();
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  it("deploys once without the server when the commander says why, and uploads the ship's steps when it is back", async () => {
-    f = await makeShipFixture({ ready: false });
+  /** An incident at P0 on the server, ready to ship but for the approval, waived by the commander. */
+  async function readyToShip(): Promise<ShipFixture> {
+    const made = await makeShipFixture({ ready: false });
     for (const step of [
       ["waive", "approval", "--reason", "card payments down for everyone; no second reviewer awake"],
       ["confirm", "oncall-notified"],
       ["confirm", "monitoring"],
     ]) {
-      const r = await f.cli(step);
+      const r = await made.cli(step);
       expect(r.code, `${step.join(" ")}\n${r.stderr}`).toBe(0);
     }
+    return made;
+  }
+
+  it("deploys once without the server when the commander says why, and uploads the ship's steps when it is back", async () => {
+    f = await readyToShip();
     const port = serve!.port;
     await serve!.stop();
 
@@ -87,5 +94,30 @@ describe("ship --offline on a team server that went down (PostgreSQL, a real ser
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("v1.4.3 is on production (already done by an earlier run)");
     expect(again.stderr).not.toContain("Deploying");
+  });
+
+  it("killed offline right after the deploy, then run again offline: one deploy, uploaded once", async () => {
+    f = await readyToShip();
+    const port = serve!.port;
+    await serve!.stop();
+    const why = "team server down; P0";
+    const killed = await f.cli(["ship", "--offline", "--reason", why], { FIREBREAK_CRASH_AT: "deploy.production:v1.4.3:after-perform" });
+    expect(killed.signal, killed.stderr).toBe("SIGKILL");
+    expect(f.svc.deploys()).toHaveLength(1);
+
+    const again = await f.cli(["ship", "--offline", "--reason", why]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("no longer running"); // the dead run's lock on this machine was taken over
+    expect(f.svc.deploys()).toHaveLength(1);
+
+    serve = await startServe({ databaseUrl: db.url, cwd: home, port });
+    const log = (await f.cli(["log", "--json"])).json().events as { kind: string }[];
+    for (const k of ["release.merged", "release.tagged", "deploy.production.done"])
+      expect(
+        log.filter((e) => e.kind === k),
+        k,
+      ).toHaveLength(1);
+    const verified = await f.cli(["log", "--verify"]);
+    expect(verified.code, verified.stderr).toBe(0);
   });
 });
