@@ -12,10 +12,22 @@ import { describeEvent } from "./describe-event.js";
 import { statusNotices } from "../domain/notices.js";
 import { incidentState, type IncidentState } from "../domain/state/state.js";
 import { lastChecks } from "../domain/state/facts.js";
+import { readerStep, type Reader } from "../domain/viewer-step.js";
 
 const MARK = { done: "✔", waived: "~", next: "→", todo: "·", "not-needed": "-" } as const;
 
-export function renderStatus(out: Output, incident: Incident, events: TimelineEvent[], now: Date, tailCount: number): void {
+/**
+ * `reader` is who reads it on a team server (the token's name, role and kind): the next step is then
+ * said as theirs or as someone else's. On a clone's own record, everyone reading it may take it.
+ */
+export function renderStatus(
+  out: Output,
+  incident: Incident,
+  events: TimelineEvent[],
+  now: Date,
+  tailCount: number,
+  reader: Reader | null = null,
+): void {
   const state = incidentState(events);
   const items = evaluateChecklist(incident.priority, state);
   const left = timeLeft(new Date(incident.deadlineAt), now);
@@ -66,9 +78,22 @@ export function renderStatus(out: Output, incident: Incident, events: TimelineEv
   }
   // After a rollback the owed step is the next fix, not the checklist's next tick.
   const rolledBack = notices.find((n) => n.id === "rolled-back");
-  if (rolledBack) out.next(rolledBack.command);
-  else if (next) out.next(next.item.command);
-  else out.line("Every item at this level is done.");
+  const command = rolledBack ? rolledBack.command : next?.item.command;
+  if (!command) return out.line("Every item at this level is done.");
+  const step = reader
+    ? readerStep(reader, {
+        ticket: incident.ticket,
+        nextItem: rolledBack ? null : (next?.item.id ?? null),
+        approvalOwed: items.some((i) => i.item.id === "approval" && (i.state === "todo" || i.state === "next")),
+        state,
+      })
+    : ({ kind: "theirs" } as const);
+  if (step.kind === "theirs") return out.next(command);
+  if (step.kind === "yours") {
+    out.line(`The fixer's next step: ${command}`);
+    return out.next(`${step.command}   # ${step.why}; review the pull request first`);
+  }
+  out.next(`${command}   # for ${step.who}: ${reader?.name}'s token (${reader?.role}, ${reader?.kind}) cannot take it`);
 }
 
 /** Which checks the latest run ran and which it could not: "passed: test; failed: build; no command: typecheck". */

@@ -7,6 +7,9 @@ import { renderStatus } from "../status-view.js";
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
   const incident = await resolveIncident(app, args[0]);
   const events = await (await app.store()).timeline(incident.id);
-  renderStatus(out, incident, events, app.clock.now(), Number(opts.tail ?? 5) || 0);
+  // On a team server the reader's role decides whose step the next one is; the name saved at
+  // login answers when the server does not.
+  const reader = await app.serverIdentity().catch(() => null);
+  renderStatus(out, incident, events, app.clock.now(), Number(opts.tail ?? 5) || 0, reader);
   return 0;
 }
