@@ -182,7 +182,14 @@ export class App {
       (who) => ({ ...who, server: remote.url }),
       (e: unknown) => {
         // The server does not answer: the name saved at login still says who is writing.
-        const saved = isFirebreakError(e) && e.code === "SERVER_UNREACHABLE" ? savedIdentity(this.env, remote.url) : null;
+        const unanswered = isFirebreakError(e) && e.code === "SERVER_UNREACHABLE";
+        const saved = unanswered ? savedIdentity(this.env, remote.url) : null;
+        if (unanswered && !saved && this.offline)
+          throw new FirebreakError({
+            code: "SERVER_UNREACHABLE",
+            message: `The team server at ${remote.url} did not answer, and no login for it is saved here (the token came from FIREBREAK_TOKEN): steps taken offline could not be recorded in anyone's name, so nothing was done.`,
+            next: `firebreak login ${remote.url}, once it answers; then --offline works here while it does not`,
+          });
         if (!saved) throw e;
         return { ...saved, server: remote.url };
       },

@@ -32,7 +32,24 @@ export async function findIncident(finder: IncidentFinder, ticket: string | unde
 
 export async function resolveIncident(app: App, ticket?: string): Promise<Incident> {
   const branch = !ticket && (await app.git.isRepo()) ? await app.git.currentBranch() : null;
-  const incident = await findIncident(await app.store(), ticket, branch);
+  const store = await app.store();
+  const incident = await findIncident(store, ticket, branch).catch((e: unknown) => {
+    throw notInCopy(e, store);
+  });
   app.incidentInView = incident;
   return incident;
+}
+
+/**
+ * "No incident" read from this clone's copies, while the team server does not answer, is not an
+ * answer about the team's record: the incident may well be there, unread by this clone.
+ */
+function notInCopy(e: unknown, store: object): unknown {
+  const from = store as { readingCopies?: boolean; url?: string };
+  if (!(e instanceof FirebreakError) || e.code !== "NO_INCIDENT" || !from.readingCopies) return e;
+  return new FirebreakError({
+    code: "NO_INCIDENT",
+    message: `${e.message.replace(/\.$/, "")} in this clone's copy of the team's record: the team server at ${from.url} did not answer, and this clone has not read it from there.`,
+    next: "run it again once the server answers (firebreak whoami tells), or from a clone that has read the incident",
+  });
 }

@@ -95,6 +95,11 @@ export class ResilientStore implements Store {
     return this.#d.remote.whoami();
   }
 
+  /** Whether this command found the server unanswering and reads this clone's copies instead. */
+  get readingCopies(): boolean {
+    return this.#offline !== null;
+  }
+
   /**
    * Runs a read on the server; when it does not answer, answers from the offline record when steps
    * were taken (or are being taken) without the server, else from the copy.

@@ -119,6 +119,17 @@ describe("steps taken with --offline while the team server is down (PostgreSQL, 
     expect(second.stderr).not.toContain("notes are kept here");
     gitIn(clone.a, ["checkout", "-q", "main"]);
 
+    // A ticket this clone never read cannot be said not to exist, only to be missing from its copy.
+    const unread = await run("a", ["status", "ENG-404"]);
+    expect(unread.code).toBe(4);
+    expect(unread.stderr).toContain("No incident found for ENG-404 in this clone's copy of the team's record");
+    // A token from the environment with no login saved for it: offline steps would have no name.
+    const nameless = await run("a", ["confirm", "happy-path", "--ticket", "ENG-88", "--offline", "--reason", why], {
+      FIREBREAK_TOKEN: tokens.bob!,
+    });
+    expect(nameless.code, nameless.stderr).toBe(9);
+    expect(nameless.stderr).toContain("no login for it is saved here (the token came from FIREBREAK_TOKEN)");
+
     await startServer(port);
     const meanwhile = await run("b", ["note", "--ticket", "ENG-88", "support sees no new double charges"]);
     expect(meanwhile.code, meanwhile.stderr).toBe(0);
