@@ -1,6 +1,6 @@
 // What each kill -9 matrix runs: a fresh fixture per kill point, made ready for one command.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { makeWorld, resetReceivers, saveReceivers, type World, type WorldOptions } from "./world.js";
@@ -8,6 +8,9 @@ import type { Subject, Target } from "./kill-matrix.js";
 import { makeCliFixture, TICKET as BP_TICKET } from "../backport/cli-fixture.js";
 import { ALL_CHANNELS, setupAnnounce } from "../announce/fixture.js";
 import { makeIncident, shipAndVerify } from "../review/fixture.js";
+import { openStore } from "../../src/store/open-store.js";
+import { RecordMirror } from "../../src/store/mirror.js";
+import { serverKey } from "../../src/app/server-login.js";
 
 // A chat webhook and SMTP cannot be asked whether a message arrived.
 export const UNASKABLE = /^announce:[^:]+:(slack|teams|webhook|email)/;
@@ -156,5 +159,38 @@ export const followups: Subject = {
       effects: () => effectsIn(join(f.fx.work, ".git", "firebreak", "firebreak.db")),
       cleanup: async () => f.fx.cleanup(),
     };
+  },
+};
+
+/**
+ * ship --offline on a clone logged in to a team server that does not answer: the world's incident
+ * becomes this clone's copy of the server's record (as the last command that reached the server
+ * would have left it), and every run works on the offline record, its steps kept for upload.
+ */
+export const shipOffline: Subject = {
+  group: "kill -9: ship --offline (team server down)",
+  command: ["ship", "--no-verify", "--offline", "--reason", "the team server is down"],
+  async make() {
+    const w = await makeWorld({ stage: "ready" });
+    // Port 9 (discard) on 127.0.0.1: nothing listens, so every call is refused at once.
+    const server = "http://127.0.0.1:9";
+    const key = serverKey(server);
+    const config = join(w.fx.root, "config");
+    mkdirSync(join(config, "firebreak"), { recursive: true });
+    writeFileSync(
+      join(config, "firebreak", "credentials.json"),
+      JSON.stringify({ servers: { [server]: { token: "fbk_chaos_offline_token", name: "tester", role: "commander", kind: "person" } } }),
+      { mode: 0o600 },
+    );
+    const store = await openStore({ sqlitePath: w.dbPath });
+    try {
+      const mirror = new RecordMirror(join(w.fx.work, ".git", "firebreak", "mirror", key));
+      for (const i of await store.listIncidents({ all: true }))
+        mirror.saveTimeline(i, await store.timeline(i.id), await store.listEffects(i.id), new Date());
+    } finally {
+      await store.close();
+    }
+    Object.assign(w.env, { XDG_CONFIG_HOME: config, FIREBREAK_SERVER: server });
+    return { ...worldTarget(w), effects: () => effectsIn(join(w.fx.work, ".git", "firebreak", "offline", `${key}.db`)) };
   },
 };
