@@ -68,4 +68,39 @@ describe("canary: a team server token", () => {
     // The credentials file holds it, so the scan above is not blind to where it is.
     expect(scan(readAll([credentials]), [canary]).length).toBeGreaterThan(0);
   });
+
+  it("is never kept offline: pasted into --reason while the server is down, it is masked in the journal, the offline record and every line", async () => {
+    const canary: Canary = { name: "ServerToken", core: `CnryOffline${randomBytes(6).toString("hex")}` };
+    const token = `fbk_${canary.core}`;
+    echo = createServer((_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: "alice", role: "commander", kind: "person" })),
+    );
+    await new Promise<void>((r) => echo!.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;
+    repo = makeRepo();
+    home = mkdtempSync(join(tmpdir(), "firebreak-home-"));
+    const env = { XDG_CONFIG_HOME: home };
+    const outputs: string[] = [];
+    const login = await firebreak(repo.work, ["login", url, "--with-token"], { env, input: token });
+    outputs.push(login.stdout, login.stderr);
+    expect(login.code, login.stderr).toBe(0);
+    // The server goes away; the person pastes the token into the reason by mistake.
+    await new Promise<void>((r) => echo!.close(() => r()));
+    echo = undefined;
+    const started = await firebreak(
+      repo.work,
+      ["start", "ENG-2", "login loops", "--priority", "P2", "--offline", "--reason", `server down; token was ${token}`],
+      { env },
+    );
+    outputs.push(started.stdout, started.stderr);
+    expect(started.code, started.stderr).toBe(0);
+    const log = await firebreak(repo.work, ["log", "ENG-2", "--json"], { env });
+    outputs.push(log.stdout, log.stderr);
+    expect(log.stdout).toContain("offline.started");
+
+    const credentials = join(home, "firebreak", "credentials.json");
+    const files = [...filesUnder(repo.root), ...filesUnder(home).filter((f) => f !== credentials)];
+    expect(files.some((f) => f.includes(`${join("firebreak", "offline")}`))).toBe(true);
+    expect(scan({ outputs: outputs.join("\n"), ...readAll(files) }, [canary])).toEqual([]);
+  });
 });
