@@ -186,6 +186,6 @@ describe.each(["sqlite", "postgres"] as const)("the record on a team server (%s)
     const e = await caught(gone.listIncidents({ all: false }));
     expect(e.code).toBe("SERVER_UNREACHABLE");
     expect(e.message).toContain("http://127.0.0.1:9 did not answer");
-    expect(e.next).toContain("FIREBREAK_SERVER=off");
+    expect(e.next).toContain("--offline --reason");
   });
 });
