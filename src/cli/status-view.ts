@@ -13,6 +13,7 @@ import { statusNotices } from "../domain/notices.js";
 import { incidentState, type IncidentState } from "../domain/state/state.js";
 import { lastChecks } from "../domain/state/facts.js";
 import { readerStep, type Reader } from "../domain/viewer-step.js";
+import { printable } from "../render/printable.js";
 
 const MARK = { done: "✔", waived: "~", next: "→", todo: "·", "not-needed": "-" } as const;
 
@@ -74,7 +75,7 @@ export function renderStatus(
   if (tail.length > 0) {
     out.line("");
     out.line(out.dim("Recent timeline (UTC):"));
-    for (const e of tail) out.line(`  ${utc(e.at).slice(0, 16)}  ${e.actor.padEnd(12)}  ${describeEvent(e)}`);
+    for (const e of tail) out.line(`  ${utc(e.at).slice(0, 16)}  ${printable(e.actor).padEnd(12)}  ${describeEvent(e)}`);
   }
   // After a rollback the owed step is the next fix, not the checklist's next tick.
   const rolledBack = notices.find((n) => n.id === "rolled-back");

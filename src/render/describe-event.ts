@@ -1,8 +1,14 @@
 // One line of the timeline in words.
 
 import type { TimelineEvent } from "../domain/types.js";
+import { printable } from "./printable.js";
 
+/** One line of the timeline in words, safe to print: what people wrote is shown, not obeyed (printable.ts). */
 export function describeEvent(e: TimelineEvent): string {
+  return printable(describe(e));
+}
+
+function describe(e: TimelineEvent): string {
   const d = e.data as Record<string, unknown>;
   const s = (k: string) => (typeof d[k] === "string" || typeof d[k] === "number" ? String(d[k]) : "");
   switch (e.kind) {

@@ -14,6 +14,7 @@ import { describeEvent } from "../render/describe-event.js";
 import { eventOf, type JournalEntry, type JournaledCall, type OfflineJournal } from "./offline-journal.js";
 import type { OfflineRecord } from "./offline-record.js";
 import type { RecordMirror } from "./mirror.js";
+import { printable } from "../render/printable.js";
 
 export interface OfflineUploadDeps {
   remote: Store;
@@ -114,7 +115,7 @@ async function uploadIncident(d: OfflineUploadDeps, localId: string, steps: Jour
   const meanwhile = timeline.filter((e) => e.seq > knownSeq && e.actor !== d.me);
   if (meanwhile.length > 0) {
     d.warn(`Meanwhile on ${ticket}:`);
-    for (const e of meanwhile) d.warn(`  ${e.at.slice(11, 16)} UTC  ${e.actor}: ${describeEvent(e)}`);
+    for (const e of meanwhile) d.warn(`  ${e.at.slice(11, 16)} UTC  ${printable(e.actor)}: ${describeEvent(e)}`);
   }
   const incident = await d.remote.getIncident(serverId);
   if (incident) d.mirror.saveTimeline(incident, timeline, effects, d.now());

@@ -22,6 +22,7 @@ import type { OfflineJournal } from "./offline-journal.js";
 import type { OfflineRecord } from "./offline-record.js";
 import { OfflineStore } from "./offline-store.js";
 import { uploadOfflineSteps } from "./offline-upload.js";
+import { printable } from "../render/printable.js";
 
 /** How a command may work without the server: the offline record, its journal and the person's reason. */
 export interface OfflineDeps {
@@ -273,7 +274,7 @@ export class ResilientStore implements Store {
       );
       if (meanwhile.length > 0) {
         this.#d.warn(`Meanwhile on ${ticket}:`);
-        for (const e of meanwhile) this.#d.warn(`  ${e.at.slice(11, 16)} UTC  ${e.actor}: ${describeEvent(e)}`);
+        for (const e of meanwhile) this.#d.warn(`  ${e.at.slice(11, 16)} UTC  ${printable(e.actor)}: ${describeEvent(e)}`);
       }
       if (copy) this.#d.mirror.saveTimeline(copy.incident, timeline, effects, this.#d.now());
     }

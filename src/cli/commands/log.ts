@@ -4,6 +4,7 @@ import type { CommandInput } from "../run-command.js";
 import { resolveIncident } from "../../app/resolve-incident.js";
 import { E } from "../../errors.js";
 import { describeEvent } from "../describe-event.js";
+import { printable } from "../../render/printable.js";
 
 export async function run({ app, out, args, opts }: CommandInput): Promise<number> {
   const incident = await resolveIncident(app, args[0]);
@@ -26,7 +27,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
       Math.abs(Date.parse(e.recordedAt) - Date.parse(e.at)) > 60_000
         ? out.dim(` (written ${e.recordedAt.replace("T", " ").slice(0, 16)})`)
         : "";
-    out.line(`${String(e.seq).padStart(4)}  ${when}  ${e.actor.padEnd(14)}  ${describeEvent(e)}${late}`);
+    out.line(`${String(e.seq).padStart(4)}  ${when}  ${printable(e.actor).padEnd(14)}  ${describeEvent(e)}${late}`);
   }
   out.next(`firebreak status ${incident.ticket}`);
   return 0;
