@@ -648,7 +648,11 @@ export function createServerApp(deps: ServerDeps) {
     const visible = async (e: TimelineRecord): Promise<boolean> => {
       let criteria = criteriaOf.get(e.incidentId);
       if (!criteria) {
-        criteria = (await store.getIncident(e.incidentId))?.criteria ?? ["auth-bypass"]; // unknown: treat as private
+        // Not in the caller's team's record: nothing goes out (not treated as private, which a
+        // commander would see), and nothing is remembered.
+        const found = await store.getIncident(e.incidentId);
+        if (!found) return false;
+        criteria = found.criteria;
         criteriaOf.set(e.incidentId, criteria);
       }
       // A member added while the stream is open starts seeing the incident within a few seconds.

@@ -416,7 +416,10 @@ export function dashboardApp(deps: DashboardDeps) {
             }
             let criteria = criteriaOf.get(e.incidentId);
             if (!criteria) {
-              criteria = (await store.getIncident(e.incidentId))?.criteria ?? ["auth-bypass"];
+              // Not in the session's team's record: nothing goes out, and nothing is remembered.
+              const found = await store.getIncident(e.incidentId);
+              if (!found) continue;
+              criteria = found.criteria;
               criteriaOf.set(e.incidentId, criteria);
             }
             if (canSee(caller, { id: e.incidentId, criteria }))
