@@ -8,6 +8,7 @@ import { startServer } from "../../server/serve.js";
 import { jsonLogger } from "../../server/log.js";
 import { dataFlag, teamOf, withOperator } from "../../server/operator.js";
 import { DEFAULT_TEAM } from "../../store/schema.js";
+import { parseTeamName } from "../../domain/access.js";
 import { stopSignal } from "../../stop.js";
 import { E } from "../../errors.js";
 
@@ -44,7 +45,7 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
   if (typeof opts.team === "string")
     throw E.usage(
       "--team names the team of --init-admin: a running server serves every team.",
-      `firebreak serve --init-admin --team ${opts.team}`,
+      `firebreak serve --init-admin --team ${parseTeamName(opts.team)}`,
     );
   const port = Number(opts.port);
   const rateLimit = Number(opts.rateLimit);
