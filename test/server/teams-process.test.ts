@@ -108,6 +108,14 @@ describe("teams on firebreak serve (two replicas, one PostgreSQL database)", () 
       const wrongTeam = await cli(["token", "revoke", ritaId]);
       expect(wrongTeam.code).not.toBe(0);
 
+      // A Slack link code is made for a token of the named team only.
+      const linkCode = await cli(["slack", "link-code", "--name", "rita", "--team", "bravo", "--json"]);
+      expect(linkCode.code, linkCode.stderr).toBe(0);
+      expect(linkCode.json()).toMatchObject({ token: ritaId, name: "rita" });
+      const noRita = await cli(["slack", "link-code", "--name", "rita"]);
+      expect(noRita.code).toBe(2);
+      expect(noRita.stderr).toContain("No active person token named rita");
+
       const storage = await openServerStore({ postgresUrl: db.url });
       const incDefault = await start(storage.store, "default team's outage");
       const incBravo = await start(storage.store.forTeam("bravo"), "bravo team's outage");
