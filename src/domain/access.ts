@@ -3,6 +3,7 @@
 // (auth-bypass, data-exposure) is private: only its members and the roles that manage private
 // incidents (commander, admin) see it, on every read path. A fix's author never approves it.
 
+import { FirebreakError } from "../errors.js";
 import type { Incident } from "./types.js";
 import type { IncidentState } from "./state/state.js";
 import type { PersonDecision } from "./actor.js";
@@ -86,4 +87,21 @@ export function widerThanMaker(
       (!wanted.expiresAt || Date.parse(wanted.expiresAt) > Date.parse(maker.expiresAt)) &&
       `it must expire by ${maker.expiresAt}, as the maker does`,
   ].filter((w): w is string => typeof w === "string");
+}
+
+/**
+ * A team's name on a server of many teams: lowercase letters, digits and dashes, 1–40 characters,
+ * starting with a letter or a digit (so it is never read as an option, and is safe in a path, a
+ * log line and a shell command).
+ */
+export const TEAM_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/** The team name given to `what`, or the usage error naming the rule. */
+export function parseTeamName(value: string, what = "--team"): string {
+  if (TEAM_NAME.test(value)) return value;
+  throw new FirebreakError({
+    code: "USAGE",
+    message: `${what}: a team's name is 1–40 lowercase letters, digits and dashes, starting with a letter or a digit.`,
+    next: "firebreak serve --init-admin --team payments",
+  });
 }

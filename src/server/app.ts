@@ -35,8 +35,12 @@ import * as S from "./schemas.js";
 import { slackApp } from "./slack/app.js";
 import { slackSettingsFromEnv, type SlackSettings } from "./slack/settings.js";
 
+/** The record of every team on the server; a request only ever uses its caller's team's view. */
+export type TeamStores = Store & { forTeam(team: string): Store };
+
 export interface ServerDeps {
-  store: Store;
+  store: TeamStores;
+  /** The server's records; each request uses forTeam(its caller's team). */
   records: ServerRecords;
   clock: Clock;
   log?: Logger;
@@ -53,7 +57,8 @@ export interface ServerDeps {
   slack?: SlackSettings;
 }
 
-type Env = { Variables: { caller: Caller; requestId: string } };
+/** Per request: the caller, and the record and server records of the caller's team only. */
+type Env = { Variables: { caller: Caller; requestId: string; store: Store; records: ServerRecords } };
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   USAGE: 400,
@@ -101,8 +106,10 @@ export function createServerApp(deps: ServerDeps) {
   const log = deps.log ?? silentLogger;
   const metrics = deps.metrics ?? new Metrics();
   const limiter = new RateLimiter(deps.rateLimit ?? 1200);
-  const { store, records, clock } = deps;
-  const hub = new EventsHub(records, {
+  // Every team's record and server records: only server-wide steps (authentication, readiness, the
+  // live feed's poller) use these; every route takes its caller's team's (c.get("store"), c.get("records")).
+  const { store: teams, records: server, clock } = deps;
+  const hub = new EventsHub(server, {
     pollMs: deps.pollMs ?? 1000,
     now: () => clock.now(),
     onError: (e) => log.error("live feed read failed", { error: (e as Error).message }),
@@ -194,7 +201,7 @@ export function createServerApp(deps: ServerDeps) {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/readyz", async (c) => {
     if (deps.draining?.()) return c.json({ ready: false, reason: "draining" }, 503);
-    const ok = await records.ready().catch(() => false);
+    const ok = await server.ready().catch(() => false);
     return ok ? c.json({ ready: true }) : c.json({ ready: false, reason: "database unreachable or migrations not applied" }, 503);
   });
   app.get("/metrics", (c) => c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
@@ -205,11 +212,11 @@ export function createServerApp(deps: ServerDeps) {
   const authenticated = async (c: Context<Env>, next: () => Promise<void>) => {
     const header = c.req.header("authorization") ?? "";
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const token = m ? await records.tokenByHash(tokenHash(m[1]!)) : undefined;
+    const token = m ? await server.tokenByHash(tokenHash(m[1]!)) : undefined;
     const now = clock.now().toISOString();
     if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) {
       const why = !m ? "no token" : !token ? "unknown token" : token.revokedAt ? "revoked token" : "expired token";
-      if (token) await records.audit(token.name, "refused", `${c.req.method} ${c.req.path}`, { reason: why });
+      if (token) await server.forTeam(token.team).audit(token.name, "refused", `${c.req.method} ${c.req.path}`, { reason: why });
       throw new FirebreakError({ code: "SERVER_UNAUTHENTICATED", message: `The request was refused: ${why}.` });
     }
     const wait = limiter.take(token.id);
@@ -225,7 +232,11 @@ export function createServerApp(deps: ServerDeps) {
         },
       );
     // last-used is kept to the minute: a write on every read would queue reads behind the write lock.
+    // From here on, everything this request reads and writes is the token's team's.
+    const records = server.forTeam(token.team);
     if (token.lastUsedAt === null || Date.parse(now) - Date.parse(token.lastUsedAt) > 60_000) await records.touchToken(token.id);
+    c.set("records", records);
+    c.set("store", teams.forTeam(token.team));
     c.set("caller", { token, memberships: await records.membershipsOf(token.name) });
     await next();
   };
@@ -248,8 +259,9 @@ export function createServerApp(deps: ServerDeps) {
     }),
   );
 
-  const visibleIncident = (c: Context<Env>, id: string) => findVisibleIncident(store, c.get("caller"), id);
-  const allow = (c: Context<Env>, role: Role, what: string, target: string) => allowRole(records, c.get("caller"), role, what, target);
+  const visibleIncident = (c: Context<Env>, id: string) => findVisibleIncident(c.get("store"), c.get("caller"), id);
+  const allow = (c: Context<Env>, role: Role, what: string, target: string) =>
+    allowRole(c.get("records"), c.get("caller"), role, what, target);
 
   const security = [{ bearer: [] }];
   const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -268,7 +280,7 @@ export function createServerApp(deps: ServerDeps) {
     }),
     async (c) => {
       const all = c.req.valid("query").all === "true";
-      const list = (await store.listIncidents({ all })).filter((i) => canSee(c.get("caller"), i));
+      const list = (await c.get("store").listIncidents({ all })).filter((i) => canSee(c.get("caller"), i));
       return c.json({ incidents: list.map(toApiIncident) }, 200);
     },
   );
@@ -284,7 +296,7 @@ export function createServerApp(deps: ServerDeps) {
       ),
     }),
     async (c) => {
-      const list = (await store.listIncidents({ all: true })).filter((i) => canSee(c.get("caller"), i));
+      const list = (await c.get("store").listIncidents({ all: true })).filter((i) => canSee(c.get("caller"), i));
       const byStatus: Record<string, number> = {};
       for (const i of list) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
       return c.json({ total: list.length, byStatus }, 200);
@@ -312,7 +324,7 @@ export function createServerApp(deps: ServerDeps) {
     }),
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
-      return c.json({ events: await store.timeline(incident.id) }, 200);
+      return c.json({ events: await c.get("store").timeline(incident.id) }, 200);
     },
   );
 
@@ -326,7 +338,7 @@ export function createServerApp(deps: ServerDeps) {
     }),
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
-      const state = incidentState(await store.timeline(incident.id));
+      const state = incidentState(await c.get("store").timeline(incident.id));
       const items = evaluateChecklist(incident.priority, state).map(({ item, state: st }) => ({
         id: item.id,
         phase: item.phase,
@@ -342,15 +354,14 @@ export function createServerApp(deps: ServerDeps) {
     metrics.eventsWritten += 1;
     hub.wake();
     if (incidentId !== undefined && seq !== undefined)
-      records.notifyEvent(incidentId, seq).catch((e: unknown) => log.error("notify failed", { error: (e as Error).message }));
+      server.notifyEvent(incidentId, seq).catch((e: unknown) => log.error("notify failed", { error: (e as Error).message }));
   };
   const writtenLatest = async (incidentId: string) => {
-    const last = (await store.timeline(incidentId)).at(-1);
-    written(incidentId, last?.seq);
+    written(incidentId, await server.latestSeq(incidentId));
   };
   // The Slack app verifies Slack's signature itself (SELF_AUTHENTICATED); docs/slack.md.
   const slack = deps.slack ?? slackSettingsFromEnv(process.env);
-  if (slack) app.route("/slack", slackApp({ store, records, clock, hub, log, settings: slack, written: writtenLatest }));
+  if (slack) app.route("/slack", slackApp({ store: teams, records: server, clock, hub, log, settings: slack, written: writtenLatest }));
 
   app.openapi(
     createRoute({
@@ -364,7 +375,7 @@ export function createServerApp(deps: ServerDeps) {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const caller = await allow(c, "responder", "writing a note", incident.id);
       const { text } = c.req.valid("json");
-      const ev = await store.appendEvent(incident.id, {
+      const ev = await c.get("store").appendEvent(incident.id, {
         at: clock.now().toISOString(),
         actor: caller.token.name,
         ...eventBody("note", { text, summary: text }),
@@ -393,6 +404,7 @@ export function createServerApp(deps: ServerDeps) {
           message: "staging-verified names the pushed commit, which the server cannot read.",
           next: "firebreak confirm staging-verified   # from a clone",
         });
+      const store = c.get("store");
       const opDeps = {
         clock,
         store: async () => store,
@@ -418,7 +430,7 @@ export function createServerApp(deps: ServerDeps) {
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const caller = await allow(c, "approver", "approving a fix", incident.id);
-      const done = await approveAs({ store, records, clock }, caller, incident, c.req.valid("json"));
+      const done = await approveAs({ store: c.get("store"), records: c.get("records"), clock }, caller, incident, c.req.valid("json"));
       await writtenLatest(incident.id);
       return c.json(done, 200);
     },
@@ -435,7 +447,7 @@ export function createServerApp(deps: ServerDeps) {
     async (c) => {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const caller = await allow(c, "commander", "waiving a gate item", incident.id);
-      const w = await waiveAs({ store, records, clock }, caller, incident, c.req.valid("json"));
+      const w = await waiveAs({ store: c.get("store"), records: c.get("records"), clock }, caller, incident, c.req.valid("json"));
       await writtenLatest(incident.id);
       return c.json(w, 200);
     },
@@ -453,6 +465,7 @@ export function createServerApp(deps: ServerDeps) {
       const incident = await visibleIncident(c, c.req.valid("param").id);
       const caller = await allow(c, "commander", "adding a member to an incident", incident.id);
       const { member } = c.req.valid("json");
+      const records = c.get("records");
       const added = await records.addMember(incident.id, member, caller.token.name);
       if (added) await records.audit(caller.token.name, "member.added", incident.id, { member, ticket: incident.ticket });
       return c.json({ members: await records.membersOf(incident.id), added }, 200);
@@ -485,8 +498,9 @@ export function createServerApp(deps: ServerDeps) {
         c.header("retry-after", String(wait)); // kept on the error response, which onError builds on this context
         throw accessRequestsThrottled(caller.token.name);
       }
+      const store = c.get("store");
       const found = (await store.getIncident(ref)) ?? (await store.findByTicket(ref));
-      await records.audit(caller.token.name, "access.requested", found?.id ?? ref, { reason });
+      await c.get("records").audit(caller.token.name, "access.requested", found?.id ?? ref, { reason });
       return c.json(
         {
           recorded: true as const,
@@ -506,7 +520,7 @@ export function createServerApp(deps: ServerDeps) {
     }),
     async (c) => {
       await allow(c, "admin", "listing tokens", "tokens");
-      return c.json({ tokens: await records.listTokens() }, 200);
+      return c.json({ tokens: await c.get("records").listTokens() }, 200);
     },
   );
 
@@ -528,6 +542,7 @@ export function createServerApp(deps: ServerDeps) {
       const caller = await allow(c, "admin", "creating a token", "tokens");
       const req = c.req.valid("json");
       const me = caller.token;
+      const records = c.get("records");
       const kind = req.kind ?? me.kind;
       const wider = widerThanMaker(me, { ...req, kind });
       if (wider.length > 0) {
@@ -557,6 +572,8 @@ export function createServerApp(deps: ServerDeps) {
     async (c) => {
       const caller = await allow(c, "admin", "revoking a token", "tokens");
       const { id } = c.req.valid("param");
+      const records = c.get("records");
+      // Another team's token answers exactly like a missing one.
       const found = await records.tokenById(id);
       if (!found || (caller.token.incidentScope !== null && found.incidentScope !== caller.token.incidentScope))
         throw new FirebreakError({
@@ -582,6 +599,8 @@ export function createServerApp(deps: ServerDeps) {
     }),
     async (c) => {
       const caller = await allow(c, "commander", "reading access requests", "access-requests");
+      const store = c.get("store");
+      const records = c.get("records");
       const latest = new Map<string, { entry: AuditEntry; count: number }>();
       for (const entry of await records.auditEntriesOf("access.requested")) {
         const key = JSON.stringify([entry.target, entry.actor]);
@@ -618,19 +637,28 @@ export function createServerApp(deps: ServerDeps) {
   });
   app.get("/events", async (c) => {
     const caller = c.get("caller");
+    const store = c.get("store");
+    const records = c.get("records");
+    const team = caller.token.team;
     const resume = parseCursor(c.req.header("last-event-id"));
     let memberships = caller.memberships;
     let membershipsAt = clock.now().getTime();
+    // Only the caller's team's events reach here (the subscription drops the others, and a resume
+    // reads the team's own), so the incident is looked up in the team's record.
     const visible = async (e: TimelineRecord): Promise<boolean> => {
       let criteria = criteriaOf.get(e.incidentId);
       if (!criteria) {
-        criteria = (await store.getIncident(e.incidentId))?.criteria ?? ["auth-bypass"]; // unknown: treat as private
+        // Not in the caller's team's record: nothing goes out (not treated as private, which a
+        // commander would see), and nothing is remembered.
+        const found = await store.getIncident(e.incidentId);
+        if (!found) return false;
+        criteria = found.criteria;
         criteriaOf.set(e.incidentId, criteria);
       }
       // A member added while the stream is open starts seeing the incident within a few seconds.
       // So does a token revoked or expired while its stream is open: the stream ends.
       if (clock.now().getTime() - membershipsAt > 2000) {
-        const fresh = await hub.access(caller.token.id, caller.token.name); // batched with every other stream's
+        const fresh = await hub.access(caller.token.id, caller.token.name, team); // batched with every other stream's
         memberships = fresh.memberships;
         membershipsAt = clock.now().getTime();
         const now = fresh.token;
@@ -656,7 +684,8 @@ export function createServerApp(deps: ServerDeps) {
       endStream = end;
       streams.add(end);
       stream.onAbort(end);
-      const unsubscribe = hub.subscribe((e) => {
+      const unsubscribe = hub.subscribe((e, eventTeam) => {
+        if (eventTeam !== team) return; // another team's event: not even its id goes out
         queue.push(e);
         wake?.();
       });
@@ -714,14 +743,14 @@ export function createServerApp(deps: ServerDeps) {
       method: "get",
       path: "/whoami",
       security,
-      responses: json(S.WhoAmI, "the token's name (the actor of its writes), role and kind"),
+      responses: json(S.WhoAmI, "the token's name (the actor of its writes), role, kind and team"),
     }),
     (c) => {
       const { token } = c.get("caller");
-      return c.json({ name: token.name, role: token.role, kind: token.kind }, 200);
+      return c.json({ name: token.name, role: token.role, kind: token.kind, team: token.team }, 200);
     },
   );
-  const storeDeps = { store, records, written: writtenLatest };
+  const storeDeps = { store: teams, records: server, written: writtenLatest };
   app.all("/mcp", mcpRoute({ record: storeDeps, clock, after: () => hub.wake() }));
   app.openapi(
     createRoute({
@@ -737,7 +766,7 @@ export function createServerApp(deps: ServerDeps) {
       return c.json({ result: await runStoreCall(storeDeps, c.get("caller"), method, args) }, 200);
     },
   );
-  app.route("/ui", dashboardApp({ store, records, clock, hub, written: writtenLatest, log, metrics, streams }));
+  app.route("/ui", dashboardApp({ store: teams, records: server, clock, hub, written: writtenLatest, log, metrics, streams }));
   app.get("/", (c) => c.redirect("/ui"));
 
   return {

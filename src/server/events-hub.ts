@@ -18,7 +18,12 @@
 // queries a stream, which had every stream re-check on the same event and queue the writes behind
 // them on the connection pool.
 
+//
+// One hub serves every team on the server: each event it hands out comes with its team, and a
+// stream drops every event of another team before anything else (not even its id goes out).
+
 import type { TimelineEvent } from "../domain/types.js";
+import { memberKey, type TeamEvent } from "../store/server-records.js";
 
 export const LOOKBACK_MS = 5_000;
 /** How far back a wake-up (a write on this replica, a NOTIFY from another) reads. */
@@ -34,11 +39,11 @@ export interface Cursor {
 }
 
 export interface Feed {
-  eventsRecordedFrom(from: string, limit?: number): Promise<TimelineEvent[]>;
-  eventsAfter(cursor: Cursor, limit?: number): Promise<TimelineEvent[]>;
-  /** For the streams' re-check: the tokens by id, and the incidents each member was added to. */
+  /** Every team's events from `from`, each tagged with its team. */
+  eventsRecordedFrom(from: string, limit?: number): Promise<TeamEvent[]>;
+  /** For the streams' re-check: the tokens by id, and the incidents each (team, member) was added to. */
   tokensByIds(ids: readonly string[]): Promise<Map<string, AccessToken>>;
-  membershipsOfMany(members: readonly string[]): Promise<Map<string, Set<string>>>;
+  membershipsOfMany(members: readonly { team: string; member: string }[]): Promise<Map<string, Set<string>>>;
 }
 
 /** What a stream re-checks about its token: still there, not revoked, not expired. */
@@ -67,7 +72,8 @@ export function parseCursor(id: string | undefined): Cursor | undefined {
   return { recordedAt, incidentId, seq: Number(seq) };
 }
 
-type Subscriber = (e: TimelineEvent) => void;
+/** Receives each new event with the team it belongs to. */
+type Subscriber = (e: TimelineEvent, team: string) => void;
 
 export class EventsHub {
   readonly #feed: Feed;
@@ -81,7 +87,7 @@ export class EventsHub {
   #closed = false;
   #lastFull = 0;
   readonly #frames = new WeakMap<TimelineEvent, string>();
-  #batch: Map<string, { member: string; waiters: ((a: Access) => void)[]; fail: ((e: unknown) => void)[] }> | undefined;
+  #batch: Map<string, { team: string; member: string; waiters: ((a: Access) => void)[]; fail: ((e: unknown) => void)[] }> | undefined;
 
   constructor(feed: Feed, opts: { pollMs: number; now: () => Date; onError: (e: unknown) => void }) {
     this.#feed = feed;
@@ -136,13 +142,13 @@ export class EventsHub {
    * event loop (the streams that received the same event) is answered by one query for the tokens
    * and one for the memberships.
    */
-  access(tokenId: string, member: string): Promise<Access> {
+  access(tokenId: string, member: string, team: string): Promise<Access> {
     return new Promise((resolve, reject) => {
       if (!this.#batch) {
         this.#batch = new Map();
         setImmediate(() => void this.#loadAccess());
       }
-      const entry = this.#batch.get(tokenId) ?? { member, waiters: [], fail: [] };
+      const entry = this.#batch.get(tokenId) ?? { team, member, waiters: [], fail: [] };
       entry.waiters.push(resolve);
       entry.fail.push(reject);
       this.#batch.set(tokenId, entry);
@@ -153,10 +159,10 @@ export class EventsHub {
     const batch = this.#batch!;
     this.#batch = undefined;
     try {
-      const members = [...new Set([...batch.values()].map((b) => b.member))];
+      const members = [...batch.values()].map((b) => ({ team: b.team, member: b.member }));
       const [tokens, memberships] = await Promise.all([this.#feed.tokensByIds([...batch.keys()]), this.#feed.membershipsOfMany(members)]);
       for (const [id, b] of batch) {
-        const access = { token: tokens.get(id), memberships: memberships.get(b.member) ?? new Set<string>() };
+        const access = { token: tokens.get(id), memberships: memberships.get(memberKey(b.team, b.member)) ?? new Set<string>() };
         for (const w of b.waiters) w(access);
       }
     } catch (e) {
@@ -186,14 +192,14 @@ export class EventsHub {
    * requests between slices: a stream's send runs on as promise callbacks, and 200 of them in one
    * go held every write's database round trips back behind the whole fan-out.
    */
-  async #deliver(events: readonly TimelineEvent[]): Promise<void> {
+  async #deliver(events: readonly { event: TimelineEvent; team: string }[]): Promise<void> {
     if (events.length === 0) return;
     const subs = [...this.#subs];
     for (let i = 0; i < subs.length; i += FANOUT_SLICE) {
       if (i > 0) await new Promise<void>((r) => setImmediate(r));
       for (const s of subs.slice(i, i + FANOUT_SLICE)) {
         if (!this.#subs.has(s)) continue; // ended while an earlier slice was sent
-        for (const e of events) s(e);
+        for (const e of events) s(e.event, e.team);
       }
     }
   }
@@ -207,14 +213,14 @@ export class EventsHub {
       // Page through: a burst of more than a page inside the window must not stall the feed.
       for (;;) {
         const events = await this.#feed.eventsRecordedFrom(from, PAGE);
-        const fresh: TimelineEvent[] = [];
-        for (const e of events) {
+        const fresh: { event: TimelineEvent; team: string }[] = [];
+        for (const { team, ...e } of events) {
           const key = cursorOf(e);
           if (this.#seen.has(key)) continue;
           const t = Date.parse(e.recordedAt);
           this.#seen.set(key, t);
           this.#high = Math.max(this.#high, t);
-          fresh.push(e);
+          fresh.push({ event: e, team });
         }
         await this.#deliver(fresh);
         const last = events.at(-1);

@@ -7,6 +7,8 @@ import { FirebreakError } from "../errors.js";
 import { shq } from "../render/shell-quote.js";
 import { verifyAuditChain, type AuditEntry, type TokenRecord } from "../store/server-records.js";
 import { openStorage } from "./serve.js";
+import { DEFAULT_TEAM } from "../store/schema.js";
+import { parseTeamName } from "../domain/access.js";
 import { issueToken, revokeToken, type TokenRequest } from "./tokens.js";
 
 export type { AuditEntry, TokenRecord };
@@ -20,8 +22,10 @@ export async function withOperator<T>(
   env: NodeJS.ProcessEnv,
   sqlitePath: string,
   fn: (ops: Operator) => Promise<T>,
-  o: { create?: boolean } = {},
+  o: { create?: boolean; team?: string } = {},
 ): Promise<T> {
+  // Checked before the database is opened: a hostile --team never reaches a query or a log line.
+  const team = parseTeamName(o.team ?? DEFAULT_TEAM);
   if (!env.FIREBREAK_DATABASE_URL && !o.create && !existsSync(sqlitePath))
     throw new FirebreakError({
       code: "SERVER_NO_DATABASE",
@@ -30,7 +34,8 @@ export async function withOperator<T>(
     });
   const storage = await openStorage(env, sqlitePath);
   try {
-    const r = storage.records;
+    // One team's tokens and audit log: the operator names the team (--team), 'default' otherwise.
+    const r = storage.records.forTeam(team);
     return await fn({
       create: (req, by) => issueToken(r, req, by, new Date()),
       list: () => r.listTokens(),
@@ -62,13 +67,18 @@ export function verifyAudit(entries: readonly AuditEntry[]): number {
   return check.checked;
 }
 
+/** The --team of an operator command ('default' when not given). */
+export const teamOf = (opts: Record<string, unknown>): string => (typeof opts.team === "string" ? opts.team : DEFAULT_TEAM);
+
 /** The default --data of the operator commands (as declared for serve, token and audit). */
 export const DEFAULT_SERVER_DATA = "firebreak-server.db";
 
 /**
  * " --data FILE" for a next step, so the command it names works on the same database; empty for
- * the default file, or when FIREBREAK_DATABASE_URL (which --data does not override) is set.
+ * the default file, or when FIREBREAK_DATABASE_URL (which --data does not override) is set. With
+ * a team other than 'default', " --team NAME" too, so the next command works on the same team.
  */
-export function dataFlag(env: NodeJS.ProcessEnv, sqlitePath: string): string {
-  return env.FIREBREAK_DATABASE_URL || sqlitePath === DEFAULT_SERVER_DATA ? "" : ` --data ${shq(sqlitePath)}`;
+export function dataFlag(env: NodeJS.ProcessEnv, sqlitePath: string, team: unknown = DEFAULT_TEAM): string {
+  const data = env.FIREBREAK_DATABASE_URL || sqlitePath === DEFAULT_SERVER_DATA ? "" : ` --data ${shq(sqlitePath)}`;
+  return typeof team === "string" && team !== DEFAULT_TEAM ? `${data} --team ${shq(team)}` : data;
 }

@@ -61,6 +61,7 @@ export const ChecklistItem = z
 export const Token = z
   .object({
     id: z.string(),
+    team: z.string().openapi({ description: "the team it belongs to: it sees and works on that team's incidents only" }),
     name: z.string(),
     role: z.enum(ROLES),
     kind: z.enum(TOKEN_KINDS),
@@ -98,7 +99,7 @@ export const AccessRequestInput = z
   .object({ incident: z.string().trim().min(1).max(200), reason: z.string().trim().min(1).max(1000) })
   .openapi("AccessRequestInput");
 
-export const WhoAmI = z.object({ name: z.string(), role: z.enum(ROLES), kind: z.enum(TOKEN_KINDS) }).openapi("WhoAmI");
+export const WhoAmI = z.object({ name: z.string(), role: z.enum(ROLES), kind: z.enum(TOKEN_KINDS), team: z.string() }).openapi("WhoAmI");
 export const StoreMethodParam = z.object({
   method: z.enum([...STORE_READS, ...STORE_WRITES]).openapi({ param: { name: "method", in: "path" } }),
 });

@@ -3,7 +3,8 @@
 // effects (git push, deploy) run where the command runs. The server decides, not the client:
 // - what the caller may see (a hidden incident answers exactly like a missing one);
 // - what the caller may write (domain/access.ts: writeRule per event kind, leaseRule per lock);
-// - who wrote it (every event's actor, and an approval's or a waiver's `by`, is the token's name).
+// - who wrote it (every event's actor, and an approval's or a waiver's `by`, is the token's name);
+// - which team's record it is: the token's team, never anything the client sends.
 
 import type { Context } from "hono";
 import { leaseRule, writeRule, type WriteRule } from "../domain/access.js";
@@ -23,7 +24,9 @@ import type { ServerRecords } from "../store/server-records.js";
 import { canSee, isPrivate, refuseOwnFix, requireRole, type Caller } from "./access.js";
 
 export interface StoreRouteDeps {
-  store: Store;
+  /** Every team's record: each call uses only its caller's team's view. */
+  store: Store & { forTeam(team: string): Store };
+  /** The server's records: each call uses only its caller's team's. */
   records: ServerRecords;
   /** After a write to an incident's timeline: wake the live feed and the other replicas. */
   written(incidentId: string): Promise<void>;
@@ -31,20 +34,29 @@ export interface StoreRouteDeps {
 
 type Args = unknown[];
 
+/** One team's share of StoreRouteDeps: what a call of that team's caller works on. */
+interface TeamDeps {
+  store: Store;
+  records: ServerRecords;
+  written(incidentId: string): Promise<void>;
+}
+
 const noIncident = (ref: string) =>
   new FirebreakError({ code: "NO_INCIDENT", message: `No incident ${ref} that this token may see.`, next: "firebreak list" });
 
 /** Runs one store call for the caller; the answer is JSON (undefined becomes null). */
 export async function runStoreCall(deps: StoreRouteDeps, caller: Caller, method: string, args: Args): Promise<unknown> {
   if (!isStoreMethod(method)) throw new FirebreakError({ code: "SERVER_NOT_FOUND", message: `The record has no operation "${method}".` });
-  const call = new StoreCall(deps, caller);
+  const team = caller.token.team;
+  const mine: TeamDeps = { store: deps.store.forTeam(team), records: deps.records.forTeam(team), written: deps.written };
+  const call = new StoreCall(mine, caller);
   try {
     const result = isStoreRead(method) ? await call.read(method, args) : await call.write(method, args);
     return result === undefined ? null : result;
   } catch (e) {
     // Every refused write is on the audit log, with what was asked.
     if (!isStoreRead(method) && e instanceof FirebreakError && ["SERVER_FORBIDDEN", "PERSON_REQUIRED"].includes(e.code))
-      await deps.records.audit(caller.token.name, "refused", `store.${method}`, { code: e.code });
+      await mine.records.audit(caller.token.name, "refused", `store.${method}`, { code: e.code });
     throw e;
   }
 }
@@ -91,9 +103,9 @@ export async function storeCallArgs(c: Context): Promise<Args> {
 
 class StoreCall {
   readonly #store: Store;
-  readonly #deps: StoreRouteDeps;
+  readonly #deps: TeamDeps;
   readonly #caller: Caller;
-  constructor(deps: StoreRouteDeps, caller: Caller) {
+  constructor(deps: TeamDeps, caller: Caller) {
     this.#deps = deps;
     this.#store = deps.store;
     this.#caller = caller;

@@ -14,7 +14,7 @@ import { checkChain, checkHead, eventHash, toJsonValue } from "./hash-chain.js";
 import { redact, redactDeep } from "../redact.js";
 import { toEffect, toEvent, toIncident, toLease } from "./rows.js";
 import { assertKnownEvent } from "./check-event.js";
-import type { Database, LeasesTable } from "./schema.js";
+import { DEFAULT_TEAM, type Database, type LeasesTable } from "./schema.js";
 
 type Trx = Kysely<Database>;
 
@@ -29,14 +29,45 @@ const INACTIVE = ["resolved", "abandoned"] as const;
 /** What the store keeps of a value: plain JSON with every secret (and every form of one) masked. */
 const keep = <T>(value: T): T => toJsonValue(redactDeep(value));
 
+/**
+ * The store of one record. Made by openStore it is unscoped: a clone's own record, whose rows are
+ * all the 'default' team's, read and written exactly as before teams existed (and an older record
+ * opened read-only, without the team column, still reads). `forTeam` gives one team's view on the
+ * same connections: every query filters by that team and every insert sets it, so a team's view
+ * never sees, locks or changes another team's rows. The team server only ever uses views.
+ */
 export class KyselyStore implements Store {
   readonly #b: Backend;
   readonly #clock: Clock;
+  /** null: the unscoped store of a clone's own record; else the team every query is limited to. */
+  readonly #team: string | null;
+  readonly #root: boolean;
   #closed: Promise<void> | undefined;
 
-  constructor(backend: Backend, clock: Clock = { now: () => new Date() }) {
+  constructor(backend: Backend, clock: Clock = { now: () => new Date() }, team: string | null = null, root = true) {
     this.#b = backend;
     this.#clock = clock;
+    this.#team = team;
+    this.#root = root;
+  }
+
+  /** One team's view of the record, sharing this store's connections (closing a view closes nothing). */
+  forTeam(team: string): KyselyStore {
+    return new KyselyStore(this.#b, this.#clock, team, false);
+  }
+
+  /** The team this view is limited to; 'default' for the unscoped store. */
+  get team(): string {
+    return this.#team ?? DEFAULT_TEAM;
+  }
+
+  /** `team = this view's team`, or nothing for the unscoped store: `.where(this.#mine)`. */
+  readonly #mine = <Q extends { where: (c: "team", op: "=", v: string) => Q }>(q: Q): Q =>
+    this.#team === null ? q : q.where("team", "=", this.#team);
+
+  /** What an insert sets: the view's team (the unscoped store leaves the column's default). */
+  get #teamValue(): { team?: string } {
+    return this.#team === null ? {} : { team: this.#team };
   }
 
   get backend(): Backend["kind"] {
@@ -76,10 +107,11 @@ export class KyselyStore implements Store {
       // SQLite, BEGIN IMMEDIATE already serializes writers; on PostgreSQL, a lock on the ticket
       // (held to the end of this transaction) orders them, and the second one sees the first.
       if (this.#b.kind === "postgres")
-        await sql`select pg_advisory_xact_lock(hashtext('firebreak.ticket'), hashtext(${incident.ticket}))`.execute(trx);
+        await sql`select pg_advisory_xact_lock(hashtext('firebreak.ticket'), hashtext(${`${this.team}/${incident.ticket}`}))`.execute(trx);
       const active = await trx
         .selectFrom("incidents")
         .select(["ticket", "branch", "created_at"])
+        .$call(this.#mine)
         .where("ticket", "=", incident.ticket)
         .where("status", "not in", INACTIVE)
         .orderBy("created_at", "desc")
@@ -89,6 +121,7 @@ export class KyselyStore implements Store {
         .insertInto("incidents")
         .values({
           id: incident.id,
+          ...this.#teamValue,
           ticket: incident.ticket,
           title: incident.title,
           priority: incident.priority,
@@ -110,7 +143,7 @@ export class KyselyStore implements Store {
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
-    const r = await this.#db.selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
+    const r = await this.#db.selectFrom("incidents").selectAll().$call(this.#mine).where("id", "=", id).executeTakeFirst();
     return r && toIncident(r);
   }
 
@@ -118,6 +151,7 @@ export class KyselyStore implements Store {
     const r = await this.#db
       .selectFrom("incidents")
       .selectAll()
+      .$call(this.#mine)
       .where("ticket", "=", ticket)
       .where("status", "not in", INACTIVE)
       .orderBy("created_at", "desc")
@@ -138,6 +172,7 @@ export class KyselyStore implements Store {
     const r = await this.#db
       .selectFrom("incidents")
       .selectAll()
+      .$call(this.#mine)
       .where(column, "=", value)
       .orderBy("created_at", "desc")
       .orderBy("id", "desc")
@@ -146,7 +181,7 @@ export class KyselyStore implements Store {
   }
 
   async listIncidents(opts: { all: boolean }): Promise<Incident[]> {
-    let q = this.#db.selectFrom("incidents").selectAll();
+    let q = this.#db.selectFrom("incidents").selectAll().$call(this.#mine);
     if (!opts.all) q = q.where("status", "not in", INACTIVE);
     const rows = await q.orderBy("created_at", "desc").orderBy("id", "desc").execute();
     return rows.map(toIncident);
@@ -169,6 +204,7 @@ export class KyselyStore implements Store {
       await trx
         .updateTable("incidents")
         .set({ status: next.status, data: JSON.stringify(next.data), updated_at: next.updatedAt })
+        .$call(this.#mine)
         .where("id", "=", id)
         .execute();
       if (event) await this.#append(trx, id, event);
@@ -188,6 +224,7 @@ export class KyselyStore implements Store {
     const rows = await this.#db
       .selectFrom("timeline_events")
       .selectAll()
+      .$call(this.#mine)
       .where("incident_id", "=", incidentId)
       .orderBy("seq", "asc")
       .execute();
@@ -198,7 +235,12 @@ export class KyselyStore implements Store {
     const events = await this.timeline(incidentId);
     const chain = checkChain(events);
     if (!chain.ok) return chain;
-    const head = await this.#db.selectFrom("incidents").select(["head_seq", "head_hash"]).where("id", "=", incidentId).executeTakeFirst();
+    const head = await this.#db
+      .selectFrom("incidents")
+      .select(["head_seq", "head_hash"])
+      .$call(this.#mine)
+      .where("id", "=", incidentId)
+      .executeTakeFirst();
     return checkHead(events, head ? { seq: Number(head.head_seq), hash: head.head_hash } : null) ?? chain;
   }
 
@@ -211,6 +253,7 @@ export class KyselyStore implements Store {
     const rows = await this.#db
       .selectFrom("effects")
       .selectAll()
+      .$call(this.#mine)
       .where("incident_id", "=", incidentId)
       .orderBy("started_at", "asc")
       .orderBy("key", "asc")
@@ -246,6 +289,7 @@ export class KyselyStore implements Store {
         .insertInto("effects")
         .values({
           incident_id: incidentId,
+          ...this.#teamValue,
           key,
           state: record.state,
           intent: JSON.stringify(record.intent),
@@ -283,6 +327,7 @@ export class KyselyStore implements Store {
           result: record.result === null ? null : JSON.stringify(record.result),
           finished_at: record.finishedAt,
         })
+        .$call(this.#mine)
         .where("incident_id", "=", incidentId)
         .where("key", "=", key)
         .execute();
@@ -299,6 +344,7 @@ export class KyselyStore implements Store {
       await trx
         .updateTable("effects")
         .set({ intent: JSON.stringify(intent) })
+        .$call(this.#mine)
         .where("incident_id", "=", incidentId)
         .where("key", "=", key)
         .execute();
@@ -312,7 +358,7 @@ export class KyselyStore implements Store {
       if (fence) await this.#checkFence(trx, key, fence);
       const current = await this.#requireEffect(trx, incidentId, key, "clear it");
       if (current.state === "done") throw effectDone(incidentId, key, "a finished effect cannot be forgotten");
-      await trx.deleteFrom("effects").where("incident_id", "=", incidentId).where("key", "=", key).execute();
+      await trx.deleteFrom("effects").$call(this.#mine).where("incident_id", "=", incidentId).where("key", "=", key).execute();
       await this.#append(trx, incidentId, event);
     });
   }
@@ -329,6 +375,7 @@ export class KyselyStore implements Store {
           await trx
             .insertInto("leases")
             .values({
+              ...this.#teamValue,
               name,
               holder: null,
               token: 0,
@@ -341,9 +388,9 @@ export class KyselyStore implements Store {
               expires_at: null,
               deploy: null,
             })
-            .onConflict((oc) => oc.column("name").doNothing())
+            .onConflict((oc) => oc.columns(["team", "name"]).doNothing())
             .execute();
-          let q = trx.selectFrom("leases").selectAll().where("name", "=", name);
+          let q = trx.selectFrom("leases").selectAll().$call(this.#mine).where("name", "=", name);
           if (this.#b.rowLocks) q = q.forUpdate();
           const row = (await q.executeTakeFirst())!;
           if (row.holder !== null && row.holder !== req.id) {
@@ -359,6 +406,7 @@ export class KyselyStore implements Store {
         const top = await trx
           .selectFrom("leases")
           .select((eb) => eb.fn.max("token").as("top"))
+          .$call(this.#mine)
           .executeTakeFirst();
         const token = Number(top?.top ?? 0) + 1;
         const h = req.holder;
@@ -378,11 +426,14 @@ export class KyselyStore implements Store {
               expires_at: req.expiresAt,
               deploy: null,
             })
+            .$call(this.#mine)
             .where("name", "=", row.name)
             .where("token", "=", Number(row.token))
             .executeTakeFirst();
           if (Number(r.numUpdatedRows) !== 1)
-            throw new LeaseHeld(toLease((await trx.selectFrom("leases").selectAll().where("name", "=", row.name).executeTakeFirst())!));
+            throw new LeaseHeld(
+              toLease((await trx.selectFrom("leases").selectAll().$call(this.#mine).where("name", "=", row.name).executeTakeFirst())!),
+            );
         }
         return { ok: true as const, token, tookOver };
       });
@@ -394,7 +445,13 @@ export class KyselyStore implements Store {
 
   async renewLeases(id: string, token: number, expiresAt: string): Promise<boolean> {
     const r = await inWriteTransaction(this.#b, (trx) =>
-      trx.updateTable("leases").set({ expires_at: expiresAt }).where("holder", "=", id).where("token", "=", token).executeTakeFirst(),
+      trx
+        .updateTable("leases")
+        .set({ expires_at: expiresAt })
+        .$call(this.#mine)
+        .where("holder", "=", id)
+        .where("token", "=", token)
+        .executeTakeFirst(),
     );
     return Number(r.numUpdatedRows) > 0;
   }
@@ -404,6 +461,7 @@ export class KyselyStore implements Store {
       trx
         .updateTable("leases")
         .set({ deploy: deploy ? JSON.stringify(deploy) : null })
+        .$call(this.#mine)
         .where("holder", "=", id)
         .execute(),
     );
@@ -411,11 +469,12 @@ export class KyselyStore implements Store {
 
   async releaseLeases(id: string): Promise<Lease[]> {
     return inWriteTransaction(this.#b, async (trx) => {
-      const rows = await trx.selectFrom("leases").selectAll().where("holder", "=", id).orderBy("name").execute();
+      const rows = await trx.selectFrom("leases").selectAll().$call(this.#mine).where("holder", "=", id).orderBy("name").execute();
       // The row stays (with its token), so the next acquisition's token is higher still.
       await trx
         .updateTable("leases")
         .set({ holder: null, actor: null, command: null, ticket: null, host: null, pid: null, since: null, expires_at: null, deploy: null })
+        .$call(this.#mine)
         .where("holder", "=", id)
         .execute();
       return rows.map(toLease);
@@ -423,25 +482,38 @@ export class KyselyStore implements Store {
   }
 
   async listLeases(): Promise<Lease[]> {
-    const rows = await this.#db.selectFrom("leases").selectAll().where("holder", "is not", null).orderBy("since").orderBy("name").execute();
+    const rows = await this.#db
+      .selectFrom("leases")
+      .selectAll()
+      .$call(this.#mine)
+      .where("holder", "is not", null)
+      .orderBy("since")
+      .orderBy("name")
+      .execute();
     return rows.map(toLease);
   }
 
   /** Refuses (LEASE_LOST) unless `fence.token` is still the token of every one of its names. */
   async #checkFence(trx: Trx, key: string, fence: Fence): Promise<void> {
-    const rows = await trx.selectFrom("leases").select(["name", "token", "holder"]).where("name", "in", fence.names).execute();
+    const rows = await trx
+      .selectFrom("leases")
+      .select(["name", "token", "holder"])
+      .$call(this.#mine)
+      .where("name", "in", fence.names)
+      .execute();
     const current = rows.filter((r) => r.holder !== null && Number(r.token) === fence.token).length;
     if (current !== new Set(fence.names).size) throw leaseLost(key, fence.names);
   }
 
   close(): Promise<void> {
+    if (!this.#root) return Promise.resolve(); // a team's view borrows the connections
     this.#closed ??= this.#db.destroy();
     return this.#closed;
   }
 
   /** Takes the incident's lock for the rest of the transaction and returns its row. */
   async #lockIncident(trx: Trx, id: string) {
-    let q = trx.selectFrom("incidents").selectAll().where("id", "=", id);
+    let q = trx.selectFrom("incidents").selectAll().$call(this.#mine).where("id", "=", id);
     if (this.#b.rowLocks) q = q.forUpdate();
     const row = await q.executeTakeFirst();
     if (!row) throw E.noIncident(`with id ${id}`);
@@ -453,6 +525,7 @@ export class KyselyStore implements Store {
     const last = await trx
       .selectFrom("timeline_events")
       .select(["seq", "hash"])
+      .$call(this.#mine)
       .where("incident_id", "=", incidentId)
       .orderBy("seq", "desc")
       .limit(1)
@@ -474,6 +547,8 @@ export class KyselyStore implements Store {
       .insertInto("timeline_events")
       .values({
         incident_id: incidentId,
+        // The incident's team: the caller holds its lock, taken through this same view.
+        ...this.#teamValue,
         seq: stored.seq,
         at: stored.at,
         recorded_at: stored.recordedAt,
@@ -484,12 +559,23 @@ export class KyselyStore implements Store {
         hash: stored.hash,
       })
       .execute();
-    await trx.updateTable("incidents").set({ head_seq: stored.seq, head_hash: stored.hash }).where("id", "=", incidentId).execute();
+    await trx
+      .updateTable("incidents")
+      .set({ head_seq: stored.seq, head_hash: stored.hash })
+      .$call(this.#mine)
+      .where("id", "=", incidentId)
+      .execute();
     return stored;
   }
 
   #effectRow(db: Trx, incidentId: string, key: string) {
-    return db.selectFrom("effects").selectAll().where("incident_id", "=", incidentId).where("key", "=", key).executeTakeFirst();
+    return db
+      .selectFrom("effects")
+      .selectAll()
+      .$call(this.#mine)
+      .where("incident_id", "=", incidentId)
+      .where("key", "=", key)
+      .executeTakeFirst();
   }
 
   async #requireEffect(trx: Trx, incidentId: string, key: string, action: string) {

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from "kysely";
 import { FirebreakError } from "../errors.js";
 import { inWriteTransaction, type Backend } from "./backend.js";
+import { DEFAULT_TEAM } from "./schema.js";
 
 export interface Migration {
   version: number;
@@ -114,12 +115,59 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex("leases_holder_idx").on("leases").column("holder").execute();
     },
   },
+  {
+    version: 4,
+    name: "teams",
+    // One server holds many teams: every row carries its team, and every query of a team's view
+    // of the store (KyselyStore.forTeam) filters on it. Rows from before are the 'default' team's,
+    // which is also the team of a clone's own record. A lock's key becomes (team, name), so two
+    // teams' "incident-ENG-1" never block each other: SQLite cannot change a primary key, so the
+    // table is rebuilt with its rows (the same code on PostgreSQL, where DDL is transactional).
+    async up(db) {
+      for (const table of ["incidents", "timeline_events", "effects"])
+        await db.schema
+          .alterTable(table)
+          .addColumn("team", "text", (c) => c.notNull().defaultTo(DEFAULT_TEAM))
+          .execute();
+      // The lists and lookups filter by team first.
+      for (const name of ["incidents_ticket_idx", "incidents_branch_idx", "incidents_status_idx"])
+        await db.schema.dropIndex(name).execute();
+      for (const column of ["ticket", "branch", "status"])
+        await db.schema.createIndex(`incidents_team_${column}_idx`).on("incidents").columns(["team", column, "created_at"]).execute();
+      await db.schema.createIndex("timeline_events_team_recorded_idx").on("timeline_events").columns(["team", "recorded_at"]).execute();
+
+      await db.schema
+        .createTable("leases_v4")
+        .addColumn("team", "text", (c) => c.notNull().defaultTo(DEFAULT_TEAM))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("holder", "text")
+        .addColumn("token", "integer", (c) => c.notNull())
+        .addColumn("actor", "text")
+        .addColumn("command", "text")
+        .addColumn("ticket", "text")
+        .addColumn("host", "text")
+        .addColumn("pid", "integer")
+        .addColumn("since", "text")
+        .addColumn("expires_at", "text")
+        .addColumn("deploy", "text")
+        .addPrimaryKeyConstraint("leases_team_name_pk", ["team", "name"])
+        .execute();
+      await sql`insert into leases_v4 (team, name, holder, token, actor, command, ticket, host, pid, since, expires_at, deploy)
+        select ${DEFAULT_TEAM}, name, holder, token, actor, command, ticket, host, pid, since, expires_at, deploy from leases`.execute(db);
+      await db.schema.dropTable("leases").execute();
+      await db.schema.alterTable("leases_v4").renameTo("leases").execute();
+      await db.schema.createIndex("leases_holder_idx").on("leases").column("holder").execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
-/** Applies the migrations this database lacks; returns the versions applied now (often none). */
-export async function migrate(backend: Backend, now: () => Date = () => new Date()): Promise<number[]> {
+/**
+ * Applies the migrations this database lacks; returns the versions applied now (often none).
+ * `upTo` stops at an older version (a test makes a database as an older firebreak left it).
+ */
+export async function migrate(backend: Backend, now: () => Date = () => new Date(), upTo = LATEST_VERSION): Promise<number[]> {
   return inWriteTransaction(backend, async (trx) => {
     await backend.lockMigrations(trx);
     await trx.schema
@@ -140,7 +188,7 @@ export async function migrate(backend: Backend, now: () => Date = () => new Date
     }
     const done: number[] = [];
     for (const m of MIGRATIONS) {
-      if (applied.has(m.version)) continue;
+      if (applied.has(m.version) || m.version > upTo) continue;
       await m.up(trx, backend);
       await trx.insertInto("firebreak_migrations").values({ version: m.version, name: m.name, applied_at: now().toISOString() }).execute();
       done.push(m.version);

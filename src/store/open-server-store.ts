@@ -1,5 +1,6 @@
 // Opens the record and the server's own tables on one backend, both migrated, for `firebreak serve`
-// and the token and audit commands.
+// and the token and audit commands. The store it gives is a team's view (the 'default' team's, with
+// forTeam for the others): the server never holds the unscoped store, which sees every team.
 
 import type { Clock, Store } from "../ports.js";
 import { isFirebreakError } from "../errors.js";
@@ -7,11 +8,13 @@ import type { Backend } from "./backend.js";
 import { KyselyStore } from "./kysely-store.js";
 import { migrate } from "./migrations.js";
 import { ServerRecords } from "./server-records.js";
+import { DEFAULT_TEAM } from "./schema.js";
 
 export type ServerStoreOptions = ({ sqlitePath: string } | { postgresUrl: string; schema?: string }) & { clock?: Clock };
 
 export interface ServerStore {
-  store: Store;
+  /** The 'default' team's view of the record; forTeam gives another team's. */
+  store: Store & { forTeam(team: string): Store };
   records: ServerRecords;
   kind: Backend["kind"];
   /** Calls onWake when another replica wrote an event (PostgreSQL LISTEN); a no-op on SQLite. */
@@ -34,10 +37,11 @@ export async function openServerStore(opts: ServerStoreOptions): Promise<ServerS
     if (isFirebreakError(e) || "sqlitePath" in opts) throw e;
     throw (await import("./postgres.js")).describePostgresError(opts.postgresUrl, e);
   }
-  const store = new KyselyStore(backend, clock);
+  const root = new KyselyStore(backend, clock);
+  const store = root.forTeam(DEFAULT_TEAM);
   const listen: ServerStore["listen"] = async (onWake, onError) => {
     if ("sqlitePath" in opts) return { close: async () => undefined };
     return (await import("./pg-listen.js")).pgListen(opts.postgresUrl, () => onWake(), onError);
   };
-  return { store, records, kind: backend.kind, listen, close: () => store.close() };
+  return { store, records, kind: backend.kind, listen, close: () => root.close() };
 }

@@ -4,12 +4,19 @@
 
 import type { ColumnType } from "kysely";
 
+/** The team of a clone's own record, and of every row written before teams existed (migration 4). */
+export const DEFAULT_TEAM = "default";
+
+/** The team a row belongs to (migration 4): set on insert, defaulting to DEFAULT_TEAM. */
+type TeamColumn = ColumnType<string, string | undefined, string>;
+
 /** Written as JSON text; read back as a string (SQLite) or an already-parsed value (pg jsonb). */
 export type JsonColumn = ColumnType<unknown, string, string>;
 export type NullableJsonColumn = ColumnType<unknown, string | null, string | null>;
 
 export interface IncidentsTable {
   id: string;
+  team: TeamColumn;
   ticket: string;
   title: string;
   priority: string;
@@ -30,6 +37,7 @@ export interface IncidentsTable {
 
 export interface TimelineEventsTable {
   incident_id: string;
+  team: TeamColumn;
   seq: number;
   at: string;
   recorded_at: string;
@@ -42,6 +50,7 @@ export interface TimelineEventsTable {
 
 export interface EffectsTable {
   incident_id: string;
+  team: TeamColumn;
   key: string;
   state: string;
   intent: JsonColumn;
@@ -52,6 +61,8 @@ export interface EffectsTable {
 
 /** A lock held in the store (migration 3); the row stays when released so `token` keeps growing. */
 export interface LeasesTable {
+  /** With name, the key (migration 4): two teams' "incident-ENG-1" are two locks. */
+  team: TeamColumn;
   name: string;
   holder: string | null;
   token: ColumnType<number, number, number>;

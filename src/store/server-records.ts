@@ -3,6 +3,13 @@
 // its own versions (server_migrations), so the record's schema version, which the CLI's fast reader
 // checks, does not move when the server grows; they run under the same lock as the record's own
 // migrations (an advisory lock on PostgreSQL), so several replicas starting at once apply each once.
+//
+// One server holds many teams (server migration 4): every row carries its team. A ServerRecords is
+// one team's (the 'default' team's unless made with forTeam), and what it reads and writes is that
+// team's only: its tokens, members, audit chain (each team's chain is verified on its own) and
+// events. The few server-wide reads are named so: finding a token by its secret's hash (the token
+// then says its team), the live feed's read of every team's new events (each tagged with its team,
+// so a stream drops another team's), and the migrations.
 
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
@@ -12,7 +19,8 @@ import { parseJsonColumn } from "./schema.js";
 import { toEvent } from "./rows.js";
 import type { TimelineEvent } from "../domain/types.js";
 import { redactDeep } from "../redact.js";
-import { SlackRecords, slackTablesUp } from "./slack-records.js";
+import { SlackRecords, slackTablesUp, slackTeamsUp } from "./slack-records.js";
+import { DEFAULT_TEAM } from "./schema.js";
 
 import { ROLES, type Role } from "../domain/access.js";
 export { ROLES, type Role };
@@ -21,6 +29,8 @@ export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 export interface TokenRecord {
   id: string;
+  /** The team it belongs to: everything it reads and writes is that team's (server migration 4). */
+  team: string;
   name: string;
   role: Role;
   kind: TokenKind;
@@ -106,6 +116,40 @@ const SERVER_MIGRATIONS: readonly { version: number; name: string; up(db: Db): P
     },
   },
   { version: 3, name: "slack links, link codes, replay cache, incident messages, actions", up: slackTablesUp },
+  {
+    version: 4,
+    name: "teams",
+    // Rows from before teams existed are the 'default' team's. The audit log's seq is per team
+    // (each team's own chain), so its key becomes (team, seq): SQLite cannot change a primary key,
+    // so the table is rebuilt with its rows (the same code on PostgreSQL).
+    async up(db) {
+      for (const table of ["api_tokens", "incident_members", "dashboard_sessions"])
+        await db.schema
+          .alterTable(table)
+          .addColumn("team", "text", (c) => c.notNull().defaultTo(DEFAULT_TEAM))
+          .execute();
+      await db.schema.createIndex("api_tokens_team_idx").on("api_tokens").columns(["team", "created_at"]).execute();
+      await db.schema.createIndex("incident_members_team_member_idx").on("incident_members").columns(["team", "member"]).execute();
+      await db.schema
+        .createTable("audit_log_v4")
+        .addColumn("team", "text", (c) => c.notNull().defaultTo(DEFAULT_TEAM))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("target", "text", (c) => c.notNull())
+        .addColumn("data", "text", (c) => c.notNull())
+        .addColumn("prev_hash", "text", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("audit_log_team_seq_pk", ["team", "seq"])
+        .execute();
+      await sql`insert into audit_log_v4 (team, seq, at, actor, action, target, data, prev_hash, hash)
+        select ${DEFAULT_TEAM}, seq, at, actor, action, target, data, prev_hash, hash from audit_log`.execute(db);
+      await db.schema.dropTable("audit_log").execute();
+      await db.schema.alterTable("audit_log_v4").renameTo("audit_log").execute();
+      await slackTeamsUp(db);
+    },
+  },
 ];
 
 /** sha256 of the secret: what the database keeps of a token. */
@@ -120,6 +164,7 @@ export function auditHash(prevHash: string, e: Omit<AuditEntry, "prevHash" | "ha
 
 const toToken = (r: Record<string, unknown>): TokenRecord => ({
   id: String(r.id),
+  team: String(r.team ?? DEFAULT_TEAM),
   name: String(r.name),
   role: r.role as Role,
   kind: r.kind as TokenKind,
@@ -141,25 +186,39 @@ const toAudit = (r: Record<string, unknown>): AuditEntry => ({
   hash: String(r.hash),
 });
 
+/** An event of the live feed with the team whose incident it belongs to. */
+export type TeamEvent = TimelineEvent & { team: string };
+
 export class ServerRecords {
   readonly #b: Backend;
   readonly #now: () => Date;
-  constructor(backend: Backend, now: () => Date = () => new Date()) {
+  readonly #team: string;
+  constructor(backend: Backend, now: () => Date = () => new Date(), team: string = DEFAULT_TEAM) {
     this.#b = backend;
     this.#now = now;
+    this.#team = team;
+  }
+
+  /** One team's records on the same database. */
+  forTeam(team: string): ServerRecords {
+    return new ServerRecords(this.#b, this.#now, team);
+  }
+
+  get team(): string {
+    return this.#team;
   }
 
   get #db(): Db {
     return this.#b.db as unknown as Db;
   }
 
-  /** The Slack app's records (server migration 3) on the same database. */
+  /** The Slack app's records (server migration 3) on the same database, this team's. */
   slack(): SlackRecords {
-    return new SlackRecords(this.#b, this.#now);
+    return new SlackRecords(this.#b, this.#now, this.#team);
   }
 
   /** Applies the server's migrations this database lacks, under the record's migration lock. */
-  async migrate(): Promise<number[]> {
+  async migrate(upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
     return inWriteTransaction(this.#b, async (trx) => {
       await this.#b.lockMigrations(trx);
       const db = trx as unknown as Db;
@@ -174,7 +233,7 @@ export class ServerRecords {
       const applied = new Set(rows.map((r) => Number(r.version)));
       const done: number[] = [];
       for (const m of SERVER_MIGRATIONS) {
-        if (applied.has(m.version)) continue;
+        if (applied.has(m.version) || m.version > upTo) continue;
         await m.up(db);
         await db
           .insertInto("server_migrations")
@@ -195,11 +254,12 @@ export class ServerRecords {
 
   // --- tokens ----------------------------------------------------------------------------------
 
-  async insertToken(t: Omit<TokenRecord, "lastUsedAt" | "revokedAt">, hash: string): Promise<TokenRecord> {
+  async insertToken(t: Omit<TokenRecord, "team" | "lastUsedAt" | "revokedAt">, hash: string): Promise<TokenRecord> {
     await this.#db
       .insertInto("api_tokens")
       .values({
         id: t.id,
+        team: this.#team,
         name: t.name,
         role: t.role,
         kind: t.kind,
@@ -211,21 +271,35 @@ export class ServerRecords {
         revoked_at: null,
       })
       .execute();
-    return { ...t, lastUsedAt: null, revokedAt: null };
+    return { ...t, team: this.#team, lastUsedAt: null, revokedAt: null };
   }
 
+  /** Server-wide: the secret's hash finds the token whatever its team, and the token says its team. */
   async tokenByHash(hash: string): Promise<TokenRecord | undefined> {
     const r = await this.#db.selectFrom("api_tokens").selectAll().where("hash", "=", hash).executeTakeFirst();
     return r ? toToken(r) : undefined;
   }
 
+  /** This team's token by id; another team's answers as missing. */
   async tokenById(id: string): Promise<TokenRecord | undefined> {
+    const r = await this.#db.selectFrom("api_tokens").selectAll().where("team", "=", this.#team).where("id", "=", id).executeTakeFirst();
+    return r ? toToken(r) : undefined;
+  }
+
+  /** Server-wide: the token a dashboard session or a Slack link names (which then says its team). */
+  async tokenByIdInAnyTeam(id: string): Promise<TokenRecord | undefined> {
     const r = await this.#db.selectFrom("api_tokens").selectAll().where("id", "=", id).executeTakeFirst();
     return r ? toToken(r) : undefined;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    const rows = await this.#db.selectFrom("api_tokens").selectAll().orderBy("created_at").orderBy("id").execute();
+    const rows = await this.#db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("team", "=", this.#team)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
     return rows.map(toToken);
   }
 
@@ -233,6 +307,7 @@ export class ServerRecords {
     const r = await this.#db
       .selectFrom("api_tokens")
       .select((eb) => eb.fn.countAll().as("n"))
+      .where("team", "=", this.#team)
       .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
@@ -242,6 +317,7 @@ export class ServerRecords {
     const r = await this.#db
       .updateTable("api_tokens")
       .set({ revoked_at: this.#now().toISOString() })
+      .where("team", "=", this.#team)
       .where("id", "=", id)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
@@ -249,7 +325,12 @@ export class ServerRecords {
   }
 
   async touchToken(id: string): Promise<void> {
-    await this.#db.updateTable("api_tokens").set({ last_used_at: this.#now().toISOString() }).where("id", "=", id).execute();
+    await this.#db
+      .updateTable("api_tokens")
+      .set({ last_used_at: this.#now().toISOString() })
+      .where("team", "=", this.#team)
+      .where("id", "=", id)
+      .execute();
   }
 
   // --- members of private incidents ------------------------------------------------------------
@@ -258,13 +339,14 @@ export class ServerRecords {
     const found = await this.#db
       .selectFrom("incident_members")
       .select("member")
+      .where("team", "=", this.#team)
       .where("incident_id", "=", incidentId)
       .where("member", "=", member)
       .executeTakeFirst();
     if (found) return false;
     await this.#db
       .insertInto("incident_members")
-      .values({ incident_id: incidentId, member, added_by: addedBy, added_at: this.#now().toISOString() })
+      .values({ team: this.#team, incident_id: incidentId, member, added_by: addedBy, added_at: this.#now().toISOString() })
       .execute();
     return true;
   }
@@ -273,6 +355,7 @@ export class ServerRecords {
     const rows = await this.#db
       .selectFrom("incident_members")
       .select("member")
+      .where("team", "=", this.#team)
       .where("incident_id", "=", incidentId)
       .orderBy("member")
       .execute();
@@ -281,14 +364,22 @@ export class ServerRecords {
 
   /** The incidents this member was added to. */
   async membershipsOf(member: string): Promise<Set<string>> {
-    const rows = await this.#db.selectFrom("incident_members").select("incident_id").where("member", "=", member).execute();
+    const rows = await this.#db
+      .selectFrom("incident_members")
+      .select("incident_id")
+      .where("team", "=", this.#team)
+      .where("member", "=", member)
+      .execute();
     return new Set(rows.map((r) => String(r.incident_id)));
   }
 
   // --- the live feed (GET /events) ------------------------------------------------------------
 
-  /** Events written at or after `from` (recorded_at), oldest first, across every incident. */
-  async eventsRecordedFrom(from: string, limit = 1000): Promise<TimelineEvent[]> {
+  /**
+   * Server-wide, for the live feed's one poller: events written at or after `from` (recorded_at),
+   * oldest first, across every incident of every team, each tagged with its team.
+   */
+  async eventsRecordedFrom(from: string, limit = 1000): Promise<TeamEvent[]> {
     const rows = await this.#db
       .selectFrom("timeline_events")
       .selectAll()
@@ -298,15 +389,16 @@ export class ServerRecords {
       .orderBy("seq")
       .limit(limit)
       .execute();
-    return rows.map((r) => toEvent(r as never));
+    return rows.map((r) => ({ ...toEvent(r as never), team: String(r.team) }));
   }
 
-  /** Events strictly after a cursor (recorded_at, incident, seq), oldest first: a resume. */
+  /** This team's events strictly after a cursor (recorded_at, incident, seq), oldest first: a resume. */
   async eventsAfter(cursor: { recordedAt: string; incidentId: string; seq: number }, limit = 1000): Promise<TimelineEvent[]> {
     const { recordedAt: r, incidentId: i, seq } = cursor;
     const rows = await this.#db
       .selectFrom("timeline_events")
       .selectAll()
+      .where("team", "=", this.#team)
       .where((eb) =>
         eb.or([
           eb("recorded_at", ">", r),
@@ -319,6 +411,12 @@ export class ServerRecords {
       .limit(limit)
       .execute();
     return rows.map((r) => toEvent(r as never));
+  }
+
+  /** Server-wide (incident ids are unique): the seq of an incident's newest event, for a NOTIFY. */
+  async latestSeq(incidentId: string): Promise<number | undefined> {
+    const r = await this.#db.selectFrom("incidents").select("head_seq").where("id", "=", incidentId).executeTakeFirst();
+    return r ? Number(r.head_seq) : undefined;
   }
 
   /** Tells every replica listening on this PostgreSQL database that an event was written (ids only). */
@@ -335,22 +433,29 @@ export class ServerRecords {
     return inWriteTransaction(this.#b, async (trx) => {
       const db = trx as unknown as Db;
       // PostgreSQL: serialize appenders on a transaction-scoped lock (SQLite holds the file's write lock already).
-      if (this.#b.kind === "postgres") await sql`select pg_advisory_xact_lock(hashtext('firebreak.audit'))`.execute(db);
-      const last = await db.selectFrom("audit_log").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      if (this.#b.kind === "postgres")
+        await sql`select pg_advisory_xact_lock(hashtext('firebreak.audit'), hashtext(${this.#team}))`.execute(db);
+      const last = await db
+        .selectFrom("audit_log")
+        .select(["seq", "hash"])
+        .where("team", "=", this.#team)
+        .orderBy("seq", "desc")
+        .limit(1)
+        .executeTakeFirst();
       const seq = last ? Number(last.seq) + 1 : 1;
       const prevHash = last ? String(last.hash) : "";
       const base = { seq, at: this.#now().toISOString(), actor, action, target, data: clean };
       const hash = auditHash(prevHash, base);
       await db
         .insertInto("audit_log")
-        .values({ seq, at: base.at, actor, action, target, data: JSON.stringify(clean), prev_hash: prevHash, hash })
+        .values({ team: this.#team, seq, at: base.at, actor, action, target, data: JSON.stringify(clean), prev_hash: prevHash, hash })
         .execute();
       return { ...base, prevHash, hash };
     });
   }
 
   async auditLog(): Promise<AuditEntry[]> {
-    const rows = await this.#db.selectFrom("audit_log").selectAll().orderBy("seq").execute();
+    const rows = await this.#db.selectFrom("audit_log").selectAll().where("team", "=", this.#team).orderBy("seq").execute();
     return rows.map(toAudit);
   }
 
@@ -365,6 +470,7 @@ export class ServerRecords {
       const rows = await this.#db
         .selectFrom("timeline_events")
         .selectAll()
+        .where("team", "=", this.#team)
         .where("incident_id", "in", ids.slice(i, i + 500))
         .orderBy("incident_id")
         .orderBy("seq")
@@ -379,7 +485,7 @@ export class ServerRecords {
   async createSession(hash: string, tokenId: string, expiresAt: string): Promise<void> {
     await this.#db
       .insertInto("dashboard_sessions")
-      .values({ hash, token_id: tokenId, created_at: this.#now().toISOString(), expires_at: expiresAt })
+      .values({ team: this.#team, hash, token_id: tokenId, created_at: this.#now().toISOString(), expires_at: expiresAt })
       .execute();
   }
 
@@ -402,6 +508,7 @@ export class ServerRecords {
   }
   // --- batched reads for the live feed's re-check (one query for every open stream) ---------
 
+  /** Server-wide (token ids are unique): the open streams of every team re-check theirs in one query. */
   async tokensByIds(ids: readonly string[]): Promise<Map<string, TokenRecord>> {
     if (ids.length === 0) return new Map();
     const rows = await this.#db
@@ -414,25 +521,40 @@ export class ServerRecords {
 
   /** The audit log's entries of one action, oldest first (access requests, for commanders). */
   async auditEntriesOf(action: string): Promise<AuditEntry[]> {
-    const rows = await this.#db.selectFrom("audit_log").selectAll().where("action", "=", action).orderBy("seq").execute();
+    const rows = await this.#db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("team", "=", this.#team)
+      .where("action", "=", action)
+      .orderBy("seq")
+      .execute();
     return rows.map(toAudit);
   }
 
-  async membershipsOfMany(members: readonly string[]): Promise<Map<string, Set<string>>> {
+  /**
+   * Server-wide, for the open streams of every team: the incidents each (team, member) was added
+   * to, keyed by memberKey(team, member), so one team's "alice" never lends another's her incidents.
+   */
+  async membershipsOfMany(members: readonly { team: string; member: string }[]): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
     if (members.length === 0) return out;
     const rows = await this.#db
       .selectFrom("incident_members")
-      .select(["member", "incident_id"])
-      .where("member", "in", [...members])
+      .select(["team", "member", "incident_id"])
+      .where("member", "in", [...new Set(members.map((m) => m.member))])
       .execute();
+    const wanted = new Set(members.map((m) => memberKey(m.team, m.member)));
     for (const r of rows) {
-      const m = String(r.member);
+      const m = memberKey(String(r.team), String(r.member));
+      if (!wanted.has(m)) continue;
       (out.get(m) ?? out.set(m, new Set()).get(m)!).add(String(r.incident_id));
     }
     return out;
   }
 }
+
+/** The key of one team's member in membershipsOfMany's answer. */
+export const memberKey = (team: string, member: string): string => JSON.stringify([team, member]);
 
 export function verifyAuditChain(entries: readonly AuditEntry[]): AuditCheck {
   let prev = "";

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Backend } from "./backend.js";
+import { DEFAULT_TEAM } from "./schema.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: these tables are outside the record's Database type on purpose
 type Db = Kysely<any>;
@@ -49,6 +50,19 @@ export async function slackTablesUp(db: Db): Promise<void> {
     .execute();
 }
 
+/**
+ * Part of server migration 4 (teams): each row names the Firebreak team it was made for. A link
+ * and a link code are found by Slack's ids or the code's hash whatever the team, and lead to a
+ * token, which says its team; an incident message is its incident's team's.
+ */
+export async function slackTeamsUp(db: Db): Promise<void> {
+  for (const table of ["slack_links", "slack_link_codes", "slack_messages", "slack_actions"])
+    await db.schema
+      .alterTable(table)
+      .addColumn("firebreak_team", "text", (c) => c.notNull().defaultTo(DEFAULT_TEAM))
+      .execute();
+}
+
 const codeHash = (code: string) => createHash("sha256").update(code.trim().toUpperCase(), "utf8").digest("hex");
 
 export interface MessageRow {
@@ -59,9 +73,12 @@ export interface MessageRow {
 export class SlackRecords {
   readonly #b: Backend;
   readonly #now: () => Date;
-  constructor(backend: Backend, now: () => Date = () => new Date()) {
+  /** The Firebreak team these records are written for (not Slack's workspace, which is team_id). */
+  readonly #team: string;
+  constructor(backend: Backend, now: () => Date = () => new Date(), team: string = DEFAULT_TEAM) {
     this.#b = backend;
     this.#now = now;
+    this.#team = team;
   }
 
   get #db(): Db {
@@ -77,7 +94,13 @@ export class SlackRecords {
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
     await this.#db
       .insertInto("slack_link_codes")
-      .values({ code_hash: codeHash(code), token_id: tokenId, created_at: now.toISOString(), expires_at: expiresAt })
+      .values({
+        firebreak_team: this.#team,
+        code_hash: codeHash(code),
+        token_id: tokenId,
+        created_at: now.toISOString(),
+        expires_at: expiresAt,
+      })
       .execute();
     return { code, expiresAt };
   }
@@ -100,8 +123,12 @@ export class SlackRecords {
   async link(teamId: string, userId: string, tokenId: string): Promise<void> {
     await this.#db
       .insertInto("slack_links")
-      .values({ team_id: teamId, user_id: userId, token_id: tokenId, linked_at: this.#now().toISOString() })
-      .onConflict((oc) => oc.columns(["team_id", "user_id"]).doUpdateSet({ token_id: tokenId, linked_at: this.#now().toISOString() }))
+      .values({ firebreak_team: this.#team, team_id: teamId, user_id: userId, token_id: tokenId, linked_at: this.#now().toISOString() })
+      .onConflict((oc) =>
+        oc
+          .columns(["team_id", "user_id"])
+          .doUpdateSet({ firebreak_team: this.#team, token_id: tokenId, linked_at: this.#now().toISOString() }),
+      )
       .execute();
   }
 
@@ -156,7 +183,7 @@ export class SlackRecords {
     const at = this.#now().toISOString();
     const r = await this.#db
       .insertInto("slack_messages")
-      .values({ incident_id: incidentId, channel, ts: null, claimed_at: at })
+      .values({ firebreak_team: this.#team, incident_id: incidentId, channel, ts: null, claimed_at: at })
       .onConflict((oc) => oc.columns(["incident_id", "channel"]).doNothing())
       .executeTakeFirst();
     if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) return { ts: null, claimedAt: at, mine: true };
@@ -168,6 +195,7 @@ export class SlackRecords {
     const r = await this.#db
       .selectFrom("slack_messages")
       .select(["ts", "claimed_at"])
+      .where("firebreak_team", "=", this.#team)
       .where("incident_id", "=", incidentId)
       .where("channel", "=", channel)
       .executeTakeFirst();
@@ -179,6 +207,7 @@ export class SlackRecords {
     const r = await this.#db
       .updateTable("slack_messages")
       .set({ claimed_at: this.#now().toISOString() })
+      .where("firebreak_team", "=", this.#team)
       .where("incident_id", "=", incidentId)
       .where("channel", "=", channel)
       .where("claimed_at", "=", claimedAt)
@@ -188,7 +217,13 @@ export class SlackRecords {
   }
 
   async setMessageTs(incidentId: string, channel: string, ts: string): Promise<void> {
-    await this.#db.updateTable("slack_messages").set({ ts }).where("incident_id", "=", incidentId).where("channel", "=", channel).execute();
+    await this.#db
+      .updateTable("slack_messages")
+      .set({ ts })
+      .where("firebreak_team", "=", this.#team)
+      .where("incident_id", "=", incidentId)
+      .where("channel", "=", channel)
+      .execute();
   }
 
   // --- actions done once -------------------------------------------------------------------------
@@ -197,7 +232,7 @@ export class SlackRecords {
   async claimAction(key: string, actor: string): Promise<boolean> {
     const r = await this.#db
       .insertInto("slack_actions")
-      .values({ key, actor, done_at: this.#now().toISOString() })
+      .values({ firebreak_team: this.#team, key, actor, done_at: this.#now().toISOString() })
       .onConflict((oc) => oc.column("key").doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;

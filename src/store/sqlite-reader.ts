@@ -1,6 +1,7 @@
 // A read-only door into the SQLite record for `firebreak status`, the command people and agents
 // poll most. Opening the full store means loading Kysely and running the migration check in a
-// write transaction; reading three tables needs neither. Anything unexpected (no file, a schema
+// write transaction; reading three tables needs neither. A clone's own record is the 'default'
+// team's (migration 4), and only its rows are read. Anything unexpected (no file, a schema
 // this reader does not know) returns null and the caller takes the full path instead.
 
 import { existsSync } from "node:fs";
@@ -10,7 +11,7 @@ import { toEvent, toIncident } from "./rows.js";
 import { openSqlite, type SqliteHandle } from "./sqlite-driver.js";
 
 /** The schema version this reader was written for; a test pins it to the migrations' latest. */
-export const READER_SCHEMA_VERSION = 3;
+export const READER_SCHEMA_VERSION = 4;
 
 export interface SqliteReader extends IncidentFinder {
   timeline(incidentId: string): Promise<TimelineEvent[]>;
@@ -34,7 +35,9 @@ export function openSqliteReader(path: string): SqliteReader | null {
   }
   // The same choices as KyselyStore: newest first, ties broken by id.
   const newestWhere = (column: "ticket" | "branch", value: string): Incident | undefined => {
-    const r = db.prepare(`select * from incidents where ${column} = ? order by created_at desc, id desc limit 1`).get(value);
+    const r = db
+      .prepare(`select * from incidents where team = 'default' and ${column} = ? order by created_at desc, id desc limit 1`)
+      .get(value);
     return r ? toIncident(r as never) : undefined;
   };
   return {
@@ -44,12 +47,14 @@ export function openSqliteReader(path: string): SqliteReader | null {
       (
         db
           .prepare(
-            `select * from incidents ${all ? "" : "where status not in ('resolved', 'abandoned')"} order by created_at desc, id desc`,
+            `select * from incidents where team = 'default' ${all ? "" : "and status not in ('resolved', 'abandoned')"} order by created_at desc, id desc`,
           )
           .all() as never[]
       ).map(toIncident),
     timeline: async (incidentId: string): Promise<TimelineEvent[]> =>
-      (db.prepare("select * from timeline_events where incident_id = ? order by seq").all(incidentId) as never[]).map(toEvent),
+      (db.prepare("select * from timeline_events where team = 'default' and incident_id = ? order by seq").all(incidentId) as never[]).map(
+        toEvent,
+      ),
     close: () => db.close(),
   };
 }

@@ -58,7 +58,11 @@ describe("EventsHub", () => {
     await s.storage.records.revokeToken(d.id);
     const inc = await seedIncident(s.storage, { criteria: ["auth-bypass"] });
     await s.storage.records.addMember(inc.id, "keep", "tests");
-    const [a, b, gone] = await Promise.all([hub.access(k.id, "keep"), hub.access(d.id, "drop"), hub.access("tok_missing", "nobody")]);
+    const [a, b, gone] = await Promise.all([
+      hub.access(k.id, "keep", "default"),
+      hub.access(d.id, "drop", "default"),
+      hub.access("tok_missing", "nobody", "default"),
+    ]);
     expect(a.token?.revokedAt).toBeNull();
     expect([...a.memberships]).toEqual([inc.id]);
     expect(b.token?.revokedAt).not.toBeNull();

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { lazy } from "./lazy.js";
 
 const DATA = ["--data <file>", "the server's SQLite file when FIREBREAK_DATABASE_URL is not set", "firebreak-server.db"] as const;
+const TEAM = ["--team <name>", "the team whose tokens or audit log this is (default: default)"] as const;
 
 export function declareServer(program: Command): void {
   program
@@ -15,6 +16,7 @@ export function declareServer(program: Command): void {
     .option("--port <port>", "port to listen on (0: any free port)", "8080")
     .option(...DATA)
     .option("--init-admin", "create the first admin token, print it once and exit (refused when a token exists)")
+    .option("--team <name>", "with --init-admin: add this team to the server (its first admin token; lowercase letters, digits, dashes)")
     .option("--rate-limit <n>", "requests per token per minute", "1200")
     .action(lazy(() => import("../commands/serve.js")));
 
@@ -28,17 +30,20 @@ export function declareServer(program: Command): void {
     .option("--expires <iso>", "when it stops working (ISO date)")
     .option("--incident <id>", "the only incident it may see and work")
     .option(...DATA)
+    .option(...TEAM)
     .action(lazy(() => import("../commands/token-create.js")));
   token
     .command("list")
     .description("list tokens: name, role, kind, expiry, last use (never a secret)")
     .option(...DATA)
+    .option(...TEAM)
     .action(lazy(() => import("../commands/token-list.js")));
   token
     .command("revoke")
     .description("revoke a token: every request with it is refused from now on")
     .argument("<id>", "the token's id (tok_…, from firebreak token list)")
     .option(...DATA)
+    .option(...TEAM)
     .action(lazy(() => import("../commands/token-revoke.js")));
 
   program
@@ -46,5 +51,6 @@ export function declareServer(program: Command): void {
     .description("the team server's audit log: token changes, members, approvals, waivers, refusals")
     .option("--verify", "check the hash chain; exit 8 when an entry was edited, deleted or moved")
     .option(...DATA)
+    .option(...TEAM)
     .action(lazy(() => import("../commands/audit.js")));
 }

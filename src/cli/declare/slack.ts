@@ -11,5 +11,6 @@ export function declareSlack(program: Command): void {
     .description("print a one-time code (15 minutes) that links a Slack user to a person's token: /firebreak link CODE")
     .requiredOption("--name <name>", "the person: the name of their active person token")
     .option("--data <file>", "the server's SQLite file when FIREBREAK_DATABASE_URL is not set", "firebreak-server.db")
+    .option("--team <name>", "the person's team (default: default)")
     .action(lazy(() => import("../commands/slack-link-code.js")));
 }

@@ -36,7 +36,8 @@ import { notVisibleBody, signInBody } from "./pages/signin.js";
 import { currentSession, signIn, signOut, type Session } from "./session.js";
 
 export interface DashboardDeps {
-  store: Store;
+  /** Every team's record and the server's records: each session works on its token's team's only. */
+  store: Store & { forTeam(team: string): Store };
   records: ServerRecords;
   clock: Clock;
   hub: EventsHub;
@@ -48,7 +49,7 @@ export interface DashboardDeps {
   streams?: Set<() => void>;
 }
 
-type Env = { Variables: { caller: Caller; requestId: string; session: Session } };
+type Env = { Variables: { caller: Caller; requestId: string; session: Session; store: Store; records: ServerRecords } };
 
 const CSP = [
   "default-src 'none'",
@@ -84,7 +85,10 @@ const DONE: Record<string, string> = {
 const missing = (message: string, next: string) => new FirebreakError({ code: "MISSING_INPUT", message, next });
 
 export function dashboardApp(deps: DashboardDeps) {
-  const { store, records, clock } = deps;
+  // Server-wide only for signing in and finding a session; everything after uses the session's team's.
+  const { store: teams, records: server, clock } = deps;
+  const st = (c: Context<Env>) => c.get("store");
+  const rc = (c: Context<Env>) => c.get("records");
   const app = new Hono<Env>();
   const accessLimiter = new RateLimiter(5, Date.now, 3_600_000);
 
@@ -133,14 +137,14 @@ export function dashboardApp(deps: DashboardDeps) {
         page({ title: "Sign in", body: signInBody(`The sign-in was refused: ${refused}. Reload this page and sign in again.`) }),
         403,
       );
-    const r = await signIn(c, records, typeof form.token === "string" ? form.token.trim() : "", clock.now());
+    const r = await signIn(c, server, typeof form.token === "string" ? form.token.trim() : "", clock.now());
     if (!r.ok) return send(c, page({ title: "Sign in", body: signInBody(`The sign-in was refused: ${r.why}.`) }), 401);
     return c.redirect("/ui", 303);
   });
 
   // Everything below needs a session: pages send the browser to sign in, the rest answer 401.
   app.use("*", async (c, next) => {
-    const session = await currentSession(c, records, clock.now());
+    const session = await currentSession(c, server, clock.now());
     if (!session) {
       if (
         c.req.method === "GET" &&
@@ -153,11 +157,13 @@ export function dashboardApp(deps: DashboardDeps) {
     }
     c.set("session", session);
     c.set("caller", session.caller);
+    c.set("store", teams.forTeam(session.caller.token.team));
+    c.set("records", server.forTeam(session.caller.token.team));
     if (c.req.method === "POST") {
       const form = await c.req.parseBody();
       const refused = csrfRefusal(c, form, session.id);
       if (refused) {
-        await records.audit(session.caller.token.name, "refused", `${c.req.method} ${c.req.path}`, { reason: "csrf" });
+        await rc(c).audit(session.caller.token.name, "refused", `${c.req.method} ${c.req.path}`, { reason: "csrf" });
         throw new FirebreakError({ code: "DASHBOARD_FORM_REFUSED", message: `The form was refused: ${refused}.` });
       }
     }
@@ -170,24 +176,24 @@ export function dashboardApp(deps: DashboardDeps) {
   };
 
   app.post("/signout", async (c) => {
-    await signOut(c, records);
+    await signOut(c, server);
     return c.redirect("/ui/signin", 303);
   });
 
   // --- incidents -------------------------------------------------------------------------------
 
-  const visibleList = async (caller: Caller): Promise<Incident[]> =>
-    (await store.listIncidents({ all: true })).filter((i) => canSee(caller, i));
+  const visibleList = async (c: Context<Env>): Promise<Incident[]> =>
+    (await st(c).listIncidents({ all: true })).filter((i) => canSee(c.get("caller"), i));
 
   async function rows(c: Context<Env>): Promise<Row[]> {
     const now = clock.now();
     const f = parseFilter(c.req.query());
-    const list = applyFilter(await visibleList(c.get("caller")), f, now);
-    const leases = await store.listLeases();
+    const list = applyFilter(await visibleList(c), f, now);
+    const leases = await st(c).listLeases();
     const holder = (i: Incident) => leases.find((l) => l.ticket === i.ticket && Date.parse(l.expiresAt) > now.getTime());
     // A closed incident's state needs no timeline: skip the read when the view hides it.
     const wanted = list.filter((i) => f.state || (i.status !== "resolved" && i.status !== "abandoned"));
-    const timelines = await records.timelinesOf(wanted.map((i) => i.id));
+    const timelines = await rc(c).timelinesOf(wanted.map((i) => i.id));
     const out: Row[] = [];
     for (const i of wanted) {
       const state = incidentState(timelines.get(i.id) ?? []);
@@ -216,8 +222,8 @@ export function dashboardApp(deps: DashboardDeps) {
 
   async function logRows(c: Context<Env>) {
     const now = clock.now();
-    const list = await visibleList(c.get("caller"));
-    const timelines = await records.timelinesOf(list.map((i) => i.id));
+    const list = await visibleList(c);
+    const timelines = await rc(c).timelinesOf(list.map((i) => i.id));
     return list.map((i) => logRow(i, timelines.get(i.id) ?? [], now));
   }
   app.get("/log", async (c) => send(c, page({ title: "Incident log", who: who(c), body: logBody(await logRows(c)) })));
@@ -238,13 +244,13 @@ export function dashboardApp(deps: DashboardDeps) {
   async function incidentPage(c: Context<Env>, ref: string, notice: Raw | string, status: 200 | 400 | 401 | 403 | 404 | 409 | 429 = 200) {
     let incident: Incident;
     try {
-      incident = await visibleIncident(store, c.get("caller"), ref, "open /ui for the incidents you may see");
+      incident = await visibleIncident(st(c), c.get("caller"), ref, "open /ui for the incidents you may see");
     } catch (e) {
       if (isFirebreakError(e) && e.code === "NO_INCIDENT")
         return send(c, page({ title: "No incident", who: who(c), body: html`${notice}${notVisibleBody(ref, who(c).csrf)}` }), 404);
       throw e;
     }
-    const events = await store.timeline(incident.id);
+    const events = await st(c).timeline(incident.id);
     const fragment = incidentFragment(incident, events, clock.now(), filterOf(c));
     const acts = actions(incident, { role: c.get("caller").token.role, csrf: who(c).csrf, events });
     return send(
@@ -264,8 +270,8 @@ export function dashboardApp(deps: DashboardDeps) {
     return incidentPage(c, c.req.param("id"), done ? doneBox(done) : "");
   });
   app.get("/incidents/:id/fragment", async (c) => {
-    const incident = await visibleIncident(store, c.get("caller"), c.req.param("id"), "open /ui for the incidents you may see");
-    return send(c, incidentFragment(incident, await store.timeline(incident.id), clock.now(), filterOf(c)).s);
+    const incident = await visibleIncident(st(c), c.get("caller"), c.req.param("id"), "open /ui for the incidents you may see");
+    return send(c, incidentFragment(incident, await st(c).timeline(incident.id), clock.now(), filterOf(c)).s);
   });
 
   /** Runs one action; its refusal is shown on the incident page, its success lands back there. */
@@ -276,7 +282,7 @@ export function dashboardApp(deps: DashboardDeps) {
       const raw = await c.req.parseBody();
       const form = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === "string")) as Record<string, string>;
       try {
-        const incident = await visibleIncident(store, c.get("caller"), ref, "open /ui for the incidents you may see");
+        const incident = await visibleIncident(st(c), c.get("caller"), ref, "open /ui for the incidents you may see");
         await run(c, incident, form);
         await deps.written(incident.id);
         return c.redirect(`/ui/incidents/${encodeURIComponent(incident.id)}?done=${name}`, 303);
@@ -291,11 +297,11 @@ export function dashboardApp(deps: DashboardDeps) {
   app.post(
     "/incidents/:id/note",
     action("note", async (c, incident, form) => {
-      await allowRole(records, c.get("caller"), "responder", "writing a note", incident.id);
+      await allowRole(rc(c), c.get("caller"), "responder", "writing a note", incident.id);
       const text = (form.text ?? "").trim();
       if (!text) throw missing("The note is empty.", "write the note and press Add note");
       if (text.length > 4000) throw E.usage("A note is at most 4,000 characters.");
-      await store.appendEvent(incident.id, {
+      await st(c).appendEvent(incident.id, {
         at: clock.now().toISOString(),
         actor: actor(c).name,
         ...eventBody("note", { text, summary: text }),
@@ -306,13 +312,14 @@ export function dashboardApp(deps: DashboardDeps) {
   app.post(
     "/incidents/:id/confirm",
     action("confirm", async (c, incident, form) => {
-      await allowRole(records, c.get("caller"), "responder", "confirming a checklist item", incident.id);
+      await allowRole(rc(c), c.get("caller"), "responder", "confirming a checklist item", incident.id);
       const item = form.item ?? "";
       if (item === "staging-verified")
         throw E.usage(
           "staging-verified names the pushed commit, which the server cannot read.",
           "firebreak confirm staging-verified   # from a clone",
         );
+      const store = st(c);
       const opDeps = { clock, store: async () => store, actor: async () => actor(c).name } as unknown as WorkflowDeps;
       await confirm(opDeps, { incident, item: item as never });
     }),
@@ -321,20 +328,20 @@ export function dashboardApp(deps: DashboardDeps) {
   app.post(
     "/incidents/:id/approve",
     action("approve", async (c, incident, form) => {
-      const caller = await allowRole(records, c.get("caller"), "approver", "approving a fix", incident.id);
+      const caller = await allowRole(rc(c), c.get("caller"), "approver", "approving a fix", incident.id);
       const note = (form.note ?? "").trim();
-      await approveAs({ store, records, clock }, caller, incident, note ? { note } : {});
+      await approveAs({ store: st(c), records: rc(c), clock }, caller, incident, note ? { note } : {});
     }),
   );
 
   app.post(
     "/incidents/:id/waive",
     action("waive", async (c, incident, form) => {
-      const caller = await allowRole(records, c.get("caller"), "commander", "waiving a gate item", incident.id);
+      const caller = await allowRole(rc(c), c.get("caller"), "commander", "waiving a gate item", incident.id);
       // The form's one required field, said in the form's words (the core refuses it too).
       if (!(form.reason ?? "").trim())
         throw missing("A waiver needs a reason: say why it is safe to go on without it.", "fill in the Reason field and press Waive again");
-      await waiveAs({ store, records, clock }, caller, incident, { item: form.item ?? "", reason: form.reason ?? "" });
+      await waiveAs({ store: st(c), records: rc(c), clock }, caller, incident, { item: form.item ?? "", reason: form.reason ?? "" });
     }),
   );
 
@@ -343,11 +350,11 @@ export function dashboardApp(deps: DashboardDeps) {
   app.post(
     "/incidents/:id/plans/:plan/confirm",
     action("plan", async (c, incident, form) => {
-      const caller = await allowRole(records, c.get("caller"), "commander", "confirming a plan", incident.id);
+      const caller = await allowRole(rc(c), c.get("caller"), "commander", "confirming a plan", incident.id);
       if (form.sure !== "yes")
         throw missing("The plan was not confirmed: the confirmation box was not ticked.", "tick the box and press the button again");
       const id = c.req.param("plan") ?? "";
-      await confirmPlanAs({ store, records, clock }, caller, incident, id, "dashboard");
+      await confirmPlanAs({ store: st(c), records: rc(c), clock }, caller, incident, id, "dashboard");
     }),
   );
 
@@ -358,8 +365,9 @@ export function dashboardApp(deps: DashboardDeps) {
     const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 1000) : "";
     if (!ref || !reason) throw missing("An access request needs a reason.", "say why you need access and send the request again");
     if (accessLimiter.take(caller.token.id) > 0) throw accessRequestsThrottled(caller.token.name);
+    const store = st(c);
     const found = (await store.getIncident(ref)) ?? (await store.findByTicket(ref));
-    await records.audit(caller.token.name, "access.requested", found?.id ?? ref, { reason, via: "dashboard" });
+    await rc(c).audit(caller.token.name, "access.requested", found?.id ?? ref, { reason, via: "dashboard" });
     // The same answer whether the incident exists or not: asking reveals nothing.
     return send(
       c,
@@ -373,6 +381,8 @@ export function dashboardApp(deps: DashboardDeps) {
   // fetches its fragment, which applies the same visibility check again.
   app.get("/events", (c) => {
     const session = c.get("session");
+    const store = st(c);
+    const team = session.caller.token.team;
     let caller = session.caller;
     let checkedAt = Date.now();
     const criteriaOf = new Map<string, string[]>();
@@ -387,7 +397,8 @@ export function dashboardApp(deps: DashboardDeps) {
       };
       deps.streams?.add(end);
       stream.onAbort(end);
-      const unsubscribe = deps.hub.subscribe((e) => {
+      const unsubscribe = deps.hub.subscribe((e, eventTeam) => {
+        if (eventTeam !== team) return; // another team's event: not even its incident's id goes out
         queue.push(e);
         wake?.();
       });
@@ -398,14 +409,17 @@ export function dashboardApp(deps: DashboardDeps) {
             const e = queue.shift()!;
             // A revoked token, a signed-out session or a new membership shows within seconds.
             if (Date.now() - checkedAt > 2000) {
-              const again = await currentSession(c, records, clock.now());
+              const again = await currentSession(c, server, clock.now());
               if (!again) return;
               caller = again.caller;
               checkedAt = Date.now();
             }
             let criteria = criteriaOf.get(e.incidentId);
             if (!criteria) {
-              criteria = (await store.getIncident(e.incidentId))?.criteria ?? ["auth-bypass"];
+              // Not in the session's team's record: nothing goes out, and nothing is remembered.
+              const found = await store.getIncident(e.incidentId);
+              if (!found) continue;
+              criteria = found.criteria;
               criteriaOf.set(e.incidentId, criteria);
             }
             if (canSee(caller, { id: e.incidentId, criteria }))
@@ -420,7 +434,7 @@ export function dashboardApp(deps: DashboardDeps) {
           clearTimeout(timer);
           wake = undefined;
           if (queue.length === 0 && !done) {
-            if (!(await currentSession(c, records, clock.now()))) return;
+            if (!(await currentSession(c, server, clock.now()))) return;
             await stream.write(": keep-alive\n\n");
           }
         }

@@ -40,7 +40,7 @@ export async function signIn(
   const token = secret ? await records.tokenByHash(tokenHash(secret)) : undefined;
   const why = tokenRefusal(token, now);
   if (why || !token) {
-    if (token) await records.audit(token.name, "refused", "dashboard sign-in", { reason: why });
+    if (token) await records.forTeam(token.team).audit(token.name, "refused", "dashboard sign-in", { reason: why });
     return { ok: false, why: why ?? "unknown token" };
   }
   const old = getCookie(c, COOKIE);
@@ -48,9 +48,11 @@ export async function signIn(
   await records.deleteSessions({}); // expired ones
   const id = randomBytes(32).toString("base64url");
   const expires = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-  await records.createSession(tokenHash(id), token.id, expires.toISOString());
+  // The session is the token's team's, as everything it does.
+  const mine = records.forTeam(token.team);
+  await mine.createSession(tokenHash(id), token.id, expires.toISOString());
   setCookie(c, COOKIE, id, { httpOnly: true, sameSite: "Strict", secure: isHttps(c), path: "/ui", expires });
-  await records.audit(token.name, "login", "dashboard", {});
+  await mine.audit(token.name, "login", "dashboard", {});
   return { ok: true, token };
 }
 
@@ -60,12 +62,12 @@ export async function currentSession(c: Context, records: ServerRecords, now: Da
   if (!id || id.length > 100) return undefined;
   const tokenId = await records.sessionToken(tokenHash(id));
   if (!tokenId) return undefined;
-  const token = await records.tokenById(tokenId);
+  const token = await records.tokenByIdInAnyTeam(tokenId);
   if (tokenRefusal(token, now) || !token) {
     await records.deleteSessions({ tokenId });
     return undefined;
   }
-  return { id, caller: { token, memberships: await records.membershipsOf(token.name) } };
+  return { id, caller: { token, memberships: await records.forTeam(token.team).membershipsOf(token.name) } };
 }
 
 export async function signOut(c: Context, records: ServerRecords): Promise<void> {

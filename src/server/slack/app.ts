@@ -7,6 +7,7 @@
 import { LogLevel, WebClient } from "@slack/web-api";
 import { Hono } from "hono";
 import type { Clock, Store } from "../../ports.js";
+import { DEFAULT_TEAM } from "../../store/schema.js";
 import { registerSecret } from "../../redact.js";
 import type { ServerRecords } from "../../store/server-records.js";
 import type { EventsHub } from "../events-hub.js";
@@ -20,7 +21,8 @@ import type { SlackSettings } from "./settings.js";
 import { verifySignature } from "./verify.js";
 
 export interface SlackAppDeps {
-  store: Store;
+  /** Every team's record and the server's records; the app works on its team's (settings.team). */
+  store: Store & { forTeam(team: string): Store };
   records: ServerRecords;
   clock: Clock;
   hub: EventsHub;
@@ -49,10 +51,13 @@ export function slackApp(deps: SlackAppDeps) {
       deps.log.error("slack call failed", { key, error: (e as { data?: { error?: string } }).data?.error ?? (e as Error).message }),
   });
   const pending = new Set<Promise<void>>();
+  const team = deps.settings.team ?? DEFAULT_TEAM;
+  const records = deps.records.forTeam(team);
   const ctx: SlackCtx = {
-    store: deps.store,
-    records: deps.records,
-    slack: deps.records.slack(),
+    store: deps.store.forTeam(team),
+    records,
+    slack: records.slack(),
+    teams: deps.store,
     clock: deps.clock,
     log: deps.log,
     web,
@@ -73,7 +78,10 @@ export function slackApp(deps: SlackAppDeps) {
   };
 
   // Each new event on the record re-renders its incident's message (batched per channel).
-  const unsubscribe = deps.hub.subscribe((e) => ctx.refresh(e.incidentId));
+  // Only the app's team's incidents have messages: another team's event is not even looked up.
+  const unsubscribe = deps.hub.subscribe((e, eventTeam) => {
+    if (eventTeam === team) ctx.refresh(e.incidentId);
+  });
   // And the clocks move on their own: every open incident is re-rendered each minute (unchanged
   // content is not sent); the first pass also posts incidents that started before the app was set up.
   const tick = () => refreshOpen(ctx).catch((e: unknown) => deps.log.error("slack clock refresh failed", { error: (e as Error).message }));

@@ -12,7 +12,7 @@ import { FirebreakError } from "../../errors.js";
 import { canSee } from "../access.js";
 import { note } from "./actions.js";
 import { esc, summary, incidentMessage } from "./message.js";
-import { visibleIncident, type Reply, type SlackCtx } from "./context.js";
+import { visibleIncident, type Reply, type SlackCtx, forCaller } from "./context.js";
 import { identify, linkWithCode, type SlackUser } from "./link.js";
 
 export interface SlashCommand extends SlackUser {
@@ -44,9 +44,11 @@ async function pick(ctx: SlackCtx, caller: Parameters<typeof canSee>[0], ref: st
   });
 }
 
-export async function runCommand(ctx: SlackCtx, cmd: SlashCommand): Promise<Reply> {
+export async function runCommand(app: SlackCtx, cmd: SlashCommand): Promise<Reply> {
   const [verb = "help", ...rest] = cmd.text.trim().split(/\s+/).filter(Boolean);
-  const who = await identify(ctx.records, cmd, ctx.clock.now());
+  const who = await identify(app.records, cmd, app.clock.now());
+  // A linked person works on their own team's record.
+  const ctx = forCaller(app, who.caller);
   switch (verb.toLowerCase()) {
     case "help":
       return { text: HELP };

@@ -15,9 +15,12 @@ import type { PostQueue } from "./post-queue.js";
 import type { SlackSettings } from "./settings.js";
 
 export interface SlackCtx {
+  /** The team's record this context works on: the Slack app's team, or (forCaller) a linked person's. */
   store: Store;
   records: ServerRecords;
   slack: SlackRecords;
+  /** Every team's record, for forCaller. */
+  teams: Store & { forTeam(team: string): Store };
   clock: Clock;
   log: Logger;
   web: WebClient;
@@ -67,6 +70,14 @@ export function refusalText(e: unknown, log?: Logger): string {
   // The answer sends the person to the server's log: the error must be there.
   log?.error("slack request failed", { error: e instanceof Error ? e.message : String(e) });
   return "Firebreak failed to do this; nothing more was done. Next: try again, and ask an admin to read the server's log if it fails again.";
+}
+
+/** The context of one Slack user's request: the record of their token's team, never another's. */
+export function forCaller(ctx: SlackCtx, caller: Caller): SlackCtx {
+  const team = caller.token.team;
+  if (team === ctx.records.team) return ctx;
+  const records = ctx.records.forTeam(team);
+  return { ...ctx, store: ctx.teams.forTeam(team), records, slack: records.slack() };
 }
 
 /** The incident a reference names, only when the caller may see it; a hidden one reads as missing. */

@@ -4,7 +4,7 @@
 
 import { triage } from "../../domain/triage.js";
 import type { SlackCtx } from "./context.js";
-import { refusalText, respond, visibleIncident } from "./context.js";
+import { refusalText, respond, visibleIncident, forCaller } from "./context.js";
 import { approve, askAccess, confirmOncall, confirmRollback, mayWaive, waiveApproval, type Outcome } from "./actions.js";
 import { TRIAGE_CALLBACK, triageAnswer } from "./commands.js";
 import { identify, type SlackUser } from "./link.js";
@@ -43,7 +43,7 @@ async function tell(ctx: SlackCtx, p: { responseUrl?: string; channel?: string; 
   else if (p.channel) await ctx.web.chat.postEphemeral({ channel: p.channel, user: p.user, text });
 }
 
-export async function onBlockActions(ctx: SlackCtx, p: BlockActions): Promise<void> {
+export async function onBlockActions(app: SlackCtx, p: BlockActions): Promise<void> {
   const u = userOf(p);
   const where = {
     ...(p.response_url ? { responseUrl: p.response_url } : {}),
@@ -52,7 +52,9 @@ export async function onBlockActions(ctx: SlackCtx, p: BlockActions): Promise<vo
   };
   for (const a of p.actions) {
     try {
-      const who = await identify(ctx.records, u, ctx.clock.now());
+      const who = await identify(app.records, u, app.clock.now());
+      // A linked person works on their own team's record.
+      const ctx = forCaller(app, who.caller);
       const ref = a.value ?? "";
       let out: Outcome | undefined;
       if (a.action_id === ACTIONS.access) out = await askAccess(ctx, who, ref);
@@ -70,7 +72,7 @@ export async function onBlockActions(ctx: SlackCtx, p: BlockActions): Promise<vo
       }
       if (out) await tell(ctx, where, out.text);
     } catch (e) {
-      await tell(ctx, where, refusalText(e, ctx.log));
+      await tell(app, where, refusalText(e, app.log));
     }
   }
 }
@@ -82,9 +84,10 @@ export async function onViewSubmission(ctx: SlackCtx, p: ViewSubmission): Promis
   try {
     if (p.view.callback_id === WAIVE_CALLBACK) {
       const who = await identify(ctx.records, u, ctx.clock.now());
-      const incident = await visibleIncident(ctx, who.caller, meta.incident ?? "");
+      const mine = forCaller(ctx, who.caller);
+      const incident = await visibleIncident(mine, who.caller, meta.incident ?? "");
       const reason = p.view.state.values.reason?.reason?.value ?? "";
-      await tell(ctx, where, (await waiveApproval(ctx, who, incident, reason)).text);
+      await tell(ctx, where, (await waiveApproval(mine, who, incident, reason)).text);
     } else if (p.view.callback_id === TRIAGE_CALLBACK) {
       const picked = p.view.state.values.criteria?.criteria?.selected_options?.map((o) => o.value) ?? [];
       await tell(ctx, where, triageAnswer(triage({ criteria: picked }), ctx.clock.now()));

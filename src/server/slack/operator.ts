@@ -3,11 +3,15 @@
 
 import { openStorage } from "../serve.js";
 import { issueLinkCode } from "./link.js";
+import { parseTeamName } from "../../domain/access.js";
+import { DEFAULT_TEAM } from "../../store/schema.js";
 
-export async function slackLinkCode(env: NodeJS.ProcessEnv, sqlitePath: string, name: string) {
+/** A link code for the person token named `name` in `team` (the link then acts in that team). */
+export async function slackLinkCode(env: NodeJS.ProcessEnv, sqlitePath: string, name: string, team: string = DEFAULT_TEAM) {
+  const t = parseTeamName(team);
   const storage = await openStorage(env, sqlitePath);
   try {
-    return await issueLinkCode(storage.records, name, new Date());
+    return await issueLinkCode(storage.records.forTeam(t), name, new Date());
   } finally {
     await storage.close();
   }

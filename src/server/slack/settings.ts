@@ -3,8 +3,16 @@
 // the redactor masks them in every log line, record and message.
 
 import { registerSecret } from "../../redact.js";
+import { DEFAULT_TEAM } from "../../store/schema.js";
+import { parseTeamName } from "../../domain/access.js";
 
 export interface SlackSettings {
+  /**
+   * The Firebreak team whose incidents get messages in the channels below, and whose open
+   * incidents an unlinked Slack user may read (FIREBREAK_SLACK_TEAM; 'default'). A linked person
+   * acts in their own token's team, and only this team's incidents are ever posted.
+   */
+  team?: string;
   signingSecret: string;
   botToken: string;
   /** The Web API's base URL (Slack's own unless a stand-in is used). */
@@ -28,6 +36,7 @@ export function slackSettingsFromEnv(env: NodeJS.ProcessEnv): SlackSettings | un
   return {
     signingSecret,
     botToken,
+    team: env.FIREBREAK_SLACK_TEAM ? parseTeamName(env.FIREBREAK_SLACK_TEAM, "FIREBREAK_SLACK_TEAM") : DEFAULT_TEAM,
     ...(env.FIREBREAK_SLACK_API_URL ? { apiUrl: env.FIREBREAK_SLACK_API_URL } : {}),
     ...(env.FIREBREAK_SLACK_CHANNEL ? { channel: env.FIREBREAK_SLACK_CHANNEL } : {}),
     ...(env.FIREBREAK_SLACK_PRIVATE_CHANNEL ? { privateChannel: env.FIREBREAK_SLACK_PRIVATE_CHANNEL } : {}),
