@@ -58,4 +58,6 @@ export interface WhoAmI {
   name: string;
   role: string;
   kind: "person" | "agent" | "service";
+  /** The team the token belongs to (servers before teams did not say: the one team there was). */
+  team?: string;
 }

@@ -122,6 +122,10 @@ describe("teams on firebreak serve (two replicas, one PostgreSQL database)", () 
       await storage.close();
 
       const [a, b] = await Promise.all([serve(env), serve(env)]);
+      // The CLI names the team a token belongs to.
+      const who = await firebreak("/tmp", ["whoami"], { env: { FIREBREAK_SERVER: a.url, FIREBREAK_TOKEN: bravoAdmin } });
+      expect(who.code, who.stderr).toBe(0);
+      expect(who.stdout).toContain(`admin (admin, person, team bravo) on ${a.url}`);
       const open = async (secret: string, until: string) => {
         const res = await fetch(`${b.url}/events`, { headers: { authorization: `Bearer ${secret}` } });
         expect(res.status).toBe(200);

@@ -70,7 +70,7 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
   if (inRepo) useServer(await app.git.commonDir(), url);
   out.data({ server: url, name: who.name, role: who.role, kind: who.kind, clone: inRepo });
   out.line(
-    `Logged in to ${url} as ${who.name} (${who.role}, ${who.kind}); the token is saved in ${credentialsPath(app.env)} (readable by you alone).`,
+    `Logged in to ${url} as ${who.name} (${who.role}, ${who.kind}${who.team && who.team !== "default" ? `, team ${who.team}` : ""}); the token is saved in ${credentialsPath(app.env)} (readable by you alone).`,
   );
   out.line(
     inRepo

@@ -21,7 +21,8 @@ export async function run({ app, out }: CommandInput): Promise<number> {
     return 0;
   }
   out.data({ ...who });
-  out.line(`${who.name} (${who.role}, ${who.kind}) on ${who.server}: every write through this clone is recorded as ${who.name}.`);
+  const team = who.team && who.team !== "default" ? `, team ${who.team}` : "";
+  out.line(`${who.name} (${who.role}, ${who.kind}${team}) on ${who.server}: every write through this clone is recorded as ${who.name}.`);
   out.next("firebreak list");
   return 0;
 }
