@@ -123,6 +123,25 @@ export async function effect<R extends EffectResult>(
     throw e;
   }
   crashPoint(key, "after-perform");
-  await store.recordOutcome(incidentId, key, { state: "done", result: redactDeep(result) }, done({ key, ...result }));
+  try {
+    await store.recordOutcome(incidentId, key, { state: "done", result: redactDeep(result) }, done({ key, ...result }));
+  } catch (e) {
+    throw doneButNotRecorded(key, e);
+  }
   return { result, how: "performed" };
+}
+
+/**
+ * The world changed but the team server stopped answering before the record could say so: the
+ * person must know it happened, and that running the command again records it
+ * without doing it again (the intent is on the record, so the re-run asks the world first).
+ */
+function doneButNotRecorded(key: string, e: unknown): unknown {
+  if (!(e instanceof FirebreakError) || e.code !== "SERVER_UNREACHABLE") return e;
+  return new FirebreakError({
+    code: e.code,
+    message: `${key} was done, but the record could not say so: ${e.message}`,
+    why: "The intent is on the record, so the next run asks the world whether it happened before doing anything: it records this one and does not do it again.",
+    next: "run the same command again once the record can be written (on a team server: when it answers, or now with --offline --reason \"why\")",
+  });
 }
