@@ -90,6 +90,16 @@ export function runShell(command: string, opts: RunOptions = {}): Promise<RunRes
   return spawnAndCollect(command, [], true, opts);
 }
 
+/**
+ * The environment of the project's own commands (checks, deploys, smoke tests): Firebreak's, less
+ * the team server token, which is this person's key to the team's record and nothing a project's
+ * script needs or should be able to read.
+ */
+function projectEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  const { FIREBREAK_TOKEN: _token, ...rest } = process.env;
+  return { ...rest, ...extra };
+}
+
 async function spawnAndCollect(file: string, args: readonly string[], shell: boolean, opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   // Loaded on first use: `firebreak status` usually needs no process, and this module costs start-up.
@@ -103,7 +113,7 @@ async function spawnAndCollect(file: string, args: readonly string[], shell: boo
     try {
       child = spawn(file, args as string[], {
         cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
+        env: shell ? projectEnv(opts.env) : { ...process.env, ...opts.env },
         shell,
         stdio: spoolFd === undefined ? ["pipe", "pipe", "pipe"] : [opts.input === undefined ? "ignore" : "pipe", spoolFd, spoolFd],
         // Own process group, so a timeout or a signal stops the whole tree a command starts (a

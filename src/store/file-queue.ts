@@ -17,9 +17,10 @@ export class FileQueue<T extends { uploadId: string }> {
   }
 
   put(entry: T): T {
-    mkdirSync(this.dir, { recursive: true });
+    // What people wrote, kept for upload: this user's alone.
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const file = join(this.dir, `${entry.uploadId}.json`);
-    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry));
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry), { mode: 0o600 });
     renameSync(`${file}.${process.pid}.tmp`, file);
     return entry;
   }

@@ -31,9 +31,10 @@ export class RecordMirror {
   #write(id: string, m: MirroredIncident): void {
     const file = this.#file(id);
     if (!file) return;
-    mkdirSync(this.#dir, { recursive: true });
+    // The copies hold private incidents too: this user's alone, like the credentials.
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(m));
+    writeFileSync(tmp, JSON.stringify(m), { mode: 0o600 });
     renameSync(tmp, file);
   }
 

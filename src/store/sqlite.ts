@@ -2,7 +2,7 @@
 // writer; synchronous=FULL makes a committed event survive power loss; busy_timeout makes a second
 // process wait for the write lock instead of failing at once.
 
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
@@ -40,9 +40,13 @@ export function openSqliteBackend(path: string): Backend {
   // A read-only checkout (a mounted snapshot, another user's repository) still answers status, list
   // and log: the record is opened read-only and only a write is refused.
   const readOnly = existsSync(file) && !(canWrite(file) && canWrite(dirname(file)));
+  const isNew = !existsSync(file);
   try {
     if (!readOnly) mkdirSync(dirname(file), { recursive: true });
     raw = readOnly ? openCopy(file) : openSqlite(file);
+    // A new record is its owner's alone: it holds private incidents, approvals and who said what.
+    // (An existing file keeps the mode its owner gave it.)
+    if (isNew) chmodSync(file, 0o600);
   } catch (e) {
     throw new FirebreakError(
       {

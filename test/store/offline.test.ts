@@ -4,7 +4,7 @@
 // a step the server cannot take after all is set aside with the reason, not retried forever or
 // lost, and another person's steps wait for them.
 
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -94,6 +94,15 @@ describe("the offline record and its upload", () => {
     await record.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps the copies, the kept steps and the offline record readable by this user alone", async () => {
+    const s = offline({ name: "alice", role: "responder", kind: "person" }, undefined);
+    await s.appendEvent(incidentId, ev("note", "alice", { text: "flag off by hand" }));
+    const kept = join(dir, "journal", readdirSync(join(dir, "journal")).find((n) => n.endsWith(".json"))!);
+    const mirrored = join(dir, "mirror", `${incidentId}.json`);
+    for (const f of [kept, mirrored, join(dir, "offline.db")]) expect(statSync(f).mode & 0o077, f).toBe(0);
+    for (const d of [join(dir, "journal"), join(dir, "mirror")]) expect(statSync(d).mode & 0o077, d).toBe(0);
   });
 
   it("keeps the copy's chain intact, so the offline record checks like the server's", async () => {
