@@ -69,6 +69,8 @@ export interface Git {
   switchCreate(name: string, startPoint: string): Promise<void>;
   /** Pushes one branch with an explicit refspec; never forces. */
   pushBranch(remote: string, branch: string): Promise<void>;
+  /** Makes remote/branch the branch's upstream; false when the remote-tracking ref is missing. */
+  setUpstream(remote: string, branch: string): Promise<boolean>;
   /** Creates an annotated tag at a commit; the message goes through stdin, never argv. */
   createTag(name: string, target: string, message: string): Promise<void>;
   pushTag(remote: string, tag: string): Promise<void>;

@@ -238,6 +238,8 @@ export async function applyStart(app: WorkflowDeps, plan: StartPlan, progress: (
         return { remote, branch, sha };
       },
     });
+    // Also after a re-run that found the push done: the branch tracks what was published.
+    await app.git.setUpstream(remote, branch);
   }
   return (await store.getIncident(incident.id)) ?? incident;
 }

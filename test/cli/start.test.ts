@@ -37,6 +37,8 @@ describe("firebreak start", () => {
     expect(incident.deadlineAt).toBe("2026-11-27T16:23:00.000Z");
     expect(fx.git("rev-parse", "--abbrev-ref", "HEAD")).toBe(incident.branch);
     expect(fx.git("rev-parse", "HEAD")).toBe(originMain);
+    // Published with an upstream, so a plain `git pull` or `git push` on it works.
+    expect(fx.git("rev-parse", "--abbrev-ref", "@{upstream}")).toBe(`origin/${incident.branch}`);
     expect(gitIn(fx.origin, ["rev-parse", `refs/heads/${incident.branch}`])).toBe(originMain);
 
     const human = await firebreak(fx.work, ["status"], { env: NOW });

@@ -282,6 +282,21 @@ export class Git implements GitPort {
     await this.git(["push", "--quiet", "--end-of-options", remote, `${ref}:${ref}`], { remote, timeoutMs: NETWORK_TIMEOUT_MS });
   }
 
+  /**
+   * Makes `remote`/`branch` the branch's upstream, so a teammate's plain `git pull` and `git push`
+   * on it work; false when the remote-tracking ref is missing (a remote without a fetch refspec).
+   */
+  async setUpstream(remote: string, branch: string): Promise<boolean> {
+    await assertSafeRef(branch);
+    await this.checkRemote(remote);
+    try {
+      await this.git(["branch", "--quiet", `--set-upstream-to=refs/remotes/${remote}/${branch}`, "--end-of-options", branch]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Creates an annotated tag at a commit; the message goes through stdin, never argv. */
   async createTag(name: string, target: string, message: string): Promise<void> {
     await assertSafeRef(name, "tag name");
