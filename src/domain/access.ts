@@ -89,6 +89,9 @@ export function widerThanMaker(
   ].filter((w): w is string => typeof w === "string");
 }
 
+/** The team of a clone's own record, and of every row written before teams existed. */
+export const DEFAULT_TEAM = "default";
+
 /**
  * A team's name on a server of many teams: lowercase letters, digits and dashes, 1–40 characters,
  * starting with a letter or a digit (so it is never read as an option, and is safe in a path, a

@@ -354,6 +354,12 @@ export const CATALOGUE = {
     next: "wait for the other run to finish; if it is gone for good: firebreak unlock <id>",
     shows: ["why"],
   },
+  LOCK_STILL_HELD: {
+    exit: EXIT.refused,
+    why: "Releasing the lock of a run that is still working would let a second run start beside it: two merges, two deploys.",
+    next: "let it finish or stop it; firebreak unlock <id> --force only when its process is not Firebreak's",
+    shows: ["why", "next"],
+  },
   NO_SUCH_LOCK: {
     exit: EXIT.refused,
     why: "No lock of that id is held.",

@@ -7,7 +7,7 @@ import { FirebreakError } from "../errors.js";
 import { shq } from "../render/shell-quote.js";
 import { verifyAuditChain, type AuditEntry, type TokenRecord } from "../store/server-records.js";
 import { openStorage } from "./serve.js";
-import { DEFAULT_TEAM } from "../store/schema.js";
+import { DEFAULT_TEAM } from "../domain/access.js";
 import { parseTeamName } from "../domain/access.js";
 import { issueToken, revokeToken, type TokenRequest } from "./tokens.js";
 

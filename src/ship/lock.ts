@@ -141,6 +141,18 @@ export async function listLocks(store: Store): Promise<LockInfo[]> {
   return (await store.listLeases()).map(info);
 }
 
+/**
+ * Why the run holding these leases may still be working, or null when it is gone: on this machine
+ * its process or its deploy's process group is alive; on another, its heartbeat is current.
+ */
+export function stillWorking(held: Lease, now: Date): string | null {
+  if (takeable(held, now)) return null;
+  if (held.host !== hostname()) return `its heartbeat from ${held.host} is current (the lease runs to ${held.expiresAt})`;
+  return alive(held.pid)
+    ? `its process ${held.pid} is running on this machine`
+    : `its deploy (process group ${held.deploy?.pgid}) is running on this machine`;
+}
+
 /** Releases every lock with this id; returns what was released (empty when none matched). */
 export async function releaseById(store: Store, id: string): Promise<LockInfo[]> {
   return (await store.releaseLeases(id)).map(info);

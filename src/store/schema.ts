@@ -5,7 +5,7 @@
 import type { ColumnType } from "kysely";
 
 /** The team of a clone's own record, and of every row written before teams existed (migration 4). */
-export const DEFAULT_TEAM = "default";
+export { DEFAULT_TEAM } from "../domain/access.js";
 
 /** The team a row belongs to (migration 4): set on insert, defaulting to DEFAULT_TEAM. */
 type TeamColumn = ColumnType<string, string | undefined, string>;

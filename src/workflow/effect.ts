@@ -142,6 +142,6 @@ function doneButNotRecorded(key: string, e: unknown): unknown {
     code: e.code,
     message: `${key} was done, but the record could not say so: ${e.message}`,
     why: "The intent is on the record, so the next run asks the world whether it happened before doing anything: it records this one and does not do it again.",
-    next: "run the same command again once the record can be written (on a team server: when it answers, or now with --offline --reason \"why\")",
+    next: 'run the same command again once the record can be written (on a team server: when it answers, or now with --offline --reason "why")',
   });
 }

@@ -77,7 +77,7 @@ describe("ship locks", () => {
     expect(await heldLocks(f)).toEqual([]); // released
   });
 
-  it("a lock held by a live process is released only with its id", async () => {
+  it("a lock held by a live process is released only with its id, and with --force", async () => {
     f = await makeShipFixture();
     await holdLock(f.fx.work, "lk_0badf00d", ["env-production"], {
       actor: "Sam",
@@ -94,7 +94,15 @@ describe("ship locks", () => {
     expect(f.svc.deploys()).toEqual([]);
 
     expect((await f.cli(["unlock", "lk_00000000"])).code).toBe(4);
-    const u = await f.cli(["unlock", "lk_0badf00d"]);
+    // Its holder (this test's own process) is alive here: a plain unlock would let a second run in.
+    const busy = await f.cli(["unlock", "lk_0badf00d"]);
+    expect(busy.code).toBe(4);
+    expect(busy.stderr).toContain(
+      `Lock lk_0badf00d belongs to a run that is still working: its process ${process.pid} is running on this machine`,
+    );
+    expect(busy.stderr).toContain(`kill -INT ${process.pid}`);
+    expect(busy.stderr).toContain("firebreak unlock lk_0badf00d --force");
+    const u = await f.cli(["unlock", "lk_0badf00d", "--force"]);
     expect(u.code, u.stderr).toBe(0);
     const ok = await f.cli(["ship"]);
     expect(ok.code, ok.stderr).toBe(0);
@@ -109,7 +117,7 @@ describe("ship locks", () => {
       ticket: "ENG-1234",
       since: "2026-11-27T10:00:00.000Z",
     });
-    const u = await f.cli(["unlock", "lk_0ddba11a"]);
+    const u = await f.cli(["unlock", "lk_0ddba11a", "--force"]);
     expect(u.code, u.stderr).toBe(0);
     expect(u.stdout).toContain("Next: firebreak rollback --strategy previous   # run it again");
     expect(await heldLocks(f)).toEqual([]);

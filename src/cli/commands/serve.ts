@@ -7,8 +7,7 @@ import type { CommandInput } from "../run-command.js";
 import { startServer } from "../../server/serve.js";
 import { jsonLogger } from "../../server/log.js";
 import { dataFlag, teamOf, withOperator } from "../../server/operator.js";
-import { DEFAULT_TEAM } from "../../store/schema.js";
-import { parseTeamName } from "../../domain/access.js";
+import { DEFAULT_TEAM, parseTeamName } from "../../domain/access.js";
 import { stopSignal } from "../../stop.js";
 import { E } from "../../errors.js";
 

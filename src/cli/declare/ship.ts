@@ -53,5 +53,6 @@ export function declareShip(program: Command): void {
     .command("unlock")
     .description("release a ship/rollback lock whose run is gone for good (without an id: list the locks)")
     .argument("[id]", "the lock id, e.g. lk_1a2b3c4d")
+    .option("--force", "release it although its run seems to be working (its pid was reused by another program)")
     .action(lazy(() => import("../commands/unlock.js")));
 }

@@ -7,7 +7,7 @@
 import { LogLevel, WebClient } from "@slack/web-api";
 import { Hono } from "hono";
 import type { Clock, Store } from "../../ports.js";
-import { DEFAULT_TEAM } from "../../store/schema.js";
+import { DEFAULT_TEAM } from "../../domain/access.js";
 import { registerSecret } from "../../redact.js";
 import type { ServerRecords } from "../../store/server-records.js";
 import type { EventsHub } from "../events-hub.js";

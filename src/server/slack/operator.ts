@@ -4,7 +4,7 @@
 import { openStorage } from "../serve.js";
 import { issueLinkCode } from "./link.js";
 import { parseTeamName } from "../../domain/access.js";
-import { DEFAULT_TEAM } from "../../store/schema.js";
+import { DEFAULT_TEAM } from "../../domain/access.js";
 
 /** A link code for the person token named `name` in `team` (the link then acts in that team). */
 export async function slackLinkCode(env: NodeJS.ProcessEnv, sqlitePath: string, name: string, team: string = DEFAULT_TEAM) {

@@ -3,7 +3,7 @@
 // the redactor masks them in every log line, record and message.
 
 import { registerSecret } from "../../redact.js";
-import { DEFAULT_TEAM } from "../../store/schema.js";
+import { DEFAULT_TEAM } from "../../domain/access.js";
 import { parseTeamName } from "../../domain/access.js";
 
 export interface SlackSettings {
