@@ -39,6 +39,13 @@ export const E = {
       message: `${ticket} is already in progress on ${branch} (started ${startedAt}).`,
       next: `firebreak status ${ticket}`,
     }),
+  /** A ticket held by an open incident the caller does not see: nothing of it is said but the ticket they typed. */
+  ticketTaken: (ticket: string) =>
+    new FirebreakError({
+      code: "TICKET_IN_PROGRESS",
+      message: `${ticket} is already in progress on this server.`,
+      next: `firebreak list   # if ${ticket} is not there, ask a commander about it, or start under the ticket your team tracks this under`,
+    }),
   noIncident: (hint: string) => new FirebreakError({ code: "NO_INCIDENT", message: `No incident found ${hint}.` }),
   unsafeValue: (what: string, value: string, why: string) =>
     new FirebreakError({

@@ -10,7 +10,7 @@ import type { Context } from "hono";
 import { leaseRule, writeRule, type WriteRule } from "../domain/access.js";
 import { requirePerson } from "../domain/actor.js";
 import type { Incident, NewEvent } from "../domain/types.js";
-import { FirebreakError } from "../errors.js";
+import { E, FirebreakError } from "../errors.js";
 import type { Lease, LeaseRequest, Store } from "../ports.js";
 import {
   isStoreMethod,
@@ -43,6 +43,21 @@ interface TeamDeps {
 
 const noIncident = (ref: string) =>
   new FirebreakError({ code: "NO_INCIDENT", message: `No incident ${ref} that this token may see.`, next: "firebreak list" });
+
+/** A lease as told to a caller who may not see its incident: its name, and nobody's run. */
+const unseenHolder = (held: Lease): Lease => ({
+  id: "",
+  name: held.name,
+  token: 0,
+  actor: "",
+  command: "",
+  ticket: "",
+  host: "",
+  pid: 0,
+  since: "",
+  expiresAt: "",
+  deploy: null,
+});
 
 /** Runs one store call for the caller; the answer is JSON (undefined becomes null). */
 export async function runStoreCall(deps: StoreRouteDeps, caller: Caller, method: string, args: Args): Promise<unknown> {
@@ -182,6 +197,38 @@ class StoreCall {
     return { ...e, actor: this.#name, ...(decided ? { data: { ...data, by: this.#name } } : {}) } as NewEvent;
   }
 
+  /**
+   * A start, refused without a word about an open incident of the same ticket that the caller may
+   * not see. One open incident per ticket stays the rule for everyone: a second one beside a
+   * private incident would be found by its members' commands that name the ticket (a commander
+   * sees both), so their notes and ships could land on the wrong one, and the locks, tags and
+   * backport branches named after the ticket would be shared. So a non-member's start of that
+   * ticket is refused, and all it says is what they typed: the ticket is in progress. Not the
+   * title, id, branch, level, starter or time, and not a 403 "not a member": the same code a
+   * visible duplicate gets (TICKET_IN_PROGRESS). That the ticket is taken is the one thing it
+   * tells, which a refusal cannot avoid; the refusal goes on the audit log, so a probe is seen.
+   */
+  async #start(input: Parameters<Store["createIncident"]>[0], first: NewEvent): Promise<Incident> {
+    const hidden = async (): Promise<Incident | undefined> => {
+      const open = await this.#store.findActiveByTicket(input.ticket);
+      return open && !canSee(this.#caller, open) ? open : undefined;
+    };
+    const refuse = async (open: Incident): Promise<never> => {
+      await this.#deps.records.audit(this.#name, "refused", "store.createIncident", { ticket: input.ticket, hidden: open.id });
+      throw E.ticketTaken(input.ticket);
+    };
+    const before = await hidden();
+    if (before) return refuse(before);
+    try {
+      return await this.#store.createIncident(input, first);
+    } catch (e) {
+      // Started by a member between the check and the write: the store's refusal names its branch.
+      const meanwhile = e instanceof FirebreakError && e.code === "TICKET_IN_PROGRESS" ? await hidden() : undefined;
+      if (meanwhile) return refuse(meanwhile);
+      throw e;
+    }
+  }
+
   async write(method: StoreMethod, a: Args): Promise<unknown> {
     const s = this.#store;
     switch (method) {
@@ -192,18 +239,13 @@ class StoreCall {
             code: "SERVER_FORBIDDEN",
             message: `${this.#name}'s token is limited to one incident, so it cannot start another.`,
           });
-        // A ticket already open on a private incident this caller may not see: a second incident
-        // under the same ticket would catch its members' notes and commands. Refused, naming no title.
-        const ticket = String((a[0] as { ticket?: unknown }).ticket ?? "");
-        const open = await s.findActiveByTicket(ticket);
-        if (open && !canSee(this.#caller, open))
-          throw new FirebreakError({
-            code: "SERVER_FORBIDDEN",
-            message: `${ticket} is already an open incident on this server, one ${this.#name}'s token may not see.`,
-            next: `ask a commander to add you to it, or pick the ticket your team tracks this under`,
-          });
-        const first = { ...(a[1] as NewEvent), actor: this.#name } as NewEvent;
-        const created = await s.createIncident(a[0] as Parameters<Store["createIncident"]>[0], first);
+        const created = await this.#start(
+          a[0] as Parameters<Store["createIncident"]>[0],
+          {
+            ...(a[1] as NewEvent),
+            actor: this.#name,
+          } as NewEvent,
+        );
         // Whoever starts a private incident is its first member, or they could not see their own work.
         if (isPrivate(created) && (await this.#deps.records.addMember(created.id, this.#name, this.#name)))
           await this.#deps.records.audit(this.#name, "member.added", created.id, { member: this.#name, ticket: created.ticket });
@@ -285,11 +327,11 @@ class StoreCall {
 
   async #acquire(req: WireLeaseRequest) {
     this.#allow(leaseRule(req.holder.command));
-    const incident = await this.#store.findByTicket(req.holder.ticket);
-    if (incident && !canSee(this.#caller, incident)) throw noIncident(req.holder.ticket);
+    // A lock may name a ticket no incident has (a backport of a commit on its own), so a ticket the
+    // caller may not see is taken like one that has no incident: refusing it would tell them it exists.
     const proved = new Set((req.takeOver ?? []).map((t) => `${t.id}#${t.token}`));
     const now = Date.now();
-    return this.#store.acquireLeases({
+    const got = await this.#store.acquireLeases({
       id: req.id,
       names: req.names,
       holder: { ...req.holder, actor: this.#name },
@@ -299,5 +341,11 @@ class StoreCall {
       // holder is gone (and named exactly that holder, so a newer one is never taken by mistake).
       canTakeOver: (held) => (held.expiresAt !== "" && Date.parse(held.expiresAt) < now) || proved.has(`${held.id}#${held.token}`),
     });
+    if (got.ok) return got;
+    const owner = await this.#store.findByTicket(got.held.ticket);
+    if (!owner || canSee(this.#caller, owner)) return got;
+    // Held for an incident the caller may not see (an environment a private incident deploys to):
+    // they learn that it is locked, not whose run, what ticket, or the lock's id to unlock it with.
+    return { ok: false as const, held: unseenHolder(got.held) };
   }
 }

@@ -117,6 +117,13 @@ const info = ({ token: _t, expiresAt: _e, ...rest }: Lease): LockInfo => rest;
 
 function lockedError(held: Lease): FirebreakError {
   const what = held.name.startsWith("env-") ? `the ${held.name.slice(4)} environment` : held.ticket;
+  // A team server names no holder of a lock taken for an incident this token may not see.
+  if (held.id === "")
+    return new FirebreakError({
+      code: "LOCKED",
+      message: `${held.name.startsWith("env-") ? what : held.name} is locked by a run on an incident this token does not see.`,
+      next: "wait for it to finish; a commander can tell whose run it is",
+    });
   const deploying = held.deploy ? `; its deploy runs as process group ${held.deploy.pgid} on ${held.deploy.host}` : "";
   return new FirebreakError({
     code: "LOCKED",

@@ -1,5 +1,5 @@
-// `firebreak serve` as a real process on a PostgreSQL database, for the tests of the CLI on a
-// team server: started on a port (0 for any free one, or the one it had, to bring it back after
+// `firebreak serve` as a real process on a PostgreSQL database (or a SQLite file), for the tests of
+// the CLI on a team server: started on a port (0 for any free one, or the one it had, to bring it back after
 // stopping it) and stopped the way an operator stops it, with SIGTERM.
 
 import { spawn, type ChildProcess } from "node:child_process";
@@ -11,10 +11,13 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(o: { databaseUrl: string; cwd: string; port?: string }): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, "serve", "--port", o.port ?? "0"], {
+export async function startServe(
+  o: ({ databaseUrl: string } | { sqlitePath: string }) & { cwd: string; port?: string },
+): Promise<ServeProcess> {
+  const data = "sqlitePath" in o ? ["--data", o.sqlitePath] : [];
+  const child: ChildProcess = spawn(process.execPath, [CLI, "serve", "--port", o.port ?? "0", ...data], {
     cwd: o.cwd,
-    env: { ...process.env, FIREBREAK_DATABASE_URL: o.databaseUrl },
+    env: { ...process.env, ...("databaseUrl" in o ? { FIREBREAK_DATABASE_URL: o.databaseUrl } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {

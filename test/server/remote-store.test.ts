@@ -139,11 +139,11 @@ describe.each(["sqlite", "postgres"] as const)("the record on a team server (%s)
     const note = { at: at(), actor: "bob", ...event("note", { text: "peek", summary: "note" }) };
     expect((await caught(clients.bob!.appendEvent(inc.id, note))).code).toBe("NO_INCIDENT");
     expect((await clients.cora!.findByTicket("SEC-1"))?.id).toBe(inc.id);
-    // A second incident under the same ticket would catch the members' notes: refused, title unsaid.
+    // A second incident under the same ticket would catch the members' notes: refused like any
+    // ticket in progress, naming nothing of the private one.
     const dup = await caught(start(clients.bob!, "SEC-1"));
-    expect(dup.code).toBe("SERVER_FORBIDDEN");
-    expect(dup.message).toContain("SEC-1 is already an open incident on this server");
-    expect(dup.message).not.toContain(inc.title);
+    expect(dup.code).toBe("TICKET_IN_PROGRESS");
+    expect(dup.message).toBe("SEC-1 is already in progress on this server.");
     expect((await clients.cora!.listIncidents({ all: true })).filter((i) => i.ticket === "SEC-1")).toHaveLength(1);
   });
 
