@@ -15,7 +15,9 @@ export const PRIVATE_CRITERIA: readonly string[] = ["auth-bypass", "data-exposur
 
 export const roleAtLeast = (role: Role, needed: Role): boolean => ROLES.indexOf(role) >= ROLES.indexOf(needed);
 
-export const isPrivate = (incident: Pick<Incident, "criteria">): boolean => incident.criteria.some((c) => PRIVATE_CRITERIA.includes(c));
+// Compared as triage reads ids (any case, stray spaces): a record that kept "Data-Exposure" as typed is private too.
+export const isPrivate = (incident: Pick<Incident, "criteria">): boolean =>
+  incident.criteria.some((c) => PRIVATE_CRITERIA.includes(c.trim().toLowerCase()));
 
 export interface Viewer {
   role: Role;

@@ -97,6 +97,17 @@ export function hotfixBranch(ticket: string, title: string, maxSlugLength = 40):
   return `hotfix/${ticket}-${slugify(title, maxSlugLength)}`;
 }
 
+/**
+ * hotfix/SEC-12-3f9a0c1e: a private incident's branch. Its name reaches everyone who can read the
+ * repository, so it carries the ticket (guards and backports read it from there) and a random tag
+ * instead of the title: two incidents of one ticket still get two branches.
+ */
+export function privateHotfixBranch(ticket: string, tag: string): string {
+  assertSafeTicket(ticket);
+  if (!/^[0-9a-f]{8,}$/.test(tag)) throw E.unsafeValue("branch tag", tag, "it is not at least 8 lower-case hex digits");
+  return `hotfix/${ticket}-${tag}`;
+}
+
 /** backport/rc/hotfix-ENG-1234, where `short` names the target branch (rc, develop, release/2.3). */
 export function backportBranch(short: string, ticket: string): string {
   const problem =

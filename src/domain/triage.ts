@@ -22,9 +22,13 @@ export const NOT_EMERGENCY_NEXT = "Use the normal release process: open a regula
 
 const describe = (c: Criterion): string => `${c.id} (${c.level}): ${c.label}`;
 
+/** Criterion ids as typed, as the record keeps them: ids arrive from flags, JSON and prompts, so case and stray spaces are tolerated and repeats ignored. */
+export const criterionIds = (raw: readonly string[]): string[] => [
+  ...new Set(raw.map((s) => s.trim().toLowerCase()).filter((s) => s !== "")),
+];
+
 export function triage(input: TriageInput): TriageResult {
-  // Ids arrive from flags, JSON and prompts: tolerate case and stray spaces, ignore repeats.
-  const ids = [...new Set(input.criteria.map((s) => s.trim().toLowerCase()).filter((s) => s !== ""))];
+  const ids = criterionIds(input.criteria);
   const unknown = ids.filter((id) => criterionById(id) === undefined);
   if (unknown.length > 0) {
     const list = unknown.map((id) => JSON.stringify(id.length > 60 ? id.slice(0, 60) + "…" : id)).join(", ");

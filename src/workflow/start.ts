@@ -5,13 +5,15 @@
 import type { WorkflowDeps } from "./deps.js";
 import type { Config } from "../config/schema.js";
 import type { Incident, Priority } from "../domain/types.js";
-import { hotfixBranch, validateTicket } from "../domain/naming.js";
+import { hotfixBranch, privateHotfixBranch, validateTicket } from "../domain/naming.js";
+import { isPrivate } from "../domain/access.js";
 import { parsePriority, LEVELS } from "../domain/levels.js";
-import { triage } from "../domain/triage.js";
+import { criterionIds, triage } from "../domain/triage.js";
 import { computeDeadline, parseDiscovered } from "../domain/deadline.js";
 import { assertSafeRef } from "../adapters/git/safety.js";
 import { E, FirebreakError } from "../errors.js";
 import { CONFIG_FILE } from "../config/schema.js";
+import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { effect } from "./effect.js";
@@ -87,9 +89,11 @@ export async function planStart(app: WorkflowDeps, req: StartRequest): Promise<S
     warnings.push(
       `Removed ${unseen.join(", ")} from the title: invisible or direction-changing characters would make tags, commit messages and announcements read differently from what they hold.`,
     );
+  // Kept as triage reads them, so "Data-Exposure" makes the incident private like "data-exposure".
+  const criteria = criterionIds(req.criteria);
   let priority: Priority;
-  if (req.criteria.length > 0) {
-    const t = triage({ criteria: req.criteria, productionBroken: true });
+  if (criteria.length > 0) {
+    const t = triage({ criteria, productionBroken: true });
     if (t.kind !== "emergency") throw E.usage("Those criteria do not make an emergency.", "firebreak triage --list");
     priority = req.priority ? parsePriority(req.priority) : t.priority;
     if (req.priority && priority > t.priority)
@@ -108,11 +112,14 @@ export async function planStart(app: WorkflowDeps, req: StartRequest): Promise<S
   const remote = config.production.remote;
   const base = req.base ?? config.production.branch;
   await assertSafeRef(base);
-  const branch = hotfixBranch(req.ticket, title);
-  await assertSafeRef(branch);
+  // A private incident (auth-bypass, data-exposure) keeps its title off the branch, on a clone's own
+  // record too: the branch is pushed where everyone with the repository reads it.
+  const fresh = isPrivate({ criteria }) ? privateHotfixBranch(req.ticket, randomBytes(4).toString("hex")) : hotfixBranch(req.ticket, title);
+  await assertSafeRef(fresh);
 
   const store = await app.store();
   const active = await store.findActiveByTicket(req.ticket);
+  const branch = active?.branch ?? fresh;
   let resume: Incident | null = null;
   if (active) {
     const branchDone = (await store.getEffect(active.id, `git.branch:${active.branch}`))?.state === "done";
@@ -128,7 +135,7 @@ export async function planStart(app: WorkflowDeps, req: StartRequest): Promise<S
     ticket: req.ticket,
     title,
     priority,
-    criteria: req.criteria,
+    criteria,
     discoveredAt,
     deadlineAt,
     remote,

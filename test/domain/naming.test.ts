@@ -1,7 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { caught } from "../helpers/caught.js";
-import { DEFAULT_TICKET_PATTERN, backportBranch, hotfixBranch, slugify, validateTicket } from "../../src/domain/naming.js";
+import {
+  DEFAULT_TICKET_PATTERN,
+  backportBranch,
+  hotfixBranch,
+  privateHotfixBranch,
+  slugify,
+  validateTicket,
+} from "../../src/domain/naming.js";
+import { ticketOfBranch } from "../../src/guard/unrecorded.js";
 
 /** Ask real git whether it accepts the name as a branch. */
 function gitAcceptsBranch(name: string): boolean {
@@ -143,6 +151,14 @@ describe("branch names", () => {
 
   it.each(["-f", "a..b", "x.lock", "ENG-1 ; rm", "--upload-pack=touch pwned", ""])("hotfixBranch refuses ticket %j", (t) => {
     expect(caught(() => hotfixBranch(t, "title")).code).toBe("UNSAFE_VALUE");
+  });
+
+  it("names a private incident's branch by its ticket and a tag, never its title, and the ticket still reads back", () => {
+    const branch = privateHotfixBranch("SEC-12", "3f9a0c1e");
+    expect(branch).toBe("hotfix/SEC-12-3f9a0c1e");
+    expect(ticketOfBranch(branch)).toBe("SEC-12");
+    expect(caught(() => privateHotfixBranch("SEC-12", "auth-bypass")).code).toBe("UNSAFE_VALUE");
+    expect(caught(() => privateHotfixBranch("-f", "3f9a0c1e")).code).toBe("UNSAFE_VALUE");
   });
 
   it("builds backport branches", () => {
