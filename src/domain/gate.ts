@@ -14,6 +14,26 @@ export interface Waiver {
   by: string;
   reason: string;
   at: string;
+  /** The hotfix commit it was given for (absent on records written before waivers kept it). */
+  commit?: string;
+}
+
+/**
+ * A waiver covers the commit it was given for, as an approval does: a new fix after a rollback
+ * was neither reviewed nor waived. One without a commit (an older record) covers the release
+ * cycle it was given in: not after a later rollback (`rolledBackAt`).
+ */
+export function waiverCovers(w: Waiver, headSha: string, rolledBackAt: string | null | undefined): boolean {
+  if (w.commit !== undefined) return w.commit === headSha;
+  return !rolledBackAt || Date.parse(w.at) > Date.parse(rolledBackAt);
+}
+
+/** Why a waiver on the record does not count for `headSha`, in the words of a gate item's detail. */
+function staleWaiver(w: Waiver, headSha: string, rolledBackAt: string | null | undefined): string {
+  const given = w.commit
+    ? `for ${w.commit.slice(0, 12)}, an earlier commit`
+    : `before the rollback at ${(rolledBackAt ?? "").slice(0, 16).replace("T", " ")} UTC`;
+  return `waived by ${w.by} ${given}: it does not cover the latest commit ${headSha.slice(0, 12)}, which needs an approval or a waiver of its own`;
 }
 
 export interface GateFacts {
@@ -47,6 +67,8 @@ export interface GateFacts {
     waiver: Waiver | null;
     metrics: Array<{ name: string; says: string; canCatch: boolean; fix?: string }>;
   } | null;
+  /** When the incident's latest rollback was recorded: a waiver older than it without a commit does not count. */
+  rolledBackAt?: string | null;
   /** `firebreak confirm staging-verified` for the hotfix head: who checked staging by hand, and when. */
   stagingConfirmed?: { by: string; at: string } | null;
 }
@@ -114,7 +136,8 @@ function approvalItem(f: GateFacts): GateItem {
   const stale = f.approvals.filter((a) => !current.includes(a));
   if (current.length > 0) return { ...base, met: true, waived: false, detail: `approved by ${current.map((a) => a.by).join(", ")}` };
   const waivable = LEVELS[f.priority].approvalWaivable;
-  if (f.waiver && waivable)
+  const covers = f.waiver !== null && waiverCovers(f.waiver, f.headSha, f.rolledBackAt);
+  if (f.waiver && covers && waivable)
     return { ...base, met: true, waived: true, detail: `waived by ${f.waiver.by}: ${f.waiver.reason} (review after deploy: due)` };
   const approve = f.forge === "git" ? "firebreak approve --by <reviewer>" : `ask a reviewer to approve ${f.pr?.url ?? "the pull request"}`;
   return {
@@ -123,7 +146,9 @@ function approvalItem(f: GateFacts): GateItem {
     waived: false,
     detail: stale.length
       ? `approved by ${stale.map((a) => a.by).join(", ")} at ${stale[0]!.commit!.slice(0, 12)}, before the latest commit ${f.headSha.slice(0, 12)}: it needs approving again`
-      : "no approval yet",
+      : f.waiver && waivable
+        ? staleWaiver(f.waiver, f.headSha, f.rolledBackAt)
+        : "no approval yet",
     command: waivable ? `${approve}   # or, for a ${f.priority}: firebreak waive approval --reason "<why>"` : approve,
   };
 }
@@ -135,7 +160,7 @@ function watchItem(f: GateFacts, w: NonNullable<GateFacts["watch"]>): GateItem {
   if (blind.length === 0) return { id: "watch", label, met: true, waived: false, detail };
   if (!w.required)
     return { id: "watch", label, met: true, waived: false, detail: `not required at ${f.priority} without automatic rollback: ${detail}` };
-  if (w.waiver && LEVELS[f.priority].approvalWaivable)
+  if (w.waiver && waiverCovers(w.waiver, f.headSha, f.rolledBackAt) && LEVELS[f.priority].approvalWaivable)
     return { id: "watch", label, met: true, waived: true, detail: `waived by ${w.waiver.by}: ${w.waiver.reason} (${detail})` };
   const fix = blind.find((m) => m.fix)?.fix;
   const waive = LEVELS[f.priority].approvalWaivable ? `firebreak waive watch --reason "<why>"` : null;

@@ -434,6 +434,11 @@ export const CATALOGUE = {
     next: "firebreak status <ticket>",
     shows: ["why"],
   },
+  ROLLBACK_NOT_LATEST: {
+    exit: EXIT.refused,
+    why: "Another incident deployed to production after this incident's release: going back to the release before this one (or redeploying this one) would undo that incident's deploy too.",
+    next: "firebreak rollback <newer incident>   # first; or revert only this incident's merge: firebreak rollback <ticket> --strategy revert",
+  },
   NO_DEPLOYER: {
     exit: EXIT.config,
     why: "A rollback deploys, and no production deployer is configured.",

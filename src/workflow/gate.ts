@@ -12,6 +12,7 @@ import { isConfirmed } from "../domain/state/facts.js";
 import type { Forge } from "../ports/forge.js";
 import { readPr } from "../adapters/forge/git-forge.js";
 import { deployerConfig } from "../config/deployer-config.js";
+import { readRollbacks } from "../ship/cycle.js";
 import { evaluateGate, type DeployEnv, type Gate, type GateFacts, type Waiver } from "../domain/gate.js";
 
 export interface GateResult {
@@ -113,6 +114,7 @@ export async function gatherGate(app: WorkflowDeps, incident: Incident, env: Dep
     pr: pr ? { number: pr.number, url: pr.url, state: pr.state } : null,
     approvals,
     waiver: readWaiver(incident),
+    rolledBackAt: readRollbacks(incident).at(-1)?.at ?? null,
     ci,
     headSha,
     monitoring: state.monitoringConfigured !== null || isConfirmed(state, "monitoring"),

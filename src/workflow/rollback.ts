@@ -19,6 +19,7 @@ import { runDeployStep, withDeployment, type StepDeployment } from "../ship/depl
 import { defaultStrategy, type RollbackStrategy } from "../ship/rollback-plan.js";
 import { withWorktree } from "../ship/worktree.js";
 import { rollbackOf } from "../ship/cycle.js";
+import { rollbackRedeploysOld, supersededBy, type ProductionDeploy } from "../ship/production-now.js";
 import { throwIfInterrupted } from "../stop.js";
 import { effect, type EffectDeps } from "./effect.js";
 import { lockShip, readRelease, type ReleaseRecord } from "./ship.js";
@@ -86,6 +87,12 @@ export async function planRollback(
       message: "No production deployer is configured (deploy.production in .firebreak.yml).",
     });
   const strategy = o.strategy ?? defaultStrategy(config, deployer);
+  // Production is shared by every incident: going back from this release must not go back over a
+  // newer one that another incident shipped since.
+  if (rollbackRedeploysOld(strategy, Boolean(config.rollback.flag?.command))) {
+    const newer = supersededBy(incident, current.version, await (await app.store()).listIncidents({ all: true }));
+    if (newer) throw notLatestError(incident, release, current, strategy, newer);
+  }
   if (strategy === "previous" && !deployer.rollback && !release.previous)
     throw new FirebreakError({
       code: "NO_PREVIOUS",
@@ -95,6 +102,30 @@ export async function planRollback(
   if (strategy === "flag" && !flag?.command && !(flag?.env && deployer.setEnv))
     throw new FirebreakError({ code: "NO_FLAG", message: "No feature flag is configured for a rollback." });
   return { strategy, release, current, deployer };
+}
+
+function notLatestError(
+  incident: Incident,
+  release: ReleaseRecord,
+  current: StepDeployment,
+  strategy: RollbackStrategy,
+  newer: ProductionDeploy,
+): FirebreakError {
+  const when = newer.at.slice(0, 16).replace("T", " ");
+  const goesTo = strategy === "previous" ? (release.previous ?? "the previous deployment") : current.version;
+  const keep = `firebreak rollback ${incident.ticket} --strategy revert   # reverts only ${incident.ticket}'s merge on ${incident.base}, keeping ${newer.ticket}'s`;
+  return new FirebreakError({
+    code: "ROLLBACK_NOT_LATEST",
+    message:
+      newer.purpose === "release"
+        ? `Production runs ${newer.version}, shipped by ${newer.ticket} at ${when} UTC, not ${incident.ticket}'s release ${current.version}; nothing was rolled back.`
+        : `Production runs ${newer.version}, put back by ${newer.ticket}'s rollback at ${when} UTC, not ${incident.ticket}'s release ${current.version}; nothing was rolled back.`,
+    why: `Rolling ${incident.ticket} back with --strategy ${strategy} would deploy ${goesTo} over ${newer.version}, and so undo ${newer.ticket}'s ${newer.purpose === "release" ? "fix" : "rollback"} too.`,
+    next:
+      newer.purpose === "release"
+        ? `firebreak rollback ${newer.ticket}   # the newer release first (see: firebreak status ${newer.ticket}); or: ${keep}`
+        : `firebreak status ${newer.ticket}   # then, if ${incident.ticket}'s fix must go: ${keep}`,
+  });
 }
 
 export async function rollback(app: WorkflowDeps, incident: Incident, o: RollbackOptions): Promise<RollbackResult> {

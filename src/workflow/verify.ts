@@ -14,6 +14,7 @@ import type { Incident, TimelineEvent } from "../domain/types.js";
 import type { MetricConfig, VerifyConfig, VerifyEnvironment } from "../config/schema-verify.js";
 import { FirebreakError } from "../errors.js";
 import { latestDeploy, readDeploys, rollbackIsLive } from "../domain/deploys.js";
+import { supersededBy } from "../ship/production-now.js";
 import { redact, redactDeep } from "../redact.js";
 import { resolveUrl } from "../verify/http.js";
 import { runSmokeTests, smokeAppliesTo, smokeSummary, type SmokeResult } from "../verify/smoke.js";
@@ -426,6 +427,8 @@ function seriesCollector() {
 export function rollbackAction(o: {
   outcome: VerifyOutcomeKind;
   ofRollback: boolean;
+  /** Production runs another incident's newer deploy: rolling this one back would go back over it. */
+  superseded?: boolean;
   allowed: boolean | undefined;
   autoRollback: boolean;
   canRunRollback: boolean;
@@ -434,6 +437,8 @@ export function rollbackAction(o: {
   // A regression after a rollback is about the version production went back to: a person decides.
   if (o.ofRollback) return "ask";
   if (o.allowed === false) return "disabled";
+  // Production runs a newer incident's release: the regression may be its own, a person decides.
+  if (o.superseded) return "ask";
   if (o.autoRollback) return o.canRunRollback ? "automatic" : "unavailable";
   return "ask";
 }
@@ -531,6 +536,10 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
   const current = incident && store ? ((await store.getIncident(incident.id)) ?? incident) : incident;
   const ofRollback = env === "production" && current !== null && rollbackIsLive(current, events);
   const rolledBackTo = ofRollback && current ? rolledBackVersion(current, events) : undefined;
+  // Another incident deployed to production since this one: a regression seen now may be its
+  // doing, and rolling this one back would go back over it. A person decides (ship/production-now.ts).
+  const shipped = env === "production" && !ofRollback && current ? latestDeploy(current, events, "production")?.what : undefined;
+  const newer = shipped && current && store ? supersededBy(current, shipped, await store.listIncidents({ all: true })) : null;
   const recordedDeploy = current ? deployTimeOf(current, events, env) : null;
   let deployAt = req.since ?? recordedDeploy ?? clockNow;
   // The deploy itself, even when the watch starts later: a baseline's age is counted to it.
@@ -728,11 +737,14 @@ export async function verifyDeploy(app: WorkflowDeps, incident: Incident | null,
   const rollback = rollbackAction({
     outcome,
     ofRollback,
+    superseded: newer !== null,
     allowed: req.rollback,
     autoRollback: incident !== null && Boolean(cfg.autoRollback[incident.priority]),
     canRunRollback: req.onRegression !== undefined,
   });
 
+  if (newer && outcome === "regression")
+    summary += `; not rolled back automatically: production now runs ${newer.version} from ${newer.ticket}`;
   const recorded = await record({
     outcome,
     summary,

@@ -1,6 +1,7 @@
 // Waiving a gate item at P0: the approval (ship now, review after the deploy) or a watch that can
 // catch a regression (ship with automatic rollback although the watch could not see one). The
-// waiver, who gave it and why go on the record in one write with its timeline event.
+// waiver, who gave it, why and for which commit go on the record in one write with its timeline
+// event. It covers that commit only (domain/gate.ts): a new fix after a rollback needs its own.
 
 import { event } from "../domain/events/index.js";
 import { LEVELS } from "../domain/levels.js";
@@ -9,6 +10,7 @@ import { E, FirebreakError } from "../errors.js";
 import type { Clock, Store } from "../ports.js";
 import type { Waiver } from "../domain/gate.js";
 import { requirePerson, type ActorKind } from "../domain/actor.js";
+import { pushedHead } from "../domain/state/facts.js";
 
 export const WAIVABLE = ["approval", "watch"] as const;
 export type WaivableItem = (typeof WAIVABLE)[number];
@@ -22,6 +24,12 @@ export interface WaiveDeps {
   actor: string;
   /** What the actor is; an agent or a service is refused (absent: a person at the CLI). */
   actorKind?: ActorKind;
+  /**
+   * The hotfix commit the waiver is for, as the gate will see it (a face with the repository
+   * passes it); without it, the commit last pushed on the record. The waiver covers that commit
+   * only: a new fix (after a rollback) needs its own.
+   */
+  head?: (incident: Incident) => Promise<string | null>;
 }
 
 export interface WaiveInput {
@@ -64,12 +72,25 @@ export async function waive(deps: WaiveDeps, input: WaiveInput): Promise<Waiver>
     });
   const by = deps.actor;
   const at = deps.clock.now().toISOString();
-  const waiver: Waiver = { item: what, by, reason, at };
+  const commit = (await deps.head?.(incident)) ?? pushedHead(await deps.store.timeline(incident.id), incident.branch);
+  const waiver: Waiver = { item: what, by, reason, at, ...(commit ? { commit } : {}) };
+  const on = commit ? ` (for ${commit.slice(0, 12)})` : "";
   const waivers = [...((incident.data.waivers as Waiver[] | undefined) ?? []), waiver];
   const body =
     what === "approval"
-      ? event("approval.waived", { by, reason, reviewAfterDeploy: "due", summary: `approval waived by ${by}: ${reason}` })
-      : event("watch.waived", { by, reason, summary: `a watch able to catch a regression waived by ${by}: ${reason}` });
+      ? event("approval.waived", {
+          by,
+          reason,
+          reviewAfterDeploy: "due",
+          ...(commit ? { commit } : {}),
+          summary: `approval waived by ${by}${on}: ${reason}`,
+        })
+      : event("watch.waived", {
+          by,
+          reason,
+          ...(commit ? { commit } : {}),
+          summary: `a watch able to catch a regression waived by ${by}${on}: ${reason}`,
+        });
   await deps.store.updateIncident(incident.id, { data: { waivers } }, { at, actor: by, ...body });
   return waiver;
 }

@@ -2,7 +2,7 @@
 // the command a person is shown for each unmet one. Pure: no repository, no record.
 
 import { describe, expect, it } from "vitest";
-import { evaluateGate, type GateFacts } from "../../src/domain/gate.js";
+import { evaluateGate, waiverCovers, type GateFacts } from "../../src/domain/gate.js";
 
 const HEAD = "a".repeat(40);
 const green = { state: "green" as const, checks: [{ name: "test", state: "success" as const }], source: "recorded local checks" };
@@ -83,6 +83,49 @@ describe("evaluateGate", () => {
     expect(p0).toMatchObject({ met: true, waived: true });
     const p1 = evaluateGate(facts({ approvals: [], waiver })).items.find((i) => i.id === "approval")!;
     expect(p1).toMatchObject({ met: false, command: "firebreak approve --by <reviewer>" });
+  });
+
+  describe("a waiver covers the commit it was given for", () => {
+    const OLD = "b".repeat(40);
+    const p0 = (over: Partial<GateFacts>) => facts({ priority: "P0", staging: null, approvals: [], ...over });
+    const approval = (f: GateFacts) => evaluateGate(f).items.find((i) => i.id === "approval")!;
+    const waiver = { item: "approval" as const, by: "Ana", reason: "active exploitation", at: "2026-12-05T03:05:00Z" };
+
+    it("a waiver for the head counts; one for an earlier commit (the rolled-back fix) does not", () => {
+      expect(approval(p0({ waiver: { ...waiver, commit: HEAD } }))).toMatchObject({ met: true, waived: true });
+      const stale = approval(p0({ waiver: { ...waiver, commit: OLD }, rolledBackAt: "2026-12-05T04:00:00Z" }));
+      expect(stale).toMatchObject({ met: false, waived: false });
+      expect(stale.detail).toBe(
+        `waived by Ana for ${OLD.slice(0, 12)}, an earlier commit: it does not cover the latest commit ${HEAD.slice(0, 12)}, which needs an approval or a waiver of its own`,
+      );
+      expect(stale.command).toContain('firebreak waive approval --reason "<why>"');
+    });
+
+    it("an older record's waiver without a commit counts until a rollback after it", () => {
+      expect(approval(p0({ waiver }))).toMatchObject({ met: true, waived: true });
+      expect(approval(p0({ waiver, rolledBackAt: "2026-12-05T03:00:00Z" }))).toMatchObject({ met: true, waived: true });
+      const after = approval(p0({ waiver, rolledBackAt: "2026-12-05T04:00:00Z" }));
+      expect(after).toMatchObject({ met: false, waived: false });
+      expect(after.detail).toContain("before the rollback at 2026-12-05 04:00 UTC");
+    });
+
+    it("waiverCovers: the commit decides when there is one, the rollback's time otherwise", () => {
+      expect(waiverCovers({ ...waiver, commit: HEAD }, HEAD, "2026-12-06T00:00:00Z")).toBe(true);
+      expect(waiverCovers({ ...waiver, commit: OLD }, HEAD, null)).toBe(false);
+      expect(waiverCovers(waiver, HEAD, null)).toBe(true);
+      expect(waiverCovers(waiver, HEAD, "2026-12-05T03:06:00Z")).toBe(false);
+    });
+
+    it("the watch's waiver too", () => {
+      const watch = (w: GateFacts["watch"]) =>
+        evaluateGate(p0({ approvals: [{ by: "Dana", at: "2026-12-05T03:10:00Z", commit: HEAD }], watch: w })).items.find(
+          (i) => i.id === "watch",
+        )!;
+      const blind = { ratio: 2, required: true, metrics: [{ name: "errors", says: "too little traffic", canCatch: false }] };
+      const given = { ...waiver, item: "watch" as const };
+      expect(watch({ ...blind, waiver: { ...given, commit: HEAD } })).toMatchObject({ met: true, waived: true });
+      expect(watch({ ...blind, waiver: { ...given, commit: OLD } })).toMatchObject({ met: false, waived: false });
+    });
   });
 
   it("every unmet item names the command that meets it", () => {

@@ -16,6 +16,12 @@ export const PR_EVENTS = {
     number: prNumber.optional(),
     sha: z.string().optional(),
   }),
-  "approval.waived": open({ by: z.string(), reason: z.string(), reviewAfterDeploy: z.string().optional(), summary }),
-  "watch.waived": open({ by: z.string(), reason: z.string(), summary }),
+  "approval.waived": open({
+    by: z.string(),
+    reason: z.string(),
+    reviewAfterDeploy: z.string().optional(),
+    commit: z.string().optional(),
+    summary,
+  }),
+  "watch.waived": open({ by: z.string(), reason: z.string(), commit: z.string().optional(), summary }),
 } as const;

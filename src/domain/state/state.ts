@@ -61,6 +61,8 @@ export interface Waiver extends Mark {
   item: "approval" | "watch";
   by: string;
   reason?: string;
+  /** The hotfix commit it covers (absent on older records). */
+  commit?: string;
 }
 
 export interface DeployEvent extends Mark {
@@ -265,7 +267,7 @@ export function apply(s: IncidentState, e: TimelineEvent): IncidentState {
         ...mark,
         item: e.kind === "approval.waived" ? "approval" : "watch",
         by: str(d.by) ?? e.actor,
-        ...opt({ reason: typeof d.reason === "string" ? d.reason : undefined }),
+        ...opt({ reason: typeof d.reason === "string" ? d.reason : undefined, commit: str(d.commit) }),
       });
       break;
     case "release.merged":
