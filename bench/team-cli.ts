@@ -90,6 +90,8 @@ async function main() {
   const team = clone("team");
 
   const data = join(root, "server.db");
+  // The server's database exists once its first admin is made; token create works on that one.
+  spawnSync(process.execPath, [CLI, "serve", "--init-admin", "--data", data, "--json"], { encoding: "utf8" });
   const tok = spawnSync(process.execPath, [CLI, "token", "create", "--name", "bench", "--role", "responder", "--data", data, "--json"], {
     encoding: "utf8",
   });
