@@ -107,7 +107,12 @@ export async function planStart(app: WorkflowDeps, req: StartRequest): Promise<S
 
   const remote = config.production.remote;
   const base = req.base ?? config.production.branch;
-  await assertSafeRef(base);
+  // The configured branch passed the config's own check; a refused --base gets the form that works.
+  await assertSafeRef(
+    base,
+    "--base branch",
+    `firebreak start ${req.ticket} "<title>" --priority ${priority} --base ${config.production.branch}   # the plain name of a branch on ${remote}; list them: git ls-remote --heads ${remote}`,
+  );
   const branch = hotfixBranch(req.ticket, title);
   await assertSafeRef(branch);
 
