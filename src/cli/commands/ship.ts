@@ -117,7 +117,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
         if (e.type === "info") out.info(e.line);
         else if (e.type === "took-over")
           out.warn(
-            `Took over lock ${e.lock.id} from pid ${e.lock.pid} (${e.lock.command}, since ${e.lock.since}): that process is no longer running.`,
+            `Took over lock ${e.lock.id} (${e.lock.names.join(", ")}) from pid ${e.lock.pid} (${e.lock.command}, since ${e.lock.since}): that process is no longer running.`,
           );
         else if (e.type === "releasing") {
           renderGate(out, e.gate);
