@@ -756,6 +756,12 @@ export const CATALOGUE = {
     next: "firebreak serve --port <another port>   # or --port 0 for any free one",
     shows: ["why", "next"],
   },
+  TOKEN_NAME_TAKEN: {
+    exit: EXIT.refused,
+    why: "A token's name is who its writes are recorded as: two live tokens of one name in a team could not be told apart on the timeline or in the audit log; nothing was created.",
+    next: "firebreak token list   # then revoke the live token of that name first (firebreak token revoke <id>), or choose another --name",
+    shows: ["why"],
+  },
   SERVER_NO_DATABASE: {
     exit: EXIT.refused,
     why: "The token and audit commands work on the database of an existing team server; creating an empty one here would leave the real server's tokens untouched.",
