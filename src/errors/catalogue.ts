@@ -628,7 +628,7 @@ export const CATALOGUE = {
   STORE_UNAVAILABLE: {
     exit: EXIT.external,
     why: "The database holding the record cannot be opened or reached.",
-    next: "check the path and its permissions (store.sqlite), or store.postgres and that the server is running",
+    next: "check the SQLite file's path and permissions, or FIREBREAK_DATABASE_URL and that PostgreSQL answers there: pg_isready -h HOST -p PORT",
   },
   STORE_READ_ONLY: {
     exit: EXIT.refused,
