@@ -15,6 +15,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|WEBHOOK|PRIVATE_KEY|DATABASE_URL|DSN)/i;
+/**
+ * The secret settings that are database URLs: only their credentials are secret, not where they
+ * point. (Not a DSN: Sentry's carries its key as the URL's user name.)
+ */
+const CONNECTION_NAME = /DATABASE_URL$/i;
+/** A connection URL's query parameters that carry a credential (libpq's password, sslpassword, …). */
+const SECRET_PARAM = /pass|secret|token|key/i;
 const MASK = "****";
 /** Shorter values would mask ordinary words; real tokens are long. */
 const MIN_SECRET = 6;
@@ -46,6 +53,36 @@ export class SecretSet {
       if (!joined.includes("\0")) this.#forms.add(joined);
     }
     this.#ordered = null;
+  }
+
+  /**
+   * Registers a connection URL (postgres://user:password@host:port/db): its password in every
+   * form, and the query parameters named like secrets (?password=…, ?sslpassword=…). Where it
+   * points (host, port, database) stays readable: a refusal naming them says what to check, and
+   * the URL printed whole shows as scheme://****@host:port/db. A value that is not such a URL is
+   * registered whole.
+   */
+  addConnectionUrl(value: string | undefined): void {
+    if (!value || value.length < MIN_SECRET) return;
+    let url: URL;
+    try {
+      url = new URL(value.trim());
+    } catch {
+      return this.add(value);
+    }
+    if (!url.protocol || !value.includes("://")) return this.add(value);
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    };
+    if (url.password) {
+      this.add(url.password); // as written in the URL (percent-encoded or not)
+      this.addPair(decode(url.username), decode(url.password));
+    }
+    for (const [key, v] of url.searchParams) if (SECRET_PARAM.test(key)) this.add(v);
   }
 
   get size(): number {
@@ -89,7 +126,11 @@ export function registerCredentialPair(user: string | undefined, password: strin
 }
 
 export function registerEnvSecrets(env: NodeJS.ProcessEnv = process.env): void {
-  for (const [name, value] of Object.entries(env)) if (SECRET_NAME.test(name)) registerSecret(value);
+  for (const [name, value] of Object.entries(env)) {
+    if (!SECRET_NAME.test(name)) continue;
+    if (CONNECTION_NAME.test(name)) currentSecrets().addConnectionUrl(value);
+    else registerSecret(value);
+  }
 }
 
 // Credentials inside URLs (https://user:token@host) are masked even when nobody registered them.

@@ -47,10 +47,11 @@ export const E = {
       next: `firebreak list   # if ${ticket} is not there, ask a commander about it, or start under the ticket your team tracks this under`,
     }),
   noIncident: (hint: string) => new FirebreakError({ code: "NO_INCIDENT", message: `No incident found ${hint}.` }),
-  unsafeValue: (what: string, value: string, why: string) =>
+  unsafeValue: (what: string, value: string, why: string, next?: string) =>
     new FirebreakError({
       code: "UNSAFE_VALUE",
       message: `Refused ${what} ${JSON.stringify(value.length > 80 ? value.slice(0, 80) + "…" : value)}: ${why}.`,
+      next,
     }),
   git: (message: string, next?: string, details?: string[]) => new FirebreakError({ code: "GIT_FAILED", message, next, details }),
   config: (file: string, problems: string[]) =>

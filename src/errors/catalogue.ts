@@ -633,7 +633,7 @@ export const CATALOGUE = {
   STORE_UNAVAILABLE: {
     exit: EXIT.external,
     why: "The database holding the record cannot be opened or reached.",
-    next: "check the path and its permissions (store.sqlite), or store.postgres and that the server is running",
+    next: "check the SQLite file's path and permissions, or FIREBREAK_DATABASE_URL and that PostgreSQL answers there: pg_isready -h HOST -p PORT",
   },
   STORE_READ_ONLY: {
     exit: EXIT.refused,
@@ -760,6 +760,12 @@ export const CATALOGUE = {
     why: "The server could not listen on the host and port asked for: another process holds the port, or this user may not use it; nothing was started.",
     next: "firebreak serve --port <another port>   # or --port 0 for any free one",
     shows: ["why", "next"],
+  },
+  TOKEN_NAME_TAKEN: {
+    exit: EXIT.refused,
+    why: "A token's name is who its writes are recorded as: two live tokens of one name in a team could not be told apart on the timeline or in the audit log; nothing was created.",
+    next: "firebreak token list   # then revoke the live token of that name first (firebreak token revoke <id>), or choose another --name",
+    shows: ["why"],
   },
   SERVER_NO_DATABASE: {
     exit: EXIT.refused,

@@ -21,6 +21,7 @@ export function requireRole(caller: Caller, role: Role, what: string): void {
   throw new FirebreakError({
     code: "SERVER_FORBIDDEN",
     message: `${caller.token.name} is ${/^[aeiou]/.test(caller.token.role) ? "an" : "a"} ${caller.token.role}: ${what} needs the ${role} role or above.`,
+    next: `ask someone with the ${role} role to do it, or an admin for such a token of your own`,
   });
 }
 

@@ -37,7 +37,7 @@ export async function withOperator<T>(
     // One team's tokens and audit log: the operator names the team (--team), 'default' otherwise.
     const r = storage.records.forTeam(team);
     return await fn({
-      create: (req, by) => issueToken(r, req, by, new Date()),
+      create: (req, by) => issueToken(r, req, by, new Date(), dataFlag(env, sqlitePath, team)),
       list: () => r.listTokens(),
       revoke: (id, by) => revokeToken(r, id, by),
       count: () => r.countTokens(),

@@ -20,6 +20,8 @@ export async function issueToken(
   req: TokenRequest,
   by: string,
   now: Date,
+  /** The operator's --data/--team for the next command, so it works on the same database. */
+  flags = "",
 ): Promise<{ secret: string; token: TokenRecord }> {
   if (!NAME.test(req.name))
     throw new FirebreakError({
@@ -34,6 +36,17 @@ export async function issueToken(
     throw new FirebreakError({ code: "USAGE", message: `--kind must be one of ${TOKEN_KINDS.join(", ")}.` });
   if (req.expiresAt && Number.isNaN(Date.parse(req.expiresAt)))
     throw new FirebreakError({ code: "USAGE", message: "--expires needs an ISO date, e.g. 2027-01-31T00:00:00Z." });
+  // Names compare as people do: Dana and dana are one person (the approval check reads them so).
+  const wanted = req.name.toLowerCase();
+  const taken = (await records.listTokens()).find(
+    (t) => t.name.toLowerCase() === wanted && t.revokedAt === null && (t.expiresAt === null || Date.parse(t.expiresAt) > now.getTime()),
+  );
+  if (taken)
+    throw new FirebreakError({
+      code: "TOKEN_NAME_TAKEN",
+      message: `${taken.name} already has a live token, ${taken.id} (${taken.role}, ${taken.kind}, created ${taken.createdAt}).`,
+      next: `firebreak token revoke ${taken.id}${flags}   # first, to replace it; or choose another --name (all tokens: firebreak token list${flags})`,
+    });
   const secret = `fbk_${randomBytes(32).toString("base64url")}`;
   const token = await records.insertToken(
     {

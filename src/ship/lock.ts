@@ -17,6 +17,23 @@ import { groupAlive, waitForDeploy } from "./orphan.js";
 
 export type LockInfo = Omit<Lease, "token" | "expiresAt">;
 
+/** A dead run whose locks were taken over, with every name it held. */
+export type TakenOverRun = LockInfo & { names: string[] };
+
+/**
+ * The runs behind the locks taken over, one per run: a ship holds the incident's and the
+ * environment's lock under one id, and the person is told once that its run is gone.
+ */
+export function takenOverRuns(locks: readonly LockInfo[]): TakenOverRun[] {
+  const runs = new Map<string, TakenOverRun>();
+  for (const l of locks) {
+    const run = runs.get(l.id);
+    if (run) run.names.push(l.name);
+    else runs.set(l.id, { ...l, names: [l.name] });
+  }
+  return [...runs.values()];
+}
+
 export interface HeldLock {
   id: string;
   names: string[];

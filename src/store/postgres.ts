@@ -4,6 +4,7 @@
 import pg from "pg";
 import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
 import { FirebreakError } from "../errors.js";
+import { shq } from "../render/shell-quote.js";
 import type { Backend } from "./backend.js";
 import type { Database } from "./schema.js";
 
@@ -44,19 +45,38 @@ export function openPostgresBackend(url: string, schema = "public"): Backend {
   };
 }
 
+/**
+ * Why the database cannot be used, naming where it is (host, port, database: never the password)
+ * and the next step for the kind of refusal. The URL only ever comes from FIREBREAK_DATABASE_URL.
+ */
 export function describePostgresError(url: string, e: unknown): FirebreakError {
   let where = "the PostgreSQL server";
+  let host = "";
+  let port = "5432";
+  let database = "";
   try {
     const u = new URL(url);
-    where = `${u.hostname}:${u.port || "5432"}${u.pathname}`; // never the password
+    // A Unix socket is named by ?host=/path; without either, libpq's default socket.
+    host = u.hostname.replace(/^\[|\]$/g, "") || u.searchParams.get("host") || "";
+    port = u.port || u.searchParams.get("port") || "5432";
+    database = decodeURIComponent(u.pathname.slice(1));
+    where = `${u.hostname || host || "localhost"}:${port}${u.pathname}`; // never the password
   } catch {
     /* keep the vague name */
   }
+  const isReady = `pg_isready${host ? ` -h ${shq(host)}` : ""} -p ${shq(port)}`;
+  const code = (e as { code?: string }).code;
+  const next =
+    code === "28P01" || code === "28000"
+      ? "check the user name and password in FIREBREAK_DATABASE_URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
+      : code === "3D000" && database
+        ? `createdb${host ? ` -h ${shq(host)}` : ""} -p ${shq(port)} ${shq(database)}   # or fix the database name in FIREBREAK_DATABASE_URL`
+        : `${isReady}   # is PostgreSQL running there? If it is, check the host and port in FIREBREAK_DATABASE_URL`;
   return new FirebreakError(
     {
       code: "STORE_UNAVAILABLE",
-      message: `Cannot use the PostgreSQL database at ${where}: ${(e as Error).message}`,
-      next: "check store.postgres in .firebreak.yml and that the server is running",
+      message: `Cannot use the PostgreSQL database at ${where} (FIREBREAK_DATABASE_URL): ${(e as Error).message}`,
+      next,
     },
     { cause: e },
   );

@@ -303,6 +303,15 @@ export class ServerRecords {
     return rows.map(toToken);
   }
 
+  /** Server-wide: every team's tokens, revoked ones too (none: nobody has ever been let in). */
+  async countTokensInAnyTeam(): Promise<number> {
+    const r = await this.#db
+      .selectFrom("api_tokens")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   async countTokens(): Promise<number> {
     const r = await this.#db
       .selectFrom("api_tokens")

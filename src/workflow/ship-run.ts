@@ -5,7 +5,7 @@
 
 import type { Incident } from "../domain/types.js";
 import type { Gate } from "../domain/gate.js";
-import type { LockInfo } from "../ship/lock.js";
+import { takenOverRuns, type TakenOverRun } from "../ship/lock.js";
 import { announceAfter } from "./auto-announce.js";
 import type { WorkflowDeps } from "./deps.js";
 import { applyShip, lockShip, planShip, resolveEnv, shipForge, type ShipOutcome, type ShipPlan } from "./ship.js";
@@ -28,7 +28,7 @@ export interface ShipInput {
 /** What a ship reports while it runs, in order. */
 export type ShipEvent =
   | { type: "info"; line: string }
-  | { type: "took-over"; lock: LockInfo }
+  | { type: "took-over"; lock: TakenOverRun }
   /** The gate passed and the release starts: what is being shipped (an interruption names it). */
   | { type: "releasing"; gate: Gate; what: string }
   /** Merged, tagged and deployed: nothing after this changes the running version. */
@@ -50,7 +50,7 @@ export async function ship(deps: WorkflowDeps, input: ShipInput, onEvent: (e: Sh
   // The lock comes first: the plan reads state another run could be changing.
   const lock = await lockShip(deps, input.incident, env, `ship --to ${env}`, info);
   try {
-    for (const l of lock.tookOver) onEvent({ type: "took-over", lock: l });
+    for (const run of takenOverRuns(lock.tookOver)) onEvent({ type: "took-over", lock: run });
     const reread = async (fallback: Incident) => (await (await deps.store()).getIncident(input.incident.id)) ?? fallback;
     // Read the record again under the lock: a run that just finished may have changed it.
     let current = await reread(input.incident);

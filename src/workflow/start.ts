@@ -111,7 +111,12 @@ export async function planStart(app: WorkflowDeps, req: StartRequest): Promise<S
 
   const remote = config.production.remote;
   const base = req.base ?? config.production.branch;
-  await assertSafeRef(base);
+  // The configured branch passed the config's own check; a refused --base gets the form that works.
+  await assertSafeRef(
+    base,
+    "--base branch",
+    `firebreak start ${req.ticket} "<title>" --priority ${priority} --base ${config.production.branch}   # the plain name of a branch on ${remote}; list them: git ls-remote --heads ${remote}`,
+  );
   // A private incident (auth-bypass, data-exposure) keeps its title off the branch, on a clone's own
   // record too: the branch is pushed where everyone with the repository reads it.
   const fresh = isPrivate({ criteria }) ? privateHotfixBranch(req.ticket, randomBytes(4).toString("hex")) : hotfixBranch(req.ticket, title);

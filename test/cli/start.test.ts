@@ -130,6 +130,15 @@ describe("hostile values", () => {
     expect(fx.git("branch", "--list", "hotfix/*")).toBe("");
   });
 
+  it.each([["-x"], ["a..b"], ["main@{1}"]])("a refused --base %s says the next command, with a valid form", async (base) => {
+    const r = await firebreak(fx.work, ["start", "ENG-1", "Broken", "--priority", "P1", "--no-push", "--base", base]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(""); // refused before anything is fetched
+    expect(r.stderr).toContain(`Refused --base branch ${JSON.stringify(base)}`);
+    expect(r.stderr).toContain('Next: firebreak start ENG-1 "<title>" --priority P1 --base main');
+    expect(r.stderr).toContain("git ls-remote --heads origin");
+  });
+
   it("titles with shell metacharacters, newlines and unicode become a safe, bounded branch", async () => {
     const title = "$(touch pwned) `id` Überweisung\nschlägt fehl ✓ " + "x".repeat(150);
     const r = await firebreak(fx.work, ["start", "ENG-42", title, "--priority", "P1", "--json"]);

@@ -11,6 +11,7 @@ import {
   isSpecific,
   redact,
   registerCredentialPair,
+  registerEnvSecrets,
   registerSecret,
   SecretSet,
   withSecrets,
@@ -91,6 +92,26 @@ describe("derived forms of a secret", () => {
       registerSecret("postgres://firebreak:Pg%2FCanary-55x1@db.internal:5432/prod");
       expect(redact("password authentication failed for Pg/Canary-55x1")).toBe("password authentication failed for ****");
       expect(redact("connect Pg%2FCanary-55x1")).toBe("connect ****");
+    }));
+
+  it("masks only the password of FIREBREAK_DATABASE_URL: where it points stays readable", () =>
+    scoped(() => {
+      const url = "postgres://firebreak:Pg%2FCanary-55x1@db.internal:5432/prod_db2024x?sslmode=require&sslpassword=KeyPass-9876";
+      registerEnvSecrets({ FIREBREAK_DATABASE_URL: url });
+      expect(redact("Cannot use the PostgreSQL database at db.internal:5432/prod_db2024x")).toBe(
+        "Cannot use the PostgreSQL database at db.internal:5432/prod_db2024x",
+      );
+      expect(redact(`connecting to ${url}`)).toBe(
+        "connecting to postgres://****@db.internal:5432/prod_db2024x?sslmode=require&sslpassword=****",
+      );
+      for (const form of ["Pg/Canary-55x1", "Pg%2FCanary-55x1", Buffer.from("firebreak:Pg/Canary-55x1").toString("base64"), "KeyPass-9876"])
+        expect(redact(`echo ${form} end`)).toBe("echo **** end");
+    }));
+
+  it("masks another setting named like a DSN whole, as before (Sentry's key is its user name)", () =>
+    scoped(() => {
+      registerEnvSecrets({ SENTRY_DSN: "https://a1b2c3d4e5f6a7b8c9d0@o1.ingest.sentry.test/12345" });
+      expect(redact("key a1b2c3d4e5f6a7b8c9d0 sent")).toBe("key **** sent");
     }));
 
   it("keeps very short values and common parts unmasked", () =>

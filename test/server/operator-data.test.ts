@@ -53,6 +53,35 @@ describe("token and audit with --data", () => {
     expect(existsSync(join(dir, "firebreak-server.db"))).toBe(false);
   });
 
+  it("refuses a second live token of one name in a team, names the live one, and its next step frees the name", async () => {
+    const data = ["--data", "x dir/server.db"];
+    expect((await fb(["serve", ...data, "--init-admin"])).code).toBe(0);
+    const first = await fb(["token", "create", "--name", "alice", "--role", "responder", ...data, "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    const id = first.json().id;
+
+    // Dana and dana are one person: the name compares without case.
+    const again = await fb(["token", "create", "--name", "Alice", "--role", "commander", ...data]);
+    expect(again.code).toBe(4);
+    expect(again.stdout).toBe(""); // no secret printed
+    expect(again.stderr).toContain(`alice already has a live token, ${id} (responder, person`);
+    expect(again.stderr).toContain("could not be told apart");
+    expect(again.stderr).toContain("firebreak token list --data 'x dir/server.db'");
+    expect(nextOf(again.stderr)).toEqual(["firebreak", "token", "revoke", id, "--data", "x dir/server.db"]);
+    const listed = await fb(["token", "list", ...data]);
+    expect(listed.stdout.match(/alice/gi)).toHaveLength(1);
+
+    // Another team has its own names.
+    expect((await fb(["serve", ...data, "--init-admin", "--team", "payments"])).code).toBe(0);
+    const other = await fb(["token", "create", "--name", "alice", "--role", "responder", ...data, "--team", "payments"]);
+    expect(other.code, other.stderr).toBe(0);
+
+    // Following the next step frees the name.
+    expect((await fb(nextOf(again.stderr).slice(1))).code).toBe(0);
+    const replaced = await fb(["token", "create", "--name", "Alice", "--role", "commander", ...data]);
+    expect(replaced.code, replaced.stderr).toBe(0);
+  });
+
   it("refuses to create a new empty server database, and names the command that makes one", async () => {
     for (const args of [
       ["token", "create", "--name", "alice", "--role", "responder"],

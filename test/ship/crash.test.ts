@@ -56,6 +56,18 @@ describe("kill -9 during ship", () => {
     },
   );
 
+  it("the re-run after a kill -9 says once that it took over the dead run's lock, naming both locks", async () => {
+    f = await makeShipFixture();
+    const killed = await f.cli(["ship"], { FIREBREAK_CRASH_AT: "release.merge:#1:after-intent" });
+    expect(killed.signal, killed.stderr).toBe("SIGKILL");
+    const again = await f.cli(["ship"]);
+    expect(again.code, again.stderr).toBe(0);
+    const lines = again.stderr.split("\n").filter((l) => l.includes("Took over"));
+    expect(lines, again.stderr).toHaveLength(1);
+    expect(lines[0]).toContain("env-production, incident-ENG-1234");
+    expect(lines[0]).toContain("that process is no longer running");
+  });
+
   it("a deploy nobody can confirm (no status command) asks the person, never redeploys silently", async () => {
     f = await makeShipFixture({
       config: (svc) => `deploy:\n  production:\n    type: command\n    command: ${JSON.stringify(svc.deployCommand)}\n`,

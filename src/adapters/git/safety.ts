@@ -16,8 +16,8 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\s]/u;
 const NON_ASCII = /[^\x21-\x7e]/;
 
 /** Refuses a value git could read as an option (it starts with "-"). */
-export function assertNotOption(value: string, what: string): void {
-  if (value.startsWith("-")) throw E.unsafeValue(what, value, 'it starts with "-" and git would read it as an option');
+export function assertNotOption(value: string, what: string, next?: string): void {
+  if (value.startsWith("-")) throw E.unsafeValue(what, value, 'it starts with "-" and git would read it as an option', next);
 }
 
 function printableProblem(value: string, max: number): string | null {
@@ -52,14 +52,14 @@ export function refSyntaxProblem(name: string): string | null {
  * `git check-ref-format --branch`. check-ref-format has no `--end-of-options`; the value after
  * `--branch` is read as a value, and a leading "-" is refused before it runs anyway.
  */
-export async function assertSafeRef(name: string, what = "branch name"): Promise<void> {
-  assertNotOption(name, what);
+export async function assertSafeRef(name: string, what = "branch name", next?: string): Promise<void> {
+  assertNotOption(name, what, next);
   const problem = refSyntaxProblem(name);
-  if (problem) throw E.unsafeValue(what, name, problem);
+  if (problem) throw E.unsafeValue(what, name, problem, next);
   if (acceptedRefs.has(name)) return;
   // A neutral cwd: inside a repository `--branch` would expand `@{-N}` from its reflog.
   const r = await run("git", ["check-ref-format", "--branch", name], { cwd: tmpdir(), env: { LC_ALL: "C" } });
-  if (r.code !== 0 || r.stdout.trim() !== name) throw E.unsafeValue(what, name, "git check-ref-format rejects it as a branch name");
+  if (r.code !== 0 || r.stdout.trim() !== name) throw E.unsafeValue(what, name, "git check-ref-format rejects it as a branch name", next);
   acceptedRefs.add(name);
 }
 

@@ -23,7 +23,7 @@ import { OfflineBackportPrs } from "../../backport/offline-pr.js";
 import { backportRoot } from "../../backport/repo-root.js";
 import { branchFacts } from "../../backport/suggest.js";
 import { defaultShort, resolveTargets, suggestTargets } from "../../backport/targets.js";
-import { acquireLocks, type HeldLock } from "../../ship/lock.js";
+import { acquireLocks, takenOverRuns, type HeldLock } from "../../ship/lock.js";
 import {
   abortBackports,
   continueBackports,
@@ -242,8 +242,10 @@ async function configFor(app: App, root: string, main: string, inConflictWorktre
 async function takeLock(app: App, out: Output, names: string[], ticket: string): Promise<HeldLock> {
   // The locks are leases in the store, shared by every clone and worktree that uses it.
   const held = await acquireLocks(await app.store(), names, { actor: await app.actor(), command: "backport", ticket }, app.clock.now());
-  for (const l of held.tookOver)
-    out.info(`Took over the lock ${l.name} of a firebreak ${l.command} that is gone (pid ${l.pid} on ${l.host}).`);
+  for (const l of takenOverRuns(held.tookOver))
+    out.info(
+      `Took over the lock${l.names.length > 1 ? "s" : ""} ${l.names.join(", ")} of a firebreak ${l.command} that is gone (pid ${l.pid} on ${l.host}).`,
+    );
   return held;
 }
 

@@ -9,6 +9,8 @@ import { applyPullRequest, planPullRequest, recordApproval, type PrDeps } from "
 import { hotfixHead } from "../../workflow/gate.js";
 import type { Incident } from "../../domain/types.js";
 import { E } from "../../errors.js";
+import { refuseUnlessAllowed } from "../../app/role-check.js";
+import { writeRule } from "../../domain/access.js";
 import { splitList } from "../format.js";
 import type { Output } from "../output.js";
 
@@ -79,6 +81,8 @@ function approvalNext(incident: Incident, forge: string): string {
 export async function approve({ app, out, opts }: CommandInput): Promise<number> {
   const incident = await resolveIncident(app, typeof opts.ticket === "string" ? opts.ticket : undefined);
   const by = await approverName(app, typeof opts.by === "string" ? opts.by.trim() : "");
+  // A token whose role cannot approve is told so before the forge prints anything.
+  await refuseUnlessAllowed(app, writeRule("review.approved"), `firebreak approve --ticket ${incident.ticket}`);
   const deps = await prDeps(app, out);
   if (deps.forge.kind !== "git")
     throw E.usage("Approvals on GitHub are given on the pull request itself.", "open the PR and approve it there, then: firebreak status");

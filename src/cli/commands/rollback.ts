@@ -8,6 +8,8 @@ import { E, EXIT } from "../../errors.js";
 import { rollbackPlan, type RollbackStrategy } from "../../ship/rollback-plan.js";
 import { planRollback, rollback } from "../../workflow/rollback.js";
 import { guardSignals, interruptedError } from "../../ship/interrupt.js";
+import { refuseUnlessAllowed } from "../../app/role-check.js";
+import { leaseRule } from "../../domain/access.js";
 
 const STRATEGIES: RollbackStrategy[] = ["revert", "previous", "flag"];
 
@@ -37,11 +39,15 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     return EXIT.ok;
   }
 
+  // Refused for the token's role before "Rolling back…" is printed, not after: the same rule the
+  // server applies to the lock the rollback takes (workflow/rollback.ts).
+  const holder = `rollback --strategy ${planned.strategy}`;
+  await refuseUnlessAllowed(app, leaseRule(holder), `firebreak rollback ${incident.ticket} --strategy ${planned.strategy}`);
   out.info(`Rolling back ${incident.ticket} (${planned.current.version} on production) with strategy ${planned.strategy}…`);
   // Ctrl-C is passed on to a running deploy command; the run records what may have happened,
   // releases its lock and exits 130 (ship/interrupt.ts).
   const guard = guardSignals((l) => out.warn(l));
-  const command = `firebreak rollback --strategy ${planned.strategy}`;
+  const command = `firebreak ${holder}`;
   let result: Awaited<ReturnType<typeof rollback>>;
   try {
     result = await rollback(app, incident, {

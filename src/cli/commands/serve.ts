@@ -53,6 +53,14 @@ export async function run({ out, opts }: CommandInput): Promise<number> {
     throw E.usage("--rate-limit must be a whole number above 0.", "firebreak serve --rate-limit 1200");
   const log = jsonLogger((l) => process.stdout.write(l));
   const server = await startServer({ env: process.env, sqlitePath: data, host: String(opts.host), port, log, rateLimit });
+  // A new database has no token, so nobody can sign in and the server would only answer 401:
+  // said once at start, on stderr (stdout is the JSON log), with the command that makes the first.
+  if ((await server.storage.records.countTokensInAnyTeam()) === 0) {
+    out.warn("No one can sign in yet: this server's database has no tokens.");
+    out.info(
+      `${out.bold("Next:")} firebreak serve --init-admin${dataFlag(process.env, data)}   # in another terminal; this server accepts the admin token it prints at once`,
+    );
+  }
   const stop = stopSignal();
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener("abort", () => resolve(), { once: true })));
   await server.close();

@@ -13,6 +13,8 @@ import { blockedError, planShip, shipForge, type ShipPlan } from "../../workflow
 import { ship, shipTarget } from "../../workflow/ship-run.js";
 import { run as runVerify } from "./verify.js";
 import { guardSignals, interruptedError } from "../../ship/interrupt.js";
+import { refuseUnlessAllowed } from "../../app/role-check.js";
+import { leaseRule } from "../../domain/access.js";
 
 export function renderGate(out: Output, gate: Gate): void {
   out.line(`Gate for ${gate.env} at ${gate.priority}:`);
@@ -103,6 +105,8 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
 
   const envGuess = await shipTarget(app, incident, req.to);
   const command = `firebreak ship --to ${envGuess}`;
+  // Refused for the token's role before the merge, tag and deploy lines, not after them.
+  await refuseUnlessAllowed(app, leaseRule(`ship --to ${envGuess}`), `${command} --ticket ${incident.ticket}`);
   const guard = guardSignals((l) => out.warn(l));
   let deploying = `the ship to ${envGuess}`;
   try {
@@ -113,7 +117,7 @@ export async function run({ app, out, opts }: CommandInput): Promise<number> {
         if (e.type === "info") out.info(e.line);
         else if (e.type === "took-over")
           out.warn(
-            `Took over lock ${e.lock.id} from pid ${e.lock.pid} (${e.lock.command}, since ${e.lock.since}): that process is no longer running.`,
+            `Took over lock ${e.lock.id} (${e.lock.names.join(", ")}) from pid ${e.lock.pid} (${e.lock.command}, since ${e.lock.since}): that process is no longer running.`,
           );
         else if (e.type === "releasing") {
           renderGate(out, e.gate);
