@@ -52,7 +52,7 @@ export function openSqliteBackend(path: string): Backend {
       {
         code: "STORE_UNAVAILABLE",
         message: `Cannot open the SQLite database ${file}: ${(e as Error).message}`,
-        next: "check the path and its permissions, or set store.sqlite in .firebreak.yml",
+        next: `check that you may write ${dirname(file)}, or keep the record elsewhere: firebreak --db FILE … (or FIREBREAK_DB=FILE)`,
       },
       { cause: e },
     );
