@@ -65,7 +65,7 @@ export async function runCommand(load: () => Promise<CommandModule>, actionArgs:
       process.exitCode = 130;
       return;
     }
-    process.exitCode = out.error(signals.signal ? interrupted(signals.signal, e) : readOnlyRecord(e));
+    process.exitCode = out.error(signals.signal ? interrupted(signals.signal, e) : whichIncident(readOnlyRecord(e), cmd));
   } finally {
     if (signals.signal) await recordInterruption(app, signals.signal).catch(() => undefined);
     signals.dispose();
@@ -104,6 +104,24 @@ function readOnlyRecord(e: unknown): unknown {
     code: "STORE_READ_ONLY",
     message: "The record cannot be written here: its file or folder is read-only for this user, so nothing was changed.",
     next: `run it where the record is writable, or as the user who owns it: ${typed()}`,
+  });
+}
+
+/**
+ * Several incidents and no way to tell which: the way on is the same command with --ticket, where
+ * the command has one (the core's own next names `status`, the one form every face has).
+ */
+function whichIncident(e: unknown, cmd: Command): unknown {
+  if (!(e instanceof FirebreakError) || e.code !== "WHICH_INCIDENT") return e;
+  if (!cmd.options.some((o) => o.long === "--ticket")) return e;
+  const first = e.details?.[0]?.split(" ")[0];
+  if (!first) return e;
+  return new FirebreakError({
+    code: e.code,
+    message: e.message,
+    why: e.why,
+    next: `name one: ${typed()} --ticket ${shq(first)}   # or another ticket below`,
+    details: e.details,
   });
 }
 
