@@ -32,11 +32,18 @@ function fromBody(status: number, body: ErrorBody | null, url: string): Firebrea
       message: `The team server at ${url} answered HTTP ${status} without a Firebreak error.`,
       next: `check that ${url} is a Firebreak server: firebreak whoami`,
     });
+  // A token the server no longer takes is this clone's saved login: say which server, and that a
+  // new token goes in with login (the server's own next cannot know the URL it was reached by).
+  const stale = known === "SERVER_UNAUTHENTICATED";
   const info = {
     code: known,
-    message: e.message,
+    message: stale ? `${e.message.replace(/\.$/, "")}: the token this clone uses for ${url}.` : e.message,
     ...(e.why ? { why: e.why } : {}),
-    ...(e.next ? { next: e.next } : {}),
+    ...(stale
+      ? { next: `ask an admin for a new token (firebreak token create --name <you> --role responder), then: firebreak login ${url}` }
+      : e.next
+        ? { next: e.next }
+        : {}),
     details: e.details ?? [],
   };
   // An error whose exit depends on the signal never crosses the wire; any other code keeps its own exit.

@@ -188,4 +188,12 @@ describe.each(["sqlite", "postgres"] as const)("the record on a team server (%s)
     expect(e.message).toContain("http://127.0.0.1:9 did not answer");
     expect(e.next).toContain("--offline --reason");
   });
+
+  it("names the server and the login that takes a new token when the saved one is unknown there", async () => {
+    const stale = new RemoteStore({ url: server.url, token: `fbk_${"x".repeat(43)}` });
+    const e = await caught(stale.listIncidents({ all: false }));
+    expect(e.code).toBe("SERVER_UNAUTHENTICATED");
+    expect(e.message).toContain(`the token this clone uses for ${server.url}`);
+    expect(e.next).toContain(`firebreak login ${server.url}`);
+  });
 });
