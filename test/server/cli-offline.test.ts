@@ -80,6 +80,13 @@ describe("steps taken with --offline while the team server is down (PostgreSQL, 
     const port = new URL(url).port;
     await stopServer();
 
+    // whoami, the way to check the server, says whose login is saved and how to look at the server.
+    const who = await run("a", ["whoami"]);
+    expect(who.code).toBe(9);
+    expect(who.stderr).toContain("The login saved here is alice (responder, person).");
+    expect(who.stderr).toContain(`curl -fsS ${url}/readyz`);
+    expect(who.stderr).not.toContain("firebreak whoami");
+
     // Without --offline the step waits, and the refusal names the way on.
     const refused = await run("a", ["confirm", "reproduced", "--ticket", "ENG-88"]);
     expect(refused.code).toBe(9);
