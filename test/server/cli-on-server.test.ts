@@ -81,6 +81,7 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     expect(JSON.stringify(listed.json())).toContain("ENG-77");
     const noted = await run("b", ["note", "--ticket", "ENG-77", "reproduced on staging with a test card"]);
     expect(noted.code, noted.stderr).toBe(0);
+    expect(noted.stdout).not.toContain("kept here");
 
     const log = await run("a", ["log", "ENG-77", "--json"]);
     expect(log.code, log.stderr).toBe(0);
@@ -118,6 +119,8 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     const kept = await run("a", ["note", "--ticket", "ENG-77", "flag turned off by hand"]);
     expect(kept.code, kept.stderr).toBe(0);
     expect(kept.stderr).toContain("notes are kept here and uploaded by the next command that reaches the server");
+    expect(kept.stdout).toContain("Noted on ENG-77");
+    expect(kept.stdout).toContain("kept here, and uploaded by the next command that reaches the team server");
     // Kept too, though the server will refuse it when it is back: over its body limit.
     const huge = await run("a", ["note", "--ticket", "ENG-77", "x".repeat(70_000)]);
     expect(huge.code, huge.stderr).toBe(0);

@@ -26,7 +26,11 @@ export async function run({ app, out, args, opts }: CommandInput): Promise<numbe
     ? (await store.updateIncident(incident.id, { data: { impact: text } }, ev), (await store.timeline(incident.id)).at(-1)!)
     : await store.appendEvent(incident.id, ev);
   out.data({ event });
-  out.success(`Noted${opts.impact ? " the impact" : ""} on ${incident.ticket} at ${utc(at)}.`);
+  // With the team server not answering, the note is kept in this clone until a command reaches it.
+  const kept = (store as { readingCopies?: boolean }).readingCopies === true;
+  out.success(
+    `Noted${opts.impact ? " the impact" : ""} on ${incident.ticket} at ${utc(at)}${kept ? ": kept here, and uploaded by the next command that reaches the team server" : ""}.`,
+  );
   out.next(`firebreak log ${incident.ticket}`);
   return 0;
 }
