@@ -186,10 +186,10 @@ export class ResilientStore implements Store {
     const waiting = o.journal.list().length;
     if (waiting > 0)
       return this.#d.warn(
-        `${what} Working from this clone's offline record, with ${waiting === 1 ? "1 step" : `${waiting} steps`} taken without the server not yet uploaded; the next command that reaches the server uploads them.`,
+        `${what} Working from this clone's offline record: ${waiting === 1 ? "1 step" : `${waiting} steps`} taken without the server ${waiting === 1 ? "is" : "are"} not uploaded yet; the next command that reaches the server uploads them.`,
       );
     this.#d.warn(
-      `${what} Working from this clone's copy of the record${newest ? `, read ${age(newest, this.#d.now())}` : " (none read yet)"}; notes are kept here and uploaded by the next command that reaches the server.`,
+      `${what} Working from this clone's copy of the record${newest ? `, read ${age(newest, this.#d.now())}` : " (none read yet)"}; notes are kept here and uploaded by the next command that reaches the server. Any other step waits for the server, or is taken now with --offline --reason "why".`,
     );
   }
 

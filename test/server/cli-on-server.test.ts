@@ -119,6 +119,7 @@ describe("the CLI on a team server (PostgreSQL, a real server process, two clone
     const kept = await run("a", ["note", "--ticket", "ENG-77", "flag turned off by hand"]);
     expect(kept.code, kept.stderr).toBe(0);
     expect(kept.stderr).toContain("notes are kept here and uploaded by the next command that reaches the server");
+    expect(status.stderr).toContain('Any other step waits for the server, or is taken now with --offline --reason "why".');
     expect(kept.stdout).toContain("Noted on ENG-77");
     expect(kept.stdout).toContain("kept here, and uploaded by the next command that reaches the team server");
     // Kept too, though the server will refuse it when it is back: over its body limit.
