@@ -6,6 +6,7 @@
 
 import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import type { CliResult } from "../helpers/cli.js";
+import { killOwn } from "../helpers/own-process.js";
 import type { Row } from "./figures.js";
 
 export interface Target {
@@ -83,11 +84,8 @@ async function settle(root: string): Promise<void> {
   const log = `${root}/deploy/deploys.log`;
   if (!existsSync(log)) return;
   for (const l of readFileSync(log, "utf8").split("\n").filter(Boolean)) {
-    try {
-      process.kill((JSON.parse(l) as { pid: number }).pid, "SIGKILL");
-    } catch {
-      /* gone */
-    }
+    // Only a deploy still running this world's script: a pid whose process is gone may be anyone's.
+    killOwn((JSON.parse(l) as { pid: number }).pid, `${root}/deploy`);
   }
 }
 

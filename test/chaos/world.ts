@@ -9,6 +9,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "vitest";
 import { firebreak, type CliResult } from "../helpers/cli.js";
+import { killOwn } from "../helpers/own-process.js";
 import { gitIn, makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { MailServer, Receivers } from "../announce/receivers.js";
 
@@ -232,20 +233,10 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
         : [],
     async cleanup() {
       w.release();
-      for (const pid of [...w.held("check"), ...w.held("hook")])
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      // A deploy that outlived the test's runs is stopped with its whole group.
-      for (const d of w.deploys())
-        if (d.end === null)
-          try {
-            process.kill(d.pid, "SIGKILL");
-          } catch {
-            /* gone */
-          }
+      // Only processes still running this world's scripts: a pid whose process is gone may be anyone's.
+      for (const pid of [...w.held("check"), ...w.held("hook")]) killOwn(pid, deployDir);
+      // A deploy that outlived the test's runs is stopped.
+      for (const d of w.deploys()) if (d.end === null) killOwn(d.pid, deployDir);
       await rx.stop();
       await mail.stop();
       fx.cleanup();

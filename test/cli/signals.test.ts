@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { CLI, firebreak } from "../helpers/cli.js";
+import { isOwn, killOwn } from "../helpers/own-process.js";
 
 let fx: GitFixture;
 let running: ChildProcess | undefined;
@@ -26,28 +27,18 @@ afterEach(() => {
 const HANG = `import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
 const out = process.argv[2];
-const grandchild = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+// The pid file's path rides along as an argument: cleanup recognises its own processes by it.
+const grandchild = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)", out], { stdio: "ignore" });
 appendFileSync(out, process.pid + "\\n" + grandchild.pid + "\\n");
 setTimeout(() => {}, 60000);
 `;
 
 const pidFile = () => join(fx.root, "pids.txt");
 const pids = (): number[] => (existsSync(pidFile()) ? readFileSync(pidFile(), "utf8").split("\n").filter(Boolean).map(Number) : []);
-const kill = (pid: number) => {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    /* gone */
-  }
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// Only this test's own processes (their command line names its folder) are looked at or killed: a
+// pid whose process is gone may already belong to someone else.
+const kill = (pid: number) => killOwn(pid, fx.root);
+const alive = (pid: number) => isOwn(pid, fx.root);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function start(args: string[], env: Record<string, string> = {}) {
@@ -162,13 +153,14 @@ describe("a signal during ship", () => {
       running = undefined;
       expect(stderr).toContain("Stopped by SIGTERM");
       expect(stderr).toContain("firebreak ship --to production --confirm-deployed");
-      for (let i = 0; i < 100 && deployPids().some(alive); i++) await sleep(50);
-      expect(deployPids().filter(alive)).toEqual([]);
+      const deployAlive = (pid: number) => isOwn(pid, f.svc.dir);
+      for (let i = 0; i < 100 && deployPids().some(deployAlive); i++) await sleep(50);
+      expect(deployPids().filter(deployAlive)).toEqual([]);
       const log = (await f.cli(["log", "--json"])).json().events as Array<{ kind: string; data: Record<string, unknown> }>;
       expect(log.some((e) => e.kind === "effect.possibly-done" && e.data.key === "deploy.production:v1.4.3")).toBe(true);
       expect(log.find((e) => e.kind === "command.interrupted")?.data).toMatchObject({ signal: "SIGTERM", command: "firebreak ship" });
     } finally {
-      for (const pid of deployPids()) kill(pid);
+      for (const pid of deployPids()) killOwn(pid, f.svc.dir);
       f.cleanup();
     }
   }, 90_000);

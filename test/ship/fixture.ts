@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { makeRepo, type GitFixture } from "../helpers/git-fixture.js";
 import { firebreak, type CliResult } from "../helpers/cli.js";
+import { killOwn } from "../helpers/own-process.js";
 
 export const TICKET = "ENG-1234";
 
@@ -44,6 +45,8 @@ const version = process.env.FIREBREAK_VERSION;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 try {
   const old = Number(readFileSync(dir + "/app.pid", "utf8"));
+  // Only while that pid is still this app: a pid whose process is gone may belong to anyone now.
+  if (!readFileSync("/proc/" + old + "/cmdline", "utf8").includes(dir + "/service.mjs")) throw new Error("not ours");
   process.kill(old, "SIGTERM");
   for (let i = 0; i < 100; i++) { try { process.kill(old, 0); await sleep(50); } catch { break; } }
 } catch {}
@@ -101,11 +104,7 @@ export async function makeService(root: string): Promise<Service> {
     stop() {
       const pidFile = join(dir, "app.pid");
       if (!existsSync(pidFile)) return;
-      try {
-        process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
-      } catch {
-        /* already stopped */
-      }
+      killOwn(Number(readFileSync(pidFile, "utf8")), join(dir, "service.mjs"));
     },
   };
 }
