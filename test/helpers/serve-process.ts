@@ -8,6 +8,8 @@ import { CLI } from "./cli.js";
 export interface ServeProcess {
   url: string;
   port: string;
+  /** What the server has written to stderr so far (its words to the operator). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -17,14 +19,17 @@ export async function startServe(
   const data = "sqlitePath" in o ? ["--data", o.sqlitePath] : [];
   const child: ChildProcess = spawn(process.execPath, [CLI, "serve", "--port", o.port ?? "0", ...data], {
     cwd: o.cwd,
-    env: { ...process.env, ...("databaseUrl" in o ? { FIREBREAK_DATABASE_URL: o.databaseUrl } : {}) },
+    // A SQLite server is one even where the environment names a PostgreSQL database.
+    env: { ...process.env, NO_COLOR: "1", FIREBREAK_DATABASE_URL: "databaseUrl" in o ? o.databaseUrl : "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  let err = "";
+  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`serve did not start:\n${out}`));
+      reject(new Error(`serve did not start:\n${out}${err}`));
     }, 30_000);
     child.stdout!.on("data", (b: Buffer) => {
       out += b.toString();
@@ -38,6 +43,7 @@ export async function startServe(
   return {
     url,
     port: new URL(url).port,
+    stderr: () => err,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.on("exit", r));

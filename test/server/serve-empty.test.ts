@@ -2,12 +2,12 @@
 // the command that makes the first token; the admin token it prints is accepted by the running
 // server at once. A server that has tokens says nothing of the kind.
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, firebreak } from "../helpers/cli.js";
+import { firebreak } from "../helpers/cli.js";
+import { startServe } from "../helpers/serve-process.js";
 
 let dir = "";
 beforeAll(() => {
@@ -15,37 +15,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts serve on `data`; resolves once it listens, with its url, its stderr so far and a stop. */
-async function serve(data: string): Promise<{ url: string; stderr: () => string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--data", data], {
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: "1", FIREBREAK_DATABASE_URL: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}${err}`)), 30_000);
-    child.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const line = out.split("\n").find((l) => l.includes('"msg":"listening"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line).url);
-      }
-    });
-  });
-  return {
-    url,
-    stderr: () => err,
-    async stop() {
-      const exited = new Promise((r) => child.on("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
+/** Starts serve on the SQLite file `data`, in the test's folder. */
+const serve = (data: string) => startServe({ sqlitePath: data, cwd: dir });
 
 describe("firebreak serve on an empty database", () => {
   it("says no one can sign in yet and names --init-admin; the token it makes works at once", async () => {
